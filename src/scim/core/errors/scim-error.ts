@@ -1,0 +1,104 @@
+/**
+ * The one error type of the protocol core (RFC 7644 §3.12).
+ *
+ * Core code throws only ScimError; the Nest exception filter turns it into the
+ * `urn:ietf:params:scim:api:messages:2.0:Error` body. One static factory per scimType.
+ */
+export type ScimType =
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue'
+  | 'invalidVers'
+  | 'sensitive';
+
+export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+export interface ScimErrorBody {
+  schemas: [typeof SCIM_ERROR_SCHEMA];
+  status: string;
+  scimType?: ScimType;
+  detail?: string;
+}
+
+export class ScimError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly scimType?: ScimType,
+    /** Extra response headers (e.g. Retry-After, WWW-Authenticate). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(detail);
+    this.name = 'ScimError';
+  }
+
+  toBody(): ScimErrorBody {
+    const body: ScimErrorBody = { schemas: [SCIM_ERROR_SCHEMA], status: String(this.status) };
+    if (this.scimType) {
+      body.scimType = this.scimType;
+    }
+    body.detail = this.detail;
+    return body;
+  }
+
+  static invalidFilter(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidFilter');
+  }
+  static tooMany(detail = 'The query would return too many results'): ScimError {
+    return new ScimError(400, detail, 'tooMany');
+  }
+  static uniqueness(detail: string): ScimError {
+    return new ScimError(409, detail, 'uniqueness');
+  }
+  static mutability(detail: string): ScimError {
+    return new ScimError(400, detail, 'mutability');
+  }
+  static invalidSyntax(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidSyntax');
+  }
+  static invalidPath(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidPath');
+  }
+  static noTarget(detail: string): ScimError {
+    return new ScimError(400, detail, 'noTarget');
+  }
+  static invalidValue(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidValue');
+  }
+  static invalidVers(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidVers');
+  }
+  static sensitive(detail: string): ScimError {
+    return new ScimError(403, detail, 'sensitive');
+  }
+  static notFound(detail: string): ScimError {
+    return new ScimError(404, detail);
+  }
+  static unauthorized(detail = 'Authentication required'): ScimError {
+    return new ScimError(401, detail, undefined, { 'WWW-Authenticate': 'Bearer realm="scim"' });
+  }
+  static forbidden(detail: string): ScimError {
+    return new ScimError(403, detail);
+  }
+  static preconditionFailed(detail = 'The resource version does not match If-Match'): ScimError {
+    return new ScimError(412, detail);
+  }
+  static conflict(detail: string): ScimError {
+    return new ScimError(409, detail);
+  }
+  static payloadTooLarge(detail: string): ScimError {
+    return new ScimError(413, detail);
+  }
+  static notImplemented(detail: string): ScimError {
+    return new ScimError(501, detail);
+  }
+}
+
+export function isScimError(e: unknown): e is ScimError {
+  return e instanceof ScimError;
+}

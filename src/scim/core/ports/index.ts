@@ -1,0 +1,4 @@
+export * from './resource.types';
+export * from './token.repository';
+export * from './tokens';
+export * from './user.repository';

@@ -1,0 +1,50 @@
+import { FilterNode } from '../filter/filter.ast';
+
+/** A SCIM resource as JSON (attribute names in their canonical spelling). */
+export type ScimJson = Record<string, unknown>;
+
+/** What the store keeps of one resource: the document plus the server-managed metadata. */
+export interface StoredResource {
+  readonly id: string;
+  readonly tenantId: string;
+  /** the resource's attributes (with `schemas`), without id, meta and password */
+  readonly resource: ScimJson;
+  /** monotonically increasing; meta.version is W/"<version>" */
+  readonly version: number;
+  /** ISO-8601 UTC with milliseconds */
+  readonly created: string;
+  readonly lastModified: string;
+}
+
+export interface NewResource {
+  readonly id: string;
+  readonly resource: ScimJson;
+  readonly created: string;
+  readonly passwordHash?: string;
+}
+
+export interface ResourceUpdate {
+  readonly resource: ScimJson;
+  readonly lastModified: string;
+  /** set to replace the stored password hash; undefined keeps it */
+  readonly passwordHash?: string;
+  /** optimistic concurrency: the update applies only if the stored version still equals this */
+  readonly expectedVersion: number;
+}
+
+export type SortOrder = 'ascending' | 'descending';
+
+/** A validated list query (RFC 7644 §3.4.2): filter already resolved to canonical paths. */
+export interface ResourceQuery {
+  readonly filter?: FilterNode;
+  /** 1-based */
+  readonly startIndex: number;
+  readonly count: number;
+  readonly sortBy?: string;
+  readonly sortOrder?: SortOrder;
+}
+
+export interface ResourcePage {
+  readonly total: number;
+  readonly items: StoredResource[];
+}

@@ -1,0 +1,50 @@
+export type Scope = 'users:read' | 'users:write' | 'groups:read' | 'groups:write';
+export const ALL_SCOPES: readonly Scope[] = ['users:read', 'users:write', 'groups:read', 'groups:write'];
+
+export interface Tenant {
+  readonly id: string;
+  readonly slug: string;
+  readonly createdAt: string;
+}
+
+export interface ServiceToken {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly name: string;
+  /** first characters of the token, for recognising it in listings (never enough to use it) */
+  readonly prefix: string;
+  readonly scopes: readonly Scope[];
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+  readonly lastUsedAt: string | null;
+}
+
+export interface NewServiceToken {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly hash: string;
+  readonly scopes: readonly Scope[];
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+}
+
+export interface TenantRepository {
+  findBySlug(slug: string): Promise<Tenant | null>;
+  findById(id: string): Promise<Tenant | null>;
+  create(tenant: Tenant): Promise<Tenant>;
+  list(): Promise<Tenant[]>;
+  count(): Promise<number>;
+}
+
+export interface TokenRepository {
+  /** the token whose hash is `hash`, with its tenant, or null */
+  findByHash(hash: string): Promise<ServiceToken | null>;
+  findById(id: string): Promise<ServiceToken | null>;
+  create(token: NewServiceToken): Promise<ServiceToken>;
+  list(tenantId?: string): Promise<ServiceToken[]>;
+  revoke(id: string, at: string): Promise<boolean>;
+  touch(id: string, at: string): Promise<void>;
+}

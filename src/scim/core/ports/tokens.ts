@@ -1,0 +1,16 @@
+/** DI tokens: Symbols, so they can never collide with a host application's providers. */
+export const USER_REPOSITORY = Symbol('scim:UserRepository');
+export const TENANT_REPOSITORY = Symbol('scim:TenantRepository');
+export const TOKEN_REPOSITORY = Symbol('scim:TokenRepository');
+export const SCHEMA_REGISTRY = Symbol('scim:SchemaRegistry');
+export const CLOCK = Symbol('scim:Clock');
+export const ID_GENERATOR = Symbol('scim:IdGenerator');
+
+export interface Clock {
+  /** ISO-8601 UTC with milliseconds */
+  nowIso(): string;
+}
+
+export interface IdGenerator {
+  newId(): string;
+}
