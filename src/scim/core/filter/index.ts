@@ -1,0 +1,15 @@
+/** The SCIM filter language (RFC 7644 §3.4.2.2): parse, print, validate, evaluate. */
+export * from './filter.ast';
+export { parseFilter, parseValuePath, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './filter.parser';
+export type { ParsedValuePath } from './filter.parser';
+export { printFilter, printFilterValue } from './filter.printer';
+export {
+  validateFilter,
+  resolveFilterPath,
+  resolveValueFilterPath,
+  SCHEMAS_PSEUDO_ATTRIBUTE,
+} from './filter.validator';
+export type { FilterValidationOptions } from './filter.validator';
+export { matchesFilter, createFilterMatcher, isPresentValue } from './filter.matcher';
+export type { FilterPredicate } from './filter.matcher';
+export { parseDateTime, isDateTime, normalizeFilterDateTime } from './filter.datetime';
