@@ -1,0 +1,23 @@
+export { applyPatch, requiresFullAttribute } from './patch.engine';
+export { parsePatchRequest, PATCH_OP_SCHEMA } from './patch.request';
+export { parsePatchPath } from './patch-path.parser';
+export type { PatchPath } from './patch-path.parser';
+export { matchesElement } from './value-filter';
+export {
+  DEFAULT_PROFILE,
+  PATCH_PROFILES,
+  PROFILE_NAMES,
+  dialectFor,
+  isProfileName,
+  suggestProfile,
+} from './patch.dialect';
+export type { PatchDialect, ProfileName, ScimDialect } from './patch.dialect';
+export type {
+  AttributeDelta,
+  DeltaElement,
+  FilterParser,
+  PatchContext,
+  PatchOperation,
+  PatchOpName,
+  PatchResult,
+} from './patch.types';

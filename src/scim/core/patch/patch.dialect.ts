@@ -1,0 +1,146 @@
+/**
+ * Named tolerance switches for what real SCIM clients send, shared by the PATCH engine and the
+ * POST/PUT body normalizer. Every switch is a deviation from (or a choice within) RFC 7643/7644;
+ * `rfc-strict` turns them all off, `lenient` (the default) accepts every known IdP form that loses
+ * no data. Sources: /work/shared/reference/idp-quirks.md (row numbers in the comments).
+ */
+export interface PatchDialect {
+  /** "True"/"False" strings for boolean attributes (idp-quirks #2: Entra without the flag) */
+  readonly coerceBooleanStrings: boolean;
+  /** numeric strings for integer/decimal attributes ("42" → 42) */
+  readonly coerceNumericStrings: boolean;
+  /** `"name.givenName": "A"` keys in path-less PATCH values and in POST/PUT bodies (#3) */
+  readonly dottedKeysInValue: boolean;
+  /**
+   * URN-qualified flat keys (`"urn:…:enterprise:2.0:User:employeeNumber": "7"`, #3) and a bare
+   * extension URN as a PATCH path (`"path": "urn:…:enterprise:2.0:User"`)
+   */
+  readonly urnKeysInValue: boolean;
+  /** bare string for a singular complex attribute with a `value` sub-attribute: manager (#8) */
+  readonly wrapScalarForComplex: boolean;
+  /** a single value/object where a multi-valued attribute expects an array */
+  readonly singleValueAsArray: boolean;
+  /** Entra legacy `remove path=members value=[{value}]` removes only the listed members (#4b) */
+  readonly removeValueListRemovesListed: boolean;
+  /** `remove path=members` without filter (or with a value list read as RFC remove-all) (#33) */
+  readonly allowRemoveAll: boolean;
+  /** replace/add `emails[type eq "work"].value` with no match creates the element (#9) */
+  readonly replaceNoTargetAdds: boolean;
+  /** Okta rename `{"op":"replace","value":{"id":"<same id>","displayName":"X"}}` (#21a) */
+  readonly ignoreMatchingIdInValue: boolean;
+  /** readOnly `meta` / `groups` / `schemas` keys inside a path-less PATCH value are ignored */
+  readonly ignoreReadOnlyInValue: boolean;
+  /** unknown attributes: 'reject' → 400, 'ignore' → dropped and reported */
+  readonly unknownAttributes: 'reject' | 'ignore';
+  /** missing `schemas` in a request body (unknown extra URNs are tolerated in every profile, #23) */
+  readonly missingSchemas: 'reject' | 'tolerate';
+  /** `roles[primary eq "True"].value`: string booleans inside PATCH path filters (#11) */
+  readonly stringBooleansInFilters: boolean;
+  /** several `primary: true` in one multi-valued attribute: keep the first instead of 400 */
+  readonly keepFirstPrimary: boolean;
+}
+
+/** The same switches drive POST/PUT normalization. */
+export type ScimDialect = PatchDialect;
+
+export type ProfileName = 'rfc-strict' | 'entra' | 'okta' | 'lenient';
+
+export const PROFILE_NAMES: readonly ProfileName[] = ['rfc-strict', 'entra', 'okta', 'lenient'];
+
+const RFC_STRICT: PatchDialect = {
+  coerceBooleanStrings: false,
+  coerceNumericStrings: false,
+  dottedKeysInValue: false,
+  urnKeysInValue: false,
+  wrapScalarForComplex: false,
+  singleValueAsArray: false,
+  removeValueListRemovesListed: false,
+  allowRemoveAll: false,
+  replaceNoTargetAdds: false,
+  ignoreMatchingIdInValue: false,
+  ignoreReadOnlyInValue: false,
+  unknownAttributes: 'reject',
+  missingSchemas: 'reject',
+  stringBooleansInFilters: false,
+  keepFirstPrimary: false,
+};
+
+/** Microsoft Entra ID: both the default (legacy) and the aadOptscim062020 request shapes. */
+const ENTRA: PatchDialect = {
+  ...RFC_STRICT,
+  coerceBooleanStrings: true,
+  dottedKeysInValue: true,
+  urnKeysInValue: true,
+  wrapScalarForComplex: true,
+  removeValueListRemovesListed: true,
+  replaceNoTargetAdds: true,
+  stringBooleansInFilters: true,
+  unknownAttributes: 'ignore',
+};
+
+/** Okta: path-less replaces carrying `id`, members without `type`, full pushes. */
+const OKTA: PatchDialect = {
+  ...RFC_STRICT,
+  ignoreMatchingIdInValue: true,
+  ignoreReadOnlyInValue: true,
+  unknownAttributes: 'ignore',
+};
+
+/** Every known IdP form that loses no data. Remove-all stays off: it is a data-loss hazard. */
+const LENIENT: PatchDialect = {
+  coerceBooleanStrings: true,
+  coerceNumericStrings: true,
+  dottedKeysInValue: true,
+  urnKeysInValue: true,
+  wrapScalarForComplex: true,
+  singleValueAsArray: true,
+  removeValueListRemovesListed: true,
+  allowRemoveAll: false,
+  replaceNoTargetAdds: true,
+  ignoreMatchingIdInValue: true,
+  ignoreReadOnlyInValue: true,
+  unknownAttributes: 'ignore',
+  missingSchemas: 'tolerate',
+  stringBooleansInFilters: true,
+  keepFirstPrimary: true,
+};
+
+export const PATCH_PROFILES: Readonly<Record<ProfileName, PatchDialect>> = {
+  'rfc-strict': RFC_STRICT,
+  entra: ENTRA,
+  okta: OKTA,
+  lenient: LENIENT,
+};
+
+export const DEFAULT_PROFILE: ProfileName = 'lenient';
+
+export function isProfileName(name: string): name is ProfileName {
+  return (PROFILE_NAMES as readonly string[]).includes(name);
+}
+
+/** The dialect of a profile name, with per-switch overrides (e.g. `{ allowRemoveAll: true }`). */
+export function dialectFor(
+  name: ProfileName = DEFAULT_PROFILE,
+  overrides: Partial<PatchDialect> = {},
+): PatchDialect {
+  return { ...PATCH_PROFILES[name], ...overrides };
+}
+
+/**
+ * A best-effort guess of the client from its User-Agent. Okta documents
+ * `User-Agent: Okta SCIM Client 1.0.0` (SCIM 2.0 protocol reference). Microsoft does not document
+ * the Entra provisioning agent's UA, so any Microsoft / Azure AD / AAD / Entra token counts.
+ * Returns undefined when nothing matches: callers then keep their configured profile.
+ */
+export function suggestProfile(userAgent: string | undefined): ProfileName | undefined {
+  if (!userAgent) {
+    return undefined;
+  }
+  if (/\bokta\b/i.test(userAgent)) {
+    return 'okta';
+  }
+  if (/azure\s*ad|\baad\b|microsoft|\bentra\b|azure active directory/i.test(userAgent)) {
+    return 'entra';
+  }
+  return undefined;
+}

@@ -1,0 +1,199 @@
+import { isScimError, ScimError } from '../errors/scim-error';
+import { deepClone } from '../resource/json.util';
+import { ScimJson } from '../resource/resource.types';
+import { createDefaultRegistry } from '../schema/schema.registry';
+import { PATCH_CASES, PatchCase } from './patch.cases';
+import { requiresFullAttribute } from './patch.delta-apply';
+import { dialectFor } from './patch.dialect';
+import { applyPatch } from './patch.engine';
+import { ENT, GROUP, patchBody, USER } from './patch.fixtures';
+import { parsePatchRequest } from './patch.request';
+import { PatchOperation, PatchResult } from './patch.types';
+
+const registry = createDefaultRegistry();
+
+function isGroup(r: ScimJson): boolean {
+  return Array.isArray(r.schemas) && r.schemas.some((s) => String(s).endsWith(':Group'));
+}
+
+function run(c: PatchCase): { input: ScimJson; snapshot: ScimJson; run: () => PatchResult } {
+  const input = c.resource ?? USER;
+  const snapshot = deepClone(input);
+  const dialect = dialectFor(c.profile ?? 'lenient', c.overrides);
+  const resourceType = c.resourceType ?? (isGroup(input) ? 'Group' : 'User');
+  return {
+    input,
+    snapshot,
+    run: () => {
+      const ops = parsePatchRequest(c.body ?? patchBody(...(c.ops ?? [])), dialect);
+      return applyPatch(input, ops, {
+        registry,
+        resourceType,
+        dialect,
+        ...(c.deltaAttributes ? { deltaAttributes: c.deltaAttributes } : {}),
+      });
+    },
+  };
+}
+
+function at(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const k of path.split('/')) {
+    if (cur === null || typeof cur !== 'object') {
+      return undefined;
+    }
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+function errorOf(fn: () => unknown): ScimError {
+  try {
+    fn();
+  } catch (e) {
+    if (isScimError(e)) {
+      return e;
+    }
+    throw e;
+  }
+  throw new Error('expected a ScimError, but the patch succeeded');
+}
+
+describe('applyPatch (RFC 7644 §3.5.2) — table', () => {
+  it('has at least 120 cases, each citing its source', () => {
+    expect(PATCH_CASES.length).toBeGreaterThanOrEqual(120);
+    for (const c of PATCH_CASES) {
+      expect(c.name).toMatch(/RFC \d+|idp-quirks #\d+|Entra doc|Okta doc/);
+    }
+    expect(new Set(PATCH_CASES.map((c) => c.name)).size).toBe(PATCH_CASES.length);
+  });
+
+  it.each(PATCH_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const { input, snapshot, run: exec } = run(c);
+    if (c.error !== undefined) {
+      const e = errorOf(exec);
+      const want = typeof c.error === 'string' ? { scimType: c.error } : c.error;
+      if (want.scimType) {
+        expect(e.scimType).toBe(want.scimType);
+      }
+      expect(e.status).toBe(want.status ?? 400);
+      if (want.detail) {
+        expect(e.detail).toMatch(want.detail);
+      }
+      expect(input).toEqual(snapshot); // atomic: the input is untouched
+      return;
+    }
+    const result = exec();
+    expect(input).toEqual(snapshot); // pure: the input is never mutated
+    if (c.expected) {
+      expect(result.resource).toMatchObject(c.expected);
+    }
+    for (const p of c.absent ?? []) {
+      expect(at(result.resource, p)).toBeUndefined();
+    }
+    if (c.changed !== undefined) {
+      expect(result.changed).toBe(c.changed);
+    }
+    if (c.changed === false) {
+      expect(result.resource).toEqual(snapshot);
+    }
+    if (c.changedAttributes) {
+      expect([...result.changedAttributes].sort()).toEqual([...c.changedAttributes].sort());
+    }
+    if (c.deltas) {
+      expect(result.deltas).toEqual(c.deltas);
+    }
+    if (c.password !== undefined) {
+      expect(result.password).toBe(c.password);
+    }
+    if (c.ignored) {
+      expect(result.ignored).toEqual(expect.arrayContaining(c.ignored));
+    }
+    expect('password' in result.resource).toBe(false);
+  });
+});
+
+describe('applyPatch — behaviour outside the table', () => {
+  const lenient = dialectFor('lenient');
+  const ctx = { registry, resourceType: 'User', dialect: lenient } as const;
+
+  it('RFC 7644 §3.5.2 atomic: the input is untouched and nothing is returned when op 3 fails', () => {
+    const input = deepClone(USER);
+    const ops: PatchOperation[] = [
+      { op: 'replace', path: 'displayName', value: 'X' },
+      { op: 'add', path: 'emails', value: [{ value: 'y@example.com' }] },
+      { op: 'replace', path: 'active', value: 'perhaps' },
+    ];
+    expect(() => applyPatch(input, ops, ctx)).toThrow(ScimError);
+    expect(input).toEqual(USER);
+  });
+
+  it('pure: the operations are not mutated either', () => {
+    const ops: PatchOperation[] = [
+      { op: 'add', path: 'emails', value: [{ value: 'z@example.com', primary: true }] },
+    ];
+    const before = deepClone(ops);
+    applyPatch(USER, ops, ctx);
+    expect(ops).toEqual(before);
+  });
+
+  it('RFC 7643 §3 the result keeps the key order of the input', () => {
+    const out = applyPatch(USER, [{ op: 'replace', path: 'displayName', value: 'X' }], ctx);
+    expect(Object.keys(out.resource)).toEqual(Object.keys(USER));
+  });
+
+  it('a custom filter parser can be injected', () => {
+    const calls: string[] = [];
+    const out = applyPatch(
+      USER,
+      [{ op: 'remove', path: 'emails[anything]' }],
+      {
+        ...ctx,
+        parseFilter: (text) => {
+          calls.push(text);
+          return { kind: 'compare', path: { attr: 'type' }, op: 'eq', value: 'home' };
+        },
+      },
+    );
+    expect(calls).toEqual(['anything']);
+    expect(out.resource.emails).toHaveLength(1);
+  });
+
+  it('RFC 7643 §3 extension attributes are labelled URN:attr in changedAttributes', () => {
+    const out = applyPatch(USER, [{ op: 'replace', path: `${ENT}:department`, value: 'D' }], ctx);
+    expect(out.changedAttributes).toEqual([`${ENT}:department`]);
+  });
+
+  it('delta mode never touches members even when the caller passed them', () => {
+    const out = applyPatch(GROUP, [{ op: 'add', path: 'members', value: [{ value: 'u3' }] }], {
+      registry,
+      resourceType: 'Group',
+      dialect: lenient,
+      deltaAttributes: ['members'],
+    });
+    expect(out.resource.members).toEqual(GROUP.members);
+    expect(out.deltas.members.add).toEqual([{ value: 'u3' }]);
+  });
+});
+
+describe('requiresFullAttribute (delta mode eligibility)', () => {
+  it.each([
+    ['idp-quirks #21b add path=members', [{ op: 'add', path: 'members', value: [{ value: 'a' }] }], false],
+    ['idp-quirks #4a remove members[value eq]', [{ op: 'remove', path: 'members[value eq "a"]' }], false],
+    ['or-joined value eq', [{ op: 'remove', path: 'members[value eq "a" or value eq "b"]' }], false],
+    ['idp-quirks #4b remove with value list', [{ op: 'remove', path: 'members', value: [{ value: 'a' }] }], false],
+    ['idp-quirks #21c replace path=members', [{ op: 'replace', path: 'members', value: [] }], false],
+    ['Okta rename path-less', [{ op: 'replace', value: { id: 'g', displayName: 'X' } }], false],
+    ['path-less members key', [{ op: 'add', value: { members: [{ value: 'a' }] } }], false],
+    ['other attribute', [{ op: 'replace', path: 'displayName', value: 'X' }], false],
+    ['filter on type', [{ op: 'remove', path: 'members[type eq "Group"]' }], true],
+    ['filter + sub-attribute', [{ op: 'replace', path: 'members[value eq "x"].display', value: 'D' }], true],
+    ['replace with filter', [{ op: 'replace', path: 'members[value eq "x"]', value: { value: 'x' } }], true],
+    ['members.value (every element)', [{ op: 'remove', path: 'members.display' }], true],
+    ['path-less "members.value" key', [{ op: 'add', value: { 'members.value': 'x' } }], true],
+    ['case-insensitive name', [{ op: 'remove', path: 'MEMBERS[type eq "User"]' }], true],
+    ['malformed path (applyPatch reports it)', [{ op: 'remove', path: 'members[' }], false],
+  ] as const)('%s → %s', (_n, ops, expected) => {
+    expect(requiresFullAttribute(ops as unknown as PatchOperation[], 'members')).toBe(expected);
+  });
+});
