@@ -205,6 +205,11 @@ export class FilterSqlCompiler {
       if (!sub) {
         throw ScimError.invalidFilter(`Attribute "${resolved.attribute.name}" cannot be filtered`);
       }
+      if (node.kind === 'compare' && node.value === null && (node.op === 'eq' || node.op === 'ne')) {
+        // `x eq null` is `not (x pr)`: no element has a value (filter.matcher.ts)
+        const present = multi.wrap(this.predicate({ kind: 'present', path: node.path }, this.childOperand(multi, sub)));
+        return node.op === 'ne' ? present : { sql: `(NOT ${present.sql})`, params: present.params };
+      }
       const inner = this.predicate(node, this.childOperand(multi, sub));
       if (node.kind === 'compare' && node.op === 'ne') {
         // any-value semantics: `emails.value ne x` == not (emails.value eq x)
@@ -300,12 +305,13 @@ export class FilterSqlCompiler {
     const { op } = node;
     const value = this.coerce(node.value, o, op);
     if (value === null) {
-      // `eq null` means absent, `ne null` present (filter.matcher.ts does the same)
+      // `eq null` is `not pr`, `ne null` is `pr` (filter.matcher.ts does the same)
+      const present = this.predicate({ kind: 'present', path: node.path }, o);
       if (op === 'eq') {
-        return { sql: `(${o.expr} IS NULL)`, params: [] };
+        return { sql: `(NOT ${present.sql})`, params: [] };
       }
       if (op === 'ne') {
-        return { sql: `(${o.expr} IS NOT NULL)`, params: [] };
+        return present;
       }
       throw ScimError.invalidFilter(`Operator "${op}" cannot compare with null`);
     }

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from './config/app.config';
+import { ScimExceptionFilter, ScimModule, buildDataSourceOptions } from './scim';
+
+/**
+ * The standalone server: one TypeORM DataSource (SQLite by default, MySQL/MariaDB by URL) and
+ * ScimModule. Only here, in the app, is a global filter registered: it turns unmatched routes
+ * and body-parser failures into SCIM error bodies too.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...buildDataSourceOptions({ url: config.databaseUrl, migrationsRun: config.migrationsRun }),
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
+        ScimModule.forRoot({
+          path: config.basePath,
+          baseUrl: config.baseUrl,
+          tokenPepper: config.tokenPepper,
+          maxResults: config.maxResults,
+          maxPayloadSize: config.maxPayloadSize,
+        }),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ScimExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,168 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { ScimError } from '../scim/core/errors/scim-error';
+import {
+  ALL_SCOPES,
+  Scope,
+  ServiceToken,
+  Tenant,
+  TenantRepository,
+  TokenRepository,
+} from '../scim/core/ports/token.repository';
+import { CLOCK, Clock, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../scim/core/ports/tokens';
+import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from './auth.options';
+
+/** Who is calling: resolved from a bearer token, attached to the request by the strategy. */
+export interface ScimPrincipal {
+  readonly tokenId: string;
+  readonly tenantId: string;
+  /** effective scopes: write implies read */
+  readonly scopes: ReadonlySet<Scope>;
+}
+
+export interface IssuedToken {
+  /** the secret: shown once, never stored */
+  readonly token: string;
+  readonly record: ServiceToken;
+}
+
+const TOKEN_PREFIX = 'scim_';
+/** how stale last_used_at may get before a request writes it again */
+const TOUCH_INTERVAL_MS = 60_000;
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Parses `users:read,groups:write`; throws on unknown scopes. */
+export function parseScopes(text: string): Scope[] {
+  const scopes = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (scopes.length === 0) {
+    throw new Error(`No scopes given: use a comma list of ${ALL_SCOPES.join(', ')}`);
+  }
+  for (const s of scopes) {
+    if (!(ALL_SCOPES as readonly string[]).includes(s)) {
+      throw new Error(`Unknown scope "${s}": use ${ALL_SCOPES.join(', ')}`);
+    }
+  }
+  return [...new Set(scopes)] as Scope[];
+}
+
+/** `users:write` implies `users:read`, `groups:write` implies `groups:read`. */
+export function effectiveScopes(scopes: readonly Scope[]): Set<Scope> {
+  const out = new Set<Scope>(scopes);
+  for (const s of scopes) {
+    if (s.endsWith(':write')) {
+      out.add(s.replace(':write', ':read') as Scope);
+    }
+  }
+  return out;
+}
+
+/**
+ * Tenants and service-account tokens: random 256-bit secrets, stored only as an HMAC-SHA256
+ * under the server's pepper, expiring, revocable, with a throttled last-used timestamp.
+ */
+@Injectable()
+export class TokenService {
+  constructor(
+    @Inject(TOKEN_REPOSITORY) private readonly tokens: TokenRepository,
+    @Inject(TENANT_REPOSITORY) private readonly tenants: TenantRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SCIM_AUTH_OPTIONS) private readonly options: ScimAuthOptions,
+  ) {}
+
+  hash(token: string): string {
+    return createHmac('sha256', this.options.tokenPepper).update(token, 'utf8').digest('hex');
+  }
+
+  async verify(token: string): Promise<ScimPrincipal | null> {
+    if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) {
+      return null;
+    }
+    const record = await this.tokens.findByHash(this.hash(token));
+    const now = this.clock.nowIso();
+    if (!record || record.revokedAt !== null || (record.expiresAt !== null && record.expiresAt <= now)) {
+      return null;
+    }
+    if (!record.lastUsedAt || Date.parse(now) - Date.parse(record.lastUsedAt) > TOUCH_INTERVAL_MS) {
+      await this.tokens.touch(record.id, now);
+    }
+    return { tokenId: record.id, tenantId: record.tenantId, scopes: effectiveScopes(record.scopes) };
+  }
+
+  async createTenant(slug: string): Promise<Tenant> {
+    if (!SLUG.test(slug)) {
+      throw new Error(`Tenant slug "${slug}" must be lower-case letters, digits and dashes (max 63)`);
+    }
+    if (await this.tenants.findBySlug(slug)) {
+      throw ScimError.uniqueness(`Tenant "${slug}" already exists`);
+    }
+    return this.tenants.create({ id: randomUUID(), slug, createdAt: this.clock.nowIso() });
+  }
+
+  listTenants(): Promise<Tenant[]> {
+    return this.tenants.list();
+  }
+
+  async issue(
+    tenantSlug: string,
+    name: string,
+    scopes: readonly Scope[],
+    expiresInDays?: number,
+  ): Promise<IssuedToken> {
+    const tenant = await this.tenants.findBySlug(tenantSlug);
+    if (!tenant) {
+      throw new Error(`Unknown tenant "${tenantSlug}" (create it with: tenant create ${tenantSlug})`);
+    }
+    if (!name.trim()) {
+      throw new Error('A token needs a --name');
+    }
+    if (expiresInDays !== undefined && !(expiresInDays > 0)) {
+      throw new Error('--expires-in must be a positive number of days');
+    }
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const now = this.clock.nowIso();
+    const record = await this.tokens.create({
+      id: randomUUID(),
+      tenantId: tenant.id,
+      name: name.trim().slice(0, 200),
+      prefix: token.slice(0, 12),
+      hash: this.hash(token),
+      scopes: [...new Set(scopes)],
+      createdAt: now,
+      expiresAt:
+        expiresInDays === undefined
+          ? null
+          : new Date(Date.parse(now) + expiresInDays * 86_400_000).toISOString(),
+    });
+    return { token, record };
+  }
+
+  async listTokens(tenantSlug?: string): Promise<ServiceToken[]> {
+    if (tenantSlug === undefined) {
+      return this.tokens.list();
+    }
+    const tenant = await this.tenants.findBySlug(tenantSlug);
+    if (!tenant) {
+      throw new Error(`Unknown tenant "${tenantSlug}"`);
+    }
+    return this.tokens.list(tenant.id);
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    return this.tokens.revoke(id, this.clock.nowIso());
+  }
+
+  /**
+   * On an empty database: tenant `default` and one all-scopes token, returned so the caller can
+   * print it once. Returns undefined when any tenant exists already.
+   */
+  async bootstrap(): Promise<IssuedToken | undefined> {
+    if ((await this.tenants.count()) > 0) {
+      return undefined;
+    }
+    await this.createTenant('default');
+    return this.issue('default', 'bootstrap', ALL_SCOPES);
+  }
+}

@@ -1,0 +1,49 @@
+/** Minimal argv parsing: positionals plus `--flag value` / `--flag=value` / boolean `--json`. */
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Record<string, string | true>;
+}
+
+const BOOLEAN_FLAGS = new Set(['json', 'help']);
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const positionals: string[] = [];
+  const flags: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) {
+        flags[a.slice(2, eq)] = a.slice(eq + 1);
+      } else {
+        const name = a.slice(2);
+        const next = argv[i + 1];
+        if (BOOLEAN_FLAGS.has(name) || next === undefined || next.startsWith('--')) {
+          flags[name] = true;
+        } else {
+          flags[name] = next;
+          i++;
+        }
+      }
+    } else {
+      positionals.push(a);
+    }
+  }
+  return { positionals, flags };
+}
+
+export function flag(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags[name];
+  if (v === true) {
+    throw new Error(`--${name} needs a value`);
+  }
+  return v;
+}
+
+export function requiredFlag(args: ParsedArgs, name: string): string {
+  const v = flag(args, name);
+  if (v === undefined || v.trim() === '') {
+    throw new Error(`--${name} is required`);
+  }
+  return v;
+}

@@ -1,0 +1,144 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../app.module';
+import { ensureDatabaseDirectory } from '../bootstrap';
+import { ConfigError, loadConfig } from '../config/app.config';
+import { TokenService, parseScopes } from '../scim';
+import { ParsedArgs, flag, parseArgs, requiredFlag } from './cli.args';
+import { StderrLogger } from './stderr.logger';
+
+const USAGE = `Usage: npm run -s cli -- <command>
+
+  tenant create <slug>
+  tenant list [--json]
+  token create --tenant <slug> --name <label> --scopes <users:read,users:write,groups:read,groups:write> [--expires-in <days>]
+  token list [--tenant <slug>] [--json]
+  token revoke <token-id>
+  migration run
+
+The database is the server's: DATABASE_URL (default sqlite:./data/scim.sqlite).
+A created token is printed alone on stdout; everything else goes to stderr.`;
+
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+
+function table(rows: Record<string, unknown>[]): string {
+  if (!rows.length) {
+    return '(none)';
+  }
+  const cols = Object.keys(rows[0]);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i])).join('  ').trimEnd();
+  return [line(cols), ...rows.map((r) => line(cols.map((c) => String(r[c] ?? ''))))].join('\n');
+}
+
+async function run(args: ParsedArgs, tokens: TokenService, ds: DataSource): Promise<void> {
+  const [group, cmd, arg] = args.positionals;
+  const json = args.flags.json === true;
+  switch (`${group ?? ''} ${cmd ?? ''}`) {
+    case 'tenant create': {
+      if (!arg) {
+        throw new Error('tenant create needs a slug');
+      }
+      const t = await tokens.createTenant(arg);
+      out(json ? JSON.stringify(t) : t.id);
+      err(`Created tenant "${t.slug}"`);
+      return;
+    }
+    case 'tenant list': {
+      const list = await tokens.listTenants();
+      out(json ? JSON.stringify(list, null, 2) : table(list.map((t) => ({ ...t }))));
+      return;
+    }
+    case 'token create': {
+      const tenant = requiredFlag(args, 'tenant');
+      const name = requiredFlag(args, 'name');
+      const scopes = parseScopes(requiredFlag(args, 'scopes'));
+      const exp = flag(args, 'expires-in');
+      const days = exp === undefined ? undefined : Number(exp);
+      if (days !== undefined && !(Number.isFinite(days) && days > 0)) {
+        throw new Error('--expires-in must be a positive number of days');
+      }
+      const issued = await tokens.issue(tenant, name, scopes, days);
+      out(issued.token);
+      err(
+        `Created token ${issued.record.id} "${issued.record.name}" for tenant "${tenant}" ` +
+          `(scopes ${issued.record.scopes.join(',')}${issued.record.expiresAt ? `, expires ${issued.record.expiresAt}` : ''}). ` +
+          'It is shown once and stored only as a hash.',
+      );
+      return;
+    }
+    case 'token list': {
+      const tenantFilter = flag(args, 'tenant');
+      const list = await tokens.listTokens(tenantFilter);
+      const slugs = new Map((await tokens.listTenants()).map((t) => [t.id, t.slug]));
+      const rows = list.map((t) => ({
+        id: t.id,
+        tenant: slugs.get(t.tenantId) ?? t.tenantId,
+        name: t.name,
+        prefix: t.prefix + '…',
+        scopes: t.scopes.join(','),
+        created: t.createdAt,
+        expires: t.expiresAt ?? '',
+        revoked: t.revokedAt ?? '',
+        lastUsed: t.lastUsedAt ?? '',
+      }));
+      out(json ? JSON.stringify(rows, null, 2) : table(rows));
+      return;
+    }
+    case 'token revoke': {
+      if (!arg) {
+        throw new Error('token revoke needs a token id (see token list)');
+      }
+      if (!(await tokens.revoke(arg))) {
+        throw new Error(`No active token with id ${arg}`);
+      }
+      err(`Revoked token ${arg}`);
+      return;
+    }
+    case 'migration run': {
+      const done = await ds.runMigrations({ transaction: 'each' });
+      err(done.length ? `Applied ${done.map((m) => m.name).join(', ')}` : 'No pending migrations');
+      return;
+    }
+    default:
+      throw new UsageError(group ? `Unknown command "${args.positionals.join(' ')}"` : 'No command given');
+  }
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.flags.help || args.positionals[0] === 'help') {
+    out(USAGE);
+    return 0;
+  }
+  const config = loadConfig(process.env);
+  ensureDatabaseDirectory(config.databaseUrl);
+  const isMigration = args.positionals[0] === 'migration';
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot({ ...config, migrationsRun: isMigration ? false : config.migrationsRun }),
+    { logger: new StderrLogger('cli', { logLevels: ['fatal', 'error', 'warn'] }), abortOnError: false },
+  );
+  try {
+    await run(args, app.get(TokenService), app.get<DataSource>(getDataSourceToken()));
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      err(`${e.message}\n\n${USAGE}`);
+      process.exit(64);
+    }
+    err(`Error: ${e instanceof ConfigError ? 'configuration: ' : ''}${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,99 @@
+import { LogLevel } from '@nestjs/common';
+import { parseDatabaseUrl } from '../scim';
+
+/** Standalone-server configuration, read from the environment once and validated. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** route prefix without slashes, e.g. `scim/v2` */
+  basePath: string;
+  baseUrl?: string;
+  logLevels: LogLevel[];
+  bootstrap: boolean;
+  migrationsRun: boolean;
+  tokenPepper: string;
+  tokenPepperIsDefault: boolean;
+  maxResults: number;
+  maxPayloadSize: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Well known: only protects nothing beyond the tokens' own 256-bit entropy. Set your own. */
+export const DEFAULT_TOKEN_PEPPER = 'scim-nest-default-token-pepper-change-me';
+
+const LEVELS: Record<string, LogLevel[]> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  verbose: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') {
+    return def;
+  }
+  if (!/^\d+$/.test(raw.trim()) || +raw < min || +raw > max) {
+    throw new ConfigError(`${name}="${raw}" must be an integer from ${min} to ${max}`);
+  }
+  return +raw;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') {
+    return def;
+  }
+  if (['true', '1', 'yes', 'on'].includes(raw)) {
+    return true;
+  }
+  if (['false', '0', 'no', 'off'].includes(raw)) {
+    return false;
+  }
+  throw new ConfigError(`${name}="${env[name]}" must be true or false`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const databaseUrl = env.DATABASE_URL?.trim() || 'sqlite:./data/scim.sqlite';
+  try {
+    parseDatabaseUrl(databaseUrl);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  const basePathRaw = env.SCIM_BASE_PATH?.trim() || '/scim/v2';
+  if (!/^\/?[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(basePathRaw)) {
+    throw new ConfigError(`SCIM_BASE_PATH="${basePathRaw}" must be a URL path such as /scim/v2`);
+  }
+  const level = (env.LOG_LEVEL?.trim().toLowerCase() || 'log');
+  if (!LEVELS[level]) {
+    throw new ConfigError(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${Object.keys(LEVELS).join(', ')}`);
+  }
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const baseUrl = env.SCIM_BASE_URL?.trim() || undefined;
+  if (baseUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(baseUrl)) {
+    throw new ConfigError(`SCIM_BASE_URL="${baseUrl}" must be an absolute http(s) URL`);
+  }
+  const pepper = env.SCIM_TOKEN_PEPPER;
+  if (pepper !== undefined && pepper.length < 16) {
+    throw new ConfigError('SCIM_TOKEN_PEPPER must be at least 16 characters');
+  }
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host,
+    databaseUrl,
+    basePath: basePathRaw.replace(/^\/+|\/+$/g, ''),
+    baseUrl,
+    logLevels: LEVELS[level],
+    bootstrap: bool(env, 'SCIM_BOOTSTRAP', true),
+    migrationsRun: bool(env, 'MIGRATIONS_RUN', true),
+    tokenPepper: pepper ?? DEFAULT_TOKEN_PEPPER,
+    tokenPepperIsDefault: pepper === undefined,
+    maxResults: int(env, 'SCIM_MAX_RESULTS', 1000, 1, 100000),
+    maxPayloadSize: int(env, 'SCIM_MAX_PAYLOAD_SIZE', 1048576, 1024, 100 * 1048576),
+  };
+}

@@ -1,0 +1,8 @@
+import { TenantEntity } from './tenant.entity';
+import { TokenEntity } from './token.entity';
+import { UserEntity, UserValueEntity } from './user.entity';
+
+export { TenantEntity, TokenEntity, UserEntity, UserValueEntity };
+
+/** Every entity of the module; hosts without autoLoadEntities list these in their DataSource. */
+export const SCIM_ENTITIES = [TenantEntity, TokenEntity, UserEntity, UserValueEntity];

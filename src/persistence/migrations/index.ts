@@ -1,0 +1,4 @@
+import { InitialSchema1763870000000 } from './1763870000000-InitialSchema';
+
+/** Every migration of the module, in order; hosts pass these to their own DataSource. */
+export const SCIM_MIGRATIONS = [InitialSchema1763870000000];

@@ -1,0 +1,87 @@
+import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
+import { SqlDialect } from '../../scim/core/filter/filter-sql.compiler';
+
+export function dialectOf(ds: DataSource): SqlDialect {
+  const t = ds.options.type;
+  return t === 'mysql' || t === 'mariadb' ? 'mysql' : 'sqlite';
+}
+
+/** Runs `fn` in one transaction on its own query runner (a pooled connection on MySQL). */
+export async function inTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+  const qr = ds.createQueryRunner();
+  await qr.connect();
+  try {
+    await qr.startTransaction();
+    try {
+      const result = await fn(qr);
+      await qr.commitTransaction();
+      return result;
+    } catch (e) {
+      if (qr.isTransactionActive) {
+        await qr.rollbackTransaction();
+      }
+      throw e;
+    }
+  } finally {
+    await qr.release();
+  }
+}
+
+/** Runs one statement and returns the structured result (affected rows, insert id). */
+export async function execute(
+  ds: DataSource,
+  sql: string,
+  params: unknown[],
+): Promise<{ affected?: number | null; raw?: unknown }> {
+  const qr = ds.createQueryRunner();
+  try {
+    return (await qr.query(sql, params, true)) as { affected?: number | null; raw?: unknown };
+  } finally {
+    await qr.release();
+  }
+}
+
+/** Rows affected by an INSERT/UPDATE/DELETE run with useStructuredResult. */
+export function affected(res: { affected?: number | null }): number {
+  return res.affected ?? 0;
+}
+
+/** Auto-increment id of an INSERT run with useStructuredResult (SQLite rowid, MySQL insertId). */
+export function insertId(res: { raw?: unknown }): string {
+  const raw = res.raw as unknown;
+  if (typeof raw === 'number' || typeof raw === 'bigint' || typeof raw === 'string') {
+    return String(raw);
+  }
+  const id = (raw as { insertId?: number | string } | undefined)?.insertId;
+  if (id === undefined) {
+    throw new Error('The database returned no insert id');
+  }
+  return String(id);
+}
+
+/** True for a unique-key violation on either database (MySQL errno 1062, SQLite UNIQUE). */
+export function isUniqueViolation(e: unknown): boolean {
+  if (!(e instanceof QueryFailedError)) {
+    return false;
+  }
+  const d = (e as QueryFailedError & { driverError?: { errno?: number; code?: string } }).driverError;
+  return d?.errno === 1062 || d?.code === 'ER_DUP_ENTRY' || d?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Multi-row INSERT ... VALUES (?, ?), (?, ?) split into chunks under the bind limits. */
+export async function insertRows(
+  qr: QueryRunner,
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+): Promise<void> {
+  const perChunk = Math.max(1, Math.floor(900 / columns.length));
+  for (let i = 0; i < rows.length; i += perChunk) {
+    const chunk = rows.slice(i, i + perChunk);
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    await qr.query(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`,
+      chunk.flat(),
+    );
+  }
+}

@@ -1,0 +1,408 @@
+import { DataSource, QueryRunner } from 'typeorm';
+import { ScimError } from '../../scim/core/errors/scim-error';
+import {
+  ColumnRef,
+  FilterSqlTarget,
+  MultiValuedRef,
+  SqlDialect,
+  SqlFragment,
+  compileFilter,
+  lookupKey,
+} from '../../scim/core/filter/filter-sql.compiler';
+import {
+  NewResource,
+  ResourcePage,
+  ResourceQuery,
+  ResourceUpdate,
+  ScimJson,
+  StoredResource,
+} from '../../scim/core/ports/resource.types';
+import { UserRepository } from '../../scim/core/ports/user.repository';
+import { parseAttrPath } from '../../scim/core/schema/attr-path';
+import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
+import { AttributeDefinition, ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
+import {
+  affected,
+  dialectOf,
+  execute,
+  inTransaction,
+  insertId,
+  insertRows,
+  isUniqueViolation,
+} from './sql.util';
+
+const VALUE_KEY_LENGTH = 191;
+/** longest value kept in the indexed singular columns (userName, externalId, displayName) */
+export const MAX_INDEXED_LENGTH = 255;
+
+interface UserRow {
+  seq: string | number;
+  id: string;
+  tenant_id: string;
+  doc: string;
+  version: number | string;
+  created: string;
+  last_modified: string;
+}
+
+const SELECT_COLUMNS = 'r.seq, r.id, r.tenant_id, r.doc, r.version, r.created, r.last_modified';
+
+/**
+ * Users on SQLite or MySQL/MariaDB. The document is stored whole in `doc`; userName, externalId,
+ * displayName, active, created and lastModified are real indexed columns, and each value of a
+ * multi-valued attribute is a row of scim_user_values, so every filter runs in SQL
+ * (docs/design/query-storage.md).
+ */
+export class TypeOrmUserRepository implements UserRepository {
+  private readonly dialect: SqlDialect;
+  private readonly rt: ResourceTypeDefinition;
+  private readonly multiAttributes: AttributeDefinition[];
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly registry: SchemaRegistry,
+  ) {
+    this.dialect = dialectOf(ds);
+    this.rt = registry.resourceType('User');
+    this.multiAttributes = registry
+      .coreSchema(this.rt)
+      .attributes.filter((a) => a.multiValued && a.type === 'complex' && a.mutability !== 'readOnly');
+  }
+
+  async findById(tenantId: string, id: string): Promise<StoredResource | null> {
+    const rows: UserRow[] = await this.ds.query(
+      `SELECT ${SELECT_COLUMNS} FROM scim_users r WHERE r.id = ? AND r.tenant_id = ?`,
+      [id, tenantId],
+    );
+    return rows.length ? toStored(rows[0]) : null;
+  }
+
+  async search(tenantId: string, q: ResourceQuery): Promise<ResourcePage> {
+    const where: SqlFragment = q.filter
+      ? (() => {
+          const f = compileFilter(q.filter, this.target(tenantId));
+          return { sql: `r.tenant_id = ? AND ${f.sql}`, params: [tenantId, ...f.params] };
+        })()
+      : { sql: 'r.tenant_id = ?', params: [tenantId] };
+    const [{ n }] = (await this.ds.query(
+      `SELECT COUNT(*) AS n FROM scim_users r WHERE ${where.sql}`,
+      where.params,
+    )) as { n: number | string }[];
+    const total = Number(n);
+    if (q.count === 0 || total === 0 || q.startIndex > total) {
+      return { total, items: [] };
+    }
+    const order = this.orderBy(q);
+    const rows: UserRow[] = await this.ds.query(
+      `SELECT ${SELECT_COLUMNS} FROM scim_users r WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,
+      [...where.params, ...order.params, q.count, q.startIndex - 1],
+    );
+    return { total, items: rows.map(toStored) };
+  }
+
+  async create(tenantId: string, user: NewResource): Promise<StoredResource> {
+    const cols = this.singularColumns(user.resource);
+    try {
+      return await inTransaction(this.ds, async (qr) => {
+        const res = await qr.query(
+          `INSERT INTO scim_users (id, tenant_id, user_name, user_name_ci, external_id, display_name_ci,
+             active, doc, password_hash, version, created, last_modified)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+          [
+            user.id,
+            tenantId,
+            cols.userName,
+            cols.userName.toLowerCase(),
+            cols.externalId,
+            cols.displayNameCi,
+            cols.active,
+            JSON.stringify(user.resource),
+            user.passwordHash ?? null,
+            user.created,
+            user.created,
+          ],
+          true,
+        );
+        await this.writeValues(qr, tenantId, insertId(res), user.resource, undefined);
+        return {
+          id: user.id,
+          tenantId,
+          resource: user.resource,
+          version: 1,
+          created: user.created,
+          lastModified: user.created,
+        };
+      });
+    } catch (e) {
+      throw this.mapWriteError(e, cols.userName);
+    }
+  }
+
+  async update(tenantId: string, id: string, u: ResourceUpdate): Promise<StoredResource> {
+    const cols = this.singularColumns(u.resource);
+    try {
+      return await inTransaction(this.ds, async (qr) => {
+        const current: UserRow[] = await qr.query(
+          `SELECT ${SELECT_COLUMNS} FROM scim_users r WHERE r.id = ? AND r.tenant_id = ?${
+            this.dialect === 'mysql' ? ' FOR UPDATE' : ''
+          }`,
+          [id, tenantId],
+        );
+        if (!current.length) {
+          throw ScimError.notFound(`User ${id} not found`);
+        }
+        const row = current[0];
+        if (Number(row.version) !== u.expectedVersion) {
+          throw ScimError.preconditionFailed(
+            `User ${id} was modified concurrently (version ${row.version}, expected ${u.expectedVersion})`,
+          );
+        }
+        const passwordSql = u.passwordHash !== undefined ? ', password_hash = ?' : '';
+        const res = await qr.query(
+          `UPDATE scim_users SET user_name = ?, user_name_ci = ?, external_id = ?, display_name_ci = ?,
+             active = ?, doc = ?, version = version + 1, last_modified = ?${passwordSql}
+           WHERE id = ? AND tenant_id = ? AND version = ?`,
+          [
+            cols.userName,
+            cols.userName.toLowerCase(),
+            cols.externalId,
+            cols.displayNameCi,
+            cols.active,
+            JSON.stringify(u.resource),
+            u.lastModified,
+            ...(u.passwordHash !== undefined ? [u.passwordHash] : []),
+            id,
+            tenantId,
+            u.expectedVersion,
+          ],
+          true,
+        );
+        if (affected(res) !== 1) {
+          throw ScimError.preconditionFailed(`User ${id} was modified concurrently`);
+        }
+        await this.writeValues(qr, tenantId, String(row.seq), u.resource, JSON.parse(row.doc) as ScimJson);
+        return {
+          id,
+          tenantId,
+          resource: u.resource,
+          version: u.expectedVersion + 1,
+          created: row.created,
+          lastModified: u.lastModified,
+        };
+      });
+    } catch (e) {
+      throw this.mapWriteError(e, cols.userName);
+    }
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const res = await execute(this.ds, 'DELETE FROM scim_users WHERE id = ? AND tenant_id = ?', [
+      id,
+      tenantId,
+    ]);
+    return affected(res) > 0;
+  }
+
+  /** Replaces the child rows of the multi-valued attributes that changed. */
+  private async writeValues(
+    qr: QueryRunner,
+    tenantId: string,
+    ownerSeq: string,
+    resource: ScimJson,
+    previous: ScimJson | undefined,
+  ): Promise<void> {
+    const rows: unknown[][] = [];
+    const changed: string[] = [];
+    for (const def of this.multiAttributes) {
+      const next = resource[def.name];
+      if (previous && JSON.stringify(previous[def.name]) === JSON.stringify(next)) {
+        continue;
+      }
+      changed.push(def.name);
+      if (!Array.isArray(next)) {
+        continue;
+      }
+      next.forEach((item: unknown, position: number) => {
+        const el = (item ?? {}) as Record<string, unknown>;
+        const value = typeof el.value === 'string' ? el.value : null;
+        const type = typeof el.type === 'string' ? el.type.toLowerCase().slice(0, 64) : null;
+        rows.push([
+          tenantId,
+          ownerSeq,
+          def.name,
+          position,
+          value === null ? null : lookupKey(value, VALUE_KEY_LENGTH),
+          value,
+          value === null ? null : value.toLowerCase(),
+          type,
+          el.primary === true,
+          JSON.stringify(el),
+        ]);
+      });
+    }
+    if (previous && changed.length) {
+      await qr.query(
+        `DELETE FROM scim_user_values WHERE owner_seq = ? AND attribute IN (${changed.map(() => '?').join(', ')})`,
+        [ownerSeq, ...changed],
+      );
+    }
+    if (rows.length) {
+      await insertRows(
+        qr,
+        'scim_user_values',
+        ['tenant_id', 'owner_seq', 'attribute', 'position', 'value_key', 'value', 'value_ci', 'type_ci', 'is_primary', 'item'],
+        rows,
+      );
+    }
+  }
+
+  private singularColumns(resource: ScimJson) {
+    const userName = resource.userName;
+    if (typeof userName !== 'string' || userName.length === 0) {
+      throw ScimError.invalidValue('userName is required');
+    }
+    const externalId = typeof resource.externalId === 'string' ? resource.externalId : null;
+    const displayName = typeof resource.displayName === 'string' ? resource.displayName : null;
+    for (const [name, v] of [
+      ['userName', userName],
+      ['externalId', externalId],
+      ['displayName', displayName],
+    ] as const) {
+      if (v !== null && [...v].length > MAX_INDEXED_LENGTH) {
+        throw ScimError.invalidValue(`${name} is longer than ${MAX_INDEXED_LENGTH} characters`);
+      }
+    }
+    return {
+      userName,
+      externalId,
+      displayNameCi: displayName === null ? null : displayName.toLowerCase(),
+      active: typeof resource.active === 'boolean' ? resource.active : null,
+    };
+  }
+
+  private mapWriteError(e: unknown, userName: string): unknown {
+    if (isUniqueViolation(e)) {
+      return ScimError.uniqueness(`userName "${userName}" is already in use in this tenant`);
+    }
+    return e;
+  }
+
+  private orderBy(q: ResourceQuery): SqlFragment {
+    const dir = q.sortOrder === 'descending' ? 'DESC' : 'ASC';
+    if (!q.sortBy) {
+      return { sql: `r.seq ${dir}`, params: [] };
+    }
+    const path = parseAttrPath(q.sortBy);
+    const resolved = path ? this.registry.resolve(this.rt, path) : undefined;
+    if (!resolved) {
+      throw ScimError.invalidValue(`sortBy "${q.sortBy}" is not an attribute of User`);
+    }
+    const target = this.target('');
+    const def = resolved.subAttribute ?? resolved.attribute;
+    if (resolved.attribute.multiValued || def.type === 'complex') {
+      throw ScimError.invalidValue(`sortBy "${q.sortBy}" must name a singular attribute`);
+    }
+    const col = target.column(resolved);
+    const ci = !def.caseExact && (def.type === 'string' || def.type === 'reference');
+    let expr: string;
+    if (col) {
+      expr = ci ? (col.ciExpr ?? col.expr) : col.expr;
+    } else {
+      const keys = resolved.extension ? [resolved.schemaId, resolved.attribute.name] : [resolved.attribute.name];
+      if (resolved.subAttribute) {
+        keys.push(resolved.subAttribute.name);
+      }
+      const jp = '$' + keys.map((k) => '.' + JSON.stringify(k)).join('');
+      const raw = this.dialect === 'mysql' ? `JSON_VALUE(r.doc, '${jp}')` : `json_extract(r.doc, '${jp}')`;
+      expr = ci ? (this.dialect === 'mysql' ? `LOWER(${raw})` : `scim_lower(${raw})`) : raw;
+    }
+    // RFC 7644 §3.4.2.3: resources without a value sort last ascending; ties keep creation order
+    return { sql: `(${expr} IS NULL) ${dir === 'ASC' ? 'ASC' : 'DESC'}, ${expr} ${dir}, r.seq ASC`, params: [] };
+  }
+
+  private target(tenantId: string): FilterSqlTarget {
+    return {
+      dialect: this.dialect,
+      registry: this.registry,
+      resourceType: this.rt,
+      docJson: 'r.doc',
+      column: (r) => userColumn(r),
+      multiValued: (r) => (r.extension || r.attribute.mutability === 'readOnly' ? undefined : this.multiRef(r, tenantId)),
+    };
+  }
+
+  private multiRef(r: ResolvedAttribute, tenantId: string): MultiValuedRef | undefined {
+    if (!this.multiAttributes.includes(r.attribute)) {
+      return undefined;
+    }
+    const attribute = r.attribute.name;
+    return {
+      wrap: (cond) => ({
+        sql: `r.seq IN (SELECT v.owner_seq FROM scim_user_values v WHERE v.tenant_id = ? AND v.attribute = ? AND ${cond.sql})`,
+        params: [tenantId, attribute, ...cond.params],
+      }),
+      column: (sub): ColumnRef | undefined => {
+        switch (sub.name) {
+          case 'value':
+            return { expr: 'v.value', ciExpr: 'v.value_ci', keyExpr: 'v.value_key', keyLength: VALUE_KEY_LENGTH };
+          case 'type':
+            return { expr: 'v.type_ci', ciExpr: 'v.type_ci' };
+          case 'primary':
+            return { expr: 'v.is_primary' };
+          default:
+            return undefined;
+        }
+      },
+      itemJson: 'v.item',
+    };
+  }
+}
+
+/** Real columns of scim_users for singular attributes; undefined means "read from doc". */
+function userColumn(r: ResolvedAttribute): ColumnRef | undefined {
+  if (r.extension) {
+    return undefined;
+  }
+  const name = r.attribute.name;
+  const sub = r.subAttribute?.name;
+  if (sub === undefined) {
+    switch (name) {
+      case 'id':
+        return { expr: 'r.id' };
+      case 'externalId':
+        return { expr: 'r.external_id' };
+      case 'userName':
+        return { expr: 'r.user_name', ciExpr: 'r.user_name_ci' };
+      case 'displayName':
+        return { expr: 'r.display_name_ci', ciExpr: 'r.display_name_ci' };
+      case 'active':
+        return { expr: 'r.active' };
+      default:
+        return undefined;
+    }
+  }
+  if (name === 'meta') {
+    switch (sub) {
+      case 'created':
+        return { expr: 'r.created' };
+      case 'lastModified':
+        return { expr: 'r.last_modified' };
+      case 'resourceType':
+        return { expr: `'User'` };
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+function toStored(row: UserRow): StoredResource {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    resource: JSON.parse(row.doc) as ScimJson,
+    version: Number(row.version),
+    created: row.created,
+    lastModified: row.last_modified,
+  };
+}

@@ -1,0 +1,44 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
+import { ResourceTypesModule } from './resource-types/resource-types.module';
+import { SchemasModule } from './schemas/schemas.module';
+import { ScimCoreModule } from './scim-core.module';
+import {
+  DEFAULT_SCIM_PATH,
+  ScimForRootAsyncOptions,
+  ScimForRootOptions,
+} from './scim.module-definition';
+import { ServiceProviderConfigModule } from './service-provider-config/service-provider-config.module';
+import { UsersModule } from './users/users.module';
+
+/**
+ * The public facade a host imports: `ScimModule.forRoot({...})` or `forRootAsync({...})`.
+ * Registers no global guard, filter, pipe or interceptor: everything is per controller.
+ */
+@Module({})
+export class ScimModule {
+  static forRoot(options: ScimForRootOptions): DynamicModule {
+    return ScimModule.compose(ScimCoreModule.forRoot(options), options.path);
+  }
+
+  static forRootAsync(options: ScimForRootAsyncOptions): DynamicModule {
+    return ScimModule.compose(ScimCoreModule.forRootAsync(options), options.path);
+  }
+
+  private static compose(core: DynamicModule, path = DEFAULT_SCIM_PATH): DynamicModule {
+    const features: Type[] = [
+      UsersModule,
+      SchemasModule,
+      ResourceTypesModule,
+      ServiceProviderConfigModule,
+    ];
+    return {
+      module: ScimModule,
+      imports: [
+        core,
+        ...features,
+        RouterModule.register(features.map((module) => ({ path, module }))),
+      ],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { SchemaDefinition } from './core/schema/schema.types';
+
+/** Runtime options of ScimModule (forRoot / forRootAsync useFactory result). */
+export interface ScimModuleOptions {
+  /** HMAC key for token hashes; changing it invalidates every issued token */
+  tokenPepper: string;
+  /** largest page a list returns (ServiceProviderConfig filter.maxResults); default 1000 */
+  maxResults?: number;
+  /** largest request body in bytes (ServiceProviderConfig bulk.maxPayloadSize); default 1 MiB */
+  maxPayloadSize?: number;
+  /** extra extension schemas for Users */
+  userExtensions?: SchemaDefinition[];
+  /** documentation URI advertised in ServiceProviderConfig */
+  documentationUri?: string;
+}
+
+/** Needed while the module graph is built (ConfigurableModuleBuilder extras). */
+export interface ScimStaticOptions {
+  /** route prefix of the SCIM API, default `scim/v2` */
+  path: string;
+  /** name of the TypeORM DataSource to use; default the host's default one */
+  dataSource?: string;
+  /** absolute base URL for meta.location; default derived from each request */
+  baseUrl?: string;
+}
+
+export const SCIM_STATIC_OPTIONS = Symbol('scim:StaticOptions');
+
+export const DEFAULT_MAX_RESULTS = 1000;
+export const DEFAULT_MAX_PAYLOAD_SIZE = 1024 * 1024;

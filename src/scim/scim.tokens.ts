@@ -1,0 +1,11 @@
+/** DI tokens of the Nest layer (Symbols: never collide with host providers). */
+export const SCIM_DIALECT = Symbol('scim:Dialect');
+export const SCIM_LIMITS = Symbol('scim:Limits');
+
+export interface ScimLimits {
+  readonly maxResults: number;
+  readonly maxPayloadSize: number;
+}
+
+/** Names of the resource types this server serves (e.g. ['User']); discovery lists only these. */
+export const SCIM_ENABLED_RESOURCES = Symbol('scim:EnabledResources');

@@ -1,0 +1,47 @@
+import { Get, Inject, Query, Req } from '@nestjs/common';
+import { PublicEndpoint } from '../../auth/require-scopes.decorator';
+import { refuseDiscoveryFilter } from '../discovery.util';
+import { SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { ScimController } from '../shared/scim-controller.decorator';
+import { ScimResponseInterceptor } from '../shared/scim-response.interceptor';
+
+/**
+ * GET /ServiceProviderConfig (RFC 7643 §5). Truthful: a feature is advertised only when it
+ * works end to end (bulk arrives with its own issue).
+ */
+@ScimController('ServiceProviderConfig')
+@PublicEndpoint()
+export class ServiceProviderConfigController {
+  constructor(
+    @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
+    private readonly urls: ScimResponseInterceptor,
+  ) {}
+
+  @Get()
+  get(@Query('filter') filter: string | undefined, @Req() req: never) {
+    refuseDiscoveryFilter(filter);
+    return {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+      documentationUri: 'https://datatracker.ietf.org/doc/html/rfc7644',
+      patch: { supported: true },
+      bulk: { supported: false, maxOperations: 0, maxPayloadSize: this.limits.maxPayloadSize },
+      filter: { supported: true, maxResults: this.limits.maxResults },
+      changePassword: { supported: true },
+      sort: { supported: true },
+      etag: { supported: true },
+      authenticationSchemes: [
+        {
+          type: 'oauthbearertoken',
+          name: 'OAuth Bearer Token',
+          description: 'Service-account bearer token issued by the scim-nest CLI',
+          specUri: 'https://www.rfc-editor.org/info/rfc6750',
+          primary: true,
+        },
+      ],
+      meta: {
+        resourceType: 'ServiceProviderConfig',
+        location: `${this.urls.baseUrl(req)}/ServiceProviderConfig`,
+      },
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import { Scope } from '../core/ports/token.repository';
+
+/** What a SCIM service needs to know of the request it serves. */
+export interface RequestContext {
+  readonly tenantId: string;
+  readonly tokenId: string;
+  readonly scopes: ReadonlySet<Scope>;
+  /** absolute base URL of the SCIM API, e.g. https://host/scim/v2 (for meta.location, $ref) */
+  readonly baseUrl: string;
+  readonly ifMatch?: string;
+  readonly ifNoneMatch?: string;
+  readonly userAgent?: string;
+}
+
+export const REQUEST_CONTEXT_KEY = 'scimContext';

@@ -1,0 +1,19 @@
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { toScimErrorResponse } from './scim-error.mapper';
+
+/** Catches everything thrown under a SCIM controller and answers with a SCIM error body. */
+@Catch()
+export class ScimExceptionFilter implements ExceptionFilter {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<unknown>();
+    const adapter = this.adapterHost.httpAdapter;
+    const { status, body, headers } = toScimErrorResponse(exception);
+    for (const [k, v] of Object.entries(headers)) {
+      adapter.setHeader(res, k, v);
+    }
+    adapter.reply(res, body, status);
+  }
+}

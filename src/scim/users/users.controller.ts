@@ -1,0 +1,63 @@
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UsePipes } from '@nestjs/common';
+import { RequireScopes } from '../../auth/require-scopes.decorator';
+import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
+import { ReqCtx } from '../shared/req-ctx.decorator';
+import { RequestContext } from '../shared/request-context';
+import { ScimController } from '../shared/scim-controller.decorator';
+import { scimValidationPipe } from '../shared/scim-validation.pipe';
+import { UsersService } from './users.service';
+
+/** RFC 7644 §3.3-§3.6 on /Users. Resource bodies are validated by the schema core, not DTOs. */
+@ScimController('Users')
+@UsePipes(scimValidationPipe)
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @RequireScopes('users:read')
+  list(@Query() q: ListQueryDto, @ReqCtx() ctx: RequestContext) {
+    return this.users.list(q, ctx);
+  }
+
+  @Get(':id')
+  @RequireScopes('users:read')
+  get(@Param('id') id: string, @Query() q: ProjectionQueryDto, @ReqCtx() ctx: RequestContext) {
+    return this.users.get(id, q, ctx);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @RequireScopes('users:write')
+  create(@Body() body: unknown, @Query() q: ProjectionQueryDto, @ReqCtx() ctx: RequestContext) {
+    return this.users.create(body, q, ctx);
+  }
+
+  @Put(':id')
+  @RequireScopes('users:write')
+  replace(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() q: ProjectionQueryDto,
+    @ReqCtx() ctx: RequestContext,
+  ) {
+    return this.users.replace(id, body, q, ctx);
+  }
+
+  @Patch(':id')
+  @RequireScopes('users:write')
+  patch(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() q: ProjectionQueryDto,
+    @ReqCtx() ctx: RequestContext,
+  ) {
+    return this.users.patch(id, body, q, ctx);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScopes('users:write')
+  delete(@Param('id') id: string, @ReqCtx() ctx: RequestContext) {
+    return this.users.delete(id, ctx);
+  }
+}

@@ -1,0 +1,223 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ScimError } from '../core/errors/scim-error';
+import { parseFilter } from '../core/filter/filter.parser';
+import { validateFilter } from '../core/filter/filter.validator';
+import { ListResponse, listResponse } from '../core/messages/list-response';
+import { applyPatch } from '../core/patch/patch.engine';
+import { PatchDialect } from '../core/patch/patch.dialect';
+import { parsePatchRequest } from '../core/patch/patch.request';
+import { ScimJson, StoredResource } from '../core/ports/resource.types';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator, SCHEMA_REGISTRY, USER_REPOSITORY } from '../core/ports/tokens';
+import { UserRepository } from '../core/ports/user.repository';
+import { ProjectionRequest, projectResource, splitAttributeList } from '../core/projection/projection';
+import { normalizeResource } from '../core/resource/resource.normalizer';
+import { SchemaRegistry } from '../core/schema/schema.registry';
+import { ResourceTypeDefinition } from '../core/schema/schema.types';
+import { checkIfMatch, etagOf, isNotModified } from '../shared/etag';
+import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
+import { PasswordHasher } from '../shared/password.hasher';
+import { RequestContext } from '../shared/request-context';
+import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+
+/** Attempts at read-apply-write when a concurrent writer bumped the version in between. */
+const MAX_WRITE_ATTEMPTS = 5;
+
+/**
+ * Users: load through the port, apply the protocol core (normalize, patch, filter, project),
+ * save through the port. No protocol rule lives here.
+ */
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+  private readonly rt: ResourceTypeDefinition;
+
+  constructor(
+    @Inject(USER_REPOSITORY) private readonly users: UserRepository,
+    @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(SCIM_DIALECT) private readonly dialect: PatchDialect,
+    @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
+    private readonly passwords: PasswordHasher,
+  ) {
+    this.rt = registry.resourceType('User');
+  }
+
+  async create(body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
+    const { resource, password, ignored } = normalizeResource(body, {
+      registry: this.registry,
+      resourceType: this.rt,
+      dialect: this.dialect,
+    });
+    this.logIgnored('POST /Users', ignored);
+    const stored = await this.users.create(ctx.tenantId, {
+      id: this.ids.newId(),
+      resource,
+      created: this.clock.nowIso(),
+      passwordHash: password !== undefined ? await this.passwords.hash(password) : undefined,
+    });
+    return this.render(stored, projection(proj), ctx);
+  }
+
+  async get(id: string, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
+    const stored = await this.load(id, ctx);
+    if (isNotModified(ctx.ifNoneMatch, stored.version)) {
+      throw new ScimError(304, 'Not Modified', undefined, { ETag: etagOf(stored.version) });
+    }
+    return this.render(stored, projection(proj), ctx);
+  }
+
+  async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
+    const filter = q.filter !== undefined && q.filter.trim() !== ''
+      ? validateFilter(parseFilter(q.filter), this.registry, this.rt)
+      : undefined;
+    // RFC 7644 §3.4.2.4: startIndex < 1 means 1; count < 0 means 0; count is capped at maxResults
+    const startIndex = Math.max(1, q.startIndex ?? 1);
+    const count = Math.min(Math.max(0, q.count ?? this.limits.maxResults), this.limits.maxResults);
+    const page = await this.users.search(ctx.tenantId, {
+      filter,
+      startIndex,
+      count,
+      sortBy: q.sortBy,
+      sortOrder: q.sortOrder,
+    });
+    const proj = projection(q);
+    return listResponse(
+      page.total,
+      startIndex,
+      page.items.map((s) => this.render(s, proj, ctx)),
+    );
+  }
+
+  async replace(
+    id: string,
+    body: unknown,
+    proj: ProjectionQueryDto,
+    ctx: RequestContext,
+  ): Promise<ScimJson> {
+    return this.write(id, ctx, async (current) => {
+      const { resource, password, ignored } = normalizeResource(body, {
+        registry: this.registry,
+        resourceType: this.rt,
+        dialect: this.dialect,
+        existing: current.resource,
+      });
+      this.logIgnored(`PUT /Users/${id}`, ignored);
+      return { resource, password };
+    }, proj);
+  }
+
+  async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
+    const ops = parsePatchRequest(body, this.dialect);
+    return this.write(id, ctx, async (current) => {
+      const result = applyPatch({ ...current.resource, id: current.id }, ops, {
+        registry: this.registry,
+        resourceType: this.rt,
+        dialect: this.dialect,
+      });
+      this.logIgnored(`PATCH /Users/${id}`, result.ignored);
+      const { id: _id, meta: _meta, ...resource } = result.resource;
+      return { resource, password: result.password };
+    }, proj);
+  }
+
+  async delete(id: string, ctx: RequestContext): Promise<void> {
+    if (ctx.ifMatch !== undefined) {
+      checkIfMatch(ctx.ifMatch, (await this.load(id, ctx)).version);
+    }
+    if (!(await this.users.delete(ctx.tenantId, id))) {
+      throw ScimError.notFound(`User ${id} not found`);
+    }
+  }
+
+  /**
+   * Read, change, write with the version read as the precondition. A concurrent writer makes
+   * the write fail with 412; without the client's own If-Match that is retried on fresh data.
+   * Nothing is written when the change leaves the resource as it was.
+   */
+  private async write(
+    id: string,
+    ctx: RequestContext,
+    change: (current: StoredResource) => Promise<{ resource: ScimJson; password?: string }>,
+    proj: ProjectionQueryDto,
+  ): Promise<ScimJson> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.load(id, ctx);
+      checkIfMatch(ctx.ifMatch, current.version);
+      const { resource, password } = await change(current);
+      if (password === undefined && sameJson(resource, current.resource)) {
+        return this.render(current, projection(proj), ctx);
+      }
+      try {
+        const stored = await this.users.update(ctx.tenantId, id, {
+          resource,
+          lastModified: this.clock.nowIso(),
+          passwordHash: password !== undefined ? await this.passwords.hash(password) : undefined,
+          expectedVersion: current.version,
+        });
+        return this.render(stored, projection(proj), ctx);
+      } catch (e) {
+        const retry = e instanceof ScimError && e.status === 412 && ctx.ifMatch === undefined;
+        if (!retry || attempt >= MAX_WRITE_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private async load(id: string, ctx: RequestContext): Promise<StoredResource> {
+    const stored = await this.users.findById(ctx.tenantId, id);
+    if (!stored) {
+      throw ScimError.notFound(`User ${id} not found`);
+    }
+    return stored;
+  }
+
+  private render(stored: StoredResource, proj: ProjectionRequest, ctx: RequestContext): ScimJson {
+    const { schemas, ...attributes } = stored.resource;
+    const full: ScimJson = {
+      schemas,
+      id: stored.id,
+      ...attributes,
+      meta: {
+        resourceType: 'User',
+        created: stored.created,
+        lastModified: stored.lastModified,
+        location: `${ctx.baseUrl}/Users/${stored.id}`,
+        version: etagOf(stored.version),
+      },
+    };
+    return projectResource(full, this.registry, this.rt, proj);
+  }
+
+  private logIgnored(what: string, ignored: readonly string[]): void {
+    if (ignored.length) {
+      this.logger.debug(`${what}: ignored ${ignored.join(', ')}`);
+    }
+  }
+}
+
+function projection(q: ProjectionQueryDto): ProjectionRequest {
+  return {
+    attributes: splitAttributeList(q.attributes),
+    excludedAttributes: splitAttributeList(q.excludedAttributes),
+  };
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    return v.map(canonical);
+  }
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.keys(v as object)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
+  }
+  return v;
+}
