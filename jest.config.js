@@ -13,7 +13,8 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.js',
-      testTimeout: 60000,
     },
   ],
+  // e2e suites create databases and start the app; unit specs finish far below this
+  testTimeout: 60000,
 };
