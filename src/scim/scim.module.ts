@@ -8,6 +8,7 @@ import {
   ScimForRootAsyncOptions,
   ScimForRootOptions,
 } from './scim.module-definition';
+import { SearchModule } from './search/search.module';
 import { ServiceProviderConfigModule } from './service-provider-config/service-provider-config.module';
 import { UsersModule } from './users/users.module';
 
@@ -31,6 +32,7 @@ export class ScimModule {
       SchemasModule,
       ResourceTypesModule,
       ServiceProviderConfigModule,
+      SearchModule,
     ];
     return {
       module: ScimModule,

@@ -100,6 +100,19 @@ describe.each(TEST_DATABASES)('Users on %s', (kind) => {
       expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
     });
 
+    it('matches attribute names case-insensitively on input (RFC 7643 §2.1)', async () => {
+      const res = await post({
+        schemas: [USER_SCHEMA],
+        UserName: 'mixed.case@example.com',
+        NAME: { GivenName: 'Mixed', familyname: 'Case' },
+        Emails: [{ Value: 'mixed.case@example.com', TYPE: 'work' }],
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.userName).toBe('mixed.case@example.com');
+      expect(res.body.name).toEqual({ givenName: 'Mixed', familyName: 'Case' });
+      expect(res.body.emails).toEqual([{ value: 'mixed.case@example.com', type: 'work' }]);
+    });
+
     it('returns 404 with a SCIM body for an unknown id', async () => {
       expectScimError(await t.http.get('/scim/v2/Users/does-not-exist').set(auth()), 404);
     });
@@ -223,6 +236,43 @@ describe.each(TEST_DATABASES)('Users on %s', (kind) => {
       const inj = await t.http.get('/scim/v2/Users').query({ filter: `userName eq "x' OR '1'='1"` }).set(auth());
       expect(inj.status).toBe(200);
       expect(inj.body.totalResults).toBe(0);
+    });
+
+    it('POST /Users/.search and root /.search answer like GET (RFC 7644 §3.4.3)', async () => {
+      const body = {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: 'userName sw "lister"',
+        attributes: ['userName'],
+        startIndex: 2,
+        count: 2,
+      };
+      for (const path of ['/scim/v2/Users/.search', '/scim/v2/.search']) {
+        const res = await t.http.post(path).set(auth()).set('Content-Type', SCIM_JSON).send(JSON.stringify(body));
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ totalResults: 5, itemsPerPage: 2, startIndex: 2 });
+        expect(Object.keys(res.body.Resources[0]).sort()).toEqual(['id', 'schemas', 'userName']);
+      }
+      const bad = await t.http.post('/scim/v2/Users/.search').set(auth()).send({ schemas: ['nope'] });
+      expectScimError(bad, 400, 'invalidValue');
+      const groupsOnly = await t.token('acme', ['groups:read']);
+      expectScimError(
+        await t.http.post('/scim/v2/.search').set('Authorization', `Bearer ${groupsOnly}`).send(body),
+        403,
+      );
+    });
+
+    it('sorts by sortBy/sortOrder, case-insensitively for userName (RFC 7644 §3.4.2.3)', async () => {
+      const asc = await t.http.get('/scim/v2/Users').query({ filter: 'userName sw "lister"', sortBy: 'userName' }).set(auth());
+      const names = asc.body.Resources.map((r: { userName: string }) => r.userName);
+      expect(names).toEqual([...names].sort((a: string, b: string) => a.toLowerCase().localeCompare(b.toLowerCase())));
+      const desc = await t.http
+        .get('/scim/v2/Users')
+        .query({ filter: 'userName sw "lister"', sortBy: 'externalId', sortOrder: 'descending' })
+        .set(auth());
+      expect(desc.body.Resources.map((r: { externalId: string }) => r.externalId)).toEqual([
+        'LIST-4', 'LIST-3', 'LIST-2', 'LIST-1', 'LIST-0',
+      ]);
+      expectScimError(await t.http.get('/scim/v2/Users').query({ sortBy: 'nosuch' }).set(auth()), 400, 'invalidValue');
     });
 
     it('rejects a non-integer count with 400 invalidValue', async () => {

@@ -1,6 +1,7 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UsePipes } from '@nestjs/common';
 import { RequireScopes } from '../../auth/require-scopes.decorator';
 import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
+import { SearchRequestDto } from '../shared/search-request.dto';
 import { ReqCtx } from '../shared/req-ctx.decorator';
 import { RequestContext } from '../shared/request-context';
 import { ScimController } from '../shared/scim-controller.decorator';
@@ -17,6 +18,14 @@ export class UsersController {
   @RequireScopes('users:read')
   list(@Query() q: ListQueryDto, @ReqCtx() ctx: RequestContext) {
     return this.users.list(q, ctx);
+  }
+
+  /** RFC 7644 §3.4.3: the same query as GET, in a body (keeps filters out of URLs and logs). */
+  @Post('.search')
+  @HttpCode(200)
+  @RequireScopes('users:read')
+  search(@Body() body: SearchRequestDto, @ReqCtx() ctx: RequestContext) {
+    return this.users.list(body.toListQuery(), ctx);
   }
 
   @Get(':id')
