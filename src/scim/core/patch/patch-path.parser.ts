@@ -48,8 +48,8 @@ function invalid(text: string, why: string): ScimError {
 
 /**
  * Parses a PATCH path; the bracket text goes to `parseFilter` (RFC 7644 §3.4.2.2 grammar).
- * Malformed paths → invalidPath; a malformed filter → invalidFilter (RFC 7644 §3.12 Table 9 lists
- * invalidFilter for "PATCH (Path Filter - Section 3.5.2)").
+ * Malformed paths → invalidPath; a malformed or unclosed filter → invalidFilter (RFC 7644 §3.12
+ * Table 9 lists invalidFilter for "PATCH (Path Filter - Section 3.5.2)").
  */
 export function parsePatchPath(raw: string, parseFilter: FilterParser): PatchPath {
   const text = raw.trim();
@@ -70,11 +70,11 @@ export function parsePatchPath(raw: string, parseFilter: FilterParser): PatchPat
   }
   const close = closingBracket(text, open);
   if (close < 0) {
-    throw invalid(raw, 'unbalanced "["');
+    throw ScimError.invalidFilter(`Invalid value filter in PATCH path '${raw}': no closing ']'`);
   }
   const filterText = text.slice(open + 1, close);
   if (filterText.trim() === '') {
-    throw invalid(raw, 'empty value filter');
+    throw ScimError.invalidFilter(`Invalid value filter in PATCH path '${raw}': empty filter`);
   }
   const rest = text.slice(close + 1);
   let subAttr: string | undefined;
@@ -95,5 +95,26 @@ export function parsePatchPath(raw: string, parseFilter: FilterParser): PatchPat
       `Invalid value filter in PATCH path '${raw}': ${e instanceof Error ? e.message : String(e)}`,
     );
   }
+  if (hasValuePath(filter)) {
+    throw ScimError.invalidFilter(
+      `Invalid value filter in PATCH path '${raw}': ` +
+        'a value filter cannot contain another value filter',
+    );
+  }
   return { attrPath, filter, ...(subAttr !== undefined ? { subAttr } : {}) };
+}
+
+/** RFC 7644 §3.4.2.2 (errata 4690): valFilter is a filter without valuePath. */
+function hasValuePath(node: FilterNode): boolean {
+  switch (node.kind) {
+    case 'valuePath':
+      return true;
+    case 'and':
+    case 'or':
+      return hasValuePath(node.left) || hasValuePath(node.right);
+    case 'not':
+      return hasValuePath(node.filter);
+    default:
+      return false;
+  }
 }

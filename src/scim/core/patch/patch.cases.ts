@@ -10,7 +10,6 @@ import {
   MANAGER_ID,
   PLAIN_USER,
   USER,
-  USER_ID,
 } from './patch.fixtures';
 import { PATCH_OP_SCHEMA } from './patch.request';
 
@@ -698,8 +697,13 @@ const REPLACE_CASES: PatchCase[] = [
   },
   {
     name: 'RFC 7644 §3.5.2 malformed path → invalidPath',
-    ops: [op('replace', 'emails[type eq "work"', 'x')],
+    ops: [op('replace', 'emails[type eq "work"]x', 'x')],
     error: 'invalidPath',
+  },
+  {
+    name: 'RFC 7644 §3.12 unclosed value filter → invalidFilter',
+    ops: [op('replace', 'emails[type eq "work"', 'x')],
+    error: 'invalidFilter',
   },
   {
     name: 'RFC 7644 §3.12 malformed filter inside a path → invalidFilter',

@@ -32,7 +32,7 @@ export interface PatchDialect {
   readonly ignoreReadOnlyInValue: boolean;
   /** unknown attributes: 'reject' → 400, 'ignore' → dropped and reported */
   readonly unknownAttributes: 'reject' | 'ignore';
-  /** missing `schemas` in a request body (unknown extra URNs are tolerated in every profile, #23) */
+  /** missing `schemas` in a body (unknown extra URNs are tolerated in every profile, #23) */
   readonly missingSchemas: 'reject' | 'tolerate';
   /** `roles[primary eq "True"].value`: string booleans inside PATCH path filters (#11) */
   readonly stringBooleansInFilters: boolean;

@@ -1,7 +1,9 @@
 import { isScimError, ScimError } from '../errors/scim-error';
 import { deepClone } from '../resource/json.util';
 import { ScimJson } from '../resource/resource.types';
-import { createDefaultRegistry } from '../schema/schema.registry';
+import { createDefaultRegistry, USER_RESOURCE_TYPE } from '../schema/schema.registry';
+import { attr } from '../schema/schema.types';
+import { USER_SCHEMA_ID } from '../schema/user.schema';
 import { PATCH_CASES, PatchCase } from './patch.cases';
 import { requiresFullAttribute } from './patch.delta-apply';
 import { dialectFor } from './patch.dialect';
@@ -117,7 +119,7 @@ describe('applyPatch — behaviour outside the table', () => {
   const lenient = dialectFor('lenient');
   const ctx = { registry, resourceType: 'User', dialect: lenient } as const;
 
-  it('RFC 7644 §3.5.2 atomic: the input is untouched and nothing is returned when op 3 fails', () => {
+  it('RFC 7644 §3.5.2 atomic: the input is untouched when the third operation fails', () => {
     const input = deepClone(USER);
     const ops: PatchOperation[] = [
       { op: 'replace', path: 'displayName', value: 'X' },
@@ -176,24 +178,91 @@ describe('applyPatch — behaviour outside the table', () => {
   });
 });
 
+describe('applyPatch — immutable attributes (RFC 7644 §3.5.2, RFC 7643 §2.2)', () => {
+  const BADGE = 'urn:example:params:scim:schemas:extension:badge:2.0:User';
+  const badgeRegistry = createDefaultRegistry({
+    schemas: [
+      {
+        id: BADGE,
+        name: 'Badge',
+        description: 'test extension',
+        attributes: [attr('badgeId', { mutability: 'immutable' })],
+      },
+    ],
+    resourceTypes: [
+      {
+        ...USER_RESOURCE_TYPE,
+        schemaExtensions: [{ schema: BADGE, required: false }],
+      },
+    ],
+  });
+  const ctx = { registry: badgeRegistry, resourceType: 'User', dialect: dialectFor('rfc-strict') };
+  const withBadge = { ...USER, schemas: [USER_SCHEMA_ID, BADGE], [BADGE]: { badgeId: 'B-1' } };
+  const path = `${BADGE}:badgeId`;
+
+  it.each<[string, ScimJson, PatchOperation, string | undefined]>([
+    [
+      'a client MAY "add" a value to an immutable attribute that had no previous value',
+      USER,
+      { op: 'add', path, value: 'B-1' },
+      undefined,
+    ],
+    [
+      'replace of an immutable value → mutability',
+      withBadge,
+      { op: 'replace', path, value: 'B-2' },
+      'mutability',
+    ],
+    [
+      'replace with the same value is no modification',
+      withBadge,
+      { op: 'replace', path, value: 'B-1' },
+      undefined,
+    ],
+    ['remove of an immutable value → mutability', withBadge, { op: 'remove', path }, 'mutability'],
+  ])('%s', (_n, resource, operation, scimType) => {
+    if (scimType) {
+      expect(errorOf(() => applyPatch(resource, [operation], ctx)).scimType).toBe(scimType);
+    } else {
+      const out = applyPatch(resource, [operation], ctx);
+      expect((out.resource[BADGE] as ScimJson).badgeId).toBe('B-1');
+    }
+  });
+});
+
 describe('requiresFullAttribute (delta mode eligibility)', () => {
-  it.each([
-    ['idp-quirks #21b add path=members', [{ op: 'add', path: 'members', value: [{ value: 'a' }] }], false],
-    ['idp-quirks #4a remove members[value eq]', [{ op: 'remove', path: 'members[value eq "a"]' }], false],
-    ['or-joined value eq', [{ op: 'remove', path: 'members[value eq "a" or value eq "b"]' }], false],
-    ['idp-quirks #4b remove with value list', [{ op: 'remove', path: 'members', value: [{ value: 'a' }] }], false],
-    ['idp-quirks #21c replace path=members', [{ op: 'replace', path: 'members', value: [] }], false],
-    ['Okta rename path-less', [{ op: 'replace', value: { id: 'g', displayName: 'X' } }], false],
-    ['path-less members key', [{ op: 'add', value: { members: [{ value: 'a' }] } }], false],
-    ['other attribute', [{ op: 'replace', path: 'displayName', value: 'X' }], false],
-    ['filter on type', [{ op: 'remove', path: 'members[type eq "Group"]' }], true],
-    ['filter + sub-attribute', [{ op: 'replace', path: 'members[value eq "x"].display', value: 'D' }], true],
-    ['replace with filter', [{ op: 'replace', path: 'members[value eq "x"]', value: { value: 'x' } }], true],
-    ['members.value (every element)', [{ op: 'remove', path: 'members.display' }], true],
-    ['path-less "members.value" key', [{ op: 'add', value: { 'members.value': 'x' } }], true],
-    ['case-insensitive name', [{ op: 'remove', path: 'MEMBERS[type eq "User"]' }], true],
-    ['malformed path (applyPatch reports it)', [{ op: 'remove', path: 'members[' }], false],
-  ] as const)('%s → %s', (_n, ops, expected) => {
-    expect(requiresFullAttribute(ops as unknown as PatchOperation[], 'members')).toBe(expected);
+  const add = (path: string | undefined, value: unknown): PatchOperation => ({
+    op: 'add',
+    ...(path !== undefined ? { path } : {}),
+    value,
+  });
+  const remove = (path: string, value?: unknown): PatchOperation => ({
+    op: 'remove',
+    path,
+    ...(value !== undefined ? { value } : {}),
+  });
+  const replace = (path: string | undefined, value: unknown): PatchOperation => ({
+    op: 'replace',
+    ...(path !== undefined ? { path } : {}),
+    value,
+  });
+  it.each<[string, PatchOperation, boolean]>([
+    ['idp-quirks #21b add path=members', add('members', [{ value: 'a' }]), false],
+    ['idp-quirks #4a remove members[value eq]', remove('members[value eq "a"]'), false],
+    ['RFC 7644 §3.4.2.2 or-joined', remove('members[value eq "a" or value eq "b"]'), false],
+    ['idp-quirks #4b remove with a value list', remove('members', [{ value: 'a' }]), false],
+    ['idp-quirks #21c replace path=members', replace('members', []), false],
+    ['idp-quirks #21a Okta rename', replace(undefined, { id: 'g', displayName: 'X' }), false],
+    ['RFC 7644 §3.5.2.1 members key', add(undefined, { members: [{ value: 'a' }] }), false],
+    ['another attribute', replace('displayName', 'X'), false],
+    ['filter on type', remove('members[type eq "Group"]'), true],
+    ['filter + sub-attribute', replace('members[value eq "x"].display', 'D'), true],
+    ['replace with a filter', replace('members[value eq "x"]', { value: 'x' }), true],
+    ['sub-attribute of every element', remove('members.display'), true],
+    ['path-less "members.value" key', add(undefined, { 'members.value': 'x' }), true],
+    ['RFC 7643 §2.1 case-insensitive name', remove('MEMBERS[type eq "User"]'), true],
+    ['malformed path (applyPatch reports it)', remove('members['), false],
+  ])('%s → %s', (_n, operation, expected) => {
+    expect(requiresFullAttribute([operation], 'members')).toBe(expected);
   });
 });

@@ -43,7 +43,9 @@ const replaceOpArb: fc.Arbitrary<PatchOperation> = fc.oneof(
   text.map((v) => ({ op: 'replace' as const, path: 'displayName', value: v })),
   text.map((v) => ({ op: 'replace' as const, path: 'nickName', value: v })),
   fc.boolean().map((v) => ({ op: 'replace' as const, path: 'active', value: v })),
-  fc.constantFrom('True', 'false').map((v) => ({ op: 'replace' as const, path: 'active', value: v })),
+  fc
+    .constantFrom('True', 'false')
+    .map((v) => ({ op: 'replace' as const, path: 'active', value: v })),
   text.map((v) => ({ op: 'replace' as const, path: 'name.givenName', value: v })),
   fc
     .record({ givenName: text, familyName: text })
@@ -89,7 +91,7 @@ describe('applyPatch properties (fast-check)', () => {
     );
   });
 
-  it('RFC 7644 §3.5.2.1/§3.5.2.2 add of a new email then remove by filter restores the original', () => {
+  it('RFC 7644 §3.5.2.1/§3.5.2.2 add of a new email, then remove by filter, restores it', () => {
     fc.assert(
       fc.property(
         userArb,
@@ -106,6 +108,64 @@ describe('applyPatch properties (fast-check)', () => {
           const out = applyPatch(user, ops, lenient);
           expect(out.resource).toEqual(user);
           expect(out.changed).toBe(false);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('idp-quirks #22 delta mode yields the same membership as applying the ops in full', () => {
+    const id: fc.Arbitrary<string> = fc.constantFrom('a', 'b', 'c', 'd', 'e');
+    const memberOp: fc.Arbitrary<PatchOperation> = fc.oneof(
+      fc.uniqueArray(id, { minLength: 1, maxLength: 3 }).map((ids) => ({
+        op: 'add' as const,
+        path: 'members',
+        value: ids.map((value) => ({ value })),
+      })),
+      fc.uniqueArray(id, { minLength: 1, maxLength: 2 }).map((ids) => ({
+        op: 'remove' as const,
+        path: `members[${ids.map((v) => `value eq "${v}"`).join(' or ')}]`,
+      })),
+      fc.uniqueArray(id, { maxLength: 3 }).map((ids) => ({
+        op: 'replace' as const,
+        path: 'members',
+        value: ids.map((value) => ({ value })),
+      })),
+      fc.constant({ op: 'remove' as const, path: 'members' }),
+    );
+    const ctx = {
+      registry,
+      resourceType: 'Group',
+      dialect: dialectFor('lenient', { allowRemoveAll: true }),
+    };
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(id, { maxLength: 5 }),
+        fc.array(memberOp, { minLength: 1, maxLength: 6 }),
+        (current, ops) => {
+          const group = { ...GROUP, members: current.map((value) => ({ value })) };
+          if (current.length === 0) {
+            delete (group as ScimJson).members;
+          }
+          const full = applyPatch(group, ops, ctx);
+          const fullValues = ((full.resource.members as Array<{ value: string }>) ?? []).map(
+            (m) => m.value,
+          );
+          const { members: _m, ...withoutMembers } = group as ScimJson;
+          const delta = applyPatch(withoutMembers, ops, { ...ctx, deltaAttributes: ['members'] });
+          const d = delta.deltas.members;
+          let values = new Set<string>(current);
+          if (d) {
+            if (d.replaceAll) {
+              values = new Set(d.replaceAll.map((e) => e.value));
+            } else {
+              const kept = current.filter((v) => !d.remove.includes(v));
+              values = new Set<string>(d.removeAll ? [] : kept);
+              d.add.forEach((e) => values.add(e.value));
+              expect(d.add.some((e) => d.remove.includes(e.value))).toBe(false);
+            }
+          }
+          expect([...values].sort()).toEqual([...fullValues].sort());
         },
       ),
       { numRuns: 300 },
@@ -164,7 +224,7 @@ describe('applyPatch properties (fast-check)', () => {
       ...(value !== undefined ? { value } : {}),
     }));
 
-  it('never throws anything but a ScimError for random operation lists, and never mutates input', () => {
+  it('throws only ScimErrors for random operation lists and never mutates the input', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(USER, GROUP),

@@ -1,7 +1,6 @@
 import { ScimError } from '../errors/scim-error';
 import { FilterNode } from '../filter/filter.ast';
-import { ResolvedAttribute } from '../schema/schema.registry';
-import { findIn } from '../schema/schema.registry';
+import { findIn, ResolvedAttribute } from '../schema/schema.registry';
 import { AttributeDefinition, SchemaDefinition } from '../schema/schema.types';
 import { EngineContext } from './patch.context';
 import { parsePatchPath } from './patch-path.parser';

@@ -1,0 +1,47 @@
+import { dialectFor, PATCH_PROFILES, PROFILE_NAMES, suggestProfile } from './patch.dialect';
+
+describe('dialect profiles', () => {
+  it('rfc-strict turns every tolerance off', () => {
+    const d = PATCH_PROFILES['rfc-strict'];
+    for (const [k, v] of Object.entries(d)) {
+      const expected = ['unknownAttributes', 'missingSchemas'].includes(k) ? 'reject' : false;
+      expect([k, v]).toEqual([k, expected]);
+    }
+  });
+
+  it('lenient accepts every form that loses no data; remove-all stays off (idp-quirks #33)', () => {
+    const d = PATCH_PROFILES.lenient;
+    for (const [k, v] of Object.entries(d)) {
+      const special: Record<string, unknown> = {
+        allowRemoveAll: false,
+        unknownAttributes: 'ignore',
+        missingSchemas: 'tolerate',
+      };
+      const expected = k in special ? special[k] : true;
+      expect([k, v]).toEqual([k, expected]);
+    }
+  });
+
+  it('every profile defines every switch', () => {
+    const keys = Object.keys(PATCH_PROFILES.lenient).sort();
+    for (const name of PROFILE_NAMES) {
+      expect(Object.keys(PATCH_PROFILES[name]).sort()).toEqual(keys);
+    }
+  });
+
+  it('dialectFor applies overrides without changing the profile', () => {
+    expect(dialectFor('rfc-strict', { allowRemoveAll: true }).allowRemoveAll).toBe(true);
+    expect(PATCH_PROFILES['rfc-strict'].allowRemoveAll).toBe(false);
+  });
+
+  it.each([
+    ['Okta SCIM Client 1.0.0', 'okta'],
+    ['Microsoft Azure AD SCIM Client', 'entra'],
+    ['AAD-Provisioning/1.0', 'entra'],
+    ['Microsoft.Identity.Provisioning', 'entra'],
+    ['curl/8.0', undefined],
+    [undefined, undefined],
+  ] as const)('suggestProfile(%j) → %s', (ua, expected) => {
+    expect(suggestProfile(ua)).toBe(expected);
+  });
+});

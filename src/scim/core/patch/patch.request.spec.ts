@@ -1,0 +1,72 @@
+import { isScimError } from '../errors/scim-error';
+import { dialectFor } from './patch.dialect';
+import { PATCH_OP_SCHEMA, parsePatchRequest } from './patch.request';
+
+const strict = dialectFor('rfc-strict');
+
+describe('parsePatchRequest (RFC 7644 §3.5.2)', () => {
+  it('idp-quirks #1 normalizes "Add"/"Replace"/"Remove" to lower case', () => {
+    const ops = parsePatchRequest(
+      {
+        schemas: [PATCH_OP_SCHEMA],
+        Operations: [
+          { op: 'Add', path: 'nickName', value: 'Babs' },
+          { op: 'Replace', path: 'active', value: false },
+          { op: 'Remove', path: 'title' },
+        ],
+      },
+      strict,
+    );
+    expect(ops).toEqual([
+      { op: 'add', path: 'nickName', value: 'Babs' },
+      { op: 'replace', path: 'active', value: false },
+      { op: 'remove', path: 'title' },
+    ]);
+  });
+
+  it('RFC 7643 §2.5 keeps an explicit null value, drops an empty path', () => {
+    const ops = parsePatchRequest(
+      { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'replace', path: '', value: null }] },
+      strict,
+    );
+    expect(ops).toEqual([{ op: 'replace', value: null }]);
+  });
+
+  it.each([
+    ['RFC 7644 §3.5.2 body not an object', [], 'invalidSyntax'],
+    [
+      'RFC 7644 §3.5.2 schemas not an array',
+      { schemas: PATCH_OP_SCHEMA, Operations: [] },
+      'invalidSyntax',
+    ],
+    ['RFC 7644 §3.5.2 no Operations', { schemas: [PATCH_OP_SCHEMA] }, 'invalidSyntax'],
+    [
+      'RFC 7644 §3.5.2 path not a string',
+      { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'remove', path: 7 }] },
+      'invalidPath',
+    ],
+    [
+      'RFC 7644 §3.5.2.3 replace without value',
+      { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'replace', path: 'title' }] },
+      'invalidValue',
+    ],
+    [
+      'RFC 7644 §3.5.2.2 remove with a blank path',
+      { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'remove', path: '  ' }] },
+      'noTarget',
+    ],
+    [
+      'RFC 7644 §3.5.2 op missing',
+      { schemas: [PATCH_OP_SCHEMA], Operations: [{ path: 'title', value: 'x' }] },
+      'invalidSyntax',
+    ],
+  ])('%s', (_n, body, scimType) => {
+    let err: unknown;
+    try {
+      parsePatchRequest(body, strict);
+    } catch (e) {
+      err = e;
+    }
+    expect(isScimError(err) && err.scimType).toBe(scimType);
+  });
+});
