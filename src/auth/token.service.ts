@@ -10,6 +10,7 @@ import {
   TokenRepository,
 } from '../scim/core/ports/token.repository';
 import { CLOCK, Clock, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../scim/core/ports/tokens';
+import { PROFILE_NAMES, ProfileName, isProfileName } from '../scim/core/patch/patch.dialect';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from './auth.options';
 
 /** Who is calling: resolved from a bearer token, attached to the request by the strategy. */
@@ -18,6 +19,8 @@ export interface ScimPrincipal {
   readonly tenantId: string;
   /** effective scopes: write implies read */
   readonly scopes: ReadonlySet<Scope>;
+  /** the token's IdP dialect profile, else its tenant's; undefined = server default */
+  readonly profile?: ProfileName;
 }
 
 export interface IssuedToken {
@@ -30,6 +33,12 @@ const TOKEN_PREFIX = 'scim_';
 /** how stale last_used_at may get before a request writes it again */
 const TOUCH_INTERVAL_MS = 60_000;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+function checkProfile(profile: string | undefined): void {
+  if (profile !== undefined && !isProfileName(profile)) {
+    throw new Error(`Unknown profile "${profile}": use ${PROFILE_NAMES.join(', ')}`);
+  }
+}
 
 /** Parses `users:read,groups:write`; throws on unknown scopes. */
 export function parseScopes(text: string): Scope[] {
@@ -88,17 +97,29 @@ export class TokenService {
     if (!record.lastUsedAt || Date.parse(now) - Date.parse(record.lastUsedAt) > TOUCH_INTERVAL_MS) {
       await this.tokens.touch(record.id, now);
     }
-    return { tokenId: record.id, tenantId: record.tenantId, scopes: effectiveScopes(record.scopes) };
+    const profile = record.profile ?? record.tenantProfile ?? undefined;
+    return {
+      tokenId: record.id,
+      tenantId: record.tenantId,
+      scopes: effectiveScopes(record.scopes),
+      ...(profile && isProfileName(profile) ? { profile } : {}),
+    };
   }
 
-  async createTenant(slug: string): Promise<Tenant> {
+  async createTenant(slug: string, profile?: string): Promise<Tenant> {
+    checkProfile(profile);
     if (!SLUG.test(slug)) {
       throw new Error(`Tenant slug "${slug}" must be lower-case letters, digits and dashes (max 63)`);
     }
     if (await this.tenants.findBySlug(slug)) {
       throw ScimError.uniqueness(`Tenant "${slug}" already exists`);
     }
-    return this.tenants.create({ id: randomUUID(), slug, createdAt: this.clock.nowIso() });
+    return this.tenants.create({
+      id: randomUUID(),
+      slug,
+      createdAt: this.clock.nowIso(),
+      profile: profile ?? null,
+    });
   }
 
   listTenants(): Promise<Tenant[]> {
@@ -110,7 +131,9 @@ export class TokenService {
     name: string,
     scopes: readonly Scope[],
     expiresInDays?: number,
+    profile?: string,
   ): Promise<IssuedToken> {
+    checkProfile(profile);
     const tenant = await this.tenants.findBySlug(tenantSlug);
     if (!tenant) {
       throw new Error(`Unknown tenant "${tenantSlug}" (create it with: tenant create ${tenantSlug})`);
@@ -135,6 +158,7 @@ export class TokenService {
         expiresInDays === undefined
           ? null
           : new Date(Date.parse(now) + expiresInDays * 86_400_000).toISOString(),
+      profile: profile ?? null,
     });
     return { token, record };
   }

@@ -11,9 +11,9 @@ import { StderrLogger } from './stderr.logger';
 
 const USAGE = `Usage: npm run -s cli -- <command>
 
-  tenant create <slug>
+  tenant create <slug> [--profile rfc-strict|entra|okta|lenient]
   tenant list [--json]
-  token create --tenant <slug> --name <label> --scopes <users:read,users:write,groups:read,groups:write> [--expires-in <days>]
+  token create --tenant <slug> --name <label> --scopes <users:read,users:write,groups:read,groups:write> [--expires-in <days>] [--profile rfc-strict|entra|okta|lenient]
   token list [--tenant <slug>] [--json]
   token revoke <token-id>
   migration run
@@ -42,7 +42,7 @@ async function run(args: ParsedArgs, tokens: TokenService, ds: DataSource): Prom
       if (!arg) {
         throw new Error('tenant create needs a slug');
       }
-      const t = await tokens.createTenant(arg);
+      const t = await tokens.createTenant(arg, flag(args, 'profile'));
       out(json ? JSON.stringify(t) : t.id);
       err(`Created tenant "${t.slug}"`);
       return;
@@ -61,7 +61,7 @@ async function run(args: ParsedArgs, tokens: TokenService, ds: DataSource): Prom
       if (days !== undefined && !(Number.isFinite(days) && days > 0)) {
         throw new Error('--expires-in must be a positive number of days');
       }
-      const issued = await tokens.issue(tenant, name, scopes, days);
+      const issued = await tokens.issue(tenant, name, scopes, days, flag(args, 'profile'));
       out(issued.token);
       err(
         `Created token ${issued.record.id} "${issued.record.name}" for tenant "${tenant}" ` +
@@ -80,6 +80,7 @@ async function run(args: ParsedArgs, tokens: TokenService, ds: DataSource): Prom
         name: t.name,
         prefix: t.prefix + '…',
         scopes: t.scopes.join(','),
+        profile: t.profile ?? '',
         created: t.createdAt,
         expires: t.expiresAt ?? '',
         revoked: t.revokedAt ?? '',

@@ -404,6 +404,19 @@ describe.each(TEST_DATABASES)('Users on %s', (kind) => {
       expectScimError(await t.http.get('/scim/v2/Users').set('Authorization', `Bearer ${groupsOnly}`), 403);
     });
 
+    it('a token\'s dialect profile decides which IdP forms are accepted (idp-quirks #2, PATCH profiles)', async () => {
+      const strict = (await t.tokens.issue('acme', 'strict', ['users:read', 'users:write'], undefined, 'rfc-strict')).token;
+      const { body: created } = await post(oktaUser());
+      const entraStyle = { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] };
+      const refused = await t.http.patch(`/scim/v2/Users/${created.id}`).set('Authorization', `Bearer ${strict}`).send(entraStyle);
+      expectScimError(refused, 400, 'invalidValue');
+      const entra = (await t.tokens.issue('acme', 'entra', ['users:read', 'users:write'], undefined, 'entra')).token;
+      const ok = await t.http.patch(`/scim/v2/Users/${created.id}`).set('Authorization', `Bearer ${entra}`).send(entraStyle);
+      expect(ok.status).toBe(200);
+      expect(ok.body.active).toBe(false);
+      await expect(t.tokens.issue('acme', 'bad', ['users:read'], undefined, 'azure')).rejects.toThrow(/Unknown profile/);
+    });
+
     it('a token of tenant B can never read or change tenant A\'s users', async () => {
       const other = await t.token('globex');
       const { body: a } = await post(oktaUser({ userName: 'shared-name@example.com' }));

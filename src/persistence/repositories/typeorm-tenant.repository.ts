@@ -18,7 +18,7 @@ export class TypeOrmTenantRepository implements TenantRepository {
   }
 
   async create(t: Tenant): Promise<Tenant> {
-    await this.repo.insert({ id: t.id, slug: t.slug, createdAt: t.createdAt });
+    await this.repo.insert({ id: t.id, slug: t.slug, createdAt: t.createdAt, profile: t.profile ?? null });
     return t;
   }
 
@@ -32,5 +32,5 @@ export class TypeOrmTenantRepository implements TenantRepository {
 }
 
 function toTenant(e: TenantEntity | null): Tenant | null {
-  return e ? { id: e.id, slug: e.slug, createdAt: e.createdAt } : null;
+  return e ? { id: e.id, slug: e.slug, createdAt: e.createdAt, profile: e.profile } : null;
 }

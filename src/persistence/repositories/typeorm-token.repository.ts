@@ -5,6 +5,7 @@ import {
   ServiceToken,
   TokenRepository,
 } from '../../scim/core/ports/token.repository';
+import { TenantEntity } from '../entities/tenant.entity';
 import { TokenEntity } from '../entities/token.entity';
 
 export class TypeOrmTokenRepository implements TokenRepository {
@@ -14,8 +15,20 @@ export class TypeOrmTokenRepository implements TokenRepository {
     this.repo = ds.getRepository(TokenEntity);
   }
 
+  /** One indexed look-up per request: the token with its tenant's profile. */
   async findByHash(hash: string): Promise<ServiceToken | null> {
-    return toToken(await this.repo.findOneBy({ tokenHash: hash }));
+    const row = await this.repo
+      .createQueryBuilder('t')
+      .leftJoin(TenantEntity, 'n', 'n.id = t.tenant_id')
+      .addSelect('n.profile', 'tenant_profile')
+      .where('t.token_hash = :hash', { hash })
+      .getRawAndEntities();
+    const token = toToken(row.entities[0] ?? null);
+    if (!token) {
+      return null;
+    }
+    const raw = row.raw[0] as { tenant_profile?: string | null } | undefined;
+    return { ...token, tenantProfile: raw?.tenant_profile ?? null };
   }
 
   async findById(id: string): Promise<ServiceToken | null> {
@@ -34,6 +47,7 @@ export class TypeOrmTokenRepository implements TokenRepository {
       expiresAt: t.expiresAt,
       revokedAt: null,
       lastUsedAt: null,
+      profile: t.profile ?? null,
     });
     return (await this.findById(t.id))!;
   }
@@ -70,5 +84,6 @@ function toToken(e: TokenEntity | null): ServiceToken | null {
     expiresAt: e.expiresAt,
     revokedAt: e.revokedAt,
     lastUsedAt: e.lastUsedAt,
+    profile: e.profile,
   };
 }

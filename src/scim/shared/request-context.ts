@@ -1,3 +1,4 @@
+import { ProfileName } from '../core/patch/patch.dialect';
 import { Scope } from '../core/ports/token.repository';
 
 /** What a SCIM service needs to know of the request it serves. */
@@ -10,6 +11,8 @@ export interface RequestContext {
   readonly ifMatch?: string;
   readonly ifNoneMatch?: string;
   readonly userAgent?: string;
+  /** IdP dialect profile of the token or its tenant; undefined = the server default */
+  readonly profile?: ProfileName;
 }
 
 export const REQUEST_CONTEXT_KEY = 'scimContext';

@@ -1,4 +1,12 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  NestInterceptor,
+} from '@nestjs/common';
+import { suggestProfile } from '../core/patch/patch.dialect';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Observable, map } from 'rxjs';
 import { ScimPrincipal } from '../../auth/token.service';
@@ -27,6 +35,10 @@ const header = (req: AnyRequest, name: string): string | undefined => {
  */
 @Injectable()
 export class ScimResponseInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('ScimProfile');
+  /** tokens already given a profile suggestion (log hygiene only; not shared state) */
+  private readonly suggested = new Set<string>();
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(SCIM_STATIC_OPTIONS) private readonly options: ScimStaticOptions,
@@ -45,7 +57,9 @@ export class ScimResponseInterceptor implements NestInterceptor {
         ifMatch: header(req, 'if-match'),
         ifNoneMatch: header(req, 'if-none-match'),
         userAgent: header(req, 'user-agent'),
+        ...(req.user.profile ? { profile: req.user.profile } : {}),
       };
+      this.suggestProfile(req.user, header(req, 'user-agent'));
     }
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(res, 'Content-Type', 'application/scim+json; charset=utf-8');
@@ -61,6 +75,25 @@ export class ScimResponseInterceptor implements NestInterceptor {
         return body;
       }),
     );
+  }
+
+  /**
+   * idp-quirks: when a token without its own profile is used by a client whose User-Agent names
+   * a known IdP, say once per token which profile would fit (profiles are opt-in; the default
+   * `lenient` dialect already accepts every known form that loses no data).
+   */
+  private suggestProfile(user: ScimPrincipal, userAgent: string | undefined): void {
+    if (user.profile || this.suggested.has(user.tokenId)) {
+      return;
+    }
+    const suggestion = suggestProfile(userAgent);
+    if (suggestion) {
+      this.suggested.add(user.tokenId);
+      this.logger.log(
+        `Token ${user.tokenId} is used by "${userAgent}": its requests match the "${suggestion}" ` +
+          `profile (token create --profile ${suggestion}, or tenant create --profile ${suggestion})`,
+      );
+    }
   }
 
   /** Configured base URL, or the request's origin plus the path up to the SCIM mount point. */

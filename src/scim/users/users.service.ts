@@ -4,7 +4,7 @@ import { parseFilter } from '../core/filter/filter.parser';
 import { validateFilter } from '../core/filter/filter.validator';
 import { ListResponse, listResponse } from '../core/messages/list-response';
 import { applyPatch } from '../core/patch/patch.engine';
-import { PatchDialect } from '../core/patch/patch.dialect';
+import { PatchDialect, dialectFor } from '../core/patch/patch.dialect';
 import { parsePatchRequest } from '../core/patch/patch.request';
 import { ScimJson, StoredResource } from '../core/ports/resource.types';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, SCHEMA_REGISTRY, USER_REPOSITORY } from '../core/ports/tokens';
@@ -47,7 +47,7 @@ export class UsersService {
     const { resource, password, ignored } = normalizeResource(body, {
       registry: this.registry,
       resourceType: this.rt,
-      dialect: this.dialect,
+      dialect: this.dialectOf(ctx),
     });
     this.logIgnored('POST /Users', ignored);
     const stored = await this.users.create(ctx.tenantId, {
@@ -99,7 +99,7 @@ export class UsersService {
       const { resource, password, ignored } = normalizeResource(body, {
         registry: this.registry,
         resourceType: this.rt,
-        dialect: this.dialect,
+        dialect: this.dialectOf(ctx),
         existing: current.resource,
       });
       this.logIgnored(`PUT /Users/${id}`, ignored);
@@ -108,12 +108,13 @@ export class UsersService {
   }
 
   async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
-    const ops = parsePatchRequest(body, this.dialect);
+    const dialect = this.dialectOf(ctx);
+    const ops = parsePatchRequest(body, dialect);
     return this.write(id, ctx, async (current) => {
       const result = applyPatch({ ...current.resource, id: current.id }, ops, {
         registry: this.registry,
         resourceType: this.rt,
-        dialect: this.dialect,
+        dialect,
       });
       this.logIgnored(`PATCH /Users/${id}`, result.ignored);
       const { id: _id, meta: _meta, ...resource } = result.resource;
@@ -163,6 +164,11 @@ export class UsersService {
         }
       }
     }
+  }
+
+  /** The token's (or tenant's) IdP profile, else the server's default dialect. */
+  private dialectOf(ctx: RequestContext): PatchDialect {
+    return ctx.profile ? dialectFor(ctx.profile) : this.dialect;
   }
 
   private async load(id: string, ctx: RequestContext): Promise<StoredResource> {

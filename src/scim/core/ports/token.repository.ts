@@ -5,6 +5,8 @@ export interface Tenant {
   readonly id: string;
   readonly slug: string;
   readonly createdAt: string;
+  /** IdP dialect profile name (rfc-strict | entra | okta | lenient); null/absent = default */
+  readonly profile?: string | null;
 }
 
 export interface ServiceToken {
@@ -18,6 +20,10 @@ export interface ServiceToken {
   readonly expiresAt: string | null;
   readonly revokedAt: string | null;
   readonly lastUsedAt: string | null;
+  /** IdP dialect profile name; null/absent = the tenant's */
+  readonly profile?: string | null;
+  /** the token's tenant's profile, when the repository loads it with the token (findByHash) */
+  readonly tenantProfile?: string | null;
 }
 
 export interface NewServiceToken {
@@ -29,6 +35,7 @@ export interface NewServiceToken {
   readonly scopes: readonly Scope[];
   readonly createdAt: string;
   readonly expiresAt: string | null;
+  readonly profile?: string | null;
 }
 
 export interface TenantRepository {
