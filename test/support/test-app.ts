@@ -24,6 +24,15 @@ export class TestApp {
     return new TestApp(app, db, config);
   }
 
+  /** The app on an existing database (not dropped on close: the caller owns it). */
+  static async attach(url: string): Promise<TestApp> {
+    const config = loadConfig({ DATABASE_URL: url, SCIM_BOOTSTRAP: 'false' });
+    const app = await createApp(config, false);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return new TestApp(app, { kind: 'sqlite', url, drop: async () => undefined }, config);
+  }
+
   get http() {
     return request(this.app.getHttpServer());
   }
