@@ -337,6 +337,85 @@ describe.each(TEST_DATABASES)('Users on %s', (kind) => {
       expect(found.body.totalResults).toBe(0);
     });
 
+    it('PATCH answers 204 with an ETag when the client asks for no attributes (RFC 7644 §3.5.2, #31)', async () => {
+      const { body: created } = await post(oktaUser());
+      const res = await t.http
+        .patch(`/scim/v2/Users/${created.id}?attributes=`)
+        .set(auth())
+        .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Engineer' }] });
+      expect(res.status).toBe(204);
+      expect(res.text).toBe('');
+      expect(res.headers.etag).toBe('W/"2"');
+      expect((await t.http.get(`/scim/v2/Users/${created.id}`).set(auth())).body.title).toBe('Engineer');
+    });
+
+    it('an invalid PATCH changes nothing: all operations apply or none (RFC 7644 §3.5.2)', async () => {
+      const { body: created } = await post(oktaUser());
+      const res = await t.http
+        .patch(`/scim/v2/Users/${created.id}`)
+        .set(auth())
+        .send({
+          schemas: [PATCH_OP],
+          Operations: [
+            { op: 'replace', path: 'title', value: 'Changed' },
+            { op: 'replace', path: 'nosuchattribute', value: 'x' },
+          ],
+        });
+      expectScimError(res, 400, 'invalidPath');
+      const after = await t.http.get(`/scim/v2/Users/${created.id}`).set(auth());
+      expect(after.body.title).toBeUndefined();
+      expect(after.body.meta.version).toBe('W/"1"');
+    });
+
+    it('rejects changes to readOnly attributes and a remove without path (RFC 7644 §3.5.2)', async () => {
+      const { body: created } = await post(oktaUser());
+      const ro = await t.http
+        .patch(`/scim/v2/Users/${created.id}`)
+        .set(auth())
+        .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'meta.created', value: '2000-01-01T00:00:00Z' }] });
+      expectScimError(ro, 400, 'mutability');
+      const noPath = await t.http
+        .patch(`/scim/v2/Users/${created.id}`)
+        .set(auth())
+        .send({ schemas: [PATCH_OP], Operations: [{ op: 'remove' }] });
+      expectScimError(noPath, 400, 'noTarget');
+      const noOps = await t.http.patch(`/scim/v2/Users/${created.id}`).set(auth()).send({ schemas: [PATCH_OP], Operations: [] });
+      expect(noOps.status).toBe(400);
+    });
+
+    it('Entra path-less replace with dotted keys and a URN key, and manager as a bare string (#3, #8)', async () => {
+      const { body: created } = await post(oktaUser());
+      const res = await t.http
+        .patch(`/scim/v2/Users/${created.id}`)
+        .set(auth())
+        .send({
+          schemas: [PATCH_OP],
+          Operations: [
+            {
+              op: 'Replace',
+              value: {
+                displayName: 'New Name',
+                'name.givenName': 'Neu',
+                [`${ENTERPRISE}:employeeNumber`]: '7',
+              },
+            },
+            { op: 'Add', path: `${ENTERPRISE}:manager`, value: 'mgr-123' },
+          ],
+        });
+      expect(res.status).toBe(200);
+      expect(res.body.displayName).toBe('New Name');
+      expect(res.body.name.givenName).toBe('Neu');
+      expect(res.body.name.familyName).toBe(created.name.familyName);
+      expect(res.body['name.givenName']).toBeUndefined();
+      expect(res.body[ENTERPRISE]).toEqual({ employeeNumber: '7', manager: { value: 'mgr-123' } });
+      expect(res.body.schemas).toEqual([USER_SCHEMA, ENTERPRISE]);
+      const found = await t.http
+        .get('/scim/v2/Users')
+        .query({ filter: `${ENTERPRISE}:employeeNumber eq "7" and id eq "${created.id}"` })
+        .set(auth());
+      expect(found.body.totalResults).toBe(1);
+    });
+
     it('a no-op PATCH (Entra periodic active=true, #15) writes nothing', async () => {
       const { body: created } = await post(oktaUser({ active: true }));
       const res = await t.http

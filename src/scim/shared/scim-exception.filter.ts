@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { EmptyResponse } from './empty-response';
 import { toScimErrorResponse } from './scim-error.mapper';
 
 /** Catches everything thrown under a SCIM controller and answers with a SCIM error body. */
@@ -10,6 +11,13 @@ export class ScimExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<unknown>();
     const adapter = this.adapterHost.httpAdapter;
+    if (exception instanceof EmptyResponse) {
+      for (const [k, v] of Object.entries(exception.headers)) {
+        adapter.setHeader(res, k, v);
+      }
+      adapter.reply(res, undefined, exception.status);
+      return;
+    }
     const { status, body, headers } = toScimErrorResponse(exception);
     for (const [k, v] of Object.entries(headers)) {
       adapter.setHeader(res, k, v);

@@ -13,6 +13,7 @@ import { ProjectionRequest, projectResource, splitAttributeList } from '../core/
 import { normalizeResource } from '../core/resource/resource.normalizer';
 import { SchemaRegistry } from '../core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../core/schema/schema.types';
+import { EmptyResponse } from '../shared/empty-response';
 import { checkIfMatch, etagOf, isNotModified } from '../shared/etag';
 import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
 import { PasswordHasher } from '../shared/password.hasher';
@@ -62,7 +63,7 @@ export class UsersService {
   async get(id: string, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
     const stored = await this.load(id, ctx);
     if (isNotModified(ctx.ifNoneMatch, stored.version)) {
-      throw new ScimError(304, 'Not Modified', undefined, { ETag: etagOf(stored.version) });
+      throw new EmptyResponse(304, { ETag: etagOf(stored.version) });
     }
     return this.render(stored, projection(proj), ctx);
   }
@@ -110,7 +111,7 @@ export class UsersService {
   async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
     const dialect = this.dialectOf(ctx);
     const ops = parsePatchRequest(body, dialect);
-    return this.write(id, ctx, async (current) => {
+    const result = await this.write(id, ctx, async (current) => {
       const result = applyPatch({ ...current.resource, id: current.id }, ops, {
         registry: this.registry,
         resourceType: this.rt,
@@ -120,6 +121,11 @@ export class UsersService {
       const { id: _id, meta: _meta, ...resource } = result.resource;
       return { resource, password: result.password };
     }, proj);
+    if (proj.attributes !== undefined && proj.attributes.trim() === '') {
+      // RFC 7644 §3.5.2: the server MAY answer 204; we do when the client asks for no attributes
+      throw new EmptyResponse(204, { ETag: (result.meta as { version: string }).version });
+    }
+    return result;
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {

@@ -46,12 +46,14 @@ export function targetFromResolved(r: ResolvedAttribute, text: string): PatchTar
   };
 }
 
-function unknown(ctx: EngineContext, text: string, what: string): undefined {
-  if (ctx.dialect.unknownAttributes === 'reject') {
-    throw ScimError.invalidPath(`PATCH path '${text}': ${what}`);
-  }
-  ctx.ignored.push(text);
-  return undefined;
+/**
+ * An explicit `path` naming an attribute the schema does not have is always a 400 invalidPath
+ * (RFC 7644 §3.5.2; "unknown forms fail with a SCIM 400, never silently"): the client named
+ * the target, so ignoring it would report success for a change that was not made. Unknown keys
+ * inside a path-less value are governed by dialect.unknownAttributes instead.
+ */
+function unknown(_ctx: EngineContext, text: string, what: string): never {
+  throw ScimError.invalidPath(`PATCH path '${text}': ${what}`);
 }
 
 /** Checks every attribute named in a value filter exists (fails early, even with no elements). */
@@ -72,10 +74,7 @@ function checkFilterPaths(filter: FilterNode, def: AttributeDefinition): void {
   }
 }
 
-/**
- * Resolves a PATCH path (RFC 7644 §3.5.2). Unknown attributes → invalidPath with
- * dialect.unknownAttributes = 'reject', else the operation is ignored (undefined).
- */
+/** Resolves a PATCH path (RFC 7644 §3.5.2). Unknown attributes → invalidPath. */
 export function resolveTarget(
   ctx: EngineContext,
   text: string,
