@@ -6,8 +6,32 @@ export function dialectOf(ds: DataSource): SqlDialect {
   return t === 'mysql' || t === 'mariadb' ? 'mysql' : 'sqlite';
 }
 
+/**
+ * The tail of the queue of transactions per SQLite DataSource. better-sqlite3 has one
+ * connection and TypeORM hands every caller the same query runner, so two overlapping
+ * transactions would nest ("cannot start a transaction within a transaction"): they are run
+ * one after another instead. MySQL transactions run concurrently on pooled connections.
+ */
+const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+
 /** Runs `fn` in one transaction on its own query runner (a pooled connection on MySQL). */
 export async function inTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+  if (dialectOf(ds) === 'sqlite') {
+    const previous = sqliteQueues.get(ds) ?? Promise.resolve();
+    const run = previous.then(
+      () => runTransaction(ds, fn),
+      () => runTransaction(ds, fn),
+    );
+    sqliteQueues.set(
+      ds,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+  return runTransaction(ds, fn);
+}
+
+async function runTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
   const qr = ds.createQueryRunner();
   await qr.connect();
   try {
@@ -33,6 +57,10 @@ export async function execute(
   sql: string,
   params: unknown[],
 ): Promise<{ affected?: number | null; raw?: unknown }> {
+  if (dialectOf(ds) === 'sqlite') {
+    // on the one SQLite connection a write must not land inside another caller's transaction
+    return inTransaction(ds, (qr) => qr.query(sql, params, true) as Promise<{ affected?: number }>);
+  }
   const qr = ds.createQueryRunner();
   try {
     return (await qr.query(sql, params, true)) as { affected?: number | null; raw?: unknown };

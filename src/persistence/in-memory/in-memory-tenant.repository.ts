@@ -1,0 +1,44 @@
+import { ScimError } from '../../scim/core/errors/scim-error';
+import { Tenant, TenantRepository } from '../../scim/core/ports/token.repository';
+import { compareCodePoints } from './json-copy.util';
+
+/**
+ * Tenants in a Map; behaves like TypeOrmTenantRepository: ids and slugs unique (exact match),
+ * `profile` read back as null when none was set, list ordered by slug.
+ */
+export class InMemoryTenantRepository implements TenantRepository {
+  private readonly tenants = new Map<string, Tenant>();
+
+  async findBySlug(slug: string): Promise<Tenant | null> {
+    const t = [...this.tenants.values()].find((x) => x.slug === slug);
+    return t ? { ...t } : null;
+  }
+
+  async findById(id: string): Promise<Tenant | null> {
+    const t = this.tenants.get(id);
+    return t ? { ...t } : null;
+  }
+
+  async create(t: Tenant): Promise<Tenant> {
+    if (this.tenants.has(t.id) || [...this.tenants.values()].some((x) => x.slug === t.slug)) {
+      throw ScimError.uniqueness(`Tenant "${t.slug}" already exists`);
+    }
+    this.tenants.set(t.id, {
+      id: t.id,
+      slug: t.slug,
+      createdAt: t.createdAt,
+      profile: t.profile ?? null,
+    });
+    return { ...t };
+  }
+
+  async list(): Promise<Tenant[]> {
+    return [...this.tenants.values()]
+      .sort((a, b) => compareCodePoints(a.slug, b.slug))
+      .map((t) => ({ ...t }));
+  }
+
+  async count(): Promise<number> {
+    return this.tenants.size;
+  }
+}

@@ -1,0 +1,300 @@
+import { ScimError } from '../../scim/core/errors/scim-error';
+import { FilterNode } from '../../scim/core/filter/filter.ast';
+import { createFilterMatcher, FilterPredicate } from '../../scim/core/filter/filter.matcher';
+import { resolveFilterPath } from '../../scim/core/filter/filter.validator';
+import {
+  NewResource,
+  ResourcePage,
+  ResourceQuery,
+  ResourceUpdate,
+  ScimJson,
+  StoredResource,
+} from '../../scim/core/ports/resource.types';
+import { UserRepository } from '../../scim/core/ports/user.repository';
+import { parseAttrPath } from '../../scim/core/schema/attr-path';
+import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
+import { ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
+import { compareCodePoints, jsonCopy } from './json-copy.util';
+
+/** longest userName / externalId / displayName the TypeORM repository's indexed columns take */
+const MAX_INDEXED_LENGTH = 255;
+
+interface UserRow {
+  /** creation order (the TypeORM `seq` column) */
+  readonly seq: number;
+  readonly id: string;
+  readonly tenantId: string;
+  resource: ScimJson;
+  passwordHash: string | null;
+  version: number;
+  readonly created: string;
+  lastModified: string;
+}
+
+/** A sort key as SQL sees it: NULL, a number (numbers and booleans) or text. */
+type SortKey = null | number | string;
+
+/**
+ * Users in a Map, for service tests and demos. Behaves like TypeOrmUserRepository (one shared
+ * contract test: test/integration/support/user-repository.contract.ts): tenant scoping,
+ * case-insensitive userName uniqueness per tenant, globally unique ids, optimistic versions,
+ * filters evaluated by the core matcher, SQL-like sorting and paging. Everything going in or out
+ * is a deep copy.
+ */
+export class InMemoryUserRepository implements UserRepository {
+  private readonly rows = new Map<string, UserRow>();
+  private readonly rt: ResourceTypeDefinition;
+  private seq = 0;
+
+  constructor(private readonly registry: SchemaRegistry) {
+    this.rt = registry.resourceType('User');
+  }
+
+  async findById(tenantId: string, id: string): Promise<StoredResource | null> {
+    const row = this.row(tenantId, id);
+    return row ? toStored(row) : null;
+  }
+
+  async search(tenantId: string, q: ResourceQuery): Promise<ResourcePage> {
+    const matches = q.filter ? this.matcher(q.filter) : () => true;
+    const hits = [...this.rows.values()].filter(
+      (r) => r.tenantId === tenantId && matches(filterView(r)),
+    );
+    const total = hits.length;
+    if (q.count === 0 || total === 0 || q.startIndex > total) {
+      return { total, items: [] };
+    }
+    const sorted = this.sort(hits, q);
+    const from = Math.max(0, q.startIndex - 1);
+    return { total, items: sorted.slice(from, from + q.count).map(toStored) };
+  }
+
+  async create(tenantId: string, user: NewResource): Promise<StoredResource> {
+    const userName = checkIndexedValues(user.resource);
+    if (this.rows.has(user.id) || this.userNameTaken(tenantId, userName, undefined)) {
+      throw uniqueness(userName);
+    }
+    const row: UserRow = {
+      seq: ++this.seq,
+      id: user.id,
+      tenantId,
+      resource: jsonCopy(user.resource),
+      passwordHash: user.passwordHash ?? null,
+      version: 1,
+      created: user.created,
+      lastModified: user.created,
+    };
+    this.rows.set(row.id, row);
+    return toStored(row);
+  }
+
+  async update(tenantId: string, id: string, u: ResourceUpdate): Promise<StoredResource> {
+    const userName = checkIndexedValues(u.resource);
+    const row = this.row(tenantId, id);
+    if (!row) {
+      throw ScimError.notFound(`User ${id} not found`);
+    }
+    if (row.version !== u.expectedVersion) {
+      throw ScimError.preconditionFailed(
+        `User ${id} was modified concurrently (version ${row.version}, expected ${u.expectedVersion})`,
+      );
+    }
+    if (this.userNameTaken(tenantId, userName, id)) {
+      throw uniqueness(userName);
+    }
+    row.resource = jsonCopy(u.resource);
+    row.version += 1;
+    row.lastModified = u.lastModified;
+    if (u.passwordHash !== undefined) {
+      row.passwordHash = u.passwordHash;
+    }
+    return toStored(row);
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    return this.row(tenantId, id) !== undefined && this.rows.delete(id);
+  }
+
+  /** Test helper (not part of the port): the stored password hash, or null. */
+  passwordHashOf(tenantId: string, id: string): string | null | undefined {
+    return this.row(tenantId, id)?.passwordHash;
+  }
+
+  /** Test helper (not part of the port): a deep copy of every stored row, for assertions. */
+  dump(): Array<StoredResource & { passwordHash: string | null }> {
+    return [...this.rows.values()].map((r) => ({ ...toStored(r), passwordHash: r.passwordHash }));
+  }
+
+  private row(tenantId: string, id: string): UserRow | undefined {
+    const row = this.rows.get(id);
+    return row && row.tenantId === tenantId ? row : undefined;
+  }
+
+  private userNameTaken(tenantId: string, userName: string, self: string | undefined): boolean {
+    const key = userName.toLowerCase();
+    for (const r of this.rows.values()) {
+      if (
+        r.tenantId === tenantId &&
+        r.id !== self &&
+        (r.resource.userName as string).toLowerCase() === key
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private matcher(filter: FilterNode): FilterPredicate {
+    this.checkStorable(filter);
+    return createFilterMatcher(filter, this.registry, this.rt);
+  }
+
+  /**
+   * The TypeORM repository keeps only the core schema's writable multi-valued attributes in
+   * child rows; a filter on any other multi-valued attribute (readOnly `groups`, or one of an
+   * extension) is invalidFilter there, so it is here too.
+   */
+  private checkStorable(node: FilterNode): void {
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        this.checkStorable(node.left);
+        this.checkStorable(node.right);
+        return;
+      case 'not':
+        this.checkStorable(node.filter);
+        return;
+      case 'valuePath':
+      case 'present':
+      case 'compare': {
+        const r = resolveFilterPath(this.registry, this.rt, node.path);
+        if (r.attribute.multiValued && (r.extension || r.attribute.mutability === 'readOnly')) {
+          throw ScimError.invalidFilter(`Attribute "${r.attribute.name}" cannot be filtered`);
+        }
+      }
+    }
+  }
+
+  /** ORDER BY as TypeOrmUserRepository writes it: nulls last ascending, ties in creation order. */
+  private sort(rows: UserRow[], q: ResourceQuery): UserRow[] {
+    const desc = q.sortOrder === 'descending';
+    if (!q.sortBy) {
+      return [...rows].sort((a, b) => (desc ? b.seq - a.seq : a.seq - b.seq));
+    }
+    const key = this.sortKey(q.sortBy);
+    const keyed = rows.map((row) => ({ row, key: key(filterView(row)) }));
+    keyed.sort((a, b) => {
+      const byNull = Number(a.key === null) - Number(b.key === null);
+      if (byNull !== 0) {
+        return desc ? -byNull : byNull;
+      }
+      const byValue = a.key === null || b.key === null ? 0 : compareKeys(a.key, b.key);
+      if (byValue !== 0) {
+        return desc ? -byValue : byValue;
+      }
+      return a.row.seq - b.row.seq;
+    });
+    return keyed.map((k) => k.row);
+  }
+
+  private sortKey(sortBy: string): (view: ScimJson) => SortKey {
+    const path = parseAttrPath(sortBy);
+    const resolved = path ? this.registry.resolve(this.rt, path) : undefined;
+    if (!resolved) {
+      throw ScimError.invalidValue(`sortBy "${sortBy}" is not an attribute of User`);
+    }
+    const def = resolved.subAttribute ?? resolved.attribute;
+    if (resolved.attribute.multiValued || def.type === 'complex') {
+      throw ScimError.invalidValue(`sortBy "${sortBy}" must name a singular attribute`);
+    }
+    const fold = !def.caseExact && (def.type === 'string' || def.type === 'reference');
+    return (view) => {
+      const v = readPath(view, resolved);
+      if (v === null || v === undefined) {
+        return null;
+      }
+      if (typeof v === 'boolean') {
+        return v ? 1 : 0;
+      }
+      if (typeof v === 'number') {
+        return v;
+      }
+      const s = typeof v === 'string' ? v : JSON.stringify(v);
+      return fold ? s.toLowerCase() : s;
+    };
+  }
+}
+
+/**
+ * What filters and sortBy see: the document plus the server-managed id and meta (as rendered,
+ * but without `location`, which depends on the request's base URL).
+ */
+function filterView(row: UserRow): ScimJson {
+  return {
+    ...row.resource,
+    id: row.id,
+    meta: {
+      resourceType: 'User',
+      created: row.created,
+      lastModified: row.lastModified,
+      version: `W/"${row.version}"`,
+    },
+  };
+}
+
+function readPath(view: ScimJson, r: ResolvedAttribute): unknown {
+  const container = r.extension ? view[r.schemaId] : view;
+  if (!isObject(container)) {
+    return undefined;
+  }
+  const v = container[r.attribute.name];
+  if (!r.subAttribute) {
+    return v;
+  }
+  return isObject(v) ? v[r.subAttribute.name] : undefined;
+}
+
+/** SQLite's cross-type order: numbers before text. */
+function compareKeys(a: number | string, b: number | string): number {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a - b;
+  }
+  if (typeof a === 'string' && typeof b === 'string') {
+    return compareCodePoints(a, b);
+  }
+  return typeof a === 'number' ? -1 : 1;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The checks TypeOrmUserRepository makes before writing its indexed columns. */
+function checkIndexedValues(resource: ScimJson): string {
+  const userName = resource.userName;
+  if (typeof userName !== 'string' || userName.length === 0) {
+    throw ScimError.invalidValue('userName is required');
+  }
+  for (const name of ['userName', 'externalId', 'displayName'] as const) {
+    const v = resource[name];
+    if (typeof v === 'string' && [...v].length > MAX_INDEXED_LENGTH) {
+      throw ScimError.invalidValue(`${name} is longer than ${MAX_INDEXED_LENGTH} characters`);
+    }
+  }
+  return userName;
+}
+
+function uniqueness(userName: string): ScimError {
+  return ScimError.uniqueness(`userName "${userName}" is already in use in this tenant`);
+}
+
+function toStored(row: UserRow): StoredResource {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    resource: jsonCopy(row.resource),
+    version: row.version,
+    created: row.created,
+    lastModified: row.lastModified,
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * A deep copy with the same semantics as the SQL repositories' JSON columns: what goes in is
+ * what `JSON.parse(JSON.stringify(x))` gives back (undefined members dropped, Dates as strings).
+ * Callers can therefore never reach into stored state, and the in-memory store keeps exactly what
+ * the TypeORM one would.
+ */
+export function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * Orders strings by Unicode code point, as SQLite's BINARY and MySQL's utf8mb4_bin collations do
+ * (JavaScript's `<` compares UTF-16 code units, which differs above U+FFFF).
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const x = a[Symbol.iterator]();
+  const y = b[Symbol.iterator]();
+  for (;;) {
+    const p = x.next();
+    const q = y.next();
+    if (p.done || q.done) {
+      return p.done && q.done ? 0 : p.done ? -1 : 1;
+    }
+    const d = p.value.codePointAt(0)! - q.value.codePointAt(0)!;
+    if (d !== 0) {
+      return d;
+    }
+  }
+}
