@@ -78,26 +78,47 @@ export class TypeOrmUserRepository implements UserRepository {
   }
 
   async search(tenantId: string, q: ResourceQuery): Promise<ResourcePage> {
+    const statements = this.buildSearchSql(tenantId, q);
+    const [{ n }] = (await this.ds.query(statements.count.sql, statements.count.params)) as {
+      n: number | string;
+    }[];
+    const total = Number(n);
+    if (q.count === 0 || total === 0 || q.startIndex > total) {
+      return { total, items: [] };
+    }
+    const page = statements.page();
+    const rows: UserRow[] = await this.ds.query(page.sql, page.params);
+    return { total, items: rows.map(toStored) };
+  }
+
+  /**
+   * The statements `search` runs: the COUNT, and the page SELECT (built on demand, as an
+   * invalid sortBy only matters once there is a page). Public so that tests can EXPLAIN the
+   * exact SQL (test/integration/filter-explain.int-spec.ts).
+   */
+  buildSearchSql(
+    tenantId: string,
+    q: ResourceQuery,
+  ): { count: SqlFragment; page: () => SqlFragment } {
     const where: SqlFragment = q.filter
       ? (() => {
           const f = compileFilter(q.filter, this.target(tenantId));
           return { sql: `r.tenant_id = ? AND ${f.sql}`, params: [tenantId, ...f.params] };
         })()
       : { sql: 'r.tenant_id = ?', params: [tenantId] };
-    const [{ n }] = (await this.ds.query(
-      `SELECT COUNT(*) AS n FROM scim_users r WHERE ${where.sql}`,
-      where.params,
-    )) as { n: number | string }[];
-    const total = Number(n);
-    if (q.count === 0 || total === 0 || q.startIndex > total) {
-      return { total, items: [] };
-    }
-    const order = this.orderBy(q);
-    const rows: UserRow[] = await this.ds.query(
-      `SELECT ${SELECT_COLUMNS} FROM scim_users r WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,
-      [...where.params, ...order.params, q.count, q.startIndex - 1],
-    );
-    return { total, items: rows.map(toStored) };
+    return {
+      count: {
+        sql: `SELECT COUNT(*) AS n FROM scim_users r WHERE ${where.sql}`,
+        params: where.params,
+      },
+      page: () => {
+        const order = this.orderBy(q);
+        return {
+          sql: `SELECT ${SELECT_COLUMNS} FROM scim_users r WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,
+          params: [...where.params, ...order.params, q.count, q.startIndex - 1],
+        };
+      },
+    };
   }
 
   async create(tenantId: string, user: NewResource): Promise<StoredResource> {
@@ -326,7 +347,7 @@ export class TypeOrmUserRepository implements UserRepository {
       registry: this.registry,
       resourceType: this.rt,
       docJson: 'r.doc',
-      column: (r) => userColumn(r),
+      column: (r) => userColumn(r, this.dialect),
       multiValued: (r) => (r.extension || r.attribute.mutability === 'readOnly' ? undefined : this.multiRef(r, tenantId)),
     };
   }
@@ -341,25 +362,24 @@ export class TypeOrmUserRepository implements UserRepository {
         sql: `r.seq IN (SELECT v.owner_seq FROM scim_user_values v WHERE v.tenant_id = ? AND v.attribute = ? AND ${cond.sql})`,
         params: [tenantId, attribute, ...cond.params],
       }),
-      column: (sub): ColumnRef | undefined => {
-        switch (sub.name) {
-          case 'value':
-            return { expr: 'v.value', ciExpr: 'v.value_ci', keyExpr: 'v.value_key', keyLength: VALUE_KEY_LENGTH };
-          case 'type':
-            return { expr: 'v.type_ci', ciExpr: 'v.type_ci' };
-          case 'primary':
-            return { expr: 'v.is_primary' };
-          default:
-            return undefined;
-        }
-      },
+      // `type` and `primary` are read from the item JSON, not from type_ci / is_primary:
+      // is_primary is false for an element without `primary` (the filter must see it absent:
+      // `emails[primary eq false]`, `emails.primary pr`) and type_ci is cut at 64 characters
+      column: (sub): ColumnRef | undefined =>
+        sub.name === 'value'
+          ? { expr: 'v.value', ciExpr: 'v.value_ci', keyExpr: 'v.value_key', keyLength: VALUE_KEY_LENGTH }
+          : undefined,
       itemJson: 'v.item',
     };
   }
 }
 
-/** Real columns of scim_users for singular attributes; undefined means "read from doc". */
-function userColumn(r: ResolvedAttribute): ColumnRef | undefined {
+/**
+ * Real columns of scim_users for singular attributes; undefined means "read from doc".
+ * On MySQL text expressions must carry utf8mb4_bin like the columns (the connection collation
+ * is case-insensitive).
+ */
+function userColumn(r: ResolvedAttribute, dialect: SqlDialect): ColumnRef | undefined {
   if (r.extension) {
     return undefined;
   }
@@ -388,7 +408,15 @@ function userColumn(r: ResolvedAttribute): ColumnRef | undefined {
       case 'lastModified':
         return { expr: 'r.last_modified' };
       case 'resourceType':
-        return { expr: `'User'` };
+        return { expr: dialect === 'mysql' ? `(_utf8mb4'User' COLLATE utf8mb4_bin)` : `'User'` };
+      case 'version':
+        // meta.version as rendered: etagOf(version), W/"<version>"
+        return {
+          expr:
+            dialect === 'mysql'
+              ? `(CONCAT('W/"', r.version, '"') COLLATE utf8mb4_bin)`
+              : `('W/"' || r.version || '"')`,
+        };
       default:
         return undefined;
     }

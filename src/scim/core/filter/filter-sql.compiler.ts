@@ -2,13 +2,23 @@
  * Filter AST -> parameterized SQL for MySQL/MariaDB and SQLite (RFC 7644 §3.4.2.2).
  *
  * Values are always bound parameters; attribute names reach SQL only through the target's
- * column map, never from the filter text. Semantics match filter.matcher.ts:
+ * column map, never from the filter text. Semantics match filter.matcher.ts (the reference the
+ * property tests compare with, test/integration/filter-sql.int-spec.ts):
  * - a comparison on an absent attribute is false; `ne` is `not eq` (true when absent);
  * - `caseExact: false` attributes compare lower-cased (shadow `_ci` columns hold the
  *   JavaScript-lower-cased value, JSON values go through LOWER()/scim_lower());
+ * - text compares exactly, trailing spaces included: MySQL's `utf8mb4_bin` is a PAD SPACE
+ *   collation (`'a' = 'a '` is true), so on MySQL `=`, `<>`, `<`... compare
+ *   `CAST(x AS BINARY)`; an `eq` on a real column keeps a plain `x = ?` beside it so the
+ *   look-up still uses the column's index;
  * - dateTime values are stored as normalized ISO-8601 UTC strings, so they compare as text;
+ * - booleans read from JSON are 1/0 only for JSON true/false (NULL for anything else);
+ * - `pr` on a complex attribute is true iff one of its sub-attributes is present (so `{}` and
+ *   `{"givenName": ""}` are absent), and on a multi-valued complex attribute iff one element
+ *   has a present sub-attribute;
  * - a multi-valued attribute matches when any of its values does (an IN sub-query on the
- *   child table, which the indexes on (tenant, attribute, value) serve).
+ *   child table, which the indexes on (tenant, attribute, value) serve);
+ * - `co`/`sw`/`ew` values cannot contain U+0000 (invalidFilter): SQLite's LIKE ends there.
  * Every leaf is two-valued (never NULL), so NOT and OR behave like the in-memory matcher.
  */
 import { ScimError } from '../errors/scim-error';
@@ -16,6 +26,7 @@ import { AttrPath } from '../schema/attr-path';
 import { ResolvedAttribute, SchemaRegistry } from '../schema/schema.registry';
 import { AttributeDefinition, AttributeType, ResourceTypeDefinition } from '../schema/schema.types';
 import { CompareOp, FilterNode, FilterValue } from './filter.ast';
+import { normalizeFilterDateTime } from './filter.datetime';
 
 export type SqlDialect = 'mysql' | 'sqlite';
 
@@ -84,28 +95,33 @@ export function jsonMemberPath(keys: readonly string[]): string {
   return '$' + keys.map((k) => '.' + JSON.stringify(k)).join('');
 }
 
-/** Normalizes an xsd:dateTime to the stored form; throws invalidFilter when not a date. */
+/**
+ * Normalizes an xsd:dateTime to the stored form (`toISOString()`), with the validator's
+ * grammar (filter.datetime.ts); throws invalidFilter when not a dateTime.
+ */
 export function normalizeDateTime(value: string): string {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) {
+  const normalized = normalizeFilterDateTime(value);
+  if (normalized === undefined) {
     throw ScimError.invalidFilter(`"${value}" is not a valid dateTime`);
   }
-  return new Date(ms).toISOString();
+  return normalized;
 }
 
 /** A value expression with the SQL for reading it and how it compares. */
 interface Operand {
-  /** raw value expression */
+  /** raw value expression (NULL when the attribute is absent) */
   readonly expr: string;
   /** lower-cased expression (ci string attributes) */
   readonly ciExpr: string;
   readonly type: AttributeType;
   readonly caseExact: boolean;
-  /** from JSON (needs null/'' care and, on MySQL, a binary collation) */
+  /** read from JSON (MySQL: needs an explicit binary collation for LIKE; never indexed) */
   readonly json: boolean;
   readonly keyExpr?: string;
   readonly keyLength?: number;
 }
+
+type Leaf = Extract<FilterNode, { kind: 'compare' | 'present' }>;
 
 export class FilterSqlCompiler {
   constructor(private readonly target: FilterSqlTarget) {}
@@ -114,13 +130,20 @@ export class FilterSqlCompiler {
     return this.node(node, undefined);
   }
 
+  private get mysql(): boolean {
+    return this.target.dialect === 'mysql';
+  }
+
   private node(node: FilterNode, within: WithinMulti | undefined): SqlFragment {
     switch (node.kind) {
       case 'and':
       case 'or': {
         const l = this.node(node.left, within);
         const r = this.node(node.right, within);
-        return { sql: `(${l.sql} ${node.kind.toUpperCase()} ${r.sql})`, params: [...l.params, ...r.params] };
+        return {
+          sql: `(${l.sql} ${node.kind.toUpperCase()} ${r.sql})`,
+          params: [...l.params, ...r.params],
+        };
       }
       case 'not': {
         const f = this.node(node.filter, within);
@@ -131,12 +154,17 @@ export class FilterSqlCompiler {
           throw ScimError.invalidFilter('A value filter cannot contain another value filter');
         }
         const resolved = this.resolve(node.path);
-        const multi = this.target.multiValued(resolved);
-        if (!multi || !resolved.attribute.multiValued) {
+        if (!resolved.attribute.multiValued) {
           return this.singularComplexValuePath(resolved, node.filter);
         }
+        const multi = this.target.multiValued(resolved);
+        if (!multi) {
+          throw ScimError.invalidFilter(
+            `Attribute "${resolved.attribute.name}" cannot be filtered`,
+          );
+        }
         const inner = this.node(node.filter, { resolved, multi });
-        return multi.wrap(inner);
+        return this.wrap(multi, inner);
       }
       case 'present':
       case 'compare':
@@ -158,6 +186,12 @@ export class FilterSqlCompiler {
           throw ScimError.invalidFilter('A value filter cannot contain another value filter');
         case 'present':
         case 'compare':
+          if (n.path.uri !== undefined || n.path.sub !== undefined) {
+            throw ScimError.invalidFilter(
+              `Attribute path inside the value filter of "${resolved.attribute.name}" ` +
+                'must be a sub-attribute name',
+            );
+          }
           return { ...n, path: { ...prefix, sub: n.path.attr } };
       }
     };
@@ -172,101 +206,132 @@ export class FilterSqlCompiler {
     return r;
   }
 
-  private leaf(
-    node: Extract<FilterNode, { kind: 'compare' | 'present' }>,
-    within: WithinMulti | undefined,
-  ): SqlFragment {
+  private leaf(node: Leaf, within: WithinMulti | undefined): SqlFragment {
     if (within) {
       // inner paths of a value filter are sub-attributes of the multi-valued attribute
       const sub = within.resolved.attribute.subAttributes?.find(
         (s) => s.name.toLowerCase() === node.path.attr.toLowerCase(),
       );
-      if (!sub || node.path.sub !== undefined) {
+      if (!sub || node.path.sub !== undefined || node.path.uri !== undefined) {
         throw ScimError.invalidFilter(
           `Unknown sub-attribute "${node.path.attr}" of "${within.resolved.attribute.name}"`,
         );
       }
+      assertFilterable(sub);
       return this.predicate(node, this.childOperand(within.multi, sub));
     }
     const resolved = this.resolve(node.path);
+    assertFilterable(resolved.attribute);
     if (resolved.attribute.multiValued) {
-      const multi = this.target.multiValued(resolved);
-      if (!multi) {
-        throw ScimError.invalidFilter(`Attribute "${resolved.attribute.name}" cannot be filtered`);
-      }
-      let sub = resolved.subAttribute;
-      if (!sub && resolved.attribute.subAttributes) {
-        if (node.kind === 'present') {
-          return multi.wrap({ sql: '1 = 1', params: [] });
-        }
-        // RFC 7644 §3.4.2.2: a complex multi-valued attribute compares on its `value`
-        sub = resolved.attribute.subAttributes.find((s) => s.name === 'value');
-      }
-      if (!sub) {
-        throw ScimError.invalidFilter(`Attribute "${resolved.attribute.name}" cannot be filtered`);
-      }
-      if (node.kind === 'compare' && node.value === null && (node.op === 'eq' || node.op === 'ne')) {
-        // `x eq null` is `not (x pr)`: no element has a value (filter.matcher.ts)
-        const present = multi.wrap(this.predicate({ kind: 'present', path: node.path }, this.childOperand(multi, sub)));
-        return node.op === 'ne' ? present : { sql: `(NOT ${present.sql})`, params: present.params };
-      }
-      const inner = this.predicate(node, this.childOperand(multi, sub));
-      if (node.kind === 'compare' && node.op === 'ne') {
-        // any-value semantics: `emails.value ne x` == not (emails.value eq x)
-        const eq = this.predicate({ ...node, op: 'eq' }, this.childOperand(multi, sub));
-        const wrapped = multi.wrap(eq);
-        return { sql: `(NOT ${wrapped.sql})`, params: wrapped.params };
-      }
-      return multi.wrap(inner);
+      return this.multiValuedLeaf(node, resolved);
     }
     const def = resolved.subAttribute ?? resolved.attribute;
+    assertFilterable(def);
     if (def.type === 'complex') {
       if (node.kind !== 'present') {
         throw ScimError.invalidFilter(`Complex attribute "${def.name}" can only be tested with pr`);
       }
-      const expr = this.jsonExtract(this.target.docJson, jsonKeys(resolved));
-      return { sql: `(${expr} IS NOT NULL)`, params: [] };
-    }
-    if (def.returned === 'never') {
-      throw ScimError.invalidFilter(`Attribute "${def.name}" cannot be filtered`);
+      return this.complexPresent(resolved, def);
     }
     const col = this.target.column(resolved);
     const operand: Operand = col
-      ? {
-          expr: col.expr,
-          ciExpr: col.ciExpr ?? this.lower(col.expr),
-          type: def.type,
-          caseExact: def.caseExact,
-          json: false,
-          keyExpr: col.keyExpr,
-          keyLength: col.keyLength,
-        }
+      ? this.columnOperand(col, def)
       : this.jsonOperand(this.target.docJson, jsonKeys(resolved), def);
     return this.predicate(node, operand);
   }
 
+  /** A leaf on a multi-valued attribute (`emails.value co "x"`, `emails pr`). */
+  private multiValuedLeaf(node: Leaf, resolved: ResolvedAttribute): SqlFragment {
+    const multi = this.target.multiValued(resolved);
+    if (!multi) {
+      throw ScimError.invalidFilter(`Attribute "${resolved.attribute.name}" cannot be filtered`);
+    }
+    let sub = resolved.subAttribute;
+    const subs = resolved.attribute.subAttributes;
+    if (!sub && subs) {
+      if (node.kind === 'present') {
+        // rule 2 of filter.matcher.ts: some element has a present member
+        const members = subs.filter(filterable).map((s) => this.childOperand(multi, s));
+        return this.wrap(multi, this.anyOf(members.map((o) => this.present(o))));
+      }
+      // RFC 7644 §3.4.2.2: a complex multi-valued attribute compares on its `value`
+      sub = subs.find((s) => s.name === 'value');
+    }
+    if (!sub) {
+      throw ScimError.invalidFilter(`Attribute "${resolved.attribute.name}" cannot be filtered`);
+    }
+    assertFilterable(sub);
+    const operand = this.childOperand(multi, sub);
+    if (node.kind === 'present') {
+      return this.wrap(multi, this.present(operand));
+    }
+    if (node.value === null && (node.op === 'eq' || node.op === 'ne')) {
+      // `x eq null` is `not (x pr)`: no element has a value (filter.matcher.ts rule 3)
+      const present = this.wrap(multi, this.present(operand));
+      return node.op === 'ne' ? present : { sql: `(NOT ${present.sql})`, params: present.params };
+    }
+    if (node.op === 'ne') {
+      // any-value semantics: `emails.value ne x` == not (emails.value eq x)
+      const wrapped = this.wrap(multi, this.predicate({ ...node, op: 'eq' }, operand));
+      return { sql: `(NOT ${wrapped.sql})`, params: wrapped.params };
+    }
+    return this.wrap(multi, this.predicate(node, operand));
+  }
+
+  /**
+   * `pr` on a singular complex attribute: true iff one of its sub-attributes is present
+   * (`name pr` is false for `{}` and `{"givenName": ""}`, like the matcher). Each
+   * sub-attribute is read where the target keeps it (`meta.created` is a column).
+   */
+  private complexPresent(resolved: ResolvedAttribute, def: AttributeDefinition): SqlFragment {
+    const subs = (def.subAttributes ?? []).filter(filterable);
+    if (resolved.subAttribute || subs.length === 0) {
+      const expr = this.jsonExtract(this.target.docJson, jsonKeys(resolved));
+      return { sql: `(${expr} IS NOT NULL)`, params: [] };
+    }
+    const present = (sub: string) =>
+      this.leaf({ kind: 'present', path: { ...resolved.canonical, sub } }, undefined);
+    return this.anyOf(subs.map((s) => present(s.name)));
+  }
+
+  /** The target's IN sub-query, parenthesized so that `NOT` applies to all of it. */
+  private wrap(multi: MultiValuedRef, cond: SqlFragment): SqlFragment {
+    const wrapped = multi.wrap(cond);
+    return { sql: `(${wrapped.sql})`, params: wrapped.params };
+  }
+
+  private anyOf(parts: SqlFragment[]): SqlFragment {
+    if (parts.length === 1) {
+      return parts[0];
+    }
+    return {
+      sql: `(${parts.map((p) => p.sql).join(' OR ')})`,
+      params: parts.flatMap((p) => p.params),
+    };
+  }
+
+  private columnOperand(col: ColumnRef, def: AttributeDefinition): Operand {
+    return {
+      expr: col.expr,
+      ciExpr: col.ciExpr ?? this.lower(col.expr),
+      type: def.type,
+      caseExact: def.caseExact,
+      json: false,
+      keyExpr: col.keyExpr,
+      keyLength: col.keyLength,
+    };
+  }
+
   private childOperand(multi: MultiValuedRef, sub: AttributeDefinition): Operand {
     const col = multi.column(sub);
-    if (col) {
-      return {
-        expr: col.expr,
-        ciExpr: col.ciExpr ?? this.lower(col.expr),
-        type: sub.type,
-        caseExact: sub.caseExact,
-        json: false,
-        keyExpr: col.keyExpr,
-        keyLength: col.keyLength,
-      };
-    }
-    return this.jsonOperand(multi.itemJson, [sub.name], sub);
+    return col ? this.columnOperand(col, sub) : this.jsonOperand(multi.itemJson, [sub.name], sub);
   }
 
   private jsonOperand(json: string, keys: string[], def: AttributeDefinition): Operand {
-    const raw = this.jsonValue(json, keys);
-    const expr = this.target.dialect === 'mysql' && isText(def.type) ? `${raw} COLLATE utf8mb4_bin` : raw;
+    const expr = def.type === 'boolean' ? this.jsonBoolean(json, keys) : this.jsonValue(json, keys);
     return {
       expr,
-      ciExpr: this.lower(raw),
+      ciExpr: this.lower(expr),
       type: def.type,
       caseExact: def.caseExact,
       json: true,
@@ -274,39 +339,62 @@ export class FilterSqlCompiler {
   }
 
   private lower(expr: string): string {
-    return this.target.dialect === 'mysql'
-      ? `LOWER(${expr}) COLLATE utf8mb4_bin`
-      : `scim_lower(${expr})`;
+    return this.mysql ? `LOWER(${expr})` : `scim_lower(${expr})`;
+  }
+
+  private jsonPath(keys: string[]): string {
+    return `'${jsonMemberPath(keys).replace(/'/g, "''")}'`;
   }
 
   private jsonValue(json: string, keys: string[]): string {
-    const path = jsonMemberPath(keys);
-    return this.target.dialect === 'mysql'
-      ? `JSON_VALUE(${json}, '${path.replace(/'/g, "''")}')`
-      : `json_extract(${json}, '${path.replace(/'/g, "''")}')`;
+    const path = this.jsonPath(keys);
+    return this.mysql ? `JSON_VALUE(${json}, ${path})` : `json_extract(${json}, ${path})`;
+  }
+
+  /** 1 for JSON true, 0 for JSON false, NULL for anything else (absent, "true", 1). */
+  private jsonBoolean(json: string, keys: string[]): string {
+    const path = this.jsonPath(keys);
+    return this.mysql
+      ? `(CASE WHEN JSON_CONTAINS(${json}, 'true', ${path}) THEN 1 ` +
+          `WHEN JSON_CONTAINS(${json}, 'false', ${path}) THEN 0 END)`
+      : `(CASE json_type(${json}, ${path}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)`;
   }
 
   private jsonExtract(json: string, keys: string[]): string {
-    const path = jsonMemberPath(keys).replace(/'/g, "''");
-    return this.target.dialect === 'mysql'
-      ? `JSON_EXTRACT(${json}, '${path}')`
-      : `json_extract(${json}, '${path}')`;
+    const path = this.jsonPath(keys);
+    return this.mysql ? `JSON_EXTRACT(${json}, ${path})` : `json_extract(${json}, ${path})`;
   }
 
-  private predicate(
-    node: Extract<FilterNode, { kind: 'compare' | 'present' }>,
-    o: Operand,
-  ): SqlFragment {
+  /**
+   * The expression to compare with `=`, `<>`, `<`... On MySQL a string compares as bytes:
+   * `utf8mb4_bin` pads with spaces (`'a' = 'a '`) and JSON values carry the connection's
+   * case-insensitive collation. dateTime values are fixed-width canonical text (no padding
+   * issue), so they keep the plain column and its range index.
+   */
+  private exact(expr: string, o: Operand): string {
+    return this.mysql && isText(o.type) && o.type !== 'dateTime' ? `CAST(${expr} AS BINARY)` : expr;
+  }
+
+  /** The expression to match with LIKE: columns are utf8mb4_bin on MySQL, JSON is not. */
+  private likeable(expr: string, o: Operand): string {
+    return this.mysql && o.json ? `${expr} COLLATE utf8mb4_bin` : expr;
+  }
+
+  private present(o: Operand): SqlFragment {
+    return isText(o.type)
+      ? { sql: `(${o.expr} IS NOT NULL AND ${this.exact(o.expr, o)} <> '')`, params: [] }
+      : { sql: `(${o.expr} IS NOT NULL)`, params: [] };
+  }
+
+  private predicate(node: Leaf, o: Operand): SqlFragment {
     if (node.kind === 'present') {
-      return isText(o.type)
-        ? { sql: `(${o.expr} IS NOT NULL AND ${o.expr} <> '')`, params: [] }
-        : { sql: `(${o.expr} IS NOT NULL)`, params: [] };
+      return this.present(o);
     }
     const { op } = node;
     const value = this.coerce(node.value, o, op);
     if (value === null) {
-      // `eq null` is `not pr`, `ne null` is `pr` (filter.matcher.ts does the same)
-      const present = this.predicate({ kind: 'present', path: node.path }, o);
+      // `eq null` is `not pr`, `ne null` is `pr` (filter.matcher.ts rule 3)
+      const present = this.present(o);
       if (op === 'eq') {
         return { sql: `(NOT ${present.sql})`, params: [] };
       }
@@ -318,27 +406,37 @@ export class FilterSqlCompiler {
     const ci = (o.type === 'string' || o.type === 'reference') && !o.caseExact;
     const lhs = ci ? o.ciExpr : o.expr;
     const v = ci && typeof value === 'string' ? value.toLowerCase() : value;
+    const exact = this.exact(lhs, o);
     switch (op) {
       case 'eq':
         if (o.keyExpr && o.keyLength && typeof value === 'string') {
+          // the key column is non-NULL whenever the value is (FilterSqlTarget contract)
           return {
-            sql: `(${o.keyExpr} = ? AND ${lhs} = ?)`,
+            sql: `(${lhs} IS NOT NULL AND ${o.keyExpr} = ? AND ${exact} = ?)`,
             params: [lookupKey(value, o.keyLength), v],
           };
         }
-        return { sql: `(${lhs} IS NOT NULL AND ${lhs} = ?)`, params: [v] };
+        if (exact !== lhs && !o.json) {
+          // plain `=` for the index, the binary one for the exact answer
+          return { sql: `(${lhs} IS NOT NULL AND ${lhs} = ? AND ${exact} = ?)`, params: [v, v] };
+        }
+        return { sql: `(${lhs} IS NOT NULL AND ${exact} = ?)`, params: [v] };
       case 'ne':
-        return { sql: `(${lhs} IS NULL OR ${lhs} <> ?)`, params: [v] };
+        return { sql: `(${lhs} IS NULL OR ${exact} <> ?)`, params: [v] };
       case 'co':
       case 'sw':
       case 'ew': {
-        if (!isText(o.type) || typeof v !== 'string') {
+        if (!(o.type === 'string' || o.type === 'reference') || typeof v !== 'string') {
           throw ScimError.invalidFilter(`Operator "${op}" applies to strings only`);
+        }
+        if (v.includes('\u0000')) {
+          // SQLite's LIKE stops at U+0000, so `co "\u0000"` would match every value
+          throw ScimError.invalidFilter(`The value of operator "${op}" cannot contain U+0000`);
         }
         const e = escapeLike(v);
         const pattern = op === 'co' ? `%${e}%` : op === 'sw' ? `${e}%` : `%${e}`;
         return {
-          sql: `(${lhs} IS NOT NULL AND ${lhs} LIKE ? ESCAPE '${LIKE_ESCAPE}')`,
+          sql: `(${lhs} IS NOT NULL AND ${this.likeable(lhs, o)} LIKE ? ESCAPE '${LIKE_ESCAPE}')`,
           params: [pattern],
         };
       }
@@ -350,14 +448,14 @@ export class FilterSqlCompiler {
           throw ScimError.invalidFilter(`Operator "${op}" does not apply to ${o.type} attributes`);
         }
         const sqlOp = { gt: '>', ge: '>=', lt: '<', le: '<=' }[op];
-        const l = o.json && isNumeric(o.type) ? this.numeric(lhs) : lhs;
-        return { sql: `(${l} IS NOT NULL AND ${l} ${sqlOp} ?)`, params: [v] };
+        const l = o.json && isNumeric(o.type) ? this.numeric(lhs) : exact;
+        return { sql: `(${lhs} IS NOT NULL AND ${l} ${sqlOp} ?)`, params: [v] };
       }
     }
   }
 
   private numeric(expr: string): string {
-    return this.target.dialect === 'mysql' ? `CAST(${expr} AS DECIMAL(65,10))` : `CAST(${expr} AS REAL)`;
+    return this.mysql ? `CAST(${expr} AS DECIMAL(65,10))` : `CAST(${expr} AS REAL)`;
   }
 
   /** Checks the literal against the attribute type and converts it to the stored form. */
@@ -376,6 +474,9 @@ export class FilterSqlCompiler {
         if (b === undefined) {
           throw ScimError.invalidFilter(`Expected a boolean for operator "${op}"`);
         }
+        if (op !== 'eq' && op !== 'ne') {
+          throw ScimError.invalidFilter(`Operator "${op}" does not apply to boolean attributes`);
+        }
         return b ? 1 : 0;
       }
       case 'integer':
@@ -388,7 +489,10 @@ export class FilterSqlCompiler {
         if (typeof value !== 'string') {
           throw ScimError.invalidFilter(`Expected a dateTime string for operator "${op}"`);
         }
-        return op === 'co' || op === 'sw' || op === 'ew' ? value : normalizeDateTime(value);
+        if (op === 'co' || op === 'sw' || op === 'ew') {
+          throw ScimError.invalidFilter(`Operator "${op}" does not apply to dateTime attributes`);
+        }
+        return normalizeDateTime(value);
       default:
         if (typeof value !== 'string') {
           throw ScimError.invalidFilter(`Expected a string for operator "${op}"`);
@@ -405,6 +509,17 @@ interface WithinMulti {
 
 function isText(t: AttributeType): boolean {
   return t === 'string' || t === 'reference' || t === 'binary' || t === 'dateTime';
+}
+
+function filterable(def: AttributeDefinition): boolean {
+  return def.returned !== 'never';
+}
+
+/** RFC 7643 §7: `returned: "never"` attributes (password) must not leak through filters. */
+function assertFilterable(def: AttributeDefinition): void {
+  if (!filterable(def)) {
+    throw ScimError.invalidFilter(`Attribute "${def.name}" cannot be filtered`);
+  }
 }
 
 function isNumeric(t: AttributeType): boolean {

@@ -1,0 +1,954 @@
+/**
+ * Case tables for filter-sql.compiler.spec.ts: filter text -> expected SQL and parameters for
+ * both dialects (RFC 7644 §3.4.2.2), compiled against FAKE_TARGET, a small storage layout
+ * shaped like TypeOrmUserRepository's (indexed columns, a child table for multi-valued
+ * attributes, a JSON document for the rest). Not a spec itself.
+ */
+import {
+  createDefaultRegistry,
+  ResolvedAttribute,
+  USER_RESOURCE_TYPE,
+} from '../schema/schema.registry';
+import { ENTERPRISE_USER_SCHEMA_ID } from '../schema/user.schema';
+import {
+  ColumnRef,
+  FilterSqlTarget,
+  jsonMemberPath,
+  MultiValuedRef,
+  SqlDialect,
+  SqlFragment,
+} from './filter-sql.compiler';
+
+export const ENT = ENTERPRISE_USER_SCHEMA_ID;
+
+/** Short on purpose, so that the cases show the look-up key being cut. */
+export const FAKE_KEY_LENGTH = 8;
+
+/** Singular attributes with a real column of `r`; everything else is read from `r.doc`. */
+export const FAKE_COLUMNS: Readonly<Record<string, ColumnRef>> = {
+  id: { expr: 'r.id' },
+  userName: { expr: 'r.user_name', ciExpr: 'r.user_name_ci' },
+  externalId: { expr: 'r.external_id' },
+  displayName: { expr: 'r.display_name_ci', ciExpr: 'r.display_name_ci' },
+  // caseExact false without a shadow column: the compiler lower-cases in SQL
+  nickName: { expr: 'r.nick_name' },
+  active: { expr: 'r.active' },
+  'meta.created': { expr: 'r.created' },
+  'meta.lastModified': { expr: 'r.last_modified' },
+};
+
+const registry = createDefaultRegistry();
+
+function fakeMulti(r: ResolvedAttribute): MultiValuedRef | undefined {
+  if (r.extension || r.attribute.mutability === 'readOnly') {
+    return undefined;
+  }
+  const attribute = r.attribute.name;
+  return {
+    wrap: (cond: SqlFragment) => ({
+      sql: `r.seq IN (SELECT v.owner_seq FROM vals v WHERE v.attribute = ? AND ${cond.sql})`,
+      params: [attribute, ...cond.params],
+    }),
+    column: (sub) =>
+      sub.name === 'value'
+        ? {
+            expr: 'v.value',
+            ciExpr: 'v.value_ci',
+            keyExpr: 'v.value_key',
+            keyLength: FAKE_KEY_LENGTH,
+          }
+        : undefined,
+    itemJson: 'v.item',
+  };
+}
+
+export function fakeTarget(dialect: SqlDialect): FilterSqlTarget {
+  return {
+    dialect,
+    registry,
+    resourceType: USER_RESOURCE_TYPE,
+    docJson: 'r.doc',
+    column: (r) => {
+      if (r.extension) {
+        return undefined;
+      }
+      const key = r.subAttribute ? `${r.attribute.name}.${r.subAttribute.name}` : r.attribute.name;
+      return FAKE_COLUMNS[key];
+    },
+    multiValued: fakeMulti,
+  };
+}
+
+export interface SqlCase {
+  /** what the case shows */
+  readonly name: string;
+  /** filter text; compiled after parseFilter + validateFilter, as UsersService does */
+  readonly filter: string;
+  readonly mysql: SqlFragment;
+  readonly sqlite: SqlFragment;
+}
+
+export interface SqlErrorCase {
+  readonly name: string;
+  readonly filter: string;
+  /** true: the validator runs first (it or the compiler throws); false: the raw parsed AST */
+  readonly validated: boolean;
+  readonly error: RegExp;
+}
+
+// ---- expected SQL ---------------------------------------------------------------------------
+// Spelled-out helpers for the JSON reads; the extension cases write the quoted URN path in full.
+
+const path = (...keys: string[]) => `'${jsonMemberPath(keys)}'`;
+const myDoc = (...keys: string[]) => `JSON_VALUE(r.doc, ${path(...keys)})`;
+const liteDoc = (...keys: string[]) => `json_extract(r.doc, ${path(...keys)})`;
+const myItem = (key: string) => `JSON_VALUE(v.item, ${path(key)})`;
+const liteItem = (key: string) => `json_extract(v.item, ${path(key)})`;
+const myBool = (key: string) =>
+  `(CASE WHEN JSON_CONTAINS(v.item, 'true', ${path(key)}) THEN 1 ` +
+  `WHEN JSON_CONTAINS(v.item, 'false', ${path(key)}) THEN 0 END)`;
+const liteBool = (key: string) =>
+  `(CASE json_type(v.item, ${path(key)}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)`;
+/** the start of fakeTarget's child-table sub-query */
+const IN_VALS = 'r.seq IN (SELECT v.owner_seq FROM vals v WHERE v.attribute = ? AND ';
+
+/**
+ * Every operator, and/or/not, value paths, sub-attributes, extension URNs, caseExact, dateTime,
+ * booleans, LIKE escaping, null; the last ones are counter-examples the property test
+ * (test/integration/filter-sql.int-spec.ts) found in the first compiler.
+ */
+export const SQL_CASES: readonly SqlCase[] = [
+  {
+    name: 'eq on a caseExact:false column compares the lower-cased shadow column (userName)',
+    filter: 'userName eq "BJensen"',
+    mysql: {
+      sql:
+        '(r.user_name_ci IS NOT NULL AND r.user_name_ci = ? AND ' +
+        'CAST(r.user_name_ci AS BINARY) = ?)',
+      params: ['bjensen', 'bjensen'],
+    },
+    sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci = ?)', params: ['bjensen'] },
+  },
+  {
+    name: 'the core schema URN prefix changes nothing',
+    filter: 'urn:ietf:params:scim:schemas:core:2.0:User:userName eq "BJensen"',
+    mysql: {
+      sql:
+        '(r.user_name_ci IS NOT NULL AND r.user_name_ci = ? AND ' +
+        'CAST(r.user_name_ci AS BINARY) = ?)',
+      params: ['bjensen', 'bjensen'],
+    },
+    sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci = ?)', params: ['bjensen'] },
+  },
+  {
+    name: 'ne is not eq: true when absent',
+    filter: 'userName ne "BJensen"',
+    mysql: {
+      sql: '(r.user_name_ci IS NULL OR CAST(r.user_name_ci AS BINARY) <> ?)',
+      params: ['bjensen'],
+    },
+    sqlite: { sql: '(r.user_name_ci IS NULL OR r.user_name_ci <> ?)', params: ['bjensen'] },
+  },
+  {
+    name: 'co',
+    filter: 'userName co "Jen"',
+    mysql: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['%jen%'],
+    },
+    sqlite: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['%jen%'],
+    },
+  },
+  {
+    name: 'sw',
+    filter: 'userName sw "BJ"',
+    mysql: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['bj%'],
+    },
+    sqlite: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['bj%'],
+    },
+  },
+  {
+    name: 'ew',
+    filter: 'userName ew "@Example.com"',
+    mysql: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['%@example.com'],
+    },
+    sqlite: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['%@example.com'],
+    },
+  },
+  {
+    name: 'gt',
+    filter: 'userName gt "M"',
+    mysql: {
+      sql: '(r.user_name_ci IS NOT NULL AND CAST(r.user_name_ci AS BINARY) > ?)',
+      params: ['m'],
+    },
+    sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci > ?)', params: ['m'] },
+  },
+  {
+    name: 'ge',
+    filter: 'userName ge "M"',
+    mysql: {
+      sql: '(r.user_name_ci IS NOT NULL AND CAST(r.user_name_ci AS BINARY) >= ?)',
+      params: ['m'],
+    },
+    sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci >= ?)', params: ['m'] },
+  },
+  {
+    name: 'lt',
+    filter: 'userName lt "M"',
+    mysql: {
+      sql: '(r.user_name_ci IS NOT NULL AND CAST(r.user_name_ci AS BINARY) < ?)',
+      params: ['m'],
+    },
+    sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci < ?)', params: ['m'] },
+  },
+  {
+    name: 'le',
+    filter: 'userName le "M"',
+    mysql: {
+      sql: '(r.user_name_ci IS NOT NULL AND CAST(r.user_name_ci AS BINARY) <= ?)',
+      params: ['m'],
+    },
+    sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci <= ?)', params: ['m'] },
+  },
+  {
+    name: 'pr on a text column: not NULL and not empty',
+    filter: 'userName pr',
+    mysql: { sql: "(r.user_name IS NOT NULL AND CAST(r.user_name AS BINARY) <> '')", params: [] },
+    sqlite: { sql: "(r.user_name IS NOT NULL AND r.user_name <> '')", params: [] },
+  },
+  {
+    name: 'caseExact:true column (id) compares as is',
+    filter: 'id eq "2819C223-7F76"',
+    mysql: {
+      sql: '(r.id IS NOT NULL AND r.id = ? AND CAST(r.id AS BINARY) = ?)',
+      params: ['2819C223-7F76', '2819C223-7F76'],
+    },
+    sqlite: { sql: '(r.id IS NOT NULL AND r.id = ?)', params: ['2819C223-7F76'] },
+  },
+  {
+    name: 'caseExact:true column (externalId) LIKE is case-sensitive',
+    filter: 'externalId co "Ab"',
+    mysql: {
+      sql: "(r.external_id IS NOT NULL AND r.external_id LIKE ? ESCAPE '!')",
+      params: ['%Ab%'],
+    },
+    sqlite: {
+      sql: "(r.external_id IS NOT NULL AND r.external_id LIKE ? ESCAPE '!')",
+      params: ['%Ab%'],
+    },
+  },
+  {
+    name: 'displayName: the shadow column is the only column',
+    filter: 'displayName eq "Babs Jensen"',
+    mysql: {
+      sql:
+        '(r.display_name_ci IS NOT NULL AND r.display_name_ci = ? AND ' +
+        'CAST(r.display_name_ci AS BINARY) = ?)',
+      params: ['babs jensen', 'babs jensen'],
+    },
+    sqlite: {
+      sql: '(r.display_name_ci IS NOT NULL AND r.display_name_ci = ?)',
+      params: ['babs jensen'],
+    },
+  },
+  {
+    name: 'caseExact:false column without shadow column: lower-cased in SQL',
+    filter: 'nickName eq "Babs"',
+    mysql: {
+      sql:
+        '(LOWER(r.nick_name) IS NOT NULL AND LOWER(r.nick_name) = ? AND ' +
+        'CAST(LOWER(r.nick_name) AS BINARY) = ?)',
+      params: ['babs', 'babs'],
+    },
+    sqlite: {
+      sql: '(scim_lower(r.nick_name) IS NOT NULL AND scim_lower(r.nick_name) = ?)',
+      params: ['babs'],
+    },
+  },
+  {
+    name: 'JSON attribute (title), caseExact:false',
+    filter: 'title eq "Tour Guide"',
+    mysql: {
+      sql:
+        `(LOWER(${myDoc('title')}) IS NOT NULL AND ` +
+        `CAST(LOWER(${myDoc('title')}) AS BINARY) = ?)`,
+      params: ['tour guide'],
+    },
+    sqlite: {
+      sql: `(scim_lower(${liteDoc('title')}) IS NOT NULL AND scim_lower(${liteDoc('title')}) = ?)`,
+      params: ['tour guide'],
+    },
+  },
+  {
+    name: 'JSON attribute ordering',
+    filter: 'title gt "Tour"',
+    mysql: {
+      sql:
+        `(LOWER(${myDoc('title')}) IS NOT NULL AND ` +
+        `CAST(LOWER(${myDoc('title')}) AS BINARY) > ?)`,
+      params: ['tour'],
+    },
+    sqlite: {
+      sql: `(scim_lower(${liteDoc('title')}) IS NOT NULL AND scim_lower(${liteDoc('title')}) > ?)`,
+      params: ['tour'],
+    },
+  },
+  {
+    name: 'JSON attribute pr',
+    filter: 'title pr',
+    mysql: {
+      sql: `(${myDoc('title')} IS NOT NULL AND CAST(${myDoc('title')} AS BINARY) <> '')`,
+      params: [],
+    },
+    sqlite: { sql: `(${liteDoc('title')} IS NOT NULL AND ${liteDoc('title')} <> '')`, params: [] },
+  },
+  {
+    name: 'JSON sub-attribute of a singular complex attribute',
+    filter: `name.familyName co "O'Malley"`,
+    mysql: {
+      sql:
+        `(LOWER(${myDoc('name', 'familyName')}) IS NOT NULL AND ` +
+        `LOWER(${myDoc('name', 'familyName')}) COLLATE utf8mb4_bin LIKE ? ESCAPE '!')`,
+      params: ['%o\'malley%'],
+    },
+    sqlite: {
+      sql:
+        `(scim_lower(${liteDoc('name', 'familyName')}) IS NOT NULL AND ` +
+        `scim_lower(${liteDoc('name', 'familyName')}) LIKE ? ESCAPE '!')`,
+      params: ['%o\'malley%'],
+    },
+  },
+  {
+    name: 'extension attribute: the URN is a quoted JSON member',
+    filter: `${ENT}:employeeNumber eq "701984"`,
+    mysql: {
+      sql:
+        `(LOWER(JSON_VALUE(r.doc, '$."${ENT}"."employeeNumber"')) IS NOT NULL AND ` +
+        `CAST(LOWER(JSON_VALUE(r.doc, '$."${ENT}"."employeeNumber"')) AS BINARY) = ?)`,
+      params: ['701984'],
+    },
+    sqlite: {
+      sql:
+        `(scim_lower(json_extract(r.doc, '$."${ENT}"."employeeNumber"')) IS NOT NULL AND ` +
+        `scim_lower(json_extract(r.doc, '$."${ENT}"."employeeNumber"')) = ?)`,
+      params: ['701984'],
+    },
+  },
+  {
+    name: 'extension sub-attribute',
+    filter: `${ENT}:manager.value eq "26118915"`,
+    mysql: {
+      sql:
+        `(LOWER(JSON_VALUE(r.doc, '$."${ENT}"."manager"."value"')) IS NOT NULL AND ` +
+        `CAST(LOWER(JSON_VALUE(r.doc, '$."${ENT}"."manager"."value"')) AS BINARY) = ?)`,
+      params: ['26118915'],
+    },
+    sqlite: {
+      sql:
+        `(scim_lower(json_extract(r.doc, '$."${ENT}"."manager"."value"')) IS NOT NULL AND ` +
+        `scim_lower(json_extract(r.doc, '$."${ENT}"."manager"."value"')) = ?)`,
+      params: ['26118915'],
+    },
+  },
+  {
+    name: 'pr on a singular complex attribute: some sub-attribute is present (not JSON-not-null)',
+    filter: 'name pr',
+    mysql: {
+      sql:
+        `((${myDoc('name', 'formatted')} IS NOT NULL AND ` +
+        `CAST(${myDoc('name', 'formatted')} AS BINARY) <> '') OR ` +
+        `(${myDoc('name', 'familyName')} IS NOT NULL AND ` +
+        `CAST(${myDoc('name', 'familyName')} AS BINARY) <> '') OR ` +
+        `(${myDoc('name', 'givenName')} IS NOT NULL AND ` +
+        `CAST(${myDoc('name', 'givenName')} AS BINARY) <> '') OR ` +
+        `(${myDoc('name', 'middleName')} IS NOT NULL AND ` +
+        `CAST(${myDoc('name', 'middleName')} AS BINARY) <> '') OR ` +
+        `(${myDoc('name', 'honorificPrefix')} IS NOT NULL AND ` +
+        `CAST(${myDoc('name', 'honorificPrefix')} AS BINARY) <> '') OR ` +
+        `(${myDoc('name', 'honorificSuffix')} IS NOT NULL AND ` +
+        `CAST(${myDoc('name', 'honorificSuffix')} AS BINARY) <> ''))`,
+      params: [],
+    },
+    sqlite: {
+      sql:
+        `((${liteDoc('name', 'formatted')} IS NOT NULL AND ` +
+        `${liteDoc('name', 'formatted')} <> '') OR ` +
+        `(${liteDoc('name', 'familyName')} IS NOT NULL AND ` +
+        `${liteDoc('name', 'familyName')} <> '') OR ` +
+        `(${liteDoc('name', 'givenName')} IS NOT NULL AND ` +
+        `${liteDoc('name', 'givenName')} <> '') OR ` +
+        `(${liteDoc('name', 'middleName')} IS NOT NULL AND ` +
+        `${liteDoc('name', 'middleName')} <> '') OR ` +
+        `(${liteDoc('name', 'honorificPrefix')} IS NOT NULL AND ` +
+        `${liteDoc('name', 'honorificPrefix')} <> '') OR ` +
+        `(${liteDoc('name', 'honorificSuffix')} IS NOT NULL AND ` +
+        `${liteDoc('name', 'honorificSuffix')} <> ''))`,
+      params: [],
+    },
+  },
+  {
+    name: 'pr on an extension complex attribute',
+    filter: `${ENT}:manager pr`,
+    mysql: {
+      sql:
+        `((JSON_VALUE(r.doc, '$."${ENT}"."manager"."value"') IS NOT NULL AND ` +
+        `CAST(JSON_VALUE(r.doc, '$."${ENT}"."manager"."value"') AS BINARY) <> '') OR ` +
+        `(JSON_VALUE(r.doc, '$."${ENT}"."manager"."$ref"') IS NOT NULL AND ` +
+        `CAST(JSON_VALUE(r.doc, '$."${ENT}"."manager"."$ref"') AS BINARY) <> '') OR ` +
+        `(JSON_VALUE(r.doc, '$."${ENT}"."manager"."displayName"') IS NOT NULL AND ` +
+        `CAST(JSON_VALUE(r.doc, '$."${ENT}"."manager"."displayName"') AS BINARY) <> ''))`,
+      params: [],
+    },
+    sqlite: {
+      sql:
+        `((json_extract(r.doc, '$."${ENT}"."manager"."value"') IS NOT NULL AND ` +
+        `json_extract(r.doc, '$."${ENT}"."manager"."value"') <> '') OR ` +
+        `(json_extract(r.doc, '$."${ENT}"."manager"."$ref"') IS NOT NULL AND ` +
+        `json_extract(r.doc, '$."${ENT}"."manager"."$ref"') <> '') OR ` +
+        `(json_extract(r.doc, '$."${ENT}"."manager"."displayName"') IS NOT NULL AND ` +
+        `json_extract(r.doc, '$."${ENT}"."manager"."displayName"') <> ''))`,
+      params: [],
+    },
+  },
+  {
+    name: 'pr on meta mixes columns and JSON',
+    filter: 'meta pr',
+    mysql: {
+      sql:
+        `((${myDoc('meta', 'resourceType')} IS NOT NULL AND ` +
+        `CAST(${myDoc('meta', 'resourceType')} AS BINARY) <> '') OR (r.created IS NOT NULL AND ` +
+        "r.created <> '') OR (r.last_modified IS NOT NULL AND r.last_modified <> '') OR " +
+        `(${myDoc('meta', 'location')} IS NOT NULL AND ` +
+        `CAST(${myDoc('meta', 'location')} AS BINARY) <> '') OR ` +
+        `(${myDoc('meta', 'version')} IS NOT NULL AND ` +
+        `CAST(${myDoc('meta', 'version')} AS BINARY) <> ''))`,
+      params: [],
+    },
+    sqlite: {
+      sql:
+        `((${liteDoc('meta', 'resourceType')} IS NOT NULL AND ` +
+        `${liteDoc('meta', 'resourceType')} <> '') OR (r.created IS NOT NULL AND ` +
+        "r.created <> '') OR (r.last_modified IS NOT NULL AND r.last_modified <> '') OR " +
+        `(${liteDoc('meta', 'location')} IS NOT NULL AND ` +
+        `${liteDoc('meta', 'location')} <> '') OR ` +
+        `(${liteDoc('meta', 'version')} IS NOT NULL AND ${liteDoc('meta', 'version')} <> ''))`,
+      params: [],
+    },
+  },
+  {
+    name: 'boolean column eq true',
+    filter: 'active eq true',
+    mysql: { sql: '(r.active IS NOT NULL AND r.active = ?)', params: [1] },
+    sqlite: { sql: '(r.active IS NOT NULL AND r.active = ?)', params: [1] },
+  },
+  {
+    name: 'boolean: the validator coerces the string "True" (Entra ID)',
+    filter: 'active eq "True"',
+    mysql: { sql: '(r.active IS NOT NULL AND r.active = ?)', params: [1] },
+    sqlite: { sql: '(r.active IS NOT NULL AND r.active = ?)', params: [1] },
+  },
+  {
+    name: 'boolean ne false is true when absent',
+    filter: 'active ne false',
+    mysql: { sql: '(r.active IS NULL OR r.active <> ?)', params: [0] },
+    sqlite: { sql: '(r.active IS NULL OR r.active <> ?)', params: [0] },
+  },
+  {
+    name: 'boolean pr',
+    filter: 'active pr',
+    mysql: { sql: '(r.active IS NOT NULL)', params: [] },
+    sqlite: { sql: '(r.active IS NOT NULL)', params: [] },
+  },
+  {
+    name: 'boolean eq null',
+    filter: 'active eq null',
+    mysql: { sql: '(NOT (r.active IS NOT NULL))', params: [] },
+    sqlite: { sql: '(NOT (r.active IS NOT NULL))', params: [] },
+  },
+  {
+    name: 'dateTime is normalised to the stored UTC form',
+    filter: 'meta.created gt "2011-05-13T04:42:34+02:00"',
+    mysql: {
+      sql: '(r.created IS NOT NULL AND r.created > ?)',
+      params: ['2011-05-13T02:42:34.000Z'],
+    },
+    sqlite: {
+      sql: '(r.created IS NOT NULL AND r.created > ?)',
+      params: ['2011-05-13T02:42:34.000Z'],
+    },
+  },
+  {
+    name: 'dateTime le, fraction cut to milliseconds',
+    filter: 'meta.lastModified le "2011-05-13T04:42:34.1234Z"',
+    mysql: {
+      sql: '(r.last_modified IS NOT NULL AND r.last_modified <= ?)',
+      params: ['2011-05-13T04:42:34.123Z'],
+    },
+    sqlite: {
+      sql: '(r.last_modified IS NOT NULL AND r.last_modified <= ?)',
+      params: ['2011-05-13T04:42:34.123Z'],
+    },
+  },
+  {
+    name: 'dateTime eq without zone is UTC',
+    filter: 'meta.lastModified eq "2011-05-13T04:42:34"',
+    mysql: {
+      sql: '(r.last_modified IS NOT NULL AND r.last_modified = ?)',
+      params: ['2011-05-13T04:42:34.000Z'],
+    },
+    sqlite: {
+      sql: '(r.last_modified IS NOT NULL AND r.last_modified = ?)',
+      params: ['2011-05-13T04:42:34.000Z'],
+    },
+  },
+  {
+    name: 'LIKE escapes % _ and the escape character !',
+    filter: 'userName co "50%_!x"',
+    mysql: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['%50!%!_!!x%'],
+    },
+    sqlite: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['%50!%!_!!x%'],
+    },
+  },
+  {
+    name: 'LIKE escaping in sw and ew',
+    filter: 'title sw "a_" or title ew "%!"',
+    mysql: {
+      sql:
+        `((LOWER(${myDoc('title')}) IS NOT NULL AND ` +
+        `LOWER(${myDoc('title')}) COLLATE utf8mb4_bin LIKE ? ESCAPE '!') OR ` +
+        `(LOWER(${myDoc('title')}) IS NOT NULL AND ` +
+        `LOWER(${myDoc('title')}) COLLATE utf8mb4_bin LIKE ? ESCAPE '!'))`,
+      params: ['a!_%', '%!%!!'],
+    },
+    sqlite: {
+      sql:
+        `((scim_lower(${liteDoc('title')}) IS NOT NULL AND ` +
+        `scim_lower(${liteDoc('title')}) LIKE ? ESCAPE '!') OR ` +
+        `(scim_lower(${liteDoc('title')}) IS NOT NULL AND ` +
+        `scim_lower(${liteDoc('title')}) LIKE ? ESCAPE '!'))`,
+      params: ['a!_%', '%!%!!'],
+    },
+  },
+  {
+    name: 'eq null on a singular attribute is not pr',
+    filter: 'title eq null',
+    mysql: {
+      sql: `(NOT (${myDoc('title')} IS NOT NULL AND CAST(${myDoc('title')} AS BINARY) <> ''))`,
+      params: [],
+    },
+    sqlite: {
+      sql: `(NOT (${liteDoc('title')} IS NOT NULL AND ${liteDoc('title')} <> ''))`,
+      params: [],
+    },
+  },
+  {
+    name: 'ne null on a singular attribute is pr',
+    filter: 'title ne null',
+    mysql: {
+      sql: `(${myDoc('title')} IS NOT NULL AND CAST(${myDoc('title')} AS BINARY) <> '')`,
+      params: [],
+    },
+    sqlite: { sql: `(${liteDoc('title')} IS NOT NULL AND ${liteDoc('title')} <> '')`, params: [] },
+  },
+  {
+    name: 'eq null on a multi-valued attribute: no element has a value',
+    filter: 'emails eq null',
+    mysql: {
+      sql: `(NOT (${IN_VALS}(v.value IS NOT NULL AND CAST(v.value AS BINARY) <> ''))))`,
+      params: ['emails'],
+    },
+    sqlite: {
+      sql: `(NOT (${IN_VALS}(v.value IS NOT NULL AND v.value <> ''))))`,
+      params: ['emails'],
+    },
+  },
+  {
+    name: 'ne null on a multi-valued sub-attribute: some element has one',
+    filter: 'emails.value ne null',
+    mysql: {
+      sql: `(${IN_VALS}(v.value IS NOT NULL AND CAST(v.value AS BINARY) <> '')))`,
+      params: ['emails'],
+    },
+    sqlite: { sql: `(${IN_VALS}(v.value IS NOT NULL AND v.value <> '')))`, params: ['emails'] },
+  },
+  {
+    name: 'eq null inside a value filter: an element without the sub-attribute',
+    filter: 'emails[type eq null]',
+    mysql: {
+      sql:
+        `(${IN_VALS}(NOT (${myItem('type')} IS NOT NULL AND ` +
+        `CAST(${myItem('type')} AS BINARY) <> ''))))`,
+      params: ['emails'],
+    },
+    sqlite: {
+      sql: `(${IN_VALS}(NOT (${liteItem('type')} IS NOT NULL AND ${liteItem('type')} <> ''))))`,
+      params: ['emails'],
+    },
+  },
+  {
+    name: 'multi-valued eq compares value (RFC 7644 §3.4.2.2) with the indexed key first',
+    filter: 'emails eq "BJensen@Example.com"',
+    mysql: {
+      sql:
+        `(${IN_VALS}(v.value_ci IS NOT NULL AND v.value_key = ? AND ` +
+        'CAST(v.value_ci AS BINARY) = ?)))',
+      params: ['emails', 'bjensen@', 'bjensen@example.com'],
+    },
+    sqlite: {
+      sql: `(${IN_VALS}(v.value_ci IS NOT NULL AND v.value_key = ? AND v.value_ci = ?)))`,
+      params: ['emails', 'bjensen@', 'bjensen@example.com'],
+    },
+  },
+  {
+    name: 'multi-valued co',
+    filter: 'emails co "@example"',
+    mysql: {
+      sql: `(${IN_VALS}(v.value_ci IS NOT NULL AND v.value_ci LIKE ? ESCAPE '!')))`,
+      params: ['emails', '%@example%'],
+    },
+    sqlite: {
+      sql: `(${IN_VALS}(v.value_ci IS NOT NULL AND v.value_ci LIKE ? ESCAPE '!')))`,
+      params: ['emails', '%@example%'],
+    },
+  },
+  {
+    name: 'multi-valued ne is not (some value eq)',
+    filter: 'emails.value ne "babs@jensen.org"',
+    mysql: {
+      sql:
+        `(NOT (${IN_VALS}(v.value_ci IS NOT NULL AND v.value_key = ? AND ` +
+        'CAST(v.value_ci AS BINARY) = ?))))',
+      params: ['emails', 'babs@jen', 'babs@jensen.org'],
+    },
+    sqlite: {
+      sql: `(NOT (${IN_VALS}(v.value_ci IS NOT NULL AND v.value_key = ? AND v.value_ci = ?))))`,
+      params: ['emails', 'babs@jen', 'babs@jensen.org'],
+    },
+  },
+  {
+    name: 'multi-valued sub-attribute read from the element JSON',
+    filter: 'emails.type eq "Work"',
+    mysql: {
+      sql:
+        `(${IN_VALS}(LOWER(${myItem('type')}) IS NOT NULL AND ` +
+        `CAST(LOWER(${myItem('type')}) AS BINARY) = ?)))`,
+      params: ['emails', 'work'],
+    },
+    sqlite: {
+      sql:
+        `(${IN_VALS}(scim_lower(${liteItem('type')}) IS NOT NULL AND ` +
+        `scim_lower(${liteItem('type')}) = ?)))`,
+      params: ['emails', 'work'],
+    },
+  },
+  {
+    name: 'multi-valued boolean sub-attribute from JSON: JSON true/false only',
+    filter: 'emails.primary eq true',
+    mysql: {
+      sql: `(${IN_VALS}(${myBool('primary')} IS NOT NULL AND ${myBool('primary')} = ?)))`,
+      params: ['emails', 1],
+    },
+    sqlite: {
+      sql: `(${IN_VALS}(${liteBool('primary')} IS NOT NULL AND ${liteBool('primary')} = ?)))`,
+      params: ['emails', 1],
+    },
+  },
+  {
+    name: 'pr on a multi-valued complex attribute: some element has a present sub-attribute',
+    filter: 'emails pr',
+    mysql: {
+      sql:
+        `(${IN_VALS}((v.value IS NOT NULL AND CAST(v.value AS BINARY) <> '') OR ` +
+        `(${myItem('display')} IS NOT NULL AND CAST(${myItem('display')} AS BINARY) <> '') OR ` +
+        `(${myItem('type')} IS NOT NULL AND CAST(${myItem('type')} AS BINARY) <> '') OR ` +
+        `(${myBool('primary')} IS NOT NULL))))`,
+      params: ['emails'],
+    },
+    sqlite: {
+      sql:
+        `(${IN_VALS}((v.value IS NOT NULL AND v.value <> '') OR ` +
+        `(${liteItem('display')} IS NOT NULL AND ${liteItem('display')} <> '') OR ` +
+        `(${liteItem('type')} IS NOT NULL AND ${liteItem('type')} <> '') OR ` +
+        `(${liteBool('primary')} IS NOT NULL))))`,
+      params: ['emails'],
+    },
+  },
+  {
+    name: 'value filter: both conditions on the same element',
+    filter: 'emails[type eq "work" and value co "@example.com"]',
+    mysql: {
+      sql:
+        `(${IN_VALS}((LOWER(${myItem('type')}) IS NOT NULL AND ` +
+        `CAST(LOWER(${myItem('type')}) AS BINARY) = ?) AND (v.value_ci IS NOT NULL AND ` +
+        "v.value_ci LIKE ? ESCAPE '!'))))",
+      params: ['emails', 'work', '%@example.com%'],
+    },
+    sqlite: {
+      sql:
+        `(${IN_VALS}((scim_lower(${liteItem('type')}) IS NOT NULL AND ` +
+        `scim_lower(${liteItem('type')}) = ?) AND (v.value_ci IS NOT NULL AND ` +
+        "v.value_ci LIKE ? ESCAPE '!'))))",
+      params: ['emails', 'work', '%@example.com%'],
+    },
+  },
+  {
+    name: 'value filter with not and a "True" string',
+    filter: 'roles[not (primary eq "True")]',
+    mysql: {
+      sql: `(${IN_VALS}(NOT (${myBool('primary')} IS NOT NULL AND ${myBool('primary')} = ?))))`,
+      params: ['roles', 1],
+    },
+    sqlite: {
+      sql: `(${IN_VALS}(NOT (${liteBool('primary')} IS NOT NULL AND ${liteBool('primary')} = ?))))`,
+      params: ['roles', 1],
+    },
+  },
+  {
+    name: 'value filter on addresses (no value sub-attribute)',
+    filter: 'addresses[locality sw "Par" or postalCode pr]',
+    mysql: {
+      sql:
+        `(${IN_VALS}((LOWER(${myItem('locality')}) IS NOT NULL AND ` +
+        `LOWER(${myItem('locality')}) COLLATE utf8mb4_bin LIKE ? ESCAPE '!') OR ` +
+        `(${myItem('postalCode')} IS NOT NULL AND ` +
+        `CAST(${myItem('postalCode')} AS BINARY) <> ''))))`,
+      params: ['addresses', 'par%'],
+    },
+    sqlite: {
+      sql:
+        `(${IN_VALS}((scim_lower(${liteItem('locality')}) IS NOT NULL AND ` +
+        `scim_lower(${liteItem('locality')}) LIKE ? ESCAPE '!') OR ` +
+        `(${liteItem('postalCode')} IS NOT NULL AND ${liteItem('postalCode')} <> ''))))`,
+      params: ['addresses', 'par%'],
+    },
+  },
+  {
+    name: 'binary value (x509Certificates) compares case-exactly',
+    filter: 'x509Certificates.value eq "MIIDQzCCAqyg"',
+    mysql: {
+      sql: `(${IN_VALS}(v.value IS NOT NULL AND v.value_key = ? AND CAST(v.value AS BINARY) = ?)))`,
+      params: ['x509Certificates', 'miidqzcc', 'MIIDQzCCAqyg'],
+    },
+    sqlite: {
+      sql: `(${IN_VALS}(v.value IS NOT NULL AND v.value_key = ? AND v.value = ?)))`,
+      params: ['x509Certificates', 'miidqzcc', 'MIIDQzCCAqyg'],
+    },
+  },
+  {
+    name: 'value filter on a singular complex attribute is the prefixed filter',
+    filter: 'name[givenName eq "Bar" or not (familyName pr)]',
+    mysql: {
+      sql:
+        `((LOWER(${myDoc('name', 'givenName')}) IS NOT NULL AND ` +
+        `CAST(LOWER(${myDoc('name', 'givenName')}) AS BINARY) = ?) OR ` +
+        `(NOT (${myDoc('name', 'familyName')} IS NOT NULL AND ` +
+        `CAST(${myDoc('name', 'familyName')} AS BINARY) <> '')))`,
+      params: ['bar'],
+    },
+    sqlite: {
+      sql:
+        `((scim_lower(${liteDoc('name', 'givenName')}) IS NOT NULL AND ` +
+        `scim_lower(${liteDoc('name', 'givenName')}) = ?) OR ` +
+        `(NOT (${liteDoc('name', 'familyName')} IS NOT NULL AND ` +
+        `${liteDoc('name', 'familyName')} <> '')))`,
+      params: ['bar'],
+    },
+  },
+  {
+    name: 'and binds tighter than or; not',
+    filter: 'userName eq "a" or not (title pr) and displayName co "b"',
+    mysql: {
+      sql:
+        '((r.user_name_ci IS NOT NULL AND r.user_name_ci = ? AND ' +
+        `CAST(r.user_name_ci AS BINARY) = ?) OR ((NOT (${myDoc('title')} IS NOT NULL AND ` +
+        `CAST(${myDoc('title')} AS BINARY) <> '')) AND (r.display_name_ci IS NOT NULL AND ` +
+        "r.display_name_ci LIKE ? ESCAPE '!')))",
+      params: ['a', 'a', '%b%'],
+    },
+    sqlite: {
+      sql:
+        '((r.user_name_ci IS NOT NULL AND r.user_name_ci = ?) OR ' +
+        `((NOT (${liteDoc('title')} IS NOT NULL AND ${liteDoc('title')} <> '')) AND ` +
+        "(r.display_name_ci IS NOT NULL AND r.display_name_ci LIKE ? ESCAPE '!')))",
+      params: ['a', '%b%'],
+    },
+  },
+  {
+    name: 'injection text stays a parameter',
+    filter: `userName eq "x' OR 1=1 --" or title co "'; DROP TABLE r; --"`,
+    mysql: {
+      sql:
+        '((r.user_name_ci IS NOT NULL AND r.user_name_ci = ? AND ' +
+        `CAST(r.user_name_ci AS BINARY) = ?) OR (LOWER(${myDoc('title')}) IS NOT NULL AND ` +
+        `LOWER(${myDoc('title')}) COLLATE utf8mb4_bin LIKE ? ESCAPE '!'))`,
+      params: ['x\' or 1=1 --', 'x\' or 1=1 --', '%\'; drop table r; --%'],
+    },
+    sqlite: {
+      sql:
+        '((r.user_name_ci IS NOT NULL AND r.user_name_ci = ?) OR ' +
+        `(scim_lower(${liteDoc('title')}) IS NOT NULL AND ` +
+        `scim_lower(${liteDoc('title')}) LIKE ? ESCAPE '!'))`,
+      params: ['x\' or 1=1 --', '%\'; drop table r; --%'],
+    },
+  },
+  {
+    name: 'counter-example: emails.primary eq false must not match elements without primary',
+    filter: 'emails.primary eq false',
+    mysql: {
+      sql: `(${IN_VALS}(${myBool('primary')} IS NOT NULL AND ${myBool('primary')} = ?)))`,
+      params: ['emails', 0],
+    },
+    sqlite: {
+      sql: `(${IN_VALS}(${liteBool('primary')} IS NOT NULL AND ${liteBool('primary')} = ?)))`,
+      params: ['emails', 0],
+    },
+  },
+  {
+    name: 'counter-example: emails[primary pr] is false for an element without primary',
+    filter: 'emails[primary pr]',
+    mysql: { sql: `(${IN_VALS}(${myBool('primary')} IS NOT NULL)))`, params: ['emails'] },
+    sqlite: { sql: `(${IN_VALS}(${liteBool('primary')} IS NOT NULL)))`, params: ['emails'] },
+  },
+  {
+    name: 'counter-example: title eq "pad" must not match "pad " on MySQL (PAD SPACE)',
+    filter: 'title eq "pad"',
+    mysql: {
+      sql:
+        `(LOWER(${myDoc('title')}) IS NOT NULL AND ` +
+        `CAST(LOWER(${myDoc('title')}) AS BINARY) = ?)`,
+      params: ['pad'],
+    },
+    sqlite: {
+      sql: `(scim_lower(${liteDoc('title')}) IS NOT NULL AND scim_lower(${liteDoc('title')}) = ?)`,
+      params: ['pad'],
+    },
+  },
+  {
+    name: 'counter-example: emails[type eq "home "] must not match "home" on MySQL',
+    filter: 'emails[type eq "home " or type eq ""]',
+    mysql: {
+      sql:
+        `(${IN_VALS}((LOWER(${myItem('type')}) IS NOT NULL AND ` +
+        `CAST(LOWER(${myItem('type')}) AS BINARY) = ?) OR ` +
+        `(LOWER(${myItem('type')}) IS NOT NULL AND ` +
+        `CAST(LOWER(${myItem('type')}) AS BINARY) = ?))))`,
+      params: ['emails', 'home ', ''],
+    },
+    sqlite: {
+      sql:
+        `(${IN_VALS}((scim_lower(${liteItem('type')}) IS NOT NULL AND ` +
+        `scim_lower(${liteItem('type')}) = ?) OR ` +
+        `(scim_lower(${liteItem('type')}) IS NOT NULL AND ` +
+        `scim_lower(${liteItem('type')}) = ?))))`,
+      params: ['emails', 'home ', ''],
+    },
+  },
+  {
+    name: 'counter-example: not (emails[value eq x]) keeps elements without a value two-valued',
+    filter: 'emails[not (value eq "x")]',
+    mysql: {
+      sql:
+        `(${IN_VALS}(NOT (v.value_ci IS NOT NULL AND v.value_key = ? AND ` +
+        'CAST(v.value_ci AS BINARY) = ?))))',
+      params: ['emails', 'x', 'x'],
+    },
+    sqlite: {
+      sql: `(${IN_VALS}(NOT (v.value_ci IS NOT NULL AND v.value_key = ? AND v.value_ci = ?))))`,
+      params: ['emails', 'x', 'x'],
+    },
+  },
+];
+
+/** Filters the compiler refuses with invalidFilter (RFC 7644 §3.4.2.2, §3.12). */
+export const SQL_ERROR_CASES: readonly SqlErrorCase[] = [
+  { name: 'co on a boolean', filter: 'active co "t"', validated: true, error: /"co"/ },
+  { name: 'co on a boolean (compiler)', filter: 'active co "t"', validated: false, error: /"co"/ },
+  { name: 'gt on a boolean', filter: 'active gt true', validated: true, error: /"gt"/ },
+  {
+    name: 'gt on a boolean (compiler)',
+    filter: 'emails.primary gt true',
+    validated: false,
+    error: /"gt" does not apply to boolean/,
+  },
+  {
+    name: 'sw on a dateTime (compiler)',
+    filter: 'meta.created sw "2011"',
+    validated: false,
+    error: /"sw" does not apply to dateTime/,
+  },
+  {
+    name: 'not a dateTime (compiler)',
+    filter: 'meta.created gt "yesterday"',
+    validated: false,
+    error: /not a valid dateTime/,
+  },
+  {
+    name: 'a boolean literal that is not true/false (compiler)',
+    filter: 'active eq "yes"',
+    validated: false,
+    error: /Expected a boolean/,
+  },
+  {
+    name: 'a number for a string (compiler)',
+    filter: 'title eq 5',
+    validated: false,
+    error: /Expected a string/,
+  },
+  {
+    name: 'gt null (compiler)',
+    filter: 'title gt null',
+    validated: false,
+    error: /cannot compare with null/,
+  },
+  {
+    name: 'a comparison on a complex attribute (compiler)',
+    filter: 'name eq "x"',
+    validated: false,
+    error: /can only be tested with pr/,
+  },
+  {
+    name: 'returned:never (password) never reaches SQL (compiler)',
+    filter: 'password eq "x"',
+    validated: false,
+    error: /"password" cannot be filtered/,
+  },
+  {
+    name: 'an unknown attribute (compiler)',
+    filter: 'foo eq "x"',
+    validated: false,
+    error: /Unknown attribute "foo"/,
+  },
+  {
+    name: 'an unknown sub-attribute in a value filter (compiler)',
+    filter: 'emails[foo eq "x"]',
+    validated: false,
+    error: /Unknown sub-attribute "foo"/,
+  },
+  {
+    name: 'a multi-valued attribute the target does not store (groups)',
+    filter: 'groups.value eq "x"',
+    validated: true,
+    error: /"groups" cannot be filtered/,
+  },
+  {
+    name: 'counter-example: U+0000 in a substring value (SQLite LIKE stops there)',
+    filter: 'title co "\\u0000"',
+    validated: true,
+    error: /cannot contain U\+0000/,
+  },
+];

@@ -1,0 +1,169 @@
+/**
+ * Issue #3: `userName eq`, `externalId eq`, `id eq`, `emails.value eq` and `displayName eq`
+ * must use an index. EXPLAIN (MariaDB/MySQL) and EXPLAIN QUERY PLAN (SQLite) of the exact
+ * statements TypeOrmUserRepository.search runs (buildSearchSql), on a few hundred Users.
+ */
+import { FilterNode } from '../../src/scim/core/filter/filter.ast';
+import { parseFilter } from '../../src/scim/core/filter/filter.parser';
+import { validateFilter } from '../../src/scim/core/filter/filter.validator';
+import { SqlFragment } from '../../src/scim/core/filter/filter-sql.compiler';
+import { ScimJson } from '../../src/scim/core/ports/resource.types';
+import { USER_RESOURCE_TYPE } from '../../src/scim/core/schema/schema.registry';
+import { DatabaseKind, TEST_DATABASES } from '../support/databases';
+import {
+  FilterStore,
+  SeededUser,
+  openFilterStore,
+  sampleUserDocs,
+  seedUsers,
+} from './support/filter-fixtures';
+
+const USERS = 300;
+const OTHER_TENANT_USERS = 60;
+
+/** Random Users with distinct externalId/displayName, and at least one email each. */
+function explainDocs(count: number, seed: number, prefix: string): ScimJson[] {
+  return sampleUserDocs(count, seed).map((doc, i) => ({
+    ...doc,
+    externalId: `${prefix}ext-${i}`,
+    displayName: `${prefix}Display ${i}`,
+    emails: [
+      { value: `${prefix}user${i}@example.com`, type: 'work', primary: true },
+      ...((doc.emails as []) ?? []),
+    ],
+  }));
+}
+
+interface Probe {
+  readonly name: string;
+  readonly filter: (u: SeededUser) => string;
+  readonly index: string;
+}
+
+const firstEmail = (u: SeededUser) =>
+  JSON.stringify((u.doc.emails as { value: string }[])[0].value);
+
+const PROBES: readonly Probe[] = [
+  {
+    name: 'userName eq',
+    filter: (u) => `userName eq ${JSON.stringify(String(u.doc.userName).toUpperCase())}`,
+    index: 'uq_scim_users_tenant_user_name',
+  },
+  {
+    name: 'externalId eq',
+    filter: (u) => `externalId eq ${JSON.stringify(u.doc.externalId)}`,
+    index: 'ix_scim_users_tenant_external_id',
+  },
+  { name: 'id eq', filter: (u) => `id eq "${u.id}"`, index: 'uq_scim_users_id' },
+  {
+    name: 'emails.value eq',
+    filter: (u) => `emails.value eq ${firstEmail(u)}`,
+    index: 'ix_scim_user_values_lookup',
+  },
+  {
+    name: 'emails eq',
+    filter: (u) => `emails eq ${firstEmail(u)}`,
+    index: 'ix_scim_user_values_lookup',
+  },
+  {
+    name: 'displayName eq',
+    filter: (u) => `displayName eq ${JSON.stringify(String(u.doc.displayName).toLowerCase())}`,
+    index: 'ix_scim_users_tenant_display_name',
+  },
+];
+
+async function setUp(kind: DatabaseKind): Promise<{ store: FilterStore; users: SeededUser[] }> {
+  const store = await openFilterStore(kind);
+  try {
+    const users = await seedUsers(store.repo, store.tenant, explainDocs(USERS, 7, ''));
+    await seedUsers(store.repo, store.otherTenant, explainDocs(OTHER_TENANT_USERS, 11, 'o-'));
+    return { store, users };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+/** The COUNT and the page SELECT that search() runs for `text`, and the filter itself. */
+function statements(store: FilterStore, text: string): { filter: FilterNode; sql: SqlFragment[] } {
+  const filter = validateFilter(parseFilter(text), store.registry, USER_RESOURCE_TYPE);
+  const built = store.repo.buildSearchSql(store.tenant, { filter, startIndex: 1, count: 100 });
+  return { filter, sql: [built.count, built.page()] };
+}
+
+interface MysqlPlanRow {
+  table: string;
+  type: string;
+  key: string | null;
+  possible_keys: string | null;
+}
+
+const mysqlDescribe = TEST_DATABASES.includes('mysql') ? describe : describe.skip;
+
+mysqlDescribe('filter look-ups use an index on MariaDB/MySQL (EXPLAIN)', () => {
+  let store: FilterStore;
+  let users: SeededUser[];
+
+  beforeAll(async () => {
+    ({ store, users } = await setUp('mysql'));
+    await store.ds.query('ANALYZE TABLE scim_users, scim_user_values');
+  });
+
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it.each(PROBES)('RFC 7644 §3.4.2.2 $name uses $index, no full table scan', async (probe) => {
+    const user = users[123];
+    const { filter, sql } = statements(store, probe.filter(user));
+    for (const s of sql) {
+      const plan = (await store.ds.query(`EXPLAIN ${s.sql}`, s.params)) as MysqlPlanRow[];
+      const shown = JSON.stringify(plan.map((r) => [r.table, r.type, r.key]));
+      const usesIndex = plan.some((r) => r.key === probe.index);
+      expect({ shown, usesIndex }).toEqual({ shown, usesIndex: true });
+      // `<subquery2>` (a materialized one-row semi-join result) may be read whole; the tables not
+      const scans = plan.filter((r) => (r.table === 'r' || r.table === 'v') && r.type === 'ALL');
+      expect(scans).toEqual([]);
+    }
+    // and the statement finds the User
+    const page = await store.repo.search(store.tenant, { filter, startIndex: 1, count: 100 });
+    expect(page.items.map((i) => i.id)).toEqual([user.id]);
+  });
+});
+
+interface SqlitePlanRow {
+  detail: string;
+}
+
+const sqliteDescribe = TEST_DATABASES.includes('sqlite') ? describe : describe.skip;
+
+sqliteDescribe('filter look-ups use an index on SQLite (EXPLAIN QUERY PLAN)', () => {
+  let store: FilterStore;
+  let users: SeededUser[];
+
+  beforeAll(async () => {
+    ({ store, users } = await setUp('sqlite'));
+    await store.ds.query('ANALYZE');
+  });
+
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it.each(PROBES)('RFC 7644 §3.4.2.2 $name uses $index, never SCAN r', async (probe) => {
+    const user = users[123];
+    const { filter, sql } = statements(store, probe.filter(user));
+    for (const s of sql) {
+      const plan: SqlitePlanRow[] = await store.ds.query(`EXPLAIN QUERY PLAN ${s.sql}`, s.params);
+      const details = plan.map((r) => r.detail);
+      const search = new RegExp(`^SEARCH \\w+ USING (COVERING )?INDEX ${probe.index} \\(`);
+      expect({ details, usesIndex: details.some((d) => search.test(d)) }).toEqual({
+        details,
+        usesIndex: true,
+      });
+      expect(details.filter((d) => /^SCAN /.test(d))).toEqual([]);
+    }
+    const page = await store.repo.search(store.tenant, { filter, startIndex: 1, count: 100 });
+    expect(page.items.map((i) => i.id)).toEqual([user.id]);
+  });
+});
