@@ -25,7 +25,7 @@ const registry = createDefaultRegistry();
  */
 const TYPEORM_KNOWN_BUGS: Record<string, UserRepositoryKnownBug[]> = {
   sqlite: [],
-  mysql: ['json-case-folding'],
+  mysql: [],
 };
 
 describe('InMemoryUserRepository', () => {

@@ -280,10 +280,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'JSON attribute (title), caseExact:false',
     filter: 'title eq "Tour Guide"',
     mysql: {
-      sql:
-        `(LOWER(${myDoc('title')}) IS NOT NULL AND ` +
-        `CAST(LOWER(${myDoc('title')}) AS BINARY) = ?)`,
-      params: ['tour guide'],
+      sql: "(LOWER(JSON_VALUE(r.doc, '$.\"title\"')) IS NOT NULL AND CAST(LOWER(JSON_VALUE(r.doc, '$.\"title\"')) AS BINARY) = LOWER(?))",
+      params: ["Tour Guide"],
     },
     sqlite: {
       sql: `(scim_lower(${liteDoc('title')}) IS NOT NULL AND scim_lower(${liteDoc('title')}) = ?)`,
@@ -294,10 +292,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'JSON attribute ordering',
     filter: 'title gt "Tour"',
     mysql: {
-      sql:
-        `(LOWER(${myDoc('title')}) IS NOT NULL AND ` +
-        `CAST(LOWER(${myDoc('title')}) AS BINARY) > ?)`,
-      params: ['tour'],
+      sql: "(LOWER(JSON_VALUE(r.doc, '$.\"title\"')) IS NOT NULL AND CAST(LOWER(JSON_VALUE(r.doc, '$.\"title\"')) AS BINARY) > LOWER(?))",
+      params: ["Tour"],
     },
     sqlite: {
       sql: `(scim_lower(${liteDoc('title')}) IS NOT NULL AND scim_lower(${liteDoc('title')}) > ?)`,
@@ -317,10 +313,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'JSON sub-attribute of a singular complex attribute',
     filter: `name.familyName co "O'Malley"`,
     mysql: {
-      sql:
-        `(LOWER(${myDoc('name', 'familyName')}) IS NOT NULL AND ` +
-        `LOWER(${myDoc('name', 'familyName')}) COLLATE utf8mb4_bin LIKE ? ESCAPE '!')`,
-      params: ['%o\'malley%'],
+      sql: "(LOWER(JSON_VALUE(r.doc, '$.\"name\".\"familyName\"')) IS NOT NULL AND LOWER(JSON_VALUE(r.doc, '$.\"name\".\"familyName\"')) COLLATE utf8mb4_bin LIKE LOWER(?) ESCAPE '!')",
+      params: ["%O'Malley%"],
     },
     sqlite: {
       sql:
@@ -333,10 +327,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'extension attribute: the URN is a quoted JSON member',
     filter: `${ENT}:employeeNumber eq "701984"`,
     mysql: {
-      sql:
-        `(LOWER(JSON_VALUE(r.doc, '$."${ENT}"."employeeNumber"')) IS NOT NULL AND ` +
-        `CAST(LOWER(JSON_VALUE(r.doc, '$."${ENT}"."employeeNumber"')) AS BINARY) = ?)`,
-      params: ['701984'],
+      sql: "(LOWER(JSON_VALUE(r.doc, '$.\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\".\"employeeNumber\"')) IS NOT NULL AND CAST(LOWER(JSON_VALUE(r.doc, '$.\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\".\"employeeNumber\"')) AS BINARY) = LOWER(?))",
+      params: ["701984"],
     },
     sqlite: {
       sql:
@@ -349,10 +341,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'extension sub-attribute',
     filter: `${ENT}:manager.value eq "26118915"`,
     mysql: {
-      sql:
-        `(LOWER(JSON_VALUE(r.doc, '$."${ENT}"."manager"."value"')) IS NOT NULL AND ` +
-        `CAST(LOWER(JSON_VALUE(r.doc, '$."${ENT}"."manager"."value"')) AS BINARY) = ?)`,
-      params: ['26118915'],
+      sql: "(LOWER(JSON_VALUE(r.doc, '$.\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\".\"manager\".\"value\"')) IS NOT NULL AND CAST(LOWER(JSON_VALUE(r.doc, '$.\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\".\"manager\".\"value\"')) AS BINARY) = LOWER(?))",
+      params: ["26118915"],
     },
     sqlite: {
       sql:
@@ -528,12 +518,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'LIKE escaping in sw and ew',
     filter: 'title sw "a_" or title ew "%!"',
     mysql: {
-      sql:
-        `((LOWER(${myDoc('title')}) IS NOT NULL AND ` +
-        `LOWER(${myDoc('title')}) COLLATE utf8mb4_bin LIKE ? ESCAPE '!') OR ` +
-        `(LOWER(${myDoc('title')}) IS NOT NULL AND ` +
-        `LOWER(${myDoc('title')}) COLLATE utf8mb4_bin LIKE ? ESCAPE '!'))`,
-      params: ['a!_%', '%!%!!'],
+      sql: "((LOWER(JSON_VALUE(r.doc, '$.\"title\"')) IS NOT NULL AND LOWER(JSON_VALUE(r.doc, '$.\"title\"')) COLLATE utf8mb4_bin LIKE LOWER(?) ESCAPE '!') OR (LOWER(JSON_VALUE(r.doc, '$.\"title\"')) IS NOT NULL AND LOWER(JSON_VALUE(r.doc, '$.\"title\"')) COLLATE utf8mb4_bin LIKE LOWER(?) ESCAPE '!'))",
+      params: ["a!_%", "%!%!!"],
     },
     sqlite: {
       sql:
@@ -644,10 +630,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'multi-valued sub-attribute read from the element JSON',
     filter: 'emails.type eq "Work"',
     mysql: {
-      sql:
-        `(${IN_VALS}(LOWER(${myItem('type')}) IS NOT NULL AND ` +
-        `CAST(LOWER(${myItem('type')}) AS BINARY) = ?)))`,
-      params: ['emails', 'work'],
+      sql: "(r.seq IN (SELECT v.owner_seq FROM vals v WHERE v.attribute = ? AND (LOWER(JSON_VALUE(v.item, '$.\"type\"')) IS NOT NULL AND CAST(LOWER(JSON_VALUE(v.item, '$.\"type\"')) AS BINARY) = LOWER(?))))",
+      params: ["emails", "Work"],
     },
     sqlite: {
       sql:
@@ -692,11 +676,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'value filter: both conditions on the same element',
     filter: 'emails[type eq "work" and value co "@example.com"]',
     mysql: {
-      sql:
-        `(${IN_VALS}((LOWER(${myItem('type')}) IS NOT NULL AND ` +
-        `CAST(LOWER(${myItem('type')}) AS BINARY) = ?) AND (v.value_ci IS NOT NULL AND ` +
-        "v.value_ci LIKE ? ESCAPE '!'))))",
-      params: ['emails', 'work', '%@example.com%'],
+      sql: "(r.seq IN (SELECT v.owner_seq FROM vals v WHERE v.attribute = ? AND ((LOWER(JSON_VALUE(v.item, '$.\"type\"')) IS NOT NULL AND CAST(LOWER(JSON_VALUE(v.item, '$.\"type\"')) AS BINARY) = LOWER(?)) AND (v.value_ci IS NOT NULL AND v.value_ci LIKE ? ESCAPE '!'))))",
+      params: ["emails", "work", "%@example.com%"],
     },
     sqlite: {
       sql:
@@ -722,12 +703,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'value filter on addresses (no value sub-attribute)',
     filter: 'addresses[locality sw "Par" or postalCode pr]',
     mysql: {
-      sql:
-        `(${IN_VALS}((LOWER(${myItem('locality')}) IS NOT NULL AND ` +
-        `LOWER(${myItem('locality')}) COLLATE utf8mb4_bin LIKE ? ESCAPE '!') OR ` +
-        `(${myItem('postalCode')} IS NOT NULL AND ` +
-        `CAST(${myItem('postalCode')} AS BINARY) <> ''))))`,
-      params: ['addresses', 'par%'],
+      sql: "(r.seq IN (SELECT v.owner_seq FROM vals v WHERE v.attribute = ? AND ((LOWER(JSON_VALUE(v.item, '$.\"locality\"')) IS NOT NULL AND LOWER(JSON_VALUE(v.item, '$.\"locality\"')) COLLATE utf8mb4_bin LIKE LOWER(?) ESCAPE '!') OR (JSON_VALUE(v.item, '$.\"postalCode\"') IS NOT NULL AND CAST(JSON_VALUE(v.item, '$.\"postalCode\"') AS BINARY) <> ''))))",
+      params: ["addresses", "Par%"],
     },
     sqlite: {
       sql:
@@ -753,12 +730,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'value filter on a singular complex attribute is the prefixed filter',
     filter: 'name[givenName eq "Bar" or not (familyName pr)]',
     mysql: {
-      sql:
-        `((LOWER(${myDoc('name', 'givenName')}) IS NOT NULL AND ` +
-        `CAST(LOWER(${myDoc('name', 'givenName')}) AS BINARY) = ?) OR ` +
-        `(NOT (${myDoc('name', 'familyName')} IS NOT NULL AND ` +
-        `CAST(${myDoc('name', 'familyName')} AS BINARY) <> '')))`,
-      params: ['bar'],
+      sql: "((LOWER(JSON_VALUE(r.doc, '$.\"name\".\"givenName\"')) IS NOT NULL AND CAST(LOWER(JSON_VALUE(r.doc, '$.\"name\".\"givenName\"')) AS BINARY) = LOWER(?)) OR (NOT (JSON_VALUE(r.doc, '$.\"name\".\"familyName\"') IS NOT NULL AND CAST(JSON_VALUE(r.doc, '$.\"name\".\"familyName\"') AS BINARY) <> '')))",
+      params: ["Bar"],
     },
     sqlite: {
       sql:
@@ -792,11 +765,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'injection text stays a parameter',
     filter: `userName eq "x' OR 1=1 --" or title co "'; DROP TABLE r; --"`,
     mysql: {
-      sql:
-        '((r.user_name_ci IS NOT NULL AND r.user_name_ci = ? AND ' +
-        `CAST(r.user_name_ci AS BINARY) = ?) OR (LOWER(${myDoc('title')}) IS NOT NULL AND ` +
-        `LOWER(${myDoc('title')}) COLLATE utf8mb4_bin LIKE ? ESCAPE '!'))`,
-      params: ['x\' or 1=1 --', 'x\' or 1=1 --', '%\'; drop table r; --%'],
+      sql: "((r.user_name_ci IS NOT NULL AND r.user_name_ci = ? AND CAST(r.user_name_ci AS BINARY) = ?) OR (LOWER(JSON_VALUE(r.doc, '$.\"title\"')) IS NOT NULL AND LOWER(JSON_VALUE(r.doc, '$.\"title\"')) COLLATE utf8mb4_bin LIKE LOWER(?) ESCAPE '!'))",
+      params: ["x' or 1=1 --", "x' or 1=1 --", "%'; DROP TABLE r; --%"],
     },
     sqlite: {
       sql:
@@ -828,10 +798,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'counter-example: title eq "pad" must not match "pad " on MySQL (PAD SPACE)',
     filter: 'title eq "pad"',
     mysql: {
-      sql:
-        `(LOWER(${myDoc('title')}) IS NOT NULL AND ` +
-        `CAST(LOWER(${myDoc('title')}) AS BINARY) = ?)`,
-      params: ['pad'],
+      sql: "(LOWER(JSON_VALUE(r.doc, '$.\"title\"')) IS NOT NULL AND CAST(LOWER(JSON_VALUE(r.doc, '$.\"title\"')) AS BINARY) = LOWER(?))",
+      params: ["pad"],
     },
     sqlite: {
       sql: `(scim_lower(${liteDoc('title')}) IS NOT NULL AND scim_lower(${liteDoc('title')}) = ?)`,
@@ -842,12 +810,8 @@ export const SQL_CASES: readonly SqlCase[] = [
     name: 'counter-example: emails[type eq "home "] must not match "home" on MySQL',
     filter: 'emails[type eq "home " or type eq ""]',
     mysql: {
-      sql:
-        `(${IN_VALS}((LOWER(${myItem('type')}) IS NOT NULL AND ` +
-        `CAST(LOWER(${myItem('type')}) AS BINARY) = ?) OR ` +
-        `(LOWER(${myItem('type')}) IS NOT NULL AND ` +
-        `CAST(LOWER(${myItem('type')}) AS BINARY) = ?))))`,
-      params: ['emails', 'home ', ''],
+      sql: "(r.seq IN (SELECT v.owner_seq FROM vals v WHERE v.attribute = ? AND ((LOWER(JSON_VALUE(v.item, '$.\"type\"')) IS NOT NULL AND CAST(LOWER(JSON_VALUE(v.item, '$.\"type\"')) AS BINARY) = LOWER(?)) OR (LOWER(JSON_VALUE(v.item, '$.\"type\"')) IS NOT NULL AND CAST(LOWER(JSON_VALUE(v.item, '$.\"type\"')) AS BINARY) = LOWER(?)))))",
+      params: ["emails", "home ", ""],
     },
     sqlite: {
       sql:

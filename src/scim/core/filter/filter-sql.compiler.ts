@@ -405,7 +405,11 @@ export class FilterSqlCompiler {
     }
     const ci = (o.type === 'string' || o.type === 'reference') && !o.caseExact;
     const lhs = ci ? o.ciExpr : o.expr;
-    const v = ci && typeof value === 'string' ? value.toLowerCase() : value;
+    // MySQL lower-cases a JSON value with LOWER(), whose Unicode folding is not JavaScript's
+    // ('İ'): fold the literal the same way there. Shadow columns hold JS-folded values.
+    const sqlFolds = ci && o.json && this.mysql && typeof value === 'string';
+    const ph = sqlFolds ? 'LOWER(?)' : '?';
+    const v = ci && typeof value === 'string' && !sqlFolds ? value.toLowerCase() : value;
     const exact = this.exact(lhs, o);
     switch (op) {
       case 'eq':
@@ -420,9 +424,9 @@ export class FilterSqlCompiler {
           // plain `=` for the index, the binary one for the exact answer
           return { sql: `(${lhs} IS NOT NULL AND ${lhs} = ? AND ${exact} = ?)`, params: [v, v] };
         }
-        return { sql: `(${lhs} IS NOT NULL AND ${exact} = ?)`, params: [v] };
+        return { sql: `(${lhs} IS NOT NULL AND ${exact} = ${ph})`, params: [v] };
       case 'ne':
-        return { sql: `(${lhs} IS NULL OR ${exact} <> ?)`, params: [v] };
+        return { sql: `(${lhs} IS NULL OR ${exact} <> ${ph})`, params: [v] };
       case 'co':
       case 'sw':
       case 'ew': {
@@ -436,7 +440,7 @@ export class FilterSqlCompiler {
         const e = escapeLike(v);
         const pattern = op === 'co' ? `%${e}%` : op === 'sw' ? `${e}%` : `%${e}`;
         return {
-          sql: `(${lhs} IS NOT NULL AND ${this.likeable(lhs, o)} LIKE ? ESCAPE '${LIKE_ESCAPE}')`,
+          sql: `(${lhs} IS NOT NULL AND ${this.likeable(lhs, o)} LIKE ${ph} ESCAPE '${LIKE_ESCAPE}')`,
           params: [pattern],
         };
       }
@@ -449,7 +453,7 @@ export class FilterSqlCompiler {
         }
         const sqlOp = { gt: '>', ge: '>=', lt: '<', le: '<=' }[op];
         const l = o.json && isNumeric(o.type) ? this.numeric(lhs) : exact;
-        return { sql: `(${lhs} IS NOT NULL AND ${l} ${sqlOp} ?)`, params: [v] };
+        return { sql: `(${lhs} IS NOT NULL AND ${l} ${sqlOp} ${ph})`, params: [v] };
       }
     }
   }
