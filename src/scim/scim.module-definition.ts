@@ -6,6 +6,7 @@ import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from '../auth/auth.options';
 import { ScimBearerStrategy } from '../auth/scim-bearer.strategy';
 import { TokenService } from '../auth/token.service';
 import { SCIM_ENTITIES } from '../persistence/entities';
+import { TypeOrmGroupRepository } from '../persistence/repositories/typeorm-group.repository';
 import { TypeOrmTenantRepository } from '../persistence/repositories/typeorm-tenant.repository';
 import { TypeOrmTokenRepository } from '../persistence/repositories/typeorm-token.repository';
 import { TypeOrmUserRepository } from '../persistence/repositories/typeorm-user.repository';
@@ -13,6 +14,7 @@ import { dialectFor } from './core/patch/patch.dialect';
 import {
   CLOCK,
   Clock,
+  GROUP_REPOSITORY,
   ID_GENERATOR,
   IdGenerator,
   SCHEMA_REGISTRY,
@@ -20,7 +22,12 @@ import {
   TOKEN_REPOSITORY,
   USER_REPOSITORY,
 } from './core/ports/tokens';
-import { SchemaRegistry, createDefaultRegistry, USER_RESOURCE_TYPE } from './core/schema/schema.registry';
+import {
+  GROUP_RESOURCE_TYPE,
+  SchemaRegistry,
+  USER_RESOURCE_TYPE,
+  createDefaultRegistry,
+} from './core/schema/schema.registry';
 import {
   DEFAULT_MAX_PAYLOAD_SIZE,
   DEFAULT_MAX_RESULTS,
@@ -66,6 +73,7 @@ function coreProviders(dataSource: string | undefined): Provider[] {
                 ...extensions.map((s) => ({ schema: s.id, required: false })),
               ],
             },
+            GROUP_RESOURCE_TYPE,
           ],
         });
       },
@@ -80,7 +88,7 @@ function coreProviders(dataSource: string | undefined): Provider[] {
       inject: [SCIM_OPTIONS],
     },
     { provide: SCIM_DIALECT, useValue: dialectFor('lenient') },
-    { provide: SCIM_ENABLED_RESOURCES, useValue: ['User'] },
+    { provide: SCIM_ENABLED_RESOURCES, useValue: ['User', 'Group'] },
     {
       provide: SCIM_AUTH_OPTIONS,
       useFactory: (o: ScimModuleOptions): ScimAuthOptions => ({ tokenPepper: o.tokenPepper }),
@@ -91,6 +99,11 @@ function coreProviders(dataSource: string | undefined): Provider[] {
     {
       provide: USER_REPOSITORY,
       useFactory: (d: DataSource, r: SchemaRegistry) => new TypeOrmUserRepository(d, r),
+      inject: [ds, SCHEMA_REGISTRY],
+    },
+    {
+      provide: GROUP_REPOSITORY,
+      useFactory: (d: DataSource, r: SchemaRegistry) => new TypeOrmGroupRepository(d, r),
       inject: [ds, SCHEMA_REGISTRY],
     },
     {
@@ -118,6 +131,7 @@ const EXPORTED = [
   CLOCK,
   ID_GENERATOR,
   USER_REPOSITORY,
+  GROUP_REPOSITORY,
   TENANT_REPOSITORY,
   TOKEN_REPOSITORY,
   TokenService,

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
+import { GroupsModule } from './groups/groups.module';
 import { ResourceTypesModule } from './resource-types/resource-types.module';
 import { SchemasModule } from './schemas/schemas.module';
 import { ScimCoreModule } from './scim-core.module';
@@ -29,6 +30,7 @@ export class ScimModule {
   private static compose(core: DynamicModule, path = DEFAULT_SCIM_PATH): DynamicModule {
     const features: Type[] = [
       UsersModule,
+      GroupsModule,
       SchemasModule,
       ResourceTypesModule,
       ServiceProviderConfigModule,

@@ -254,10 +254,12 @@ describe.each(TEST_DATABASES)('Users on %s', (kind) => {
       }
       const bad = await t.http.post('/scim/v2/Users/.search').set(auth()).send({ schemas: ['nope'] });
       expectScimError(bad, 400, 'invalidValue');
+      // a groups-only token searches Groups, where userName is no attribute: nothing to evaluate
       const groupsOnly = await t.token('acme', ['groups:read']);
       expectScimError(
         await t.http.post('/scim/v2/.search').set('Authorization', `Bearer ${groupsOnly}`).send(body),
-        403,
+        400,
+        'invalidFilter',
       );
     });
 
@@ -532,10 +534,11 @@ describe.each(TEST_DATABASES)('Users on %s', (kind) => {
 
     it('ResourceTypes lists only what is served; Schemas come from the registry', async () => {
       const rts = await t.http.get('/scim/v2/ResourceTypes').set(auth());
-      expect(rts.body.Resources.map((r: { name: string }) => r.name)).toEqual(['User']);
+      expect(rts.body.Resources.map((r: { name: string }) => r.name)).toEqual(['User', 'Group']);
       expect(rts.body.Resources[0].schemaExtensions).toEqual([{ schema: ENTERPRISE, required: false }]);
       expect((await t.http.get('/scim/v2/ResourceTypes/User').set(auth())).body.endpoint).toBe('/Users');
-      expectScimError(await t.http.get('/scim/v2/ResourceTypes/Group').set(auth()), 404);
+      expect((await t.http.get('/scim/v2/ResourceTypes/group').set(auth())).body.endpoint).toBe('/Groups');
+      expectScimError(await t.http.get('/scim/v2/ResourceTypes/Device').set(auth()), 404);
       const schemas = await t.http.get('/scim/v2/Schemas').set(auth());
       expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual(
         expect.arrayContaining([USER_SCHEMA, ENTERPRISE]),

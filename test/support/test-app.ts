@@ -19,8 +19,7 @@ export class TestApp {
     const db = await createTestDatabase(kind);
     const config = loadConfig({ DATABASE_URL: db.url, SCIM_BOOTSTRAP: 'false', ...env });
     const app = await createApp(config, false);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    await app.listen(0, '127.0.0.1');
     return new TestApp(app, db, config);
   }
 
@@ -28,13 +27,14 @@ export class TestApp {
   static async attach(url: string): Promise<TestApp> {
     const config = loadConfig({ DATABASE_URL: url, SCIM_BOOTSTRAP: 'false' });
     const app = await createApp(config, false);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    await app.listen(0, '127.0.0.1');
     return new TestApp(app, { kind: 'sqlite', url, drop: async () => undefined }, config);
   }
 
+  /** supertest against the app listening once on a loopback port (parallel requests share it) */
   get http() {
-    return request(this.app.getHttpServer());
+    const addr = this.app.getHttpServer().address() as { port: number };
+    return request(`http://127.0.0.1:${addr.port}`);
   }
 
   get tokens(): TokenService {

@@ -1,8 +1,16 @@
 import { TenantEntity } from './tenant.entity';
 import { TokenEntity } from './token.entity';
 import { UserEntity, UserValueEntity } from './user.entity';
+import { GroupEntity, GroupMemberEntity } from './group.entity';
 
-export { TenantEntity, TokenEntity, UserEntity, UserValueEntity };
+export { TenantEntity, TokenEntity, UserEntity, UserValueEntity, GroupEntity, GroupMemberEntity };
 
 /** Every entity of the module; hosts without autoLoadEntities list these in their DataSource. */
-export const SCIM_ENTITIES = [TenantEntity, TokenEntity, UserEntity, UserValueEntity];
+export const SCIM_ENTITIES = [
+  TenantEntity,
+  TokenEntity,
+  UserEntity,
+  UserValueEntity,
+  GroupEntity,
+  GroupMemberEntity,
+];

@@ -77,8 +77,15 @@ export class InMemoryGroupRepository implements GroupRepository {
     this.rt = registry.resourceType('Group');
   }
 
-  async findById(tenantId: string, id: string, withMembers: boolean): Promise<StoredResource | null> {
+  async findById(
+    tenantId: string,
+    id: string,
+    withMembers: boolean,
+  ): Promise<StoredResource | null> {
     const row = this.row(tenantId, id);
+    if (row && withMembers) {
+      this.memberReads++;
+    }
     return row ? this.toStored(row, withMembers) : null;
   }
 
@@ -89,7 +96,9 @@ export class InMemoryGroupRepository implements GroupRepository {
       this.memberReads++;
     }
     const hits = [...this.rows.values()].filter(
-      (r) => r.tenantId === tenantId && (!filter || filter.matches(this.filterView(r, filter.usesMembers))),
+      (r) =>
+        r.tenantId === tenantId &&
+        (!filter || filter.matches(this.filterView(r, filter.usesMembers))),
     );
     const total = hits.length;
     if (q.count === 0 || total === 0 || q.startIndex > total) {
@@ -98,6 +107,10 @@ export class InMemoryGroupRepository implements GroupRepository {
     const sorted = this.sort(hits, q, key);
     const from = Math.max(0, q.startIndex - 1);
     const page = sorted.slice(from, from + q.count);
+    if (withMembers) {
+      // one read of the membership for the whole page, as the SQL repository does
+      this.memberReads++;
+    }
     const items: StoredResource[] = [];
     for (const r of page) {
       items.push(await this.toStored(r, withMembers));
@@ -129,21 +142,27 @@ export class InMemoryGroupRepository implements GroupRepository {
   }
 
   async update(tenantId: string, id: string, u: GroupUpdate): Promise<StoredResource> {
-    const displayName = checkIndexedValues(u.resource);
+    const displayName = u.resource === undefined ? undefined : checkIndexedValues(u.resource);
     const delta = u.members ? checkDelta(u.members) : undefined;
     const row = this.row(tenantId, id);
     if (!row) {
       throw ScimError.notFound(`Group ${id} not found`);
     }
-    if (row.version !== u.expectedVersion) {
+    if (u.resource !== undefined && u.expectedVersion === undefined) {
+      throw new Error('GroupUpdate: a document change needs expectedVersion');
+    }
+    if (u.expectedVersion !== undefined && row.version !== u.expectedVersion) {
       throw ScimError.preconditionFailed(
-        `Group ${id} was modified concurrently (version ${row.version}, expected ${u.expectedVersion})`,
+        `Group ${id} was modified concurrently ` +
+          `(version ${row.version}, expected ${u.expectedVersion})`,
       );
     }
-    if (this.displayNameTaken(tenantId, displayName, id)) {
-      throw uniqueness(displayName);
+    if (u.resource !== undefined && displayName !== undefined) {
+      if (this.displayNameTaken(tenantId, displayName, id)) {
+        throw uniqueness(displayName);
+      }
+      row.resource = documentOf(u.resource);
     }
-    row.resource = documentOf(u.resource);
     row.version += 1;
     row.lastModified = u.lastModified;
     if (delta) {
@@ -202,7 +221,9 @@ export class InMemoryGroupRepository implements GroupRepository {
     for (const [value, type] of ids.slice(0, limit)) {
       page.push(await this.view(tenantId, value, type));
     }
-    return ids.length > limit ? { members: page, next: page[page.length - 1].value } : { members: page };
+    return ids.length > limit
+      ? { members: page, next: page[page.length - 1].value }
+      : { members: page };
   }
 
   async resolveMembers(tenantId: string, ids: readonly string[]): Promise<Map<string, MemberType>> {
@@ -220,7 +241,11 @@ export class InMemoryGroupRepository implements GroupRepository {
     return found;
   }
 
-  async wouldCreateCycle(tenantId: string, groupId: string, memberGroupId: string): Promise<boolean> {
+  async wouldCreateCycle(
+    tenantId: string,
+    groupId: string,
+    memberGroupId: string,
+  ): Promise<boolean> {
     if (groupId === memberGroupId) {
       return true;
     }
@@ -307,7 +332,11 @@ export class InMemoryGroupRepository implements GroupRepository {
     return row && row.tenantId === tenantId ? row : undefined;
   }
 
-  private displayNameTaken(tenantId: string, displayName: string, self: string | undefined): boolean {
+  private displayNameTaken(
+    tenantId: string,
+    displayName: string,
+    self: string | undefined,
+  ): boolean {
     const key = displayName.toLowerCase();
     for (const r of this.rows.values()) {
       if (
@@ -337,8 +366,9 @@ export class InMemoryGroupRepository implements GroupRepository {
   private async toStored(row: GroupRow, withMembers: boolean): Promise<StoredResource> {
     const resource = jsonCopy(row.resource);
     if (withMembers) {
-      this.memberReads++;
-      const list = [...this.memberSet(row.id).entries()].sort(([a], [b]) => compareCodePoints(a, b));
+      const list = [...this.memberSet(row.id).entries()].sort(([a], [b]) =>
+        compareCodePoints(a, b),
+      );
       if (list.length) {
         const members: MemberView[] = [];
         for (const [value, type] of list) {
@@ -520,11 +550,14 @@ function uniqueMembers(members: readonly MemberRef[]): MemberRef[] {
   const seen = new Set<string>();
   const out: MemberRef[] = [];
   for (const m of members) {
-    if (typeof m.value !== 'string' || m.value.length === 0 || m.value.length > MAX_MEMBER_ID_LENGTH) {
+    const v: unknown = m.value;
+    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_MEMBER_ID_LENGTH) {
       throw ScimError.invalidValue(`"${String(m.value)}" is not a valid member id`);
     }
     if (m.type !== 'User' && m.type !== 'Group') {
-      throw ScimError.invalidValue(`Member type must be "User" or "Group", not "${String(m.type)}"`);
+      throw ScimError.invalidValue(
+        `Member type must be "User" or "Group", not "${String(m.type)}"`,
+      );
     }
     if (!seen.has(m.value)) {
       seen.add(m.value);

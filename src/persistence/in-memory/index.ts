@@ -2,3 +2,4 @@
 export { InMemoryTenantRepository } from './in-memory-tenant.repository';
 export { InMemoryTokenRepository } from './in-memory-token.repository';
 export { InMemoryUserRepository } from './in-memory-user.repository';
+export { InMemoryGroupRepository } from './in-memory-group.repository';

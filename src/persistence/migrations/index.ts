@@ -1,5 +1,10 @@
 import { InitialSchema1763870000000 } from './1763870000000-InitialSchema';
 import { DialectProfiles1763880000000 } from './1763880000000-DialectProfiles';
+import { Groups1763890000000 } from './1763890000000-Groups';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
-export const SCIM_MIGRATIONS = [InitialSchema1763870000000, DialectProfiles1763880000000];
+export const SCIM_MIGRATIONS = [
+  InitialSchema1763870000000,
+  DialectProfiles1763880000000,
+  Groups1763890000000,
+];

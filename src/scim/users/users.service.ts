@@ -7,9 +7,18 @@ import { applyPatch } from '../core/patch/patch.engine';
 import { PatchDialect, dialectFor } from '../core/patch/patch.dialect';
 import { parsePatchRequest } from '../core/patch/patch.request';
 import { ScimJson, StoredResource } from '../core/ports/resource.types';
-import { CLOCK, Clock, ID_GENERATOR, IdGenerator, SCHEMA_REGISTRY, USER_REPOSITORY } from '../core/ports/tokens';
+import {
+  CLOCK,
+  Clock,
+  GROUP_REPOSITORY,
+  ID_GENERATOR,
+  IdGenerator,
+  SCHEMA_REGISTRY,
+  USER_REPOSITORY,
+} from '../core/ports/tokens';
+import { GroupRepository } from '../core/ports/group.repository';
 import { UserRepository } from '../core/ports/user.repository';
-import { ProjectionRequest, projectResource, splitAttributeList } from '../core/projection/projection';
+import { ProjectionRequest, projectResource } from '../core/projection/projection';
 import { normalizeResource } from '../core/resource/resource.normalizer';
 import { SchemaRegistry } from '../core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../core/schema/schema.types';
@@ -18,6 +27,7 @@ import { checkIfMatch, etagOf, isNotModified } from '../shared/etag';
 import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
 import { PasswordHasher } from '../shared/password.hasher';
 import { RequestContext } from '../shared/request-context';
+import { projectionOf, sameJson, toWire, wantsAttribute } from '../shared/resource.util';
 import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
 
 /** Attempts at read-apply-write when a concurrent writer bumped the version in between. */
@@ -34,6 +44,7 @@ export class UsersService {
 
   constructor(
     @Inject(USER_REPOSITORY) private readonly users: UserRepository,
+    @Inject(GROUP_REPOSITORY) private readonly groups: GroupRepository,
     @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -57,7 +68,7 @@ export class UsersService {
       created: this.clock.nowIso(),
       passwordHash: password !== undefined ? await this.passwords.hash(password) : undefined,
     });
-    return this.render(stored, projection(proj), ctx);
+    return this.render(stored, projectionOf(proj), ctx);
   }
 
   async get(id: string, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
@@ -65,7 +76,7 @@ export class UsersService {
     if (isNotModified(ctx.ifNoneMatch, stored.version)) {
       throw new EmptyResponse(304, { ETag: etagOf(stored.version) });
     }
-    return this.render(stored, projection(proj), ctx);
+    return this.renderWithGroups(stored, projectionOf(proj), ctx);
   }
 
   async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
@@ -82,11 +93,11 @@ export class UsersService {
       sortBy: q.sortBy,
       sortOrder: q.sortOrder,
     });
-    const proj = projection(q);
+    const proj = projectionOf(q);
     return listResponse(
       page.total,
       startIndex,
-      page.items.map((s) => this.render(s, proj, ctx)),
+      await Promise.all(page.items.map((s) => this.renderWithGroups(s, proj, ctx))),
     );
   }
 
@@ -135,6 +146,8 @@ export class UsersService {
     if (!(await this.users.delete(ctx.tenantId, id))) {
       throw ScimError.notFound(`User ${id} not found`);
     }
+    // a deleted user leaves every group it was in (RFC 7643 §4.2 members reference live users)
+    await this.groups.removeMemberEverywhere(ctx.tenantId, id, this.clock.nowIso());
   }
 
   /**
@@ -153,7 +166,7 @@ export class UsersService {
       checkIfMatch(ctx.ifMatch, current.version);
       const { resource, password } = await change(current);
       if (password === undefined && sameJson(resource, current.resource)) {
-        return this.render(current, projection(proj), ctx);
+        return this.renderWithGroups(current, projectionOf(proj), ctx);
       }
       try {
         const stored = await this.users.update(ctx.tenantId, id, {
@@ -162,7 +175,7 @@ export class UsersService {
           passwordHash: password !== undefined ? await this.passwords.hash(password) : undefined,
           expectedVersion: current.version,
         });
-        return this.render(stored, projection(proj), ctx);
+        return await this.renderWithGroups(stored, projectionOf(proj), ctx);
       } catch (e) {
         const retry = e instanceof ScimError && e.status === 412 && ctx.ifMatch === undefined;
         if (!retry || attempt >= MAX_WRITE_ATTEMPTS) {
@@ -185,20 +198,40 @@ export class UsersService {
     return stored;
   }
 
-  private render(stored: StoredResource, proj: ProjectionRequest, ctx: RequestContext): ScimJson {
-    const { schemas, ...attributes } = stored.resource;
-    const full: ScimJson = {
-      schemas,
-      id: stored.id,
-      ...attributes,
-      meta: {
-        resourceType: 'User',
-        created: stored.created,
-        lastModified: stored.lastModified,
-        location: `${ctx.baseUrl}/Users/${stored.id}`,
-        version: etagOf(stored.version),
-      },
+  /**
+   * The readOnly `groups` attribute (RFC 7643 §4.1.2): direct and indirect memberships, read
+   * from the membership table when the projection returns it.
+   */
+  private async renderWithGroups(
+    stored: StoredResource,
+    proj: ProjectionRequest,
+    ctx: RequestContext,
+  ): Promise<ScimJson> {
+    if (!wantsAttribute(proj, 'groups')) {
+      return this.render(stored, proj, ctx);
+    }
+    const groups = await this.groups.groupsOf(ctx.tenantId, stored.id);
+    if (!groups.length) {
+      return this.render(stored, proj, ctx);
+    }
+    const extra = {
+      groups: groups.map((g) => ({
+        value: g.value,
+        $ref: `${ctx.baseUrl}/Groups/${g.value}`,
+        display: g.display,
+        type: g.type,
+      })),
     };
+    return this.render(stored, proj, ctx, extra);
+  }
+
+  private render(
+    stored: StoredResource,
+    proj: ProjectionRequest,
+    ctx: RequestContext,
+    extra: ScimJson = {},
+  ): ScimJson {
+    const full = toWire(stored, 'User', `${ctx.baseUrl}/Users/${stored.id}`, extra);
     return projectResource(full, this.registry, this.rt, proj);
   }
 
@@ -207,29 +240,4 @@ export class UsersService {
       this.logger.debug(`${what}: ignored ${ignored.join(', ')}`);
     }
   }
-}
-
-function projection(q: ProjectionQueryDto): ProjectionRequest {
-  return {
-    attributes: splitAttributeList(q.attributes),
-    excludedAttributes: splitAttributeList(q.excludedAttributes),
-  };
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) {
-    return v.map(canonical);
-  }
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.keys(v as object)
-        .sort()
-        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-    );
-  }
-  return v;
 }

@@ -14,3 +14,4 @@ export interface Clock {
 export interface IdGenerator {
   newId(): string;
 }
+export const GROUP_REPOSITORY = Symbol('scim:GroupRepository');

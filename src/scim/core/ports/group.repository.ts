@@ -1,0 +1,94 @@
+import {
+  NewResource,
+  ResourcePage,
+  ResourceQuery,
+  ResourceUpdate,
+  StoredResource,
+} from './resource.types';
+
+export type MemberType = 'User' | 'Group';
+
+/** A membership as stored: the member's id and type (RFC 7643 §4.2 members.value / .type). */
+export interface MemberRef {
+  readonly value: string;
+  readonly type: MemberType;
+}
+
+/** A member as read back: `display` is the member's current displayName (or userName). */
+export interface MemberView extends MemberRef {
+  readonly display?: string;
+}
+
+/**
+ * A change to a group's membership that costs what it changes (idp-quirks #22, #31):
+ * `replaceAll` replaces every membership; otherwise `remove` then `add` (add is idempotent:
+ * an existing membership is left as it is; removing an absent one is no error).
+ */
+export interface MemberDelta {
+  readonly replaceAll?: readonly MemberRef[];
+  readonly add: readonly MemberRef[];
+  readonly remove: readonly string[];
+  readonly removeAll: boolean;
+}
+
+export interface NewGroup extends NewResource {
+  readonly members: readonly MemberRef[];
+}
+
+/**
+ * A document change (`resource` + `expectedVersion`, like ResourceUpdate), or a members-only
+ * change (`resource` and `expectedVersion` undefined): the stored document is kept and no
+ * version precondition applies, because member deltas are set operations that commute, so
+ * parallel one-member PATCHes all apply without retries (idp-quirks #13). Either way the
+ * version is bumped. create/update return the group without members (reading them back would
+ * cost the group's size).
+ */
+export interface GroupUpdate extends Omit<ResourceUpdate, 'resource' | 'expectedVersion'> {
+  readonly resource?: ResourceUpdate['resource'];
+  readonly expectedVersion?: number;
+  /** undefined: membership untouched (a replace that does not name members, idp-quirks #32) */
+  readonly members?: MemberDelta;
+}
+
+/** One of a user's groups, for the User's readOnly `groups` attribute (RFC 7643 §4.1.2). */
+export interface GroupOfMember {
+  readonly value: string;
+  readonly display: string;
+  readonly type: 'direct' | 'indirect';
+}
+
+export interface MemberPage {
+  readonly members: MemberView[];
+  /** pass back as `after` for the next page; undefined on the last page */
+  readonly next?: string;
+}
+
+/**
+ * Persistence port for Groups. Membership lives in its own table: reading a group without
+ * members never touches it (Entra reads with excludedAttributes=members, idp-quirks #6), and
+ * a membership change costs the members changed, not the group's size. Tenant-scoped like
+ * UserRepository; displayName unique per tenant case-insensitively (ScimError.uniqueness).
+ */
+export interface GroupRepository {
+  /** `withMembers: false` must not read the membership table */
+  findById(tenantId: string, id: string, withMembers: boolean): Promise<StoredResource | null>;
+  search(tenantId: string, query: ResourceQuery, withMembers: boolean): Promise<ResourcePage>;
+  create(tenantId: string, group: NewGroup): Promise<StoredResource>;
+  /**
+   * Writes the document (when `expectedVersion` still matches) and applies the member delta in
+   * one transaction; bumps the version. Concurrent member deltas on one group never lose a
+   * member (row lock / version check plus set operations, idp-quirks #13).
+   */
+  update(tenantId: string, id: string, update: GroupUpdate): Promise<StoredResource>;
+  delete(tenantId: string, id: string): Promise<boolean>;
+  /** members in a stable order, `limit` at a time (keyset paging, never the whole group at once) */
+  listMembers(tenantId: string, id: string, limit: number, after?: string): Promise<MemberPage>;
+  /** which of `ids` exist in the tenant, and as what (referential check before adding members) */
+  resolveMembers(tenantId: string, ids: readonly string[]): Promise<Map<string, MemberType>>;
+  /** true when `memberGroupId` is `groupId` or (transitively) contains it: adding would loop */
+  wouldCreateCycle(tenantId: string, groupId: string, memberGroupId: string): Promise<boolean>;
+  /** the groups `memberId` belongs to, directly or through nested groups */
+  groupsOf(tenantId: string, memberId: string): Promise<GroupOfMember[]>;
+  /** removes `memberId` from every group (a deleted user/group), bumping those groups' versions */
+  removeMemberEverywhere(tenantId: string, memberId: string, at: string): Promise<void>;
+}

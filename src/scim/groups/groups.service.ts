@@ -1,0 +1,372 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ScimError } from '../core/errors/scim-error';
+import { parseFilter } from '../core/filter/filter.parser';
+import { validateFilter } from '../core/filter/filter.validator';
+import { ListResponse, listResponse } from '../core/messages/list-response';
+import { PatchDialect, dialectFor } from '../core/patch/patch.dialect';
+import { applyPatch, requiresFullAttribute } from '../core/patch/patch.engine';
+import { parsePatchRequest } from '../core/patch/patch.request';
+import { AttributeDelta, DeltaElement, PatchOperation } from '../core/patch/patch.types';
+import {
+  GroupRepository,
+  MemberDelta,
+  MemberRef,
+  MemberView,
+} from '../core/ports/group.repository';
+import { ScimJson, StoredResource } from '../core/ports/resource.types';
+import {
+  CLOCK,
+  Clock,
+  GROUP_REPOSITORY,
+  ID_GENERATOR,
+  IdGenerator,
+  SCHEMA_REGISTRY,
+} from '../core/ports/tokens';
+import { ProjectionRequest, projectResource } from '../core/projection/projection';
+import { normalizeResource } from '../core/resource/resource.normalizer';
+import { SchemaRegistry } from '../core/schema/schema.registry';
+import { ResourceTypeDefinition } from '../core/schema/schema.types';
+import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { EmptyResponse } from '../shared/empty-response';
+import { checkIfMatch, etagOf, isNotModified } from '../shared/etag';
+import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
+import { RequestContext } from '../shared/request-context';
+import { projectionOf, sameJson, toWire, wantsAttribute } from '../shared/resource.util';
+
+const MAX_WRITE_ATTEMPTS = 8;
+
+/** A member as a client sent it: `type` not yet checked against the member's real type. */
+interface MemberInput {
+  readonly value: string;
+  readonly type?: string;
+}
+
+/** A membership change before the referential checks. */
+interface PendingDelta {
+  readonly replaceAll?: readonly MemberInput[];
+  readonly add: readonly MemberInput[];
+  readonly remove: readonly string[];
+  readonly removeAll: boolean;
+}
+/** members read per query when a whole group is rendered (never one giant query) */
+const MEMBER_PAGE = 1000;
+
+/**
+ * Groups (RFC 7643 §4.2): the document and the membership are stored apart, so membership
+ * changes are set operations that cost the members changed, and reads that exclude
+ * `members` never touch the membership table (idp-quirks #6, #22, #31).
+ */
+@Injectable()
+export class GroupsService {
+  private readonly logger = new Logger(GroupsService.name);
+  private readonly rt: ResourceTypeDefinition;
+
+  constructor(
+    @Inject(GROUP_REPOSITORY) private readonly groups: GroupRepository,
+    @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(SCIM_DIALECT) private readonly dialect: PatchDialect,
+    @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
+  ) {
+    this.rt = registry.resourceType('Group');
+  }
+
+  async create(body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
+    const { resource, ignored } = normalizeResource(body, {
+      registry: this.registry,
+      resourceType: this.rt,
+      dialect: this.dialectOf(ctx),
+    });
+    this.logIgnored('POST /Groups', ignored);
+    const { members, doc } = splitMembers(resource);
+    const id = this.ids.newId();
+    const refs = await this.checkMembers(ctx, id, members);
+    const stored = await this.groups.create(ctx.tenantId, {
+      id,
+      resource: doc,
+      created: this.clock.nowIso(),
+      members: refs,
+    });
+    return this.render(stored, projectionOf(proj), ctx);
+  }
+
+  async get(id: string, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
+    const stored = await this.load(id, ctx);
+    if (isNotModified(ctx.ifNoneMatch, stored.version)) {
+      throw new EmptyResponse(304, { ETag: etagOf(stored.version) });
+    }
+    return this.render(stored, projectionOf(proj), ctx);
+  }
+
+  async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
+    const filter =
+      q.filter !== undefined && q.filter.trim() !== ''
+        ? validateFilter(parseFilter(q.filter), this.registry, this.rt)
+        : undefined;
+    const startIndex = Math.max(1, q.startIndex ?? 1);
+    const count = Math.min(Math.max(0, q.count ?? this.limits.maxResults), this.limits.maxResults);
+    const proj = projectionOf(q);
+    const withMembers = wantsAttribute(proj, 'members');
+    const page = await this.groups.search(
+      ctx.tenantId,
+      { filter, startIndex, count, sortBy: q.sortBy, sortOrder: q.sortOrder },
+      withMembers,
+    );
+    return listResponse(
+      page.total,
+      startIndex,
+      page.items.map((s) => this.renderLoaded(s, proj, ctx)),
+    );
+  }
+
+  async replace(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext) {
+    const dialect = this.dialectOf(ctx);
+    return this.write(id, ctx, proj, async (current) => {
+      const { resource, ignored } = normalizeResource(body, {
+        registry: this.registry,
+        resourceType: this.rt,
+        dialect,
+        existing: current.resource,
+      });
+      this.logIgnored(`PUT /Groups/${id}`, ignored);
+      const { members, doc } = splitMembers(resource);
+      // PUT replaces the whole resource (RFC 7644 §3.5.1): members as sent, [] when absent
+      return { doc, members: { replaceAll: members, add: [], remove: [], removeAll: false } };
+    });
+  }
+
+  async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext) {
+    const dialect = this.dialectOf(ctx);
+    const ops = parsePatchRequest(body, dialect);
+    const full = requiresFullAttribute(ops, 'members');
+    const result = await this.write(id, ctx, proj, async (current) => {
+      if (full) {
+        return this.patchWithAllMembers(id, current, ops, dialect, ctx);
+      }
+      const patched = applyPatch({ ...current.resource, id: current.id }, ops, {
+        registry: this.registry,
+        resourceType: this.rt,
+        dialect,
+        deltaAttributes: ['members'],
+      });
+      this.logIgnored(`PATCH /Groups/${id}`, patched.ignored);
+      const { id: _i, meta: _m, members: _members, ...doc } = patched.resource;
+      const delta = patched.deltas.members;
+      if (delta?.removeAll) {
+        this.logger.warn(`PATCH /Groups/${id} removed every member (explicit remove of members)`);
+      }
+      return { doc, members: delta ? toMemberDelta(delta) : undefined };
+    });
+    if (proj.attributes !== undefined && proj.attributes.trim() === '') {
+      throw new EmptyResponse(204, { ETag: (result.meta as { version: string }).version });
+    }
+    return result;
+  }
+
+  async delete(id: string, ctx: RequestContext): Promise<void> {
+    if (ctx.ifMatch !== undefined) {
+      checkIfMatch(ctx.ifMatch, (await this.load(id, ctx)).version);
+    }
+    if (!(await this.groups.delete(ctx.tenantId, id))) {
+      throw ScimError.notFound(`Group ${id} not found`);
+    }
+  }
+
+  /**
+   * A PATCH whose member filter needs the values (e.g. `members[type eq "Group"]`): load the
+   * members page by page, apply in full mode, store the result as a replacement.
+   */
+  private async patchWithAllMembers(
+    id: string,
+    current: StoredResource,
+    ops: readonly PatchOperation[],
+    dialect: PatchDialect,
+    ctx: RequestContext,
+  ): Promise<{ doc: ScimJson; members?: PendingDelta }> {
+    const members = await this.allMembers(ctx.tenantId, id);
+    const before = { ...current.resource, id: current.id, members };
+    const patched = applyPatch(before, ops, { registry: this.registry, resourceType: this.rt, dialect });
+    this.logIgnored(`PATCH /Groups/${id}`, patched.ignored);
+    const { id: _i, meta: _m, members: after, ...doc } = patched.resource;
+    if (sameJson(after ?? [], members)) {
+      return { doc };
+    }
+    return {
+      doc,
+      members: { replaceAll: asElements(after), add: [], remove: [], removeAll: false },
+    };
+  }
+
+  /** read-change-write with the version as precondition, retried on concurrent writers */
+  private async write(
+    id: string,
+    ctx: RequestContext,
+    proj: ProjectionQueryDto,
+    change: (current: StoredResource) => Promise<{ doc: ScimJson; members?: PendingDelta }>,
+  ): Promise<ScimJson> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.load(id, ctx);
+      checkIfMatch(ctx.ifMatch, current.version);
+      const { doc, members } = await change(current);
+      const delta = members ? await this.checkDelta(ctx, id, members) : undefined;
+      if (!delta && sameJson(doc, current.resource)) {
+        return this.render(current, projectionOf(proj), ctx);
+      }
+      // a members-only change is a set operation: no document write, no version race to lose
+      const membersOnly = sameJson(doc, current.resource);
+      try {
+        const stored = await this.groups.update(ctx.tenantId, id, {
+          resource: membersOnly ? undefined : doc,
+          lastModified: this.clock.nowIso(),
+          expectedVersion: membersOnly && ctx.ifMatch === undefined ? undefined : current.version,
+          members: delta,
+        });
+        return this.render(stored, projectionOf(proj), ctx);
+      } catch (e) {
+        const retry = e instanceof ScimError && e.status === 412 && ctx.ifMatch === undefined;
+        if (!retry || attempt >= MAX_WRITE_ATTEMPTS) {
+          throw e;
+        }
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  /** Referential checks of the members a delta adds; drops an empty delta. */
+  private async checkDelta(
+    ctx: RequestContext,
+    groupId: string,
+    d: PendingDelta,
+  ): Promise<MemberDelta | undefined> {
+    if (!d.replaceAll && !d.add.length && !d.remove.length && !d.removeAll) {
+      return undefined;
+    }
+    const replaceAll = d.replaceAll ? await this.checkMembers(ctx, groupId, d.replaceAll) : undefined;
+    const add = d.add.length ? await this.checkMembers(ctx, groupId, d.add) : [];
+    return { ...(replaceAll ? { replaceAll } : {}), add, remove: d.remove, removeAll: d.removeAll };
+  }
+
+  /**
+   * Members must exist in the tenant (400 invalidValue names the unknown ids: a client that
+   * adds a member it never created has lost track of state, and a dangling reference would
+   * be served as a member that cannot be read); a stated `type` must match; a nested group
+   * must not create a cycle.
+   */
+  private async checkMembers(
+    ctx: RequestContext,
+    groupId: string,
+    members: readonly MemberInput[],
+  ): Promise<MemberRef[]> {
+    if (!members.length) {
+      return [];
+    }
+    const unique = [...new Map(members.map((m) => [m.value, m])).values()];
+    const found = await this.groups.resolveMembers(ctx.tenantId, unique.map((m) => m.value));
+    const missing = unique.filter((m) => !found.has(m.value)).map((m) => m.value);
+    if (missing.length) {
+      throw ScimError.invalidValue(
+        `members reference unknown ids: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`,
+      );
+    }
+    const refs: MemberRef[] = [];
+    for (const m of unique) {
+      const type = found.get(m.value)!;
+      if (m.type !== undefined && m.type.toLowerCase() !== type.toLowerCase()) {
+        throw ScimError.invalidValue(`member ${m.value} is a ${type}, not a ${m.type}`);
+      }
+      if (type === 'Group' && (await this.groups.wouldCreateCycle(ctx.tenantId, groupId, m.value))) {
+        throw ScimError.invalidValue(`adding group ${m.value} as a member would create a cycle`);
+      }
+      refs.push({ value: m.value, type });
+    }
+    return refs;
+  }
+
+  private async allMembers(tenantId: string, id: string): Promise<MemberView[]> {
+    const out: MemberView[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.groups.listMembers(tenantId, id, MEMBER_PAGE, after);
+      out.push(...page.members);
+      after = page.next;
+    } while (after !== undefined);
+    return out;
+  }
+
+  private async load(id: string, ctx: RequestContext): Promise<StoredResource> {
+    const stored = await this.groups.findById(ctx.tenantId, id, false);
+    if (!stored) {
+      throw ScimError.notFound(`Group ${id} not found`);
+    }
+    return stored;
+  }
+
+  /** One group: members (if wanted) are read page by page from the membership table. */
+  private async render(stored: StoredResource, proj: ProjectionRequest, ctx: RequestContext) {
+    if (!wantsAttribute(proj, 'members')) {
+      return this.renderLoaded(stored, proj, ctx);
+    }
+    const members = await this.allMembers(ctx.tenantId, stored.id);
+    return this.renderLoaded({ ...stored, resource: { ...stored.resource, members } }, proj, ctx);
+  }
+
+  /** Renders a group whose `resource.members` (MemberView[]) is loaded or deliberately absent. */
+  private renderLoaded(stored: StoredResource, proj: ProjectionRequest, ctx: RequestContext) {
+    const members = stored.resource.members as MemberView[] | undefined;
+    const { members: _m, ...doc } = stored.resource;
+    const extra: ScimJson = members?.length
+      ? {
+          members: members.map((m) => ({
+            value: m.value,
+            $ref: `${ctx.baseUrl}/${m.type === 'Group' ? 'Groups' : 'Users'}/${m.value}`,
+            ...(m.display !== undefined ? { display: m.display } : {}),
+            type: m.type,
+          })),
+        }
+      : {};
+    const full = toWire({ ...stored, resource: doc }, 'Group', `${ctx.baseUrl}/Groups/${stored.id}`, extra);
+    return projectResource(full, this.registry, this.rt, proj);
+  }
+
+  private dialectOf(ctx: RequestContext): PatchDialect {
+    return ctx.profile ? dialectFor(ctx.profile) : this.dialect;
+  }
+
+  private logIgnored(what: string, ignored: readonly string[]): void {
+    if (ignored.length) {
+      this.logger.debug(`${what}: ignored ${ignored.join(', ')}`);
+    }
+  }
+}
+
+/** The group document without members, and the members as sent. */
+function splitMembers(resource: ScimJson): { doc: ScimJson; members: MemberInput[] } {
+  const { members, ...doc } = resource;
+  return { doc, members: asElements(members) };
+}
+
+function asElements(members: unknown): MemberInput[] {
+  if (!Array.isArray(members)) {
+    return [];
+  }
+  return members
+    .filter((m): m is Record<string, unknown> => m !== null && typeof m === 'object')
+    .map((m) => {
+      if (typeof m.value !== 'string' || m.value === '') {
+        throw ScimError.invalidValue('every member needs a "value" (the member\'s id)');
+      }
+      return { value: m.value, ...(typeof m.type === 'string' ? { type: m.type } : {}) };
+    });
+}
+
+function toMemberDelta(d: AttributeDelta): PendingDelta {
+  const refs = (els: readonly DeltaElement[]): MemberInput[] =>
+    els.map((e) => ({ value: e.value, ...(e.type ? { type: e.type } : {}) }));
+  return {
+    ...(d.replaceAll ? { replaceAll: refs(d.replaceAll) } : {}),
+    add: refs(d.add),
+    remove: d.remove,
+    removeAll: d.removeAll,
+  };
+}
