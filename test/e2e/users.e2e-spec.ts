@@ -277,6 +277,48 @@ describe.each(TEST_DATABASES)('Users on %s', (kind) => {
       expectScimError(await t.http.get('/scim/v2/Users').query({ sortBy: 'nosuch' }).set(auth()), 400, 'invalidValue');
     });
 
+    it('pages by cursor: next/previous, no startIndex, totals on the first page (RFC 9865)', async () => {
+      const filter = 'userName sw "lister"';
+      const all = await t.http.get('/scim/v2/Users').query({ filter }).set(auth());
+      const ids = all.body.Resources.map((r: { id: string }) => r.id);
+      const first = await t.http.get('/scim/v2/Users').query({ filter, cursor: '', count: 2 }).set(auth());
+      expect(first.status).toBe(200);
+      expect(first.body.startIndex).toBeUndefined();
+      expect(first.body).toMatchObject({ totalResults: 5, itemsPerPage: 2 });
+      expect(first.body.previousCursor).toBeUndefined();
+      expect(first.body.Resources.map((r: { id: string }) => r.id)).toEqual(ids.slice(0, 2));
+      const second = await t.http.get('/scim/v2/Users').query({ filter, cursor: first.body.nextCursor, count: 2 }).set(auth());
+      expect(second.body.Resources.map((r: { id: string }) => r.id)).toEqual(ids.slice(2, 4));
+      expect(second.body.previousCursor).toEqual(expect.any(String));
+      const third = await t.http.get('/scim/v2/Users').query({ filter, cursor: second.body.nextCursor, count: 2 }).set(auth());
+      expect(third.body.Resources.map((r: { id: string }) => r.id)).toEqual(ids.slice(4));
+      expect(third.body.nextCursor).toBeUndefined();
+      const back = await t.http.get('/scim/v2/Users').query({ filter, cursor: third.body.previousCursor, count: 2 }).set(auth());
+      expect(back.body.Resources.map((r: { id: string }) => r.id)).toEqual(ids.slice(2, 4));
+
+      const sorted = await t.http
+        .get('/scim/v2/Users')
+        .query({ filter, cursor: '', count: 3, sortBy: 'externalId', sortOrder: 'descending' })
+        .set(auth());
+      const more = await t.http
+        .get('/scim/v2/Users')
+        .query({ filter, cursor: sorted.body.nextCursor, count: 3, sortBy: 'externalId', sortOrder: 'descending' })
+        .set(auth());
+      expect([...sorted.body.Resources, ...more.body.Resources].map((r: { externalId: string }) => r.externalId)).toEqual([
+        'LIST-4', 'LIST-3', 'LIST-2', 'LIST-1', 'LIST-0',
+      ]);
+
+      expectScimError(await t.http.get('/scim/v2/Users').query({ filter, cursor: 'garbage' }).set(auth()), 400, 'invalidCursor');
+      expectScimError(
+        await t.http.get('/scim/v2/Users').query({ filter: 'userName sw "l"', cursor: first.body.nextCursor }).set(auth()),
+        400,
+        'invalidCursor',
+      );
+      expectScimError(await t.http.get('/scim/v2/Users').query({ cursor: '', startIndex: 1 }).set(auth()), 400, 'invalidValue');
+      const spc = await t.http.get('/scim/v2/ServiceProviderConfig');
+      expect(spc.body.pagination).toMatchObject({ cursor: true, index: true });
+    });
+
     it('rejects a non-integer count with 400 invalidValue', async () => {
       expectScimError(await t.http.get('/scim/v2/Users').query({ count: 'ten' }).set(auth()), 400, 'invalidValue');
     });

@@ -22,7 +22,7 @@ import {
 import { parseAttrPath } from '../../scim/core/schema/attr-path';
 import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
-import { compareCodePoints, jsonCopy } from './json-copy.util';
+import { compareCodePoints, jsonCopy, keysetSlice } from './json-copy.util';
 
 /** same limits as TypeOrmGroupRepository (varchar(255) columns, varchar(36) member ids) */
 const MAX_INDEXED_LENGTH = 255;
@@ -100,13 +100,25 @@ export class InMemoryGroupRepository implements GroupRepository {
         r.tenantId === tenantId &&
         (!filter || filter.matches(this.filterView(r, filter.usesMembers))),
     );
-    const total = hits.length;
-    if (q.count === 0 || total === 0 || q.startIndex > total) {
-      return { total, items: [] };
+    const total = q.withTotal === false ? undefined : hits.length;
+    let page: typeof hits;
+    let keysetInfo: Pick<ResourcePage, 'keys' | 'hasNext' | 'hasPrevious'> = {};
+    if (q.keyset) {
+      const slice = keysetSlice(hits, q.keyset, q.count);
+      page = slice.rows;
+      keysetInfo = {
+        ...(page.length ? { keys: { first: String(page[0].seq), last: String(page[page.length - 1].seq) } } : {}),
+        hasNext: slice.hasNext,
+        hasPrevious: slice.hasPrevious,
+      };
+    } else {
+      if (q.count === 0 || hits.length === 0 || q.startIndex > hits.length) {
+        return { total, items: [] };
+      }
+      const sorted = this.sort(hits, q, key);
+      const from = Math.max(0, q.startIndex - 1);
+      page = sorted.slice(from, from + q.count);
     }
-    const sorted = this.sort(hits, q, key);
-    const from = Math.max(0, q.startIndex - 1);
-    const page = sorted.slice(from, from + q.count);
     if (withMembers) {
       // one read of the membership for the whole page, as the SQL repository does
       this.memberReads++;
@@ -115,7 +127,7 @@ export class InMemoryGroupRepository implements GroupRepository {
     for (const r of page) {
       items.push(await this.toStored(r, withMembers));
     }
-    return { total, items };
+    return { total, items, ...keysetInfo };
   }
 
   async create(tenantId: string, group: NewGroup): Promise<StoredResource> {

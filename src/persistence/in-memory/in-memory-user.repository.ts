@@ -14,7 +14,7 @@ import { UserRepository } from '../../scim/core/ports/user.repository';
 import { parseAttrPath } from '../../scim/core/schema/attr-path';
 import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
-import { compareCodePoints, jsonCopy } from './json-copy.util';
+import { compareCodePoints, jsonCopy, keysetSlice } from './json-copy.util';
 
 /** longest userName / externalId / displayName the TypeORM repository's indexed columns take */
 const MAX_INDEXED_LENGTH = 255;
@@ -60,8 +60,20 @@ export class InMemoryUserRepository implements UserRepository {
     const hits = [...this.rows.values()].filter(
       (r) => r.tenantId === tenantId && matches(filterView(r)),
     );
-    const total = hits.length;
-    if (q.count === 0 || total === 0 || q.startIndex > total) {
+    const total = q.withTotal === false ? undefined : hits.length;
+    if (q.keyset) {
+      const page = keysetSlice(hits, q.keyset, q.count);
+      return {
+        total,
+        items: page.rows.map(toStored),
+        ...(page.rows.length
+          ? { keys: { first: String(page.rows[0].seq), last: String(page.rows[page.rows.length - 1].seq) } }
+          : {}),
+        hasNext: page.hasNext,
+        hasPrevious: page.hasPrevious,
+      };
+    }
+    if (q.count === 0 || hits.length === 0 || q.startIndex > hits.length) {
       return { total, items: [] };
     }
     const sorted = this.sort(hits, q);

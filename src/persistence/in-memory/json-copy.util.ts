@@ -27,3 +27,22 @@ export function compareCodePoints(a: string, b: string): number {
     }
   }
 }
+
+/** Keyset paging over rows in creation order (the in-memory twin of sql.util keysetPage). */
+export function keysetSlice<R extends { seq: number }>(
+  hits: readonly R[],
+  keyset: { after?: string; before?: string },
+  count: number,
+): { rows: R[]; hasNext: boolean; hasPrevious: boolean } {
+  const ordered = [...hits].sort((a, b) => a.seq - b.seq);
+  if (keyset.before !== undefined) {
+    const before = ordered.filter((r) => r.seq < Number(keyset.before));
+    return { rows: before.slice(-count || before.length), hasNext: true, hasPrevious: before.length > count };
+  }
+  const after = keyset.after === undefined ? ordered : ordered.filter((r) => r.seq > Number(keyset.after));
+  return {
+    rows: count === 0 ? [] : after.slice(0, count),
+    hasNext: after.length > count,
+    hasPrevious: keyset.after !== undefined,
+  };
+}

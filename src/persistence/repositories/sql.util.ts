@@ -113,3 +113,39 @@ export async function insertRows(
     );
   }
 }
+
+/**
+ * One page in creation order by the auto-increment key (RFC 9865 cursor paging): `seq > after`
+ * ascending, or `seq < before` descending then reversed, one row more than asked to know
+ * whether another page exists. Costs the page, at any depth, through the primary key.
+ */
+export async function keysetPage<R extends { seq: string | number }>(
+  query: (sql: string, params: unknown[]) => Promise<R[]>,
+  select: string,
+  where: { sql: string; params: unknown[] },
+  keyset: { after?: string; before?: string },
+  count: number,
+): Promise<{ rows: R[]; hasNext: boolean; hasPrevious: boolean }> {
+  if (count === 0) {
+    return { rows: [], hasNext: false, hasPrevious: false };
+  }
+  if (keyset.before !== undefined) {
+    const rows = await query(
+      `${select} WHERE ${where.sql} AND r.seq < ? ORDER BY r.seq DESC LIMIT ?`,
+      [...where.params, keyset.before, count + 1],
+    );
+    const hasPrevious = rows.length > count;
+    return { rows: rows.slice(0, count).reverse(), hasNext: true, hasPrevious };
+  }
+  const after = keyset.after !== undefined ? ' AND r.seq > ?' : '';
+  const rows = await query(`${select} WHERE ${where.sql}${after} ORDER BY r.seq ASC LIMIT ?`, [
+    ...where.params,
+    ...(keyset.after !== undefined ? [keyset.after] : []),
+    count + 1,
+  ]);
+  return {
+    rows: rows.slice(0, count),
+    hasNext: rows.length > count,
+    hasPrevious: keyset.after !== undefined,
+  };
+}

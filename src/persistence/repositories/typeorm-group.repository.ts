@@ -29,7 +29,14 @@ import {
 import { parseAttrPath } from '../../scim/core/schema/attr-path';
 import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
-import { affected, dialectOf, inTransaction, insertId, isUniqueViolation } from './sql.util';
+import {
+  affected,
+  dialectOf,
+  inTransaction,
+  insertId,
+  isUniqueViolation,
+  keysetPage,
+} from './sql.util';
 
 /** longest displayName / externalId kept in the indexed columns (varchar(255)) */
 export const MAX_GROUP_INDEXED_LENGTH = 255;
@@ -131,11 +138,37 @@ export class TypeOrmGroupRepository implements GroupRepository {
       : { sql: 'r.tenant_id = ?', params: [tenantId] };
     const order = this.orderBy(q);
     return this.read(async (sql) => {
-      const [{ n }] = (await sql.query(
-        `SELECT COUNT(*) AS n FROM scim_groups r WHERE ${where.sql}`,
-        where.params,
-      )) as { n: number | string }[];
-      const total = Number(n);
+      const total =
+        q.withTotal === false
+          ? undefined
+          : Number(
+              ((await sql.query(
+                `SELECT COUNT(*) AS n FROM scim_groups r WHERE ${where.sql}`,
+                where.params,
+              )) as { n: number | string }[])[0].n,
+            );
+      if (q.keyset) {
+        const page = await keysetPage<GroupRow>(
+          (text, params) => sql.query(text, params) as Promise<GroupRow[]>,
+          `SELECT ${SELECT_COLUMNS} FROM scim_groups r`,
+          where,
+          q.keyset,
+          q.count,
+        );
+        const members = withMembers ? await this.loadMembers(sql, page.rows.map((r) => r.seq)) : undefined;
+        return {
+          total,
+          items: page.rows.map((r) => toStored(r, members)),
+          ...(page.rows.length
+            ? { keys: { first: String(page.rows[0].seq), last: String(page.rows[page.rows.length - 1].seq) } }
+            : {}),
+          hasNext: page.hasNext,
+          hasPrevious: page.hasPrevious,
+        };
+      }
+      if (total === undefined) {
+        throw new Error('index paging needs the total');
+      }
       if (q.count === 0 || total === 0 || q.startIndex > total) {
         return { total, items: [] };
       }

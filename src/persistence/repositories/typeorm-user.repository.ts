@@ -29,6 +29,7 @@ import {
   insertId,
   insertRows,
   isUniqueViolation,
+  keysetPage,
 } from './sql.util';
 
 const VALUE_KEY_LENGTH = 191;
@@ -79,10 +80,35 @@ export class TypeOrmUserRepository implements UserRepository {
 
   async search(tenantId: string, q: ResourceQuery): Promise<ResourcePage> {
     const statements = this.buildSearchSql(tenantId, q);
-    const [{ n }] = (await this.ds.query(statements.count.sql, statements.count.params)) as {
-      n: number | string;
-    }[];
-    const total = Number(n);
+    const total =
+      q.withTotal === false
+        ? undefined
+        : Number(
+            ((await this.ds.query(statements.count.sql, statements.count.params)) as {
+              n: number | string;
+            }[])[0].n,
+          );
+    if (q.keyset) {
+      const page = await keysetPage<UserRow>(
+        (sql, params) => this.ds.query(sql, params),
+        `SELECT ${SELECT_COLUMNS} FROM scim_users r`,
+        statements.where,
+        q.keyset,
+        q.count,
+      );
+      return {
+        total,
+        items: page.rows.map(toStored),
+        ...(page.rows.length
+          ? { keys: { first: String(page.rows[0].seq), last: String(page.rows[page.rows.length - 1].seq) } }
+          : {}),
+        hasNext: page.hasNext,
+        hasPrevious: page.hasPrevious,
+      };
+    }
+    if (total === undefined) {
+      throw new Error('index paging needs the total');
+    }
     if (q.count === 0 || total === 0 || q.startIndex > total) {
       return { total, items: [] };
     }
@@ -99,7 +125,7 @@ export class TypeOrmUserRepository implements UserRepository {
   buildSearchSql(
     tenantId: string,
     q: ResourceQuery,
-  ): { count: SqlFragment; page: () => SqlFragment } {
+  ): { where: SqlFragment; count: SqlFragment; page: () => SqlFragment } {
     const where: SqlFragment = q.filter
       ? (() => {
           const f = compileFilter(q.filter, this.target(tenantId));
@@ -107,6 +133,7 @@ export class TypeOrmUserRepository implements UserRepository {
         })()
       : { sql: 'r.tenant_id = ?', params: [tenantId] };
     return {
+      where,
       count: {
         sql: `SELECT COUNT(*) AS n FROM scim_users r WHERE ${where.sql}`,
         params: where.params,

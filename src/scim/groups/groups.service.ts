@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ScimError } from '../core/errors/scim-error';
 import { parseFilter } from '../core/filter/filter.parser';
 import { validateFilter } from '../core/filter/filter.validator';
-import { ListResponse, listResponse } from '../core/messages/list-response';
+import { ListResponse } from '../core/messages/list-response';
+import { planList } from '../shared/list-paging';
 import { PatchDialect, dialectFor } from '../core/patch/patch.dialect';
 import { applyPatch, requiresFullAttribute } from '../core/patch/patch.engine';
 import { parsePatchRequest } from '../core/patch/patch.request';
@@ -104,18 +105,11 @@ export class GroupsService {
       q.filter !== undefined && q.filter.trim() !== ''
         ? validateFilter(parseFilter(q.filter), this.registry, this.rt)
         : undefined;
-    const startIndex = Math.max(1, q.startIndex ?? 1);
-    const count = Math.min(Math.max(0, q.count ?? this.limits.maxResults), this.limits.maxResults);
+    const plan = planList(q, filter, this.limits.maxResults);
     const proj = projectionOf(q);
-    const withMembers = wantsAttribute(proj, 'members');
-    const page = await this.groups.search(
-      ctx.tenantId,
-      { filter, startIndex, count, sortBy: q.sortBy, sortOrder: q.sortOrder },
-      withMembers,
-    );
-    return listResponse(
-      page.total,
-      startIndex,
+    const page = await this.groups.search(ctx.tenantId, plan.query, wantsAttribute(proj, 'members'));
+    return plan.respond(
+      page,
       page.items.map((s) => this.renderLoaded(s, proj, ctx)),
     );
   }

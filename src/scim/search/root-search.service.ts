@@ -43,7 +43,7 @@ export class RootSearchService {
     let firstError: unknown;
     for (const s of readable) {
       try {
-        totals.push((await s.list(withPage(q, 1, 0), ctx)).totalResults);
+        totals.push((await s.list(withPage(q, 1, 0), ctx)).totalResults ?? 0);
       } catch (e) {
         if (!(e instanceof ScimError && e.scimType === 'invalidFilter')) {
           throw e;

@@ -29,6 +29,14 @@ export class ServiceProviderConfigController {
       changePassword: { supported: true },
       sort: { supported: true },
       etag: { supported: true },
+      // RFC 9865 §4: both paging methods; cursors are keyset positions and do not expire
+      pagination: {
+        cursor: true,
+        index: true,
+        defaultPaginationMethod: 'index',
+        defaultPageSize: this.limits.maxResults,
+        maxPageSize: this.limits.maxResults,
+      },
       authenticationSchemes: [
         {
           type: 'oauthbearertoken',

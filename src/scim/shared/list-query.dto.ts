@@ -25,6 +25,12 @@ export class ListQueryDto {
   @IsString()
   sortBy?: string;
 
+  /** RFC 9865: present (empty for the first page) to page by cursor */
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+
   @IsOptional()
   @IsIn(['ascending', 'descending'], { message: 'sortOrder must be "ascending" or "descending"' })
   sortOrder?: 'ascending' | 'descending';

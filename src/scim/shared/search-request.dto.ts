@@ -41,6 +41,12 @@ export class SearchRequestDto {
   @IsInt({ message: 'count must be an integer' })
   count?: number;
 
+  /** RFC 9865 cursor ("" for the first page) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+
   /** the same query in the shape of GET's query parameters */
   toListQuery(): ListQueryDto {
     const q = new ListQueryDto();
@@ -49,6 +55,7 @@ export class SearchRequestDto {
     q.sortOrder = this.sortOrder;
     q.startIndex = this.startIndex;
     q.count = this.count;
+    q.cursor = this.cursor;
     q.attributes = this.attributes?.join(',');
     q.excludedAttributes = this.excludedAttributes?.join(',');
     return q;

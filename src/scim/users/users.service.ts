@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ScimError } from '../core/errors/scim-error';
 import { parseFilter } from '../core/filter/filter.parser';
 import { validateFilter } from '../core/filter/filter.validator';
-import { ListResponse, listResponse } from '../core/messages/list-response';
+import { ListResponse } from '../core/messages/list-response';
+import { planList } from '../shared/list-paging';
 import { applyPatch } from '../core/patch/patch.engine';
 import { PatchDialect, dialectFor } from '../core/patch/patch.dialect';
 import { parsePatchRequest } from '../core/patch/patch.request';
@@ -83,20 +84,11 @@ export class UsersService {
     const filter = q.filter !== undefined && q.filter.trim() !== ''
       ? validateFilter(parseFilter(q.filter), this.registry, this.rt)
       : undefined;
-    // RFC 7644 §3.4.2.4: startIndex < 1 means 1; count < 0 means 0; count is capped at maxResults
-    const startIndex = Math.max(1, q.startIndex ?? 1);
-    const count = Math.min(Math.max(0, q.count ?? this.limits.maxResults), this.limits.maxResults);
-    const page = await this.users.search(ctx.tenantId, {
-      filter,
-      startIndex,
-      count,
-      sortBy: q.sortBy,
-      sortOrder: q.sortOrder,
-    });
+    const plan = planList(q, filter, this.limits.maxResults);
+    const page = await this.users.search(ctx.tenantId, plan.query);
     const proj = projectionOf(q);
-    return listResponse(
-      page.total,
-      startIndex,
+    return plan.respond(
+      page,
       await Promise.all(page.items.map((s) => this.renderWithGroups(s, proj, ctx))),
     );
   }

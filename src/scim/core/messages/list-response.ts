@@ -6,9 +6,14 @@ export const BULK_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkR
 
 export interface ListResponse<T = Record<string, unknown>> {
   schemas: [typeof LIST_RESPONSE_SCHEMA];
-  totalResults: number;
+  /** absent only on cursor pages after the first (RFC 9865: not computed per page) */
+  totalResults?: number;
   itemsPerPage: number;
-  startIndex: number;
+  /** absent in cursor mode (RFC 9865) */
+  startIndex?: number;
+  /** RFC 9865 */
+  nextCursor?: string;
+  previousCursor?: string;
   Resources: T[];
 }
 
@@ -22,6 +27,21 @@ export function listResponse<T>(totalResults: number, startIndex: number, resour
     totalResults,
     itemsPerPage: resources.length,
     startIndex,
+    Resources: resources,
+  };
+}
+
+/** RFC 9865 cursor page: no startIndex; totalResults when known; next/previous cursors. */
+export function cursorListResponse<T>(
+  resources: T[],
+  cursors: { next?: string; previous?: string; total?: number },
+): ListResponse<T> {
+  return {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    ...(cursors.total !== undefined ? { totalResults: cursors.total } : {}),
+    itemsPerPage: resources.length,
+    ...(cursors.next !== undefined ? { nextCursor: cursors.next } : {}),
+    ...(cursors.previous !== undefined ? { previousCursor: cursors.previous } : {}),
     Resources: resources,
   };
 }

@@ -42,9 +42,22 @@ export interface ResourceQuery {
   readonly count: number;
   readonly sortBy?: string;
   readonly sortOrder?: SortOrder;
+  /**
+   * Keyset paging (RFC 9865 cursors): the page starts after / ends before this store key, in
+   * the default (creation) order; startIndex is then ignored. The store reports the keys of
+   * its first and last rows and whether rows exist beyond each end.
+   */
+  readonly keyset?: { readonly after?: string; readonly before?: string };
+  /** false: skip the COUNT (deep cursor pages stay O(page)); total is then undefined */
+  readonly withTotal?: boolean;
 }
 
 export interface ResourcePage {
-  readonly total: number;
+  /** the number of matches; undefined when the query asked for withTotal: false */
+  readonly total: number | undefined;
   readonly items: StoredResource[];
+  /** keyset paging only */
+  readonly keys?: { readonly first: string; readonly last: string };
+  readonly hasNext?: boolean;
+  readonly hasPrevious?: boolean;
 }
