@@ -215,6 +215,30 @@ export class InMemoryUserRepository implements UserRepository {
     if (!resolved) {
       throw ScimError.invalidValue(`sortBy "${sortBy}" is not an attribute of User`);
     }
+    if (
+      resolved.attribute.multiValued &&
+      !resolved.extension &&
+      resolved.attribute.mutability !== 'readOnly' &&
+      resolved.attribute.type === 'complex'
+    ) {
+      // RFC 7644 §3.4.2.3: a multi-valued attribute sorts by its primary (else first) value
+      if (resolved.subAttribute && resolved.subAttribute.name !== 'value') {
+        throw ScimError.invalidValue(`sortBy on "${resolved.attribute.name}" sorts by its primary value`);
+      }
+      const valueDef = resolved.attribute.subAttributes?.find((s) => s.name === 'value');
+      if (!valueDef) {
+        throw ScimError.invalidValue(`sortBy "${resolved.attribute.name}" has no value to sort by`);
+      }
+      return (view) => {
+        const list = view[resolved.attribute.name];
+        if (!Array.isArray(list) || !list.length) {
+          return null;
+        }
+        const el = (list.find((e) => isObject(e) && e.primary === true) ?? list[0]) as ScimJson;
+        const v = isObject(el) ? el.value : undefined;
+        return typeof v === 'string' ? (valueDef.caseExact ? v : v.toLowerCase()) : null;
+      };
+    }
     const def = resolved.subAttribute ?? resolved.attribute;
     if (resolved.attribute.multiValued || def.type === 'complex') {
       throw ScimError.invalidValue(`sortBy "${sortBy}" must name a singular attribute`);

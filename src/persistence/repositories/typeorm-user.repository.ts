@@ -346,6 +346,9 @@ export class TypeOrmUserRepository implements UserRepository {
       throw ScimError.invalidValue(`sortBy "${q.sortBy}" is not an attribute of User`);
     }
     const target = this.target('');
+    if (resolved.attribute.multiValued && this.multiAttributes.includes(resolved.attribute)) {
+      return this.orderByPrimaryValue(resolved, dir);
+    }
     const def = resolved.subAttribute ?? resolved.attribute;
     if (resolved.attribute.multiValued || def.type === 'complex') {
       throw ScimError.invalidValue(`sortBy "${q.sortBy}" must name a singular attribute`);
@@ -366,6 +369,31 @@ export class TypeOrmUserRepository implements UserRepository {
     }
     // RFC 7644 §3.4.2.3: resources without a value sort last ascending; ties keep creation order
     return { sql: `(${expr} IS NULL) ${dir === 'ASC' ? 'ASC' : 'DESC'}, ${expr} ${dir}, r.seq ASC`, params: [] };
+  }
+
+  /**
+   * RFC 7644 §3.4.2.3: sorting by a multi-valued attribute sorts by its primary value (else the
+   * first one): `emails` and `emails.value` order by that value, case-insensitively.
+   */
+  private orderByPrimaryValue(resolved: ResolvedAttribute, dir: 'ASC' | 'DESC'): SqlFragment {
+    if (resolved.subAttribute && resolved.subAttribute.name !== 'value') {
+      throw ScimError.invalidValue(
+        `sortBy on "${resolved.attribute.name}" sorts by its primary value: use ${resolved.attribute.name}.value`,
+      );
+    }
+    const value = resolved.attribute.subAttributes?.find((s) => s.name === 'value');
+    if (!value) {
+      throw ScimError.invalidValue(`sortBy "${resolved.attribute.name}" has no value to sort by`);
+    }
+    const column = value.caseExact ? 'v.value' : 'v.value_ci';
+    const expr =
+      `(SELECT ${column} FROM scim_user_values v WHERE v.owner_seq = r.seq AND v.attribute = ? ` +
+      'ORDER BY v.is_primary DESC, v.position ASC LIMIT 1)';
+    const name = resolved.attribute.name;
+    return {
+      sql: `(${expr} IS NULL) ${dir}, ${expr} ${dir}, r.seq ASC`,
+      params: [name, name],
+    };
   }
 
   private target(tenantId: string): FilterSqlTarget {

@@ -508,6 +508,9 @@ export function userRepositoryContract(
       ['name.familyName', 'ascending', ['carol', 'alice', 'bob', 'erin', 'dave']],
       ['meta.created', 'descending', ['dave', 'bob', 'erin', 'alice', 'carol']],
       ['active', 'ascending', ['erin', 'bob', 'carol', 'alice', 'dave']],
+      // RFC 7644 §3.4.2.3: a multi-valued attribute sorts by its primary (else first) value
+      ['emails.value', 'ascending', ['alice', 'dave', 'bob', 'carol', 'erin']],
+      ['emails', 'descending', ['carol', 'erin', 'bob', 'dave', 'alice']],
     ])('sortBy %s %s', async (sortBy, sortOrder, expected) => {
       expect(await run({ sortBy, sortOrder })).toEqual({ total: 5, items: expected });
     });
@@ -518,7 +521,7 @@ export function userRepositoryContract(
       ).toEqual({ total: 4, items: ['bob', 'dave'] });
     });
 
-    it.each(['emails', 'name', 'noSuchAttribute', 'emails.value'])(
+    it.each(['name', 'noSuchAttribute', 'emails.type', 'groups'])(
       'rejects sortBy %s with invalidValue',
       async (sortBy) => {
         await expect(repo.search(A, query({ sortBy }))).rejects.toEqual(
