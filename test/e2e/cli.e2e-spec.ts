@@ -2,7 +2,7 @@
  * The CLI as an operator runs it (compiled, in a child process) against SQLite and MySQL:
  * a created token is printed alone on stdout, logs go to stderr, and the token works.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { TestApp } from '../support/test-app';
@@ -10,10 +10,7 @@ import { TestApp } from '../support/test-app';
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
-beforeAll(() => {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-}, 120_000);
-
+// dist/ is built once by test/setup/global-setup.js
 describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
   let db: TestDatabase;
   const cli = (...args: string[]) =>

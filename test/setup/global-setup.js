@@ -3,9 +3,20 @@
  * use is reachable. The MySQL runs are mandatory: set SCIM_TEST_MYSQL=off to skip them
  * explicitly on a machine without MySQL (CI never does).
  */
+const { execFileSync } = require('node:child_process');
+const { join } = require('node:path');
 const mysql = require('mysql2/promise');
 
+/** The compiled server and CLI, for the suites that run them as child processes. */
+function build() {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+    cwd: join(__dirname, '..', '..'),
+    stdio: 'inherit',
+  });
+}
+
 module.exports = async () => {
+  build();
   if (process.env.SCIM_TEST_MYSQL === 'off') {
     process.stderr.write('\n[scim-nest] SCIM_TEST_MYSQL=off: the MySQL runs are skipped\n');
     return;

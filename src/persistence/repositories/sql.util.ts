@@ -34,6 +34,9 @@ export async function inTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => 
 async function runTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
   const qr = ds.createQueryRunner();
   await qr.connect();
+  if (dialectOf(ds) === 'sqlite') {
+    return runSqliteImmediate(qr, fn);
+  }
   try {
     await qr.startTransaction();
     try {
@@ -48,6 +51,23 @@ async function runTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => Promis
     }
   } finally {
     await qr.release();
+  }
+}
+
+/**
+ * SQLite write transactions start IMMEDIATE: they take the write lock up front, so a second
+ * process (another server instance on the same file, the CLI) waits busy_timeout for it
+ * instead of failing with SQLITE_BUSY when a read transaction tries to upgrade.
+ */
+async function runSqliteImmediate<T>(qr: QueryRunner, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+  await qr.query('BEGIN IMMEDIATE');
+  try {
+    const result = await fn(qr);
+    await qr.query('COMMIT');
+    return result;
+  } catch (e) {
+    await qr.query('ROLLBACK').catch(() => undefined);
+    throw e;
   }
 }
 

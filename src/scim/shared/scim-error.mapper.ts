@@ -28,6 +28,13 @@ function frameworkError(e: unknown): ScimError | undefined {
     default:
       break;
   }
+  // database contention that outlived the lock wait: the client should retry (never a 500)
+  const driver = (e as { driverError?: { code?: string; errno?: number } }).driverError;
+  if (driver && (driver.code === 'SQLITE_BUSY' || driver.errno === 1205 || driver.errno === 1213)) {
+    return new ScimError(503, 'The database is busy; retry the request', undefined, {
+      'Retry-After': '1',
+    });
+  }
   if ((e as { type?: string }).type === 'entity.parse.failed' || e instanceof SyntaxError) {
     return ScimError.invalidSyntax('The request body is not valid JSON');
   }

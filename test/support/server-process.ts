@@ -1,0 +1,79 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+/** The compiled CLI on `databaseUrl`; returns stdout (throws with stderr on failure). */
+export function cli(databaseUrl: string, ...args: string[]): string {
+  const res = spawnSync('node', [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, SCIM_BOOTSTRAP: 'false' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (res.status !== 0) {
+    throw new Error(`cli ${args.join(' ')} failed: ${res.stderr}`);
+  }
+  return res.stdout;
+}
+
+/** One standalone server process on a free loopback port; `baseUrl` once it is listening. */
+export class ServerProcess {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly baseUrl: string,
+  ) {}
+
+  static start(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+    const child = spawn('node', [MAIN], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SCIM_BOOTSTRAP: 'false',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new Promise((resolve, reject) => {
+      let out = '';
+      let err = '';
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`server did not start in 30 s: ${err}`));
+      }, 30_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /SCIM base URL: (\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(new ServerProcess(child, m[1]));
+        }
+      });
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code}: ${err}`));
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) {
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const kill = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+      this.child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      this.child.kill('SIGTERM');
+    });
+  }
+}
