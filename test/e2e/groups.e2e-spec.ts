@@ -236,6 +236,15 @@ describe.each(TEST_DATABASES)('Groups on %s', (kind) => {
     expectScimError(foreign, 400, 'invalidValue');
   });
 
+  it('meta filters on Groups compare exactly on both databases (RFC 7644 §3.4.2.2)', async () => {
+    const { body: g } = await post('/scim/v2/Groups', { schemas: [GROUP], displayName: 'Meta Probe' });
+    const q = (filter: string) =>
+      t.http.get('/scim/v2/Groups').query({ filter: `${filter} and id eq "${g.id}"`, excludedAttributes: 'members' }).set(auth());
+    expect((await q('meta.resourceType eq "Group"')).body.totalResults).toBe(1);
+    expect((await q('meta.resourceType sw "g"')).body.totalResults).toBe(0);
+    expect((await q(`meta.version eq "W/\\"1\\""`)).body.totalResults).toBe(1);
+  });
+
   it('discovery now lists the Group resource type and schema', async () => {
     const rts = await t.http.get('/scim/v2/ResourceTypes').set(auth());
     expect(rts.body.Resources.map((r: { name: string }) => r.name)).toEqual(['User', 'Group']);

@@ -1,5 +1,5 @@
 import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
-import { SqlDialect } from '../../scim/core/filter/filter-sql.compiler';
+import { ColumnRef, SqlDialect } from '../../scim/core/filter/filter-sql.compiler';
 
 export function dialectOf(ds: DataSource): SqlDialect {
   const t = ds.options.type;
@@ -168,4 +168,35 @@ export async function keysetPage<R extends { seq: string | number }>(
     hasNext: rows.length > count,
     hasPrevious: keyset.after !== undefined,
   };
+}
+
+/**
+ * meta.* as columns of a resource table `r` (created, last_modified, version): meta.version as
+ * rendered (W/"<version>"), meta.resourceType a literal. On MySQL text expressions carry
+ * utf8mb4_bin like the columns (the connection collation is case-insensitive).
+ */
+export function metaColumn(
+  sub: string,
+  resourceType: 'User' | 'Group',
+  dialect: SqlDialect,
+): ColumnRef | undefined {
+  switch (sub) {
+    case 'created':
+      return { expr: 'r.created' };
+    case 'lastModified':
+      return { expr: 'r.last_modified' };
+    case 'resourceType':
+      return {
+        expr: dialect === 'mysql' ? `(_utf8mb4'${resourceType}' COLLATE utf8mb4_bin)` : `'${resourceType}'`,
+      };
+    case 'version':
+      return {
+        expr:
+          dialect === 'mysql'
+            ? `(CONCAT('W/"', r.version, '"') COLLATE utf8mb4_bin)`
+            : `('W/"' || r.version || '"')`,
+      };
+    default:
+      return undefined;
+  }
 }

@@ -36,6 +36,7 @@ import {
   insertId,
   isUniqueViolation,
   keysetPage,
+  metaColumn,
 } from './sql.util';
 
 /** longest displayName / externalId kept in the indexed columns (varchar(255)) */
@@ -578,7 +579,7 @@ export class TypeOrmGroupRepository implements GroupRepository {
     if (resolved.attribute.multiValued || def.type === 'complex') {
       throw ScimError.invalidValue(`sortBy "${q.sortBy}" must name a singular attribute`);
     }
-    const col = groupColumn(resolved);
+    const col = groupColumn(resolved, this.dialect);
     const ci = !def.caseExact && (def.type === 'string' || def.type === 'reference');
     let expr: string;
     if (col) {
@@ -605,7 +606,7 @@ export class TypeOrmGroupRepository implements GroupRepository {
       registry: this.registry,
       resourceType: this.rt,
       docJson: 'r.doc',
-      column: groupColumn,
+      column: (r) => groupColumn(r, this.dialect),
       multiValued: (r) =>
         !r.extension && r.attribute.name === 'members' ? membersRef(tenantId) : undefined,
     };
@@ -713,7 +714,7 @@ function checkMemberSub(name: string): void {
 }
 
 /** Real columns of scim_groups for singular attributes; undefined means "read from doc". */
-function groupColumn(r: ResolvedAttribute): ColumnRef | undefined {
+function groupColumn(r: ResolvedAttribute, dialect: SqlDialect): ColumnRef | undefined {
   if (r.extension) {
     return undefined;
   }
@@ -731,19 +732,7 @@ function groupColumn(r: ResolvedAttribute): ColumnRef | undefined {
         return undefined;
     }
   }
-  if (name === 'meta') {
-    switch (sub) {
-      case 'created':
-        return { expr: 'r.created' };
-      case 'lastModified':
-        return { expr: 'r.last_modified' };
-      case 'resourceType':
-        return { expr: `'Group'` };
-      default:
-        return undefined;
-    }
-  }
-  return undefined;
+  return name === 'meta' ? metaColumn(sub, 'Group', dialect) : undefined;
 }
 
 interface CheckedDelta {

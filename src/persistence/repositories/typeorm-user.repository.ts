@@ -30,6 +30,7 @@ import {
   insertRows,
   isUniqueViolation,
   keysetPage,
+  metaColumn,
 } from './sql.util';
 
 const VALUE_KEY_LENGTH = 191;
@@ -456,27 +457,7 @@ function userColumn(r: ResolvedAttribute, dialect: SqlDialect): ColumnRef | unde
         return undefined;
     }
   }
-  if (name === 'meta') {
-    switch (sub) {
-      case 'created':
-        return { expr: 'r.created' };
-      case 'lastModified':
-        return { expr: 'r.last_modified' };
-      case 'resourceType':
-        return { expr: dialect === 'mysql' ? `(_utf8mb4'User' COLLATE utf8mb4_bin)` : `'User'` };
-      case 'version':
-        // meta.version as rendered: etagOf(version), W/"<version>"
-        return {
-          expr:
-            dialect === 'mysql'
-              ? `(CONCAT('W/"', r.version, '"') COLLATE utf8mb4_bin)`
-              : `('W/"' || r.version || '"')`,
-        };
-      default:
-        return undefined;
-    }
-  }
-  return undefined;
+  return name === 'meta' ? metaColumn(sub, 'User', dialect) : undefined;
 }
 
 function toStored(row: UserRow): StoredResource {
