@@ -26,6 +26,7 @@ export class AppModule {
           tokenPepper: config.tokenPepper,
           maxResults: config.maxResults,
           maxPayloadSize: config.maxPayloadSize,
+          maxOperations: config.maxBulkOperations,
         }),
       ],
       providers: [{ provide: APP_FILTER, useClass: ScimExceptionFilter }],

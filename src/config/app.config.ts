@@ -16,6 +16,7 @@ export interface AppConfig {
   tokenPepperIsDefault: boolean;
   maxResults: number;
   maxPayloadSize: number;
+  maxBulkOperations: number;
 }
 
 export class ConfigError extends Error {}
@@ -95,5 +96,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenPepperIsDefault: pepper === undefined,
     maxResults: int(env, 'SCIM_MAX_RESULTS', 1000, 1, 100000),
     maxPayloadSize: int(env, 'SCIM_MAX_PAYLOAD_SIZE', 1048576, 1024, 100 * 1048576),
+    maxBulkOperations: int(env, 'SCIM_MAX_BULK_OPERATIONS', 1000, 1, 100000),
   };
 }

@@ -29,6 +29,7 @@ import {
   createDefaultRegistry,
 } from './core/schema/schema.registry';
 import {
+  DEFAULT_MAX_OPERATIONS,
   DEFAULT_MAX_PAYLOAD_SIZE,
   DEFAULT_MAX_RESULTS,
   SCIM_STATIC_OPTIONS,
@@ -47,6 +48,7 @@ export function validateScimOptions(o: ScimModuleOptions): ScimModuleOptions {
   for (const [k, v] of [
     ['maxResults', o.maxResults],
     ['maxPayloadSize', o.maxPayloadSize],
+    ['maxOperations', o.maxOperations],
   ] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
       throw new Error(`ScimModule: ${k} must be a positive integer`);
@@ -84,6 +86,7 @@ function coreProviders(dataSource: string | undefined): Provider[] {
       useFactory: (o: ScimModuleOptions): ScimLimits => ({
         maxResults: o.maxResults ?? DEFAULT_MAX_RESULTS,
         maxPayloadSize: o.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE,
+        maxOperations: o.maxOperations ?? DEFAULT_MAX_OPERATIONS,
       }),
       inject: [SCIM_OPTIONS],
     },

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
+import { BulkModule } from './bulk/bulk.module';
 import { GroupsModule } from './groups/groups.module';
 import { ResourceTypesModule } from './resource-types/resource-types.module';
 import { SchemasModule } from './schemas/schemas.module';
@@ -35,6 +36,7 @@ export class ScimModule {
       ResourceTypesModule,
       ServiceProviderConfigModule,
       SearchModule,
+      BulkModule,
     ];
     return {
       module: ScimModule,

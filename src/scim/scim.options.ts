@@ -8,6 +8,8 @@ export interface ScimModuleOptions {
   maxResults?: number;
   /** largest request body in bytes (ServiceProviderConfig bulk.maxPayloadSize); default 1 MiB */
   maxPayloadSize?: number;
+  /** most operations in one POST /Bulk (ServiceProviderConfig bulk.maxOperations); default 1000 */
+  maxOperations?: number;
   /** extra extension schemas for Users */
   userExtensions?: SchemaDefinition[];
   /** documentation URI advertised in ServiceProviderConfig */
@@ -28,3 +30,4 @@ export const SCIM_STATIC_OPTIONS = Symbol('scim:StaticOptions');
 
 export const DEFAULT_MAX_RESULTS = 1000;
 export const DEFAULT_MAX_PAYLOAD_SIZE = 1024 * 1024;
+export const DEFAULT_MAX_OPERATIONS = 1000;

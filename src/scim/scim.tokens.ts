@@ -5,6 +5,8 @@ export const SCIM_LIMITS = Symbol('scim:Limits');
 export interface ScimLimits {
   readonly maxResults: number;
   readonly maxPayloadSize: number;
+  /** most operations in one bulk request (RFC 7644 §3.7.4); absent = DEFAULT_MAX_OPERATIONS */
+  readonly maxOperations?: number;
 }
 
 /** Names of the resource types this server serves (e.g. ['User']); discovery lists only these. */

@@ -566,7 +566,7 @@ describe.each(TEST_DATABASES)('Users on %s', (kind) => {
       expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
       expect(res.body).toMatchObject({
         patch: { supported: true },
-        bulk: { supported: false },
+        bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 1048576 },
         filter: { supported: true, maxResults: 1000 },
         sort: { supported: true },
         etag: { supported: true },

@@ -1,13 +1,14 @@
 import { Get, Inject, Query, Req } from '@nestjs/common';
 import { PublicEndpoint } from '../../auth/require-scopes.decorator';
 import { refuseDiscoveryFilter } from '../discovery.util';
+import { DEFAULT_MAX_OPERATIONS } from '../scim.options';
 import { SCIM_LIMITS, ScimLimits } from '../scim.tokens';
 import { ScimController } from '../shared/scim-controller.decorator';
 import { ScimResponseInterceptor } from '../shared/scim-response.interceptor';
 
 /**
  * GET /ServiceProviderConfig (RFC 7643 §5). Truthful: a feature is advertised only when it
- * works end to end (bulk arrives with its own issue).
+ * works end to end.
  */
 @ScimController('ServiceProviderConfig')
 @PublicEndpoint()
@@ -24,7 +25,11 @@ export class ServiceProviderConfigController {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
       documentationUri: 'https://datatracker.ietf.org/doc/html/rfc7644',
       patch: { supported: true },
-      bulk: { supported: false, maxOperations: 0, maxPayloadSize: this.limits.maxPayloadSize },
+      bulk: {
+        supported: true,
+        maxOperations: this.limits.maxOperations ?? DEFAULT_MAX_OPERATIONS,
+        maxPayloadSize: this.limits.maxPayloadSize,
+      },
       filter: { supported: true, maxResults: this.limits.maxResults },
       changePassword: { supported: true },
       sort: { supported: true },

@@ -1,2 +1,3 @@
+export * from './bulk';
 export * from './cursor';
 export * from './list-response';

@@ -1,0 +1,345 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ScimError } from '../core/errors/scim-error';
+import {
+  BULK_ID_PREFIX,
+  BulkOperation,
+  BulkOperationResult,
+  BulkRequest,
+  BulkResponse,
+  BulkStep,
+  bulkResponse,
+  parseBulkRequest,
+  planBulk,
+  replaceBulkIdRefs,
+  stripBulkIdRefs,
+} from '../core/messages/bulk';
+import { Scope } from '../core/ports/token.repository';
+import { ScimJson } from '../core/ports/resource.types';
+import { GroupsService } from '../groups/groups.service';
+import { DEFAULT_MAX_OPERATIONS } from '../scim.options';
+import { SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { EmptyResponse } from '../shared/empty-response';
+import { ProjectionQueryDto } from '../shared/list-query.dto';
+import { RequestContext } from '../shared/request-context';
+import { toScimErrorResponse } from '../shared/scim-error.mapper';
+import { UsersService } from '../users/users.service';
+
+/** What bulk needs of a resource type's service (the one in UsersModule / GroupsModule). */
+interface BulkEndpoint {
+  /** the scope each operation on this endpoint needs (STYLE §9: checked per operation) */
+  readonly scope: Scope;
+  get(id: string, ctx: RequestContext): Promise<ScimJson>;
+  create(data: unknown, ctx: RequestContext): Promise<ScimJson>;
+  replace(id: string, data: unknown, ctx: RequestContext): Promise<ScimJson>;
+  patch(id: string, data: unknown, ctx: RequestContext): Promise<ScimJson>;
+  delete(id: string, ctx: RequestContext): Promise<void>;
+}
+
+/** Each operation returns only what the BulkResponse carries (meta): skip the costly joins. */
+function lean(excluded: string): ProjectionQueryDto {
+  return Object.assign(new ProjectionQueryDto(), { excludedAttributes: excluded });
+}
+
+/**
+ * POST /Bulk (RFC 7644 §3.7): runs the operations through the Users and Groups services, one
+ * at a time and each on its own (non-atomic across operations, atomic per operation), in the
+ * order planBulk gives, resolving bulkId references (§3.7.2) and circular references (§3.7.1).
+ */
+@Injectable()
+export class BulkService {
+  private readonly logger = new Logger(BulkService.name);
+  private readonly endpoints: ReadonlyMap<string, BulkEndpoint>;
+
+  constructor(
+    users: UsersService,
+    groups: GroupsService,
+    @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
+  ) {
+    const u = lean('groups');
+    const g = lean('members');
+    this.endpoints = new Map<string, BulkEndpoint>([
+      [
+        'Users',
+        {
+          scope: 'users:write',
+          get: (id, ctx) => users.get(id, u, ctx),
+          create: (data, ctx) => users.create(data, u, ctx),
+          replace: (id, data, ctx) => users.replace(id, data, u, ctx),
+          patch: (id, data, ctx) => users.patch(id, data, u, ctx),
+          delete: (id, ctx) => users.delete(id, ctx),
+        },
+      ],
+      [
+        'Groups',
+        {
+          scope: 'groups:write',
+          get: (id, ctx) => groups.get(id, g, ctx),
+          create: (data, ctx) => groups.create(data, g, ctx),
+          replace: (id, data, ctx) => groups.replace(id, data, g, ctx),
+          patch: (id, data, ctx) => groups.patch(id, data, g, ctx),
+          delete: (id, ctx) => groups.delete(id, ctx),
+        },
+      ],
+    ]);
+  }
+
+  get maxOperations(): number {
+    return this.limits.maxOperations ?? DEFAULT_MAX_OPERATIONS;
+  }
+
+  async execute(body: unknown, ctx: RequestContext): Promise<BulkResponse> {
+    const request = parseBulkRequest(body, {
+      maxOperations: this.maxOperations,
+      endpoints: [...this.endpoints.keys()],
+    });
+    const run = new BulkRun(request, ctx, this.endpoints, this.logger);
+    return bulkResponse(await run.execute(planBulk(request.operations)));
+  }
+}
+
+/** The state of one bulk request: created ids by bulkId, results, the error count. */
+class BulkRun {
+  /** bulkId → id of the resource its POST created */
+  private readonly ids = new Map<string, string>();
+  private readonly results = new Map<number, BulkOperationResult>();
+  private errors = 0;
+
+  constructor(
+    private readonly request: BulkRequest,
+    private readonly ctx: RequestContext,
+    private readonly endpoints: ReadonlyMap<string, BulkEndpoint>,
+    private readonly logger: Logger,
+  ) {}
+
+  async execute(steps: readonly BulkStep[]): Promise<BulkOperationResult[]> {
+    for (const step of steps) {
+      if (step.circular) {
+        await this.runCycle(step.ops.map((i) => this.request.operations[i]));
+      } else {
+        await this.runOne(this.request.operations[step.ops[0]]);
+      }
+      // RFC 7644 §3.7.3: stop at failOnErrors; the operations not processed are not listed
+      // (a cycle is one step: its resources are completed or removed before stopping)
+      if (this.request.failOnErrors !== undefined && this.errors >= this.request.failOnErrors) {
+        break;
+      }
+    }
+    return [...this.results.entries()].sort(([a], [b]) => a - b).map(([, r]) => r);
+  }
+
+  private async runOne(op: BulkOperation): Promise<void> {
+    const refused = this.refusal(op);
+    if (refused) {
+      this.fail(op, refused);
+      return;
+    }
+    const endpoint = this.endpoints.get(op.target!.endpoint)!;
+    const unresolved = op.refs.find((r) => !this.ids.has(r));
+    if (unresolved !== undefined) {
+      this.fail(op, this.unresolved(unresolved));
+      return;
+    }
+    const data = replaceBulkIdRefs(op.data, this.ids);
+    const id = this.targetId(op);
+    const ctx = this.contextOf(op);
+    try {
+      switch (op.method) {
+        case 'POST':
+          this.created(op, await endpoint.create(data, ctx));
+          return;
+        case 'PUT':
+          this.succeeded(op, '200', await endpoint.replace(id!, data, ctx));
+          return;
+        case 'PATCH':
+          this.succeeded(op, '200', await endpoint.patch(id!, data, ctx));
+          return;
+        default:
+          await endpoint.delete(id!, ctx);
+          this.results.set(op.index, {
+            location: this.locationOf(op)!,
+            method: op.method,
+            ...(op.bulkId !== undefined ? { bulkId: op.bulkId } : {}),
+            status: '204',
+          });
+          return;
+      }
+    } catch (e) {
+      if (e instanceof EmptyResponse && e.status === 204) {
+        this.results.set(op.index, this.success(op, '204', { location: this.locationOf(op) }));
+        return;
+      }
+      this.fail(op, e);
+    }
+  }
+
+  /**
+   * RFC 7644 §3.7.1: operations that reference each other in a cycle. Each resource is created
+   * without its references to the cycle, then completed with a PUT of the data as sent, with
+   * every reference resolved. When that PUT fails (e.g. the server refuses a group nesting
+   * cycle) the operation fails with 409 Conflict ("MAY stop after a failed attempt and instead
+   * return HTTP status code 409") and the resource it created is deleted again, so that each
+   * operation stays all-or-nothing.
+   */
+  private async runCycle(ops: readonly BulkOperation[]): Promise<void> {
+    const inCycle = new Set(ops.map((op) => op.bulkId));
+    const pending: BulkOperation[] = [];
+    for (const op of ops) {
+      const refused = this.refusal(op);
+      if (refused) {
+        this.fail(op, refused);
+        continue;
+      }
+      const outside = op.refs.find((r) => !inCycle.has(r) && !this.ids.has(r));
+      if (outside !== undefined) {
+        this.fail(op, this.unresolved(outside));
+        continue;
+      }
+      const first = stripBulkIdRefs(op.data as ScimJson, (r) => inCycle.has(r));
+      try {
+        const res = await this.endpoints
+          .get(op.target!.endpoint)!
+          .create(replaceBulkIdRefs(first, this.ids), this.contextOf(op));
+        this.created(op, res);
+        pending.push(op);
+      } catch (e) {
+        this.fail(op, e);
+      }
+    }
+    let undone = false;
+    for (const op of pending) {
+      const endpoint = this.endpoints.get(op.target!.endpoint)!;
+      const id = this.ids.get(op.bulkId!)!;
+      const missing = op.refs.find((r) => !this.ids.has(r));
+      try {
+        if (missing !== undefined) {
+          throw this.unresolved(missing);
+        }
+        // the password was set (and hashed) by the create already
+        const data = withoutPassword(replaceBulkIdRefs(op.data as ScimJson, this.ids));
+        this.created(op, await endpoint.replace(id, data, this.contextOf(op)));
+      } catch (e) {
+        const { body } = toScimErrorResponse(e);
+        await this.undoCreate(op, endpoint, id);
+        undone = true;
+        this.fail(
+          op,
+          ScimError.conflict(
+            `Circular references could not be resolved (RFC 7644 §3.7.1): ${body.detail ?? ''}`,
+          ),
+        );
+      }
+    }
+    if (undone) {
+      await this.refresh(pending.filter((op) => this.ids.has(op.bulkId!)));
+    }
+  }
+
+  /** After an undo (which may remove memberships), report the survivors' current versions. */
+  private async refresh(ops: readonly BulkOperation[]): Promise<void> {
+    for (const op of ops) {
+      try {
+        const res = await this.endpoints
+          .get(op.target!.endpoint)!
+          .get(this.ids.get(op.bulkId!)!, this.contextOf(op));
+        this.succeeded(op, '201', res);
+      } catch {
+        // keep the version the write returned
+      }
+    }
+  }
+
+  private async undoCreate(op: BulkOperation, endpoint: BulkEndpoint, id: string): Promise<void> {
+    this.ids.delete(op.bulkId!);
+    try {
+      await endpoint.delete(id, { ...this.ctx, ifMatch: undefined, ifNoneMatch: undefined });
+    } catch (e) {
+      this.logger.error(
+        `Bulk Operations[${op.index}]: could not delete ${op.target!.endpoint}/${id} after its ` +
+          `circular references failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+
+  /** Why the operation cannot run at all: its token's scope (checked first), then its envelope. */
+  private refusal(op: BulkOperation): ScimError | undefined {
+    const endpoint = op.target ? this.endpoints.get(op.target.endpoint) : undefined;
+    if (endpoint && !this.ctx.scopes.has(endpoint.scope)) {
+      return ScimError.forbidden(
+        `This token lacks the scope ${endpoint.scope} ` +
+          '(each bulk operation is authorized on its own)',
+      );
+    }
+    return op.error;
+  }
+
+  private unresolved(bulkId: string): ScimError {
+    return ScimError.conflict(
+      `${BULK_ID_PREFIX}${bulkId} cannot be resolved: the POST operation with that bulkId ` +
+        'failed (RFC 7644 §3.7.2)',
+    );
+  }
+
+  /** The operation's own request context: same tenant and token, If-Match = its version. */
+  private contextOf(op: BulkOperation): RequestContext {
+    return { ...this.ctx, ifMatch: op.version, ifNoneMatch: undefined };
+  }
+
+  private targetId(op: BulkOperation): string | undefined {
+    const id = op.target?.id;
+    return id === undefined ? undefined : replaceBulkIdRefs(id, this.ids);
+  }
+
+  /** RFC 7644 §3.7.3: every result has a location except a failed POST. */
+  private locationOf(op: BulkOperation): string | undefined {
+    const id = this.targetId(op);
+    if (!op.target || id === undefined || id.startsWith(BULK_ID_PREFIX)) {
+      return undefined;
+    }
+    return `${this.ctx.baseUrl}/${op.target.endpoint}/${encodeURIComponent(id)}`;
+  }
+
+  private created(op: BulkOperation, res: ScimJson): void {
+    this.ids.set(op.bulkId!, res.id as string);
+    this.succeeded(op, '201', res);
+  }
+
+  private succeeded(op: BulkOperation, status: string, res: ScimJson): void {
+    const meta = res.meta as { location?: string; version?: string } | undefined;
+    this.results.set(
+      op.index,
+      this.success(op, status, { location: meta?.location, version: meta?.version }),
+    );
+  }
+
+  private success(
+    op: BulkOperation,
+    status: string,
+    r: { location?: string; version?: string },
+  ): BulkOperationResult {
+    return {
+      ...(r.location !== undefined ? { location: r.location } : {}),
+      method: op.method,
+      ...(op.bulkId !== undefined ? { bulkId: op.bulkId } : {}),
+      ...(r.version !== undefined ? { version: r.version } : {}),
+      status,
+    };
+  }
+
+  /** A failed operation: its status and the SCIM error body as `response` (§3.7.3, §3.12). */
+  private fail(op: BulkOperation, e: unknown): void {
+    const { status, body } = toScimErrorResponse(e);
+    const location = op.method === 'POST' ? undefined : this.locationOf(op);
+    this.results.set(op.index, {
+      ...(location !== undefined ? { location } : {}),
+      method: op.method,
+      ...(op.bulkId !== undefined ? { bulkId: op.bulkId } : {}),
+      status: String(status),
+      response: body,
+    });
+    this.errors++;
+  }
+}
+
+function withoutPassword(data: ScimJson): ScimJson {
+  return Object.fromEntries(Object.entries(data).filter(([k]) => k.toLowerCase() !== 'password'));
+}
