@@ -1,0 +1,71 @@
+// @ts-check
+/**
+ * Type-aware lint (STYLE §11) with the folder boundaries of STYLE §1 as rules: the protocol
+ * core imports no framework or driver; features never import each other (bulk/ and search/
+ * may call the Users and Groups services); persistence never imports Nest features.
+ */
+import tseslint from 'typescript-eslint';
+
+const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'express', 'fastify', 'mysql2', 'better-sqlite3', 'passport*'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    extends: [tseslint.configs.base],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      eqeqeq: ['error', 'always'],
+      curly: ['error', 'all'],
+    },
+  },
+  {
+    files: ['src/scim/core/**/*.ts'],
+    ignores: ['src/scim/core/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: FRAMEWORKS, message: 'scim/core is the pure protocol engine: no framework or driver imports' },
+            { group: ['node:*', 'fs', 'net', 'http'], message: 'scim/core does no I/O' },
+            { group: ['**/persistence/**', '**/auth/**', '**/shared/**', '**/users/**', '**/groups/**'], message: 'scim/core imports only scim/core' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/persistence/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*'], message: 'persistence implements core ports with TypeORM only' },
+            { group: ['**/scim/users/**', '**/scim/groups/**', '**/scim/shared/**', '**/scim/bulk/**'], message: 'persistence never imports features' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/scim/users/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/groups/**', '**/bulk/**', '**/persistence/**'], message: 'features do not import each other or persistence' }] }],
+    },
+  },
+  {
+    files: ['src/scim/groups/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/users/**', '**/bulk/**', '**/persistence/**'], message: 'features do not import each other or persistence' }] }],
+    },
+  },
+);
