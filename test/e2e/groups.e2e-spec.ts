@@ -185,6 +185,14 @@ describe.each(TEST_DATABASES)('Groups on %s', (kind) => {
       expect.objectContaining({ value: inner.id, type: 'direct', display: 'Inner' }),
       expect.objectContaining({ value: outer.id, type: 'indirect', display: 'Outer' }),
     ]);
+    // the same from a list, where a whole page's groups are read in one query
+    const listed = await t.http
+      .get('/scim/v2/Users')
+      .query({ filter: `id eq "${users[4].id}" or id eq "${users[5].id}"`, attributes: 'groups' })
+      .set(auth());
+    const byId = new Map(listed.body.Resources.map((r: { id: string; groups?: unknown[] }) => [r.id, r.groups]));
+    expect(byId.get(users[4].id)).toEqual(user.body.groups);
+    expect(byId.get(users[5].id)).toBeUndefined();
   });
 
   it('deleting a user removes it from every group and bumps their versions', async () => {

@@ -282,6 +282,20 @@ export class InMemoryGroupRepository implements GroupRepository {
     return false;
   }
 
+  async groupsOfMany(
+    tenantId: string,
+    memberIds: readonly string[],
+  ): Promise<Map<string, GroupOfMember[]>> {
+    const out = new Map<string, GroupOfMember[]>();
+    for (const id of new Set(memberIds)) {
+      const groups = await this.groupsOf(tenantId, id);
+      if (groups.length) {
+        out.set(id, groups);
+      }
+    }
+    return out;
+  }
+
   async groupsOf(tenantId: string, memberId: string): Promise<GroupOfMember[]> {
     const direct = this.containing(tenantId, memberId, undefined);
     const found = new Set<string>(direct);

@@ -460,6 +460,48 @@ export class TypeOrmGroupRepository implements GroupRepository {
     });
   }
 
+  async groupsOfMany(
+    tenantId: string,
+    memberIds: readonly string[],
+  ): Promise<Map<string, GroupOfMember[]>> {
+    const out = new Map<string, GroupOfMember[]>();
+    const ids = [...new Set(memberIds)];
+    if (!ids.length) {
+      return out;
+    }
+    // one recursive walk for the whole page, seeded with every member id (tenant, member) index
+    return this.read(async (sql) => {
+      const rows = (await sql.query(
+        `WITH RECURSIVE up(member_id, seq, direct) AS (
+           SELECT m.member_id, m.group_seq, 1 FROM scim_group_members m
+           WHERE m.tenant_id = ? AND m.member_id IN (${ids.map(() => '?').join(', ')})
+           UNION
+           SELECT u.member_id, p.group_seq, 0 FROM up u
+             JOIN scim_groups g ON g.seq = u.seq
+             JOIN scim_group_members p ON p.tenant_id = g.tenant_id AND p.member_id = g.id
+           WHERE p.member_type = 'Group'
+         )
+         SELECT up.member_id AS member_id, g.id AS id, g.display_name AS display_name,
+           MAX(up.direct) AS direct
+         FROM up JOIN scim_groups g ON g.seq = up.seq
+         WHERE g.tenant_id = ?
+         GROUP BY up.member_id, g.seq, g.id, g.display_name
+         ORDER BY g.seq`,
+        [tenantId, ...ids, tenantId],
+      )) as { member_id: string; id: string; display_name: string; direct: number | string }[];
+      for (const r of rows) {
+        const list = out.get(r.member_id) ?? [];
+        list.push({
+          value: r.id,
+          display: r.display_name,
+          type: Number(r.direct) > 0 ? 'direct' : 'indirect',
+        });
+        out.set(r.member_id, list);
+      }
+      return out;
+    });
+  }
+
   async removeMemberEverywhere(tenantId: string, memberId: string, at: string): Promise<void> {
     await this.transaction((qr) => this.removeEverywhere(qr, tenantId, memberId, at));
   }

@@ -62,8 +62,17 @@ function membershipStub(memberships: Record<string, GroupOfMember[]> = {}) {
   const groupsOf = jest.fn(
     async (_tenantId: string, memberId: string) => memberships[memberId] ?? [],
   );
+  const groupsOfMany = jest.fn(async (_tenantId: string, memberIds: readonly string[]) => {
+    const out = new Map<string, GroupOfMember[]>();
+    for (const id of memberIds) {
+      if (memberships[id]?.length) {
+        out.set(id, memberships[id]);
+      }
+    }
+    return out;
+  });
   const removeMemberEverywhere = jest.fn(async () => undefined);
-  const groups = new Proxy({ groupsOf, removeMemberEverywhere } as Partial<GroupRepository>, {
+  const groups = new Proxy({ groupsOf, groupsOfMany, removeMemberEverywhere } as Partial<GroupRepository>, {
     get: (target, key: string) =>
       key in target
         ? target[key as keyof GroupRepository]
@@ -71,7 +80,7 @@ function membershipStub(memberships: Record<string, GroupOfMember[]> = {}) {
             throw new Error(`UsersService must not call GroupRepository.${key}`);
           },
   }) as GroupRepository;
-  return { groups, groupsOf, removeMemberEverywhere };
+  return { groups, groupsOf, groupsOfMany, removeMemberEverywhere };
 }
 
 function setup(memberships: Record<string, GroupOfMember[]> = {}) {
@@ -243,6 +252,23 @@ describe('UsersService', () => {
       const slim = await service.get('user-1', { excludedAttributes: 'groups' }, ctx());
       expect(slim).not.toHaveProperty('groups');
       expect(membership.groupsOf).not.toHaveBeenCalled();
+    });
+
+    it('reads a whole page\'s groups in one call, not one per user (no N+1)', async () => {
+      const { service, membership } = setup({
+        'user-2': [{ value: 'g-9', display: 'Ops', type: 'indirect' }],
+      });
+      await service.create(userBody('first'), {}, ctx());
+      await service.create(userBody('second'), {}, ctx());
+      const page = await service.list({}, ctx());
+      expect(membership.groupsOfMany).toHaveBeenCalledTimes(1);
+      expect(membership.groupsOf).not.toHaveBeenCalled();
+      expect(page.Resources.map((r) => r.groups)).toEqual([
+        undefined,
+        [{ value: 'g-9', $ref: `${BASE_URL}/Groups/g-9`, display: 'Ops', type: 'indirect' }],
+      ]);
+      await service.list({ excludedAttributes: 'groups' }, ctx());
+      expect(membership.groupsOfMany).toHaveBeenCalledTimes(1);
     });
 
     it("answers 404 for an unknown id and for another tenant's user", async () => {

@@ -17,7 +17,7 @@ import {
   SCHEMA_REGISTRY,
   USER_REPOSITORY,
 } from '../core/ports/tokens';
-import { GroupRepository } from '../core/ports/group.repository';
+import { GroupOfMember, GroupRepository } from '../core/ports/group.repository';
 import { UserRepository } from '../core/ports/user.repository';
 import { ProjectionRequest, projectResource } from '../core/projection/projection';
 import { normalizeResource } from '../core/resource/resource.normalizer';
@@ -87,9 +87,14 @@ export class UsersService {
     const plan = planList(q, filter, this.limits.maxResults);
     const page = await this.users.search(ctx.tenantId, plan.query);
     const proj = projectionOf(q);
+    if (!wantsAttribute(proj, 'groups')) {
+      return plan.respond(page, page.items.map((s) => this.render(s, proj, ctx)));
+    }
+    // the page's memberships in one query, not one per user
+    const groups = await this.groups.groupsOfMany(ctx.tenantId, page.items.map((s) => s.id));
     return plan.respond(
       page,
-      await Promise.all(page.items.map((s) => this.renderWithGroups(s, proj, ctx))),
+      page.items.map((s) => this.render(s, proj, ctx, groupsAttribute(groups.get(s.id), ctx))),
     );
   }
 
@@ -203,18 +208,7 @@ export class UsersService {
       return this.render(stored, proj, ctx);
     }
     const groups = await this.groups.groupsOf(ctx.tenantId, stored.id);
-    if (!groups.length) {
-      return this.render(stored, proj, ctx);
-    }
-    const extra = {
-      groups: groups.map((g) => ({
-        value: g.value,
-        $ref: `${ctx.baseUrl}/Groups/${g.value}`,
-        display: g.display,
-        type: g.type,
-      })),
-    };
-    return this.render(stored, proj, ctx, extra);
+    return this.render(stored, proj, ctx, groupsAttribute(groups, ctx));
   }
 
   private render(
@@ -232,4 +226,19 @@ export class UsersService {
       this.logger.debug(`${what}: ignored ${ignored.join(', ')}`);
     }
   }
+}
+
+/** The User's readOnly `groups` (RFC 7643 §4.1.2), or nothing when it is in no group. */
+function groupsAttribute(groups: readonly GroupOfMember[] | undefined, ctx: RequestContext): ScimJson {
+  if (!groups?.length) {
+    return {};
+  }
+  return {
+    groups: groups.map((g) => ({
+      value: g.value,
+      $ref: `${ctx.baseUrl}/Groups/${g.value}`,
+      display: g.display,
+      type: g.type,
+    })),
+  };
 }

@@ -89,6 +89,8 @@ export interface GroupRepository {
   wouldCreateCycle(tenantId: string, groupId: string, memberGroupId: string): Promise<boolean>;
   /** the groups `memberId` belongs to, directly or through nested groups */
   groupsOf(tenantId: string, memberId: string): Promise<GroupOfMember[]>;
+  /** groupsOf for a whole page of members in one query (no N+1); members in no group are absent */
+  groupsOfMany(tenantId: string, memberIds: readonly string[]): Promise<Map<string, GroupOfMember[]>>;
   /** removes `memberId` from every group (a deleted user/group), bumping those groups' versions */
   removeMemberEverywhere(tenantId: string, memberId: string, at: string): Promise<void>;
 }
