@@ -18,7 +18,8 @@ describe.each(TEST_DATABASES)('Groups on %s', (kind) => {
   const auth = () => ({ Authorization: `Bearer ${token}` });
   const post = (path: string, body: unknown) =>
     t.http.post(path).set(auth()).set('Content-Type', SCIM_JSON).send(JSON.stringify(body));
-  const patch = (id: string, ops: unknown[], query = '') =>
+  /** PATCH asking for the group back (a plain group PATCH answers 204, see the Okta test) */
+  const patch = (id: string, ops: unknown[], query = '?attributes=displayName,members,meta') =>
     t.http.patch(`/scim/v2/Groups/${id}${query}`).set(auth()).send({ schemas: [PATCH_OP], Operations: ops });
   const get = (id: string, query: Record<string, string> = {}) =>
     t.http.get(`/scim/v2/Groups/${id}`).query(query).set(auth());
@@ -56,6 +57,13 @@ describe.each(TEST_DATABASES)('Groups on %s', (kind) => {
     const lookup = await t.http.get('/scim/v2/Groups').query({ filter: 'displayName eq "okta engineers"' }).set(auth());
     expect(lookup.body.Resources.map((g: { id: string }) => g.id)).toEqual([id]);
 
+    // as Okta sends it: no attributes asked for, so 204 with the new ETag (RFC 7644 §3.5.2)
+    const plain = await patch(id, [{ op: 'add', path: 'members', value: [{ value: users[5].id }] }], '');
+    expect(plain.status).toBe(204);
+    expect(plain.text).toBe('');
+    expect(plain.headers.etag).toBe('W/"2"');
+    await patch(id, [{ op: 'remove', path: `members[value eq "${users[5].id}"]` }], '');
+
     const add = await patch(id, [
       { op: 'add', path: 'members', value: [{ value: users[0].id, display: users[0].userName }, { value: users[1].id }] },
     ]);
@@ -66,7 +74,7 @@ describe.each(TEST_DATABASES)('Groups on %s', (kind) => {
       display: users[0].displayName,
       $ref: expect.stringMatching(new RegExp(`/scim/v2/Users/${users[0].id}$`)),
     });
-    expect(add.body.meta.version).toBe('W/"2"');
+    expect(add.body.meta.version).toBe('W/"4"');
 
     const swap = await patch(id, [
       { op: 'remove', path: `members[value eq "${users[0].id}"]` },

@@ -116,7 +116,7 @@ export class GroupsService {
 
   async replace(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext) {
     const dialect = this.dialectOf(ctx);
-    return this.write(id, ctx, proj, async (current) => {
+    const stored = await this.write(id, ctx, async (current) => {
       const { resource, ignored } = normalizeResource(body, {
         registry: this.registry,
         resourceType: this.rt,
@@ -128,13 +128,14 @@ export class GroupsService {
       // PUT replaces the whole resource (RFC 7644 §3.5.1): members as sent, [] when absent
       return { doc, members: { replaceAll: members, add: [], remove: [], removeAll: false } };
     });
+    return this.render(stored, projectionOf(proj), ctx);
   }
 
   async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext) {
     const dialect = this.dialectOf(ctx);
     const ops = parsePatchRequest(body, dialect);
     const full = requiresFullAttribute(ops, 'members');
-    const result = await this.write(id, ctx, proj, async (current) => {
+    const stored = await this.write(id, ctx, async (current) => {
       if (full) {
         return this.patchWithAllMembers(id, current, ops, dialect, ctx);
       }
@@ -152,10 +153,16 @@ export class GroupsService {
       }
       return { doc, members: delta ? toMemberDelta(delta) : undefined };
     });
-    if (proj.attributes !== undefined && proj.attributes.trim() === '') {
-      throw new EmptyResponse(204, { ETag: (result.meta as { version: string }).version });
+    // RFC 7644 §3.5.2: 200 with the resource, or 204. A group's resource can hold 100,000
+    // members, and both Okta and Entra accept 204 for group PATCH (idp-quirks #21, #31): so a
+    // group PATCH answers 204 unless the client asks for attributes (then 200, projected).
+    const wantsBody =
+      (proj.attributes !== undefined && proj.attributes.trim() !== '') ||
+      proj.excludedAttributes !== undefined;
+    if (!wantsBody) {
+      throw new EmptyResponse(204, { ETag: etagOf(stored.version) });
     }
-    return result;
+    return this.render(stored, projectionOf(proj), ctx);
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
@@ -196,16 +203,15 @@ export class GroupsService {
   private async write(
     id: string,
     ctx: RequestContext,
-    proj: ProjectionQueryDto,
     change: (current: StoredResource) => Promise<{ doc: ScimJson; members?: PendingDelta }>,
-  ): Promise<ScimJson> {
+  ): Promise<StoredResource> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.load(id, ctx);
       checkIfMatch(ctx.ifMatch, current.version);
       const { doc, members } = await change(current);
       const delta = members ? await this.checkDelta(ctx, id, members) : undefined;
       if (!delta && sameJson(doc, current.resource)) {
-        return this.render(current, projectionOf(proj), ctx);
+        return current;
       }
       // a members-only change is a set operation: no document write, no version race to lose
       const membersOnly = sameJson(doc, current.resource);
@@ -216,7 +222,7 @@ export class GroupsService {
           expectedVersion: membersOnly && ctx.ifMatch === undefined ? undefined : current.version,
           members: delta,
         });
-        return this.render(stored, projectionOf(proj), ctx);
+        return stored;
       } catch (e) {
         const retry = e instanceof ScimError && e.status === 412 && ctx.ifMatch === undefined;
         if (!retry || attempt >= MAX_WRITE_ATTEMPTS) {
