@@ -5,30 +5,44 @@ import {
   ServiceToken,
   TokenRepository,
 } from '../../scim/core/ports/token.repository';
-import { TenantEntity } from '../entities/tenant.entity';
 import { TokenEntity } from '../entities/token.entity';
 
 export class TypeOrmTokenRepository implements TokenRepository {
   private readonly repo: Repository<TokenEntity>;
 
-  constructor(ds: DataSource) {
+  constructor(private readonly ds: DataSource) {
     this.repo = ds.getRepository(TokenEntity);
   }
 
-  /** One indexed look-up per request: the token with its tenant's profile. */
+  /**
+   * One indexed look-up per request, on the hot path of every SCIM call: the token with its
+   * tenant's profile, as plain SQL (no query-builder or entity hydration cost).
+   */
   async findByHash(hash: string): Promise<ServiceToken | null> {
-    const row = await this.repo
-      .createQueryBuilder('t')
-      .leftJoin(TenantEntity, 'n', 'n.id = t.tenant_id')
-      .addSelect('n.profile', 'tenant_profile')
-      .where('t.token_hash = :hash', { hash })
-      .getRawAndEntities();
-    const token = toToken(row.entities[0] ?? null);
-    if (!token) {
+    const rows = (await this.ds.query(
+      `SELECT t.id, t.tenant_id, t.name, t.prefix, t.scopes, t.created_at, t.expires_at,
+         t.revoked_at, t.last_used_at, t.profile, n.profile AS tenant_profile
+       FROM scim_tokens t LEFT JOIN scim_tenants n ON n.id = t.tenant_id
+       WHERE t.token_hash = ?`,
+      [hash],
+    )) as TokenRow[];
+    const r = rows[0];
+    if (!r) {
       return null;
     }
-    const raw = row.raw[0] as { tenant_profile?: string | null } | undefined;
-    return { ...token, tenantProfile: raw?.tenant_profile ?? null };
+    return {
+      id: r.id,
+      tenantId: r.tenant_id,
+      name: r.name,
+      prefix: r.prefix,
+      scopes: r.scopes.split(',').filter(Boolean) as Scope[],
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      revokedAt: r.revoked_at,
+      lastUsedAt: r.last_used_at,
+      profile: r.profile,
+      tenantProfile: r.tenant_profile,
+    };
   }
 
   async findById(id: string): Promise<ServiceToken | null> {
@@ -68,6 +82,20 @@ export class TypeOrmTokenRepository implements TokenRepository {
   async touch(id: string, at: string): Promise<void> {
     await this.repo.update({ id }, { lastUsedAt: at });
   }
+}
+
+interface TokenRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  prefix: string;
+  scopes: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  profile: string | null;
+  tenant_profile: string | null;
 }
 
 function toToken(e: TokenEntity | null): ServiceToken | null {
