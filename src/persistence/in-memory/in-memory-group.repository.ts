@@ -22,7 +22,14 @@ import {
 import { parseAttrPath } from '../../scim/core/schema/attr-path';
 import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
-import { compareCodePoints, jsonCopy, keysetSlice } from './json-copy.util';
+import {
+  compareCodePoints,
+  compareKeys,
+  isObject,
+  jsonCopy,
+  keysetSlice,
+  readPath,
+} from './json-copy.util';
 
 /** same limits as TypeOrmGroupRepository (varchar(255) columns, varchar(36) member ids) */
 const MAX_INDEXED_LENGTH = 255;
@@ -530,32 +537,6 @@ function checkMemberSub(name: string): void {
   }
 }
 
-function readPath(view: ScimJson, r: ResolvedAttribute): unknown {
-  const container = r.extension ? view[r.schemaId] : view;
-  if (!isObject(container)) {
-    return undefined;
-  }
-  const v = container[r.attribute.name];
-  if (!r.subAttribute) {
-    return v;
-  }
-  return isObject(v) ? v[r.subAttribute.name] : undefined;
-}
-
-/** SQLite's cross-type order: numbers before text. */
-function compareKeys(a: number | string, b: number | string): number {
-  if (typeof a === 'number' && typeof b === 'number') {
-    return a - b;
-  }
-  if (typeof a === 'string' && typeof b === 'string') {
-    return compareCodePoints(a, b);
-  }
-  return typeof a === 'number' ? -1 : 1;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The checks TypeOrmGroupRepository makes before writing its indexed columns. */
 function checkIndexedValues(resource: ScimJson): string {

@@ -1,3 +1,6 @@
+import { ScimJson } from '../../scim/core/ports/resource.types';
+import { ResolvedAttribute } from '../../scim/core/schema/schema.registry';
+
 /**
  * A deep copy with the same semantics as the SQL repositories' JSON columns: what goes in is
  * what `JSON.parse(JSON.stringify(x))` gives back (undefined members dropped, Dates as strings).
@@ -45,4 +48,32 @@ export function keysetSlice<R extends { seq: number }>(
     hasNext: after.length > count,
     hasPrevious: keyset.after !== undefined,
   };
+}
+
+/** The value a resolved (sub-)attribute path reads in a resource view. */
+export function readPath(view: ScimJson, r: ResolvedAttribute): unknown {
+  const container = r.extension ? view[r.schemaId] : view;
+  if (!isObject(container)) {
+    return undefined;
+  }
+  const v = container[r.attribute.name];
+  if (!r.subAttribute) {
+    return v;
+  }
+  return isObject(v) ? v[r.subAttribute.name] : undefined;
+}
+
+/** SQLite's cross-type order: numbers before text. */
+export function compareKeys(a: number | string, b: number | string): number {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a - b;
+  }
+  if (typeof a === 'string' && typeof b === 'string') {
+    return compareCodePoints(a, b);
+  }
+  return typeof a === 'number' ? -1 : 1;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
