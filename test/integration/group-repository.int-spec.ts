@@ -100,7 +100,11 @@ describe.each(TEST_DATABASES)('Groups migration on %s', (kind) => {
           .filter((q) => !/`doc`|`external_id`|`ix_scim_groups_tenant_external_id`/.test(q));
         expect(pending).toEqual([]);
       }
-      await ds.undoLastMigration();
+      // undo the migrations that came after Groups, then Groups itself
+      const groupsIndex = ds.migrations.findIndex((m) => m.name === 'Groups1763890000000');
+      for (let i = ds.migrations.length - 1; i >= groupsIndex; i--) {
+        await ds.undoLastMigration();
+      }
       const qr = ds.createQueryRunner();
       try {
         expect(await qr.hasTable('scim_group_members')).toBe(false);
