@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from './config/app.config';
+import { ObservabilityModule } from './observability/observability.module';
 import { ScimExceptionFilter, ScimModule, buildDataSourceOptions } from './scim';
 
 /**
@@ -27,7 +28,11 @@ export class AppModule {
           maxResults: config.maxResults,
           maxPayloadSize: config.maxPayloadSize,
           maxOperations: config.maxBulkOperations,
+          auditRetentionDays: config.auditRetentionDays,
+          rateLimit: config.rateLimit,
         }),
+        // issue #6: /health/live, /health/ready, /metrics at the server root (app only)
+        ObservabilityModule.forRoot({ metricsToken: config.metricsToken }),
       ],
       providers: [{ provide: APP_FILTER, useClass: ScimExceptionFilter }],
     };

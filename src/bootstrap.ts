@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app.config';
+import { installHttpHooks } from './observability/fastify-hooks.util';
+import { HttpMetrics } from './observability/http-metrics.service';
 import { ScimError, parseDatabaseUrl } from './scim';
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
@@ -49,6 +51,9 @@ export async function createApp(config: AppConfig, logger: LogLevel[] | false = 
     // our own JSON parser above handles both media types; Nest's would clash with it
     bodyParser: false,
   });
+  // issue #6: X-Request-Id on every response and the HTTP metrics (before listen: Fastify
+  // assembles route hooks when it gets ready)
+  installHttpHooks(fastify, app.get(HttpMetrics));
   app.enableShutdownHooks();
   return app as NestFastifyApplication & INestApplication;
 }

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
+import { parseSince } from '../audit/audit-since.parser';
+import { AuditService } from '../audit/audit.service';
 import { ensureDatabaseDirectory } from '../bootstrap';
 import { ConfigError, loadConfig } from '../config/app.config';
 import { TokenService, parseScopes } from '../scim';
@@ -16,6 +18,7 @@ const USAGE = `Usage: npm run -s cli -- <command>
   token create --tenant <slug> --name <label> --scopes <users:read,users:write,groups:read,groups:write> [--expires-in <days>] [--profile rfc-strict|entra|okta|lenient]
   token list [--tenant <slug>] [--json]
   token revoke <token-id>
+  audit [--tenant <slug>] [--since 1h|30m|7d|<ISO date>] [--limit <n>] [--json]
   migration run
 
 The database is the server's: DATABASE_URL (default sqlite:./data/scim.sqlite).
@@ -34,7 +37,12 @@ function table(rows: Record<string, unknown>[]): string {
   return [line(cols), ...rows.map((r) => line(cols.map((c) => String(r[c] ?? ''))))].join('\n');
 }
 
-async function run(args: ParsedArgs, tokens: TokenService, ds: DataSource): Promise<void> {
+async function run(
+  args: ParsedArgs,
+  tokens: TokenService,
+  ds: DataSource,
+  audit: AuditService,
+): Promise<void> {
   const [group, cmd, arg] = args.positionals;
   const json = args.flags.json === true;
   switch (`${group ?? ''} ${cmd ?? ''}`) {
@@ -99,6 +107,37 @@ async function run(args: ParsedArgs, tokens: TokenService, ds: DataSource): Prom
       err(`Revoked token ${arg}`);
       return;
     }
+    // issue #6: the audit log, newest `limit` entries oldest first; JSON lines with --json
+    case 'audit ': {
+      const since = parseSince(flag(args, 'since') ?? '24h');
+      const limitText = flag(args, 'limit') ?? '100';
+      if (!/^\d{1,6}$/.test(limitText) || Number(limitText) < 1) {
+        throw new Error('--limit must be a positive integer');
+      }
+      const tenant = flag(args, 'tenant');
+      const entries = await audit.search({ tenant, since, limit: Number(limitText) });
+      if (json) {
+        for (const e of entries) {
+          out(JSON.stringify(e));
+        }
+      } else {
+        out(
+          table(
+            entries.map((e) => ({
+              time: e.at,
+              method: e.method,
+              path: e.path,
+              status: e.status,
+              latency: `${e.latencyMs} ms`,
+              token: e.tokenId ?? '-',
+              ip: e.clientIp ?? '',
+            })),
+          ),
+        );
+      }
+      err(`${entries.length} entries since ${since}${tenant ? ` for tenant "${tenant}"` : ''}`);
+      return;
+    }
     case 'migration run': {
       const done = await ds.runMigrations({ transaction: 'each' });
       err(done.length ? `Applied ${done.map((m) => m.name).join(', ')}` : 'No pending migrations');
@@ -125,7 +164,12 @@ async function main(): Promise<number> {
     { logger: new StderrLogger('cli', { logLevels: ['fatal', 'error', 'warn'] }), abortOnError: false },
   );
   try {
-    await run(args, app.get(TokenService), app.get<DataSource>(getDataSourceToken()));
+    await run(
+      args,
+      app.get(TokenService),
+      app.get<DataSource>(getDataSourceToken()),
+      app.get(AuditService),
+    );
     return 0;
   } finally {
     await app.close();

@@ -17,6 +17,12 @@ export interface AppConfig {
   maxResults: number;
   maxPayloadSize: number;
   maxBulkOperations: number;
+  /** issue #6: days audit entries are kept */
+  auditRetentionDays: number;
+  /** issue #6: per-token request limit; false = none */
+  rateLimit: { requestsPerWindow: number; windowSeconds: number } | false;
+  /** issue #6: Bearer token /metrics requires; undefined = /metrics is open */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +65,26 @@ function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
   throw new ConfigError(`${name}="${env[name]}" must be true or false`);
 }
 
+const WINDOW_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** SCIM_RATE_LIMIT: `<requests>/<seconds>` (`600/60`, also `600/1m`), or off/false/0/empty. */
+function rateLimit(env: NodeJS.ProcessEnv): AppConfig['rateLimit'] {
+  const raw = env.SCIM_RATE_LIMIT?.trim().toLowerCase();
+  if (raw === undefined || ['', 'off', 'false', '0', 'no'].includes(raw)) {
+    return false;
+  }
+  const m = /^(\d{1,9})\s*\/\s*(\d{1,6})\s*([smh]?)$/.exec(raw);
+  const requestsPerWindow = m ? Number(m[1]) : 0;
+  const windowSeconds = m ? Number(m[2]) * WINDOW_UNITS[m[3] || 's'] : 0;
+  if (requestsPerWindow < 1 || windowSeconds < 1 || windowSeconds > 86400) {
+    throw new ConfigError(
+      `SCIM_RATE_LIMIT="${env.SCIM_RATE_LIMIT}" must be <requests>/<seconds> such as 600/60 ` +
+        '(a window of at most one day), or off',
+    );
+  }
+  return { requestsPerWindow, windowSeconds };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL?.trim() || 'sqlite:./data/scim.sqlite';
   try {
@@ -97,5 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxResults: int(env, 'SCIM_MAX_RESULTS', 1000, 1, 100000),
     maxPayloadSize: int(env, 'SCIM_MAX_PAYLOAD_SIZE', 1048576, 1024, 100 * 1048576),
     maxBulkOperations: int(env, 'SCIM_MAX_BULK_OPERATIONS', 1000, 1, 100000),
+    auditRetentionDays: int(env, 'SCIM_AUDIT_RETENTION_DAYS', 90, 1, 36500),
+    rateLimit: rateLimit(env),
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
 }

@@ -2,21 +2,29 @@ import { ConfigurableModuleBuilder, Provider } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AUDIT_OPTIONS, resolveAuditOptions } from '../audit/audit.options';
+import { AuditService } from '../audit/audit.service';
+import { RateLimitService } from '../audit/rate-limit.service';
+import { RetentionService } from '../audit/retention.service';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from '../auth/auth.options';
 import { ScimBearerStrategy } from '../auth/scim-bearer.strategy';
 import { TokenService } from '../auth/token.service';
 import { SCIM_ENTITIES } from '../persistence/entities';
+import { TypeOrmAuditRepository } from '../persistence/repositories/typeorm-audit.repository';
 import { TypeOrmGroupRepository } from '../persistence/repositories/typeorm-group.repository';
+import { TypeOrmRateLimitRepository } from '../persistence/repositories/typeorm-rate-limit.repository';
 import { TypeOrmTenantRepository } from '../persistence/repositories/typeorm-tenant.repository';
 import { TypeOrmTokenRepository } from '../persistence/repositories/typeorm-token.repository';
 import { TypeOrmUserRepository } from '../persistence/repositories/typeorm-user.repository';
 import { dialectFor } from './core/patch/patch.dialect';
 import {
+  AUDIT_REPOSITORY,
   CLOCK,
   Clock,
   GROUP_REPOSITORY,
   ID_GENERATOR,
   IdGenerator,
+  RATE_LIMIT_REPOSITORY,
   SCHEMA_REGISTRY,
   TENANT_REPOSITORY,
   TOKEN_REPOSITORY,
@@ -121,6 +129,26 @@ function coreProviders(dataSource: string | undefined): Provider[] {
     },
     TokenService,
     ScimBearerStrategy,
+    // --- issue #6: audit log, rate limits, retention (src/audit) ---
+    {
+      provide: AUDIT_OPTIONS,
+      useFactory: (o: ScimModuleOptions, s: ScimStaticOptions) => resolveAuditOptions(o, s.path),
+      inject: [SCIM_OPTIONS, SCIM_STATIC_OPTIONS],
+    },
+    {
+      provide: AUDIT_REPOSITORY,
+      useFactory: (d: DataSource) => new TypeOrmAuditRepository(d),
+      inject: [ds],
+    },
+    {
+      provide: RATE_LIMIT_REPOSITORY,
+      useFactory: (d: DataSource) => new TypeOrmRateLimitRepository(d),
+      inject: [ds],
+    },
+    AuditService,
+    RateLimitService,
+    RetentionService,
+    // --- end issue #6 ---
   ];
 }
 
@@ -138,6 +166,13 @@ const EXPORTED = [
   TENANT_REPOSITORY,
   TOKEN_REPOSITORY,
   TokenService,
+  // issue #6: what RequestAuditGuard / RateLimitGuard and the CLI need
+  AUDIT_OPTIONS,
+  AUDIT_REPOSITORY,
+  RATE_LIMIT_REPOSITORY,
+  AuditService,
+  RateLimitService,
+  RetentionService,
 ];
 
 export const {

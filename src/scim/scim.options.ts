@@ -14,6 +14,13 @@ export interface ScimModuleOptions {
   userExtensions?: SchemaDefinition[];
   /** documentation URI advertised in ServiceProviderConfig */
   documentationUri?: string;
+  /** issue #6: days audit entries are kept (pruned at start-up, then hourly); default 90 */
+  auditRetentionDays?: number;
+  /**
+   * issue #6: requests per token per fixed window, counted in the database (shared by every
+   * instance); over it → 429 with Retry-After. Default false (no limit)
+   */
+  rateLimit?: { requestsPerWindow: number; windowSeconds: number } | false;
 }
 
 /** Needed while the module graph is built (ConfigurableModuleBuilder extras). */

@@ -2,8 +2,18 @@ import { TenantEntity } from './tenant.entity';
 import { TokenEntity } from './token.entity';
 import { UserEntity, UserValueEntity } from './user.entity';
 import { GroupEntity, GroupMemberEntity } from './group.entity';
+import { AuditEntity, RateLimitEntity } from './audit.entity';
 
-export { TenantEntity, TokenEntity, UserEntity, UserValueEntity, GroupEntity, GroupMemberEntity };
+export {
+  TenantEntity,
+  TokenEntity,
+  UserEntity,
+  UserValueEntity,
+  GroupEntity,
+  GroupMemberEntity,
+  AuditEntity,
+  RateLimitEntity,
+};
 
 /** Every entity of the module; hosts without autoLoadEntities list these in their DataSource. */
 export const SCIM_ENTITIES = [
@@ -13,4 +23,6 @@ export const SCIM_ENTITIES = [
   UserValueEntity,
   GroupEntity,
   GroupMemberEntity,
+  AuditEntity,
+  RateLimitEntity,
 ];

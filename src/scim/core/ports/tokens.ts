@@ -5,6 +5,9 @@ export const TOKEN_REPOSITORY = Symbol('scim:TokenRepository');
 export const SCHEMA_REGISTRY = Symbol('scim:SchemaRegistry');
 export const CLOCK = Symbol('scim:Clock');
 export const ID_GENERATOR = Symbol('scim:IdGenerator');
+// issue #6: audit log and rate-limit counters (ports in ./audit.repository)
+export const AUDIT_REPOSITORY = Symbol('scim:AuditRepository');
+export const RATE_LIMIT_REPOSITORY = Symbol('scim:RateLimitRepository');
 
 export interface Clock {
   /** ISO-8601 UTC with milliseconds */

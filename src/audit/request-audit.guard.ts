@@ -1,0 +1,138 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { AuditEntry } from '../scim/core/ports/audit.repository';
+import { auditBody, clip, redactUrl } from './audit-redaction.util';
+import { AUDIT_OPTIONS, AuditOptions } from './audit.options';
+import { AuditService } from './audit.service';
+import { REQUEST_ID_HEADER, RequestStamp, stampRequest } from './request-id.util';
+
+/** What the guard reads of a request, on Fastify and Express alike. */
+interface AuditedRequest {
+  method: string;
+  url: string;
+  originalUrl?: string;
+  ip?: string;
+  socket?: { remoteAddress?: string };
+  headers: Record<string, string | string[] | undefined>;
+  params?: Record<string, string | undefined>;
+  body?: unknown;
+  /** the principal the bearer strategy attached (auth/token.service ScimPrincipal) */
+  user?: { tenantId?: string; tokenId?: string };
+}
+
+const RESOURCE_TYPES: Record<string, string> = { users: 'User', groups: 'Group' };
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+const header = (req: AuditedRequest, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/**
+ * First guard of every SCIM controller (issue #6 items 3 and 5). It runs before the token guard
+ * so that 401s are seen too: it stamps the request id and sends it as X-Request-Id (the
+ * exception filter's responses keep the header), then, once the response is complete, hands
+ * an audit entry to AuditService. It never refuses a request and adds no I/O to it.
+ */
+@Injectable()
+export class RequestAuditGuard implements CanActivate {
+  private readonly logger = new Logger('ScimRequest');
+
+  constructor(
+    private readonly audit: AuditService,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') {
+      return true;
+    }
+    const http = context.switchToHttp();
+    const req = http.getRequest<AuditedRequest>();
+    const res = http.getResponse<object>();
+    const stamp = stampRequest(req);
+    this.adapterHost.httpAdapter.setHeader(res, REQUEST_ID_HEADER, stamp.id);
+    // Fastify's reply wraps the Node response; Express's response is one
+    const raw = ((res as { raw?: ServerResponse }).raw ?? res) as ServerResponse;
+    // 'close' follows a complete response and an aborted one alike
+    raw.once('close', () => this.finished(req, res, raw, stamp));
+    return true;
+  }
+
+  private finished(
+    req: AuditedRequest,
+    res: object,
+    raw: ServerResponse,
+    stamp: RequestStamp,
+  ): void {
+    try {
+      const entry = this.entryOf(req, res, raw, stamp);
+      this.audit.record(entry);
+      if (entry.status >= 500) {
+        this.logger.error(
+          `${entry.method} ${entry.path} answered ${entry.status} (request ${entry.requestId})`,
+        );
+      } else if (Logger.isLevelEnabled('debug')) {
+        this.logger.debug(
+          `${entry.method} ${entry.path} ${entry.status} ${entry.latencyMs} ms (request ${entry.requestId})`,
+        );
+      }
+    } catch (e) {
+      this.logger.error(
+        `Could not audit request ${stamp.id}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+
+  entryOf(req: AuditedRequest, res: object, raw: ServerResponse, stamp: RequestStamp): AuditEntry {
+    const url = req.originalUrl ?? req.url;
+    const status = raw.writableFinished ? raw.statusCode : 499;
+    const { resourceType, resourceId } = this.resourceOf(req, res, url, status);
+    return {
+      at: stamp.at,
+      tenantId: req.user?.tenantId ?? null,
+      tokenId: req.user?.tokenId ?? null,
+      requestId: stamp.id,
+      method: req.method,
+      path: clip(redactUrl(url), 2048)!,
+      resourceType,
+      resourceId: clip(resourceId, 255),
+      status,
+      latencyMs: Math.max(0, Math.round(performance.now() - stamp.start)),
+      clientIp: clip(req.ip ?? req.socket?.remoteAddress, 64),
+      userAgent: clip(header(req, 'user-agent'), 512),
+      body: WITH_BODY.has(req.method) ? auditBody(req.body) : null,
+    };
+  }
+
+  /**
+   * The endpoint below the SCIM mount point (`Users` → `User`, `Groups` → `Group`, else its
+   * name: `Bulk`, `Schemas`, `.search`...) and the resource id: the `:id` route parameter, or
+   * for a create the last segment of the Location header (RFC 7644 §3.3).
+   */
+  private resourceOf(
+    req: AuditedRequest,
+    res: object,
+    url: string,
+    status: number,
+  ): { resourceType: string | null; resourceId: string | null } {
+    const path = url.split('?')[0];
+    const mount = '/' + this.options.mountPath.replace(/^\/+|\/+$/g, '');
+    const at = path.toLowerCase().indexOf(mount.toLowerCase());
+    const endpoint = (at >= 0 ? path.slice(at + mount.length) : path).split('/').find(Boolean);
+    const resourceType = endpoint
+      ? (RESOURCE_TYPES[endpoint.toLowerCase()] ?? clip(endpoint, 64))
+      : null;
+    let resourceId = req.params?.id ?? null;
+    if (resourceId === null && status === 201) {
+      // the framework's response (Fastify reply, Express response): Fastify keeps its headers
+      // there, not on the Node response
+      const location = (res as { getHeader?: (name: string) => unknown }).getHeader?.('location');
+      resourceId = typeof location === 'string' ? (location.split('/').pop() ?? null) : null;
+    }
+    return { resourceType, resourceId };
+  }
+}

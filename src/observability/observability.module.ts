@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { HealthController } from './health.controller';
+import { HttpMetrics } from './http-metrics.service';
+import { MetricsController } from './metrics.controller';
+import { OBSERVABILITY_OPTIONS, ObservabilityOptions } from './observability.options';
+
+/**
+ * Health probes and Prometheus metrics of the standalone server (issue #6 item 6), at the
+ * server root. Not part of the library: only src/app.module.ts imports it (a host application
+ * has its own probes and metrics). The hooks that feed HttpMetrics are installed by
+ * bootstrap.ts (fastify-hooks.util.ts).
+ */
+@Module({})
+export class ObservabilityModule {
+  static forRoot(options: ObservabilityOptions): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      controllers: [HealthController, MetricsController],
+      providers: [{ provide: OBSERVABILITY_OPTIONS, useValue: options }, HttpMetrics],
+      exports: [HttpMetrics],
+    };
+  }
+}

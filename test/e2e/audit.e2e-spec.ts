@@ -1,0 +1,264 @@
+/**
+ * The audit log (issue #6 item 3) through the real app on embedded SQLite and on MariaDB/MySQL:
+ * every SCIM request is recorded after its response (401s without a tenant), no secret ever
+ * reaches the table or the CLI, and retention prunes old entries in bounded DELETEs.
+ */
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../src/audit/audit.service';
+import { RetentionService } from '../../src/audit/retention.service';
+import {
+  AuditEntry,
+  AuditRepository,
+  RateLimitRepository,
+} from '../../src/scim/core/ports/audit.repository';
+import { AUDIT_REPOSITORY, RATE_LIMIT_REPOSITORY } from '../../src/scim/core/ports/tokens';
+import { oktaUser } from '../fixtures/users.factory';
+import { TEST_DATABASES } from '../support/databases';
+import { cli } from '../support/server-process';
+import { ALL, SCIM_JSON, TestApp } from '../support/test-app';
+
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+type Row = Record<string, unknown>;
+
+describe.each(TEST_DATABASES)('Audit log on %s', (kind) => {
+  let t: TestApp;
+  let ds: DataSource;
+  let audit: AuditService;
+  let token: string;
+  let tokenId: string;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    // a generous limit: every request below also goes through the rate-limit upsert
+    t = await TestApp.start(kind, { SCIM_RATE_LIMIT: '100000/60' });
+    ds = t.app.get<DataSource>(getDataSourceToken());
+    audit = t.app.get(AuditService);
+    tenantId = (await t.tokens.createTenant('acme')).id;
+    const issued = await t.tokens.issue('acme', 'okta', ALL);
+    token = issued.token;
+    tokenId = issued.record.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const auth = () => ({ Authorization: `Bearer ${token}` });
+
+  /** the audit rows of these request ids, once all are written (they follow the responses) */
+  async function rowsOf(requestIds: string[]): Promise<Row[]> {
+    for (let i = 0; ; i++) {
+      await audit.flush();
+      const rows = (await ds.query(
+        `SELECT * FROM scim_audit WHERE request_id IN (${requestIds.map(() => '?').join(', ')}) ORDER BY seq`,
+        requestIds,
+      )) as Row[];
+      if (rows.length >= requestIds.length || i === 50) {
+        return rows;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('records an Okta-style flow, no secret anywhere; the CLI shows it (table and JSON lines)', async () => {
+    const passwords = [1, 2, 3].map(() => `Pw-${randomBytes(9).toString('base64url')}`);
+    const body = oktaUser({ password: passwords[0] });
+    const ids: string[] = [];
+    const send = async (r: { header: Record<string, string>; status: number }, status: number) => {
+      expect(r.status).toBe(status);
+      ids.push(r.header['x-request-id']);
+      return r;
+    };
+    const ua = 'Okta SCIM Client 1.0.0';
+    // Okta: look-up by userName, create, PUT profile (with a password), deactivate, password change
+    await send(
+      await t.http
+        .get(
+          `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${body.userName}"`)}&startIndex=1&count=100`,
+        )
+        .set(auth())
+        .set('User-Agent', ua),
+      200,
+    );
+    const created = await send(
+      await t.http
+        .post('/scim/v2/Users')
+        .set(auth())
+        .set('User-Agent', ua)
+        .set('Content-Type', SCIM_JSON)
+        .send(JSON.stringify(body)),
+      201,
+    );
+    const id = (created as unknown as { body: { id: string } }).body.id;
+    await send(
+      await t.http
+        .put(`/scim/v2/Users/${id}`)
+        .set(auth())
+        .set('User-Agent', ua)
+        .set('X-Request-Id', 'okta-put-0001')
+        .send({ ...body, schemas: [USER_SCHEMA], id, password: passwords[1], title: 'Engineer' }),
+      200,
+    );
+    await send(
+      await t.http
+        .patch(`/scim/v2/Users/${id}`)
+        .set(auth())
+        .set('User-Agent', ua)
+        .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: false } }] }),
+      200,
+    );
+    await send(
+      await t.http
+        .patch(`/scim/v2/Users/${id}`)
+        .set(auth())
+        .set('User-Agent', ua)
+        .send({
+          schemas: [PATCH_OP],
+          Operations: [{ op: 'replace', path: 'password', value: passwords[2] }],
+        }),
+      200,
+    );
+    await send(
+      await t.http.get('/scim/v2/Users/does-not-exist').set(auth()).set('User-Agent', ua),
+      404,
+    );
+    expect(ids[2]).toBe('okta-put-0001');
+
+    const rows = await rowsOf(ids);
+    expect(rows.map((r) => [r.method, Number(r.status), r.resource_type, r.resource_id])).toEqual([
+      ['GET', 200, 'User', null],
+      ['POST', 201, 'User', id],
+      ['PUT', 200, 'User', id],
+      ['PATCH', 200, 'User', id],
+      ['PATCH', 200, 'User', id],
+      ['GET', 404, 'User', 'does-not-exist'],
+    ]);
+    for (const r of rows) {
+      expect(r).toMatchObject({ tenant_id: tenantId, token_id: tokenId, user_agent: ua });
+      expect(r.client_ip).toMatch(/127\.0\.0\.1/);
+      expect(Number(r.latency_ms)).toBeGreaterThanOrEqual(0);
+      expect(Date.now() - Date.parse(String(r.at))).toBeLessThan(60_000);
+    }
+    expect(rows[0].path).toContain('/scim/v2/Users?filter=');
+    expect(rows[0].body).toBeNull();
+    const put = JSON.parse(String(rows[2].body)) as Record<string, unknown>;
+    expect(put).toMatchObject({
+      userName: body.userName,
+      title: 'Engineer',
+      password: '[REDACTED]',
+    });
+    expect(JSON.parse(String(rows[4].body))).toEqual({
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'password', value: '[REDACTED]' }],
+    });
+
+    const secrets = [...passwords, token];
+    const table = JSON.stringify(await ds.query('SELECT * FROM scim_audit'));
+    const jsonLines = cli(t.db.url, 'audit', '--tenant', 'acme', '--since', '1h', '--json');
+    const printed = cli(t.db.url, 'audit', '--tenant', 'acme', '--since', '1h');
+    for (const text of [table, jsonLines, printed]) {
+      for (const secret of secrets) {
+        expect(text).not.toContain(secret);
+      }
+    }
+
+    const entries = jsonLines
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const ours = entries.filter((e) => ids.includes(String(e.requestId)));
+    expect(ours.map((e) => e.requestId)).toEqual(ids);
+    expect(ours[2]).toMatchObject({
+      method: 'PUT',
+      status: 200,
+      tokenId,
+      resourceId: id,
+      tenantId,
+    });
+    const header = printed.split('\n')[0];
+    expect(header.split(/\s+/)).toEqual([
+      'time',
+      'method',
+      'path',
+      'status',
+      'latency',
+      'token',
+      'ip',
+    ]);
+    expect(printed).toMatch(
+      new RegExp(`PATCH\\s+/scim/v2/Users/${id}\\s+200\\s+\\d+ ms\\s+${tokenId}`),
+    );
+  });
+
+  it('records 401s with no tenant and no token, and never the token a client sent', async () => {
+    const wrong = `scim_${randomBytes(32).toString('base64url')}`;
+    const inQuery = `scim_${randomBytes(32).toString('base64url')}`;
+    const a = await t.http.get('/scim/v2/Users').set('Authorization', `Bearer ${wrong}`);
+    const b = await t.http.get(`/scim/v2/Users?access_token=${inQuery}&count=1`);
+    const c = await t.http.post('/scim/v2/Users').send(oktaUser({ password: 'Leak-Me-Not-1' }));
+    expect([a.status, b.status, c.status]).toEqual([401, 401, 401]);
+    const rows = await rowsOf([a, b, c].map((r) => r.header['x-request-id']));
+    expect(rows).toHaveLength(3);
+    for (const r of rows) {
+      expect(r).toMatchObject({ tenant_id: null, token_id: null, status: expect.anything() });
+      expect(Number(r.status)).toBe(401);
+    }
+    expect(rows[1].path).toBe('/scim/v2/Users?access_token=[REDACTED]&count=1');
+    const table = JSON.stringify(await ds.query('SELECT * FROM scim_audit'));
+    for (const secret of [wrong, inQuery, 'Leak-Me-Not-1']) {
+      expect(table).not.toContain(secret);
+    }
+    // the CLI without --tenant lists every tenant and the unauthenticated requests
+    const all = await audit.search({ limit: 1000 });
+    expect(all.filter((e) => e.tenantId === null).map((e) => e.requestId)).toEqual(
+      expect.arrayContaining(rows.map((r) => r.request_id)),
+    );
+  });
+
+  it('prunes entries older than the retention and ended rate-limit windows, in batches', async () => {
+    const repo = t.app.get<AuditRepository>(AUDIT_REPOSITORY);
+    const windows = t.app.get<RateLimitRepository>(RATE_LIMIT_REPOSITORY);
+    const now = Date.now();
+    const entry = (days: number, requestId: string): AuditEntry => ({
+      at: new Date(now - days * 86_400_000).toISOString(),
+      tenantId,
+      tokenId,
+      requestId,
+      method: 'GET',
+      path: '/scim/v2/Users',
+      resourceType: 'User',
+      resourceId: null,
+      status: 200,
+      latencyMs: 1,
+      clientIp: '127.0.0.1',
+      userAgent: null,
+      body: null,
+    });
+    // more old entries than one DELETE removes (1000): the pruning loops
+    const old = Array.from({ length: 1005 }, (_, i) => entry(91, `old-${i}`));
+    await repo.append([...old, entry(89, 'recent-1')]);
+    const nowSec = Math.floor(now / 1000);
+    const current = Math.floor(nowSec / 60) * 60;
+    await windows.hit('pruned-token', current - 7200);
+    expect(await windows.hit('kept-token', current)).toBe(1);
+    expect(await windows.hit('kept-token', current)).toBe(2);
+
+    const pruned = await t.app.get(RetentionService).prune(now);
+    expect(pruned.audit).toBe(1005);
+    expect(pruned.rateLimits).toBeGreaterThanOrEqual(1);
+    const left = (await ds.query(
+      "SELECT request_id FROM scim_audit WHERE request_id LIKE 'old-%' OR request_id = 'recent-1'",
+    )) as Row[];
+    expect(left.map((r) => r.request_id)).toEqual(['recent-1']);
+    const counters = (await ds.query(
+      'SELECT token_id, count FROM scim_rate_limits ORDER BY token_id',
+    )) as Row[];
+    expect(counters.map((r) => r.token_id)).not.toContain('pruned-token');
+    expect(counters.find((r) => r.token_id === 'kept-token')?.count).toEqual(2);
+    // the flow above counted its requests in the database too
+    expect(counters.find((r) => r.token_id === tokenId)).toBeDefined();
+  });
+});
