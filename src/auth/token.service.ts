@@ -3,6 +3,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { ScimError } from '../scim/core/errors/scim-error';
 import {
   ALL_SCOPES,
+  DeprovisioningMode,
   Scope,
   ServiceToken,
   Tenant,
@@ -21,6 +22,8 @@ export interface ScimPrincipal {
   readonly scopes: ReadonlySet<Scope>;
   /** the token's IdP dialect profile, else its tenant's; undefined = server default */
   readonly profile?: ProfileName;
+  /** the tenant's deprovisioning mode (what DELETE does to a user) */
+  readonly deprovisioning?: DeprovisioningMode;
 }
 
 export interface IssuedToken {
@@ -103,6 +106,7 @@ export class TokenService {
       tenantId: record.tenantId,
       scopes: effectiveScopes(record.scopes),
       ...(profile && isProfileName(profile) ? { profile } : {}),
+      ...(record.tenantDeprovisioning === 'soft' ? { deprovisioning: 'soft' as const } : {}),
     };
   }
 
@@ -120,6 +124,29 @@ export class TokenService {
       createdAt: this.clock.nowIso(),
       profile: profile ?? null,
     });
+  }
+
+  /** Changes a tenant's IdP profile and/or deprovisioning mode (CLI `tenant set`). */
+  async updateTenant(
+    slug: string,
+    settings: { profile?: string | null; deprovisioning?: string | null },
+  ): Promise<Tenant> {
+    const tenant = await this.tenants.findBySlug(slug);
+    if (!tenant) {
+      throw new Error(`Unknown tenant "${slug}"`);
+    }
+    if (settings.profile !== undefined && settings.profile !== null) {
+      checkProfile(settings.profile);
+    }
+    const mode = settings.deprovisioning;
+    if (mode !== undefined && mode !== null && mode !== 'hard' && mode !== 'soft') {
+      throw new Error(`Unknown deprovisioning mode "${mode}": use hard or soft`);
+    }
+    await this.tenants.updateSettings(tenant.id, {
+      ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
+      ...(mode !== undefined ? { deprovisioning: mode } : {}),
+    });
+    return (await this.tenants.findById(tenant.id))!;
   }
 
   listTenants(): Promise<Tenant[]> {

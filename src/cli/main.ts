@@ -13,7 +13,8 @@ import { StderrLogger } from './stderr.logger';
 
 const USAGE = `Usage: npm run -s cli -- <command>
 
-  tenant create <slug> [--profile rfc-strict|entra|okta|lenient]
+  tenant create <slug> [--profile rfc-strict|entra|okta|lenient] [--deprovisioning hard|soft]
+  tenant set <slug> [--profile rfc-strict|entra|okta|lenient|default] [--deprovisioning hard|soft]
   tenant list [--json]
   token create --tenant <slug> --name <label> --scopes <users:read,users:write,groups:read,groups:write> [--expires-in <days>] [--profile rfc-strict|entra|okta|lenient]
   token list [--tenant <slug>] [--json]
@@ -50,9 +51,26 @@ async function run(
       if (!arg) {
         throw new Error('tenant create needs a slug');
       }
-      const t = await tokens.createTenant(arg, flag(args, 'profile'));
+      let t = await tokens.createTenant(arg, flag(args, 'profile'));
+      const mode = flag(args, 'deprovisioning');
+      if (mode !== undefined) {
+        t = await tokens.updateTenant(arg, { deprovisioning: mode });
+      }
       out(json ? JSON.stringify(t) : t.id);
       err(`Created tenant "${t.slug}"`);
+      return;
+    }
+    case 'tenant set': {
+      if (!arg) {
+        throw new Error('tenant set needs a slug');
+      }
+      const profile = flag(args, 'profile');
+      const mode = flag(args, 'deprovisioning');
+      const t = await tokens.updateTenant(arg, {
+        ...(profile !== undefined ? { profile: profile === 'default' ? null : profile } : {}),
+        ...(mode !== undefined ? { deprovisioning: mode } : {}),
+      });
+      out(json ? JSON.stringify(t) : `${t.slug}: profile ${t.profile ?? 'default'}, deprovisioning ${t.deprovisioning ?? 'hard'}`);
       return;
     }
     case 'tenant list': {

@@ -14,4 +14,8 @@ export class TenantEntity {
   /** IdP dialect profile for the tenant's requests; null = server default */
   @Column({ type: 'varchar', length: 32, nullable: true })
   profile!: string | null;
+
+  /** what SCIM DELETE does to a user: 'hard' (RFC default) or 'soft'; null = hard */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  deprovisioning!: string | null;
 }

@@ -44,6 +44,10 @@ export class UserEntity {
 
   @Column({ name: 'last_modified', type: 'varchar', length: 24 })
   lastModified!: string;
+
+  /** soft-delete tombstone (tenant deprovisioning mode 'soft'); null for a live user */
+  @Column({ name: 'deleted_at', type: 'varchar', length: 24, nullable: true })
+  deletedAt!: string | null;
 }
 
 /** One value of a multi-valued User attribute (emails, phoneNumbers, addresses, ...). */

@@ -1,5 +1,9 @@
 import { ScimError } from '../../scim/core/errors/scim-error';
-import { Tenant, TenantRepository } from '../../scim/core/ports/token.repository';
+import {
+  DeprovisioningMode,
+  Tenant,
+  TenantRepository,
+} from '../../scim/core/ports/token.repository';
 import { compareCodePoints } from './json-copy.util';
 
 /**
@@ -28,6 +32,7 @@ export class InMemoryTenantRepository implements TenantRepository {
       slug: t.slug,
       createdAt: t.createdAt,
       profile: t.profile ?? null,
+      deprovisioning: t.deprovisioning ?? null,
     });
     return { ...t };
   }
@@ -40,5 +45,21 @@ export class InMemoryTenantRepository implements TenantRepository {
 
   async count(): Promise<number> {
     return this.tenants.size;
+  }
+
+  async updateSettings(
+    id: string,
+    settings: { profile?: string | null; deprovisioning?: DeprovisioningMode | null },
+  ): Promise<boolean> {
+    const t = this.tenants.get(id);
+    if (!t) {
+      return false;
+    }
+    this.tenants.set(id, {
+      ...t,
+      ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
+      ...(settings.deprovisioning !== undefined ? { deprovisioning: settings.deprovisioning } : {}),
+    });
+    return true;
   }
 }

@@ -38,7 +38,11 @@ export class InMemoryTokenRepository implements TokenRepository {
       return null;
     }
     const tenant = this.tenants ? await this.tenants.findById(row.tenantId) : null;
-    return { ...toToken(row), tenantProfile: tenant?.profile ?? null };
+    return {
+      ...toToken(row),
+      tenantProfile: tenant?.profile ?? null,
+      tenantDeprovisioning: tenant?.deprovisioning ?? null,
+    };
   }
 
   async findById(id: string): Promise<ServiceToken | null> {

@@ -36,6 +36,8 @@ interface UserRow {
   version: number;
   readonly created: string;
   lastModified: string;
+  /** soft-delete tombstone; undefined/null for a live user */
+  deletedAt?: string | null;
 }
 
 /** A sort key as SQL sees it: NULL, a number (numbers and booleans) or text. */
@@ -65,7 +67,7 @@ export class InMemoryUserRepository implements UserRepository {
   async search(tenantId: string, q: ResourceQuery): Promise<ResourcePage> {
     const matches = q.filter ? this.matcher(q.filter) : () => true;
     const hits = [...this.rows.values()].filter(
-      (r) => r.tenantId === tenantId && matches(filterView(r)),
+      (r) => r.tenantId === tenantId && !r.deletedAt && matches(filterView(r)),
     );
     const total = q.withTotal === false ? undefined : hits.length;
     if (q.keyset) {
@@ -90,6 +92,27 @@ export class InMemoryUserRepository implements UserRepository {
 
   async create(tenantId: string, user: NewResource): Promise<StoredResource> {
     const userName = checkIndexedValues(user.resource);
+    const externalId = typeof user.resource.externalId === 'string' ? user.resource.externalId : null;
+    const tombstone = [...this.rows.values()]
+      .filter(
+        (r) =>
+          r.tenantId === tenantId &&
+          r.deletedAt &&
+          ((r.resource.userName as string).toLowerCase() === userName.toLowerCase() ||
+            (externalId !== null && r.resource.externalId === externalId)),
+      )
+      .sort((a, b) => b.seq - a.seq)[0];
+    if (tombstone) {
+      if (this.userNameTaken(tenantId, userName, tombstone.id)) {
+        throw uniqueness(userName);
+      }
+      tombstone.deletedAt = null;
+      tombstone.resource = jsonCopy(user.resource);
+      tombstone.passwordHash = user.passwordHash ?? null;
+      tombstone.version += 1;
+      tombstone.lastModified = user.created;
+      return toStored(tombstone);
+    }
     if (this.rows.has(user.id) || this.userNameTaken(tenantId, userName, undefined)) {
       throw uniqueness(userName);
     }
@@ -130,8 +153,18 @@ export class InMemoryUserRepository implements UserRepository {
     return toStored(row);
   }
 
-  async delete(tenantId: string, id: string): Promise<boolean> {
-    return this.row(tenantId, id) !== undefined && this.rows.delete(id);
+  async delete(tenantId: string, id: string, soft?: { at: string }): Promise<boolean> {
+    const row = this.row(tenantId, id);
+    if (!row) {
+      return false;
+    }
+    if (soft) {
+      row.deletedAt = soft.at;
+      row.version += 1;
+      row.lastModified = soft.at;
+      return true;
+    }
+    return this.rows.delete(id);
   }
 
   /** Test helper (not part of the port): the stored password hash, or null. */
@@ -144,9 +177,10 @@ export class InMemoryUserRepository implements UserRepository {
     return [...this.rows.values()].map((r) => ({ ...toStored(r), passwordHash: r.passwordHash }));
   }
 
+  /** a live (not soft-deleted) row of the tenant */
   private row(tenantId: string, id: string): UserRow | undefined {
     const row = this.rows.get(id);
-    return row && row.tenantId === tenantId ? row : undefined;
+    return row && row.tenantId === tenantId && !row.deletedAt ? row : undefined;
   }
 
   private userNameTaken(tenantId: string, userName: string, self: string | undefined): boolean {

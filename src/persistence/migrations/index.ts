@@ -2,6 +2,7 @@ import { InitialSchema1763870000000 } from './1763870000000-InitialSchema';
 import { DialectProfiles1763880000000 } from './1763880000000-DialectProfiles';
 import { Groups1763890000000 } from './1763890000000-Groups';
 import { AuditAndRateLimits1763900000000 } from './1763900000000-AuditAndRateLimits';
+import { SoftDelete1763910000000 } from './1763910000000-SoftDelete';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const SCIM_MIGRATIONS = [
   DialectProfiles1763880000000,
   Groups1763890000000,
   AuditAndRateLimits1763900000000,
+  SoftDelete1763910000000,
 ];

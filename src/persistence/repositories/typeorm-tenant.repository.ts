@@ -1,5 +1,9 @@
 import { DataSource, Repository } from 'typeorm';
-import { Tenant, TenantRepository } from '../../scim/core/ports/token.repository';
+import {
+  DeprovisioningMode,
+  Tenant,
+  TenantRepository,
+} from '../../scim/core/ports/token.repository';
 import { TenantEntity } from '../entities/tenant.entity';
 
 export class TypeOrmTenantRepository implements TenantRepository {
@@ -18,7 +22,13 @@ export class TypeOrmTenantRepository implements TenantRepository {
   }
 
   async create(t: Tenant): Promise<Tenant> {
-    await this.repo.insert({ id: t.id, slug: t.slug, createdAt: t.createdAt, profile: t.profile ?? null });
+    await this.repo.insert({
+      id: t.id,
+      slug: t.slug,
+      createdAt: t.createdAt,
+      profile: t.profile ?? null,
+      deprovisioning: t.deprovisioning ?? null,
+    });
     return t;
   }
 
@@ -29,8 +39,33 @@ export class TypeOrmTenantRepository implements TenantRepository {
   count(): Promise<number> {
     return this.repo.count();
   }
+
+  async updateSettings(
+    id: string,
+    settings: { profile?: string | null; deprovisioning?: DeprovisioningMode | null },
+  ): Promise<boolean> {
+    const patch: Partial<TenantEntity> = {};
+    if (settings.profile !== undefined) {
+      patch.profile = settings.profile;
+    }
+    if (settings.deprovisioning !== undefined) {
+      patch.deprovisioning = settings.deprovisioning;
+    }
+    if (!Object.keys(patch).length) {
+      return (await this.repo.countBy({ id })) > 0;
+    }
+    return ((await this.repo.update({ id }, patch)).affected ?? 0) > 0;
+  }
 }
 
 function toTenant(e: TenantEntity | null): Tenant | null {
-  return e ? { id: e.id, slug: e.slug, createdAt: e.createdAt, profile: e.profile } : null;
+  return e
+    ? {
+        id: e.id,
+        slug: e.slug,
+        createdAt: e.createdAt,
+        profile: e.profile,
+        deprovisioning: e.deprovisioning === 'soft' || e.deprovisioning === 'hard' ? e.deprovisioning : null,
+      }
+    : null;
 }

@@ -21,7 +21,8 @@ export class TypeOrmTokenRepository implements TokenRepository {
   async findByHash(hash: string): Promise<ServiceToken | null> {
     const rows = (await this.ds.query(
       `SELECT t.id, t.tenant_id, t.name, t.prefix, t.scopes, t.created_at, t.expires_at,
-         t.revoked_at, t.last_used_at, t.profile, n.profile AS tenant_profile
+         t.revoked_at, t.last_used_at, t.profile, n.profile AS tenant_profile,
+         n.deprovisioning AS tenant_deprovisioning
        FROM scim_tokens t LEFT JOIN scim_tenants n ON n.id = t.tenant_id
        WHERE t.token_hash = ?`,
       [hash],
@@ -42,6 +43,7 @@ export class TypeOrmTokenRepository implements TokenRepository {
       lastUsedAt: r.last_used_at,
       profile: r.profile,
       tenantProfile: r.tenant_profile,
+      tenantDeprovisioning: r.tenant_deprovisioning,
     };
   }
 
@@ -96,6 +98,7 @@ interface TokenRow {
   last_used_at: string | null;
   profile: string | null;
   tenant_profile: string | null;
+  tenant_deprovisioning: string | null;
 }
 
 function toToken(e: TokenEntity | null): ServiceToken | null {

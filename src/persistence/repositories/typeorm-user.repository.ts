@@ -73,7 +73,8 @@ export class TypeOrmUserRepository implements UserRepository {
 
   async findById(tenantId: string, id: string): Promise<StoredResource | null> {
     const rows: UserRow[] = await this.ds.query(
-      `SELECT ${SELECT_COLUMNS} FROM scim_users r WHERE r.id = ? AND r.tenant_id = ?`,
+      `SELECT ${SELECT_COLUMNS} FROM scim_users r
+       WHERE r.id = ? AND r.tenant_id = ? AND r.deleted_at IS NULL`,
       [id, tenantId],
     );
     return rows.length ? toStored(rows[0]) : null;
@@ -130,9 +131,12 @@ export class TypeOrmUserRepository implements UserRepository {
     const where: SqlFragment = q.filter
       ? (() => {
           const f = compileFilter(q.filter, this.target(tenantId));
-          return { sql: `r.tenant_id = ? AND ${f.sql}`, params: [tenantId, ...f.params] };
+          return {
+            sql: `r.tenant_id = ? AND r.deleted_at IS NULL AND ${f.sql}`,
+            params: [tenantId, ...f.params],
+          };
         })()
-      : { sql: 'r.tenant_id = ?', params: [tenantId] };
+      : { sql: 'r.tenant_id = ? AND r.deleted_at IS NULL', params: [tenantId] };
     return {
       where,
       count: {
@@ -153,6 +157,10 @@ export class TypeOrmUserRepository implements UserRepository {
     const cols = this.singularColumns(user.resource);
     try {
       return await inTransaction(this.ds, async (qr) => {
+        const tombstone = await this.findTombstone(qr, tenantId, cols.userName, cols.externalId);
+        if (tombstone) {
+          return this.restore(qr, tenantId, tombstone, user, cols);
+        }
         const res = await qr.query(
           `INSERT INTO scim_users (id, tenant_id, user_name, user_name_ci, external_id, display_name_ci,
              active, doc, password_hash, version, created, last_modified)
@@ -192,9 +200,10 @@ export class TypeOrmUserRepository implements UserRepository {
     try {
       return await inTransaction(this.ds, async (qr) => {
         const current: UserRow[] = await qr.query(
-          `SELECT ${SELECT_COLUMNS} FROM scim_users r WHERE r.id = ? AND r.tenant_id = ?${
-            this.dialect === 'mysql' ? ' FOR UPDATE' : ''
-          }`,
+          `SELECT ${SELECT_COLUMNS} FROM scim_users r
+           WHERE r.id = ? AND r.tenant_id = ? AND r.deleted_at IS NULL${
+             this.dialect === 'mysql' ? ' FOR UPDATE' : ''
+           }`,
           [id, tenantId],
         );
         if (!current.length) {
@@ -244,12 +253,74 @@ export class TypeOrmUserRepository implements UserRepository {
     }
   }
 
-  async delete(tenantId: string, id: string): Promise<boolean> {
-    const res = await execute(this.ds, 'DELETE FROM scim_users WHERE id = ? AND tenant_id = ?', [
-      id,
-      tenantId,
-    ]);
+  async delete(tenantId: string, id: string, soft?: { at: string }): Promise<boolean> {
+    const res = soft
+      ? await execute(
+          this.ds,
+          `UPDATE scim_users SET deleted_at = ?, version = version + 1, last_modified = ?
+           WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL`,
+          [soft.at, soft.at, id, tenantId],
+        )
+      : await execute(
+          this.ds,
+          'DELETE FROM scim_users WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL',
+          [id, tenantId],
+        );
     return affected(res) > 0;
+  }
+
+  /** A soft-deleted user of the tenant with this userName or externalId (both indexed). */
+  private async findTombstone(
+    qr: QueryRunner,
+    tenantId: string,
+    userName: string,
+    externalId: string | null,
+  ): Promise<UserRow | undefined> {
+    const byExternal = externalId !== null ? ' OR r.external_id = ?' : '';
+    const rows: UserRow[] = await qr.query(
+      `SELECT ${SELECT_COLUMNS} FROM scim_users r
+       WHERE r.tenant_id = ? AND r.deleted_at IS NOT NULL AND (r.user_name_ci = ?${byExternal})
+       ORDER BY r.seq DESC LIMIT 1`,
+      [tenantId, userName.toLowerCase(), ...(externalId !== null ? [externalId] : [])],
+    );
+    return rows[0];
+  }
+
+  /** Brings a tombstone back with the new document: same id, same created, next version. */
+  private async restore(
+    qr: QueryRunner,
+    tenantId: string,
+    row: UserRow,
+    user: NewResource,
+    cols: ReturnType<TypeOrmUserRepository['singularColumns']>,
+  ): Promise<StoredResource> {
+    const version = Number(row.version) + 1;
+    await qr.query(
+      `UPDATE scim_users SET user_name = ?, user_name_ci = ?, external_id = ?, display_name_ci = ?,
+         active = ?, doc = ?, password_hash = ?, version = ?, last_modified = ?, deleted_at = NULL
+       WHERE seq = ?`,
+      [
+        cols.userName,
+        cols.userName.toLowerCase(),
+        cols.externalId,
+        cols.displayNameCi,
+        cols.active,
+        JSON.stringify(user.resource),
+        user.passwordHash ?? null,
+        version,
+        user.created,
+        row.seq,
+      ],
+    );
+    await this.writeValues(qr, tenantId, String(row.seq), user.resource, JSON.parse(row.doc) as ScimJson);
+    return {
+      id: row.id,
+      tenantId,
+      resource: user.resource,
+      version,
+      created: row.created,
+      lastModified: user.created,
+    };
   }
 
   /** Replaces the child rows of the multi-valued attributes that changed. */

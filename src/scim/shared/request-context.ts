@@ -13,6 +13,8 @@ export interface RequestContext {
   readonly userAgent?: string;
   /** IdP dialect profile of the token or its tenant; undefined = the server default */
   readonly profile?: ProfileName;
+  /** the tenant's deprovisioning mode: 'soft' keeps a deleted user as a tombstone */
+  readonly deprovisioning?: 'hard' | 'soft';
 }
 
 export const REQUEST_CONTEXT_KEY = 'scimContext';

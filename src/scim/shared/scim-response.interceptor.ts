@@ -58,6 +58,7 @@ export class ScimResponseInterceptor implements NestInterceptor {
         ifNoneMatch: header(req, 'if-none-match'),
         userAgent: header(req, 'user-agent'),
         ...(req.user.profile ? { profile: req.user.profile } : {}),
+        ...(req.user.deprovisioning ? { deprovisioning: req.user.deprovisioning } : {}),
       };
       this.suggestProfile(req.user, header(req, 'user-agent'));
     }

@@ -140,11 +140,14 @@ export class UsersService {
     if (ctx.ifMatch !== undefined) {
       checkIfMatch(ctx.ifMatch, (await this.load(id, ctx)).version);
     }
-    if (!(await this.users.delete(ctx.tenantId, id))) {
+    const at = this.clock.nowIso();
+    // the tenant's deprovisioning mode: 'soft' keeps a tombstone that a later POST restores
+    const soft = ctx.deprovisioning === 'soft' ? { at } : undefined;
+    if (!(await this.users.delete(ctx.tenantId, id, soft))) {
       throw ScimError.notFound(`User ${id} not found`);
     }
     // a deleted user leaves every group it was in (RFC 7643 §4.2 members reference live users)
-    await this.groups.removeMemberEverywhere(ctx.tenantId, id, this.clock.nowIso());
+    await this.groups.removeMemberEverywhere(ctx.tenantId, id, at);
   }
 
   /**

@@ -29,7 +29,11 @@ const tenant = (slug: string, profile?: string): Tenant => ({
 });
 
 /** How a tenant reads back: `profile` null when it was not set. */
-const stored = (t: Tenant): Tenant => ({ ...t, profile: t.profile ?? null });
+const stored = (t: Tenant): Tenant => ({
+  ...t,
+  profile: t.profile ?? null,
+  deprovisioning: t.deprovisioning ?? null,
+});
 
 const newToken = (tenantId: string, overrides: Partial<NewServiceToken> = {}): NewServiceToken => ({
   id: randomUUID(),
@@ -90,8 +94,18 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
     it("keeps a tenant's dialect profile", async () => {
       const t = tenant('entra-tenant', 'entra');
       await h.tenants.create(t);
-      expect(await h.tenants.findBySlug('entra-tenant')).toEqual(t);
-      expect(await h.tenants.list()).toEqual([t]);
+      expect(await h.tenants.findBySlug('entra-tenant')).toEqual(stored(t));
+      expect(await h.tenants.list()).toEqual([stored(t)]);
+    });
+
+    it("changes a tenant's settings: profile and deprovisioning mode", async () => {
+      const t = tenant('settings');
+      await h.tenants.create(t);
+      expect(await h.tenants.updateSettings(t.id, { deprovisioning: 'soft', profile: 'okta' })).toBe(true);
+      expect(await h.tenants.findById(t.id)).toEqual({ ...stored(t), deprovisioning: 'soft', profile: 'okta' });
+      expect(await h.tenants.updateSettings(t.id, { profile: null })).toBe(true);
+      expect(await h.tenants.findById(t.id)).toEqual({ ...stored(t), deprovisioning: 'soft', profile: null });
+      expect(await h.tenants.updateSettings('no-such-tenant', { deprovisioning: 'hard' })).toBe(false);
     });
 
     it('rejects a second tenant with the same slug', async () => {
@@ -116,6 +130,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
       expect(await h.tokens.findByHash(input.hash)).toEqual({
         ...recordOf(input),
         tenantProfile: null,
+        tenantDeprovisioning: null,
       });
       expect(await h.tokens.findById(input.id)).toEqual(recordOf(input));
       expect(created).not.toHaveProperty('hash');
@@ -130,10 +145,12 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
       expect(await h.tokens.findByHash(own.hash)).toEqual({
         ...recordOf(own),
         tenantProfile: 'okta',
+        tenantDeprovisioning: null,
       });
       expect(await h.tokens.findByHash(inherited.hash)).toMatchObject({
         profile: null,
         tenantProfile: 'okta',
+        tenantDeprovisioning: null,
       });
       expect(await h.tokens.findById(own.id)).toEqual(recordOf(own));
     });
@@ -189,6 +206,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         ...recordOf(input),
         lastUsedAt: '2024-02-02T00:00:00.000Z',
         tenantProfile: null,
+        tenantDeprovisioning: null,
       });
       await expect(
         h.tokens.touch(randomUUID(), '2024-02-01T00:00:00.000Z'),

@@ -123,6 +123,34 @@ export function userRepositoryContract(
       expect(await repo.findById(A, randomUUID())).toBeNull();
     });
 
+    it('soft delete: a tombstone is invisible, and a create with its userName or externalId restores it', async () => {
+      const input = newUser('tomb@example.com', {
+        externalId: 'T-1',
+        emails: [{ value: 'tomb@example.com', type: 'work' }],
+      });
+      const created = await repo.create(A, input);
+      expect(await repo.delete(A, input.id, { at: '2024-06-02T00:00:00.000Z' })).toBe(true);
+      expect(await repo.findById(A, input.id)).toBeNull();
+      expect(await repo.delete(A, input.id, { at: '2024-06-02T00:00:00.000Z' })).toBe(false);
+      expect(await names(A, 'emails.value eq "tomb@example.com"')).toEqual([]);
+      await expect(
+        repo.update(A, input.id, {
+          resource: input.resource,
+          lastModified: '2024-06-03T00:00:00.000Z',
+          expectedVersion: 2,
+        }),
+      ).rejects.toEqual(scimError(404));
+      const back = await repo.create(A, newUser('TOMB@example.com', { externalId: 'T-1' }));
+      expect(back.id).toBe(input.id);
+      expect(back.created).toBe(created.created);
+      expect(back.version).toBe(3);
+      expect(await names(A, 'userName eq "tomb@example.com"')).toEqual(['TOMB@example.com']);
+      // a hard delete removes the row: a new create gets a new id
+      expect(await repo.delete(A, input.id)).toBe(true);
+      const fresh = await repo.create(A, newUser('tomb@example.com'));
+      expect(fresh.id).not.toBe(input.id);
+    });
+
     it('keeps stored state apart from the objects callers hold', async () => {
       const input = newUser('copy', { emails: [{ value: 'a@example.com' }] });
       const created = await repo.create(A, input);

@@ -7,7 +7,11 @@ export interface Tenant {
   readonly createdAt: string;
   /** IdP dialect profile name (rfc-strict | entra | okta | lenient); null/absent = default */
   readonly profile?: string | null;
+  /** what DELETE /Users does: 'hard' (RFC default) or 'soft' (tombstone); null/absent = hard */
+  readonly deprovisioning?: DeprovisioningMode | null;
 }
+
+export type DeprovisioningMode = 'hard' | 'soft';
 
 export interface ServiceToken {
   readonly id: string;
@@ -24,6 +28,8 @@ export interface ServiceToken {
   readonly profile?: string | null;
   /** the token's tenant's profile, when the repository loads it with the token (findByHash) */
   readonly tenantProfile?: string | null;
+  /** the token's tenant's deprovisioning mode, loaded with the token (findByHash) */
+  readonly tenantDeprovisioning?: string | null;
 }
 
 export interface NewServiceToken {
@@ -44,6 +50,11 @@ export interface TenantRepository {
   create(tenant: Tenant): Promise<Tenant>;
   list(): Promise<Tenant[]>;
   count(): Promise<number>;
+  /** changes a tenant's settings; false when no tenant has that id */
+  updateSettings(
+    id: string,
+    settings: { profile?: string | null; deprovisioning?: DeprovisioningMode | null },
+  ): Promise<boolean>;
 }
 
 export interface TokenRepository {

@@ -14,8 +14,16 @@ import {
 export interface UserRepository {
   findById(tenantId: string, id: string): Promise<StoredResource | null>;
   search(tenantId: string, query: ResourceQuery): Promise<ResourcePage>;
+  /**
+   * Creates the user; when a soft-deleted user of the tenant has the same userName
+   * (case-insensitively) or externalId, that user is restored instead, keeping its id and
+   * created time (issue #6: re-provisioning gives back the same id and the host's data).
+   */
   create(tenantId: string, user: NewResource): Promise<StoredResource>;
   update(tenantId: string, id: string, update: ResourceUpdate): Promise<StoredResource>;
-  /** true when a row was deleted */
-  delete(tenantId: string, id: string): Promise<boolean>;
+  /**
+   * true when a live user was deleted. `soft`: the row stays as a tombstone, invisible to every
+   * read, search and update (RFC 7644 §3.6: a deleted resource answers 404).
+   */
+  delete(tenantId: string, id: string, soft?: { at: string }): Promise<boolean>;
 }
