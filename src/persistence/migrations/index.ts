@@ -3,6 +3,7 @@ import { DialectProfiles1763880000000 } from './1763880000000-DialectProfiles';
 import { Groups1763890000000 } from './1763890000000-Groups';
 import { AuditAndRateLimits1763900000000 } from './1763900000000-AuditAndRateLimits';
 import { SoftDelete1763910000000 } from './1763910000000-SoftDelete';
+import { KeysetIndexes1763920000000 } from './1763920000000-KeysetIndexes';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const SCIM_MIGRATIONS = [
   Groups1763890000000,
   AuditAndRateLimits1763900000000,
   SoftDelete1763910000000,
+  KeysetIndexes1763920000000,
 ];
