@@ -20,6 +20,7 @@ import { TenantEntity } from './tenant.entity';
 @Index('ix_scim_groups_tenant_external_id', ['tenantId', 'externalId'])
 @Index('ix_scim_groups_tenant_created', ['tenantId', 'created'])
 @Index('ix_scim_groups_tenant_last_modified', ['tenantId', 'lastModified'])
+@Index('ix_scim_groups_tenant_seq', ['tenantId', 'seq'])
 export class GroupEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   seq!: string;
