@@ -1,0 +1,106 @@
+'use strict';
+/** Command-line flags of bench/run.js: `--flag value`, `--flag=value`, boolean switches. */
+
+const BOOLEAN = new Set(['json', 'profile', 'keep', 'help', 'no-raw', 'quiet']);
+
+const DEFAULTS = {
+  db: 'sqlite',
+  users: 10000,
+  members: 10000,
+  concurrency: 16,
+  duration: 5,
+  'max-requests': 50000,
+  warmup: 1,
+  seed: 'auto',
+  scenarios: 'all',
+  port: 0,
+  timeout: 40,
+  'mysql-url': process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306/',
+  'cursor-walk': 60,
+  out: '',
+  'profile-dir': 'bench-results',
+};
+
+const USAGE = `Usage: npm run bench -- [flags]      (or: node bench/run.js [flags] after npm run build)
+
+  --db sqlite|mysql        database of the server under test (default sqlite: a fresh temp file;
+                           mysql: a fresh database scim_bench_<random> on --mysql-url, dropped after)
+  --users N                users seeded before the scenarios (default 10000)
+  --members M              members of the big group, taken from the seeded users (default 10000, <= N)
+  --concurrency C          concurrent requests (keep-alive sockets) per scenario (default 16)
+  --duration S             measured seconds per scenario (default 5)
+  --max-requests R         measured requests per scenario at most (default 50000)
+  --warmup S               unmeasured warm-up seconds before each scenario (default 1)
+  --seed api|sql|auto      api: POST /Users at concurrency C; sql: multi-row INSERTs straight into the
+                           tables before the server starts; auto: api below 50,000 users (default)
+  --scenarios a,b,...      subset of the scenarios (default all; see docs/performance.md)
+  --port P                 loopback port of the server (default: a free one)
+  --timeout MIN            hard limit on the whole run in minutes (default 40)
+  --mysql-url URL          admin URL of the MySQL/MariaDB server (default mysql://root@127.0.0.1:3306/)
+  --cursor-walk S          seconds at most spent walking cursors to a deep position (default 60)
+  --json                   print the result as JSON on stdout (the table goes to stderr)
+  --out FILE               also write the JSON result to FILE
+  --profile                run the server with --cpu-prof (profile in --profile-dir, default
+                           bench-results/) and print its top self-time functions
+  --no-raw                 skip the raw-database ceiling
+  --keep                   keep the database (and print its URL) instead of dropping it
+`;
+
+function parse(argv) {
+  const o = { ...DEFAULTS };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) {
+      throw new Error(`Unexpected argument "${a}"`);
+    }
+    let name = a.slice(2);
+    let value;
+    const eq = name.indexOf('=');
+    if (eq >= 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    } else if (BOOLEAN.has(name)) {
+      value = true;
+    } else {
+      value = argv[++i];
+      if (value === undefined) {
+        throw new Error(`--${name} needs a value`);
+      }
+    }
+    if (!(name in DEFAULTS) && !BOOLEAN.has(name)) {
+      throw new Error(`Unknown flag --${name}`);
+    }
+    o[name] = value;
+  }
+  const int = (name, min, max) => {
+    const n = Number(o[name]);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      throw new Error(`--${name} must be a number from ${min} to ${max}`);
+    }
+    o[name] = n;
+  };
+  int('users', 1, 10_000_000);
+  int('members', 0, 10_000_000);
+  int('concurrency', 1, 1024);
+  int('duration', 0.1, 3600);
+  int('max-requests', 1, 10_000_000);
+  int('warmup', 0, 600);
+  int('port', 0, 65535);
+  int('timeout', 1, 24 * 60);
+  int('cursor-walk', 1, 3600);
+  if (!['sqlite', 'mysql'].includes(o.db)) {
+    throw new Error('--db must be sqlite or mysql');
+  }
+  if (!['api', 'sql', 'auto'].includes(o.seed)) {
+    throw new Error('--seed must be api, sql or auto');
+  }
+  if (o.seed === 'auto') {
+    o.seed = o.users < 50000 ? 'api' : 'sql';
+  }
+  if (o.members > o.users) {
+    throw new Error(`--members (${o.members}) cannot exceed --users (${o.users}): members are seeded users`);
+  }
+  return o;
+}
+
+module.exports = { parse, USAGE };

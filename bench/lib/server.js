@@ -1,0 +1,182 @@
+'use strict';
+/** The server under test as a child process, the CLI, and /proc readings of a process. */
+const { spawn, execFile, execFileSync } = require('node:child_process');
+const { readFileSync, readdirSync } = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
+const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const GUARD = path.join(__dirname, 'child-guard.js');
+
+let CLK_TCK = 100;
+try {
+  CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+} catch {
+  /* keep 100 */
+}
+
+/** A free loopback port (bound then released). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs the CLI (`node dist/src/cli/main.js …`) and returns its stdout, trimmed. */
+function runCli(args, env, timeoutMs = 120000) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        if (err) {
+          reject(new Error(`cli ${args.join(' ')} failed: ${err.message}\n${stderr}`));
+        } else {
+          resolve(stdout.trim());
+        }
+      },
+    );
+  });
+}
+
+class ServerProcess {
+  constructor(env, { profileDir } = {}) {
+    const nodeArgs = ['-r', GUARD];
+    const childEnv = { ...process.env, ...env };
+    if (profileDir) {
+      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+      childEnv.BENCH_EXIT_ON_SIGTERM = '1';
+    }
+    this.output = '';
+    this.exited = false;
+    this.child = spawn(process.execPath, [...nodeArgs, MAIN], {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.pid = this.child.pid;
+    const keep = (chunk) => {
+      this.output = (this.output + chunk.toString()).slice(-20000);
+    };
+    this.child.stdout.on('data', keep);
+    this.child.stderr.on('data', keep);
+    this.exitPromise = new Promise((resolve) => {
+      this.child.on('exit', (code, signal) => {
+        this.exited = true;
+        this.exitCode = code;
+        this.exitSignal = signal;
+        resolve();
+      });
+    });
+  }
+
+  /** Polls GET <base>/ServiceProviderConfig until it answers 200. */
+  async waitReady(baseUrl, timeoutMs = 60000) {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (this.exited) {
+        throw new Error(`server exited (code ${this.exitCode}, signal ${this.exitSignal}):\n${this.output}`);
+      }
+      const ok = await new Promise((resolve) => {
+        const req = http.get(`${baseUrl}/ServiceProviderConfig`, (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve(res.statusCode === 200 ? JSON.parse(Buffer.concat(chunks)) : null));
+        });
+        req.on('error', () => resolve(null));
+        req.setTimeout(2000, () => req.destroy());
+      });
+      if (ok) {
+        return ok;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`server did not answer within ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  /** SIGTERM, then SIGKILL after graceMs. */
+  async stop(graceMs = 15000) {
+    if (this.exited) {
+      return;
+    }
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      if (!this.exited) {
+        this.child.kill('SIGKILL');
+      }
+    }, graceMs);
+    await this.exitPromise;
+    clearTimeout(timer);
+  }
+
+  /** Synchronous last resort (process 'exit' handler). */
+  killNow() {
+    if (!this.exited) {
+      try {
+        this.child.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  }
+}
+
+/** CPU time (ms) and resident memory (MiB) of a process from /proc; null if unreadable. */
+function procStats(pid) {
+  if (!pid) {
+    return null;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state): utime is field 14, stime field 15
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name) => {
+      const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+      return m ? Number(m[1]) : 0;
+    };
+    return {
+      cpuMs: ((utime + stime) * 1000) / CLK_TCK,
+      rssMiB: kb('VmRSS') / 1024,
+      hwmMiB: kb('VmHWM') / 1024,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The pid of the local MariaDB/MySQL server (to report its CPU too), if it can be seen. */
+function findDatabasePid() {
+  try {
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) {
+        continue;
+      }
+      try {
+        const comm = readFileSync(`/proc/${d}/comm`, 'utf8').trim();
+        if (comm === 'mariadbd' || comm === 'mysqld') {
+          return Number(d);
+        }
+      } catch {
+        /* raced */
+      }
+    }
+  } catch {
+    /* no /proc */
+  }
+  return undefined;
+}
+
+module.exports = { ROOT, MAIN, CLI, ServerProcess, runCli, freePort, procStats, findDatabasePid };

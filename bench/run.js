@@ -1,0 +1,442 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * scim-nest benchmark (issue #9): starts the built server on a fresh SQLite file or MariaDB/MySQL
+ * database, seeds users and a big group, measures every scenario at a fixed concurrency, and
+ * compares the rates with the raw-database ceiling measured in the same run.
+ * Loopback only; bounded in requests and time per scenario and by a hard overall timeout.
+ *
+ *   npm run bench -- --db mysql --users 10000 --json
+ *
+ * See docs/performance.md.
+ */
+const { execFileSync } = require('node:child_process');
+const { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+const { randomBytes } = require('node:crypto');
+
+const { parse, USAGE } = require('./lib/args');
+const { ROOT, MAIN, ServerProcess, runCli, freePort, procStats, findDatabasePid } = require('./lib/server');
+const { createDatabase, seedSql, rawCeiling, checkSeedDocument } = require('./lib/db');
+const { ScimClient, runLoad } = require('./lib/load');
+const { SCENARIOS } = require('./lib/scenarios');
+const { GROUP_SCHEMA, PATCH_OP, userBody, userName } = require('./lib/data');
+const { formatResult, evaluateTargets } = require('./lib/report');
+const { summarizeProfile, formatProfile } = require('./lib/profile');
+
+const BASE_PATH = '/scim/v2';
+const SCOPES = 'users:read,users:write,groups:read,groups:write';
+
+let opts;
+const log = (s) => {
+  if (!opts || !opts.quiet) {
+    process.stderr.write(s + '\n');
+  }
+};
+
+/** Everything to undo, newest first. */
+const cleanups = [];
+let server;
+let cleaningUp;
+
+function cleanup() {
+  if (!cleaningUp) {
+    cleaningUp = (async () => {
+      while (cleanups.length) {
+        const fn = cleanups.pop();
+        try {
+          await fn();
+        } catch (e) {
+          log(`cleanup: ${e.message}`);
+        }
+      }
+    })();
+  }
+  return cleaningUp;
+}
+
+function machineInfo() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model?.trim() ?? 'unknown',
+    cpus: cpus.length,
+    memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    loadavg: os.loadavg().map((v) => +v.toFixed(2)),
+  };
+}
+
+function gitInfo() {
+  const git = (args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const info = {};
+  try {
+    info.commit = git(['rev-parse', 'HEAD']);
+  } catch {
+    info.commit = null;
+  }
+  try {
+    execFileSync('git', ['diff', '--quiet', 'HEAD', '--', 'src'], { cwd: ROOT, stdio: 'ignore' });
+    info.srcDirty = false;
+  } catch {
+    info.srcDirty = info.commit ? true : null;
+  }
+  return info;
+}
+
+/** Seeds users through the API at concurrency C; returns their ids by index. */
+async function seedApi(client, from, to, concurrency, monitor) {
+  const ids = new Array(to - from);
+  let next = from;
+  const t0 = performance.now();
+  const res = await runLoad({
+    client,
+    concurrency,
+    durationS: 24 * 3600,
+    maxRequests: to - from,
+    monitor,
+    parse: true,
+    next: () => {
+      if (next >= to) {
+        return null;
+      }
+      const i = next++;
+      return {
+        method: 'POST',
+        path: '/Users',
+        body: userBody(i),
+        after: (r) => {
+          if (r.ok && r.json) {
+            ids[i - from] = r.json.id;
+          }
+        },
+      };
+    },
+  });
+  const t = res.tags.all;
+  if (!t || t.errors) {
+    throw new Error(`API seeding failed: ${t ? t.errors : '?'} errors, e.g. ${t?.errorSamples?.[0]}`);
+  }
+  log(`  api seeding: ${to - from} users in ${((performance.now() - t0) / 1000).toFixed(1)} s (${t.rps.toFixed(0)}/s)`);
+  return ids;
+}
+
+async function main() {
+  opts = parse(process.argv.slice(2));
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!existsSync(MAIN)) {
+    throw new Error(`${path.relative(ROOT, MAIN)} is missing: run "npm run build" (npm run bench does)`);
+  }
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo(); // load average before the run: the machine may be shared
+  const git = gitInfo(); // at the start: dist is what `npm run -s build` just compiled from it
+  const distBuiltAt = statSync(MAIN).mtime.toISOString();
+  const runId = randomBytes(3).toString('hex');
+  const C = opts.concurrency;
+
+  // --- database, schema, tenant, token ---------------------------------------------------
+  log(`database: fresh ${opts.db}`);
+  const db = await createDatabase(opts.db, { mysqlUrl: opts['mysql-url'] });
+  cleanups.push(async () => {
+    if (opts.keep) {
+      log(`kept database ${db.url}`);
+    } else {
+      await db.drop();
+    }
+  });
+  const port = opts.port || (await freePort());
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: db.url,
+    SCIM_BOOTSTRAP: 'false',
+    LOG_LEVEL: 'warn',
+    SCIM_MAX_PAYLOAD_SIZE: String(64 * 1048576),
+  };
+  await runCli(['migration', 'run'], env);
+  const tenantId = await runCli(['tenant', 'create', 'bench'], env);
+  const token = await runCli(['token', 'create', '--tenant', 'bench', '--name', 'bench', '--scopes', SCOPES], env);
+  if (!/^scim_/.test(token)) {
+    throw new Error(`unexpected token from the CLI: ${token.slice(0, 40)}`);
+  }
+
+  // --- sql seeding (before the server runs: SQLite has one writer) -------------------------
+  let ids;
+  let bigGroup;
+  const seedT0 = performance.now();
+  if (opts.seed === 'sql') {
+    if (checkSeedDocument(ROOT) === false) {
+      log('  warning: could not load the normalizer from dist to check the seeded documents');
+    }
+    log(`seeding ${opts.users} users and a group of ${opts.members} with SQL`);
+    const s = await seedSql(db, { tenantId, users: opts.users, members: opts.members, log });
+    ids = s.ids;
+    bigGroup = { id: s.bigGroupId, members: opts.members };
+  }
+
+  // --- raw ceiling (server not running yet, so nothing competes) ---------------------------
+  let raw;
+  if (!opts['no-raw']) {
+    log(`raw ceiling: ${opts.duration} s insert + ${opts.duration} s PK select`);
+    raw = await rawCeiling(db, { concurrency: C, durationS: opts.duration, maxOps: opts['max-requests'] * 10, log });
+    log(`  insert ${raw.insert.rps.toFixed(0)}/s, PK select ${raw.select.rps.toFixed(0)}/s (${raw.mode})`);
+  }
+
+  // --- server ---------------------------------------------------------------------------
+  let profileDir;
+  if (opts.profile) {
+    profileDir = path.resolve(ROOT, opts['profile-dir']);
+    mkdirSync(profileDir, { recursive: true });
+  }
+  const profileStart = Date.now();
+  server = new ServerProcess(env, { profileDir });
+  cleanups.push(() => server.stop());
+  const baseUrl = `http://127.0.0.1:${port}${BASE_PATH}`;
+  const spc = await server.waitReady(baseUrl);
+  log(`server pid ${server.pid} on ${baseUrl}${profileDir ? ` (profiling into ${profileDir})` : ''}`);
+  const dbPid = opts.db === 'mysql' ? findDatabasePid() : undefined;
+  const monitor = { serverPid: server.pid, dbPid };
+  const client = new ScimClient({ port, basePath: BASE_PATH, token, concurrency: C });
+  cleanups.push(async () => client.close());
+
+  if (opts.seed === 'api') {
+    log(`seeding ${opts.users} users through POST /Users at concurrency ${C}`);
+    ids = await seedApi(client, 0, opts.users, C, monitor);
+    const g = await client.must('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Bench Big Group' });
+    for (let i = 0; i < opts.members; i += 1000) {
+      const value = ids.slice(i, Math.min(opts.members, i + 1000)).map((id) => ({ value: id }));
+      await client.must('PATCH', `/Groups/${g.id}?excludedAttributes=members`, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'add', path: 'members', value }],
+      });
+    }
+    bigGroup = { id: g.id, members: opts.members };
+  }
+  // extra users: 10 for the small group, C for the membership toggles (never in a group at rest)
+  const extraNames = Array.from({ length: 10 + C }, (_, j) => `bench.extra.${j}@bench.example`);
+  const extraIds = [];
+  for (const [j, name] of extraNames.entries()) {
+    extraIds.push((await client.must('POST', '/Users', userBody(1e9 + j, name, `extra-${j}`))).id);
+  }
+  const small = await client.must('POST', '/Groups?excludedAttributes=members', {
+    schemas: [GROUP_SCHEMA],
+    displayName: 'Bench Small Group',
+    members: extraIds.slice(0, 10).map((value) => ({ value })),
+  });
+  const seedSeconds = (performance.now() - seedT0) / 1000;
+
+  // --- sanity: what was seeded is what the server sees ------------------------------------
+  const first = await client.must('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName(0)}"`)}`);
+  if (first.totalResults !== 1 || first.Resources[0].id !== ids[0]) {
+    throw new Error(`seeded user 0 is not found by userName (${JSON.stringify(first).slice(0, 300)})`);
+  }
+  const all = await client.must('GET', '/Users?count=0');
+  if (all.totalResults !== opts.users + extraIds.length) {
+    throw new Error(`the server counts ${all.totalResults} users, expected ${opts.users + extraIds.length}`);
+  }
+  const bg = await client.must('GET', `/Groups/${bigGroup.id}?excludedAttributes=members`);
+  if (bg.id !== bigGroup.id) {
+    throw new Error('the big group is not readable');
+  }
+  const afterSeed = procStats(server.pid);
+  log(`seeded in ${seedSeconds.toFixed(1)} s; server RSS ${afterSeed?.rssMiB.toFixed(0)} MiB`);
+
+  // --- scenarios ----------------------------------------------------------------------------
+  const counters = new Map();
+  const ctx = {
+    opts,
+    client,
+    log,
+    spc,
+    runId,
+    ids,
+    N: opts.users,
+    maxResults: spc.filter?.maxResults ?? 1000,
+    bigGroup,
+    smallGroup: { id: small.id, members: 10 },
+    pool: extraIds.slice(10),
+    counter: (name) => {
+      const v = counters.get(name) ?? 0;
+      counters.set(name, v + 1);
+      return v;
+    },
+  };
+  const wanted = opts.scenarios === 'all' ? null : new Set(opts.scenarios.split(',').map((s) => s.trim()));
+  if (wanted) {
+    for (const w of wanted) {
+      if (!SCENARIOS.some((s) => s.name === w)) {
+        throw new Error(`unknown scenario "${w}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+      }
+    }
+  }
+  const results = [];
+  for (const sc of SCENARIOS) {
+    if (wanted && !wanted.has(sc.name)) {
+      continue;
+    }
+    const skipped = sc.prepare ? await sc.prepare(ctx) : undefined;
+    const label = sc.label(ctx);
+    if (skipped) {
+      log(`${label}: ${skipped}`);
+      results.push({ name: sc.name, label, kind: sc.kind, description: sc.describe(ctx), skipped });
+      continue;
+    }
+    let state = Array.from({ length: C }, () => ({}));
+    const next = (w) => sc.next(ctx, w, state[w]);
+    if (opts.warmup > 0) {
+      if (sc.reset) {
+        await sc.reset(ctx, state);
+      }
+      await runLoad({ client, concurrency: C, durationS: opts.warmup, maxRequests: Math.min(1000, opts['max-requests']), next });
+    }
+    if (sc.reset) {
+      state = Array.from({ length: C }, () => ({}));
+      await sc.reset(ctx, state);
+    }
+    const r = await runLoad({ client, concurrency: C, durationS: opts.duration, maxRequests: opts['max-requests'], next, monitor });
+    if (sc.cleanup) {
+      await sc.cleanup(ctx);
+    }
+    const ceiling = raw ? (sc.kind === 'write' ? raw.insert.rps : raw.select.rps) : undefined;
+    const per = sc.perRequest ? sc.perRequest(ctx) : 1;
+    for (const t of Object.values(r.tags)) {
+      t.ratio = ceiling ? (t.rps * per) / ceiling : null;
+      if (per !== 1) {
+        t.unitsPerS = t.rps * per;
+      }
+    }
+    const res = { name: sc.name, label, kind: sc.kind, description: sc.describe(ctx), ...r };
+    results.push(res);
+    for (const [tag, t] of Object.entries(r.tags)) {
+      log(
+        `${label}${tag === 'all' ? '' : ` ${tag}`}: ${t.requests} req, ${t.errors} err, ${t.rps.toFixed(0)}/s, ` +
+          `p50 ${t.p50?.toFixed(2)} ms, p99 ${t.p99?.toFixed(2)} ms` +
+          (r.server ? `, ${r.server.cpuMsPerRequest?.toFixed(2)} CPU ms/req, RSS peak ${r.server.rssPeakMiB.toFixed(0)} MiB` : ''),
+      );
+    }
+  }
+  const final = procStats(server.pid);
+
+  // --- stop, profile -------------------------------------------------------------------------
+  await server.stop();
+  let profile;
+  if (profileDir) {
+    const files = readdirSync(profileDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => path.join(profileDir, f))
+      .filter((f) => statSync(f).mtimeMs >= profileStart);
+    if (files.length) {
+      profile = summarizeProfile(files[files.length - 1], ROOT);
+    } else {
+      log('no .cpuprofile was written');
+    }
+  }
+
+  const result = {
+    meta: {
+      startedAt,
+      db: opts.db,
+      seed: opts.seed,
+      users: opts.users,
+      members: opts.members,
+      concurrency: C,
+      duration: opts.duration,
+      maxRequests: opts['max-requests'],
+      warmup: opts.warmup,
+      seedSeconds,
+      machine,
+      loadavgAtEnd: os.loadavg().map((v) => +v.toFixed(2)),
+      git,
+      distBuiltAt,
+      databaseVersion: opts.db === 'mysql' ? await mysqlVersion(opts['mysql-url']) : sqliteVersion(),
+    },
+    raw,
+    serverRssAfterSeedMiB: afterSeed?.rssMiB,
+    serverFinal: final ? { rssMiB: final.rssMiB, hwmMiB: final.hwmMiB, cpuMs: final.cpuMs } : null,
+    scenarios: results,
+    profile,
+  };
+  result.targets = evaluateTargets(result);
+  const text = formatResult(result);
+  if (opts.json) {
+    process.stderr.write(text + '\n');
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  } else {
+    process.stdout.write(text + '\n');
+  }
+  if (profile) {
+    process.stderr.write('\n' + formatProfile(profile) + '\n');
+  }
+  if (opts.out) {
+    writeFileSync(opts.out, JSON.stringify(result, null, 2) + '\n');
+    log(`wrote ${opts.out}`);
+  }
+  return 0;
+}
+
+async function mysqlVersion(url) {
+  try {
+    const mysql = require('mysql2/promise');
+    const c = await mysql.createConnection({ uri: url });
+    const [[row]] = await c.query('SELECT VERSION() AS v');
+    await c.end();
+    return row.v;
+  } catch {
+    return null;
+  }
+}
+
+function sqliteVersion() {
+  try {
+    const Database = require('better-sqlite3');
+    const d = new Database(':memory:');
+    const v = d.prepare('SELECT sqlite_version() AS v').get().v;
+    d.close();
+    return `SQLite ${v}`;
+  } catch {
+    return null;
+  }
+}
+
+// --- bounded: hard timeout, signals, errors -----------------------------------------------------
+let hardTimer;
+function finish(code) {
+  clearTimeout(hardTimer);
+  cleanup().then(() => process.exit(code));
+}
+
+process.on('exit', () => server?.killNow());
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    log(`\n${sig}: stopping the server and dropping the database`);
+    finish(130);
+  });
+}
+
+const argvTimeout = (() => {
+  try {
+    return parse(process.argv.slice(2)).timeout;
+  } catch {
+    return 40;
+  }
+})();
+hardTimer = setTimeout(() => {
+  log(`hard timeout of ${argvTimeout} min reached: aborting`);
+  finish(3);
+}, argvTimeout * 60000);
+
+main().then(
+  (code) => finish(code),
+  (e) => {
+    log(`bench failed: ${e && e.stack ? e.stack : e}`);
+    if (server && server.output) {
+      log(`--- server output (tail) ---\n${server.output.slice(-3000)}`);
+    }
+    finish(1);
+  },
+);
