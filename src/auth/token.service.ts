@@ -24,6 +24,8 @@ export interface ScimPrincipal {
   readonly profile?: ProfileName;
   /** the tenant's deprovisioning mode (what DELETE does to a user) */
   readonly deprovisioning?: DeprovisioningMode;
+  /** true when the tenant allows group memberships that form cycles */
+  readonly allowGroupCycles?: boolean;
 }
 
 export interface IssuedToken {
@@ -107,6 +109,7 @@ export class TokenService {
       scopes: effectiveScopes(record.scopes),
       ...(profile && isProfileName(profile) ? { profile } : {}),
       ...(record.tenantDeprovisioning === 'soft' ? { deprovisioning: 'soft' as const } : {}),
+      ...(record.tenantGroupCycles === 'allow' ? { allowGroupCycles: true } : {}),
     };
   }
 
@@ -129,7 +132,7 @@ export class TokenService {
   /** Changes a tenant's IdP profile and/or deprovisioning mode (CLI `tenant set`). */
   async updateTenant(
     slug: string,
-    settings: { profile?: string | null; deprovisioning?: string | null },
+    settings: { profile?: string | null; deprovisioning?: string | null; groupCycles?: string | null },
   ): Promise<Tenant> {
     const tenant = await this.tenants.findBySlug(slug);
     if (!tenant) {
@@ -142,9 +145,14 @@ export class TokenService {
     if (mode !== undefined && mode !== null && mode !== 'hard' && mode !== 'soft') {
       throw new Error(`Unknown deprovisioning mode "${mode}": use hard or soft`);
     }
+    const cycles = settings.groupCycles;
+    if (cycles !== undefined && cycles !== null && cycles !== 'allow' && cycles !== 'refuse') {
+      throw new Error(`Unknown group cycle policy "${cycles}": use allow or refuse`);
+    }
     await this.tenants.updateSettings(tenant.id, {
       ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
       ...(mode !== undefined ? { deprovisioning: mode } : {}),
+      ...(cycles !== undefined ? { groupCycles: cycles } : {}),
     });
     return (await this.tenants.findById(tenant.id))!;
   }

@@ -14,7 +14,7 @@ import { StderrLogger } from './stderr.logger';
 const USAGE = `Usage: npm run -s cli -- <command>
 
   tenant create <slug> [--profile rfc-strict|entra|okta|lenient] [--deprovisioning hard|soft]
-  tenant set <slug> [--profile rfc-strict|entra|okta|lenient|default] [--deprovisioning hard|soft]
+  tenant set <slug> [--profile rfc-strict|entra|okta|lenient|default] [--deprovisioning hard|soft] [--group-cycles refuse|allow]
   tenant list [--json]
   token create --tenant <slug> --name <label> --scopes <users:read,users:write,groups:read,groups:write> [--expires-in <days>] [--profile rfc-strict|entra|okta|lenient]
   token list [--tenant <slug>] [--json]
@@ -66,11 +66,17 @@ async function run(
       }
       const profile = flag(args, 'profile');
       const mode = flag(args, 'deprovisioning');
+      const cycles = flag(args, 'group-cycles');
       const t = await tokens.updateTenant(arg, {
         ...(profile !== undefined ? { profile: profile === 'default' ? null : profile } : {}),
         ...(mode !== undefined ? { deprovisioning: mode } : {}),
+        ...(cycles !== undefined ? { groupCycles: cycles } : {}),
       });
-      out(json ? JSON.stringify(t) : `${t.slug}: profile ${t.profile ?? 'default'}, deprovisioning ${t.deprovisioning ?? 'hard'}`);
+      out(
+        json
+          ? JSON.stringify(t)
+          : `${t.slug}: profile ${t.profile ?? 'default'}, deprovisioning ${t.deprovisioning ?? 'hard'}, group cycles ${t.groupCycles ?? 'refuse'}`,
+      );
       return;
     }
     case 'tenant list': {

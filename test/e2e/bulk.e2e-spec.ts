@@ -309,6 +309,45 @@ describe.each(TEST_DATABASES)('Bulk on %s', (kind) => {
       expect(list.body.Resources[0].meta.version).toBe(a.version);
     });
 
+    it('§3.7.1 the RFC example gives the RFC result in a tenant that allows group cycles', async () => {
+      const slug = `bulk-cycles-${++tenantNo}`;
+      const token = await t.token(slug);
+      await t.tokens.updateTenant(slug, { groupCycles: 'allow' });
+      const res = await t.http
+        .post('/scim/v2/Bulk')
+        .set({ Authorization: `Bearer ${token}` })
+        .set('Content-Type', SCIM_JSON)
+        .send(
+          JSON.stringify({
+            schemas: [BULK_REQUEST],
+            Operations: [
+              {
+                method: 'POST',
+                path: '/Groups',
+                bulkId: 'qwerty',
+                data: { schemas: [GROUP], displayName: 'Group A', members: [{ type: 'Group', value: 'bulkId:ytrewq' }] },
+              },
+              {
+                method: 'POST',
+                path: '/Groups',
+                bulkId: 'ytrewq',
+                data: { schemas: [GROUP], displayName: 'Group B', members: [{ type: 'Group', value: 'bulkId:qwerty' }] },
+              },
+            ],
+          }),
+        );
+      expectBulkOk(res);
+      const [a, b] = ops(res);
+      expect(a).toMatchObject({ method: 'POST', bulkId: 'qwerty', status: '201' });
+      expect(b).toMatchObject({ method: 'POST', bulkId: 'ytrewq', status: '201' });
+      const get = (loc: string) =>
+        t.http.get(`/scim/v2/Groups/${idOf(loc)}`).set({ Authorization: `Bearer ${token}` });
+      const groupA = (await get(a.location)).body;
+      const groupB = (await get(b.location)).body;
+      expect(groupA.members.map((m: { value: string }) => m.value)).toEqual([idOf(b.location)]);
+      expect(groupB.members.map((m: { value: string }) => m.value)).toEqual([idOf(a.location)]);
+    });
+
     it('§3.7.1 a cycle the server accepts is resolved: two users, each the manager of the other', async () => {
       const c = await tenant();
       const manager = (ref: string) => ({ [ENTERPRISE]: { manager: { value: `bulkId:${ref}` } } });

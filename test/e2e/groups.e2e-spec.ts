@@ -203,6 +203,24 @@ describe.each(TEST_DATABASES)('Groups on %s', (kind) => {
     expect(byId.get(users[5].id)).toBeUndefined();
   });
 
+  it('a tenant may allow nested-group cycles; a group can still never contain itself', async () => {
+    const loose = await t.token('cyclic');
+    await t.tokens.updateTenant('cyclic', { groupCycles: 'allow' });
+    const as = { Authorization: `Bearer ${loose}` };
+    const a = (await t.http.post('/scim/v2/Groups').set(as).send({ schemas: [GROUP], displayName: 'A' })).body;
+    const b = (await t.http.post('/scim/v2/Groups').set(as).send({ schemas: [GROUP], displayName: 'B', members: [{ value: a.id }] })).body;
+    const close = await t.http
+      .patch(`/scim/v2/Groups/${a.id}`)
+      .set(as)
+      .send({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: b.id }] }] });
+    expect(close.status).toBe(204);
+    const self = await t.http
+      .patch(`/scim/v2/Groups/${a.id}`)
+      .set(as)
+      .send({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: a.id }] }] });
+    expectScimError(self, 400, 'invalidValue');
+  });
+
   it('deleting a user removes it from every group and bumps their versions', async () => {
     const { body: victim } = await post('/scim/v2/Users', oktaUser());
     const { body: g } = await post('/scim/v2/Groups', {

@@ -18,4 +18,8 @@ export class TenantEntity {
   /** what SCIM DELETE does to a user: 'hard' (RFC default) or 'soft'; null = hard */
   @Column({ type: 'varchar', length: 8, nullable: true })
   deprovisioning!: string | null;
+
+  /** nested groups that form a cycle: 'refuse' (default) or 'allow'; null = refuse */
+  @Column({ name: 'group_cycles', type: 'varchar', length: 8, nullable: true })
+  groupCycles!: string | null;
 }

@@ -1,8 +1,8 @@
 import { ScimError } from '../../scim/core/errors/scim-error';
 import {
-  DeprovisioningMode,
   Tenant,
   TenantRepository,
+  TenantSettings,
 } from '../../scim/core/ports/token.repository';
 import { compareCodePoints } from './json-copy.util';
 
@@ -33,6 +33,7 @@ export class InMemoryTenantRepository implements TenantRepository {
       createdAt: t.createdAt,
       profile: t.profile ?? null,
       deprovisioning: t.deprovisioning ?? null,
+      groupCycles: t.groupCycles ?? null,
     });
     return { ...t };
   }
@@ -49,7 +50,7 @@ export class InMemoryTenantRepository implements TenantRepository {
 
   async updateSettings(
     id: string,
-    settings: { profile?: string | null; deprovisioning?: DeprovisioningMode | null },
+    settings: TenantSettings,
   ): Promise<boolean> {
     const t = this.tenants.get(id);
     if (!t) {
@@ -59,6 +60,7 @@ export class InMemoryTenantRepository implements TenantRepository {
       ...t,
       ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
       ...(settings.deprovisioning !== undefined ? { deprovisioning: settings.deprovisioning } : {}),
+      ...(settings.groupCycles !== undefined ? { groupCycles: settings.groupCycles } : {}),
     });
     return true;
   }

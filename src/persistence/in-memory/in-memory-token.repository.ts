@@ -42,6 +42,7 @@ export class InMemoryTokenRepository implements TokenRepository {
       ...toToken(row),
       tenantProfile: tenant?.profile ?? null,
       tenantDeprovisioning: tenant?.deprovisioning ?? null,
+      tenantGroupCycles: tenant?.groupCycles ?? null,
     };
   }
 

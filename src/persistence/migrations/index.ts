@@ -4,6 +4,7 @@ import { Groups1763890000000 } from './1763890000000-Groups';
 import { AuditAndRateLimits1763900000000 } from './1763900000000-AuditAndRateLimits';
 import { SoftDelete1763910000000 } from './1763910000000-SoftDelete';
 import { KeysetIndexes1763920000000 } from './1763920000000-KeysetIndexes';
+import { GroupCycles1763930000000 } from './1763930000000-GroupCycles';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const SCIM_MIGRATIONS = [
   AuditAndRateLimits1763900000000,
   SoftDelete1763910000000,
   KeysetIndexes1763920000000,
+  GroupCycles1763930000000,
 ];

@@ -1,8 +1,8 @@
 import { DataSource, Repository } from 'typeorm';
 import {
-  DeprovisioningMode,
   Tenant,
   TenantRepository,
+  TenantSettings,
 } from '../../scim/core/ports/token.repository';
 import { TenantEntity } from '../entities/tenant.entity';
 
@@ -28,6 +28,7 @@ export class TypeOrmTenantRepository implements TenantRepository {
       createdAt: t.createdAt,
       profile: t.profile ?? null,
       deprovisioning: t.deprovisioning ?? null,
+      groupCycles: t.groupCycles ?? null,
     });
     return t;
   }
@@ -42,7 +43,7 @@ export class TypeOrmTenantRepository implements TenantRepository {
 
   async updateSettings(
     id: string,
-    settings: { profile?: string | null; deprovisioning?: DeprovisioningMode | null },
+    settings: TenantSettings,
   ): Promise<boolean> {
     const patch: Partial<TenantEntity> = {};
     if (settings.profile !== undefined) {
@@ -50,6 +51,9 @@ export class TypeOrmTenantRepository implements TenantRepository {
     }
     if (settings.deprovisioning !== undefined) {
       patch.deprovisioning = settings.deprovisioning;
+    }
+    if (settings.groupCycles !== undefined) {
+      patch.groupCycles = settings.groupCycles;
     }
     if (!Object.keys(patch).length) {
       return (await this.repo.countBy({ id })) > 0;
@@ -66,6 +70,7 @@ function toTenant(e: TenantEntity | null): Tenant | null {
         createdAt: e.createdAt,
         profile: e.profile,
         deprovisioning: e.deprovisioning === 'soft' || e.deprovisioning === 'hard' ? e.deprovisioning : null,
+        groupCycles: e.groupCycles === 'allow' || e.groupCycles === 'refuse' ? e.groupCycles : null,
       }
     : null;
 }

@@ -22,7 +22,7 @@ export class TypeOrmTokenRepository implements TokenRepository {
     const rows = (await this.ds.query(
       `SELECT t.id, t.tenant_id, t.name, t.prefix, t.scopes, t.created_at, t.expires_at,
          t.revoked_at, t.last_used_at, t.profile, n.profile AS tenant_profile,
-         n.deprovisioning AS tenant_deprovisioning
+         n.deprovisioning AS tenant_deprovisioning, n.group_cycles AS tenant_group_cycles
        FROM scim_tokens t LEFT JOIN scim_tenants n ON n.id = t.tenant_id
        WHERE t.token_hash = ?`,
       [hash],
@@ -44,6 +44,7 @@ export class TypeOrmTokenRepository implements TokenRepository {
       profile: r.profile,
       tenantProfile: r.tenant_profile,
       tenantDeprovisioning: r.tenant_deprovisioning,
+      tenantGroupCycles: r.tenant_group_cycles,
     };
   }
 
@@ -99,6 +100,7 @@ interface TokenRow {
   profile: string | null;
   tenant_profile: string | null;
   tenant_deprovisioning: string | null;
+  tenant_group_cycles: string | null;
 }
 
 function toToken(e: TokenEntity | null): ServiceToken | null {

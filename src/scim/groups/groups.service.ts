@@ -275,7 +275,11 @@ export class GroupsService {
       if (m.type !== undefined && m.type.toLowerCase() !== type.toLowerCase()) {
         throw ScimError.invalidValue(`member ${m.value} is a ${type}, not a ${m.type}`);
       }
-      if (type === 'Group' && (await this.groups.wouldCreateCycle(ctx.tenantId, groupId, m.value))) {
+      if (
+        type === 'Group' &&
+        (m.value === groupId ||
+          (!ctx.allowGroupCycles && (await this.groups.wouldCreateCycle(ctx.tenantId, groupId, m.value))))
+      ) {
         throw ScimError.invalidValue(`adding group ${m.value} as a member would create a cycle`);
       }
       refs.push({ value: m.value, type });

@@ -15,6 +15,8 @@ export interface RequestContext {
   readonly profile?: ProfileName;
   /** the tenant's deprovisioning mode: 'soft' keeps a deleted user as a tombstone */
   readonly deprovisioning?: 'hard' | 'soft';
+  /** the tenant allows nested groups that form a cycle (default: refused) */
+  readonly allowGroupCycles?: boolean;
 }
 
 export const REQUEST_CONTEXT_KEY = 'scimContext';

@@ -59,6 +59,7 @@ export class ScimResponseInterceptor implements NestInterceptor {
         userAgent: header(req, 'user-agent'),
         ...(req.user.profile ? { profile: req.user.profile } : {}),
         ...(req.user.deprovisioning ? { deprovisioning: req.user.deprovisioning } : {}),
+        ...(req.user.allowGroupCycles ? { allowGroupCycles: true } : {}),
       };
       this.suggestProfile(req.user, header(req, 'user-agent'));
     }

@@ -33,6 +33,7 @@ const stored = (t: Tenant): Tenant => ({
   ...t,
   profile: t.profile ?? null,
   deprovisioning: t.deprovisioning ?? null,
+  groupCycles: t.groupCycles ?? null,
 });
 
 const newToken = (tenantId: string, overrides: Partial<NewServiceToken> = {}): NewServiceToken => ({
@@ -131,6 +132,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         ...recordOf(input),
         tenantProfile: null,
         tenantDeprovisioning: null,
+        tenantGroupCycles: null,
       });
       expect(await h.tokens.findById(input.id)).toEqual(recordOf(input));
       expect(created).not.toHaveProperty('hash');
@@ -146,11 +148,13 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         ...recordOf(own),
         tenantProfile: 'okta',
         tenantDeprovisioning: null,
+        tenantGroupCycles: null,
       });
       expect(await h.tokens.findByHash(inherited.hash)).toMatchObject({
         profile: null,
         tenantProfile: 'okta',
         tenantDeprovisioning: null,
+        tenantGroupCycles: null,
       });
       expect(await h.tokens.findById(own.id)).toEqual(recordOf(own));
     });
@@ -207,6 +211,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         lastUsedAt: '2024-02-02T00:00:00.000Z',
         tenantProfile: null,
         tenantDeprovisioning: null,
+        tenantGroupCycles: null,
       });
       await expect(
         h.tokens.touch(randomUUID(), '2024-02-01T00:00:00.000Z'),

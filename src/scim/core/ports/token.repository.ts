@@ -9,9 +9,12 @@ export interface Tenant {
   readonly profile?: string | null;
   /** what DELETE /Users does: 'hard' (RFC default) or 'soft' (tombstone); null/absent = hard */
   readonly deprovisioning?: DeprovisioningMode | null;
+  /** whether group memberships may form cycles; null/absent = refuse */
+  readonly groupCycles?: GroupCyclePolicy | null;
 }
 
 export type DeprovisioningMode = 'hard' | 'soft';
+export type GroupCyclePolicy = 'refuse' | 'allow';
 
 export interface ServiceToken {
   readonly id: string;
@@ -30,6 +33,8 @@ export interface ServiceToken {
   readonly tenantProfile?: string | null;
   /** the token's tenant's deprovisioning mode, loaded with the token (findByHash) */
   readonly tenantDeprovisioning?: string | null;
+  /** the token's tenant's group cycle policy, loaded with the token (findByHash) */
+  readonly tenantGroupCycles?: string | null;
 }
 
 export interface NewServiceToken {
@@ -53,8 +58,14 @@ export interface TenantRepository {
   /** changes a tenant's settings; false when no tenant has that id */
   updateSettings(
     id: string,
-    settings: { profile?: string | null; deprovisioning?: DeprovisioningMode | null },
+    settings: TenantSettings,
   ): Promise<boolean>;
+}
+
+export interface TenantSettings {
+  readonly profile?: string | null;
+  readonly deprovisioning?: DeprovisioningMode | null;
+  readonly groupCycles?: GroupCyclePolicy | null;
 }
 
 export interface TokenRepository {
