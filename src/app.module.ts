@@ -30,6 +30,8 @@ export class AppModule {
           maxOperations: config.maxBulkOperations,
           auditRetentionDays: config.auditRetentionDays,
           rateLimit: config.rateLimit,
+          // issue #8: SCIM_SCHEMA_EXTENSIONS
+          userExtensions: config.userExtensions,
         }),
         // issue #6: /health/live, /health/ready, /metrics at the server root (app only)
         ObservabilityModule.forRoot({ metricsToken: config.metricsToken }),

@@ -1,5 +1,15 @@
 import { LogLevel } from '@nestjs/common';
-import { parseDatabaseUrl } from '../scim';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  ENTERPRISE_USER_SCHEMA_ID,
+  GROUP_SCHEMA_ID,
+  SchemaDefinition,
+  SchemaDefinitionError,
+  USER_SCHEMA_ID,
+  parseDatabaseUrl,
+  parseExtensionSchemas,
+} from '../scim';
 
 /** Standalone-server configuration, read from the environment once and validated. */
 export interface AppConfig {
@@ -23,6 +33,8 @@ export interface AppConfig {
   rateLimit: { requestsPerWindow: number; windowSeconds: number } | false;
   /** issue #6: Bearer token /metrics requires; undefined = /metrics is open */
   metricsToken?: string;
+  /** issue #8: extension schemas for Users, from the SCIM_SCHEMA_EXTENSIONS file */
+  userExtensions: SchemaDefinition[];
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +97,43 @@ function rateLimit(env: NodeJS.ProcessEnv): AppConfig['rateLimit'] {
   return { requestsPerWindow, windowSeconds };
 }
 
+/**
+ * SCIM_SCHEMA_EXTENSIONS: a JSON file holding an array of RFC 7643 §7 schema objects, checked
+ * as ScimModule would check them, so that a bad file stops the start with a ConfigError naming
+ * the file, the schema and the attribute.
+ */
+export function loadSchemaExtensions(env: NodeJS.ProcessEnv): SchemaDefinition[] {
+  const file = env.SCIM_SCHEMA_EXTENSIONS?.trim();
+  if (!file) {
+    return [];
+  }
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(
+      `SCIM_SCHEMA_EXTENSIONS="${file}": cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`SCIM_SCHEMA_EXTENSIONS="${file}" is not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    return parseExtensionSchemas(json, {
+      taken: [USER_SCHEMA_ID, ENTERPRISE_USER_SCHEMA_ID, GROUP_SCHEMA_ID],
+    });
+  } catch (e) {
+    if (e instanceof SchemaDefinitionError) {
+      throw new ConfigError(`SCIM_SCHEMA_EXTENSIONS="${file}": ${e.message}`);
+    }
+    throw e;
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL?.trim() || 'sqlite:./data/scim.sqlite';
   try {
@@ -126,5 +175,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditRetentionDays: int(env, 'SCIM_AUDIT_RETENTION_DAYS', 90, 1, 36500),
     rateLimit: rateLimit(env),
     metricsToken: env.METRICS_TOKEN || undefined,
+    userExtensions: loadSchemaExtensions(env),
   };
 }

@@ -2,7 +2,47 @@
 export { ScimModule } from './scim.module';
 export { SCIM_OPTIONS, validateScimOptions, DEFAULT_SCIM_PATH } from './scim.module-definition';
 export type { ScimForRootOptions, ScimForRootAsyncOptions } from './scim.module-definition';
-export type { ScimModuleOptions, ScimStaticOptions } from './scim.options';
+export type {
+  ScimModuleOptions,
+  ScimStaticOptions,
+  ScimResourceName,
+  ScimAdapter,
+  ScimAdapters,
+} from './scim.options';
+// issue #8: what a host needs to write its own store (docs/host-integration.md)
+export type { UserRepository } from './core/ports/user.repository';
+export type {
+  GroupRepository,
+  GroupUpdate,
+  GroupOfMember,
+  MemberDelta,
+  MemberPage,
+  MemberRef,
+  MemberType,
+  MemberView,
+  NewGroup,
+} from './core/ports/group.repository';
+export type {
+  NewResource,
+  ResourcePage,
+  ResourceQuery,
+  ResourceUpdate,
+  ScimJson,
+  SortOrder,
+  StoredResource,
+} from './core/ports/resource.types';
+export { SCHEMA_REGISTRY, USER_REPOSITORY, GROUP_REPOSITORY } from './core/ports/tokens';
+export { compileFilter, jsonMemberPath } from './core/filter/filter-sql.compiler';
+export type {
+  ColumnRef,
+  FilterSqlTarget,
+  MultiValuedRef,
+  SqlDialect,
+  SqlFragment,
+} from './core/filter/filter-sql.compiler';
+export type { FilterNode } from './core/filter/filter.ast';
+export { parseExtensionSchemas, SchemaDefinitionError } from './core/schema/schema.validator';
+export type { ExtensionSchemaOptions } from './core/schema/schema.validator';
 export { ScimExceptionFilter } from './shared/scim-exception.filter';
 export { toScimErrorResponse } from './shared/scim-error.mapper';
 export { ScimError } from './core/errors/scim-error';
@@ -18,4 +58,6 @@ export {
   prepareSqlite,
   redact,
 } from '../persistence/data-source.options';
+// issue #8: an adapter's writes on SQLite join the module's queue of transactions (one connection)
+export { dialectOf, inTransaction } from '../persistence/repositories/sql.util';
 export * from './core/schema';

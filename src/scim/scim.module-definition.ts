@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, Provider } from '@nestjs/common';
+import { ConfigurableModuleBuilder, InjectionToken, Provider } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -16,7 +16,15 @@ import { TypeOrmRateLimitRepository } from '../persistence/repositories/typeorm-
 import { TypeOrmTenantRepository } from '../persistence/repositories/typeorm-tenant.repository';
 import { TypeOrmTokenRepository } from '../persistence/repositories/typeorm-token.repository';
 import { TypeOrmUserRepository } from '../persistence/repositories/typeorm-user.repository';
+import { ScimError } from './core/errors/scim-error';
 import { dialectFor } from './core/patch/patch.dialect';
+import {
+  GroupOfMember,
+  GroupRepository,
+  MemberPage,
+  MemberType,
+} from './core/ports/group.repository';
+import { ResourcePage, StoredResource } from './core/ports/resource.types';
 import {
   AUDIT_REPOSITORY,
   CLOCK,
@@ -30,23 +38,132 @@ import {
   TOKEN_REPOSITORY,
   USER_REPOSITORY,
 } from './core/ports/tokens';
+import { GROUP_SCHEMA } from './core/schema/group.schema';
 import {
   GROUP_RESOURCE_TYPE,
   SchemaRegistry,
   USER_RESOURCE_TYPE,
   createDefaultRegistry,
 } from './core/schema/schema.registry';
+import { SchemaDefinition } from './core/schema/schema.types';
+import { SchemaDefinitionError, parseExtensionSchemas } from './core/schema/schema.validator';
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from './core/schema/user.schema';
 import {
   DEFAULT_MAX_OPERATIONS,
   DEFAULT_MAX_PAYLOAD_SIZE,
   DEFAULT_MAX_RESULTS,
   SCIM_STATIC_OPTIONS,
+  ScimAdapter,
   ScimModuleOptions,
+  ScimResourceName,
   ScimStaticOptions,
 } from './scim.options';
 import { SCIM_DIALECT, SCIM_ENABLED_RESOURCES, SCIM_LIMITS, ScimLimits } from './scim.tokens';
 
 export const DEFAULT_SCIM_PATH = 'scim/v2';
+export const SCIM_RESOURCE_NAMES: readonly ScimResourceName[] = ['User', 'Group'];
+
+/**
+ * The build-time options (ConfigurableModuleBuilder extras) with their defaults, checked while
+ * the module graph is built: a bad value fails the boot with a clear message.
+ */
+export function resolveStaticOptions(extras: Partial<ScimStaticOptions>): ScimStaticOptions {
+  const resources = extras.resources ?? SCIM_RESOURCE_NAMES;
+  if (
+    !Array.isArray(resources) ||
+    resources.length === 0 ||
+    new Set(resources).size !== resources.length ||
+    !resources.every((r) => SCIM_RESOURCE_NAMES.includes(r))
+  ) {
+    const names = SCIM_RESOURCE_NAMES.map((r) => `'${r}'`).join(', ');
+    throw new Error(`ScimModule: resources must be a non-empty list of distinct ${names}`);
+  }
+  const adapters = extras.adapters;
+  for (const [name, adapter] of [
+    ['users', adapters?.users],
+    ['groups', adapters?.groups],
+  ] as const) {
+    if (adapter !== undefined && typeof adapter !== 'function' && !hasUseExisting(adapter)) {
+      throw new Error(`ScimModule: adapters.${name} must be a class or { useExisting: <token> }`);
+    }
+  }
+  if (adapters?.users && !adapters.groups && resources.includes('Group')) {
+    // the built-in group store resolves members and their display names in scim_users
+    throw new Error(
+      'ScimModule: adapters.users replaces the User store, but Groups would stay on the built-in ' +
+        'scim_groups tables, whose memberships refer to scim_users. Pass adapters.groups too, or ' +
+        "serve Users only with resources: ['User'].",
+    );
+  }
+  return {
+    path: extras.path ?? DEFAULT_SCIM_PATH,
+    dataSource: extras.dataSource,
+    baseUrl: extras.baseUrl,
+    resources: [...resources],
+    ...(adapters ? { adapters } : {}),
+  };
+}
+
+function hasUseExisting(a: unknown): a is { useExisting: InjectionToken } {
+  return (
+    typeof a === 'object' && a !== null && (a as { useExisting?: unknown }).useExisting !== undefined
+  );
+}
+
+/** The port bound to the host's adapter (useClass / useExisting), or to the built-in store. */
+function portProvider<T>(
+  token: symbol,
+  adapter: ScimAdapter<T> | undefined,
+  builtIn: Provider,
+): Provider {
+  if (adapter === undefined) {
+    return builtIn;
+  }
+  return typeof adapter === 'function'
+    ? { provide: token, useClass: adapter }
+    : { provide: token, useExisting: adapter.useExisting };
+}
+
+/**
+ * The group store when Groups are not served (and the host supplies none): a user belongs to
+ * no group, and nothing reads or writes scim_groups. Only UsersService reaches it (the readOnly
+ * `groups` attribute, leaving groups on delete); the writes are unreachable without /Groups.
+ */
+export class NoGroupRepository implements GroupRepository {
+  findById(): Promise<StoredResource | null> {
+    return Promise.resolve(null);
+  }
+  search(): Promise<ResourcePage> {
+    return Promise.resolve({ total: 0, items: [] });
+  }
+  create(): Promise<StoredResource> {
+    return Promise.reject(ScimError.notFound('Groups are not served by this server'));
+  }
+  update(): Promise<StoredResource> {
+    return Promise.reject(ScimError.notFound('Groups are not served by this server'));
+  }
+  delete(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+  listMembers(): Promise<MemberPage> {
+    return Promise.resolve({ members: [] });
+  }
+  resolveMembers(): Promise<Map<string, MemberType>> {
+    return Promise.resolve(new Map());
+  }
+  wouldCreateCycle(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+  groupsOf(): Promise<GroupOfMember[]> {
+    return Promise.resolve([]);
+  }
+  groupsOfMany(): Promise<Map<string, GroupOfMember[]>> {
+    return Promise.resolve(new Map());
+  }
+  removeMemberEverywhere(): Promise<void> {
+    return Promise.resolve();
+  }
+}
 
 /** Checks the options once, at boot: a bad value fails the start with a clear message. */
 export function validateScimOptions(o: ScimModuleOptions): ScimModuleOptions {
@@ -65,14 +182,29 @@ export function validateScimOptions(o: ScimModuleOptions): ScimModuleOptions {
   return o;
 }
 
-function coreProviders(dataSource: string | undefined): Provider[] {
-  const ds = getDataSourceToken(dataSource);
+/** userExtensions with the RFC 7643 §2.2 defaults; a bad definition fails the boot, naming it. */
+function checkedExtensions(input: unknown): SchemaDefinition[] {
+  try {
+    return parseExtensionSchemas(input, {
+      taken: [USER_SCHEMA.id, ENTERPRISE_USER_SCHEMA.id, GROUP_SCHEMA.id],
+    });
+  } catch (e) {
+    throw e instanceof SchemaDefinitionError
+      ? new Error(`ScimModule userExtensions: ${e.message}`, { cause: e })
+      : e;
+  }
+}
+
+function coreProviders(statics: ScimStaticOptions): Provider[] {
+  const ds = getDataSourceToken(statics.dataSource);
+  const adapters = statics.adapters ?? {};
+  const groupsServed = statics.resources.includes('Group');
   return [
     {
       provide: SCHEMA_REGISTRY,
       useFactory: (o: ScimModuleOptions) => {
         validateScimOptions(o);
-        const extensions = o.userExtensions ?? [];
+        const extensions = checkedExtensions(o.userExtensions ?? []);
         return createDefaultRegistry({
           schemas: extensions,
           resourceTypes: [
@@ -99,7 +231,7 @@ function coreProviders(dataSource: string | undefined): Provider[] {
       inject: [SCIM_OPTIONS],
     },
     { provide: SCIM_DIALECT, useValue: dialectFor('lenient') },
-    { provide: SCIM_ENABLED_RESOURCES, useValue: ['User', 'Group'] },
+    { provide: SCIM_ENABLED_RESOURCES, useValue: statics.resources },
     {
       provide: SCIM_AUTH_OPTIONS,
       useFactory: (o: ScimModuleOptions): ScimAuthOptions => ({ tokenPepper: o.tokenPepper }),
@@ -107,16 +239,22 @@ function coreProviders(dataSource: string | undefined): Provider[] {
     },
     { provide: CLOCK, useValue: { nowIso: () => new Date().toISOString() } satisfies Clock },
     { provide: ID_GENERATOR, useValue: { newId: () => randomUUID() } satisfies IdGenerator },
-    {
+    portProvider(USER_REPOSITORY, adapters.users, {
       provide: USER_REPOSITORY,
       useFactory: (d: DataSource, r: SchemaRegistry) => new TypeOrmUserRepository(d, r),
       inject: [ds, SCHEMA_REGISTRY],
-    },
-    {
-      provide: GROUP_REPOSITORY,
-      useFactory: (d: DataSource, r: SchemaRegistry) => new TypeOrmGroupRepository(d, r),
-      inject: [ds, SCHEMA_REGISTRY],
-    },
+    }),
+    portProvider(
+      GROUP_REPOSITORY,
+      adapters.groups,
+      groupsServed
+        ? {
+            provide: GROUP_REPOSITORY,
+            useFactory: (d: DataSource, r: SchemaRegistry) => new TypeOrmGroupRepository(d, r),
+            inject: [ds, SCHEMA_REGISTRY],
+          }
+        : { provide: GROUP_REPOSITORY, useClass: NoGroupRepository },
+    ),
     {
       provide: TENANT_REPOSITORY,
       useFactory: (d: DataSource) => new TypeOrmTenantRepository(d),
@@ -182,24 +320,34 @@ export const {
   ASYNC_OPTIONS_TYPE: SCIM_FOR_ROOT_ASYNC_OPTIONS,
 } = new ConfigurableModuleBuilder<ScimModuleOptions>({ moduleName: 'Scim' })
   .setClassMethodName('forRoot')
-  .setExtras<Partial<ScimStaticOptions>>({ path: DEFAULT_SCIM_PATH }, (def, extras) => {
-    const statics: ScimStaticOptions = {
-      path: extras.path ?? DEFAULT_SCIM_PATH,
-      dataSource: extras.dataSource,
-      baseUrl: extras.baseUrl,
-    };
-    return {
-      ...def,
-      global: true,
-      imports: [...(def.imports ?? []), TypeOrmModule.forFeature(SCIM_ENTITIES, extras.dataSource)],
-      providers: [
-        ...(def.providers ?? []),
-        { provide: SCIM_STATIC_OPTIONS, useValue: statics },
-        ...coreProviders(extras.dataSource),
-      ],
-      exports: [...(def.exports ?? []), ...EXPORTED],
-    };
-  })
+  .setExtras<Partial<ScimStaticOptions>>(
+    // every key listed, so that none of them lands in the runtime options (omitExtras)
+    {
+      path: DEFAULT_SCIM_PATH,
+      dataSource: undefined,
+      baseUrl: undefined,
+      resources: undefined,
+      adapters: undefined,
+    },
+    (def, extras) => {
+      const statics = resolveStaticOptions(extras);
+      return {
+        ...def,
+        global: true,
+        imports: [
+          ...(def.imports ?? []),
+          TypeOrmModule.forFeature(SCIM_ENTITIES, statics.dataSource),
+          ...(statics.adapters?.imports ?? []),
+        ],
+        providers: [
+          ...(def.providers ?? []),
+          { provide: SCIM_STATIC_OPTIONS, useValue: statics },
+          ...coreProviders(statics),
+        ],
+        exports: [...(def.exports ?? []), ...EXPORTED],
+      };
+    },
+  )
   .build();
 
 export type ScimForRootOptions = typeof SCIM_FOR_ROOT_OPTIONS;

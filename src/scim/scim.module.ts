@@ -1,50 +1,130 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { All, DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
+import { PublicEndpoint } from '../auth/require-scopes.decorator';
+import { BulkController } from './bulk/bulk.controller';
 import { BulkModule } from './bulk/bulk.module';
+import { BulkService } from './bulk/bulk.service';
+import { ScimError } from './core/errors/scim-error';
+import { listResponse } from './core/messages/list-response';
 import { GroupsModule } from './groups/groups.module';
+import { GroupsService } from './groups/groups.service';
 import { ResourceTypesModule } from './resource-types/resource-types.module';
 import { SchemasModule } from './schemas/schemas.module';
 import { ScimCoreModule } from './scim-core.module';
 import {
-  DEFAULT_SCIM_PATH,
   ScimForRootAsyncOptions,
   ScimForRootOptions,
+  resolveStaticOptions,
 } from './scim.module-definition';
+import { ScimResourceName, ScimStaticOptions } from './scim.options';
+import { RootSearchController } from './search/root-search.controller';
+import { RootSearchService } from './search/root-search.service';
 import { SearchModule } from './search/search.module';
 import { ServiceProviderConfigModule } from './service-provider-config/service-provider-config.module';
+import { ScimController } from './shared/scim-controller.decorator';
+import { ListQueryDto } from './shared/list-query.dto';
 import { UsersModule } from './users/users.module';
+import { UsersService } from './users/users.service';
+
+const ENDPOINTS: Record<ScimResourceName, string> = { User: 'Users', Group: 'Groups' };
 
 /**
  * The public facade a host imports: `ScimModule.forRoot({...})` or `forRootAsync({...})`.
  * Registers no global guard, filter, pipe or interceptor: everything is per controller.
+ * `resources` decides which resource modules are in the graph (docs/host-integration.md).
  */
 @Module({})
 export class ScimModule {
   static forRoot(options: ScimForRootOptions): DynamicModule {
-    return ScimModule.compose(ScimCoreModule.forRoot(options), options.path);
+    return ScimModule.compose(ScimCoreModule.forRoot(options), resolveStaticOptions(options));
   }
 
   static forRootAsync(options: ScimForRootAsyncOptions): DynamicModule {
-    return ScimModule.compose(ScimCoreModule.forRootAsync(options), options.path);
+    return ScimModule.compose(ScimCoreModule.forRootAsync(options), resolveStaticOptions(options));
   }
 
-  private static compose(core: DynamicModule, path = DEFAULT_SCIM_PATH): DynamicModule {
+  private static compose(core: DynamicModule, statics: ScimStaticOptions): DynamicModule {
+    const served = (r: ScimResourceName) => statics.resources.includes(r);
     const features: Type[] = [
-      UsersModule,
-      GroupsModule,
+      served('User') ? UsersModule : unservedModule('User'),
+      served('Group') ? GroupsModule : unservedModule('Group'),
       SchemasModule,
       ResourceTypesModule,
       ServiceProviderConfigModule,
-      SearchModule,
-      BulkModule,
+      ...fanOutModules(statics.resources),
     ];
     return {
       module: ScimModule,
       imports: [
         core,
         ...features,
-        RouterModule.register(features.map((module) => ({ path, module }))),
+        RouterModule.register(features.map((module) => ({ path: statics.path, module }))),
       ],
     };
   }
+}
+
+function notServed(name: ScimResourceName): ScimError {
+  return ScimError.notFound(`${ENDPOINTS[name]} are not served by this server`);
+}
+
+/**
+ * The endpoint of a resource type that is not served: a SCIM 404 for every method, also in a
+ * host whose own global filter would answer an unmatched route in its own shape.
+ */
+function unservedModule(name: ScimResourceName): Type {
+  @ScimController(ENDPOINTS[name])
+  @PublicEndpoint()
+  class UnservedResourceController {
+    @All()
+    collection(): never {
+      throw notServed(name);
+    }
+
+    @All(':id')
+    item(): never {
+      throw notServed(name);
+    }
+  }
+  @Module({ controllers: [UnservedResourceController] })
+  class UnservedResourceModule {}
+  return UnservedResourceModule;
+}
+
+/** Stands in for the service of a resource type that is not served, in Bulk and /.search. */
+function unservedService(name: ScimResourceName) {
+  const refuse = () => Promise.reject(notServed(name));
+  return {
+    // /.search: no resource of this type matches anything
+    list: (q: ListQueryDto) => Promise.resolve(listResponse(0, Math.max(1, q.startIndex ?? 1), [])),
+    get: refuse,
+    create: refuse,
+    replace: refuse,
+    patch: refuse,
+    delete: refuse,
+  };
+}
+
+/**
+ * POST /Bulk and POST /.search over the served resource types. With both served these are the
+ * feature modules as they are; otherwise the same controllers and services with the unserved
+ * type's service replaced, so that neither module pulls the unserved feature (and its
+ * controller) into the graph.
+ */
+function fanOutModules(resources: readonly ScimResourceName[]): Type[] {
+  if (resources.includes('User') && resources.includes('Group')) {
+    return [SearchModule, BulkModule];
+  }
+  const imports: Type[] = resources.includes('User') ? [UsersModule] : [GroupsModule];
+  const stand: Provider[] = resources.includes('User')
+    ? [{ provide: GroupsService, useValue: unservedService('Group') }]
+    : [{ provide: UsersService, useValue: unservedService('User') }];
+
+  @Module({ imports, controllers: [RootSearchController], providers: [RootSearchService, ...stand] })
+  class ServedSearchModule {}
+
+  @Module({ imports, controllers: [BulkController], providers: [BulkService, ...stand] })
+  class ServedBulkModule {}
+
+  return [ServedSearchModule, ServedBulkModule];
 }

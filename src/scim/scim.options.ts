@@ -1,3 +1,6 @@
+import { DynamicModule, ForwardReference, InjectionToken, Type } from '@nestjs/common';
+import { GroupRepository } from './core/ports/group.repository';
+import { UserRepository } from './core/ports/user.repository';
 import { SchemaDefinition } from './core/schema/schema.types';
 
 /** Runtime options of ScimModule (forRoot / forRootAsync useFactory result). */
@@ -10,8 +13,13 @@ export interface ScimModuleOptions {
   maxPayloadSize?: number;
   /** most operations in one POST /Bulk (ServiceProviderConfig bulk.maxOperations); default 1000 */
   maxOperations?: number;
-  /** extra extension schemas for Users */
-  userExtensions?: SchemaDefinition[];
+  /**
+   * Extra extension schemas for Users (RFC 7643 §3.3), checked at boot (parseExtensionSchemas:
+   * URN ids, well-formed attributes, §2.2 defaults filled in). Listed in /Schemas and in
+   * /ResourceTypes/User `schemaExtensions` (not required); validated, filtered, sorted, patched
+   * and projected like the Enterprise User extension.
+   */
+  userExtensions?: readonly SchemaDefinition[];
   /** documentation URI advertised in ServiceProviderConfig */
   documentationUri?: string;
   /** issue #6: days audit entries are kept (pruned at start-up, then hourly); default 90 */
@@ -23,6 +31,27 @@ export interface ScimModuleOptions {
   rateLimit?: { requestsPerWindow: number; windowSeconds: number } | false;
 }
 
+/** The resource types ScimModule can serve. */
+export type ScimResourceName = 'User' | 'Group';
+
+/**
+ * How a store port is bound: a class (Nest instantiates it in ScimModule's scope, `useClass`,
+ * so it may inject the host's DataSource, repositories, or SCHEMA_REGISTRY), or an existing
+ * provider of the host (`useExisting`: the host's own instance, visible to ScimModule because it
+ * is global or exported by a module in `adapters.imports`).
+ */
+export type ScimAdapter<T> = Type<T> | { useExisting: InjectionToken };
+
+/** The host's own stores for SCIM resources (see docs/host-integration.md). */
+export interface ScimAdapters {
+  /** replaces the built-in scim_users store */
+  users?: ScimAdapter<UserRepository>;
+  /** replaces the built-in scim_groups store */
+  groups?: ScimAdapter<GroupRepository>;
+  /** modules whose exports the adapters inject (e.g. TypeOrmModule.forFeature([HostUser])) */
+  imports?: Array<Type | DynamicModule | Promise<DynamicModule> | ForwardReference>;
+}
+
 /** Needed while the module graph is built (ConfigurableModuleBuilder extras). */
 export interface ScimStaticOptions {
   /** route prefix of the SCIM API, default `scim/v2` */
@@ -31,6 +60,13 @@ export interface ScimStaticOptions {
   dataSource?: string;
   /** absolute base URL for meta.location; default derived from each request */
   baseUrl?: string;
+  /**
+   * The resource types served (default both). A type left out has no endpoint (its URL answers
+   * a SCIM 404), is not listed in /ResourceTypes and /Schemas, and Bulk/.search skip it.
+   */
+  resources: readonly ScimResourceName[];
+  /** the host's own stores; default the built-in TypeORM ones on `dataSource` */
+  adapters?: ScimAdapters;
 }
 
 export const SCIM_STATIC_OPTIONS = Symbol('scim:StaticOptions');

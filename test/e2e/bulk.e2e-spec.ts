@@ -342,10 +342,10 @@ describe.each(TEST_DATABASES)('Bulk on %s', (kind) => {
       expect(b).toMatchObject({ method: 'POST', bulkId: 'ytrewq', status: '201' });
       const get = (loc: string) =>
         t.http.get(`/scim/v2/Groups/${idOf(loc)}`).set({ Authorization: `Bearer ${token}` });
-      const groupA = (await get(a.location)).body;
-      const groupB = (await get(b.location)).body;
-      expect(groupA.members.map((m: { value: string }) => m.value)).toEqual([idOf(b.location)]);
-      expect(groupB.members.map((m: { value: string }) => m.value)).toEqual([idOf(a.location)]);
+      const groupA = (await get(a.location!)).body;
+      const groupB = (await get(b.location!)).body;
+      expect(groupA.members.map((m: { value: string }) => m.value)).toEqual([idOf(b.location!)]);
+      expect(groupB.members.map((m: { value: string }) => m.value)).toEqual([idOf(a.location!)]);
     });
 
     it('§3.7.1 a cycle the server accepts is resolved: two users, each the manager of the other', async () => {

@@ -437,7 +437,16 @@ export class TypeOrmUserRepository implements UserRepository {
       }
       const jp = '$' + keys.map((k) => '.' + JSON.stringify(k)).join('');
       const raw = this.dialect === 'mysql' ? `JSON_VALUE(r.doc, '${jp}')` : `json_extract(r.doc, '${jp}')`;
-      expr = ci ? (this.dialect === 'mysql' ? `LOWER(${raw})` : `scim_lower(${raw})`) : raw;
+      // MySQL's JSON_VALUE answers text: numbers must be cast to sort as numbers (SQLite's
+      // json_extract already answers a number)
+      const numeric = this.dialect === 'mysql' && (def.type === 'integer' || def.type === 'decimal');
+      expr = ci
+        ? this.dialect === 'mysql'
+          ? `LOWER(${raw})`
+          : `scim_lower(${raw})`
+        : numeric
+          ? `CAST(${raw} AS DECIMAL(65,10))`
+          : raw;
     }
     // RFC 7644 §3.4.2.3: resources without a value sort last ascending; ties keep creation order
     return { sql: `(${expr} IS NULL) ${dir === 'ASC' ? 'ASC' : 'DESC'}, ${expr} ${dir}, r.seq ASC`, params: [] };

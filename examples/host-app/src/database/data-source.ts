@@ -1,0 +1,55 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { SCIM_ENTITIES, SCIM_MIGRATIONS, parseDatabaseUrl, prepareSqlite } from '../scim-nest';
+import { HostUser } from '../users/host-user.entity';
+import { HostUsers1764000000000 } from './migrations/1764000000000-HostUsers';
+
+export const HOST_MIGRATIONS = [HostUsers1764000000000];
+
+/**
+ * The host's one DataSource: its own entities plus SCIM's (tenants, tokens, audit...). On
+ * SQLite, prepareSqlite registers what the SCIM filter compiler needs (scim_lower(),
+ * case-sensitive LIKE): the host's filter target relies on it too.
+ */
+export function hostDataSourceOptions(url: string): DataSourceOptions {
+  const db = parseDatabaseUrl(url);
+  const common = {
+    entities: [HostUser, ...SCIM_ENTITIES],
+    migrations: HOST_MIGRATIONS,
+    migrationsTableName: 'host_migrations',
+    synchronize: false,
+  };
+  if (db.kind === 'sqlite') {
+    return { ...common, type: 'better-sqlite3', database: db.file!, prepareDatabase: prepareSqlite };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    host: db.host,
+    port: db.port,
+    username: db.username,
+    password: db.password,
+    database: db.database,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+  };
+}
+
+/**
+ * The deploy step: the host's migrations in host_migrations, then SCIM's in scim_migrations,
+ * so that the library's upgrades never interleave with the host's migration history.
+ */
+export async function migrate(url: string): Promise<void> {
+  const options = hostDataSourceOptions(url);
+  for (const [migrations, migrationsTableName] of [
+    [HOST_MIGRATIONS, 'host_migrations'],
+    [SCIM_MIGRATIONS, 'scim_migrations'],
+  ] as const) {
+    const ds = new DataSource({ ...options, migrations: [...migrations], migrationsTableName });
+    await ds.initialize();
+    try {
+      await ds.runMigrations();
+    } finally {
+      await ds.destroy();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * The host's own users table. SCIM knows nothing of it: HostUserRepository maps SCIM Users
+ * onto these columns. `scim_*` columns are what the host added for provisioning: which SCIM
+ * tenant (IdP connection) owns the row, the IdP's id for it, and the SCIM attributes that
+ * have no column of their own (a JSON document, also holding custom extension attributes).
+ */
+@Entity('host_users')
+export class HostUser {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  /** unique, case-insensitively (NOCASE on SQLite, the table's _ci collation on MySQL) */
+  @Column({ type: 'varchar', length: 255 })
+  email!: string;
+
+  @Column({ name: 'full_name', type: 'varchar', length: 255, nullable: true })
+  fullName!: string | null;
+
+  @Column({ name: 'is_active', type: 'boolean', default: true })
+  isActive!: boolean;
+
+  /** the SCIM tenant that provisions this user; null = a host account no IdP manages */
+  @Column({ name: 'scim_tenant_id', type: 'varchar', length: 36, nullable: true })
+  scimTenantId!: string | null;
+
+  @Column({ name: 'scim_external_id', type: 'varchar', length: 255, nullable: true })
+  scimExternalId!: string | null;
+
+  /** JSON: the SCIM attributes without a column of their own (name, emails, extensions...) */
+  @Column({ name: 'scim_attributes', type: 'text', nullable: true })
+  scimAttributes!: string | null;
+
+  /** optimistic concurrency; SCIM meta.version is W/"<version>" */
+  @Column({ type: 'int', default: 1 })
+  version!: number;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+}
