@@ -32,6 +32,8 @@ export class AppModule {
           rateLimit: config.rateLimit,
           // issue #8: SCIM_SCHEMA_EXTENSIONS
           userExtensions: config.userExtensions,
+          // issue #6 item 2: SCIM_EVENTS_DISPATCH, SCIM_WEBHOOK_TIMEOUT_MS
+          events: { dispatch: config.eventsDispatch, deliveryTimeoutMs: config.webhookTimeoutMs },
         }),
         // issue #6: /health/live, /health/ready, /metrics at the server root (app only)
         ObservabilityModule.forRoot({ metricsToken: config.metricsToken }),

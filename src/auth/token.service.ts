@@ -38,6 +38,30 @@ const TOKEN_PREFIX = 'scim_';
 /** how stale last_used_at may get before a request writes it again */
 const TOUCH_INTERVAL_MS = 60_000;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** issue #6 item 2: shortest webhook secret accepted (it keys an HMAC-SHA256) */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
+/** An absolute http(s) URL without credentials or whitespace, at most 2048 characters. */
+function checkWebhookUrl(url: string): void {
+  let u: URL | undefined;
+  try {
+    u = new URL(url);
+  } catch {
+    u = undefined;
+  }
+  if (
+    !u ||
+    (u.protocol !== 'http:' && u.protocol !== 'https:') ||
+    /\s/.test(url) ||
+    url.length > 2048 ||
+    u.username !== '' ||
+    u.password !== ''
+  ) {
+    throw new Error(
+      `Webhook URL "${url}" must be an absolute http:// or https:// URL (at most 2048 characters, no credentials)`,
+    );
+  }
+}
 
 function checkProfile(profile: string | undefined): void {
   if (profile !== undefined && !isProfileName(profile)) {
@@ -129,10 +153,20 @@ export class TokenService {
     });
   }
 
-  /** Changes a tenant's IdP profile and/or deprovisioning mode (CLI `tenant set`). */
+  /**
+   * Changes a tenant's IdP profile, deprovisioning mode, group cycle policy and/or change-event
+   * webhook (CLI `tenant set`). A webhook URL needs a secret, given with it or already stored;
+   * `webhookUrl: null` removes the webhook and its secret. The secret is never returned.
+   */
   async updateTenant(
     slug: string,
-    settings: { profile?: string | null; deprovisioning?: string | null; groupCycles?: string | null },
+    settings: {
+      profile?: string | null;
+      deprovisioning?: string | null;
+      groupCycles?: string | null;
+      webhookUrl?: string | null;
+      webhookSecret?: string;
+    },
   ): Promise<Tenant> {
     const tenant = await this.tenants.findBySlug(slug);
     if (!tenant) {
@@ -149,12 +183,44 @@ export class TokenService {
     if (cycles !== undefined && cycles !== null && cycles !== 'allow' && cycles !== 'refuse') {
       throw new Error(`Unknown group cycle policy "${cycles}": use allow or refuse`);
     }
+    const webhook = await this.webhookSettings(tenant.id, settings.webhookUrl, settings.webhookSecret);
     await this.tenants.updateSettings(tenant.id, {
       ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
       ...(mode !== undefined ? { deprovisioning: mode } : {}),
       ...(cycles !== undefined ? { groupCycles: cycles } : {}),
+      ...webhook,
     });
     return (await this.tenants.findById(tenant.id))!;
+  }
+
+  /** The webhook columns to write, checked: a URL needs a secret, null removes both. */
+  private async webhookSettings(
+    tenantId: string,
+    url: string | null | undefined,
+    secret: string | undefined,
+  ): Promise<{ webhookUrl?: string | null; webhookSecret?: string | null }> {
+    if (secret !== undefined && secret.length < MIN_WEBHOOK_SECRET_LENGTH) {
+      throw new Error(`The webhook secret must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
+    }
+    if (secret !== undefined && secret.length > 255) {
+      throw new Error('The webhook secret must be at most 255 characters');
+    }
+    if (url === null) {
+      if (secret !== undefined) {
+        throw new Error('A webhook secret cannot be set while removing the webhook');
+      }
+      return { webhookUrl: null, webhookSecret: null };
+    }
+    if (url !== undefined) {
+      checkWebhookUrl(url);
+      if (secret === undefined && !(await this.tenants.webhookOf(tenantId))) {
+        throw new Error('A webhook URL needs a secret: give --webhook-secret too');
+      }
+    }
+    return {
+      ...(url !== undefined ? { webhookUrl: url } : {}),
+      ...(secret !== undefined ? { webhookSecret: secret } : {}),
+    };
   }
 
   listTenants(): Promise<Tenant[]> {

@@ -15,6 +15,7 @@ const USAGE = `Usage: npm run -s cli -- <command>
 
   tenant create <slug> [--profile rfc-strict|entra|okta|lenient] [--deprovisioning hard|soft]
   tenant set <slug> [--profile rfc-strict|entra|okta|lenient|default] [--deprovisioning hard|soft] [--group-cycles refuse|allow]
+             [--webhook-url <http(s) URL>|off] [--webhook-secret <shared secret, 16+ characters>]
   tenant list [--json]
   token create --tenant <slug> --name <label> --scopes <users:read,users:write,groups:read,groups:write> [--expires-in <days>] [--profile rfc-strict|entra|okta|lenient]
   token list [--tenant <slug>] [--json]
@@ -67,21 +68,32 @@ async function run(
       const profile = flag(args, 'profile');
       const mode = flag(args, 'deprovisioning');
       const cycles = flag(args, 'group-cycles');
+      // issue #6 item 2: where the tenant's change events go; the secret is never printed
+      const webhookUrl = flag(args, 'webhook-url');
+      const webhookSecret = flag(args, 'webhook-secret');
       const t = await tokens.updateTenant(arg, {
         ...(profile !== undefined ? { profile: profile === 'default' ? null : profile } : {}),
         ...(mode !== undefined ? { deprovisioning: mode } : {}),
         ...(cycles !== undefined ? { groupCycles: cycles } : {}),
+        ...(webhookUrl !== undefined
+          ? { webhookUrl: ['off', 'none'].includes(webhookUrl) ? null : webhookUrl }
+          : {}),
+        ...(webhookSecret !== undefined ? { webhookSecret } : {}),
       });
       out(
         json
           ? JSON.stringify(t)
-          : `${t.slug}: profile ${t.profile ?? 'default'}, deprovisioning ${t.deprovisioning ?? 'hard'}, group cycles ${t.groupCycles ?? 'refuse'}`,
+          : `${t.slug}: profile ${t.profile ?? 'default'}, deprovisioning ${t.deprovisioning ?? 'hard'}, group cycles ${t.groupCycles ?? 'refuse'}, webhook ${t.webhookUrl ?? 'none'}`,
       );
       return;
     }
     case 'tenant list': {
       const list = await tokens.listTenants();
-      out(json ? JSON.stringify(list, null, 2) : table(list.map((t) => ({ ...t }))));
+      out(
+        json
+          ? JSON.stringify(list, null, 2)
+          : table(list.map((t) => ({ ...t, webhookUrl: t.webhookUrl ?? '' }))),
+      );
       return;
     }
     case 'token create': {
@@ -184,7 +196,12 @@ async function main(): Promise<number> {
   ensureDatabaseDirectory(config.databaseUrl);
   const isMigration = args.positionals[0] === 'migration';
   const app = await NestFactory.createApplicationContext(
-    AppModule.forRoot({ ...config, migrationsRun: isMigration ? false : config.migrationsRun }),
+    // the CLI never delivers change events (issue #6 item 2): the server instances do
+    AppModule.forRoot({
+      ...config,
+      migrationsRun: isMigration ? false : config.migrationsRun,
+      eventsDispatch: false,
+    }),
     { logger: new StderrLogger('cli', { logLevels: ['fatal', 'error', 'warn'] }), abortOnError: false },
   );
   try {

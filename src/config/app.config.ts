@@ -35,6 +35,10 @@ export interface AppConfig {
   metricsToken?: string;
   /** issue #8: extension schemas for Users, from the SCIM_SCHEMA_EXTENSIONS file */
   userExtensions: SchemaDefinition[];
+  /** issue #6 item 2: this process delivers change events (the CLI sets false) */
+  eventsDispatch: boolean;
+  /** issue #6 item 2: longest wait for one webhook POST (or listener call), ms */
+  webhookTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -176,5 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimit: rateLimit(env),
     metricsToken: env.METRICS_TOKEN || undefined,
     userExtensions: loadSchemaExtensions(env),
+    eventsDispatch: bool(env, 'SCIM_EVENTS_DISPATCH', true),
+    webhookTimeoutMs: int(env, 'SCIM_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
   };
 }

@@ -61,3 +61,26 @@ export {
 // issue #8: an adapter's writes on SQLite join the module's queue of transactions (one connection)
 export { dialectOf, inTransaction } from '../persistence/repositories/sql.util';
 export * from './core/schema';
+// issue #6 item 2: change events (in-process listeners, webhook signature checks)
+export type {
+  ScimChangeEvent,
+  ScimEventListener,
+  ScimEventOperation,
+  ScimEventResourceType,
+  NewChangeEvent,
+  WriteEvents,
+  EventOrigin,
+} from './core/ports/change-event';
+export { documentEvent, membershipEvents, changedAttributes } from './core/ports/change-event';
+// an adapter on the module's database records its events in its own transaction
+export { appendEvents } from '../persistence/repositories/typeorm-outbox.repository';
+export { SCIM_EVENT_LISTENERS } from './core/ports/tokens';
+export type { ScimEventsOptions } from '../events/events.options';
+export { EventDispatcher } from '../events/event-dispatcher.service';
+export {
+  signWebhookBody,
+  verifyWebhookSignature,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  EVENT_ID_HEADER,
+} from '../events/webhook-signature';

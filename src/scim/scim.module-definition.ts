@@ -9,15 +9,21 @@ import { RetentionService } from '../audit/retention.service';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from '../auth/auth.options';
 import { ScimBearerStrategy } from '../auth/scim-bearer.strategy';
 import { TokenService } from '../auth/token.service';
+import { EventDispatcher } from '../events/event-dispatcher.service';
+import { EVENTS_OPTIONS, resolveEventsOptions } from '../events/events.options';
+import { OutboxSignalHub } from '../events/outbox-signal';
+import { WebhookSender } from '../events/webhook.sender';
 import { SCIM_ENTITIES } from '../persistence/entities';
 import { TypeOrmAuditRepository } from '../persistence/repositories/typeorm-audit.repository';
 import { TypeOrmGroupRepository } from '../persistence/repositories/typeorm-group.repository';
+import { TypeOrmOutboxRepository } from '../persistence/repositories/typeorm-outbox.repository';
 import { TypeOrmRateLimitRepository } from '../persistence/repositories/typeorm-rate-limit.repository';
 import { TypeOrmTenantRepository } from '../persistence/repositories/typeorm-tenant.repository';
 import { TypeOrmTokenRepository } from '../persistence/repositories/typeorm-token.repository';
 import { TypeOrmUserRepository } from '../persistence/repositories/typeorm-user.repository';
 import { ScimError } from './core/errors/scim-error';
 import { dialectFor } from './core/patch/patch.dialect';
+import { OutboxSignal, ScimEventListener } from './core/ports/change-event';
 import {
   GroupOfMember,
   GroupRepository,
@@ -32,7 +38,10 @@ import {
   GROUP_REPOSITORY,
   ID_GENERATOR,
   IdGenerator,
+  OUTBOX_REPOSITORY,
+  OUTBOX_SIGNAL,
   RATE_LIMIT_REPOSITORY,
+  SCIM_EVENT_LISTENERS,
   SCHEMA_REGISTRY,
   TENANT_REPOSITORY,
   TOKEN_REPOSITORY,
@@ -95,12 +104,20 @@ export function resolveStaticOptions(extras: Partial<ScimStaticOptions>): ScimSt
         "serve Users only with resources: ['User'].",
     );
   }
+  const listeners = extras.listeners ?? [];
+  if (
+    !Array.isArray(listeners) ||
+    !listeners.every((l) => typeof l === 'function' || hasUseExisting(l))
+  ) {
+    throw new Error('ScimModule: listeners must be a list of classes or { useExisting: <token> }');
+  }
   return {
     path: extras.path ?? DEFAULT_SCIM_PATH,
     dataSource: extras.dataSource,
     baseUrl: extras.baseUrl,
     resources: [...resources],
     ...(adapters ? { adapters } : {}),
+    ...(listeners.length ? { listeners: [...listeners] } : {}),
   };
 }
 
@@ -241,8 +258,9 @@ function coreProviders(statics: ScimStaticOptions): Provider[] {
     { provide: ID_GENERATOR, useValue: { newId: () => randomUUID() } satisfies IdGenerator },
     portProvider(USER_REPOSITORY, adapters.users, {
       provide: USER_REPOSITORY,
-      useFactory: (d: DataSource, r: SchemaRegistry) => new TypeOrmUserRepository(d, r),
-      inject: [ds, SCHEMA_REGISTRY],
+      useFactory: (d: DataSource, r: SchemaRegistry, s: OutboxSignal) =>
+        new TypeOrmUserRepository(d, r, s),
+      inject: [ds, SCHEMA_REGISTRY, OUTBOX_SIGNAL],
     }),
     portProvider(
       GROUP_REPOSITORY,
@@ -250,8 +268,9 @@ function coreProviders(statics: ScimStaticOptions): Provider[] {
       groupsServed
         ? {
             provide: GROUP_REPOSITORY,
-            useFactory: (d: DataSource, r: SchemaRegistry) => new TypeOrmGroupRepository(d, r),
-            inject: [ds, SCHEMA_REGISTRY],
+            useFactory: (d: DataSource, r: SchemaRegistry, s: OutboxSignal) =>
+              new TypeOrmGroupRepository(d, r, s),
+            inject: [ds, SCHEMA_REGISTRY, OUTBOX_SIGNAL],
           }
         : { provide: GROUP_REPOSITORY, useClass: NoGroupRepository },
     ),
@@ -287,6 +306,40 @@ function coreProviders(statics: ScimStaticOptions): Provider[] {
     RateLimitService,
     RetentionService,
     // --- end issue #6 ---
+    // --- issue #6 item 2: change events (src/events) ---
+    ...eventProviders(statics, ds),
+    // --- end issue #6 item 2 ---
+  ];
+}
+
+/**
+ * The outbox, its dispatcher, and the host's listeners: a listener class becomes a provider
+ * of this module; `{ useExisting }` names the host's own. SCIM_EVENT_LISTENERS is the list.
+ */
+function eventProviders(statics: ScimStaticOptions, ds: InjectionToken): Provider[] {
+  const listeners = statics.listeners ?? [];
+  const classes = [...new Set(listeners.filter((l) => typeof l === 'function'))];
+  const tokens: InjectionToken[] = listeners.map((l) => (typeof l === 'function' ? l : l.useExisting));
+  return [
+    { provide: OUTBOX_SIGNAL, useFactory: () => new OutboxSignalHub() },
+    {
+      provide: EVENTS_OPTIONS,
+      useFactory: (o: ScimModuleOptions) => resolveEventsOptions(o.events),
+      inject: [SCIM_OPTIONS],
+    },
+    {
+      provide: OUTBOX_REPOSITORY,
+      useFactory: (d: DataSource) => new TypeOrmOutboxRepository(d),
+      inject: [ds],
+    },
+    ...classes,
+    {
+      provide: SCIM_EVENT_LISTENERS,
+      useFactory: (...found: ScimEventListener[]) => [...new Set(found)],
+      inject: tokens,
+    },
+    WebhookSender,
+    EventDispatcher,
   ];
 }
 
@@ -311,6 +364,10 @@ const EXPORTED = [
   AuditService,
   RateLimitService,
   RetentionService,
+  // issue #6 item 2
+  OUTBOX_REPOSITORY,
+  EVENTS_OPTIONS,
+  EventDispatcher,
 ];
 
 export const {
@@ -328,6 +385,7 @@ export const {
       baseUrl: undefined,
       resources: undefined,
       adapters: undefined,
+      listeners: undefined,
     },
     (def, extras) => {
       const statics = resolveStaticOptions(extras);

@@ -1,4 +1,6 @@
 import { DynamicModule, ForwardReference, InjectionToken, Type } from '@nestjs/common';
+import { ScimEventsOptions } from '../events/events.options';
+import { ScimEventListener } from './core/ports/change-event';
 import { GroupRepository } from './core/ports/group.repository';
 import { UserRepository } from './core/ports/user.repository';
 import { SchemaDefinition } from './core/schema/schema.types';
@@ -29,6 +31,10 @@ export interface ScimModuleOptions {
    * instance); over it → 429 with Retry-After. Default false (no limit)
    */
   rateLimit?: { requestsPerWindow: number; windowSeconds: number } | false;
+  // --- issue #6 item 2: change events ---
+  /** delivery of the outbox: polling, timeouts, retries (every field has a default) */
+  events?: ScimEventsOptions;
+  // --- end issue #6 item 2 ---
 }
 
 /** The resource types ScimModule can serve. */
@@ -67,6 +73,12 @@ export interface ScimStaticOptions {
   resources: readonly ScimResourceName[];
   /** the host's own stores; default the built-in TypeORM ones on `dataSource` */
   adapters?: ScimAdapters;
+  /**
+   * issue #6 item 2: the host's in-process change-event listeners. A class is instantiated by
+   * ScimModule (it may inject global providers and what `adapters.imports` export); with
+   * `{ useExisting: token }` the host's own provider (global) is called.
+   */
+  listeners?: ReadonlyArray<ScimAdapter<ScimEventListener>>;
 }
 
 export const SCIM_STATIC_OPTIONS = Symbol('scim:StaticOptions');

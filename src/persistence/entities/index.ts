@@ -3,6 +3,7 @@ import { TokenEntity } from './token.entity';
 import { UserEntity, UserValueEntity } from './user.entity';
 import { GroupEntity, GroupMemberEntity } from './group.entity';
 import { AuditEntity, RateLimitEntity } from './audit.entity';
+import { OutboxEntity } from './outbox.entity';
 
 export {
   TenantEntity,
@@ -13,6 +14,7 @@ export {
   GroupMemberEntity,
   AuditEntity,
   RateLimitEntity,
+  OutboxEntity,
 };
 
 /** Every entity of the module; hosts without autoLoadEntities list these in their DataSource. */
@@ -25,4 +27,5 @@ export const SCIM_ENTITIES = [
   GroupMemberEntity,
   AuditEntity,
   RateLimitEntity,
+  OutboxEntity,
 ];

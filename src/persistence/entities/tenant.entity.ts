@@ -22,4 +22,12 @@ export class TenantEntity {
   /** nested groups that form a cycle: 'refuse' (default) or 'allow'; null = refuse */
   @Column({ name: 'group_cycles', type: 'varchar', length: 8, nullable: true })
   groupCycles!: string | null;
+
+  /** issue #6 item 2: http(s) URL the tenant's change events are POSTed to; null = none */
+  @Column({ name: 'webhook_url', type: 'varchar', length: 2048, nullable: true })
+  webhookUrl!: string | null;
+
+  /** the shared secret signing those POSTs (HMAC-SHA256), stored as given: never listed */
+  @Column({ name: 'webhook_secret', type: 'varchar', length: 255, nullable: true })
+  webhookSecret!: string | null;
 }

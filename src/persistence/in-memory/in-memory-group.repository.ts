@@ -1,6 +1,12 @@
 import { ScimError } from '../../scim/core/errors/scim-error';
 import { FilterNode } from '../../scim/core/filter/filter.ast';
 import { createFilterMatcher, FilterPredicate } from '../../scim/core/filter/filter.matcher';
+import {
+  NewChangeEvent,
+  WriteEvents,
+  documentEvent,
+  membershipEvents,
+} from '../../scim/core/ports/change-event';
 import { resolveFilterPath, validateFilter } from '../../scim/core/filter/filter.validator';
 import {
   GroupOfMember,
@@ -76,6 +82,8 @@ export class InMemoryGroupRepository implements GroupRepository {
   private seq = 0;
   /** Test helper (not part of the port): how often membership was read. */
   memberReads = 0;
+  /** Test helper (not part of the port): the change events the writes recorded, in order. */
+  readonly outbox: NewChangeEvent[] = [];
 
   constructor(
     private readonly registry: SchemaRegistry,
@@ -137,7 +145,7 @@ export class InMemoryGroupRepository implements GroupRepository {
     return { total, items, ...keysetInfo };
   }
 
-  async create(tenantId: string, group: NewGroup): Promise<StoredResource> {
+  async create(tenantId: string, group: NewGroup, events?: WriteEvents): Promise<StoredResource> {
     const displayName = checkIndexedValues(group.resource);
     const members = uniqueMembers(group.members);
     if (this.rows.has(group.id)) {
@@ -157,10 +165,24 @@ export class InMemoryGroupRepository implements GroupRepository {
     };
     this.rows.set(row.id, row);
     this.members.set(row.id, new Map(members.map((m) => [m.value, m.type])));
+    this.outbox.push(
+      ...documentEvent(events, { tenantId, resourceType: 'Group', resourceId: row.id, version: 1 }),
+      ...membershipEvents(
+        events,
+        { tenantId, groupId: row.id, version: 1 },
+        [],
+        members.map((m) => m.value),
+      ),
+    );
     return this.toStored(row, false);
   }
 
-  async update(tenantId: string, id: string, u: GroupUpdate): Promise<StoredResource> {
+  async update(
+    tenantId: string,
+    id: string,
+    u: GroupUpdate,
+    events?: WriteEvents,
+  ): Promise<StoredResource> {
     const displayName = u.resource === undefined ? undefined : checkIndexedValues(u.resource);
     const delta = u.members ? checkDelta(u.members) : undefined;
     const row = this.row(tenantId, id);
@@ -184,38 +206,67 @@ export class InMemoryGroupRepository implements GroupRepository {
     }
     row.version += 1;
     row.lastModified = u.lastModified;
+    const removed: string[] = [];
+    const added: string[] = [];
     if (delta) {
       const set = this.memberSet(id);
       if (delta.replaceAll) {
+        const next = new Set(delta.replaceAll.map((m) => m.value));
+        removed.push(...[...set.keys()].filter((v) => !next.has(v)).sort(compareCodePoints));
+        added.push(...delta.replaceAll.map((m) => m.value).filter((v) => !set.has(v)));
         set.clear();
         for (const m of delta.replaceAll) {
           set.set(m.value, m.type);
         }
       } else {
         if (delta.removeAll) {
+          removed.push(...[...set.keys()].sort(compareCodePoints));
           set.clear();
         }
         for (const v of delta.remove) {
-          set.delete(v);
+          if (set.delete(v)) {
+            removed.push(v);
+          }
         }
         for (const m of delta.add) {
           if (!set.has(m.value)) {
             set.set(m.value, m.type);
+            added.push(m.value);
           }
         }
       }
     }
+    this.outbox.push(
+      ...documentEvent(events, {
+        tenantId,
+        resourceType: 'Group',
+        resourceId: id,
+        version: row.version,
+      }),
+      ...membershipEvents(events, { tenantId, groupId: id, version: row.version }, removed, added),
+    );
     return this.toStored(row, false);
   }
 
-  async delete(tenantId: string, id: string): Promise<boolean> {
-    if (!this.row(tenantId, id)) {
+  async delete(tenantId: string, id: string, events?: WriteEvents): Promise<boolean> {
+    const row = this.row(tenantId, id);
+    if (!row) {
       return false;
     }
     // the port gives no timestamp: the groups that contained this one get "now"
-    this.removeEverywhere(tenantId, id, new Date().toISOString());
+    const at = events?.origin.at ?? new Date().toISOString();
+    const parents = this.removeEverywhere(tenantId, id, at, events);
     this.rows.delete(id);
     this.members.delete(id);
+    this.outbox.push(
+      ...documentEvent(events, {
+        tenantId,
+        resourceType: 'Group',
+        resourceId: id,
+        version: row.version,
+      }),
+      ...parents,
+    );
     return true;
   }
 
@@ -326,17 +377,30 @@ export class InMemoryGroupRepository implements GroupRepository {
       }));
   }
 
-  async removeMemberEverywhere(tenantId: string, memberId: string, at: string): Promise<void> {
-    this.removeEverywhere(tenantId, memberId, at);
+  async removeMemberEverywhere(
+    tenantId: string,
+    memberId: string,
+    at: string,
+    events?: WriteEvents,
+  ): Promise<void> {
+    this.outbox.push(...this.removeEverywhere(tenantId, memberId, at, events));
   }
 
-  private removeEverywhere(tenantId: string, memberId: string, at: string): void {
+  private removeEverywhere(
+    tenantId: string,
+    memberId: string,
+    at: string,
+    events: WriteEvents | undefined,
+  ): NewChangeEvent[] {
+    const out: NewChangeEvent[] = [];
     for (const id of this.containing(tenantId, memberId, undefined)) {
       const row = this.rows.get(id)!;
       row.version += 1;
       row.lastModified = at;
       this.memberSet(id).delete(memberId);
+      out.push(...membershipEvents(events, { tenantId, groupId: id, version: row.version }, [memberId], []));
     }
+    return out;
   }
 
   /** ids of the tenant's groups that have `memberId` as a member (of `type`, if given) */

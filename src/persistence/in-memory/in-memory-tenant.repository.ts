@@ -3,6 +3,7 @@ import {
   Tenant,
   TenantRepository,
   TenantSettings,
+  TenantWebhook,
 } from '../../scim/core/ports/token.repository';
 import { compareCodePoints } from './json-copy.util';
 
@@ -12,6 +13,8 @@ import { compareCodePoints } from './json-copy.util';
  */
 export class InMemoryTenantRepository implements TenantRepository {
   private readonly tenants = new Map<string, Tenant>();
+  /** webhook secrets by tenant id: kept apart so that no Tenant read carries one */
+  private readonly secrets = new Map<string, string | null>();
 
   async findBySlug(slug: string): Promise<Tenant | null> {
     const t = [...this.tenants.values()].find((x) => x.slug === slug);
@@ -56,12 +59,25 @@ export class InMemoryTenantRepository implements TenantRepository {
     if (!t) {
       return false;
     }
+    const { webhookUrl: _url, ...rest } = t;
+    const webhookUrl = settings.webhookUrl !== undefined ? settings.webhookUrl : t.webhookUrl;
     this.tenants.set(id, {
-      ...t,
+      ...rest,
       ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
       ...(settings.deprovisioning !== undefined ? { deprovisioning: settings.deprovisioning } : {}),
       ...(settings.groupCycles !== undefined ? { groupCycles: settings.groupCycles } : {}),
+      // present only when set, as TypeOrmTenantRepository reads it
+      ...(webhookUrl ? { webhookUrl } : {}),
     });
+    if (settings.webhookSecret !== undefined) {
+      this.secrets.set(id, settings.webhookSecret);
+    }
     return true;
+  }
+
+  async webhookOf(id: string): Promise<TenantWebhook | null> {
+    const url = this.tenants.get(id)?.webhookUrl;
+    const secret = this.secrets.get(id);
+    return url && secret ? { url, secret } : null;
   }
 }

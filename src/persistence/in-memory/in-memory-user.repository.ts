@@ -1,6 +1,7 @@
 import { ScimError } from '../../scim/core/errors/scim-error';
 import { FilterNode } from '../../scim/core/filter/filter.ast';
 import { createFilterMatcher, FilterPredicate } from '../../scim/core/filter/filter.matcher';
+import { NewChangeEvent, WriteEvents, documentEvent } from '../../scim/core/ports/change-event';
 import { resolveFilterPath } from '../../scim/core/filter/filter.validator';
 import {
   NewResource,
@@ -54,6 +55,8 @@ export class InMemoryUserRepository implements UserRepository {
   private readonly rows = new Map<string, UserRow>();
   private readonly rt: ResourceTypeDefinition;
   private seq = 0;
+  /** Test helper (not part of the port): the change events the writes recorded, in order. */
+  readonly outbox: NewChangeEvent[] = [];
 
   constructor(private readonly registry: SchemaRegistry) {
     this.rt = registry.resourceType('User');
@@ -90,7 +93,7 @@ export class InMemoryUserRepository implements UserRepository {
     return { total, items: sorted.slice(from, from + q.count).map(toStored) };
   }
 
-  async create(tenantId: string, user: NewResource): Promise<StoredResource> {
+  async create(tenantId: string, user: NewResource, events?: WriteEvents): Promise<StoredResource> {
     const userName = checkIndexedValues(user.resource);
     const externalId = typeof user.resource.externalId === 'string' ? user.resource.externalId : null;
     const tombstone = [...this.rows.values()]
@@ -111,6 +114,7 @@ export class InMemoryUserRepository implements UserRepository {
       tombstone.passwordHash = user.passwordHash ?? null;
       tombstone.version += 1;
       tombstone.lastModified = user.created;
+      this.record(events, tombstone, true);
       return toStored(tombstone);
     }
     if (this.rows.has(user.id) || this.userNameTaken(tenantId, userName, undefined)) {
@@ -127,10 +131,16 @@ export class InMemoryUserRepository implements UserRepository {
       lastModified: user.created,
     };
     this.rows.set(row.id, row);
+    this.record(events, row);
     return toStored(row);
   }
 
-  async update(tenantId: string, id: string, u: ResourceUpdate): Promise<StoredResource> {
+  async update(
+    tenantId: string,
+    id: string,
+    u: ResourceUpdate,
+    events?: WriteEvents,
+  ): Promise<StoredResource> {
     const userName = checkIndexedValues(u.resource);
     const row = this.row(tenantId, id);
     if (!row) {
@@ -150,10 +160,16 @@ export class InMemoryUserRepository implements UserRepository {
     if (u.passwordHash !== undefined) {
       row.passwordHash = u.passwordHash;
     }
+    this.record(events, row);
     return toStored(row);
   }
 
-  async delete(tenantId: string, id: string, soft?: { at: string }): Promise<boolean> {
+  async delete(
+    tenantId: string,
+    id: string,
+    soft?: { at: string },
+    events?: WriteEvents,
+  ): Promise<boolean> {
     const row = this.row(tenantId, id);
     if (!row) {
       return false;
@@ -162,9 +178,24 @@ export class InMemoryUserRepository implements UserRepository {
       row.deletedAt = soft.at;
       row.version += 1;
       row.lastModified = soft.at;
-      return true;
+    } else {
+      this.rows.delete(id);
     }
-    return this.rows.delete(id);
+    this.record(events, row);
+    return true;
+  }
+
+  /** the write's change event, as TypeOrmUserRepository appends it to scim_outbox */
+  private record(events: WriteEvents | undefined, row: UserRow, restored = false): void {
+    this.outbox.push(
+      ...documentEvent(events, {
+        tenantId: row.tenantId,
+        resourceType: 'User',
+        resourceId: row.id,
+        version: row.version,
+        restored,
+      }),
+    );
   }
 
   /** Test helper (not part of the port): the stored password hash, or null. */

@@ -5,6 +5,7 @@ import { AuditAndRateLimits1763900000000 } from './1763900000000-AuditAndRateLim
 import { SoftDelete1763910000000 } from './1763910000000-SoftDelete';
 import { KeysetIndexes1763920000000 } from './1763920000000-KeysetIndexes';
 import { GroupCycles1763930000000 } from './1763930000000-GroupCycles';
+import { Outbox1763940000000 } from './1763940000000-Outbox';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const SCIM_MIGRATIONS = [
   SoftDelete1763910000000,
   KeysetIndexes1763920000000,
   GroupCycles1763930000000,
+  Outbox1763940000000,
 ];

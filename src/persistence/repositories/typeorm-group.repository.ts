@@ -10,6 +10,13 @@ import {
 } from '../../scim/core/filter/filter-sql.compiler';
 import { FilterNode } from '../../scim/core/filter/filter.ast';
 import {
+  NewChangeEvent,
+  OutboxSignal,
+  WriteEvents,
+  documentEvent,
+  membershipEvents,
+} from '../../scim/core/ports/change-event';
+import {
   GroupOfMember,
   GroupRepository,
   GroupUpdate,
@@ -29,6 +36,7 @@ import {
 import { parseAttrPath } from '../../scim/core/schema/attr-path';
 import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
+import { appendEvents } from './typeorm-outbox.repository';
 import {
   affected,
   dialectOf,
@@ -97,6 +105,11 @@ const SELECT_COLUMNS = 'r.seq, r.id, r.tenant_id, r.doc, r.version, r.created, r
  * On SQLite every caller shares one connection: writes and reads both go through
  * inTransaction's per-DataSource queue (sql.util.ts), so a read never sees another caller's
  * uncommitted statements.
+ *
+ * A write given `events` appends its change events to scim_outbox in the same transaction
+ * (issue #6 item 2): the document event, and members-removed / members-added with the ids the
+ * delta really changed (found with look-ups that cost the delta, or the group's size for a
+ * replace-all); then tells `signal` once it committed.
  */
 export class TypeOrmGroupRepository implements GroupRepository {
   private readonly dialect: SqlDialect;
@@ -105,6 +118,7 @@ export class TypeOrmGroupRepository implements GroupRepository {
   constructor(
     private readonly ds: DataSource,
     private readonly registry: SchemaRegistry,
+    private readonly signal?: OutboxSignal,
   ) {
     this.dialect = dialectOf(ds);
     this.rt = registry.resourceType('Group');
@@ -185,12 +199,12 @@ export class TypeOrmGroupRepository implements GroupRepository {
     });
   }
 
-  async create(tenantId: string, group: NewGroup): Promise<StoredResource> {
+  async create(tenantId: string, group: NewGroup, events?: WriteEvents): Promise<StoredResource> {
     const cols = singularColumns(group.resource);
     const doc = documentOf(group.resource);
     const members = uniqueMembers(group.members);
     try {
-      return await this.transaction(async (qr) => {
+      return await this.transaction(events, async (qr) => {
         const res = await qr.query(
           `INSERT INTO scim_groups (id, tenant_id, display_name, display_name_ci, external_id, doc,
              version, created, last_modified)
@@ -208,6 +222,11 @@ export class TypeOrmGroupRepository implements GroupRepository {
           true,
         );
         await this.insertMembers(qr, 'INSERT', tenantId, insertId(res), members);
+        const added = members.map((m) => m.value);
+        await appendEvents(qr, [
+          ...documentEvent(events, { tenantId, resourceType: 'Group', resourceId: group.id, version: 1 }),
+          ...membershipEvents(events, { tenantId, groupId: group.id, version: 1 }, [], added),
+        ]);
         return {
           id: group.id,
           tenantId,
@@ -222,9 +241,14 @@ export class TypeOrmGroupRepository implements GroupRepository {
     }
   }
 
-  async update(tenantId: string, id: string, u: GroupUpdate): Promise<StoredResource> {
+  async update(
+    tenantId: string,
+    id: string,
+    u: GroupUpdate,
+    events?: WriteEvents,
+  ): Promise<StoredResource> {
     if (u.resource === undefined) {
-      return this.updateMembersOnly(tenantId, id, u);
+      return this.updateMembersOnly(tenantId, id, u, events);
     }
     if (u.expectedVersion === undefined) {
       throw new Error('GroupUpdate: a document change needs expectedVersion');
@@ -234,7 +258,7 @@ export class TypeOrmGroupRepository implements GroupRepository {
     const doc = documentOf(u.resource);
     const delta = u.members ? checkDelta(u.members) : undefined;
     try {
-      return await this.transaction(async (qr) => {
+      return await this.transaction(events, async (qr) => {
         // the row lock (MySQL) serializes writers of this group; SQLite transactions are queued
         const current = (await qr.query(
           `SELECT r.seq, r.version, r.created FROM scim_groups r
@@ -269,14 +293,19 @@ export class TypeOrmGroupRepository implements GroupRepository {
         if (affected(res) !== 1) {
           throw ScimError.preconditionFailed(`Group ${id} was modified concurrently`);
         }
-        if (delta) {
-          await this.applyDelta(qr, tenantId, String(row.seq), delta);
-        }
+        const changes = delta
+          ? await this.applyDelta(qr, tenantId, String(row.seq), delta, events !== undefined)
+          : NO_CHANGES;
+        const version = expectedVersion + 1;
+        await appendEvents(qr, [
+          ...documentEvent(events, { tenantId, resourceType: 'Group', resourceId: id, version }),
+          ...membershipEvents(events, { tenantId, groupId: id, version }, changes.removed, changes.added),
+        ]);
         return {
           id,
           tenantId,
           resource: JSON.parse(doc) as ScimJson,
-          version: expectedVersion + 1,
+          version,
           created: row.created,
           lastModified: u.lastModified,
         };
@@ -287,9 +316,14 @@ export class TypeOrmGroupRepository implements GroupRepository {
   }
 
   /** Members-only change: lock the row, bump the version, apply the delta; doc untouched. */
-  private async updateMembersOnly(tenantId: string, id: string, u: GroupUpdate): Promise<StoredResource> {
+  private async updateMembersOnly(
+    tenantId: string,
+    id: string,
+    u: GroupUpdate,
+    events: WriteEvents | undefined,
+  ): Promise<StoredResource> {
     const delta = u.members ? checkDelta(u.members) : undefined;
-    return this.transaction(async (qr) => {
+    return this.transaction(events, async (qr) => {
       const current = (await qr.query(
         `SELECT r.seq, r.version, r.created, r.doc FROM scim_groups r
          WHERE r.id = ? AND r.tenant_id = ?${this.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
@@ -308,37 +342,47 @@ export class TypeOrmGroupRepository implements GroupRepository {
         'UPDATE scim_groups SET version = version + 1, last_modified = ? WHERE seq = ?',
         [u.lastModified, row.seq],
       );
-      if (delta) {
-        await this.applyDelta(qr, tenantId, String(row.seq), delta);
-      }
+      const changes = delta
+        ? await this.applyDelta(qr, tenantId, String(row.seq), delta, events !== undefined)
+        : NO_CHANGES;
+      const version = Number(row.version) + 1;
+      await appendEvents(qr, [
+        ...documentEvent(events, { tenantId, resourceType: 'Group', resourceId: id, version }),
+        ...membershipEvents(events, { tenantId, groupId: id, version }, changes.removed, changes.added),
+      ]);
       return {
         id,
         tenantId,
         resource: JSON.parse(row.doc) as ScimJson,
-        version: Number(row.version) + 1,
+        version,
         created: row.created,
         lastModified: u.lastModified,
       };
     });
   }
 
-  async delete(tenantId: string, id: string): Promise<boolean> {
+  async delete(tenantId: string, id: string, events?: WriteEvents): Promise<boolean> {
     // the port gives no timestamp: the groups that contained this one get "now"
-    const at = new Date().toISOString();
-    return this.transaction(async (qr) => {
+    const at = events?.origin.at ?? new Date().toISOString();
+    return this.transaction(events, async (qr) => {
       const rows = (await qr.query(
-        `SELECT r.seq FROM scim_groups r WHERE r.id = ? AND r.tenant_id = ?${
+        `SELECT r.seq, r.version FROM scim_groups r WHERE r.id = ? AND r.tenant_id = ?${
           this.dialect === 'mysql' ? ' FOR UPDATE' : ''
         }`,
         [id, tenantId],
-      )) as Pick<GroupRow, 'seq'>[];
+      )) as Pick<GroupRow, 'seq' | 'version'>[];
       if (!rows.length) {
         return false;
       }
       // memberships of this group in other groups go first (their versions are bumped) ...
-      await this.removeEverywhere(qr, tenantId, id, at);
+      const parents = await this.removeEverywhere(qr, tenantId, id, at, events);
       // ... then the group; its own membership rows go by ON DELETE CASCADE
       await qr.query('DELETE FROM scim_groups WHERE seq = ?', [rows[0].seq]);
+      const version = Number(rows[0].version);
+      await appendEvents(qr, [
+        ...documentEvent(events, { tenantId, resourceType: 'Group', resourceId: id, version }),
+        ...parents,
+      ]);
       return true;
     });
   }
@@ -502,12 +546,37 @@ export class TypeOrmGroupRepository implements GroupRepository {
     });
   }
 
-  async removeMemberEverywhere(tenantId: string, memberId: string, at: string): Promise<void> {
-    await this.transaction((qr) => this.removeEverywhere(qr, tenantId, memberId, at));
+  async removeMemberEverywhere(
+    tenantId: string,
+    memberId: string,
+    at: string,
+    events?: WriteEvents,
+  ): Promise<void> {
+    await this.transaction(events, async (qr) =>
+      appendEvents(qr, await this.removeEverywhere(qr, tenantId, memberId, at, events)),
+    );
   }
 
-  /** Bumps the version of every group containing `memberId`, then drops those memberships. */
-  private async removeEverywhere(qr: QueryRunner, tenantId: string, memberId: string, at: string) {
+  /**
+   * Bumps the version of every group containing `memberId`, then drops those memberships;
+   * returns their members-removed events (none without `events`).
+   */
+  private async removeEverywhere(
+    qr: QueryRunner,
+    tenantId: string,
+    memberId: string,
+    at: string,
+    events: WriteEvents | undefined,
+  ): Promise<NewChangeEvent[]> {
+    const parents = events
+      ? ((await qr.query(
+          `SELECT r.id, r.version FROM scim_groups r
+           WHERE r.tenant_id = ? AND r.seq IN (
+             SELECT m.group_seq FROM scim_group_members m WHERE m.tenant_id = ? AND m.member_id = ?)
+           ORDER BY r.seq${this.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+          [tenantId, tenantId, memberId],
+        )) as Pick<GroupRow, 'id' | 'version'>[])
+      : [];
     await qr.query(
       `UPDATE scim_groups SET version = version + 1, last_modified = ?
        WHERE tenant_id = ? AND seq IN (
@@ -518,22 +587,47 @@ export class TypeOrmGroupRepository implements GroupRepository {
       tenantId,
       memberId,
     ]);
+    return parents.flatMap((p) =>
+      membershipEvents(
+        events,
+        { tenantId, groupId: p.id, version: Number(p.version) + 1 },
+        [memberId],
+        [],
+      ),
+    );
   }
 
   /**
-   * The membership delta as set operations (idp-quirks #13, #22, #24, #31): `replaceAll` is
+   * The membership delta as set operations (idp-quirks #13, #22, #31): `replaceAll` is
    * DELETE all + INSERT; otherwise `removeAll` / `remove` (DELETE ... IN, chunked), then `add`
-   * (INSERT IGNORE / INSERT OR IGNORE: an existing membership stays as it is).
+   * (INSERT IGNORE / INSERT OR IGNORE: an existing membership stays as it is). With `track`
+   * it returns the ids really removed and added (for the change events), read under the
+   * group's row lock: the delta's ids only, or the whole membership for replaceAll/removeAll.
    */
-  private async applyDelta(qr: QueryRunner, tenantId: string, seq: string, d: CheckedDelta) {
+  private async applyDelta(
+    qr: QueryRunner,
+    tenantId: string,
+    seq: string,
+    d: CheckedDelta,
+    track: boolean,
+  ): Promise<MemberChanges> {
     if (d.replaceAll) {
+      const before = track ? await this.memberIds(qr, seq) : [];
       await qr.query('DELETE FROM scim_group_members WHERE group_seq = ?', [seq]);
       await this.insertMembers(qr, 'INSERT', tenantId, seq, d.replaceAll);
-      return;
+      const next = new Set(d.replaceAll.map((m) => m.value));
+      const prev = new Set(before);
+      return {
+        removed: before.filter((v) => !next.has(v)),
+        added: d.replaceAll.map((m) => m.value).filter((v) => !prev.has(v)),
+      };
     }
+    let removed: string[];
     if (d.removeAll) {
+      removed = track ? await this.memberIds(qr, seq) : [];
       await qr.query('DELETE FROM scim_group_members WHERE group_seq = ?', [seq]);
     } else {
+      removed = track ? await this.presentMembers(qr, seq, d.remove) : [];
       for (let i = 0; i < d.remove.length; i += IN_CHUNK) {
         const chunk = d.remove.slice(i, i + IN_CHUNK);
         await qr.query(
@@ -543,7 +637,40 @@ export class TypeOrmGroupRepository implements GroupRepository {
         );
       }
     }
+    const adding = d.add.map((m) => m.value);
+    const present = track ? new Set(await this.presentMembers(qr, seq, adding)) : undefined;
     await this.insertMembers(qr, 'INSERT IGNORE', tenantId, seq, d.add);
+    return { removed, added: present ? adding.filter((v) => !present.has(v)) : [] };
+  }
+
+  /** every member id of a group, in member id order */
+  private async memberIds(qr: QueryRunner, seq: string): Promise<string[]> {
+    const rows = (await qr.query(
+      'SELECT m.member_id FROM scim_group_members m WHERE m.group_seq = ? ORDER BY m.member_id',
+      [seq],
+    )) as { member_id: string }[];
+    return rows.map((r) => r.member_id);
+  }
+
+  /** which of `ids` are members of the group (one IN look-up per IN_CHUNK ids) */
+  private async presentMembers(
+    qr: QueryRunner,
+    seq: string,
+    ids: readonly string[],
+  ): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+      const chunk = ids.slice(i, i + IN_CHUNK);
+      const rows = (await qr.query(
+        `SELECT m.member_id FROM scim_group_members m
+         WHERE m.group_seq = ? AND m.member_id IN (${placeholders(chunk.length)})`,
+        [seq, ...chunk],
+      )) as { member_id: string }[];
+      // exact match only (MySQL's PAD SPACE collation would also match 'id ')
+      const wanted = new Set(chunk);
+      out.push(...rows.map((r) => r.member_id).filter((v) => wanted.has(v)));
+    }
+    return out;
   }
 
   private async insertMembers(
@@ -654,11 +781,21 @@ export class TypeOrmGroupRepository implements GroupRepository {
     };
   }
 
-  /** A transaction (queued on SQLite by inTransaction), retried when it is a deadlock victim. */
-  private async transaction<T>(fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+  /**
+   * A transaction (queued on SQLite by inTransaction), retried when it is a deadlock victim;
+   * after a commit that wrote `events`, the signal.
+   */
+  private async transaction<T>(
+    events: WriteEvents | undefined,
+    fn: (qr: QueryRunner) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inTransaction(this.ds, fn);
+        const result = await inTransaction(this.ds, fn);
+        if (events) {
+          this.signal?.written();
+        }
+        return result;
       } catch (e) {
         if (attempt >= DEADLOCK_ATTEMPTS || driverErrno(e) !== 1213) {
           throw e;
@@ -776,6 +913,14 @@ function groupColumn(r: ResolvedAttribute, dialect: SqlDialect): ColumnRef | und
   }
   return name === 'meta' ? metaColumn(sub, 'Group', dialect) : undefined;
 }
+
+/** member ids a delta really removed and added */
+interface MemberChanges {
+  readonly removed: readonly string[];
+  readonly added: readonly string[];
+}
+
+const NO_CHANGES: MemberChanges = { removed: [], added: [] };
 
 interface CheckedDelta {
   readonly replaceAll?: MemberRef[];

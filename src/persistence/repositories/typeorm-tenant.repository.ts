@@ -3,6 +3,7 @@ import {
   Tenant,
   TenantRepository,
   TenantSettings,
+  TenantWebhook,
 } from '../../scim/core/ports/token.repository';
 import { TenantEntity } from '../entities/tenant.entity';
 
@@ -29,6 +30,8 @@ export class TypeOrmTenantRepository implements TenantRepository {
       profile: t.profile ?? null,
       deprovisioning: t.deprovisioning ?? null,
       groupCycles: t.groupCycles ?? null,
+      webhookUrl: null,
+      webhookSecret: null,
     });
     return t;
   }
@@ -55,10 +58,24 @@ export class TypeOrmTenantRepository implements TenantRepository {
     if (settings.groupCycles !== undefined) {
       patch.groupCycles = settings.groupCycles;
     }
+    if (settings.webhookUrl !== undefined) {
+      patch.webhookUrl = settings.webhookUrl;
+    }
+    if (settings.webhookSecret !== undefined) {
+      patch.webhookSecret = settings.webhookSecret;
+    }
     if (!Object.keys(patch).length) {
       return (await this.repo.countBy({ id })) > 0;
     }
     return ((await this.repo.update({ id }, patch)).affected ?? 0) > 0;
+  }
+
+  async webhookOf(id: string): Promise<TenantWebhook | null> {
+    const e = await this.repo.findOne({
+      where: { id },
+      select: { id: true, webhookUrl: true, webhookSecret: true },
+    });
+    return e?.webhookUrl && e.webhookSecret ? { url: e.webhookUrl, secret: e.webhookSecret } : null;
   }
 }
 
@@ -71,6 +88,8 @@ function toTenant(e: TenantEntity | null): Tenant | null {
         profile: e.profile,
         deprovisioning: e.deprovisioning === 'soft' || e.deprovisioning === 'hard' ? e.deprovisioning : null,
         groupCycles: e.groupCycles === 'allow' || e.groupCycles === 'refuse' ? e.groupCycles : null,
+        // present only when set; the secret stays in the table (only webhookOf reads it)
+        ...(e.webhookUrl ? { webhookUrl: e.webhookUrl } : {}),
       }
     : null;
 }

@@ -1,5 +1,6 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import { ScimError } from '../../scim/core/errors/scim-error';
+import { OutboxSignal, WriteEvents, documentEvent } from '../../scim/core/ports/change-event';
 import {
   ColumnRef,
   FilterSqlTarget,
@@ -21,10 +22,10 @@ import { UserRepository } from '../../scim/core/ports/user.repository';
 import { parseAttrPath } from '../../scim/core/schema/attr-path';
 import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
 import { AttributeDefinition, ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
+import { appendEvents } from './typeorm-outbox.repository';
 import {
   affected,
   dialectOf,
-  execute,
   inTransaction,
   insertId,
   insertRows,
@@ -54,6 +55,9 @@ const SELECT_COLUMNS = 'r.seq, r.id, r.tenant_id, r.doc, r.version, r.created, r
  * displayName, active, created and lastModified are real indexed columns, and each value of a
  * multi-valued attribute is a row of scim_user_values, so every filter runs in SQL
  * (docs/design/query-storage.md).
+ *
+ * A write given `events` appends its change event to scim_outbox in the same transaction
+ * (issue #6 item 2) and tells `signal` once it committed.
  */
 export class TypeOrmUserRepository implements UserRepository {
   private readonly dialect: SqlDialect;
@@ -63,6 +67,7 @@ export class TypeOrmUserRepository implements UserRepository {
   constructor(
     private readonly ds: DataSource,
     private readonly registry: SchemaRegistry,
+    private readonly signal?: OutboxSignal,
   ) {
     this.dialect = dialectOf(ds);
     this.rt = registry.resourceType('User');
@@ -153,13 +158,15 @@ export class TypeOrmUserRepository implements UserRepository {
     };
   }
 
-  async create(tenantId: string, user: NewResource): Promise<StoredResource> {
+  async create(tenantId: string, user: NewResource, events?: WriteEvents): Promise<StoredResource> {
     const cols = this.singularColumns(user.resource);
     try {
-      return await inTransaction(this.ds, async (qr) => {
+      return await this.transaction(events, async (qr) => {
         const tombstone = await this.findTombstone(qr, tenantId, cols.userName, cols.externalId);
         if (tombstone) {
-          return this.restore(qr, tenantId, tombstone, user, cols);
+          const restored = await this.restore(qr, tenantId, tombstone, user, cols);
+          await this.appendEvent(qr, events, restored, true);
+          return restored;
         }
         const res = await qr.query(
           `INSERT INTO scim_users (id, tenant_id, user_name, user_name_ci, external_id, display_name_ci,
@@ -181,7 +188,7 @@ export class TypeOrmUserRepository implements UserRepository {
           true,
         );
         await this.writeValues(qr, tenantId, insertId(res), user.resource, undefined);
-        return {
+        const stored: StoredResource = {
           id: user.id,
           tenantId,
           resource: user.resource,
@@ -189,16 +196,23 @@ export class TypeOrmUserRepository implements UserRepository {
           created: user.created,
           lastModified: user.created,
         };
+        await this.appendEvent(qr, events, stored);
+        return stored;
       });
     } catch (e) {
       throw this.mapWriteError(e, cols.userName);
     }
   }
 
-  async update(tenantId: string, id: string, u: ResourceUpdate): Promise<StoredResource> {
+  async update(
+    tenantId: string,
+    id: string,
+    u: ResourceUpdate,
+    events?: WriteEvents,
+  ): Promise<StoredResource> {
     const cols = this.singularColumns(u.resource);
     try {
-      return await inTransaction(this.ds, async (qr) => {
+      return await this.transaction(events, async (qr) => {
         const current: UserRow[] = await qr.query(
           `SELECT ${SELECT_COLUMNS} FROM scim_users r
            WHERE r.id = ? AND r.tenant_id = ? AND r.deleted_at IS NULL${
@@ -239,7 +253,7 @@ export class TypeOrmUserRepository implements UserRepository {
           throw ScimError.preconditionFailed(`User ${id} was modified concurrently`);
         }
         await this.writeValues(qr, tenantId, String(row.seq), u.resource, JSON.parse(row.doc) as ScimJson);
-        return {
+        const stored: StoredResource = {
           id,
           tenantId,
           resource: u.resource,
@@ -247,26 +261,80 @@ export class TypeOrmUserRepository implements UserRepository {
           created: row.created,
           lastModified: u.lastModified,
         };
+        await this.appendEvent(qr, events, stored);
+        return stored;
       });
     } catch (e) {
       throw this.mapWriteError(e, cols.userName);
     }
   }
 
-  async delete(tenantId: string, id: string, soft?: { at: string }): Promise<boolean> {
-    const res = soft
-      ? await execute(
-          this.ds,
-          `UPDATE scim_users SET deleted_at = ?, version = version + 1, last_modified = ?
-           WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL`,
-          [soft.at, soft.at, id, tenantId],
-        )
-      : await execute(
-          this.ds,
-          'DELETE FROM scim_users WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL',
-          [id, tenantId],
-        );
-    return affected(res) > 0;
+  async delete(
+    tenantId: string,
+    id: string,
+    soft?: { at: string },
+    events?: WriteEvents,
+  ): Promise<boolean> {
+    return this.transaction(events, async (qr) => {
+      const rows = (await qr.query(
+        `SELECT r.seq, r.version FROM scim_users r
+         WHERE r.id = ? AND r.tenant_id = ? AND r.deleted_at IS NULL${
+           this.dialect === 'mysql' ? ' FOR UPDATE' : ''
+         }`,
+        [id, tenantId],
+      )) as Pick<UserRow, 'seq' | 'version'>[];
+      if (!rows.length) {
+        return false;
+      }
+      const res = soft
+        ? await qr.query(
+            `UPDATE scim_users SET deleted_at = ?, version = version + 1, last_modified = ?
+             WHERE seq = ? AND deleted_at IS NULL`,
+            [soft.at, soft.at, rows[0].seq],
+            true,
+          )
+        : await qr.query('DELETE FROM scim_users WHERE seq = ?', [rows[0].seq], true);
+      if (affected(res as { affected?: number }) === 0) {
+        return false;
+      }
+      // a soft delete bumps the version; a hard delete's event carries the last one
+      const version = Number(rows[0].version) + (soft ? 1 : 0);
+      await appendEvents(
+        qr,
+        documentEvent(events, { tenantId, resourceType: 'User', resourceId: id, version }),
+      );
+      return true;
+    });
+  }
+
+  /** inTransaction, then the signal when the transaction wrote events (after the commit) */
+  private async transaction<T>(
+    events: WriteEvents | undefined,
+    fn: (qr: QueryRunner) => Promise<T>,
+  ): Promise<T> {
+    const result = await inTransaction(this.ds, fn);
+    if (events) {
+      this.signal?.written();
+    }
+    return result;
+  }
+
+  private async appendEvent(
+    qr: QueryRunner,
+    events: WriteEvents | undefined,
+    stored: StoredResource,
+    restored = false,
+  ): Promise<void> {
+    await appendEvents(
+      qr,
+      documentEvent(events, {
+        tenantId: stored.tenantId,
+        resourceType: 'User',
+        resourceId: stored.id,
+        version: stored.version,
+        restored,
+      }),
+    );
   }
 
   /** A soft-deleted user of the tenant with this userName or externalId (both indexed). */

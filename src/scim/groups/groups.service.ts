@@ -9,6 +9,11 @@ import { applyPatch, requiresFullAttribute } from '../core/patch/patch.engine';
 import { parsePatchRequest } from '../core/patch/patch.request';
 import { AttributeDelta, DeltaElement, PatchOperation } from '../core/patch/patch.types';
 import {
+  ResourceOperation,
+  WriteEvents,
+  changedAttributes,
+} from '../core/ports/change-event';
+import {
   GroupRepository,
   MemberDelta,
   MemberRef,
@@ -83,12 +88,14 @@ export class GroupsService {
     const { members, doc } = splitMembers(resource);
     const id = this.ids.newId();
     const refs = await this.checkMembers(ctx, id, members);
-    const stored = await this.groups.create(ctx.tenantId, {
-      id,
-      resource: doc,
-      created: this.clock.nowIso(),
-      members: refs,
-    });
+    const created = this.clock.nowIso();
+    const changed = changedAttributes({}, refs.length ? { ...doc, members: refs } : doc);
+    // the store adds a members-added event for the initial members
+    const stored = await this.groups.create(
+      ctx.tenantId,
+      { id, resource: doc, created, members: refs },
+      eventsOf(ctx, created, 'created', changed),
+    );
     return this.render(stored, projectionOf(proj), ctx);
   }
 
@@ -127,7 +134,7 @@ export class GroupsService {
       const { members, doc } = splitMembers(resource);
       // PUT replaces the whole resource (RFC 7644 §3.5.1): members as sent, [] when absent
       return { doc, members: { replaceAll: members, add: [], remove: [], removeAll: false } };
-    });
+    }, 'replaced');
     return this.render(stored, projectionOf(proj), ctx);
   }
 
@@ -152,7 +159,7 @@ export class GroupsService {
         this.logger.warn(`PATCH /Groups/${id} removed every member (explicit remove of members)`);
       }
       return { doc, members: delta ? toMemberDelta(delta) : undefined };
-    });
+    }, 'patched');
     // RFC 7644 §3.5.2: 200 with the resource, or 204. A group's resource can hold 100,000
     // members, and both Okta and Entra accept 204 for group PATCH (idp-quirks #21, #31): so a
     // group PATCH answers 204 unless the client asks for attributes (then 200, projected).
@@ -169,7 +176,8 @@ export class GroupsService {
     if (ctx.ifMatch !== undefined) {
       checkIfMatch(ctx.ifMatch, (await this.load(id, ctx)).version);
     }
-    if (!(await this.groups.delete(ctx.tenantId, id))) {
+    const events = eventsOf(ctx, this.clock.nowIso(), 'deleted', []);
+    if (!(await this.groups.delete(ctx.tenantId, id, events))) {
       throw ScimError.notFound(`Group ${id} not found`);
     }
   }
@@ -199,11 +207,16 @@ export class GroupsService {
     };
   }
 
-  /** read-change-write with the version as precondition, retried on concurrent writers */
+  /**
+   * read-change-write with the version as precondition, retried on concurrent writers. Change
+   * events (issue #6 item 2): `verb` with the changed attributes when the document changes;
+   * the store adds members-removed / members-added for what the delta really changed.
+   */
   private async write(
     id: string,
     ctx: RequestContext,
     change: (current: StoredResource) => Promise<{ doc: ScimJson; members?: PendingDelta }>,
+    verb: 'replaced' | 'patched',
   ): Promise<StoredResource> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.load(id, ctx);
@@ -216,12 +229,21 @@ export class GroupsService {
       // a members-only change is a set operation: no document write, no version race to lose
       const membersOnly = sameJson(doc, current.resource);
       try {
-        const stored = await this.groups.update(ctx.tenantId, id, {
-          resource: membersOnly ? undefined : doc,
-          lastModified: this.clock.nowIso(),
-          expectedVersion: membersOnly && ctx.ifMatch === undefined ? undefined : current.version,
-          members: delta,
-        });
+        const at = this.clock.nowIso();
+        const events = membersOnly
+          ? eventsOf(ctx, at)
+          : eventsOf(ctx, at, verb, changedAttributes(current.resource, doc));
+        const stored = await this.groups.update(
+          ctx.tenantId,
+          id,
+          {
+            resource: membersOnly ? undefined : doc,
+            lastModified: at,
+            expectedVersion: membersOnly && ctx.ifMatch === undefined ? undefined : current.version,
+            members: delta,
+          },
+          events,
+        );
         return stored;
       } catch (e) {
         const retry = e instanceof ScimError && e.status === 412 && ctx.ifMatch === undefined;
@@ -342,6 +364,22 @@ export class GroupsService {
       this.logger.debug(`${what}: ignored ${ignored.join(', ')}`);
     }
   }
+}
+
+/**
+ * What a write records in the outbox (issue #6 item 2): the token and request behind it, and
+ * the document's operation; without one only the membership events are written.
+ */
+function eventsOf(
+  ctx: RequestContext,
+  at: string,
+  operation?: ResourceOperation,
+  changed: readonly string[] = [],
+): WriteEvents {
+  return {
+    origin: { actorTokenId: ctx.tokenId, requestId: ctx.requestId ?? null, at },
+    ...(operation ? { operation, changed } : {}),
+  };
 }
 
 /** The group document without members, and the members as sent. */

@@ -17,6 +17,8 @@ export interface RequestContext {
   readonly deprovisioning?: 'hard' | 'soft';
   /** the tenant allows nested groups that form a cycle (default: refused) */
   readonly allowGroupCycles?: boolean;
+  /** the request's X-Request-Id (issue #6): recorded with the change events it causes */
+  readonly requestId?: string;
 }
 
 export const REQUEST_CONTEXT_KEY = 'scimContext';

@@ -9,6 +9,7 @@ import {
 import { suggestProfile } from '../core/patch/patch.dialect';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Observable, map } from 'rxjs';
+import { stampRequest } from '../../audit/request-id.util';
 import { ScimPrincipal } from '../../auth/token.service';
 import { SCIM_STATIC_OPTIONS, ScimStaticOptions } from '../scim.options';
 import { REQUEST_CONTEXT_KEY, RequestContext } from './request-context';
@@ -60,6 +61,8 @@ export class ScimResponseInterceptor implements NestInterceptor {
         ...(req.user.profile ? { profile: req.user.profile } : {}),
         ...(req.user.deprovisioning ? { deprovisioning: req.user.deprovisioning } : {}),
         ...(req.user.allowGroupCycles ? { allowGroupCycles: true } : {}),
+        // the id RequestAuditGuard (or the app's onRequest hook) stamped and sent back
+        requestId: stampRequest(req).id,
       };
       this.suggestProfile(req.user, header(req, 'user-agent'));
     }

@@ -402,7 +402,13 @@ describe('UsersService', () => {
       await service.create(userBody('gone'), {}, ctx());
       await expect(service.delete('user-1', ctx())).resolves.toBeUndefined();
       expect(await repo.findById(TENANT, 'user-1')).toBeNull();
-      expect(membership.removeMemberEverywhere).toHaveBeenCalledWith(TENANT, 'user-1', clock.now);
+      expect(membership.removeMemberEverywhere).toHaveBeenCalledWith(
+        TENANT,
+        'user-1',
+        clock.now,
+        // issue #6 item 2: the origin of the groups' members-removed events
+        { origin: { actorTokenId: 'token-1', requestId: null, at: clock.now } },
+      );
       await expect(service.delete('user-1', ctx())).rejects.toEqual(
         expect.objectContaining({ name: 'ScimError', status: 404 }),
       );

@@ -7,6 +7,12 @@ import { planList } from '../shared/list-paging';
 import { applyPatch } from '../core/patch/patch.engine';
 import { PatchDialect, dialectFor } from '../core/patch/patch.dialect';
 import { parsePatchRequest } from '../core/patch/patch.request';
+import {
+  ResourceOperation,
+  WriteEvents,
+  changedAttributes,
+  userWriteOperation,
+} from '../core/ports/change-event';
 import { ScimJson, StoredResource } from '../core/ports/resource.types';
 import {
   CLOCK,
@@ -63,12 +69,18 @@ export class UsersService {
       dialect: this.dialectOf(ctx),
     });
     this.logIgnored('POST /Users', ignored);
-    const stored = await this.users.create(ctx.tenantId, {
-      id: this.ids.newId(),
-      resource,
-      created: this.clock.nowIso(),
-      passwordHash: password !== undefined ? await this.passwords.hash(password) : undefined,
-    });
+    const created = this.clock.nowIso();
+    const stored = await this.users.create(
+      ctx.tenantId,
+      {
+        id: this.ids.newId(),
+        resource,
+        created,
+        passwordHash: password !== undefined ? await this.passwords.hash(password) : undefined,
+      },
+      // `restored` instead when the store brings a soft-deleted user back
+      eventsOf(ctx, created, 'created', changedAttributes({}, resource, password !== undefined)),
+    );
     return this.render(stored, projectionOf(proj), ctx);
   }
 
@@ -113,7 +125,7 @@ export class UsersService {
       });
       this.logIgnored(`PUT /Users/${id}`, ignored);
       return { resource, password };
-    }, proj);
+    }, proj, 'replaced');
   }
 
   async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
@@ -128,7 +140,7 @@ export class UsersService {
       this.logIgnored(`PATCH /Users/${id}`, result.ignored);
       const { id: _id, meta: _meta, ...resource } = result.resource;
       return { resource, password: result.password };
-    }, proj);
+    }, proj, 'patched');
     if (proj.attributes !== undefined && proj.attributes.trim() === '') {
       // RFC 7644 §3.5.2: the server MAY answer 204; we do when the client asks for no attributes
       throw new EmptyResponse(204, { ETag: (result.meta as { version: string }).version });
@@ -143,23 +155,26 @@ export class UsersService {
     const at = this.clock.nowIso();
     // the tenant's deprovisioning mode: 'soft' keeps a tombstone that a later POST restores
     const soft = ctx.deprovisioning === 'soft' ? { at } : undefined;
-    if (!(await this.users.delete(ctx.tenantId, id, soft))) {
+    if (!(await this.users.delete(ctx.tenantId, id, soft, eventsOf(ctx, at, 'deleted', [])))) {
       throw ScimError.notFound(`User ${id} not found`);
     }
-    // a deleted user leaves every group it was in (RFC 7643 §4.2 members reference live users)
-    await this.groups.removeMemberEverywhere(ctx.tenantId, id, at);
+    // a deleted user leaves every group it was in (RFC 7643 §4.2 members reference live users);
+    // each of those groups gets a members-removed event
+    await this.groups.removeMemberEverywhere(ctx.tenantId, id, at, eventsOf(ctx, at));
   }
 
   /**
    * Read, change, write with the version read as the precondition. A concurrent writer makes
    * the write fail with 412; without the client's own If-Match that is retried on fresh data.
-   * Nothing is written when the change leaves the resource as it was.
+   * Nothing is written when the change leaves the resource as it was. The change event
+   * (issue #6 item 2) is `activated` / `deactivated` when `active` flips, else `verb`.
    */
   private async write(
     id: string,
     ctx: RequestContext,
     change: (current: StoredResource) => Promise<{ resource: ScimJson; password?: string }>,
     proj: ProjectionQueryDto,
+    verb: 'replaced' | 'patched',
   ): Promise<ScimJson> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.load(id, ctx);
@@ -169,12 +184,24 @@ export class UsersService {
         return this.renderWithGroups(current, projectionOf(proj), ctx);
       }
       try {
-        const stored = await this.users.update(ctx.tenantId, id, {
-          resource,
-          lastModified: this.clock.nowIso(),
-          passwordHash: password !== undefined ? await this.passwords.hash(password) : undefined,
-          expectedVersion: current.version,
-        });
+        const at = this.clock.nowIso();
+        const events = eventsOf(
+          ctx,
+          at,
+          userWriteOperation(current.resource, resource, verb),
+          changedAttributes(current.resource, resource, password !== undefined),
+        );
+        const stored = await this.users.update(
+          ctx.tenantId,
+          id,
+          {
+            resource,
+            lastModified: at,
+            passwordHash: password !== undefined ? await this.passwords.hash(password) : undefined,
+            expectedVersion: current.version,
+          },
+          events,
+        );
         return await this.renderWithGroups(stored, projectionOf(proj), ctx);
       } catch (e) {
         const retry = e instanceof ScimError && e.status === 412 && ctx.ifMatch === undefined;
@@ -229,6 +256,22 @@ export class UsersService {
       this.logger.debug(`${what}: ignored ${ignored.join(', ')}`);
     }
   }
+}
+
+/**
+ * What a write records in the outbox (issue #6 item 2): the token and request behind it, and
+ * its operation; without one only derived events (a group's members-removed) are written.
+ */
+function eventsOf(
+  ctx: RequestContext,
+  at: string,
+  operation?: ResourceOperation,
+  changed: readonly string[] = [],
+): WriteEvents {
+  return {
+    origin: { actorTokenId: ctx.tokenId, requestId: ctx.requestId ?? null, at },
+    ...(operation ? { operation, changed } : {}),
+  };
 }
 
 /** The User's readOnly `groups` (RFC 7643 §4.1.2), or nothing when it is in no group. */

@@ -1,3 +1,4 @@
+import { WriteEvents } from './change-event';
 import {
   NewResource,
   ResourcePage,
@@ -68,19 +69,30 @@ export interface MemberPage {
  * members never touches it (Entra reads with excludedAttributes=members, idp-quirks #6), and
  * a membership change costs the members changed, not the group's size. Tenant-scoped like
  * UserRepository; displayName unique per tenant case-insensitively (ScimError.uniqueness).
+ *
+ * Writes take an optional trailing `events` (issue #6 item 2, see WriteEvents): the document
+ * event as the service names it, plus `members-removed` / `members-added` events holding the
+ * ids that really changed (an add of an existing member or a remove of an absent one is not an
+ * event), written in the same transaction as the change.
  */
 export interface GroupRepository {
   /** `withMembers: false` must not read the membership table */
   findById(tenantId: string, id: string, withMembers: boolean): Promise<StoredResource | null>;
   search(tenantId: string, query: ResourceQuery, withMembers: boolean): Promise<ResourcePage>;
-  create(tenantId: string, group: NewGroup): Promise<StoredResource>;
+  create(tenantId: string, group: NewGroup, events?: WriteEvents): Promise<StoredResource>;
   /**
    * Writes the document (when `expectedVersion` still matches) and applies the member delta in
    * one transaction; bumps the version. Concurrent member deltas on one group never lose a
    * member (row lock / version check plus set operations, idp-quirks #13).
    */
-  update(tenantId: string, id: string, update: GroupUpdate): Promise<StoredResource>;
-  delete(tenantId: string, id: string): Promise<boolean>;
+  update(
+    tenantId: string,
+    id: string,
+    update: GroupUpdate,
+    events?: WriteEvents,
+  ): Promise<StoredResource>;
+  /** also removes the group from the groups containing it (members-removed events for those) */
+  delete(tenantId: string, id: string, events?: WriteEvents): Promise<boolean>;
   /** members in a stable order, `limit` at a time (keyset paging, never the whole group at once) */
   listMembers(tenantId: string, id: string, limit: number, after?: string): Promise<MemberPage>;
   /** which of `ids` exist in the tenant, and as what (referential check before adding members) */
@@ -92,5 +104,10 @@ export interface GroupRepository {
   /** groupsOf for a whole page of members in one query (no N+1); members in no group are absent */
   groupsOfMany(tenantId: string, memberIds: readonly string[]): Promise<Map<string, GroupOfMember[]>>;
   /** removes `memberId` from every group (a deleted user/group), bumping those groups' versions */
-  removeMemberEverywhere(tenantId: string, memberId: string, at: string): Promise<void>;
+  removeMemberEverywhere(
+    tenantId: string,
+    memberId: string,
+    at: string,
+    events?: WriteEvents,
+  ): Promise<void>;
 }

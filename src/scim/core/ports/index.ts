@@ -3,3 +3,4 @@ export * from './token.repository';
 export * from './tokens';
 export * from './user.repository';
 export * from './group.repository';
+export * from './change-event';

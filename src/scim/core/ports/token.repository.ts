@@ -11,6 +11,14 @@ export interface Tenant {
   readonly deprovisioning?: DeprovisioningMode | null;
   /** whether group memberships may form cycles; null/absent = refuse */
   readonly groupCycles?: GroupCyclePolicy | null;
+  /** issue #6 item 2: http(s) URL change events are POSTed to; null/absent = none (the secret is never here) */
+  readonly webhookUrl?: string | null;
+}
+
+/** A tenant's webhook: where its change events go and the shared secret that signs them. */
+export interface TenantWebhook {
+  readonly url: string;
+  readonly secret: string;
 }
 
 export type DeprovisioningMode = 'hard' | 'soft';
@@ -60,12 +68,17 @@ export interface TenantRepository {
     id: string,
     settings: TenantSettings,
   ): Promise<boolean>;
+  /** the tenant's webhook with its secret (for the event dispatcher only), or null when none is set */
+  webhookOf(id: string): Promise<TenantWebhook | null>;
 }
 
 export interface TenantSettings {
   readonly profile?: string | null;
   readonly deprovisioning?: DeprovisioningMode | null;
   readonly groupCycles?: GroupCyclePolicy | null;
+  /** null removes the webhook (and its secret) */
+  readonly webhookUrl?: string | null;
+  readonly webhookSecret?: string | null;
 }
 
 export interface TokenRepository {

@@ -18,3 +18,8 @@ export interface IdGenerator {
   newId(): string;
 }
 export const GROUP_REPOSITORY = Symbol('scim:GroupRepository');
+// issue #6 item 2: change events (ports in ./change-event)
+export const OUTBOX_REPOSITORY = Symbol('scim:OutboxRepository');
+export const OUTBOX_SIGNAL = Symbol('scim:OutboxSignal');
+/** ScimEventListener[]: the host's in-process listeners (ScimModule `listeners`) */
+export const SCIM_EVENT_LISTENERS = Symbol('scim:EventListeners');

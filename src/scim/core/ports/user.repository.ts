@@ -1,3 +1,4 @@
+import { WriteEvents } from './change-event';
 import {
   NewResource,
   ResourcePage,
@@ -10,6 +11,10 @@ import {
  * Persistence port for Users. Every method is scoped to one tenant: no implementation may
  * read or write another tenant's rows. Uniqueness violations surface as ScimError.uniqueness,
  * version mismatches as ScimError.preconditionFailed: never as driver errors.
+ *
+ * Writes take an optional trailing `events` (issue #6 item 2): a store with an outbox writes
+ * the change events in the same transaction as the change (see WriteEvents); a store without
+ * one may ignore it, and then emits no events.
  */
 export interface UserRepository {
   findById(tenantId: string, id: string): Promise<StoredResource | null>;
@@ -17,13 +22,24 @@ export interface UserRepository {
   /**
    * Creates the user; when a soft-deleted user of the tenant has the same userName
    * (case-insensitively) or externalId, that user is restored instead, keeping its id and
-   * created time (issue #6: re-provisioning gives back the same id and the host's data).
+   * created time (issue #6: re-provisioning gives back the same id and the host's data); its
+   * `created` event is then recorded as `restored`.
    */
-  create(tenantId: string, user: NewResource): Promise<StoredResource>;
-  update(tenantId: string, id: string, update: ResourceUpdate): Promise<StoredResource>;
+  create(tenantId: string, user: NewResource, events?: WriteEvents): Promise<StoredResource>;
+  update(
+    tenantId: string,
+    id: string,
+    update: ResourceUpdate,
+    events?: WriteEvents,
+  ): Promise<StoredResource>;
   /**
    * true when a live user was deleted. `soft`: the row stays as a tombstone, invisible to every
    * read, search and update (RFC 7644 §3.6: a deleted resource answers 404).
    */
-  delete(tenantId: string, id: string, soft?: { at: string }): Promise<boolean>;
+  delete(
+    tenantId: string,
+    id: string,
+    soft?: { at: string },
+    events?: WriteEvents,
+  ): Promise<boolean>;
 }

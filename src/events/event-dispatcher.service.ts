@@ -1,0 +1,391 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { AUDIT_OPTIONS, AuditOptions } from '../audit/audit.options';
+import {
+  OutboxEvent,
+  OutboxRepository,
+  ScimChangeEvent,
+  ScimEventListener,
+} from '../scim/core/ports/change-event';
+import { TenantRepository, TenantWebhook } from '../scim/core/ports/token.repository';
+import {
+  OUTBOX_REPOSITORY,
+  OUTBOX_SIGNAL,
+  SCIM_EVENT_LISTENERS,
+  TENANT_REPOSITORY,
+} from '../scim/core/ports/tokens';
+import { EVENTS_OPTIONS, EventsOptions } from './events.options';
+import { OutboxSignalHub } from './outbox-signal';
+import { WebhookSender } from './webhook.sender';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** rows one retention DELETE removes at most */
+const PRUNE_BATCH = 1_000;
+/** the same failure is logged at most this often (a database that is down, polled 4x/s) */
+const LOG_REPEAT_MS = 60_000;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Delivers the transactional outbox (issue #6 item 2; issue #7 "outbox dispatch with leases").
+ *
+ * Each instance that serves HTTP polls the outbox (every `pollIntervalMs`, and at once after a
+ * local write committed events), leases a batch of due events (TypeOrmOutboxRepository.claim:
+ * each event to one instance at a time, never an event whose earlier event of the same
+ * resource is undelivered and held elsewhere), and delivers it: first to every in-process
+ * listener of the host, then to the tenant's webhook. Events of one resource go one after the
+ * other, in outbox order, and a failure stops that resource's chain until the retry; other
+ * resources go in parallel. A failure sets the next attempt after an exponential back-off with
+ * jitter; after `maxAttempts` the event is given up (status failed, last_error kept). Delivery
+ * is at least once: a crash between a delivery and its mark, or a lease that ran out, repeats
+ * it (receivers de-duplicate on the event id). Delivered and failed events are pruned after the
+ * audit retention. Shutdown stops the timers, aborts webhook calls in flight, and waits for the
+ * round to hand its leases back, bounded by the delivery timeout.
+ */
+@Injectable()
+export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ScimEvents');
+  /** lease owners are `<instance>:<claim number>`: unique per claim */
+  private readonly instance = randomUUID();
+  private claims = 0;
+  private active = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+  private pruning: Promise<void> | undefined;
+  /** a write committed events while a round ran: start the next one at once */
+  private again = false;
+  private unsubscribe: (() => void) | undefined;
+  private readonly inFlight = new Set<AbortController>();
+  private lastLogged: { text: string; at: number } | undefined;
+
+  constructor(
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
+    @Inject(TENANT_REPOSITORY) private readonly tenants: TenantRepository,
+    @Inject(SCIM_EVENT_LISTENERS) private readonly listeners: readonly ScimEventListener[],
+    @Inject(EVENTS_OPTIONS) private readonly options: EventsOptions,
+    @Inject(AUDIT_OPTIONS) private readonly audit: AuditOptions,
+    @Inject(OUTBOX_SIGNAL) private readonly signal: OutboxSignalHub,
+    private readonly webhooks: WebhookSender,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // like retention: a process without an HTTP server (the CLI) never dispatches
+    if (!this.options.dispatch || !this.adapterHost?.httpAdapter) {
+      return;
+    }
+    this.active = true;
+    this.unsubscribe = this.signal.subscribe(() => this.nudge());
+    this.schedule(0);
+    this.pruneInBackground();
+    this.pruneTimer = setInterval(() => this.pruneInBackground(), HOUR_MS);
+    this.pruneTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.active = false;
+    this.unsubscribe?.();
+    clearTimeout(this.timer);
+    clearInterval(this.pruneTimer);
+    this.timer = this.pruneTimer = undefined;
+    for (const c of this.inFlight) {
+      c.abort();
+    }
+    // listeners cannot be aborted: their calls are bounded by the delivery timeout
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([this.round, this.pruning]),
+      new Promise<void>((r) => {
+        bound = setTimeout(r, this.options.deliveryTimeoutMs + 1_000);
+      }),
+    ]);
+    clearTimeout(bound);
+  }
+
+  /** Looks at the outbox at once (a local write committed events). */
+  nudge(): void {
+    if (!this.active) {
+      return;
+    }
+    if (this.round) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /**
+   * One claim-and-deliver round. Returns true when more may be due at once (a full batch, or
+   * deliveries that may have unblocked later events of their resources).
+   */
+  async runOnce(): Promise<boolean> {
+    const now = Date.now();
+    const owner = `${this.instance}:${++this.claims}`;
+    const leaseUntil = now + this.options.leaseMs;
+    const events = await this.outbox.claim(owner, iso(now), iso(leaseUntil), this.options.batchSize);
+    if (!events.length) {
+      return false;
+    }
+    let delivered = 0;
+    try {
+      const hooks = await this.webhooksOf(events);
+      // events nobody consumes (no listener, no webhook for their tenant) are done at once
+      const unheard = this.listeners.length
+        ? []
+        : events.filter((e) => !hooks.has(e.tenantId)).map((e) => e.seq);
+      if (unheard.length) {
+        await this.outbox.markDelivered(unheard, owner, iso(Date.now()));
+        delivered += unheard.length;
+      }
+      const skip = new Set(unheard);
+      const chains = byResource(events.filter((e) => !skip.has(e.seq)));
+      await forEachLimited(chains, this.options.concurrency, async (chain) => {
+        delivered += await this.deliverChain(chain, owner, leaseUntil, hooks.get(chain[0].tenantId));
+      });
+    } finally {
+      // whatever this round did not finish goes back without counting an attempt
+      await this.outbox.release(owner).catch((e: unknown) => this.logFailure('release', e));
+    }
+    return delivered > 0 || events.length >= this.options.batchSize;
+  }
+
+  /** Delivers one resource's events in order; stops at the first failure. */
+  private async deliverChain(
+    chain: readonly OutboxEvent[],
+    owner: string,
+    leaseUntil: number,
+    hook: TenantWebhook | undefined,
+  ): Promise<number> {
+    let delivered = 0;
+    for (const event of chain) {
+      // not started when the lease could run out meanwhile: the next claim takes it
+      if (this.stopped || Date.now() + 2 * this.options.deliveryTimeoutMs > leaseUntil) {
+        break;
+      }
+      if (!(await this.deliver(event, owner, hook))) {
+        break;
+      }
+      delivered++;
+    }
+    return delivered;
+  }
+
+  private async deliver(
+    event: OutboxEvent,
+    owner: string,
+    hook: TenantWebhook | undefined,
+  ): Promise<boolean> {
+    const payload = publicEvent(event);
+    // recorded only when listeners really ran: listeners a host adds later still get the rest
+    let listenersDone = event.listenersDone;
+    const abort = new AbortController();
+    this.inFlight.add(abort);
+    try {
+      if (!listenersDone && this.listeners.length) {
+        for (const listener of this.listeners) {
+          await this.withTimeout(listener.handle(payload), listener);
+        }
+        listenersDone = true;
+      }
+      if (hook) {
+        await this.webhooks.send(hook, payload, abort.signal);
+      }
+      await this.outbox.markDelivered([event.seq], owner, iso(Date.now()));
+      return true;
+    } catch (e) {
+      if (this.stopped && abort.signal.aborted) {
+        // shut down mid-delivery: the lease is released, no attempt counted
+        return false;
+      }
+      await this.recordFailure(event, owner, listenersDone, e);
+      return false;
+    } finally {
+      this.inFlight.delete(abort);
+    }
+  }
+
+  private async recordFailure(
+    event: OutboxEvent,
+    owner: string,
+    listenersDone: boolean,
+    e: unknown,
+  ): Promise<void> {
+    const attempts = event.attempts + 1;
+    const giveUp = attempts >= this.options.maxAttempts;
+    const now = Date.now();
+    const delay = this.backoff(attempts);
+    const error = message(e);
+    try {
+      await this.outbox.markFailed(event.seq, owner, {
+        attempts,
+        nextAttemptAt: iso(now + delay),
+        error,
+        listenersDone,
+        giveUp,
+        at: iso(now),
+      });
+    } catch (markError) {
+      this.logFailure('recording a failed delivery', markError);
+      return;
+    }
+    const what = `${event.operation} ${event.resourceType} ${event.resourceId} (event ${event.id})`;
+    if (giveUp) {
+      this.logger.error(`Gave up delivering ${what} after ${attempts} attempts: ${error}`);
+    } else {
+      this.logger.warn(`Delivering ${what} failed (attempt ${attempts}, retry in ${delay} ms): ${error}`);
+    }
+  }
+
+  /** retryBase x 2^(attempts-1), at most retryMax, with ±20 % jitter */
+  backoff(attempts: number): number {
+    const plain = Math.min(this.options.retryBaseMs * 2 ** Math.min(attempts - 1, 40), this.options.retryMaxMs);
+    return Math.min(Math.round(plain * (0.8 + Math.random() * 0.4)), this.options.retryMaxMs);
+  }
+
+  private async withTimeout(call: Promise<void>, listener: ScimEventListener): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `listener ${listener.constructor.name} did not finish in ${this.options.deliveryTimeoutMs} ms`,
+            ),
+          ),
+        this.options.deliveryTimeoutMs,
+      );
+      timer.unref();
+    });
+    try {
+      await Promise.race([call, timeout]);
+    } catch (e) {
+      throw new Error(`listener ${listener.constructor.name}: ${message(e)}`, { cause: e });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async webhooksOf(events: readonly OutboxEvent[]): Promise<Map<string, TenantWebhook>> {
+    const out = new Map<string, TenantWebhook>();
+    for (const tenantId of new Set(events.map((e) => e.tenantId))) {
+      const hook = await this.tenants.webhookOf(tenantId);
+      if (hook) {
+        out.set(tenantId, hook);
+      }
+    }
+    return out;
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.startRound();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private startRound(): void {
+    if (this.round || this.stopped) {
+      return;
+    }
+    this.again = false;
+    this.round = this.runOnce()
+      .catch((e: unknown) => {
+        this.logFailure('polling the outbox', e);
+        return false;
+      })
+      .then((more) => {
+        this.round = undefined;
+        if (!this.stopped) {
+          this.schedule(more || this.again ? 0 : this.options.pollIntervalMs);
+        }
+      });
+  }
+
+  private pruneInBackground(): void {
+    if (this.pruning || this.stopped) {
+      return;
+    }
+    const before = iso(Date.now() - this.audit.retentionDays * DAY_MS);
+    this.pruning = (async () => {
+      let total = 0;
+      for (;;) {
+        const n = await this.outbox.pruneBefore(before, PRUNE_BATCH);
+        total += n;
+        if (n < PRUNE_BATCH || this.stopped) {
+          break;
+        }
+      }
+      if (total > 0) {
+        this.logger.log(`Pruned ${total} delivered or failed change events`);
+      }
+    })()
+      .catch((e: unknown) => this.logFailure('pruning the outbox', e))
+      .finally(() => {
+        this.pruning = undefined;
+      });
+  }
+
+  private logFailure(what: string, e: unknown): void {
+    const text = `Change events: ${what} failed: ${message(e)}`;
+    const now = Date.now();
+    if (this.lastLogged?.text === text && now - this.lastLogged.at < LOG_REPEAT_MS) {
+      return;
+    }
+    this.lastLogged = { text, at: now };
+    this.logger.error(text);
+  }
+}
+
+/** The event as listeners and webhooks see it (frozen: listeners share one object). */
+function publicEvent(e: OutboxEvent): ScimChangeEvent {
+  const { attempts: _a, listenersDone: _l, ...event } = e;
+  return Object.freeze({
+    ...event,
+    changed: Object.freeze([...event.changed]),
+    ...(event.members ? { members: Object.freeze([...event.members]) } : {}),
+  });
+}
+
+/** Events grouped by resource, each group in outbox order (the claim returns them by seq). */
+function byResource(events: readonly OutboxEvent[]): OutboxEvent[][] {
+  const chains = new Map<string, OutboxEvent[]>();
+  for (const e of events) {
+    const key = `${e.tenantId}\u0000${e.resourceType}\u0000${e.resourceId}`;
+    const chain = chains.get(key);
+    if (chain) {
+      chain.push(e);
+    } else {
+      chains.set(key, [e]);
+    }
+  }
+  return [...chains.values()];
+}
+
+/** Runs `fn` over `items` with at most `limit` running at once. */
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      await fn(items[next++]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,320 @@
+/**
+ * EventDispatcher on an in-memory outbox (issue #6 item 2): order per resource, a failure
+ * stopping its resource's chain, listeners not repeated for a webhook retry, back-off, giving
+ * up, and shutdown. The SQL claim itself runs in test/e2e/events.e2e-spec.ts on both databases.
+ */
+import { Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { AuditOptions } from '../audit/audit.options';
+import {
+  OutboxEvent,
+  OutboxFailure,
+  OutboxRepository,
+  ScimChangeEvent,
+  ScimEventListener,
+} from '../scim/core/ports/change-event';
+import { TenantRepository, TenantWebhook } from '../scim/core/ports/token.repository';
+import { EventDispatcher } from './event-dispatcher.service';
+import { EventsOptions, resolveEventsOptions } from './events.options';
+import { OutboxSignalHub } from './outbox-signal';
+import { WebhookSender } from './webhook.sender';
+
+interface Row {
+  event: OutboxEvent;
+  status: 'pending' | 'delivered' | 'failed';
+  nextAttemptAt: string;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  lastError: string | null;
+}
+
+/** The claim rules of TypeOrmOutboxRepository, over an array. */
+class MemoryOutbox implements OutboxRepository {
+  readonly rows: Row[] = [];
+  private seq = 0;
+
+  add(tenantId: string, resourceId: string, version: number): void {
+    const seq = String(++this.seq);
+    this.rows.push({
+      event: {
+        id: `event-${seq}`,
+        seq,
+        tenantId,
+        resourceType: 'User',
+        resourceId,
+        operation: 'patched',
+        changed: ['displayName'],
+        version,
+        actorTokenId: 'tok',
+        requestId: 'req',
+        occurredAt: new Date().toISOString(),
+        attempts: 0,
+        listenersDone: false,
+      },
+      status: 'pending',
+      nextAttemptAt: new Date(0).toISOString(),
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: null,
+    });
+  }
+
+  row(seq: string): Row {
+    return this.rows.find((r) => r.event.seq === seq)!;
+  }
+
+  async claim(owner: string, now: string, leaseUntil: string, limit: number): Promise<OutboxEvent[]> {
+    const free = (r: Row) =>
+      r.status === 'pending' && r.nextAttemptAt <= now && (r.leaseUntil === null || r.leaseUntil < now);
+    const won = this.rows
+      .filter(
+        (r) =>
+          free(r) &&
+          this.rows
+            .filter((e) => e.status === 'pending' && e.event.resourceId === r.event.resourceId)
+            .filter((e) => +e.event.seq < +r.event.seq)
+            .every(free),
+      )
+      .slice(0, limit);
+    for (const r of won) {
+      r.leaseOwner = owner;
+      r.leaseUntil = leaseUntil;
+    }
+    return won.map((r) => r.event);
+  }
+
+  async markDelivered(seqs: readonly string[], owner: string): Promise<void> {
+    for (const s of seqs) {
+      const r = this.row(s);
+      if (r.leaseOwner === owner) {
+        Object.assign(r, { status: 'delivered', leaseOwner: null, leaseUntil: null });
+      }
+    }
+  }
+
+  async markFailed(seq: string, owner: string, f: OutboxFailure): Promise<void> {
+    const r = this.row(seq);
+    if (r.leaseOwner !== owner) {
+      return;
+    }
+    Object.assign(r, {
+      status: f.giveUp ? 'failed' : 'pending',
+      nextAttemptAt: f.nextAttemptAt,
+      lastError: f.error,
+      leaseOwner: null,
+      leaseUntil: null,
+      event: { ...r.event, attempts: f.attempts, listenersDone: f.listenersDone },
+    });
+  }
+
+  async release(owner: string): Promise<void> {
+    for (const r of this.rows.filter((x) => x.leaseOwner === owner)) {
+      Object.assign(r, { leaseOwner: null, leaseUntil: null });
+    }
+  }
+
+  async pruneBefore(): Promise<number> {
+    return 0;
+  }
+
+  /** makes every failed-and-waiting event due now */
+  due(): void {
+    for (const r of this.rows) {
+      r.nextAttemptAt = new Date(0).toISOString();
+    }
+  }
+}
+
+const HOOK: TenantWebhook = { url: 'http://127.0.0.1:9/hook', secret: 'secret-secret-secret' };
+
+function setup(o: { listeners?: ScimEventListener[]; hooked?: string[]; options?: Partial<EventsOptions> } = {}) {
+  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  const outbox = new MemoryOutbox();
+  const sent: ScimChangeEvent[] = [];
+  let fail = new Set<string>();
+  const webhooks = {
+    send: jest.fn(async (_hook: TenantWebhook, e: ScimChangeEvent) => {
+      if (fail.has(e.id)) {
+        throw new Error('HTTP 500');
+      }
+      sent.push(e);
+    }),
+  };
+  const hooked = new Set(o.hooked ?? ['t1']);
+  const tenants = { webhookOf: async (id: string) => (hooked.has(id) ? HOOK : null) } as unknown as TenantRepository;
+  const options = { ...resolveEventsOptions({ retryBaseMs: 1000, maxAttempts: 3 }), ...o.options };
+  const dispatcher = new EventDispatcher(
+    outbox,
+    tenants,
+    o.listeners ?? [],
+    options,
+    { retentionDays: 90 } as AuditOptions,
+    new OutboxSignalHub(),
+    webhooks as unknown as WebhookSender,
+    { httpAdapter: undefined } as unknown as HttpAdapterHost,
+  );
+  return {
+    outbox,
+    dispatcher,
+    webhooks,
+    sent,
+    failing: (ids: string[]) => {
+      fail = new Set(ids);
+    },
+  };
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('EventDispatcher', () => {
+  it('delivers each resource in order and stops a resource at its first failure', async () => {
+    const { outbox, dispatcher, sent, failing } = setup();
+    outbox.add('t1', 'a', 1);
+    outbox.add('t1', 'b', 1);
+    outbox.add('t1', 'a', 2);
+    outbox.add('t1', 'a', 3);
+    failing(['event-3']);
+    await dispatcher.runOnce();
+    expect(sent.map((e) => `${e.resourceId}${e.version}`).sort()).toEqual(['a1', 'b1']);
+    expect(outbox.rows.map((r) => [r.status, r.event.attempts, r.leaseOwner])).toEqual([
+      ['delivered', 0, null],
+      ['delivered', 0, null],
+      ['pending', 1, null],
+      ['pending', 0, null], // released, no attempt counted: it waits for a2
+    ]);
+    // a3 cannot overtake a2 while a2 waits for its retry
+    await dispatcher.runOnce();
+    expect(sent).toHaveLength(2);
+    failing([]);
+    outbox.due();
+    await dispatcher.runOnce();
+    expect(sent).toHaveLength(4);
+    expect(sent.filter((e) => e.resourceId === 'a').map((e) => e.version)).toEqual([1, 2, 3]);
+    expect(outbox.rows.every((r) => r.status === 'delivered')).toBe(true);
+  });
+
+  it('calls the listeners once even when the webhook needs retries', async () => {
+    const heard: ScimChangeEvent[] = [];
+    const { outbox, dispatcher, sent, failing, webhooks } = setup({
+      listeners: [{ handle: async (e) => void heard.push(e) }],
+    });
+    outbox.add('t1', 'a', 1);
+    failing(['event-1']);
+    await dispatcher.runOnce();
+    expect(outbox.row('1').event).toMatchObject({ attempts: 1, listenersDone: true });
+    failing([]);
+    outbox.due();
+    await dispatcher.runOnce();
+    expect(heard.map((e) => e.id)).toEqual(['event-1']);
+    expect(sent.map((e) => e.id)).toEqual(['event-1']);
+    expect(webhooks.send).toHaveBeenCalledTimes(2);
+    // listeners get the public event, frozen, without the outbox bookkeeping
+    expect(Object.isFrozen(heard[0])).toBe(true);
+    expect(heard[0]).not.toHaveProperty('attempts');
+    expect(heard[0]).not.toHaveProperty('listenersDone');
+  });
+
+  it('retries a failing listener before the webhook is called', async () => {
+    let calls = 0;
+    const { outbox, dispatcher, webhooks } = setup({
+      listeners: [
+        {
+          handle: async () => {
+            if (++calls === 1) {
+              throw new Error('busy');
+            }
+          },
+        },
+      ],
+    });
+    outbox.add('t1', 'a', 1);
+    await dispatcher.runOnce();
+    expect(outbox.row('1')).toMatchObject({ status: 'pending', lastError: 'listener Object: busy' });
+    expect(webhooks.send).not.toHaveBeenCalled();
+    outbox.due();
+    await dispatcher.runOnce();
+    expect(outbox.row('1').status).toBe('delivered');
+    expect(webhooks.send).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives up after maxAttempts; later events of the resource then go on', async () => {
+    const { outbox, dispatcher, sent, failing } = setup();
+    outbox.add('t1', 'a', 1);
+    outbox.add('t1', 'a', 2);
+    failing(['event-1']);
+    for (let i = 0; i < 3; i++) {
+      outbox.due();
+      await dispatcher.runOnce();
+    }
+    expect(outbox.row('1')).toMatchObject({ status: 'failed', lastError: 'HTTP 500' });
+    expect(outbox.row('1').event.attempts).toBe(3);
+    expect(sent).toEqual([]);
+    await dispatcher.runOnce();
+    expect(sent.map((e) => e.version)).toEqual([2]);
+  });
+
+  it('marks events nobody consumes delivered in one go', async () => {
+    const { outbox, dispatcher, webhooks } = setup({ hooked: [] });
+    outbox.add('t2', 'a', 1);
+    outbox.add('t2', 'b', 1);
+    expect(await dispatcher.runOnce()).toBe(true);
+    expect(outbox.rows.map((r) => r.status)).toEqual(['delivered', 'delivered']);
+    expect(webhooks.send).not.toHaveBeenCalled();
+    expect(await dispatcher.runOnce()).toBe(false);
+  });
+
+  it('backs off exponentially with jitter, capped at retryMaxMs', () => {
+    const { dispatcher } = setup({ options: { retryBaseMs: 1000, retryMaxMs: 3_600_000 } });
+    for (const [attempt, plain] of [
+      [1, 1000],
+      [2, 2000],
+      [5, 16_000],
+      [12, 2_048_000],
+    ]) {
+      const d = dispatcher.backoff(attempt);
+      expect(d).toBeGreaterThanOrEqual(plain * 0.8);
+      expect(d).toBeLessThanOrEqual(plain * 1.2);
+    }
+    expect(dispatcher.backoff(13)).toBeLessThanOrEqual(3_600_000);
+    expect(dispatcher.backoff(200)).toBeLessThanOrEqual(3_600_000);
+  });
+
+  it('does not start in a process without an HTTP server (the CLI) and stops at once', async () => {
+    const { dispatcher, outbox } = setup();
+    const claim = jest.spyOn(outbox, 'claim');
+    dispatcher.onApplicationBootstrap();
+    dispatcher.nudge();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(claim).not.toHaveBeenCalled();
+    const t0 = Date.now();
+    await dispatcher.onModuleDestroy();
+    expect(Date.now() - t0).toBeLessThan(100);
+  });
+});
+
+describe('resolveEventsOptions', () => {
+  it('defaults: dispatch, 250 ms polls, 10 s timeout, a 30 s lease, 20 attempts', () => {
+    expect(resolveEventsOptions(undefined)).toMatchObject({
+      dispatch: true,
+      pollIntervalMs: 250,
+      deliveryTimeoutMs: 10_000,
+      leaseMs: 30_000,
+      maxAttempts: 20,
+      retryBaseMs: 1_000,
+      retryMaxMs: 3_600_000,
+    });
+    expect(resolveEventsOptions({ deliveryTimeoutMs: 500 }).leaseMs).toBe(2_000);
+  });
+
+  it.each([
+    [{ pollIntervalMs: 0 }, /pollIntervalMs/],
+    [{ deliveryTimeoutMs: 1.5 }, /deliveryTimeoutMs/],
+    [{ leaseMs: 1000 }, /leaseMs/],
+    [{ batchSize: 5000 }, /batchSize/],
+    [{ retryBaseMs: 10, retryMaxMs: 5 }, /retryMaxMs/],
+    [{ dispatch: 'yes' as unknown as boolean }, /dispatch/],
+  ])('rejects %j at boot', (o, msg) => {
+    expect(() => resolveEventsOptions(o)).toThrow(msg);
+  });
+});

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryRunner } from 'typeorm';
+import {
+  NewChangeEvent,
+  OutboxEvent,
+  OutboxFailure,
+  OutboxRepository,
+  ScimEventOperation,
+  ScimEventResourceType,
+} from '../../scim/core/ports/change-event';
+import { affected, dialectOf, execute, inTransaction, insertRows } from './sql.util';
+
+const INSERT_COLUMNS = [
+  'event_id',
+  'tenant_id',
+  'resource_type',
+  'resource_id',
+  'operation',
+  'changed',
+  'members',
+  'version',
+  'actor_token_id',
+  'request_id',
+  'created_at',
+  'status',
+  'attempts',
+  'next_attempt_at',
+] as const;
+
+/**
+ * Appends change events to scim_outbox on the caller's transaction (issue #6 item 2): the
+ * repositories call this inside the transaction of the change, so the events commit or roll
+ * back with it. One multi-row INSERT, last in the transaction.
+ */
+export async function appendEvents(qr: QueryRunner, events: readonly NewChangeEvent[]): Promise<void> {
+  if (!events.length) {
+    return;
+  }
+  await insertRows(
+    qr,
+    'scim_outbox',
+    INSERT_COLUMNS,
+    events.map((e) => [
+      randomUUID(),
+      e.tenantId,
+      e.resourceType,
+      e.resourceId,
+      e.operation,
+      JSON.stringify(e.changed),
+      e.members ? JSON.stringify(e.members) : null,
+      e.version,
+      e.actorTokenId,
+      e.requestId === null ? null : e.requestId.slice(0, 128),
+      e.occurredAt,
+      'pending',
+      0,
+      e.occurredAt,
+    ]),
+  );
+}
+
+interface OutboxRow {
+  seq: string | number;
+  event_id: string;
+  tenant_id: string;
+  resource_type: string;
+  resource_id: string;
+  operation: string;
+  changed: string;
+  members: string | null;
+  version: number | string;
+  actor_token_id: string | null;
+  request_id: string | null;
+  created_at: string;
+  attempts: number | string;
+  listeners_done_at: string | null;
+}
+
+const SELECT_COLUMNS =
+  'o.seq, o.event_id, o.tenant_id, o.resource_type, o.resource_id, o.operation, o.changed, ' +
+  'o.members, o.version, o.actor_token_id, o.request_id, o.created_at, o.attempts, o.listeners_done_at';
+
+/** an earlier pending event of the same resource (the order-per-resource checks) */
+const EARLIER_PENDING = `SELECT 1 FROM scim_outbox e
+  WHERE e.tenant_id = o.tenant_id AND e.resource_type = o.resource_type
+    AND e.resource_id = o.resource_id AND e.seq < o.seq AND e.status = 'pending'`;
+
+/**
+ * The outbox on SQLite or MySQL/MariaDB. A claim is: read the due candidates in seq order, lease
+ * them with an UPDATE by primary key that re-checks they are free (on the latest committed
+ * data, so two instances never both win a row), read back what this claim (a unique owner)
+ * won, and give back any won event that has an earlier pending event of its resource not held
+ * by this claim: events of one resource are delivered in order by one holder at a time. On
+ * SQLite the claim is one BEGIN IMMEDIATE transaction (serialized with every other writer,
+ * also across processes); on MySQL the UPDATE's row locks decide races, with no gap locks taken
+ * on the table the writers insert into.
+ */
+export class TypeOrmOutboxRepository implements OutboxRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async claim(owner: string, now: string, leaseUntil: string, limit: number): Promise<OutboxEvent[]> {
+    // a look without a transaction first: an idle outbox costs one indexed read per poll, and
+    // SQLite's write lock is only taken when there is something to claim
+    const due = (await this.ds.query(
+      `SELECT o.seq FROM scim_outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+         AND (o.lease_until IS NULL OR o.lease_until < ?) LIMIT 1`,
+      [now, now],
+    )) as unknown[];
+    if (!due.length) {
+      return [];
+    }
+    return inTransaction(this.ds, async (qr) => {
+      const candidates = (await qr.query(
+        `SELECT o.seq FROM scim_outbox o
+         WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+           AND (o.lease_until IS NULL OR o.lease_until < ?)
+           AND NOT EXISTS (${EARLIER_PENDING}
+             AND (e.next_attempt_at > ? OR (e.lease_until IS NOT NULL AND e.lease_until >= ?)))
+         ORDER BY o.seq LIMIT ?`,
+        [now, now, now, now, limit],
+      )) as { seq: string | number }[];
+      if (!candidates.length) {
+        return [];
+      }
+      const seqs = candidates.map((c) => String(c.seq));
+      await qr.query(
+        `UPDATE scim_outbox SET lease_owner = ?, lease_until = ?
+         WHERE seq IN (${seqs.map(() => '?').join(', ')}) AND status = 'pending'
+           AND (lease_until IS NULL OR lease_until < ?)`,
+        [owner, leaseUntil, ...seqs, now],
+      );
+      const won = (await qr.query(
+        `SELECT ${SELECT_COLUMNS} FROM scim_outbox o WHERE o.lease_owner = ? ORDER BY o.seq`,
+        [owner],
+      )) as OutboxRow[];
+      if (!won.length) {
+        return [];
+      }
+      const blocked = (await qr.query(
+        `SELECT o.seq FROM scim_outbox o WHERE o.lease_owner = ?
+           AND EXISTS (${EARLIER_PENDING} AND (e.lease_owner IS NULL OR e.lease_owner <> ?))`,
+        [owner, owner],
+      )) as { seq: string | number }[];
+      const out = new Set(blocked.map((b) => String(b.seq)));
+      if (out.size) {
+        await qr.query(
+          `UPDATE scim_outbox SET lease_owner = NULL, lease_until = NULL
+           WHERE lease_owner = ? AND seq IN (${[...out].map(() => '?').join(', ')})`,
+          [owner, ...out],
+        );
+      }
+      return won.filter((r) => !out.has(String(r.seq))).map(toEvent);
+    });
+  }
+
+  async markDelivered(seqs: readonly string[], owner: string, at: string): Promise<void> {
+    for (let i = 0; i < seqs.length; i += 500) {
+      const chunk = seqs.slice(i, i + 500);
+      await execute(
+        this.ds,
+        `UPDATE scim_outbox SET status = 'delivered', finished_at = ?, last_error = NULL,
+           lease_owner = NULL, lease_until = NULL
+         WHERE seq IN (${chunk.map(() => '?').join(', ')}) AND lease_owner = ?`,
+        [at, ...chunk, owner],
+      );
+    }
+  }
+
+  async markFailed(seq: string, owner: string, f: OutboxFailure): Promise<void> {
+    await execute(
+      this.ds,
+      `UPDATE scim_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?,
+         status = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL,
+         listeners_done_at = ${f.listenersDone ? 'COALESCE(listeners_done_at, ?)' : 'listeners_done_at'}
+       WHERE seq = ? AND lease_owner = ?`,
+      [
+        f.attempts,
+        f.nextAttemptAt,
+        f.error.slice(0, 1000),
+        f.giveUp ? 'failed' : 'pending',
+        f.giveUp ? f.at : null,
+        ...(f.listenersDone ? [f.at] : []),
+        seq,
+        owner,
+      ],
+    );
+  }
+
+  async release(owner: string): Promise<void> {
+    await execute(
+      this.ds,
+      'UPDATE scim_outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?',
+      [owner],
+    );
+  }
+
+  async pruneBefore(before: string, limit: number): Promise<number> {
+    let total = 0;
+    for (const status of ['delivered', 'failed']) {
+      const sql =
+        dialectOf(this.ds) === 'mysql'
+          ? 'DELETE FROM scim_outbox WHERE status = ? AND finished_at < ? ORDER BY finished_at LIMIT ?'
+          : `DELETE FROM scim_outbox WHERE seq IN (SELECT seq FROM scim_outbox
+               WHERE status = ? AND finished_at < ? ORDER BY finished_at LIMIT ?)`;
+      total += affected(await execute(this.ds, sql, [status, before, limit - total]));
+      if (total >= limit) {
+        break;
+      }
+    }
+    return total;
+  }
+}
+
+function toEvent(r: OutboxRow): OutboxEvent {
+  const members = r.members === null ? undefined : (JSON.parse(r.members) as string[]);
+  return {
+    id: r.event_id,
+    seq: String(r.seq),
+    tenantId: r.tenant_id,
+    resourceType: r.resource_type as ScimEventResourceType,
+    resourceId: r.resource_id,
+    operation: r.operation as ScimEventOperation,
+    changed: JSON.parse(r.changed) as string[],
+    ...(members ? { members } : {}),
+    version: Number(r.version),
+    actorTokenId: r.actor_token_id,
+    requestId: r.request_id,
+    occurredAt: r.created_at,
+    attempts: Number(r.attempts),
+    listenersDone: r.listeners_done_at !== null,
+  };
+}
