@@ -10,6 +10,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('ix_scim_outbox_status_seq', ['status', 'seq'])
 @Index('ix_scim_outbox_resource', ['tenantId', 'resourceType', 'resourceId', 'seq'])
 @Index('ix_scim_outbox_status_finished', ['status', 'finishedAt'])
+@Index('ix_scim_outbox_lease_owner', ['leaseOwner'])
 export class OutboxEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   seq!: string;

@@ -7,6 +7,8 @@ import { KeysetIndexes1763920000000 } from './1763920000000-KeysetIndexes';
 import { GroupCycles1763930000000 } from './1763930000000-GroupCycles';
 import { Outbox1763940000000 } from './1763940000000-Outbox';
 
+import { OutboxLeaseIndex1763950000000 } from './1763950000000-OutboxLeaseIndex';
+
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
   InitialSchema1763870000000,
@@ -17,4 +19,5 @@ export const SCIM_MIGRATIONS = [
   KeysetIndexes1763920000000,
   GroupCycles1763930000000,
   Outbox1763940000000,
+  OutboxLeaseIndex1763950000000,
 ];

@@ -337,21 +337,31 @@ export class TypeOrmUserRepository implements UserRepository {
     );
   }
 
-  /** A soft-deleted user of the tenant with this userName or externalId (both indexed). */
+  /**
+   * A soft-deleted user of the tenant with this userName or externalId. Two look-ups, each on
+   * its own index (an OR with ORDER BY let SQLite walk the whole tenant by seq on every create).
+   */
   private async findTombstone(
     qr: QueryRunner,
     tenantId: string,
     userName: string,
     externalId: string | null,
   ): Promise<UserRow | undefined> {
-    const byExternal = externalId !== null ? ' OR r.external_id = ?' : '';
-    const rows: UserRow[] = await qr.query(
-      `SELECT ${SELECT_COLUMNS} FROM scim_users r
-       WHERE r.tenant_id = ? AND r.deleted_at IS NOT NULL AND (r.user_name_ci = ?${byExternal})
-       ORDER BY r.seq DESC LIMIT 1`,
-      [tenantId, userName.toLowerCase(), ...(externalId !== null ? [externalId] : [])],
-    );
-    return rows[0];
+    const byName = `SELECT ${SELECT_COLUMNS} FROM scim_users r
+       WHERE r.tenant_id = ? AND r.user_name_ci = ? AND r.deleted_at IS NOT NULL`;
+    const byExternal = `SELECT ${SELECT_COLUMNS} FROM scim_users r
+       WHERE r.tenant_id = ? AND r.external_id = ? AND r.deleted_at IS NOT NULL`;
+    const rows: UserRow[] =
+      externalId === null
+        ? await qr.query(byName, [tenantId, userName.toLowerCase()])
+        : await qr.query(`${byName} UNION ALL ${byExternal}`, [
+            tenantId,
+            userName.toLowerCase(),
+            tenantId,
+            externalId,
+          ]);
+    // the most recently created one, if several match
+    return rows.sort((a, b) => Number(b.seq) - Number(a.seq))[0];
   }
 
   /** Brings a tombstone back with the new document: same id, same created, next version. */
