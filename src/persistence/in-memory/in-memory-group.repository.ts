@@ -35,6 +35,7 @@ import {
   jsonCopy,
   keysetSlice,
   readPath,
+  singularSortKey,
 } from './json-copy.util';
 
 /** same limits as TypeOrmGroupRepository (varchar(255) columns, varchar(36) member ids) */
@@ -574,21 +575,7 @@ export class InMemoryGroupRepository implements GroupRepository {
     if (resolved.attribute.multiValued || def.type === 'complex') {
       throw ScimError.invalidValue(`sortBy "${sortBy}" must name a singular attribute`);
     }
-    const fold = !def.caseExact && (def.type === 'string' || def.type === 'reference');
-    return (view) => {
-      const v = readPath(view, resolved);
-      if (v === null || v === undefined) {
-        return null;
-      }
-      if (typeof v === 'boolean') {
-        return v ? 1 : 0;
-      }
-      if (typeof v === 'number') {
-        return v;
-      }
-      const s = typeof v === 'string' ? v : JSON.stringify(v);
-      return fold ? s.toLowerCase() : s;
-    };
+    return singularSortKey(resolved);
   }
 }
 

@@ -22,6 +22,7 @@ import {
   jsonCopy,
   keysetSlice,
   readPath,
+  singularSortKey,
 } from './json-copy.util';
 
 /** longest userName / externalId / displayName the TypeORM repository's indexed columns take */
@@ -315,21 +316,7 @@ export class InMemoryUserRepository implements UserRepository {
     if (resolved.attribute.multiValued || def.type === 'complex') {
       throw ScimError.invalidValue(`sortBy "${sortBy}" must name a singular attribute`);
     }
-    const fold = !def.caseExact && (def.type === 'string' || def.type === 'reference');
-    return (view) => {
-      const v = readPath(view, resolved);
-      if (v === null || v === undefined) {
-        return null;
-      }
-      if (typeof v === 'boolean') {
-        return v ? 1 : 0;
-      }
-      if (typeof v === 'number') {
-        return v;
-      }
-      const s = typeof v === 'string' ? v : JSON.stringify(v);
-      return fold ? s.toLowerCase() : s;
-    };
+    return singularSortKey(resolved);
   }
 }
 

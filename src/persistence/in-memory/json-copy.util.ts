@@ -77,3 +77,28 @@ export function compareKeys(a: number | string, b: number | string): number {
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * The sort key of a singular attribute as SQL sees it: NULL, a number (numbers and booleans)
+ * or text, lower-cased when the attribute is not caseExact.
+ */
+export function singularSortKey(
+  resolved: ResolvedAttribute,
+): (view: ScimJson) => null | number | string {
+  const def = resolved.subAttribute ?? resolved.attribute;
+  const fold = !def.caseExact && (def.type === 'string' || def.type === 'reference');
+  return (view) => {
+    const v = readPath(view, resolved);
+    if (v === null || v === undefined) {
+      return null;
+    }
+    if (typeof v === 'boolean') {
+      return v ? 1 : 0;
+    }
+    if (typeof v === 'number') {
+      return v;
+    }
+    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    return fold ? s.toLowerCase() : s;
+  };
+}

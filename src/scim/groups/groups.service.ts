@@ -8,11 +8,7 @@ import { PatchDialect, dialectFor } from '../core/patch/patch.dialect';
 import { applyPatch, requiresFullAttribute } from '../core/patch/patch.engine';
 import { parsePatchRequest } from '../core/patch/patch.request';
 import { AttributeDelta, DeltaElement, PatchOperation } from '../core/patch/patch.types';
-import {
-  ResourceOperation,
-  WriteEvents,
-  changedAttributes,
-} from '../core/ports/change-event';
+import { changedAttributes } from '../core/ports/change-event';
 import {
   GroupRepository,
   MemberDelta,
@@ -37,7 +33,7 @@ import { EmptyResponse } from '../shared/empty-response';
 import { checkIfMatch, etagOf, isNotModified } from '../shared/etag';
 import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
 import { RequestContext } from '../shared/request-context';
-import { projectionOf, sameJson, toWire, wantsAttribute } from '../shared/resource.util';
+import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../shared/resource.util';
 
 const MAX_WRITE_ATTEMPTS = 8;
 
@@ -366,21 +362,6 @@ export class GroupsService {
   }
 }
 
-/**
- * What a write records in the outbox (issue #6 item 2): the token and request behind it, and
- * the document's operation; without one only the membership events are written.
- */
-function eventsOf(
-  ctx: RequestContext,
-  at: string,
-  operation?: ResourceOperation,
-  changed: readonly string[] = [],
-): WriteEvents {
-  return {
-    origin: { actorTokenId: ctx.tokenId, requestId: ctx.requestId ?? null, at },
-    ...(operation ? { operation, changed } : {}),
-  };
-}
 
 /** The group document without members, and the members as sent. */
 function splitMembers(resource: ScimJson): { doc: ScimJson; members: MemberInput[] } {

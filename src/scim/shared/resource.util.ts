@@ -1,7 +1,9 @@
+import { ResourceOperation, WriteEvents } from '../core/ports/change-event';
 import { ScimJson, StoredResource } from '../core/ports/resource.types';
 import { ProjectionRequest, splitAttributeList } from '../core/projection/projection';
 import { etagOf } from './etag';
 import { ProjectionQueryDto } from './list-query.dto';
+import { RequestContext } from './request-context';
 
 /** attributes / excludedAttributes query parameters as a projection request. */
 export function projectionOf(q: ProjectionQueryDto): ProjectionRequest {
@@ -65,4 +67,20 @@ export function wantsAttribute(p: ProjectionRequest, attr: string): boolean {
     return named(p.attributes);
   }
   return !p.excludedAttributes?.some((x) => x.toLowerCase() === a);
+}
+
+/**
+ * What a write records in the outbox (issue #6 item 2): the token and request behind it, and
+ * its operation; without one only derived events (membership changes) are written.
+ */
+export function eventsOf(
+  ctx: RequestContext,
+  at: string,
+  operation?: ResourceOperation,
+  changed: readonly string[] = [],
+): WriteEvents {
+  return {
+    origin: { actorTokenId: ctx.tokenId, requestId: ctx.requestId ?? null, at },
+    ...(operation ? { operation, changed } : {}),
+  };
 }

@@ -8,8 +8,6 @@ import { applyPatch } from '../core/patch/patch.engine';
 import { PatchDialect, dialectFor } from '../core/patch/patch.dialect';
 import { parsePatchRequest } from '../core/patch/patch.request';
 import {
-  ResourceOperation,
-  WriteEvents,
   changedAttributes,
   userWriteOperation,
 } from '../core/ports/change-event';
@@ -34,7 +32,7 @@ import { checkIfMatch, etagOf, isNotModified } from '../shared/etag';
 import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
 import { PasswordHasher } from '../shared/password.hasher';
 import { RequestContext } from '../shared/request-context';
-import { projectionOf, sameJson, toWire, wantsAttribute } from '../shared/resource.util';
+import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../shared/resource.util';
 import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
 
 /** Attempts at read-apply-write when a concurrent writer bumped the version in between. */
@@ -258,21 +256,6 @@ export class UsersService {
   }
 }
 
-/**
- * What a write records in the outbox (issue #6 item 2): the token and request behind it, and
- * its operation; without one only derived events (a group's members-removed) are written.
- */
-function eventsOf(
-  ctx: RequestContext,
-  at: string,
-  operation?: ResourceOperation,
-  changed: readonly string[] = [],
-): WriteEvents {
-  return {
-    origin: { actorTokenId: ctx.tokenId, requestId: ctx.requestId ?? null, at },
-    ...(operation ? { operation, changed } : {}),
-  };
-}
 
 /** The User's readOnly `groups` (RFC 7643 §4.1.2), or nothing when it is in no group. */
 function groupsAttribute(groups: readonly GroupOfMember[] | undefined, ctx: RequestContext): ScimJson {
