@@ -20,6 +20,10 @@ export class ScopesGuard implements CanActivate {
     if (!principal) {
       throw ScimError.unauthorized();
     }
+    if (principal.tenantDisabled) {
+      // issue #6 item 4: the token is valid, its tenant has SCIM switched off
+      throw ScimError.forbidden('SCIM provisioning is disabled for this tenant');
+    }
     const missing = required.filter((s) => !principal.scopes.has(s));
     if (missing.length) {
       throw ScimError.forbidden(`This token lacks the scope ${missing.join(', ')}`);

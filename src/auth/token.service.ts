@@ -26,6 +26,10 @@ export interface ScimPrincipal {
   readonly deprovisioning?: DeprovisioningMode;
   /** true when the tenant allows group memberships that form cycles */
   readonly allowGroupCycles?: boolean;
+  /** issue #6 item 4: set when SCIM is switched off for the tenant (every SCIM call is 403) */
+  readonly tenantDisabled?: boolean;
+  /** issue #8 item 4: POST /Users may link to an existing host user with that verified email */
+  readonly linkByVerifiedEmail?: boolean;
 }
 
 export interface IssuedToken {
@@ -134,6 +138,8 @@ export class TokenService {
       ...(profile && isProfileName(profile) ? { profile } : {}),
       ...(record.tenantDeprovisioning === 'soft' ? { deprovisioning: 'soft' as const } : {}),
       ...(record.tenantGroupCycles === 'allow' ? { allowGroupCycles: true } : {}),
+      ...(record.tenantDisabledAt ? { tenantDisabled: true } : {}),
+      ...(record.tenantLinkPolicy === 'verified-email' ? { linkByVerifiedEmail: true } : {}),
     };
   }
 

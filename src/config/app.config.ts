@@ -39,7 +39,14 @@ export interface AppConfig {
   eventsDispatch: boolean;
   /** issue #6 item 2: longest wait for one webhook POST (or listener call), ms */
   webhookTimeoutMs: number;
+  /** issue #6 item 4: the admin API's bearer token (ADMIN_TOKEN); undefined = admin API off */
+  adminToken?: string;
+  /** issue #6 item 6: `json` (pino, one object per line; default) or `pretty` (Nest's console) */
+  logFormat: 'json' | 'pretty';
 }
+
+/** Shortest ADMIN_TOKEN accepted: it is the only secret guarding every tenant's settings. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 export class ConfigError extends Error {}
 
@@ -158,6 +165,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (baseUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(baseUrl)) {
     throw new ConfigError(`SCIM_BASE_URL="${baseUrl}" must be an absolute http(s) URL`);
   }
+  const adminToken = env.ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && (adminToken.length < MIN_ADMIN_TOKEN_LENGTH || /\s/.test(adminToken))) {
+    throw new ConfigError(
+      `ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters without whitespace ` +
+        '(e.g. openssl rand -hex 32)',
+    );
+  }
+  const logFormat = env.LOG_FORMAT?.trim().toLowerCase() || 'json';
+  if (logFormat !== 'json' && logFormat !== 'pretty') {
+    throw new ConfigError(`LOG_FORMAT="${env.LOG_FORMAT}" must be json or pretty`);
+  }
   const pepper = env.SCIM_TOKEN_PEPPER;
   if (pepper !== undefined && pepper.length < 16) {
     throw new ConfigError('SCIM_TOKEN_PEPPER must be at least 16 characters');
@@ -182,5 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     userExtensions: loadSchemaExtensions(env),
     eventsDispatch: bool(env, 'SCIM_EVENTS_DISPATCH', true),
     webhookTimeoutMs: int(env, 'SCIM_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    ...(adminToken !== undefined ? { adminToken } : {}),
+    logFormat,
   };
 }

@@ -1,4 +1,4 @@
-import { TenantEntity } from './tenant.entity';
+import { RoleMappingEntity, TenantEntity } from './tenant.entity';
 import { TokenEntity } from './token.entity';
 import { UserEntity, UserValueEntity } from './user.entity';
 import { GroupEntity, GroupMemberEntity } from './group.entity';
@@ -7,6 +7,7 @@ import { OutboxEntity } from './outbox.entity';
 
 export {
   TenantEntity,
+  RoleMappingEntity,
   TokenEntity,
   UserEntity,
   UserValueEntity,
@@ -20,6 +21,7 @@ export {
 /** Every entity of the module; hosts without autoLoadEntities list these in their DataSource. */
 export const SCIM_ENTITIES = [
   TenantEntity,
+  RoleMappingEntity,
   TokenEntity,
   UserEntity,
   UserValueEntity,

@@ -30,4 +30,39 @@ export class TenantEntity {
   /** the shared secret signing those POSTs (HMAC-SHA256), stored as given: never listed */
   @Column({ name: 'webhook_secret', type: 'varchar', length: 255, nullable: true })
   webhookSecret!: string | null;
+
+  /** issue #6 item 4: when SCIM was switched off for the tenant; null = enabled */
+  @Column({ name: 'disabled_at', type: 'varchar', length: 24, nullable: true })
+  disabledAt!: string | null;
+
+  /** 'off' stops webhook deliveries; null = on */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  notifications!: string | null;
+
+  /** the role a user holds when none of their groups maps to one; null = none */
+  @Column({ name: 'default_role', type: 'varchar', length: 64, nullable: true })
+  defaultRole!: string | null;
+
+  /** issue #8 item 4: 'verified-email' links a POST to an existing host user; null = off */
+  @Column({ name: 'link_policy', type: 'varchar', length: 16, nullable: true })
+  linkPolicy!: string | null;
+}
+
+/** Issue #8 item 4: an IdP group (by displayName, case-insensitively) maps to a host role. */
+@Entity('scim_role_mappings')
+export class RoleMappingEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 36 })
+  tenantId!: string;
+
+  @PrimaryColumn({ name: 'group_key', type: 'varchar', length: 255 })
+  groupKey!: string;
+
+  @Column({ name: 'group_name', type: 'varchar', length: 255 })
+  groupName!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  role!: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 24 })
+  createdAt!: string;
 }

@@ -1,5 +1,6 @@
 import { ScimError } from '../../scim/core/errors/scim-error';
 import {
+  RoleMapping,
   Tenant,
   TenantRepository,
   TenantSettings,
@@ -15,6 +16,8 @@ export class InMemoryTenantRepository implements TenantRepository {
   private readonly tenants = new Map<string, Tenant>();
   /** webhook secrets by tenant id: kept apart so that no Tenant read carries one */
   private readonly secrets = new Map<string, string | null>();
+  /** role mappings by tenant id, then by lower-cased group name */
+  private readonly mappings = new Map<string, Map<string, RoleMapping>>();
 
   async findBySlug(slug: string): Promise<Tenant | null> {
     const t = [...this.tenants.values()].find((x) => x.slug === slug);
@@ -37,6 +40,10 @@ export class InMemoryTenantRepository implements TenantRepository {
       profile: t.profile ?? null,
       deprovisioning: t.deprovisioning ?? null,
       groupCycles: t.groupCycles ?? null,
+      disabledAt: t.disabledAt ?? null,
+      notifications: t.notifications ?? null,
+      defaultRole: t.defaultRole ?? null,
+      linkPolicy: t.linkPolicy ?? null,
     });
     return { ...t };
   }
@@ -66,6 +73,10 @@ export class InMemoryTenantRepository implements TenantRepository {
       ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
       ...(settings.deprovisioning !== undefined ? { deprovisioning: settings.deprovisioning } : {}),
       ...(settings.groupCycles !== undefined ? { groupCycles: settings.groupCycles } : {}),
+      ...(settings.disabledAt !== undefined ? { disabledAt: settings.disabledAt } : {}),
+      ...(settings.notifications !== undefined ? { notifications: settings.notifications } : {}),
+      ...(settings.defaultRole !== undefined ? { defaultRole: settings.defaultRole } : {}),
+      ...(settings.linkPolicy !== undefined ? { linkPolicy: settings.linkPolicy } : {}),
       // present only when set, as TypeOrmTenantRepository reads it
       ...(webhookUrl ? { webhookUrl } : {}),
     });
@@ -79,5 +90,22 @@ export class InMemoryTenantRepository implements TenantRepository {
     const url = this.tenants.get(id)?.webhookUrl;
     const secret = this.secrets.get(id);
     return url && secret ? { url, secret } : null;
+  }
+
+  async roleMappings(tenantId: string): Promise<RoleMapping[]> {
+    return [...(this.mappings.get(tenantId)?.entries() ?? [])]
+      .sort(([a], [b]) => compareCodePoints(a, b))
+      .map(([, m]) => ({ ...m }));
+  }
+
+  async setRoleMapping(tenantId: string, group: string, role: string | null): Promise<boolean> {
+    const key = group.toLowerCase();
+    const forTenant = this.mappings.get(tenantId) ?? new Map<string, RoleMapping>();
+    this.mappings.set(tenantId, forTenant);
+    if (role === null) {
+      return forTenant.delete(key);
+    }
+    forTenant.set(key, { group, role });
+    return true;
   }
 }

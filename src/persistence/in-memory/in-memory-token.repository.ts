@@ -43,6 +43,8 @@ export class InMemoryTokenRepository implements TokenRepository {
       tenantProfile: tenant?.profile ?? null,
       tenantDeprovisioning: tenant?.deprovisioning ?? null,
       tenantGroupCycles: tenant?.groupCycles ?? null,
+      tenantDisabledAt: tenant?.disabledAt ?? null,
+      tenantLinkPolicy: tenant?.linkPolicy ?? null,
     };
   }
 

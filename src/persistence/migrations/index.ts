@@ -8,6 +8,7 @@ import { GroupCycles1763930000000 } from './1763930000000-GroupCycles';
 import { Outbox1763940000000 } from './1763940000000-Outbox';
 
 import { OutboxLeaseIndex1763950000000 } from './1763950000000-OutboxLeaseIndex';
+import { TenantLifecycle1763960000000 } from './1763960000000-TenantLifecycle';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -20,4 +21,5 @@ export const SCIM_MIGRATIONS = [
   GroupCycles1763930000000,
   Outbox1763940000000,
   OutboxLeaseIndex1763950000000,
+  TenantLifecycle1763960000000,
 ];

@@ -1,17 +1,20 @@
 import { DataSource, Repository } from 'typeorm';
 import {
+  RoleMapping,
   Tenant,
   TenantRepository,
   TenantSettings,
   TenantWebhook,
 } from '../../scim/core/ports/token.repository';
-import { TenantEntity } from '../entities/tenant.entity';
+import { RoleMappingEntity, TenantEntity } from '../entities/tenant.entity';
 
 export class TypeOrmTenantRepository implements TenantRepository {
   private readonly repo: Repository<TenantEntity>;
+  private readonly mappings: Repository<RoleMappingEntity>;
 
   constructor(ds: DataSource) {
     this.repo = ds.getRepository(TenantEntity);
+    this.mappings = ds.getRepository(RoleMappingEntity);
   }
 
   async findBySlug(slug: string): Promise<Tenant | null> {
@@ -32,6 +35,10 @@ export class TypeOrmTenantRepository implements TenantRepository {
       groupCycles: t.groupCycles ?? null,
       webhookUrl: null,
       webhookSecret: null,
+      disabledAt: t.disabledAt ?? null,
+      notifications: t.notifications ?? null,
+      defaultRole: t.defaultRole ?? null,
+      linkPolicy: t.linkPolicy ?? null,
     });
     return t;
   }
@@ -49,20 +56,10 @@ export class TypeOrmTenantRepository implements TenantRepository {
     settings: TenantSettings,
   ): Promise<boolean> {
     const patch: Partial<TenantEntity> = {};
-    if (settings.profile !== undefined) {
-      patch.profile = settings.profile;
-    }
-    if (settings.deprovisioning !== undefined) {
-      patch.deprovisioning = settings.deprovisioning;
-    }
-    if (settings.groupCycles !== undefined) {
-      patch.groupCycles = settings.groupCycles;
-    }
-    if (settings.webhookUrl !== undefined) {
-      patch.webhookUrl = settings.webhookUrl;
-    }
-    if (settings.webhookSecret !== undefined) {
-      patch.webhookSecret = settings.webhookSecret;
+    for (const key of SETTING_KEYS) {
+      if (settings[key] !== undefined) {
+        (patch as Record<string, unknown>)[key] = settings[key];
+      }
     }
     if (!Object.keys(patch).length) {
       return (await this.repo.countBy({ id })) > 0;
@@ -77,7 +74,46 @@ export class TypeOrmTenantRepository implements TenantRepository {
     });
     return e?.webhookUrl && e.webhookSecret ? { url: e.webhookUrl, secret: e.webhookSecret } : null;
   }
+
+  async roleMappings(tenantId: string): Promise<RoleMapping[]> {
+    const rows = await this.mappings.find({ where: { tenantId }, order: { groupKey: 'ASC' } });
+    return rows.map((r) => ({ group: r.groupName, role: r.role }));
+  }
+
+  async setRoleMapping(
+    tenantId: string,
+    group: string,
+    role: string | null,
+    at: string,
+  ): Promise<boolean> {
+    const groupKey = group.toLowerCase();
+    if (role === null) {
+      return ((await this.mappings.delete({ tenantId, groupKey })).affected ?? 0) > 0;
+    }
+    // upsert by primary key, portable across SQLite and MySQL
+    await this.mappings.manager.transaction(async (m) => {
+      const r = m.getRepository(RoleMappingEntity);
+      const updated = await r.update({ tenantId, groupKey }, { groupName: group, role });
+      if (!updated.affected) {
+        await r.insert({ tenantId, groupKey, groupName: group, role, createdAt: at });
+      }
+    });
+    return true;
+  }
 }
+
+/** The settings columns, named as in TenantSettings and TenantEntity alike. */
+const SETTING_KEYS = [
+  'profile',
+  'deprovisioning',
+  'groupCycles',
+  'webhookUrl',
+  'webhookSecret',
+  'disabledAt',
+  'notifications',
+  'defaultRole',
+  'linkPolicy',
+] as const satisfies readonly (keyof TenantSettings & keyof TenantEntity)[];
 
 function toTenant(e: TenantEntity | null): Tenant | null {
   return e
@@ -90,6 +126,10 @@ function toTenant(e: TenantEntity | null): Tenant | null {
         groupCycles: e.groupCycles === 'allow' || e.groupCycles === 'refuse' ? e.groupCycles : null,
         // present only when set; the secret stays in the table (only webhookOf reads it)
         ...(e.webhookUrl ? { webhookUrl: e.webhookUrl } : {}),
+        disabledAt: e.disabledAt,
+        notifications: e.notifications === 'off' || e.notifications === 'on' ? e.notifications : null,
+        defaultRole: e.defaultRole,
+        linkPolicy: e.linkPolicy === 'verified-email' || e.linkPolicy === 'off' ? e.linkPolicy : null,
       }
     : null;
 }

@@ -19,6 +19,8 @@ export interface RequestContext {
   readonly allowGroupCycles?: boolean;
   /** the request's X-Request-Id (issue #6): recorded with the change events it causes */
   readonly requestId?: string;
+  /** issue #8 item 4: POST /Users may link to an existing host user with that verified email */
+  readonly linkByVerifiedEmail?: boolean;
 }
 
 export const REQUEST_CONTEXT_KEY = 'scimContext';

@@ -61,6 +61,7 @@ export class ScimResponseInterceptor implements NestInterceptor {
         ...(req.user.profile ? { profile: req.user.profile } : {}),
         ...(req.user.deprovisioning ? { deprovisioning: req.user.deprovisioning } : {}),
         ...(req.user.allowGroupCycles ? { allowGroupCycles: true } : {}),
+        ...(req.user.linkByVerifiedEmail ? { linkByVerifiedEmail: true } : {}),
         // the id RequestAuditGuard (or the app's onRequest hook) stamped and sent back
         requestId: stampRequest(req).id,
       };

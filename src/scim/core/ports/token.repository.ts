@@ -13,6 +13,24 @@ export interface Tenant {
   readonly groupCycles?: GroupCyclePolicy | null;
   /** issue #6 item 2: http(s) URL change events are POSTed to; null/absent = none (the secret is never here) */
   readonly webhookUrl?: string | null;
+  /** issue #6 item 4: when SCIM was switched off for the tenant; null/absent = enabled */
+  readonly disabledAt?: string | null;
+  /** 'off' stops the tenant's webhook deliveries; null/absent = on */
+  readonly notifications?: NotificationSetting | null;
+  /** the role of a user none of whose groups maps to one; null/absent = none */
+  readonly defaultRole?: string | null;
+  /** issue #8 item 4: linking a POST to an existing host user; null/absent = off */
+  readonly linkPolicy?: LinkPolicy | null;
+}
+
+export type NotificationSetting = 'on' | 'off';
+/** 'verified-email': POST /Users links to the host user with that verified email */
+export type LinkPolicy = 'off' | 'verified-email';
+
+/** Issue #8 item 4: an IdP group, by displayName (matched case-insensitively), to a host role. */
+export interface RoleMapping {
+  readonly group: string;
+  readonly role: string;
 }
 
 /** A tenant's webhook: where its change events go and the shared secret that signs them. */
@@ -43,6 +61,10 @@ export interface ServiceToken {
   readonly tenantDeprovisioning?: string | null;
   /** the token's tenant's group cycle policy, loaded with the token (findByHash) */
   readonly tenantGroupCycles?: string | null;
+  /** the token's tenant's disabled time (SCIM switched off), loaded with the token (findByHash) */
+  readonly tenantDisabledAt?: string | null;
+  /** the token's tenant's link policy, loaded with the token (findByHash) */
+  readonly tenantLinkPolicy?: string | null;
 }
 
 export interface NewServiceToken {
@@ -70,6 +92,10 @@ export interface TenantRepository {
   ): Promise<boolean>;
   /** the tenant's webhook with its secret (for the event dispatcher only), or null when none is set */
   webhookOf(id: string): Promise<TenantWebhook | null>;
+  /** the tenant's group-to-role mappings, ordered by group */
+  roleMappings(tenantId: string): Promise<RoleMapping[]>;
+  /** maps the group (case-insensitively) to `role`, or removes its mapping when role is null */
+  setRoleMapping(tenantId: string, group: string, role: string | null, at: string): Promise<boolean>;
 }
 
 export interface TenantSettings {
@@ -79,6 +105,10 @@ export interface TenantSettings {
   /** null removes the webhook (and its secret) */
   readonly webhookUrl?: string | null;
   readonly webhookSecret?: string | null;
+  readonly disabledAt?: string | null;
+  readonly notifications?: NotificationSetting | null;
+  readonly defaultRole?: string | null;
+  readonly linkPolicy?: LinkPolicy | null;
 }
 
 export interface TokenRepository {

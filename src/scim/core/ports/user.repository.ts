@@ -16,6 +16,20 @@ import {
  * the change events in the same transaction as the change (see WriteEvents); a store without
  * one may ignore it, and then emits no events.
  */
+/** Issue #8 item 4: a host user no IdP manages (no SCIM link), for the unlinked-users report. */
+export interface UnlinkedUser {
+  /** the host's own id of the user */
+  readonly hostId: string;
+  readonly email?: string;
+  readonly displayName?: string;
+  readonly createdAt?: string;
+}
+
+export interface UnlinkedUserPage {
+  readonly total: number;
+  readonly items: readonly UnlinkedUser[];
+}
+
 export interface UserRepository {
   findById(tenantId: string, id: string): Promise<StoredResource | null>;
   search(tenantId: string, query: ResourceQuery): Promise<ResourcePage>;
@@ -42,4 +56,10 @@ export interface UserRepository {
     soft?: { at: string },
     events?: WriteEvents,
   ): Promise<boolean>;
+  /**
+   * Issue #8 item 4: the tenant's host users that no IdP manages, ordered by the host's id,
+   * `offset`/`limit` paged. Optional: a store holding only SCIM-provisioned users (the built-in
+   * one) has none and leaves it out.
+   */
+  listUnlinked?(tenantId: string, page: { offset: number; limit: number }): Promise<UnlinkedUserPage>;
 }
