@@ -15,6 +15,7 @@ import { GroupsService } from '../scim/groups/groups.service';
 import { PasswordHasher } from '../scim/shared/password.hasher';
 import { RequestContext } from '../scim/shared/request-context';
 import { UsersService } from '../scim/users/users.service';
+import { LifecycleHooks } from '../scim/lifecycle/lifecycle-hooks.service';
 
 const T0 = '2025-06-01T12:00:00.000Z';
 const LIMITS = { maxResults: 50, maxPayloadSize: 1e6 };
@@ -45,8 +46,17 @@ function setup() {
     dialectFor('lenient'),
     LIMITS,
     new PasswordHasher(),
+    new LifecycleHooks([]),
   );
-  const groups = new GroupsService(groupRepo, registry, clock, ids, dialectFor('lenient'), LIMITS);
+  const groups = new GroupsService(
+    groupRepo,
+    registry,
+    clock,
+    ids,
+    dialectFor('lenient'),
+    LIMITS,
+    new LifecycleHooks([]),
+  );
   /** the events both stores recorded, each as [operation, resource id, changed or members, version] */
   const recorded = () =>
     [...userRepo.outbox, ...groupRepo.outbox].map((e: NewChangeEvent) => [

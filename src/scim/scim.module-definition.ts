@@ -24,6 +24,7 @@ import { TypeOrmUserRepository } from '../persistence/repositories/typeorm-user.
 import { ScimError } from './core/errors/scim-error';
 import { dialectFor } from './core/patch/patch.dialect';
 import { OutboxSignal, ScimEventListener } from './core/ports/change-event';
+import { ScimLifecycleHooks } from './core/ports/lifecycle';
 import {
   GroupOfMember,
   GroupRepository,
@@ -41,7 +42,9 @@ import {
   OUTBOX_REPOSITORY,
   OUTBOX_SIGNAL,
   RATE_LIMIT_REPOSITORY,
+  ROLE_HOLDER_DIRECTORY,
   SCIM_EVENT_LISTENERS,
+  SCIM_LIFECYCLE_HOOKS,
   SCHEMA_REGISTRY,
   TENANT_REPOSITORY,
   TOKEN_REPOSITORY,
@@ -67,7 +70,17 @@ import {
   ScimResourceName,
   ScimStaticOptions,
 } from './scim.options';
-import { SCIM_DIALECT, SCIM_ENABLED_RESOURCES, SCIM_LIMITS, ScimLimits } from './scim.tokens';
+import {
+  SCIM_DIALECT,
+  SCIM_ENABLED_RESOURCES,
+  SCIM_LIMITS,
+  SCIM_ROLES_OPTIONS,
+  ScimLimits,
+} from './scim.tokens';
+import { LastOwnerProtection } from './lifecycle/last-owner.protection';
+import { LifecycleHooks } from './lifecycle/lifecycle-hooks.service';
+import { ScimRoleHolderDirectory } from './lifecycle/scim-role-holders.directory';
+import { ScimRoles } from './lifecycle/scim-roles.service';
 
 export const DEFAULT_SCIM_PATH = 'scim/v2';
 export const SCIM_RESOURCE_NAMES: readonly ScimResourceName[] = ['User', 'Group'];
@@ -104,6 +117,14 @@ export function resolveStaticOptions(extras: Partial<ScimStaticOptions>): ScimSt
         "serve Users only with resources: ['User'].",
     );
   }
+  const hooks = extras.hooks ?? [];
+  if (!Array.isArray(hooks) || !hooks.every((h) => typeof h === 'function' || hasUseExisting(h))) {
+    throw new Error('ScimModule: hooks must be a list of classes or { useExisting: <token> }');
+  }
+  const roleHolders = adapters?.roleHolders;
+  if (roleHolders !== undefined && typeof roleHolders !== 'function' && !hasUseExisting(roleHolders)) {
+    throw new Error('ScimModule: adapters.roleHolders must be a class or { useExisting: <token> }');
+  }
   const listeners = extras.listeners ?? [];
   if (
     !Array.isArray(listeners) ||
@@ -118,6 +139,7 @@ export function resolveStaticOptions(extras: Partial<ScimStaticOptions>): ScimSt
     resources: [...resources],
     ...(adapters ? { adapters } : {}),
     ...(listeners.length ? { listeners: [...listeners] } : {}),
+    ...(hooks.length ? { hooks: [...hooks] } : {}),
   };
 }
 
@@ -186,6 +208,20 @@ export class NoGroupRepository implements GroupRepository {
 export function validateScimOptions(o: ScimModuleOptions): ScimModuleOptions {
   if (!o || typeof o.tokenPepper !== 'string' || o.tokenPepper.length < 16) {
     throw new Error('ScimModule: tokenPepper must be a string of at least 16 characters');
+  }
+  if (o.roles !== undefined) {
+    const names = o.roles?.names;
+    if (
+      !Array.isArray(names) ||
+      names.length === 0 ||
+      !names.every((n) => typeof n === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(n)) ||
+      new Set(names).size !== names.length
+    ) {
+      throw new Error('ScimModule: roles.names must be a non-empty list of distinct role names ([A-Za-z0-9_.:-], at most 64)');
+    }
+    if (o.roles.protect !== undefined && !names.includes(o.roles.protect)) {
+      throw new Error(`ScimModule: roles.protect "${o.roles.protect}" must be one of roles.names`);
+    }
   }
   for (const [k, v] of [
     ['maxResults', o.maxResults],
@@ -309,6 +345,41 @@ function coreProviders(statics: ScimStaticOptions): Provider[] {
     // --- issue #6 item 2: change events (src/events) ---
     ...eventProviders(statics, ds),
     // --- end issue #6 item 2 ---
+    ...lifecycleProviders(statics),
+  ];
+}
+
+/**
+ * Issue #8 items 2 and 4: roles, break-glass protection and the host's lifecycle hooks.
+ * SCIM_LIFECYCLE_HOOKS lists break-glass protection first (when `roles.protect` is set), then
+ * the host's hooks in the order given.
+ */
+function lifecycleProviders(statics: ScimStaticOptions): Provider[] {
+  const hooks = statics.hooks ?? [];
+  const classes = [...new Set(hooks.filter((h) => typeof h === 'function'))];
+  const tokens: InjectionToken[] = hooks.map((h) => (typeof h === 'function' ? h : h.useExisting));
+  return [
+    {
+      provide: SCIM_ROLES_OPTIONS,
+      useFactory: (o: ScimModuleOptions) => o.roles,
+      inject: [SCIM_OPTIONS],
+    },
+    ScimRoles,
+    portProvider(ROLE_HOLDER_DIRECTORY, statics.adapters?.roleHolders, {
+      provide: ROLE_HOLDER_DIRECTORY,
+      useClass: ScimRoleHolderDirectory,
+    }),
+    LastOwnerProtection,
+    ...classes,
+    {
+      provide: SCIM_LIFECYCLE_HOOKS,
+      useFactory: (protection: LastOwnerProtection, ...found: ScimLifecycleHooks[]) => [
+        ...(protection.enabled ? [protection] : []),
+        ...new Set(found),
+      ],
+      inject: [LastOwnerProtection, ...tokens],
+    },
+    LifecycleHooks,
   ];
 }
 
@@ -368,6 +439,10 @@ const EXPORTED = [
   OUTBOX_REPOSITORY,
   EVENTS_OPTIONS,
   EventDispatcher,
+  // issue #8 items 2 and 4
+  ScimRoles,
+  ROLE_HOLDER_DIRECTORY,
+  LifecycleHooks,
 ];
 
 export const {
@@ -386,6 +461,7 @@ export const {
       resources: undefined,
       adapters: undefined,
       listeners: undefined,
+      hooks: undefined,
     },
     (def, extras) => {
       const statics = resolveStaticOptions(extras);

@@ -1,6 +1,7 @@
 import { DynamicModule, ForwardReference, InjectionToken, Type } from '@nestjs/common';
 import { ScimEventsOptions } from '../events/events.options';
 import { ScimEventListener } from './core/ports/change-event';
+import { RoleHolderDirectory, ScimLifecycleHooks } from './core/ports/lifecycle';
 import { GroupRepository } from './core/ports/group.repository';
 import { UserRepository } from './core/ports/user.repository';
 import { SchemaDefinition } from './core/schema/schema.types';
@@ -35,6 +36,23 @@ export interface ScimModuleOptions {
   /** delivery of the outbox: polling, timeouts, retries (every field has a default) */
   events?: ScimEventsOptions;
   // --- end issue #6 item 2 ---
+  /**
+   * Issue #8 item 4: the host's roles and group-to-role mapping. Each tenant maps IdP groups
+   * (by displayName) to roles, with a default role for unmapped groups (admin API / CLI); a
+   * user's role is the highest of their groups' roles, ranked by `names`.
+   */
+  roles?: ScimRolesOptions;
+}
+
+export interface ScimRolesOptions {
+  /** the host's roles, most privileged first (e.g. ['owner', 'admin', 'member']) */
+  readonly names: readonly string[];
+  /**
+   * Break-glass protection: SCIM cannot deactivate, delete or demote (remove from the group
+   * that gives the role, rename or delete that group) the tenant's last active holder of this
+   * role: such a request is answered 409 and changes nothing. Default: none.
+   */
+  readonly protect?: string;
 }
 
 /** The resource types ScimModule can serve. */
@@ -54,6 +72,11 @@ export interface ScimAdapters {
   users?: ScimAdapter<UserRepository>;
   /** replaces the built-in scim_groups store */
   groups?: ScimAdapter<GroupRepository>;
+  /**
+   * issue #8 item 4: who holds a role, for break-glass protection; default: the SCIM group
+   * memberships and the tenant's role mapping, read through the users/groups ports
+   */
+  roleHolders?: ScimAdapter<RoleHolderDirectory>;
   /** modules whose exports the adapters inject (e.g. TypeOrmModule.forFeature([HostUser])) */
   imports?: Array<Type | DynamicModule | Promise<DynamicModule> | ForwardReference>;
 }
@@ -79,6 +102,11 @@ export interface ScimStaticOptions {
    * `{ useExisting: token }` the host's own provider (global) is called.
    */
   listeners?: ReadonlyArray<ScimAdapter<ScimEventListener>>;
+  /**
+   * issue #8 item 2: lifecycle hooks (beforeCreate, afterDeactivate, ...) that may veto a change
+   * with a ScimError; classes are instantiated by ScimModule, `{ useExisting }` names the host's.
+   */
+  hooks?: ReadonlyArray<ScimAdapter<ScimLifecycleHooks>>;
 }
 
 export const SCIM_STATIC_OPTIONS = Symbol('scim:StaticOptions');

@@ -98,7 +98,7 @@ export class InMemoryTenantRepository implements TenantRepository {
       .map(([, m]) => ({ ...m }));
   }
 
-  async setRoleMapping(tenantId: string, group: string, role: string | null): Promise<boolean> {
+  async setRoleMapping(tenantId: string, group: string, role: string | null, _at?: string): Promise<boolean> {
     const key = group.toLowerCase();
     const forTenant = this.mappings.get(tenantId) ?? new Map<string, RoleMapping>();
     this.mappings.set(tenantId, forTenant);

@@ -29,6 +29,8 @@ import { normalizeResource } from '../core/resource/resource.normalizer';
 import { SchemaRegistry } from '../core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../core/schema/schema.types';
 import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
+import { MembershipHookEvent } from '../core/ports/lifecycle';
 import { EmptyResponse } from '../shared/empty-response';
 import { checkIfMatch, etagOf, isNotModified } from '../shared/etag';
 import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
@@ -70,6 +72,7 @@ export class GroupsService {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(SCIM_DIALECT) private readonly dialect: PatchDialect,
     @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
+    private readonly hooks: LifecycleHooks,
   ) {
     this.rt = registry.resourceType('Group');
   }
@@ -84,6 +87,14 @@ export class GroupsService {
     const { members, doc } = splitMembers(resource);
     const id = this.ids.newId();
     const refs = await this.checkMembers(ctx, id, members);
+    const hookCtx = hookContext(ctx);
+    await this.hooks.beforeCreate({ ctx: hookCtx, resourceType: 'Group', id, resource: doc });
+    const membership = refs.length && this.membershipHooked()
+      ? membershipEvent(hookCtx, id, doc, refs.map((r) => r.value), async () => [], false)
+      : undefined;
+    if (membership) {
+      await this.hooks.beforeMembershipChange(membership);
+    }
     const created = this.clock.nowIso();
     const changed = changedAttributes({}, refs.length ? { ...doc, members: refs } : doc);
     // the store adds a members-added event for the initial members
@@ -92,6 +103,16 @@ export class GroupsService {
       { id, resource: doc, created, members: refs },
       eventsOf(ctx, created, 'created', changed),
     );
+    await this.hooks.afterCreate({
+      ctx: hookCtx,
+      resourceType: 'Group',
+      id,
+      resource: stored.resource,
+      version: stored.version,
+    });
+    if (membership) {
+      await this.hooks.afterMembershipChange(membership);
+    }
     return this.render(stored, projectionOf(proj), ctx);
   }
 
@@ -169,13 +190,38 @@ export class GroupsService {
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
+    const hooked =
+      this.hooks.has('beforeDelete') || this.hooks.has('afterDelete') || this.membershipHooked();
+    const current = ctx.ifMatch !== undefined || hooked ? await this.load(id, ctx) : undefined;
     if (ctx.ifMatch !== undefined) {
-      checkIfMatch(ctx.ifMatch, (await this.load(id, ctx)).version);
+      checkIfMatch(ctx.ifMatch, current!.version);
+    }
+    const hookCtx = hookContext(ctx);
+    const deleted = current && { ctx: hookCtx, resourceType: 'Group' as const, id, resource: current.resource };
+    // every member leaves with the group
+    const membership = current && this.membershipHooked()
+      ? membershipEvent(hookCtx, id, current.resource, [], async () => (await this.allMembers(ctx.tenantId, id)).map((m) => m.value), true)
+      : undefined;
+    if (deleted) {
+      await this.hooks.beforeDelete(deleted);
+    }
+    if (membership) {
+      await this.hooks.beforeMembershipChange(membership);
     }
     const events = eventsOf(ctx, this.clock.nowIso(), 'deleted', []);
     if (!(await this.groups.delete(ctx.tenantId, id, events))) {
       throw ScimError.notFound(`Group ${id} not found`);
     }
+    if (deleted) {
+      await this.hooks.afterDelete(deleted);
+    }
+    if (membership) {
+      await this.hooks.afterMembershipChange(membership);
+    }
+  }
+
+  private membershipHooked(): boolean {
+    return this.hooks.has('beforeMembershipChange') || this.hooks.has('afterMembershipChange');
   }
 
   /**
@@ -224,6 +270,26 @@ export class GroupsService {
       }
       // a members-only change is a set operation: no document write, no version race to lose
       const membersOnly = sameJson(doc, current.resource);
+      const hookCtx = hookContext(ctx);
+      const updated =
+        !membersOnly && this.hooks.wantsUpdate(current.resource, doc)
+          ? {
+              ctx: hookCtx,
+              resourceType: 'Group' as const,
+              id,
+              method: verb === 'replaced' ? ('PUT' as const) : ('PATCH' as const),
+              before: current.resource,
+              after: doc,
+            }
+          : undefined;
+      const membership =
+        delta && this.membershipHooked() ? this.membershipChange(ctx, id, doc, delta) : undefined;
+      if (updated) {
+        await this.hooks.beforeUpdate(updated);
+      }
+      if (membership) {
+        await this.hooks.beforeMembershipChange(membership);
+      }
       try {
         const at = this.clock.nowIso();
         const events = membersOnly
@@ -240,6 +306,12 @@ export class GroupsService {
           },
           events,
         );
+        if (updated) {
+          await this.hooks.afterUpdate(updated);
+        }
+        if (membership) {
+          await this.hooks.afterMembershipChange(membership);
+        }
         return stored;
       } catch (e) {
         const retry = e instanceof ScimError && e.status === 412 && ctx.ifMatch === undefined;
@@ -249,6 +321,30 @@ export class GroupsService {
         await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
       }
     }
+  }
+
+  /**
+   * The membership hook event of a delta: added ids as sent; removed ids exact for an explicit
+   * remove, else (replace, remove all) computed from the current members, read only if a hook
+   * asks, once.
+   */
+  private membershipChange(
+    ctx: RequestContext,
+    id: string,
+    doc: ScimJson,
+    delta: MemberDelta,
+  ): MembershipHookEvent {
+    const added = [...(delta.replaceAll ?? []), ...delta.add].map((m) => m.value);
+    let removed: Promise<readonly string[]> | undefined;
+    const compute = async (): Promise<readonly string[]> => {
+      if (!delta.replaceAll && !delta.removeAll) {
+        return delta.remove;
+      }
+      const current = (await this.allMembers(ctx.tenantId, id)).map((m) => m.value);
+      const kept = new Set(delta.removeAll ? [] : (delta.replaceAll ?? []).map((m) => m.value));
+      return current.filter((v) => !kept.has(v));
+    };
+    return membershipEvent(hookContext(ctx), id, doc, added, () => (removed ??= compute()), false);
   }
 
   /** Referential checks of the members a delta adds; drops an empty delta. */
@@ -392,4 +488,16 @@ function toMemberDelta(d: AttributeDelta): PendingDelta {
     remove: d.remove,
     removeAll: d.removeAll,
   };
+}
+
+function membershipEvent(
+  ctx: MembershipHookEvent['ctx'],
+  groupId: string,
+  group: ScimJson,
+  added: readonly string[],
+  removed: () => Promise<readonly string[]>,
+  groupDeleted: boolean,
+): MembershipHookEvent {
+  let once: Promise<readonly string[]> | undefined;
+  return { ctx, groupId, group, added, removed: () => (once ??= removed()), groupDeleted };
 }

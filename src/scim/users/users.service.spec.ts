@@ -15,6 +15,7 @@ import { ListQueryDto } from '../shared/list-query.dto';
 import { PasswordHasher } from '../shared/password.hasher';
 import { RequestContext } from '../shared/request-context';
 import { UsersService } from './users.service';
+import { LifecycleHooks } from '../lifecycle/lifecycle-hooks.service';
 
 const TENANT = 'tenant-1';
 const BASE_URL = 'https://scim.example.com/scim/v2';
@@ -98,6 +99,7 @@ function setup(memberships: Record<string, GroupOfMember[]> = {}) {
     dialectFor('lenient'),
     LIMITS,
     passwords,
+    new LifecycleHooks([]),
   );
   return { service, repo, clock, passwords, membership };
 }

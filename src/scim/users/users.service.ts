@@ -27,6 +27,7 @@ import { ProjectionRequest, projectResource } from '../core/projection/projectio
 import { normalizeResource } from '../core/resource/resource.normalizer';
 import { SchemaRegistry } from '../core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../core/schema/schema.types';
+import { ENTERPRISE_USER_SCHEMA_ID } from '../core/schema/user.schema';
 import { EmptyResponse } from '../shared/empty-response';
 import { checkIfMatch, etagOf, isNotModified } from '../shared/etag';
 import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
@@ -34,6 +35,7 @@ import { PasswordHasher } from '../shared/password.hasher';
 import { RequestContext } from '../shared/request-context';
 import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../shared/resource.util';
 import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
 
 /** Attempts at read-apply-write when a concurrent writer bumped the version in between. */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -56,6 +58,7 @@ export class UsersService {
     @Inject(SCIM_DIALECT) private readonly dialect: PatchDialect,
     @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
     private readonly passwords: PasswordHasher,
+    private readonly hooks: LifecycleHooks,
   ) {
     this.rt = registry.resourceType('User');
   }
@@ -67,19 +70,31 @@ export class UsersService {
       dialect: this.dialectOf(ctx),
     });
     this.logIgnored('POST /Users', ignored);
+    const id = this.ids.newId();
+    const hookCtx = hookContext(ctx);
+    await this.hooks.beforeCreate({ ctx: hookCtx, resourceType: 'User', id, resource });
     const created = this.clock.nowIso();
     const stored = await this.users.create(
       ctx.tenantId,
       {
-        id: this.ids.newId(),
+        id,
         resource,
         created,
         passwordHash: password !== undefined ? await this.passwords.hash(password) : undefined,
+        ...(ctx.linkByVerifiedEmail ? { linkByVerifiedEmail: true } : {}),
       },
       // `restored` instead when the store brings a soft-deleted user back
       eventsOf(ctx, created, 'created', changedAttributes({}, resource, password !== undefined)),
     );
-    return this.render(stored, projectionOf(proj), ctx);
+    await this.hooks.afterCreate({
+      ctx: hookCtx,
+      resourceType: 'User',
+      id: stored.id,
+      resource: stored.resource,
+      version: stored.version,
+    });
+    // a new user is in no group yet
+    return this.renderOne(stored, projectionOf(proj), ctx, false);
   }
 
   async get(id: string, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
@@ -87,7 +102,7 @@ export class UsersService {
     if (isNotModified(ctx.ifNoneMatch, stored.version)) {
       throw new EmptyResponse(304, { ETag: etagOf(stored.version) });
     }
-    return this.renderWithGroups(stored, projectionOf(proj), ctx);
+    return this.renderOne(stored, projectionOf(proj), ctx);
   }
 
   async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
@@ -97,14 +112,18 @@ export class UsersService {
     const plan = planList(q, filter, this.limits.maxResults);
     const page = await this.users.search(ctx.tenantId, plan.query);
     const proj = projectionOf(q);
-    if (!wantsAttribute(proj, 'groups')) {
-      return plan.respond(page, page.items.map((s) => this.render(s, proj, ctx)));
-    }
-    // the page's memberships in one query, not one per user
-    const groups = await this.groups.groupsOfMany(ctx.tenantId, page.items.map((s) => s.id));
+    // the page's memberships and managers in one query each, not one per user
+    const [groups, managers] = await Promise.all([
+      wantsAttribute(proj, 'groups')
+        ? this.groups.groupsOfMany(ctx.tenantId, page.items.map((s) => s.id))
+        : undefined,
+      this.managerNames(page.items, proj, ctx),
+    ]);
     return plan.respond(
       page,
-      page.items.map((s) => this.render(s, proj, ctx, groupsAttribute(groups.get(s.id), ctx))),
+      page.items.map((s) =>
+        this.render(s, proj, ctx, groups ? groupsAttribute(groups.get(s.id), ctx) : {}, managers),
+      ),
     );
   }
 
@@ -147,8 +166,19 @@ export class UsersService {
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
+    const hooked = this.hooks.has('beforeDelete') || this.hooks.has('afterDelete');
+    const current = ctx.ifMatch !== undefined || hooked ? await this.load(id, ctx) : undefined;
     if (ctx.ifMatch !== undefined) {
-      checkIfMatch(ctx.ifMatch, (await this.load(id, ctx)).version);
+      checkIfMatch(ctx.ifMatch, current!.version);
+    }
+    const hookEvent = current && {
+      ctx: hookContext(ctx),
+      resourceType: 'User' as const,
+      id,
+      resource: current.resource,
+    };
+    if (hookEvent) {
+      await this.hooks.beforeDelete(hookEvent);
     }
     const at = this.clock.nowIso();
     // the tenant's deprovisioning mode: 'soft' keeps a tombstone that a later POST restores
@@ -159,6 +189,9 @@ export class UsersService {
     // a deleted user leaves every group it was in (RFC 7643 §4.2 members reference live users);
     // each of those groups gets a members-removed event
     await this.groups.removeMemberEverywhere(ctx.tenantId, id, at, eventsOf(ctx, at));
+    if (hookEvent) {
+      await this.hooks.afterDelete(hookEvent);
+    }
   }
 
   /**
@@ -179,7 +212,20 @@ export class UsersService {
       checkIfMatch(ctx.ifMatch, current.version);
       const { resource, password } = await change(current);
       if (password === undefined && sameJson(resource, current.resource)) {
-        return this.renderWithGroups(current, projectionOf(proj), ctx);
+        return this.renderOne(current, projectionOf(proj), ctx);
+      }
+      const hookEvent = this.hooks.wantsUpdate(current.resource, resource)
+        ? {
+            ctx: hookContext(ctx),
+            resourceType: 'User' as const,
+            id,
+            method: verb === 'replaced' ? ('PUT' as const) : ('PATCH' as const),
+            before: current.resource,
+            after: resource,
+          }
+        : undefined;
+      if (hookEvent) {
+        await this.hooks.beforeUpdate(hookEvent);
       }
       try {
         const at = this.clock.nowIso();
@@ -200,7 +246,10 @@ export class UsersService {
           },
           events,
         );
-        return await this.renderWithGroups(stored, projectionOf(proj), ctx);
+        if (hookEvent) {
+          await this.hooks.afterUpdate({ ...hookEvent, after: stored.resource });
+        }
+        return await this.renderOne(stored, projectionOf(proj), ctx);
       } catch (e) {
         const retry = e instanceof ScimError && e.status === 412 && ctx.ifMatch === undefined;
         if (!retry || attempt >= MAX_WRITE_ATTEMPTS) {
@@ -224,19 +273,63 @@ export class UsersService {
   }
 
   /**
-   * The readOnly `groups` attribute (RFC 7643 §4.1.2): direct and indirect memberships, read
-   * from the membership table when the projection returns it.
+   * One user with its readOnly attributes, each read only when the projection returns it: the
+   * `groups` (RFC 7643 §4.1.2: direct and indirect memberships, from the membership table) and
+   * the Enterprise `manager.displayName` (§4.3: the manager's current displayName).
    */
-  private async renderWithGroups(
+  private async renderOne(
     stored: StoredResource,
     proj: ProjectionRequest,
     ctx: RequestContext,
+    mayHaveGroups = true,
   ): Promise<ScimJson> {
-    if (!wantsAttribute(proj, 'groups')) {
-      return this.render(stored, proj, ctx);
+    const [groups, managers] = await Promise.all([
+      mayHaveGroups && wantsAttribute(proj, 'groups')
+        ? this.groups.groupsOf(ctx.tenantId, stored.id)
+        : undefined,
+      this.managerNames([stored], proj, ctx),
+    ]);
+    return this.render(stored, proj, ctx, groupsAttribute(groups, ctx), managers);
+  }
+
+  /**
+   * RFC 7643 §4.3 manager.displayName (readOnly): the displayName of each manager the users
+   * name, read in one query for the whole page; nothing is read when no user has a manager or
+   * the projection leaves the manager out. A manager id that names no user gets no displayName.
+   */
+  private async managerNames(
+    items: readonly StoredResource[],
+    proj: ProjectionRequest,
+    ctx: RequestContext,
+  ): Promise<ReadonlyMap<string, string> | undefined> {
+    const ids = new Set<string>();
+    for (const s of items) {
+      const id = managerIdOf(s.resource);
+      if (id !== undefined) {
+        ids.add(id);
+      }
     }
-    const groups = await this.groups.groupsOf(ctx.tenantId, stored.id);
-    return this.render(stored, proj, ctx, groupsAttribute(groups, ctx));
+    if (!ids.size || !wantsAttribute(proj, `${ENTERPRISE_USER_SCHEMA_ID}:manager`)) {
+      return undefined;
+    }
+    const filter = validateFilter(
+      parseFilter([...ids].map((id) => `id eq ${JSON.stringify(id)}`).join(' or ')),
+      this.registry,
+      this.rt,
+    );
+    const page = await this.users.search(ctx.tenantId, {
+      filter,
+      startIndex: 1,
+      count: ids.size,
+    });
+    const names = new Map<string, string>();
+    for (const m of page.items) {
+      const name = m.resource.displayName;
+      if (typeof name === 'string' && name !== '') {
+        names.set(m.id, name);
+      }
+    }
+    return names;
   }
 
   private render(
@@ -244,8 +337,9 @@ export class UsersService {
     proj: ProjectionRequest,
     ctx: RequestContext,
     extra: ScimJson = {},
+    managers?: ReadonlyMap<string, string>,
   ): ScimJson {
-    const full = toWire(stored, 'User', `${ctx.baseUrl}/Users/${stored.id}`, extra);
+    const full = toWire(withManagerRef(stored, ctx, managers), 'User', `${ctx.baseUrl}/Users/${stored.id}`, extra);
     return projectResource(full, this.registry, this.rt, proj);
   }
 
@@ -269,5 +363,49 @@ function groupsAttribute(groups: readonly GroupOfMember[] | undefined, ctx: Requ
       display: g.display,
       type: g.type,
     })),
+  };
+}
+
+/** the Enterprise extension's manager.value, when the user names a manager */
+function managerIdOf(resource: ScimJson): string | undefined {
+  const ext = resource[ENTERPRISE_USER_SCHEMA_ID] as { manager?: { value?: unknown } } | undefined;
+  const v = ext?.manager?.value;
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/**
+ * The manager sub-attributes the server fills in (RFC 7643 §4.3) when the manager is a user of
+ * the tenant: `displayName` (readOnly) from the manager's current record, and `$ref` to the
+ * manager's User resource when the client gave none. A manager id naming no user is left as
+ * sent: the IdP may provision the manager later.
+ */
+function withManagerRef(
+  stored: StoredResource,
+  ctx: RequestContext,
+  managers: ReadonlyMap<string, string> | undefined,
+): StoredResource {
+  const id = managerIdOf(stored.resource);
+  if (id === undefined) {
+    return stored;
+  }
+  const ext = stored.resource[ENTERPRISE_USER_SCHEMA_ID] as ScimJson & { manager: ScimJson };
+  const { displayName: _stale, ...manager } = ext.manager;
+  const name = managers?.get(id);
+  if (name === undefined) {
+    return _stale === undefined ? stored : { ...stored, resource: { ...stored.resource, [ENTERPRISE_USER_SCHEMA_ID]: { ...ext, manager } } };
+  }
+  return {
+    ...stored,
+    resource: {
+      ...stored.resource,
+      [ENTERPRISE_USER_SCHEMA_ID]: {
+        ...ext,
+        manager: {
+          ...manager,
+          $ref: manager.$ref ?? `${ctx.baseUrl}/Users/${id}`,
+          displayName: name,
+        },
+      },
+    },
   };
 }

@@ -34,6 +34,10 @@ const stored = (t: Tenant): Tenant => ({
   profile: t.profile ?? null,
   deprovisioning: t.deprovisioning ?? null,
   groupCycles: t.groupCycles ?? null,
+  disabledAt: t.disabledAt ?? null,
+  notifications: t.notifications ?? null,
+  defaultRole: t.defaultRole ?? null,
+  linkPolicy: t.linkPolicy ?? null,
 });
 
 const newToken = (tenantId: string, overrides: Partial<NewServiceToken> = {}): NewServiceToken => ({
@@ -109,6 +113,47 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
       expect(await h.tenants.updateSettings('no-such-tenant', { deprovisioning: 'hard' })).toBe(false);
     });
 
+    it('changes the lifecycle settings: disabled, notifications, default role, link policy (issues #6, #8)', async () => {
+      const t = tenant('lifecycle');
+      await h.tenants.create(t);
+      const settings = {
+        disabledAt: '2026-01-02T03:04:05.000Z',
+        notifications: 'off' as const,
+        defaultRole: 'member',
+        linkPolicy: 'verified-email' as const,
+      };
+      expect(await h.tenants.updateSettings(t.id, settings)).toBe(true);
+      expect(await h.tenants.findById(t.id)).toEqual({ ...stored(t), ...settings });
+      const token = newToken(t.id);
+      await h.tokens.create(token);
+      expect(await h.tokens.findByHash(token.hash)).toMatchObject({
+        tenantDisabledAt: settings.disabledAt,
+        tenantLinkPolicy: 'verified-email',
+      });
+      await h.tenants.updateSettings(t.id, { disabledAt: null, defaultRole: null });
+      expect(await h.tenants.findById(t.id)).toEqual({ ...stored(t), ...settings, disabledAt: null, defaultRole: null });
+    });
+
+    it('maps groups to roles by displayName, case-insensitively, per tenant (issue #8)', async () => {
+      const a = tenant('roles-a');
+      const b = tenant('roles-b');
+      await h.tenants.create(a);
+      await h.tenants.create(b);
+      const at = '2026-01-01T00:00:00.000Z';
+      expect(await h.tenants.setRoleMapping(a.id, 'Platform Admins', 'admin', at)).toBe(true);
+      expect(await h.tenants.setRoleMapping(a.id, 'Owners', 'owner', at)).toBe(true);
+      // the same group in another case replaces the mapping (and its spelling)
+      expect(await h.tenants.setRoleMapping(a.id, 'platform ADMINS', 'member', at)).toBe(true);
+      expect(await h.tenants.roleMappings(a.id)).toEqual([
+        { group: 'Owners', role: 'owner' },
+        { group: 'platform ADMINS', role: 'member' },
+      ]);
+      expect(await h.tenants.roleMappings(b.id)).toEqual([]);
+      expect(await h.tenants.setRoleMapping(a.id, 'OWNERS', null, at)).toBe(true);
+      expect(await h.tenants.setRoleMapping(a.id, 'Owners', null, at)).toBe(false);
+      expect(await h.tenants.roleMappings(a.id)).toEqual([{ group: 'platform ADMINS', role: 'member' }]);
+    });
+
     it('rejects a second tenant with the same slug', async () => {
       await h.tenants.create(tenant('acme'));
       await expect(h.tenants.create(tenant('acme'))).rejects.toThrow();
@@ -133,6 +178,8 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         tenantProfile: null,
         tenantDeprovisioning: null,
         tenantGroupCycles: null,
+        tenantDisabledAt: null,
+        tenantLinkPolicy: null,
       });
       expect(await h.tokens.findById(input.id)).toEqual(recordOf(input));
       expect(created).not.toHaveProperty('hash');
@@ -149,12 +196,16 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         tenantProfile: 'okta',
         tenantDeprovisioning: null,
         tenantGroupCycles: null,
+        tenantDisabledAt: null,
+        tenantLinkPolicy: null,
       });
       expect(await h.tokens.findByHash(inherited.hash)).toMatchObject({
         profile: null,
         tenantProfile: 'okta',
         tenantDeprovisioning: null,
         tenantGroupCycles: null,
+        tenantDisabledAt: null,
+        tenantLinkPolicy: null,
       });
       expect(await h.tokens.findById(own.id)).toEqual(recordOf(own));
     });
@@ -212,6 +263,8 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         tenantProfile: null,
         tenantDeprovisioning: null,
         tenantGroupCycles: null,
+        tenantDisabledAt: null,
+        tenantLinkPolicy: null,
       });
       await expect(
         h.tokens.touch(randomUUID(), '2024-02-01T00:00:00.000Z'),

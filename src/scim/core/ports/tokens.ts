@@ -23,3 +23,8 @@ export const OUTBOX_REPOSITORY = Symbol('scim:OutboxRepository');
 export const OUTBOX_SIGNAL = Symbol('scim:OutboxSignal');
 /** ScimEventListener[]: the host's in-process listeners (ScimModule `listeners`) */
 export const SCIM_EVENT_LISTENERS = Symbol('scim:EventListeners');
+// issue #8 items 2 and 4 (ports in ./lifecycle)
+/** ScimLifecycleHooks[]: the host's hooks (ScimModule `hooks`), break-glass protection first */
+export const SCIM_LIFECYCLE_HOOKS = Symbol('scim:LifecycleHooks');
+/** RoleHolderDirectory: who holds a role (break-glass); the host may bind its own */
+export const ROLE_HOLDER_DIRECTORY = Symbol('scim:RoleHolderDirectory');
