@@ -84,3 +84,22 @@ export {
   TIMESTAMP_HEADER,
   EVENT_ID_HEADER,
 } from '../events/webhook-signature';
+// issue #8 items 2 and 4: lifecycle hooks, roles, break-glass, linking, the unlinked report
+export { ScimRoles } from './lifecycle/scim-roles.service';
+export type { TenantRoleRules } from './lifecycle/scim-roles.service';
+export { ROLE_HOLDER_DIRECTORY } from './core/ports/tokens';
+export type {
+  ScimLifecycleHooks,
+  HookContext,
+  HookResourceType,
+  CreateHookEvent,
+  CreatedHookEvent,
+  UpdateHookEvent,
+  DeleteHookEvent,
+  MembershipHookEvent,
+  RoleHolderDirectory,
+  RoleHolderExclusion,
+} from './core/ports/lifecycle';
+export type { ScimRolesOptions } from './scim.options';
+export type { UnlinkedUser, UnlinkedUserPage } from './core/ports/user.repository';
+export type { LinkPolicy, RoleMapping } from './core/ports/token.repository';
