@@ -505,3 +505,55 @@ describe('normalizeResource (RFC 7644 §3.3 POST, §3.5.1 PUT)', () => {
 function structuredCloneJson<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
+
+describe('normalizeResource: required attributes of extensions (RFC 7643 §3.3, §2.2)', () => {
+  const COST = 'urn:example:params:scim:schemas:extension:cost:2.0:User';
+  const withExtension = (required: boolean) =>
+    createDefaultRegistry({
+      schemas: [
+        {
+          id: COST,
+          name: 'Cost',
+          description: 'an extension with a required attribute',
+          attributes: [attr('costCenter', { required: true }), attr('budget', { type: 'integer' })],
+        },
+      ],
+      resourceTypes: [
+        {
+          ...USER_RESOURCE_TYPE,
+          schemaExtensions: [...USER_RESOURCE_TYPE.schemaExtensions, { schema: COST, required }],
+        },
+      ],
+    });
+  const normalize = (reg: ReturnType<typeof withExtension>, body: ScimJson) =>
+    normalizeResource(body, { registry: reg, resourceType: 'User', dialect: dialectFor('rfc-strict') });
+  const scimTypeOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as { scimType?: string }).scimType;
+    }
+    return undefined;
+  };
+
+  it('an optional extension left out demands none of its required attributes', () => {
+    expect(normalize(withExtension(false), { schemas: [CORE], userName: 'x' }).resource).toEqual({
+      schemas: [CORE],
+      userName: 'x',
+    });
+  });
+
+  it('an optional extension that is present must carry its required attributes', () => {
+    const reg = withExtension(false);
+    expect(scimTypeOf(() => normalize(reg, { schemas: [CORE, COST], userName: 'x', [COST]: { budget: 5 } }))).toBe('invalidValue');
+    expect(normalize(reg, { schemas: [CORE, COST], userName: 'x', [COST]: { costCenter: 'C1' } }).resource).toEqual({
+      schemas: [CORE, COST],
+      userName: 'x',
+      [COST]: { costCenter: 'C1' },
+    });
+  });
+
+  it('a required extension demands its required attributes of every resource', () => {
+    expect(scimTypeOf(() => normalize(withExtension(true), { schemas: [CORE], userName: 'x' }))).toBe('invalidValue');
+  });
+});

@@ -158,6 +158,12 @@ export function attributesOf(
   ];
 }
 
+/** true when the resource has a value under the extension's URN */
+function carriesExtension(out: JsonObject, urn: string): boolean {
+  const ext = getCI(out, urn);
+  return isPlainObject(ext) && Object.values(ext).some((v) => !isUnassigned(v));
+}
+
 function read(obj: ScimJson, name: string, urn?: string): unknown {
   if (urn === undefined) {
     return getCI(obj, name);
@@ -194,13 +200,21 @@ function applyImmutable(
   }
 }
 
-/** RFC 7643 §2.2 required (userName, Group displayName) and required sub-attributes. */
+/**
+ * RFC 7643 §2.2 required (userName, Group displayName) and required sub-attributes. A required
+ * attribute of an optional extension (RFC 7643 §3.3, `required: false` in the resource type)
+ * is required of resources that carry the extension, not of those that do not.
+ */
 function checkRequired(
   out: JsonObject,
   registry: SchemaRegistry,
   rt: ResourceTypeDefinition,
 ): void {
+  const requiredExtensions = new Set(rt.schemaExtensions.filter((e) => e.required).map((e) => e.schema));
   for (const { def, urn } of attributesOf(registry, rt)) {
+    if (urn !== undefined && !requiredExtensions.has(urn) && !carriesExtension(out, urn)) {
+      continue;
+    }
     const value = read(out, def.name, urn);
     const name = urn === undefined ? def.name : `${urn}:${def.name}`;
     if (def.required && def.mutability !== 'readOnly') {
