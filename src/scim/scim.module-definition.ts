@@ -21,6 +21,8 @@ import { TypeOrmRateLimitRepository } from '../persistence/repositories/typeorm-
 import { TypeOrmTenantRepository } from '../persistence/repositories/typeorm-tenant.repository';
 import { TypeOrmTokenRepository } from '../persistence/repositories/typeorm-token.repository';
 import { TypeOrmUserRepository } from '../persistence/repositories/typeorm-user.repository';
+import { assertSafeSqlMode } from '../persistence/mysql-mode.check';
+
 import { ScimError } from './core/errors/scim-error';
 import { dialectFor } from './core/patch/patch.dialect';
 import { OutboxSignal, ScimEventListener } from './core/ports/change-event';
@@ -81,6 +83,9 @@ import { LastOwnerProtection } from './lifecycle/last-owner.protection';
 import { LifecycleHooks } from './lifecycle/lifecycle-hooks.service';
 import { ScimRoleHolderDirectory } from './lifecycle/scim-role-holders.directory';
 import { ScimRoles } from './lifecycle/scim-roles.service';
+
+/** resolved once the database's SQL mode was found safe (see assertSafeSqlMode) */
+const SQL_MODE_CHECKED = Symbol('scim:SqlModeChecked');
 
 export const DEFAULT_SCIM_PATH = 'scim/v2';
 export const SCIM_RESOURCE_NAMES: readonly ScimResourceName[] = ['User', 'Group'];
@@ -313,6 +318,15 @@ function coreProviders(statics: ScimStaticOptions): Provider[] {
     {
       provide: TENANT_REPOSITORY,
       useFactory: (d: DataSource) => new TypeOrmTenantRepository(d),
+      inject: [ds],
+    },
+    // refuses a MySQL server whose sql_mode makes client-side escaping unsafe
+    {
+      provide: SQL_MODE_CHECKED,
+      useFactory: async (d: DataSource) => {
+        await assertSafeSqlMode(d);
+        return true;
+      },
       inject: [ds],
     },
     {
