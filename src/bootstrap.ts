@@ -1,4 +1,4 @@
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { INestApplication, LogLevel, Logger, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdirSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app.config';
 import { installHttpHooks } from './observability/fastify-hooks.util';
 import { HttpMetrics } from './observability/http-metrics.service';
+import { ConsoleAccessLog, JsonLogger } from './observability/json.logger';
 import { ScimError, parseDatabaseUrl } from './scim';
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
@@ -25,10 +26,22 @@ export function ensureDatabaseDirectory(url: string): void {
 }
 
 /**
- * The standalone app on Fastify: application/scim+json and application/json parsed as JSON
- * (RFC 7644 §3.8), body size capped at maxPayloadSize (413), malformed JSON a SCIM 400.
+ * The standalone server's logger (issue #6 item 6): pino JSON lines on stdout when
+ * LOG_FORMAT=json (the default), Nest's console format for `pretty`; LOG_LEVEL either way.
  */
-export async function createApp(config: AppConfig, logger: LogLevel[] | false = config.logLevels) {
+export function createLogger(config: AppConfig): JsonLogger | LogLevel[] {
+  return config.logFormat === 'json' ? new JsonLogger(config.logLevels) : config.logLevels;
+}
+
+/**
+ * The standalone app on Fastify: application/scim+json and application/json parsed as JSON
+ * (RFC 7644 §3.8), body size capped at maxPayloadSize (413), malformed JSON a SCIM 400. One
+ * access line per request when `logger` logs at info level (`false`: no logs at all).
+ */
+export async function createApp(
+  config: AppConfig,
+  logger: LoggerService | LogLevel[] | false = createLogger(config),
+) {
   ensureDatabaseDirectory(config.databaseUrl);
   const adapter = new FastifyAdapter({ bodyLimit: config.maxPayloadSize, trustProxy: false });
   const fastify = adapter.getInstance();
@@ -51,9 +64,19 @@ export async function createApp(config: AppConfig, logger: LogLevel[] | false = 
     // our own JSON parser above handles both media types; Nest's would clash with it
     bodyParser: false,
   });
-  // issue #6: X-Request-Id on every response and the HTTP metrics (before listen: Fastify
-  // assembles route hooks when it gets ready)
-  installHttpHooks(fastify, app.get(HttpMetrics));
+  if (logger !== false && !Array.isArray(logger)) {
+    // a LoggerService: Nest's own checks (Logger.isLevelEnabled) follow LOG_LEVEL as well
+    Logger.overrideLogger(config.logLevels);
+  }
+  const accessLog =
+    logger === false || !config.logLevels.includes('log')
+      ? undefined
+      : logger instanceof JsonLogger
+        ? logger
+        : new ConsoleAccessLog();
+  // issue #6: X-Request-Id on every response, the HTTP metrics and the access log (before
+  // listen: Fastify assembles route hooks when it gets ready)
+  installHttpHooks(fastify, app.get(HttpMetrics), accessLog);
   app.enableShutdownHooks();
   return app as NestFastifyApplication & INestApplication;
 }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp } from './bootstrap';
+import { createApp, createLogger } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app.config';
+import { JsonLogger } from './observability/json.logger';
 import { TokenService, redact } from './scim';
 
 async function main(): Promise<void> {
@@ -15,8 +16,13 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  const appLogger = createLogger(config);
+  // the lines for a person (base URL, bootstrap token) stay plain text; with JSON logs they go
+  // through the logger's own stream, so that they keep their place among the JSON lines
+  const print = (text: string) =>
+    appLogger instanceof JsonLogger ? appLogger.print(text) : process.stdout.write(text);
   const logger = new Logger('scim-nest');
-  const app = await createApp(config);
+  const app = await createApp(config, appLogger);
   await app.listen(config.port, config.host);
   const addr = app.getHttpServer().address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -43,7 +49,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  print(lines.join('\n') + '\n');
 }
 
 main().catch((e: unknown) => {

@@ -8,7 +8,7 @@ import { OBSERVABILITY_OPTIONS, ObservabilityOptions } from './observability.opt
  * Health probes and Prometheus metrics of the standalone server (issue #6 item 6), at the
  * server root. Not part of the library: only src/app.module.ts imports it (a host application
  * has its own probes and metrics). The hooks that feed HttpMetrics are installed by
- * bootstrap.ts (fastify-hooks.util.ts).
+ * bootstrap.ts (fastify-hooks.util.ts), with the access log of json.logger.ts.
  */
 @Module({})
 export class ObservabilityModule {

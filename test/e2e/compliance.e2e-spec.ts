@@ -4,17 +4,23 @@
  * (test/support/host-fixture.module.ts) that imports ScimModule with forRoot and with
  * forRootAsync through useFactory, useClass and useExisting, next to its own DataSource, global
  * guard, global exception filter and routes. The same SCIM checks run on each; the host's own
- * route, guard and filter must behave as if SCIM were not there. The last block pins the
- * request shapes docs/idp/*.md tell administrators the server accepts (idp-quirks #N).
+ * route, guard and filter must behave as if SCIM were not there. The host fixture and AppModule
+ * also run on Express (issue #8 item 6, issue #9 item 2), with nothing SCIM-specific configured:
+ * test/e2e/express-host.e2e-spec.ts covers the rest of the Express path (bodies, limits, ETags).
+ * The last block pins the request shapes docs/idp/*.md tell administrators the server accepts
+ * (idp-quirks #N).
  */
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { loadConfig } from '../../src/config/app.config';
 import { Scope, TokenService } from '../../src/scim';
 import { ENTERPRISE, USER_SCHEMA, oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
+import { startExpressAppModule, startExpressHostFixture } from '../support/express-host';
 import {
   HostApiKeyGuard,
   HostErrorBody,
+  HostSettings,
   SCIM_BINDINGS,
   ScimBinding,
   startHostFixture,
@@ -30,7 +36,7 @@ const HOST_KEY = 'host-fixture-api-key';
 
 /** A running app: the standalone server or the host fixture. */
 interface Running {
-  readonly app: NestFastifyApplication;
+  readonly app: INestApplication;
   close(): Promise<void>;
 }
 
@@ -53,39 +59,62 @@ const STANDALONE: Hosting = {
   },
 };
 
-function hostFixture(binding: ScimBinding, maxResults: number): Hosting {
+/** Starts `app` on a fresh database of `kind`; closing the app drops the database. */
+async function onFreshDatabase(
+  kind: DatabaseKind,
+  app: (url: string) => Promise<INestApplication>,
+): Promise<Running> {
+  const db: TestDatabase = await createTestDatabase(kind);
+  try {
+    const started = await app(db.url);
+    return {
+      app: started,
+      close: async () => {
+        await started.close();
+        await db.drop();
+      },
+    };
+  } catch (e) {
+    await db.drop();
+    throw e;
+  }
+}
+
+function hostFixture(binding: ScimBinding, maxResults: number, on: 'Fastify' | 'Express' = 'Fastify'): Hosting {
+  const settings = (databaseUrl: string): HostSettings => ({
+    databaseUrl,
+    scimTokenPepper: 'host-fixture-pepper-0123456789',
+    scimMaxResults: maxResults,
+    apiKey: HOST_KEY,
+  });
+  const start = on === 'Fastify' ? startHostFixture : startExpressHostFixture;
   return {
-    name: `host fixture, ScimModule.${binding === 'forRoot' ? 'forRoot' : `forRootAsync(${binding})`}`,
+    name:
+      `host fixture${on === 'Express' ? ' on Express' : ''}, ` +
+      `ScimModule.${binding === 'forRoot' ? 'forRoot' : `forRootAsync(${binding})`}`,
     isHost: true,
     maxResults,
-    start: async (kind) => {
-      const db: TestDatabase = await createTestDatabase(kind);
-      try {
-        const app = await startHostFixture(
-          {
-            databaseUrl: db.url,
-            scimTokenPepper: 'host-fixture-pepper-0123456789',
-            scimMaxResults: maxResults,
-            apiKey: HOST_KEY,
-          },
-          binding,
-        );
-        return {
-          app,
-          close: async () => {
-            await app.close();
-            await db.drop();
-          },
-        };
-      } catch (e) {
-        await db.drop();
-        throw e;
-      }
-    },
+    start: (kind) => onFreshDatabase(kind, (url) => start(settings(url), binding)),
   };
 }
 
-const HOSTINGS: Hosting[] = [STANDALONE, ...SCIM_BINDINGS.map((b, i) => hostFixture(b, 200 + i))];
+/** AppModule (the standalone server's module, its global SCIM filter) on a plain Express adapter. */
+const EXPRESS_APP_MODULE: Hosting = {
+  name: 'AppModule on Express',
+  isHost: false,
+  maxResults: 1000,
+  start: (kind) =>
+    onFreshDatabase(kind, (url) =>
+      startExpressAppModule(loadConfig({ DATABASE_URL: url, SCIM_BOOTSTRAP: 'false' })),
+    ),
+};
+
+const HOSTINGS: Hosting[] = [
+  STANDALONE,
+  ...SCIM_BINDINGS.map((b, i) => hostFixture(b, 200 + i)),
+  EXPRESS_APP_MODULE,
+  hostFixture('forRoot', 300, 'Express'),
+];
 const CASES = HOSTINGS.flatMap((h) => TEST_DATABASES.map((kind) => [h.name, kind, h] as const));
 
 type Res = request.Response;

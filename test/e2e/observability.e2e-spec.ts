@@ -1,7 +1,9 @@
 /**
  * Request ids, per-token rate limits, health probes and Prometheus metrics (issue #6 items 5
  * and 6) through the real standalone app, on embedded SQLite and on MariaDB/MySQL; on MariaDB
- * also two server processes sharing one set of rate-limit counters.
+ * also two server processes sharing one set of rate-limit counters. Last, the compiled
+ * server's stdout: JSON log lines (pino), one access line per request, and the plain lines
+ * for a person.
  */
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -237,4 +239,108 @@ describe('X-Request-Id from the library alone (no standalone hooks)', () => {
       await db.drop();
     }
   });
+});
+
+/** Polls `find` (bounded) until it returns something. */
+async function eventually<T>(what: string, find: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) {
+      return found;
+    }
+    if (Date.now() > until) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('Logs of the compiled server with LOG_FORMAT=json (issue #6 item 6)', () => {
+  it('writes JSON lines, one access line per request without the token, and plain text for a person', async () => {
+    const db = await createTestDatabase('sqlite');
+    const server = await ServerProcess.start(db.url, {
+      SCIM_BOOTSTRAP: 'true',
+      LOG_LEVEL: 'log',
+      LOG_FORMAT: 'json',
+    });
+    try {
+      // the bootstrap token, printed once as text (README "Quick start")
+      const token = await eventually('the bootstrap token', () => /^ {4}(scim_\S+)$/m.exec(server.stdout)?.[1]);
+      const url = new URL(server.baseUrl);
+      const http = request(url.origin);
+      const ok = await http
+        .get(`${url.pathname}/Users?count=1`)
+        .set('Authorization', `Bearer ${token}`)
+        .set('X-Request-Id', 'json-log-1')
+        .set('User-Agent', 'observability-test/1.0');
+      expect(ok.status).toBe(200);
+      const denied = await http
+        .get(`${url.pathname}/Users`)
+        .set('Authorization', 'Bearer scim_not-a-token')
+        .set('X-Request-Id', 'json-log-2');
+      expect(denied.status).toBe(401);
+      // a token in the query string (RFC 6750 §2.3) is redacted from the logged URL
+      const inQuery = await http
+        .get(`${url.pathname}/Users`)
+        .query({ count: 1, access_token: token })
+        .set('X-Request-Id', 'json-log-3');
+      expect(inQuery.status).toBe(200);
+
+      const json = () =>
+        server.stdout
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const accessLine = (id: string) =>
+        eventually(`the access line of ${id}`, () => json().find((l) => l.requestId === id));
+
+      expect(await accessLine('json-log-1')).toEqual({
+        level: 'info',
+        time: expect.any(Number),
+        pid: server.child.pid,
+        hostname: expect.any(String),
+        context: 'HTTP',
+        msg: 'request completed',
+        method: 'GET',
+        route: `${url.pathname}/Users`,
+        url: `${url.pathname}/Users?count=1`,
+        status: 200,
+        durationMs: expect.any(Number),
+        requestId: 'json-log-1',
+        tenantId: expect.any(String),
+        tokenId: expect.any(String),
+        userAgent: 'observability-test/1.0',
+        clientIp: '127.0.0.1',
+      });
+      const refused = await accessLine('json-log-2');
+      expect(refused).toMatchObject({ status: 401, context: 'HTTP' });
+      expect(refused.tenantId).toBeUndefined();
+      expect(refused.tokenId).toBeUndefined();
+      expect((await accessLine('json-log-3')).url).toBe(
+        `${url.pathname}/Users?count=1&access_token=[REDACTED]`,
+      );
+
+      const lines = server.stdout.split('\n').filter(Boolean);
+      // Nest's own lines are JSON too, with their context
+      expect(json()).toContainEqual(
+        expect.objectContaining({ level: 'info', context: 'NestApplication', msg: 'Nest application successfully started' }),
+      );
+      // every line is JSON except the ones for a person
+      expect(lines.filter((l) => !l.startsWith('{'))).toEqual([
+        `SCIM base URL: ${server.baseUrl}`,
+        expect.stringMatching(/^Bootstrap: created tenant "default"/),
+        `    ${token}`,
+        `Try:  curl -H "Authorization: Bearer ${token}" ${server.baseUrl}/Users`,
+      ]);
+      // and no JSON line carries a token
+      for (const line of lines.filter((l) => l.startsWith('{'))) {
+        expect(line).not.toContain(token);
+        expect(line).not.toContain('scim_not-a-token');
+      }
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  }, 60_000);
 });

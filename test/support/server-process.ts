@@ -24,7 +24,13 @@ export class ServerProcess {
   private constructor(
     readonly child: ChildProcess,
     readonly baseUrl: string,
+    private readonly output: { stdout: string },
   ) {}
+
+  /** everything the process wrote on stdout so far */
+  get stdout(): string {
+    return this.output.stdout;
+  }
 
   static start(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
     const child = spawn('node', [MAIN], {
@@ -41,18 +47,20 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new Promise((resolve, reject) => {
-      let out = '';
+      const output = { stdout: '' };
       let err = '';
+      let started = false;
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`server did not start in 30 s: ${err}`));
       }, 30_000);
       child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /SCIM base URL: (\S+)/.exec(out);
+        output.stdout += d.toString();
+        const m = started ? null : /SCIM base URL: (\S+)/.exec(output.stdout);
         if (m) {
+          started = true;
           clearTimeout(timer);
-          resolve(new ServerProcess(child, m[1]));
+          resolve(new ServerProcess(child, m[1], output));
         }
       });
       child.stderr!.on('data', (d: Buffer) => (err += d.toString()));

@@ -9,18 +9,36 @@ export interface ScimErrorResponse {
 
 const logger = new Logger('ScimError');
 
-/** Framework error codes (Fastify, body parsers) that are the client's fault. */
+/**
+ * JSON.parse's messages: on Express, Nest turns body-parser's SyntaxError into a
+ * BadRequestException with the message alone (RoutesResolver.mapExternalException).
+ */
+const JSON_PARSE_FAILURE = /\bJSON at position\b|\bend of JSON input\b|\bafter JSON\b|is not valid JSON/;
+
+/**
+ * Framework errors that are the client's fault: Fastify's `code`s, and the `type`s of Express's
+ * body-parser (what a global ScimExceptionFilter sees from an Express app's own parser).
+ */
 function frameworkError(e: unknown): ScimError | undefined {
   if (typeof e !== 'object' || e === null) {
     return undefined;
   }
-  const { statusCode, code, message } = e as { statusCode?: number; code?: string; message?: string };
-  switch (code) {
+  const { statusCode, code, type, message } = e as {
+    statusCode?: number;
+    code?: string;
+    type?: string;
+    message?: string;
+  };
+  switch (code ?? type) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'entity.too.large':
       return ScimError.payloadTooLarge('The request body exceeds maxPayloadSize');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
       return new ScimError(415, 'Unsupported Content-Type: send application/scim+json or application/json');
+    case 'request.aborted':
+      return ScimError.invalidSyntax('The request was aborted');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return ScimError.invalidSyntax('The request body is empty');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -35,7 +53,7 @@ function frameworkError(e: unknown): ScimError | undefined {
       'Retry-After': '1',
     });
   }
-  if ((e as { type?: string }).type === 'entity.parse.failed' || e instanceof SyntaxError) {
+  if (type === 'entity.parse.failed' || e instanceof SyntaxError) {
     return ScimError.invalidSyntax('The request body is not valid JSON');
   }
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
@@ -67,13 +85,20 @@ export function toScimErrorResponse(e: unknown): ScimErrorResponse {
         ? ScimError.unauthorized(msg)
         : status === 413
           ? ScimError.payloadTooLarge('The request body exceeds maxPayloadSize')
-          : new ScimError(status, status === 404 && /Cannot (GET|POST|PUT|PATCH|DELETE)/.test(msg) ? 'Resource endpoint not found' : msg);
+          : status === 400 && JSON_PARSE_FAILURE.test(msg)
+            ? ScimError.invalidSyntax('The request body is not valid JSON')
+            : new ScimError(status, status === 404 && /Cannot (GET|POST|PUT|PATCH|DELETE)/.test(msg) ? 'Resource endpoint not found' : msg);
   } else {
     const fw = frameworkError(e);
     if (fw) {
       err = fw;
     } else {
-      logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+      // message and stack apart: a JSON log line carries the stack in its own field
+      if (e instanceof Error) {
+        logger.error(e.message, e.stack);
+      } else {
+        logger.error(String(e));
+      }
       err = new ScimError(500, 'Internal server error');
     }
   }

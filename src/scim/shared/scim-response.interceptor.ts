@@ -6,12 +6,15 @@ import {
   Logger,
   NestInterceptor,
 } from '@nestjs/common';
-import { suggestProfile } from '../core/patch/patch.dialect';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Observable, map } from 'rxjs';
+import type { IncomingMessage } from 'node:http';
+import { Observable, from, map, switchMap } from 'rxjs';
 import { stampRequest } from '../../audit/request-id.util';
 import { ScimPrincipal } from '../../auth/token.service';
+import { ScimError } from '../core/errors/scim-error';
+import { suggestProfile } from '../core/patch/patch.dialect';
 import { SCIM_STATIC_OPTIONS, ScimStaticOptions } from '../scim.options';
+import { SCIM_LIMITS, ScimLimits } from '../scim.tokens';
 import { REQUEST_CONTEXT_KEY, RequestContext } from './request-context';
 
 interface AnyRequest {
@@ -20,9 +23,13 @@ interface AnyRequest {
   originalUrl?: string;
   protocol?: string;
   headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
   user?: ScimPrincipal;
   [REQUEST_CONTEXT_KEY]?: RequestContext;
 }
+
+/** `application/scim+json` (RFC 7644 §3.8) or `application/json`, any parameters */
+const JSON_MEDIA_TYPE = /^application\/(scim\+)?json\s*(;|$)/i;
 
 const header = (req: AnyRequest, name: string): string | undefined => {
   const v = req.headers[name];
@@ -32,7 +39,8 @@ const header = (req: AnyRequest, name: string): string | undefined => {
 /**
  * Builds the RequestContext before the handler and, after it, sets the SCIM response headers:
  * Content-Type application/scim+json, ETag from meta.version, Location on create.
- * Adapter-agnostic (Express and Fastify).
+ * Adapter-agnostic (Express and Fastify); on Express it also reads the JSON body no parser of
+ * the host took, such as application/scim+json (parseBody).
  */
 @Injectable()
 export class ScimResponseInterceptor implements NestInterceptor {
@@ -40,9 +48,13 @@ export class ScimResponseInterceptor implements NestInterceptor {
   /** tokens already given a profile suggestion (log hygiene only; not shared state) */
   private readonly suggested = new Set<string>();
 
+  /** Express host (requests are Node's IncomingMessage): decided on the first request */
+  private express: boolean | undefined;
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(SCIM_STATIC_OPTIONS) private readonly options: ScimStaticOptions,
+    @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -69,6 +81,22 @@ export class ScimResponseInterceptor implements NestInterceptor {
     }
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(res, 'Content-Type', 'application/scim+json; charset=utf-8');
+    // Fastify: the app's content-type parser has run (or refused the request) already
+    this.express ??= adapter.getType() === 'express';
+    if (this.express && req.body === undefined) {
+      const contentType = unreadBody(req as AnyRequest & IncomingMessage);
+      if (contentType !== undefined) {
+        return from(this.parseBody(req as AnyRequest & IncomingMessage, contentType)).pipe(
+          switchMap(() => this.respond(next, req, res)),
+        );
+      }
+    }
+    return this.respond(next, req, res);
+  }
+
+  /** The handler's result, with ETag from meta.version and Location on a create. */
+  private respond(next: CallHandler, req: AnyRequest, res: unknown): Observable<unknown> {
+    const adapter = this.adapterHost.httpAdapter;
     return next.handle().pipe(
       map((body: unknown) => {
         const meta = (body as { meta?: { version?: string; location?: string } } | undefined)?.meta;
@@ -81,6 +109,33 @@ export class ScimResponseInterceptor implements NestInterceptor {
         return body;
       }),
     );
+  }
+
+  /**
+   * On Express, the body of a request no parser of the host took (Nest's default parser only
+   * knows application/json): `application/scim+json` (RFC 7644 §3.8), or `application/json`
+   * in a host without a JSON parser, read here, under the SCIM controller, so that a bad body
+   * is a SCIM error (400 invalidSyntax, 413 beyond maxPayloadSize, 415) and the host has
+   * nothing to configure. Nothing of this runs on Fastify.
+   */
+  private async parseBody(req: AnyRequest & IncomingMessage, contentType: string): Promise<void> {
+    if (!JSON_MEDIA_TYPE.test(contentType)) {
+      req.resume();
+      throw new ScimError(
+        415,
+        'Unsupported Content-Type: send application/scim+json or application/json',
+      );
+    }
+    const text = await readBody(req, this.limits.maxPayloadSize);
+    if (text.trim() === '') {
+      return;
+    }
+    try {
+      // `__proto__` keys are dropped, as the standalone server's parser does
+      req.body = JSON.parse(text, (key, value: unknown) => (key === '__proto__' ? undefined : value));
+    } catch {
+      throw ScimError.invalidSyntax('The request body is not valid JSON');
+    }
   }
 
   /**
@@ -115,4 +170,57 @@ export class ScimResponseInterceptor implements NestInterceptor {
     const prefix = idx >= 0 ? path.slice(0, idx + mount.length) : mount;
     return `${proto}://${host}${prefix}`;
   }
+}
+
+/**
+ * The Content-Type of a request whose body nobody has read yet (`''` when it has none), or
+ * undefined when there is no body to read: no Content-Length nor chunked transfer, or already
+ * consumed by a middleware of the host.
+ */
+function unreadBody(req: IncomingMessage): string | undefined {
+  if (req.readableDidRead !== false || !req.readable) {
+    return undefined;
+  }
+  const length = req.headers['content-length'];
+  if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) {
+    return undefined;
+  }
+  return req.headers['content-type'] ?? '';
+}
+
+/**
+ * The body as UTF-8 text (RFC 8259 §8.1), at most `limit` bytes: a larger one (announced or
+ * streamed) is refused with 413 and the rest of it discarded, so the answer still goes out.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const tooLarge = () => ScimError.payloadTooLarge('The request body exceeds maxPayloadSize');
+  if (Number(req.headers['content-length']) > limit) {
+    req.resume();
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (error?: Error) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (error) {
+        req.resume();
+        reject(error);
+      } else {
+        resolve(Buffer.concat(chunks, size).toString('utf8'));
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        done(tooLarge());
+      } else {
+        chunks.push(chunk);
+      }
+    };
+    const onEnd = () => done();
+    const onError = () => done(ScimError.invalidSyntax('The request body could not be read'));
+    const onClose = () => done(ScimError.invalidSyntax('The request was aborted'));
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
