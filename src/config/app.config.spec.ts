@@ -32,4 +32,27 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBe('mysql://u:p@127.0.0.1:3306/scim');
     expect(c.basePath).toBe('api/scim');
   });
+
+  it('reads the roles and the break-glass role (issue #8), and the admin token and log format (issue #6)', () => {
+    expect(loadConfig({}).roles).toBeUndefined();
+    expect(loadConfig({ SCIM_ROLES: 'owner, admin,member', SCIM_PROTECTED_ROLE: 'owner' }).roles).toEqual({
+      names: ['owner', 'admin', 'member'],
+      protect: 'owner',
+    });
+    expect(loadConfig({ SCIM_ROLES: 'owner' }).roles).toEqual({ names: ['owner'] });
+    expect(loadConfig({}).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'Pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ ADMIN_TOKEN: 'a'.repeat(32) }).adminToken).toBe('a'.repeat(32));
+  });
+
+  it.each([
+    [{ SCIM_PROTECTED_ROLE: 'owner' }, /needs SCIM_ROLES/],
+    [{ SCIM_ROLES: 'owner,owner' }, /distinct/],
+    [{ SCIM_ROLES: 'owner,team lead' }, /distinct role names/],
+    [{ SCIM_ROLES: 'owner,admin', SCIM_PROTECTED_ROLE: 'root' }, /must be one of SCIM_ROLES/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 32/],
+    [{ LOG_FORMAT: 'xml' }, /LOG_FORMAT/],
+  ])('rejects %j', (env, msg) => {
+    expect(() => loadConfig(env)).toThrow(msg);
+  });
 });

@@ -43,6 +43,11 @@ export interface AppConfig {
   adminToken?: string;
   /** issue #6 item 6: `json` (pino, one object per line; default) or `pretty` (Nest's console) */
   logFormat: 'json' | 'pretty';
+  /**
+   * issue #8 item 4: SCIM_ROLES (the host's roles, most privileged first) and
+   * SCIM_PROTECTED_ROLE (break-glass: the role whose last active holder SCIM cannot remove)
+   */
+  roles?: { names: string[]; protect?: string };
 }
 
 /** Shortest ADMIN_TOKEN accepted: it is the only secret guarding every tenant's settings. */
@@ -86,6 +91,30 @@ function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
     return false;
   }
   throw new ConfigError(`${name}="${env[name]}" must be true or false`);
+}
+
+const ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** SCIM_ROLES=owner,admin,member and SCIM_PROTECTED_ROLE=owner (one of them), or neither. */
+function rolesOf(env: NodeJS.ProcessEnv): AppConfig['roles'] {
+  const names = (env.SCIM_ROLES ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  const protect = env.SCIM_PROTECTED_ROLE?.trim() || undefined;
+  if (!names.length) {
+    if (protect !== undefined) {
+      throw new ConfigError('SCIM_PROTECTED_ROLE needs SCIM_ROLES (the roles, most privileged first)');
+    }
+    return undefined;
+  }
+  const bad = names.find((n) => !ROLE.test(n));
+  if (bad !== undefined || new Set(names).size !== names.length) {
+    throw new ConfigError(
+      `SCIM_ROLES="${env.SCIM_ROLES}" must be distinct role names (letters, digits, _ . : -), most privileged first`,
+    );
+  }
+  if (protect !== undefined && !names.includes(protect)) {
+    throw new ConfigError(`SCIM_PROTECTED_ROLE="${protect}" must be one of SCIM_ROLES (${names.join(', ')})`);
+  }
+  return { names, ...(protect !== undefined ? { protect } : {}) };
 }
 
 const WINDOW_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
@@ -176,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (logFormat !== 'json' && logFormat !== 'pretty') {
     throw new ConfigError(`LOG_FORMAT="${env.LOG_FORMAT}" must be json or pretty`);
   }
+  const roles = rolesOf(env);
   const pepper = env.SCIM_TOKEN_PEPPER;
   if (pepper !== undefined && pepper.length < 16) {
     throw new ConfigError('SCIM_TOKEN_PEPPER must be at least 16 characters');
@@ -202,5 +232,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhookTimeoutMs: int(env, 'SCIM_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     ...(adminToken !== undefined ? { adminToken } : {}),
     logFormat,
+    ...(roles ? { roles } : {}),
   };
 }
