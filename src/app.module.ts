@@ -3,11 +3,11 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from './config/app.config';
 import { ObservabilityModule } from './observability/observability.module';
-import { ScimExceptionFilter, ScimModule, buildDataSourceOptions } from './scim';
+import { AdminModule, ScimExceptionFilter, ScimModule, buildDataSourceOptions } from './scim';
 
 /**
- * The standalone server: one TypeORM DataSource (SQLite by default, MySQL/MariaDB by URL) and
- * ScimModule. Only here, in the app, is a global filter registered: it turns unmatched routes
+ * The standalone server: one TypeORM DataSource (SQLite by default, MySQL/MariaDB by URL),
+ * ScimModule and the admin API. Only here, in the app, is a global filter registered: it turns unmatched routes
  * and body-parser failures into SCIM error bodies too.
  */
 @Module({})
@@ -37,6 +37,8 @@ export class AppModule {
         }),
         // issue #6: /health/live, /health/ready, /metrics at the server root (app only)
         ObservabilityModule.forRoot({ metricsToken: config.metricsToken }),
+        // issue #6 item 4: /admin/v1 at the server root, on with ADMIN_TOKEN (else 404)
+        AdminModule.forRoot({ adminToken: config.adminToken }),
       ],
       providers: [{ provide: APP_FILTER, useClass: ScimExceptionFilter }],
     };

@@ -1,10 +1,13 @@
-/** Minimal argv parsing: positionals plus `--flag value` / `--flag=value` / boolean `--json`. */
+/**
+ * Minimal argv parsing: positionals plus `--flag value` / `--flag=value` / the boolean flags
+ * `--json`, `--help`, `--all-failed`, `--remove`.
+ */
 export interface ParsedArgs {
   positionals: string[];
   flags: Record<string, string | true>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'all-failed', 'remove']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positionals: string[] = [];
@@ -46,4 +49,13 @@ export function requiredFlag(args: ParsedArgs, name: string): string {
     throw new Error(`--${name} is required`);
   }
   return v;
+}
+
+/** A boolean flag: true when given (`--json`), false when absent; a value is refused. */
+export function booleanFlag(args: ParsedArgs, name: string): boolean {
+  const v = args.flags[name];
+  if (v !== undefined && v !== true) {
+    throw new Error(`--${name} takes no value`);
+  }
+  return v === true;
 }

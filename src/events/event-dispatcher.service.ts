@@ -33,6 +33,9 @@ const PRUNE_BATCH = 1_000;
 const LOG_REPEAT_MS = 60_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** where an event's webhook part goes: a webhook, none, or 'muted' (notifications off: skipped) */
+type WebhookTarget = TenantWebhook | 'muted' | undefined;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
@@ -44,11 +47,13 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * resource is undelivered and held elsewhere), and delivers it: first to every in-process
  * listener of the host, then to the tenant's webhook. Events of one resource go one after the
  * other, in outbox order, and a failure stops that resource's chain until the retry; other
- * resources go in parallel. A failure sets the next attempt after an exponential back-off with
- * jitter; after `maxAttempts` the event is given up (status failed, last_error kept). Delivery
- * is at least once: a crash between a delivery and its mark, or a lease that ran out, repeats
- * it (receivers de-duplicate on the event id). Delivered and failed events are pruned after the
- * audit retention. Shutdown stops the timers, aborts webhook calls in flight, and waits for the
+ * resources go in parallel. A tenant with notifications off (issue #6 item 4) gets no webhook
+ * call: its events still reach the listeners and are marked skipped, not failed. A failure
+ * sets the next attempt after an exponential back-off with jitter; after `maxAttempts` the
+ * event is given up (status failed, last_error kept). Delivery is at least once: a crash
+ * between a delivery and its mark, or a lease that ran out, repeats it (receivers de-duplicate
+ * on the event id). Finished events (delivered, skipped, failed) are pruned after the audit
+ * retention. Shutdown stops the timers, aborts webhook calls in flight, and waits for the
  * round to hand its leases back, bounded by the delivery timeout.
  */
 @Injectable()
@@ -140,19 +145,30 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
     }
     let delivered = 0;
     try {
-      const hooks = await this.webhooksOf(events);
-      // events nobody consumes (no listener, no webhook for their tenant) are done at once
+      const { hooks, muted } = await this.webhooksOf(events);
+      // events nobody consumes (no listener, no webhook for their tenant) are done at once;
+      // with no listener, a tenant's muted webhook (notifications off) makes them skipped
       const unheard = this.listeners.length
         ? []
-        : events.filter((e) => !hooks.has(e.tenantId)).map((e) => e.seq);
+        : events.filter((e) => !hooks.has(e.tenantId) && !muted.has(e.tenantId)).map((e) => e.seq);
+      const unsent = this.listeners.length
+        ? []
+        : events.filter((e) => muted.has(e.tenantId)).map((e) => e.seq);
+      const at = iso(Date.now());
       if (unheard.length) {
-        await this.outbox.markDelivered(unheard, owner, iso(Date.now()));
+        await this.outbox.markDelivered(unheard, owner, at);
         delivered += unheard.length;
       }
-      const skip = new Set(unheard);
+      if (unsent.length) {
+        await this.outbox.markDelivered(unsent, owner, at, 'skipped');
+        delivered += unsent.length;
+      }
+      const skip = new Set([...unheard, ...unsent]);
       const chains = byResource(events.filter((e) => !skip.has(e.seq)));
       await forEachLimited(chains, this.options.concurrency, async (chain) => {
-        delivered += await this.deliverChain(chain, owner, leaseUntil, hooks.get(chain[0].tenantId));
+        const tenantId = chain[0].tenantId;
+        const target: WebhookTarget = muted.has(tenantId) ? 'muted' : hooks.get(tenantId);
+        delivered += await this.deliverChain(chain, owner, leaseUntil, target);
       });
     } finally {
       // whatever this round did not finish goes back without counting an attempt
@@ -166,7 +182,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
     chain: readonly OutboxEvent[],
     owner: string,
     leaseUntil: number,
-    hook: TenantWebhook | undefined,
+    hook: WebhookTarget,
   ): Promise<number> {
     let delivered = 0;
     for (const event of chain) {
@@ -182,11 +198,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
     return delivered;
   }
 
-  private async deliver(
-    event: OutboxEvent,
-    owner: string,
-    hook: TenantWebhook | undefined,
-  ): Promise<boolean> {
+  private async deliver(event: OutboxEvent, owner: string, hook: WebhookTarget): Promise<boolean> {
     const payload = publicEvent(event);
     // recorded only when listeners really ran: listeners a host adds later still get the rest
     let listenersDone = event.listenersDone;
@@ -199,10 +211,15 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
         }
         listenersDone = true;
       }
-      if (hook) {
+      if (hook !== undefined && hook !== 'muted') {
         await this.webhooks.send(hook, payload, abort.signal);
       }
-      await this.outbox.markDelivered([event.seq], owner, iso(Date.now()));
+      await this.outbox.markDelivered(
+        [event.seq],
+        owner,
+        iso(Date.now()),
+        hook === 'muted' ? 'skipped' : 'delivered',
+      );
       return true;
     } catch (e) {
       if (this.stopped && abort.signal.aborted) {
@@ -277,15 +294,27 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
-  private async webhooksOf(events: readonly OutboxEvent[]): Promise<Map<string, TenantWebhook>> {
-    const out = new Map<string, TenantWebhook>();
+  /**
+   * The webhooks of the events' tenants; a tenant with notifications off (issue #6 item 4) has
+   * its webhook muted: its events still reach the listeners and are marked skipped.
+   */
+  private async webhooksOf(
+    events: readonly OutboxEvent[],
+  ): Promise<{ hooks: Map<string, TenantWebhook>; muted: Set<string> }> {
+    const hooks = new Map<string, TenantWebhook>();
+    const muted = new Set<string>();
     for (const tenantId of new Set(events.map((e) => e.tenantId))) {
       const hook = await this.tenants.webhookOf(tenantId);
-      if (hook) {
-        out.set(tenantId, hook);
+      if (!hook) {
+        continue;
+      }
+      if ((await this.tenants.findById(tenantId))?.notifications === 'off') {
+        muted.add(tenantId);
+      } else {
+        hooks.set(tenantId, hook);
       }
     }
-    return out;
+    return { hooks, muted };
   }
 
   private schedule(delayMs: number): void {

@@ -7,9 +7,12 @@ import { Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuditOptions } from '../audit/audit.options';
 import {
+  OutboxBacklog,
   OutboxEvent,
   OutboxFailure,
+  OutboxRecord,
   OutboxRepository,
+  OutboxStatus,
   ScimChangeEvent,
   ScimEventListener,
 } from '../scim/core/ports/change-event';
@@ -21,7 +24,7 @@ import { WebhookSender } from './webhook.sender';
 
 interface Row {
   event: OutboxEvent;
-  status: 'pending' | 'delivered' | 'failed';
+  status: OutboxStatus;
   nextAttemptAt: string;
   leaseOwner: string | null;
   leaseUntil: string | null;
@@ -83,11 +86,16 @@ class MemoryOutbox implements OutboxRepository {
     return won.map((r) => r.event);
   }
 
-  async markDelivered(seqs: readonly string[], owner: string): Promise<void> {
+  async markDelivered(
+    seqs: readonly string[],
+    owner: string,
+    _at: string,
+    status: 'delivered' | 'skipped' = 'delivered',
+  ): Promise<void> {
     for (const s of seqs) {
       const r = this.row(s);
       if (r.leaseOwner === owner) {
-        Object.assign(r, { status: 'delivered', leaseOwner: null, leaseUntil: null });
+        Object.assign(r, { status, leaseOwner: null, leaseUntil: null });
       }
     }
   }
@@ -117,6 +125,23 @@ class MemoryOutbox implements OutboxRepository {
     return 0;
   }
 
+  // operators' reads and retries: TypeOrmOutboxRepository, tested in test/e2e/admin.e2e-spec.ts
+  list(): Promise<OutboxRecord[]> {
+    return Promise.reject(new Error('not used here'));
+  }
+  findByEventId(): Promise<OutboxRecord | null> {
+    return Promise.reject(new Error('not used here'));
+  }
+  retry(): Promise<OutboxRecord | null> {
+    return Promise.reject(new Error('not used here'));
+  }
+  retryFailed(): Promise<number> {
+    return Promise.reject(new Error('not used here'));
+  }
+  backlog(): Promise<OutboxBacklog> {
+    return Promise.reject(new Error('not used here'));
+  }
+
   /** makes every failed-and-waiting event due now */
   due(): void {
     for (const r of this.rows) {
@@ -127,7 +152,15 @@ class MemoryOutbox implements OutboxRepository {
 
 const HOOK: TenantWebhook = { url: 'http://127.0.0.1:9/hook', secret: 'secret-secret-secret' };
 
-function setup(o: { listeners?: ScimEventListener[]; hooked?: string[]; options?: Partial<EventsOptions> } = {}) {
+function setup(
+  o: {
+    listeners?: ScimEventListener[];
+    hooked?: string[];
+    /** tenants with notifications off */
+    muted?: string[];
+    options?: Partial<EventsOptions>;
+  } = {},
+) {
   jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   const outbox = new MemoryOutbox();
@@ -142,7 +175,16 @@ function setup(o: { listeners?: ScimEventListener[]; hooked?: string[]; options?
     }),
   };
   const hooked = new Set(o.hooked ?? ['t1']);
-  const tenants = { webhookOf: async (id: string) => (hooked.has(id) ? HOOK : null) } as unknown as TenantRepository;
+  const muted = new Set(o.muted ?? []);
+  const tenants = {
+    webhookOf: async (id: string) => (hooked.has(id) ? HOOK : null),
+    findById: async (id: string) => ({
+      id,
+      slug: id,
+      createdAt: '2025-01-01T00:00:00.000Z',
+      notifications: muted.has(id) ? 'off' : null,
+    }),
+  } as unknown as TenantRepository;
   const options = { ...resolveEventsOptions({ retryBaseMs: 1000, maxAttempts: 3 }), ...o.options };
   const dispatcher = new EventDispatcher(
     outbox,
@@ -262,6 +304,42 @@ describe('EventDispatcher', () => {
     expect(outbox.rows.map((r) => r.status)).toEqual(['delivered', 'delivered']);
     expect(webhooks.send).not.toHaveBeenCalled();
     expect(await dispatcher.runOnce()).toBe(false);
+  });
+
+  it('notifications off: no webhook call, the listeners still run, the events are skipped', async () => {
+    const heard: ScimChangeEvent[] = [];
+    const { outbox, dispatcher, webhooks, sent } = setup({
+      listeners: [{ handle: async (e) => void heard.push(e) }],
+      hooked: ['t1', 't2'],
+      muted: ['t2'],
+    });
+    outbox.add('t2', 'a', 1);
+    outbox.add('t1', 'b', 1);
+    outbox.add('t2', 'a', 2);
+    await dispatcher.runOnce();
+    expect(heard.map((e) => `${e.tenantId}/${e.resourceId}${e.version}`).sort()).toEqual([
+      't1/b1',
+      't2/a1',
+      't2/a2',
+    ]);
+    expect(sent.map((e) => e.tenantId)).toEqual(['t1']);
+    expect(webhooks.send).toHaveBeenCalledTimes(1);
+    expect(outbox.rows.map((r) => [r.event.tenantId, r.status, r.event.attempts, r.lastError])).toEqual([
+      ['t2', 'skipped', 0, null],
+      ['t1', 'delivered', 0, null],
+      ['t2', 'skipped', 0, null],
+    ]);
+  });
+
+  it('notifications off and no listener: the events are skipped in one go', async () => {
+    const { outbox, dispatcher, webhooks } = setup({ hooked: ['t1', 't2'], muted: ['t2'] });
+    outbox.add('t2', 'a', 1);
+    outbox.add('t3', 'b', 1); // no webhook at all: delivered (nothing was skipped)
+    const markDelivered = jest.spyOn(outbox, 'markDelivered');
+    expect(await dispatcher.runOnce()).toBe(true);
+    expect(outbox.rows.map((r) => r.status)).toEqual(['skipped', 'delivered']);
+    expect(markDelivered).toHaveBeenCalledTimes(2);
+    expect(webhooks.send).not.toHaveBeenCalled();
   });
 
   it('backs off exponentially with jitter, capped at retryMaxMs', () => {

@@ -37,6 +37,26 @@ describe('HttpMetrics (issue #6 item 6: Prometheus text format 0.0.4)', () => {
     }
   });
 
+  it('adds the outbox backlog gauges when given one (issue #6 item 6)', () => {
+    const now = Date.parse('2025-06-01T12:00:00.000Z');
+    const text = new HttpMetrics().render(
+      { pending: 3, failed: 1, oldestPendingAt: '2025-06-01T11:59:30.500Z' },
+      now,
+    );
+    expect(text.split('\n')).toEqual(
+      expect.arrayContaining([
+        '# TYPE scim_outbox_events gauge',
+        'scim_outbox_events{status="pending"} 3',
+        'scim_outbox_events{status="failed"} 1',
+        '# TYPE scim_outbox_oldest_pending_seconds gauge',
+        'scim_outbox_oldest_pending_seconds 29.5',
+      ]),
+    );
+    const idle = new HttpMetrics().render({ pending: 0, failed: 0, oldestPendingAt: null }, now);
+    expect(idle).toContain('scim_outbox_oldest_pending_seconds 0\n');
+    expect(new HttpMetrics().render()).not.toContain('scim_outbox');
+  });
+
   it('escapes label values', () => {
     const m = new HttpMetrics();
     m.observe('GET', 'a"b\\c', 200, 0);

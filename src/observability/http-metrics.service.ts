@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { OutboxBacklog } from '../scim';
 
 /** Upper bounds of the latency histogram, in seconds (issue #6 item 6: 0.005 … 5). */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
@@ -49,7 +50,11 @@ export class HttpMetrics {
     s.count++;
   }
 
-  render(): string {
+  /**
+   * Everything in text format; with `outbox` (read from the database at scrape time) also the
+   * change-event backlog gauges, the oldest pending event's age taken at `nowMs`.
+   */
+  render(outbox?: OutboxBacklog, nowMs = Date.now()): string {
     const requests: string[] = [
       '# HELP scim_http_requests_total HTTP requests by method, route template and status.',
       '# TYPE scim_http_requests_total counter',
@@ -76,7 +81,14 @@ export class HttpMetrics {
         latency.push(`scim_http_request_duration_seconds_count{${labels}} ${s.count}`);
       }
     }
-    return [...requests, ...latency, ...this.processMetrics()].join('\n') + '\n';
+    return (
+      [
+        ...requests,
+        ...latency,
+        ...(outbox ? outboxMetrics(outbox, nowMs) : []),
+        ...this.processMetrics(),
+      ].join('\n') + '\n'
+    );
   }
 
   /** The process metrics prom-client's defaults would give, under the same names. */
@@ -110,4 +122,23 @@ export class HttpMetrics {
       ),
     ];
   }
+}
+
+/**
+ * Issue #6 item 6 "outbox backlog": change events not delivered yet (pending, including those
+ * waiting for a retry) and given up (failed), and how long the oldest pending one has waited.
+ * Shared by every instance (one database): alert on them from one instance's series.
+ */
+export function outboxMetrics(b: OutboxBacklog, nowMs: number): string[] {
+  const oldest = b.oldestPendingAt === null ? NaN : Date.parse(b.oldestPendingAt);
+  const age = Number.isNaN(oldest) ? 0 : Math.max(0, (nowMs - oldest) / 1000);
+  return [
+    '# HELP scim_outbox_events Change events in the outbox by status: pending (not delivered yet) or failed (given up).',
+    '# TYPE scim_outbox_events gauge',
+    `scim_outbox_events{status="pending"} ${b.pending}`,
+    `scim_outbox_events{status="failed"} ${b.failed}`,
+    '# HELP scim_outbox_oldest_pending_seconds Age of the oldest pending change event in seconds (0 when none is pending).',
+    '# TYPE scim_outbox_oldest_pending_seconds gauge',
+    `scim_outbox_oldest_pending_seconds ${Math.round(age * 1000) / 1000}`,
+  ];
 }

@@ -84,6 +84,25 @@ export {
   TIMESTAMP_HEADER,
   EVENT_ID_HEADER,
 } from '../events/webhook-signature';
+// issue #6 item 4: the admin HTTP API (tenant settings, tokens, outbox) for a host to import
+export { AdminModule } from '../admin/admin.module';
+export type { AdminForRootOptions, AdminForRootAsyncOptions } from '../admin/admin.module-definition';
+export type { AdminModuleOptions, AdminStaticOptions } from '../admin/admin.options';
+export { TenantAdminService } from '../admin/tenant-admin.service';
+export type { UnlinkedUsersView } from '../admin/tenant-admin.service';
+export { EventAdminService } from '../admin/event-admin.service';
+export type { EventPage, EventQuery } from '../admin/event-admin.service';
+export type { TenantView, TokenView, IssuedTokenView, EventView } from '../admin/admin.views';
+export type { TenantSettingsUpdate } from '../auth/token.service';
+// issue #6 items 4 and 6: the outbox as operators and metrics see it
+export { OUTBOX_REPOSITORY } from './core/ports/tokens';
+export { OUTBOX_STATUSES } from './core/ports/change-event';
+export type {
+  OutboxBacklog,
+  OutboxRecord,
+  OutboxRepository,
+  OutboxStatus,
+} from './core/ports/change-event';
 // issue #8 items 2 and 4: lifecycle hooks, roles, break-glass, linking, the unlinked report
 export { ScimRoles } from './lifecycle/scim-roles.service';
 export type { TenantRoleRules } from './lifecycle/scim-roles.service';

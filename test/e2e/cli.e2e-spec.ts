@@ -1,13 +1,28 @@
 /**
  * The CLI as an operator runs it (compiled, in a child process) against SQLite and MySQL:
- * a created token is printed alone on stdout, logs go to stderr, and the token works.
+ * a created token is printed alone on stdout, logs go to stderr, and the token works; tenant
+ * settings, role mappings, the change-event outbox and the unlinked-users report (issue #6
+ * item 4) from the command line.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { TestApp } from '../support/test-app';
 
 const ROOT = join(__dirname, '..', '..');
+const SECRET = 'webhook-shared-secret-0123456789';
+
+/** a loopback port nothing listens on (a webhook that cannot be reached) */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 // dist/ is built once by test/setup/global-setup.js
@@ -77,4 +92,141 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
     expect(usage.status).toBe(64);
     expect(usage.stderr).toMatch(/Usage:/);
   });
+
+  it('tenant set / show: SCIM on and off, notifications, default role, link policy', async () => {
+    const set = cli(
+      'tenant', 'set', 'acme',
+      '--scim', 'disabled', '--notifications', 'off', '--default-role', 'member', '--link-policy', 'verified-email',
+    );
+    expect(set.status).toBe(0);
+    expect(set.stdout).toMatch(/^acme: scim disabled since \d{4}-\d\d-\d\dT[\d:.]+Z, /);
+    expect(set.stdout).toContain('notifications off, default role member, link policy verified-email');
+
+    const token = cli('token', 'create', '--tenant', 'acme', '--name', 'idp', '--scopes', 'users:write').stdout.trim();
+    const app = await TestApp.attach(db.url);
+    try {
+      const refused = await app.http.get('/scim/v2/Users').set('Authorization', `Bearer ${token}`);
+      expect(refused.status).toBe(403);
+      expect(refused.body.detail).toMatch(/disabled for this tenant/);
+      expect(cli('tenant', 'set', 'acme', '--scim', 'enabled', '--default-role', 'none').status).toBe(0);
+      expect((await app.http.get('/scim/v2/Users').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+    } finally {
+      await app.app.close();
+    }
+
+    const shown = cli('tenant', 'show', 'acme', '--json');
+    expect(shown.status).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      slug: 'acme',
+      scimEnabled: true,
+      disabledAt: null,
+      notifications: 'off',
+      defaultRole: null,
+      linkPolicy: 'verified-email',
+      webhookSecretSet: false,
+      roleMappings: [],
+      events: { pending: expect.any(Number), failed: 0 },
+    });
+    const text = cli('tenant', 'show', 'acme');
+    expect(text.stdout).toMatch(/^scim +enabled$/m);
+    expect(text.stdout).toMatch(/^notifications +off$/m);
+
+    for (const [args, message] of [
+      [['--scim', 'maybe'], /--scim must be enabled or disabled/],
+      [['--notifications', 'loud'], /Unknown notifications setting "loud": use on or off/],
+      [['--default-role', 'team admin'], /default role must be 1 to 64 characters/],
+      [['--link-policy', 'email'], /Unknown link policy "email"/],
+    ] as const) {
+      const bad = cli('tenant', 'set', 'acme', ...args);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(message);
+    }
+    expect(cli('tenant', 'show', 'nope').stderr).toMatch(/Unknown tenant "nope"/);
+    expect(cli('tenant', 'set', 'acme', '--notifications', 'on').status).toBe(0);
+  }, 120_000);
+
+  it('tenant role-map sets, replaces case-insensitively and removes a mapping', () => {
+    const set = cli('tenant', 'role-map', 'acme', '--group', 'Platform Admins', '--role', 'org:admin');
+    expect(set.status).toBe(0);
+    expect(set.stdout).toBe('Platform Admins -> org:admin\n');
+    expect(cli('tenant', 'role-map', 'acme', '--group', 'platform admins', '--role', 'owner').status).toBe(0);
+    expect(JSON.parse(cli('tenant', 'show', 'acme', '--json').stdout).roleMappings).toEqual([
+      { group: 'platform admins', role: 'owner' },
+    ]);
+    expect(cli('tenant', 'show', 'acme').stdout).toContain('  platform admins -> owner');
+    const bad = cli('tenant', 'role-map', 'acme', '--group', 'x', '--role', 'a/b');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/role must be 1 to 64 characters/);
+    expect(cli('tenant', 'role-map', 'acme', '--group', 'x').stderr).toMatch(/needs --role/);
+    expect(cli('tenant', 'role-map', 'acme', '--group', 'PLATFORM ADMINS', '--remove').status).toBe(0);
+    const again = cli('tenant', 'role-map', 'acme', '--group', 'PLATFORM ADMINS', '--remove');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/no role mapping/);
+  }, 120_000);
+
+  it('events list shows an undeliverable event; events retry makes it due again; users unlinked', async () => {
+    const port = await closedPort();
+    expect(
+      cli('tenant', 'set', 'acme', '--webhook-url', `http://127.0.0.1:${port}/hook`, '--webhook-secret', SECRET).status,
+    ).toBe(0);
+    const token = cli('token', 'create', '--tenant', 'acme', '--name', 'idp2', '--scopes', 'users:write').stdout.trim();
+    const app = await TestApp.attach(db.url);
+    let userId: string;
+    try {
+      const { password: _p, groups: _g, ...user } = oktaUser();
+      const created = await app.http.post('/scim/v2/Users').set('Authorization', `Bearer ${token}`).send(user);
+      expect(created.status).toBe(201);
+      userId = created.body.id as string;
+      // the server tries once (the webhook refuses the connection), then waits for the retry
+      for (let i = 0; ; i++) {
+        const rows = (await app.app.get(DataSource).query(
+          'SELECT attempts FROM scim_outbox WHERE resource_id = ?',
+          [userId],
+        )) as Array<{ attempts: number | string }>;
+        if (Number(rows[0]?.attempts) >= 1) {
+          break;
+        }
+        if (i > 200) {
+          throw new Error('the server did not try the webhook');
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await app.app.close();
+    }
+
+    const listed = cli('events', 'list', '--tenant', 'acme', '--status', 'pending', '--json');
+    expect(listed.status).toBe(0);
+    const events = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
+    const event = events.find((e) => e.resourceId === userId)!;
+    expect(event).toMatchObject({ operation: 'created', status: 'pending', attempts: 1 });
+    expect(event.lastError).toMatch(/webhook not reachable/);
+    const table = cli('events', 'list', '--tenant', 'acme', '--limit', '5');
+    expect(table.stdout).toMatch(/^seq +id +time +resource +operation +version +status +attempts +next +error$/m);
+    expect(table.stdout).toContain(`User ${userId}`);
+
+    // every failed event of the tenant (here: the one waiting for its retry) due now
+    expect(cli('events', 'retry', '--tenant', 'acme', '--all-failed', '--json').stdout).toBe('{"retried":1}\n');
+    const listAgain = () =>
+      (JSON.parse(cli('events', 'list', '--tenant', 'acme', '--json').stdout) as Array<Record<string, unknown>>).find(
+        (e) => e.id === event.id,
+      );
+    expect(listAgain()).toMatchObject({ status: 'pending', attempts: 0 });
+    // one event by id
+    const one = cli('events', 'retry', event.id as string);
+    expect(one.status).toBe(0);
+    expect(one.stdout).toBe('');
+    expect(one.stderr).toMatch(/is due again/);
+    expect(listAgain()).toMatchObject({ status: 'pending', attempts: 0 });
+    const unknown = cli('events', 'retry', 'no-such-event');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/No change event with id "no-such-event"/);
+    expect(cli('events', 'list', '--tenant', 'acme', '--status', 'dead').stderr).toMatch(/--status must be one of/);
+    expect(cli('tenant', 'set', 'acme', '--webhook-url', 'off').status).toBe(0);
+
+    const unlinked = cli('users', 'unlinked', '--tenant', 'acme', '--json');
+    expect(unlinked.status).toBe(0);
+    expect(JSON.parse(unlinked.stdout)).toEqual({ total: 0, items: [], supported: false });
+    expect(unlinked.stderr).toMatch(/only SCIM-provisioned users/);
+  }, 120_000);
 });

@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
 import {
   NewChangeEvent,
+  OutboxBacklog,
   OutboxEvent,
   OutboxFailure,
+  OutboxQuery,
+  OutboxRecord,
   OutboxRepository,
+  OutboxStatus,
   ScimEventOperation,
   ScimEventResourceType,
 } from '../../scim/core/ports/change-event';
@@ -76,9 +80,22 @@ interface OutboxRow {
   listeners_done_at: string | null;
 }
 
+interface OutboxRecordRow extends OutboxRow {
+  status: string;
+  next_attempt_at: string;
+  last_error: string | null;
+  finished_at: string | null;
+}
+
 const SELECT_COLUMNS =
   'o.seq, o.event_id, o.tenant_id, o.resource_type, o.resource_id, o.operation, o.changed, ' +
   'o.members, o.version, o.actor_token_id, o.request_id, o.created_at, o.attempts, o.listeners_done_at';
+
+/** what operators see of a row: the event and its delivery state */
+const RECORD_COLUMNS = `${SELECT_COLUMNS}, o.status, o.next_attempt_at, o.last_error, o.finished_at`;
+
+/** the events retry-failed picks: given up, or pending after a failed attempt */
+const FAILED = "(status = 'failed' OR (status = 'pending' AND attempts > 0))";
 
 /** an earlier pending event of the same resource (the order-per-resource checks) */
 const EARLIER_PENDING = `SELECT 1 FROM scim_outbox e
@@ -153,15 +170,20 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
     });
   }
 
-  async markDelivered(seqs: readonly string[], owner: string, at: string): Promise<void> {
+  async markDelivered(
+    seqs: readonly string[],
+    owner: string,
+    at: string,
+    status: 'delivered' | 'skipped' = 'delivered',
+  ): Promise<void> {
     for (let i = 0; i < seqs.length; i += 500) {
       const chunk = seqs.slice(i, i + 500);
       await execute(
         this.ds,
-        `UPDATE scim_outbox SET status = 'delivered', finished_at = ?, last_error = NULL,
+        `UPDATE scim_outbox SET status = ?, finished_at = ?, last_error = NULL,
            lease_owner = NULL, lease_until = NULL
          WHERE seq IN (${chunk.map(() => '?').join(', ')}) AND lease_owner = ?`,
-        [at, ...chunk, owner],
+        [status, at, ...chunk, owner],
       );
     }
   }
@@ -196,7 +218,7 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
 
   async pruneBefore(before: string, limit: number): Promise<number> {
     let total = 0;
-    for (const status of ['delivered', 'failed']) {
+    for (const status of ['delivered', 'skipped', 'failed']) {
       const sql =
         dialectOf(this.ds) === 'mysql'
           ? 'DELETE FROM scim_outbox WHERE status = ? AND finished_at < ? ORDER BY finished_at LIMIT ?'
@@ -209,6 +231,79 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
     }
     return total;
   }
+
+  async list(q: OutboxQuery): Promise<OutboxRecord[]> {
+    const where = ['o.tenant_id = ?'];
+    const params: unknown[] = [q.tenantId];
+    if (q.status !== undefined) {
+      where.push('o.status = ?');
+      params.push(q.status);
+    }
+    if (q.beforeSeq !== undefined) {
+      where.push('o.seq < ?');
+      params.push(q.beforeSeq);
+    }
+    const rows = (await this.ds.query(
+      `SELECT ${RECORD_COLUMNS} FROM scim_outbox o WHERE ${where.join(' AND ')}
+       ORDER BY o.seq DESC LIMIT ?`,
+      [...params, q.limit],
+    )) as OutboxRecordRow[];
+    return rows.map(toRecord);
+  }
+
+  async findByEventId(eventId: string): Promise<OutboxRecord | null> {
+    const rows = (await this.ds.query(
+      `SELECT ${RECORD_COLUMNS} FROM scim_outbox o WHERE o.event_id = ?`,
+      [eventId],
+    )) as OutboxRecordRow[];
+    return rows.length ? toRecord(rows[0]) : null;
+  }
+
+  async retry(eventId: string, now: string): Promise<OutboxRecord | null> {
+    await execute(
+      this.ds,
+      `UPDATE scim_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL
+       WHERE event_id = ? AND status IN ('pending', 'failed')`,
+      [now, eventId],
+    );
+    return this.findByEventId(eventId);
+  }
+
+  async retryFailed(tenantId: string, now: string): Promise<number> {
+    return affected(
+      await execute(
+        this.ds,
+        `UPDATE scim_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL
+         WHERE tenant_id = ? AND ${FAILED}`,
+        [now, tenantId],
+      ),
+    );
+  }
+
+  async backlog(tenantId?: string): Promise<OutboxBacklog> {
+    const rows = (await this.ds.query(
+      `SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM scim_outbox
+       WHERE status IN ('pending', 'failed')${tenantId !== undefined ? ' AND tenant_id = ?' : ''}
+       GROUP BY status`,
+      tenantId !== undefined ? [tenantId] : [],
+    )) as { status: string; n: number | string; oldest: string | null }[];
+    const of = (status: string) => rows.find((r) => r.status === status);
+    return {
+      pending: Number(of('pending')?.n ?? 0),
+      failed: Number(of('failed')?.n ?? 0),
+      oldestPendingAt: of('pending')?.oldest ?? null,
+    };
+  }
+}
+
+function toRecord(r: OutboxRecordRow): OutboxRecord {
+  return {
+    ...toEvent(r),
+    status: r.status as OutboxStatus,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    finishedAt: r.finished_at,
+  };
 }
 
 function toEvent(r: OutboxRow): OutboxEvent {

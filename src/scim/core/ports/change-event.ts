@@ -95,9 +95,48 @@ export interface OutboxFailure {
 }
 
 /**
- * The outbox as the dispatcher sees it. Leases make each event delivered by one instance at a
- * time; order per resource is kept by never leasing an event while an earlier undelivered
- * event of the same resource is leased by someone else or not yet due.
+ * Where an outbox row stands: `pending` (not delivered yet, maybe waiting for a retry),
+ * `delivered` (to the listeners and the webhook, or nobody consumes it), `failed` (given up
+ * after the last attempt), `skipped` (the listeners ran, the webhook was not called because
+ * the tenant's notifications were off).
+ */
+export type OutboxStatus = 'pending' | 'delivered' | 'failed' | 'skipped';
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'delivered', 'failed', 'skipped'];
+
+/** An outbox row as operators see it (issue #6 item 4: admin API and CLI `events list`). */
+export interface OutboxRecord extends OutboxEvent {
+  readonly status: OutboxStatus;
+  /** when the next attempt is due (pending), or was last planned */
+  readonly nextAttemptAt: string;
+  /** the last failed attempt's error; cleared by a delivery */
+  readonly lastError: string | null;
+  /** when it was delivered, skipped or given up */
+  readonly finishedAt: string | null;
+}
+
+export interface OutboxQuery {
+  readonly tenantId: string;
+  readonly status?: OutboxStatus;
+  /** newest first: at most this many */
+  readonly limit: number;
+  /** paging: only events older than this seq */
+  readonly beforeSeq?: string;
+}
+
+/** The undelivered part of the outbox (issue #6 item 6: metrics; `tenant show`). */
+export interface OutboxBacklog {
+  /** events not delivered yet (including those waiting for a retry) */
+  readonly pending: number;
+  /** events given up */
+  readonly failed: number;
+  /** when the oldest pending event was recorded; null when none is pending */
+  readonly oldestPendingAt: string | null;
+}
+
+/**
+ * The outbox as the dispatcher and operators see it. Leases make each event delivered by one
+ * instance at a time; order per resource is kept by never leasing an event while an earlier
+ * undelivered event of the same resource is leased by someone else or not yet due.
  */
 export interface OutboxRepository {
   /**
@@ -106,13 +145,37 @@ export interface OutboxRepository {
    * leased to `owner` too.
    */
   claim(owner: string, now: string, leaseUntil: string, limit: number): Promise<OutboxEvent[]>;
-  /** no-op for an event whose lease was lost (it is delivered again: at least once) */
-  markDelivered(seqs: readonly string[], owner: string, at: string): Promise<void>;
+  /**
+   * Finishes events: `delivered` (default), or `skipped` (the webhook was not called). No-op
+   * for an event whose lease was lost (it is delivered again: at least once).
+   */
+  markDelivered(
+    seqs: readonly string[],
+    owner: string,
+    at: string,
+    status?: 'delivered' | 'skipped',
+  ): Promise<void>;
   markFailed(seq: string, owner: string, failure: OutboxFailure): Promise<void>;
   /** gives back every event still leased to `owner`, counting no attempt */
   release(owner: string): Promise<void>;
-  /** deletes at most `limit` delivered or failed events finished before `before` */
+  /** deletes at most `limit` finished (delivered, skipped, failed) events finished before `before` */
   pruneBefore(before: string, limit: number): Promise<number>;
+  /** a tenant's events, newest first */
+  list(query: OutboxQuery): Promise<OutboxRecord[]>;
+  findByEventId(eventId: string): Promise<OutboxRecord | null>;
+  /**
+   * Makes a failed or pending event due at `now` with a fresh attempt count (its listeners are
+   * not called again if they already ran). Returns the event as it is now, or null when no
+   * event has that id; a delivered or skipped event is returned unchanged.
+   */
+  retry(eventId: string, now: string): Promise<OutboxRecord | null>;
+  /**
+   * retry() for every event of the tenant that failed: given up, or pending after a failed
+   * attempt. Returns how many.
+   */
+  retryFailed(tenantId: string, now: string): Promise<number>;
+  /** pending and failed counts, of one tenant or of all; one grouped query */
+  backlog(tenantId?: string): Promise<OutboxBacklog>;
 }
 
 /** Told after a commit that wrote events, so that the local dispatcher looks at once. */

@@ -1,0 +1,133 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { REDACTED, auditBody, clip, redactUrl } from '../audit/audit-redaction.util';
+import { AuditService } from '../audit/audit.service';
+import { REQUEST_ID_HEADER, RequestStamp, stampRequest } from '../audit/request-id.util';
+import { AuditEntry } from '../scim/core/ports/audit.repository';
+import { OutboxRepository } from '../scim/core/ports/change-event';
+import { TenantRepository, TokenRepository } from '../scim/core/ports/token.repository';
+import { OUTBOX_REPOSITORY, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../scim/core/ports/tokens';
+import { isAdminAuthenticated } from './admin-token.guard';
+
+/** What the guard reads of a request, on Fastify and Express alike. */
+interface AdminRequest {
+  method: string;
+  url: string;
+  originalUrl?: string;
+  ip?: string;
+  socket?: { remoteAddress?: string };
+  headers: Record<string, string | string[] | undefined>;
+  params?: Record<string, string | undefined>;
+  body?: unknown;
+}
+
+/** the audit entry's token column for a request the admin token authenticated */
+export const ADMIN_ACTOR = 'admin';
+/** the audit entry's resource type of an admin API request */
+export const ADMIN_RESOURCE_TYPE = 'admin';
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The body as the audit log keeps it: the webhook secret (and any password) redacted. */
+export function adminAuditBody(body: unknown): string | null {
+  if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'webhookSecret' in body) {
+    return auditBody({ ...body, webhookSecret: REDACTED });
+  }
+  return auditBody(body);
+}
+
+/**
+ * First guard of every admin controller (issue #6 item 4): stamps the request id (sent as
+ * X-Request-Id) and, once the response is complete, records every admin write, and every
+ * refused request, in the audit log like a SCIM request: token `admin`, resource type `admin`,
+ * the tenant it concerned (looked up after the response), the body with the webhook secret
+ * redacted. It never refuses a request and adds no I/O to it.
+ */
+@Injectable()
+export class AdminAuditGuard implements CanActivate {
+  private readonly logger = new Logger('ScimAdmin');
+
+  constructor(
+    private readonly audit: AuditService,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(TENANT_REPOSITORY) private readonly tenants: TenantRepository,
+    @Inject(TOKEN_REPOSITORY) private readonly tokens: TokenRepository,
+    @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') {
+      return true;
+    }
+    const http = context.switchToHttp();
+    const req = http.getRequest<AdminRequest>();
+    const res = http.getResponse<object>();
+    const stamp = stampRequest(req);
+    this.adapterHost.httpAdapter.setHeader(res, REQUEST_ID_HEADER, stamp.id);
+    const raw = ((res as { raw?: ServerResponse }).raw ?? res) as ServerResponse;
+    raw.once('close', () => {
+      const status = raw.writableFinished ? raw.statusCode : 499;
+      if (!WRITES.has(req.method) && status !== 401) {
+        return;
+      }
+      const latencyMs = Math.max(0, Math.round(performance.now() - stamp.start));
+      void this.record(req, stamp, status, latencyMs);
+    });
+    return true;
+  }
+
+  private async record(
+    req: AdminRequest,
+    stamp: RequestStamp,
+    status: number,
+    latencyMs: number,
+  ): Promise<void> {
+    try {
+      const header = req.headers['user-agent'];
+      const entry: AuditEntry = {
+        at: stamp.at,
+        tenantId: status === 401 ? null : await this.tenantOf(req),
+        tokenId: isAdminAuthenticated(req) ? ADMIN_ACTOR : null,
+        requestId: stamp.id,
+        method: req.method,
+        path: clip(redactUrl(req.originalUrl ?? req.url), 2048)!,
+        resourceType: ADMIN_RESOURCE_TYPE,
+        resourceId: clip(resourceIdOf(req), 255),
+        status,
+        latencyMs,
+        clientIp: clip(req.ip ?? req.socket?.remoteAddress, 64),
+        userAgent: clip(Array.isArray(header) ? header[0] : header, 512),
+        body: WRITES.has(req.method) ? adminAuditBody(req.body) : null,
+      };
+      this.audit.record(entry);
+    } catch (e) {
+      this.logger.error(
+        `Could not audit admin request ${stamp.id}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+
+  /** The tenant the request concerned: by slug, by a new tenant's slug, by token or event id. */
+  private async tenantOf(req: AdminRequest): Promise<string | null> {
+    const p = req.params ?? {};
+    const bodySlug = (req.body as { slug?: unknown } | undefined)?.slug;
+    const slug = p.slug ?? (typeof bodySlug === 'string' ? bodySlug : undefined);
+    if (slug !== undefined) {
+      return (await this.tenants.findBySlug(slug))?.id ?? null;
+    }
+    if (p.id !== undefined) {
+      return (await this.tokens.findById(p.id))?.tenantId ?? null;
+    }
+    if (p.eventId !== undefined) {
+      return (await this.outbox.findByEventId(p.eventId))?.tenantId ?? null;
+    }
+    return null;
+  }
+}
+
+/** The most specific route parameter: a group, a token or event id, else the tenant slug. */
+function resourceIdOf(req: AdminRequest): string | null {
+  const p = req.params ?? {};
+  return p.group ?? p.id ?? p.eventId ?? p.slug ?? null;
+}

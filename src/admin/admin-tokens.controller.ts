@@ -1,0 +1,28 @@
+import { Body, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { AdminController } from './admin-controller.decorator';
+import { parseNewToken } from './admin-input';
+import { IssuedTokenView, ListView, TokenView } from './admin.views';
+import { TenantAdminService } from './tenant-admin.service';
+
+/** Service-account (SCIM) tokens: listed and issued per tenant, revoked by id. */
+@AdminController()
+export class AdminTokensController {
+  constructor(private readonly tenants: TenantAdminService) {}
+
+  @Get('tenants/:slug/tokens')
+  list(@Param('slug') slug: string): Promise<ListView<TokenView>> {
+    return this.tenants.listTokens(slug);
+  }
+
+  /** the answer carries the secret `token`, this once; only its hash is stored */
+  @Post('tenants/:slug/tokens')
+  issue(@Param('slug') slug: string, @Body() body: unknown): Promise<IssuedTokenView> {
+    return this.tenants.issueToken(slug, parseNewToken(body));
+  }
+
+  @Delete('tokens/:id')
+  @HttpCode(204)
+  revoke(@Param('id') id: string): Promise<void> {
+    return this.tenants.revokeToken(id);
+  }
+}

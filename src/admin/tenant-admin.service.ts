@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TenantSettingsUpdate, TokenService } from '../auth/token.service';
+import { ScimError } from '../scim/core/errors/scim-error';
+import { RoleMapping, Tenant } from '../scim/core/ports/token.repository';
+import { USER_REPOSITORY } from '../scim/core/ports/tokens';
+import { UnlinkedUser, UserRepository } from '../scim/core/ports/user.repository';
+import { NewTenantCommand, NewTokenCommand } from './admin-input';
+import {
+  IssuedTokenView,
+  ListView,
+  TenantView,
+  TokenView,
+  tenantView,
+  tokenView,
+} from './admin.views';
+
+/** Issue #8 item 4: host users no IdP manages, or `supported: false` for a store without any. */
+export interface UnlinkedUsersView {
+  readonly total: number;
+  readonly items: readonly UnlinkedUser[];
+  /** false: the user store keeps only SCIM users (the built-in one), so there are none */
+  readonly supported: boolean;
+}
+
+/**
+ * Tenant settings, role mappings and service-account tokens as operators manage them
+ * (issue #6 item 4), for the admin API and the CLI alike: TokenService does the checks and
+ * the writes, this service shapes what is shown (defaults filled in, no secret).
+ */
+@Injectable()
+export class TenantAdminService {
+  constructor(
+    private readonly tokens: TokenService,
+    @Inject(USER_REPOSITORY) private readonly users: UserRepository,
+  ) {}
+
+  async listTenants(): Promise<ListView<TenantView>> {
+    const tenants = await this.tokens.listTenants();
+    return { items: await Promise.all(tenants.map((t) => this.view(t))) };
+  }
+
+  async createTenant(cmd: NewTenantCommand): Promise<TenantView> {
+    const { profile, ...settings } = cmd.settings;
+    const created = await this.tokens.createTenant(cmd.slug, profile ?? undefined, settings);
+    return this.view(created);
+  }
+
+  async getTenant(slug: string): Promise<TenantView> {
+    return this.view(await this.tokens.getTenant(slug));
+  }
+
+  async updateTenant(slug: string, settings: TenantSettingsUpdate): Promise<TenantView> {
+    return this.view(await this.tokens.updateTenant(slug, settings));
+  }
+
+  async listRoleMappings(slug: string): Promise<ListView<RoleMapping>> {
+    return { items: await this.tokens.listRoleMappings(slug) };
+  }
+
+  setRoleMapping(slug: string, group: string, role: unknown): Promise<RoleMapping> {
+    return this.tokens.setRoleMapping(slug, group, role);
+  }
+
+  async removeRoleMapping(slug: string, group: string): Promise<void> {
+    if (!(await this.tokens.removeRoleMapping(slug, group))) {
+      throw ScimError.notFound(`Tenant "${slug}" has no role mapping for the group "${group}"`);
+    }
+  }
+
+  async listTokens(slug: string): Promise<ListView<TokenView>> {
+    return { items: (await this.tokens.listTokens(slug)).map(tokenView) };
+  }
+
+  async issueToken(slug: string, cmd: NewTokenCommand): Promise<IssuedTokenView> {
+    const issued = await this.tokens.issue(slug, cmd.name, cmd.scopes, cmd.expiresInDays, cmd.profile);
+    return { ...tokenView(issued.record), token: issued.token };
+  }
+
+  async revokeToken(id: string): Promise<void> {
+    if (!(await this.tokens.revoke(id))) {
+      throw ScimError.notFound(`No active token with id "${id.slice(0, 64)}"`);
+    }
+  }
+
+  /** Issue #8 item 4: the store's listUnlinked when it has one (a host adapter), else none. */
+  async unlinkedUsers(
+    slug: string,
+    page: { offset: number; limit: number },
+  ): Promise<UnlinkedUsersView> {
+    const tenant = await this.tokens.getTenant(slug);
+    if (!this.users.listUnlinked) {
+      return { total: 0, items: [], supported: false };
+    }
+    const found = await this.users.listUnlinked(tenant.id, page);
+    return { total: found.total, items: found.items, supported: true };
+  }
+
+  private async view(t: Tenant): Promise<TenantView> {
+    return tenantView(t, await this.tokens.hasWebhookSecret(t.id));
+  }
+}
