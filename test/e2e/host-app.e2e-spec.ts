@@ -1,11 +1,11 @@
 /**
  * Issue #8 item 5: examples/host-app, a Nest application with its own users table, global
  * guard, global error filter and routes, serving SCIM Users from host_users through the
- * HostUserRepository adapter (ScimModule.forRootAsync, resources: ['User']). An Okta-style
- * flow must change the host's rows, the host's own routes must behave as before, and a custom
- * extension registered in code must work there too. On SQLite and MariaDB/MySQL, with the
- * adapter bound through useClass and (on SQLite) useExisting. Fastify only: the Express adapter
- * (@nestjs/platform-express) is not installed in this repository.
+ * HostUserRepository adapter (ScimModule.forRootAsync; Groups are its teams, see
+ * host-app-teams.e2e-spec.ts). An Okta-style flow must change the host's rows, the host's own
+ * routes must behave as before, and a custom extension registered in code must work there too.
+ * On SQLite and MariaDB/MySQL, with the adapters bound through useClass and (on SQLite)
+ * useExisting. Fastify only (the Express variant: express-host.e2e-spec.ts).
  */
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
@@ -15,6 +15,8 @@ import { migrate } from '../../examples/host-app/src/database/data-source';
 import { createHostApp } from '../../examples/host-app/src/main';
 import { ACME_USER_SCHEMA_ID as ACME } from '../../examples/host-app/src/scim/acme-user.extension';
 import { HostUserRepository } from '../../examples/host-app/src/scim/host-user.repository';
+import { HostTeamMember } from '../../examples/host-app/src/teams/host-team-member.entity';
+import { HostTeam } from '../../examples/host-app/src/teams/host-team.entity';
 import { HostUser } from '../../examples/host-app/src/users/host-user.entity';
 import { ScimModule, TokenService } from '../../src/scim';
 import { USER_SCHEMA } from '../fixtures/users.factory';
@@ -23,6 +25,7 @@ import { SCIM_JSON } from '../support/test-app';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const SCIM = '/api/scim/v2';
 
 describe('ScimModule build-time options are checked at boot', () => {
@@ -68,7 +71,7 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
     ds = app.get(DataSource);
     const tokens = app.get(TokenService);
     tenantId = (await tokens.createTenant('okta', 'okta')).id;
-    token = (await tokens.issue('okta', 'okta-app', ['users:read', 'users:write'])).token;
+    token = (await tokens.issue('okta', 'okta-app', ['users:write', 'groups:write'])).token;
     // an account the host created itself, before any IdP was connected
     await ds.getRepository(HostUser).insert({
       id: 'host-0001',
@@ -129,38 +132,38 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
     });
   });
 
-  describe('discovery serves Users only (resources: ["User"])', () => {
-    it('lists the User resource type with the extension registered in code', async () => {
+  describe('discovery serves Users and Groups (the host\'s teams)', () => {
+    it('lists both resource types, with the extension registered in code', async () => {
       const rts = await http().get(`${SCIM}/ResourceTypes`);
-      expect(rts.body.Resources.map((r: { id: string }) => r.id)).toEqual(['User']);
+      expect(rts.body.Resources.map((r: { id: string }) => r.id)).toEqual(['User', 'Group']);
       expect(rts.body.Resources[0].schemaExtensions).toContainEqual({ schema: ACME, required: false });
       expect(rts.body.Resources[0].meta.location).toBe(`${host}${SCIM}/ResourceTypes/User`);
-      expectScimError(await http().get(`${SCIM}/ResourceTypes/Group`), 404);
       const schemas = await http().get(`${SCIM}/Schemas`);
       const ids = schemas.body.Resources.map((s: { id: string }) => s.id);
-      expect(ids).toContain(ACME);
-      expect(ids).not.toContain('urn:ietf:params:scim:schemas:core:2.0:Group');
+      expect(ids).toEqual(expect.arrayContaining([ACME, 'urn:ietf:params:scim:schemas:core:2.0:Group']));
     });
 
-    it('answers /Groups with a SCIM 404, with or without a token', async () => {
-      expectScimError(await http().get(`${SCIM}/Groups`), 404);
-      expectScimError(await http().get(`${SCIM}/Groups`).set(auth()), 404);
-      expectScimError(await send('post', '/Groups', { displayName: 'x' }), 404);
-      expectScimError(await http().delete(`${SCIM}/Groups/some-id`).set(auth()), 404);
-    });
-
-    it('runs Bulk on Users and answers 404 per operation on Groups; /.search covers Users', async () => {
+    it('runs Bulk on Users and Groups (teams in host tables); /.search covers Users', async () => {
       const all = (await app.get(TokenService).issue('okta', 'all-scopes', ['users:write', 'groups:write'])).token;
       const bulk = await send('post', '/Bulk', {
         schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
         Operations: [
           { method: 'POST', path: '/Users', bulkId: 'u1', data: { schemas: [USER_SCHEMA], userName: 'bulk.one@acme.example' } },
-          { method: 'POST', path: '/Groups', bulkId: 'g1', data: { displayName: 'Nope' } },
+          {
+            method: 'POST',
+            path: '/Groups',
+            bulkId: 'g1',
+            data: { schemas: [GROUP_SCHEMA], displayName: 'Bulk Team', members: [{ value: 'bulkId:u1' }] },
+          },
         ],
       }, auth(all));
       expect(bulk.status).toBe(200);
-      expect(bulk.body.Operations.map((o: { status: string }) => o.status)).toEqual(['201', '404']);
-      expect(await ds.getRepository(HostUser).countBy({ email: 'bulk.one@acme.example', scimTenantId: tenantId })).toBe(1);
+      expect(bulk.body.Operations.map((o: { status: string }) => o.status)).toEqual(['201', '201']);
+      const user = await ds.getRepository(HostUser).findOneByOrFail({ email: 'bulk.one@acme.example', scimTenantId: tenantId });
+      const team = await ds.getRepository(HostTeam).findOneByOrFail({ name: 'Bulk Team', scimTenantId: tenantId });
+      expect(await ds.getRepository(HostTeamMember).findBy({ teamId: team.id })).toEqual([
+        expect.objectContaining({ userId: user.id, permission: 'member' }),
+      ]);
       const search = await send('post', '/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName eq "bulk.one@acme.example"' });
       expect(search.status).toBe(200);
       expect(search.body.totalResults).toBe(1);
@@ -199,6 +202,7 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
       expect(res.body.password).toBeUndefined();
       const r = await row(id);
       expect(r).toMatchObject({
+        scimId: id, // a user SCIM created: host id = SCIM id
         email: userName,
         fullName: 'Jane Doe',
         isActive: true,
@@ -317,7 +321,7 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
       expectScimError(await http().delete(`${SCIM}/Users/${id}`).set(auth()), 404);
     });
 
-    it("10. a POST for a host account no IdP manages links it, keeping the host's id", async () => {
+    it('10. a POST for a host account no IdP manages is 409 while the tenant has no link policy', async () => {
       const res = await send('post', '/Users', {
         schemas: [USER_SCHEMA],
         userName: 'Pre.Existing@acme.example',
@@ -325,16 +329,10 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
         externalId: '00u2pre',
         active: true,
       });
-      expect(res.status).toBe(201);
-      expect(res.body.id).toBe('host-0001');
-      expect(res.body.meta.created).toBe('2024-01-01T00:00:00.000Z');
-      expect(await row('host-0001')).toMatchObject({
-        email: 'Pre.Existing@acme.example',
-        fullName: 'Pre Existing (from Okta)',
-        scimTenantId: tenantId,
-        scimExternalId: '00u2pre',
-        version: 2,
-      });
+      expectScimError(res, 409, 'uniqueness');
+      expect(res.body.detail).toMatch(/no IdP manages\. An administrator can let this tenant link such accounts by verified email/);
+      // the account is untouched (linking: host-app-teams.e2e-spec.ts)
+      expect(await row('host-0001')).toMatchObject({ scimTenantId: null, scimId: null, fullName: 'Pre Existing', version: 1 });
     });
 
     it("11. another tenant's token sees none of this tenant's users", async () => {
@@ -343,7 +341,8 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
       const other = (await tokens.issue('other', 'other', ['users:read'])).token;
       const res = await list('userName pr', {}, other);
       expect(res.body.totalResults).toBe(0);
-      expectScimError(await http().get(`${SCIM}/Users/host-0001`).set(auth(other)), 404);
+      const mine = (await list('userName eq "bulk.one@acme.example"')).body.Resources[0].id as string;
+      expectScimError(await http().get(`${SCIM}/Users/${mine}`).set(auth(other)), 404);
     });
   });
 });

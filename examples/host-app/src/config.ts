@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ScimAdapter, ScimEventListener } from './scim-nest';
 
 /** The host application's own configuration (in a real app: @nestjs/config, a vault...). */
 export interface HostConfig {
@@ -7,10 +8,13 @@ export interface HostConfig {
   /** HMAC key for SCIM token hashes (at least 16 characters) */
   readonly scimTokenPepper: string;
   /**
-   * How the SCIM store is bound to HostUserRepository: 'useClass' (ScimModule instantiates it)
-   * or 'useExisting' (the instance HostUsersModule provides). Both work; a real app picks one.
+   * How the SCIM stores are bound to HostUserRepository, HostTeamRepository and
+   * HostRoleHolderDirectory: 'useClass' (ScimModule instantiates them) or 'useExisting' (the
+   * instances HostUsersModule and HostTeamsModule provide). Both work; a real app picks one.
    */
   readonly scimAdapterBinding?: 'useClass' | 'useExisting';
+  /** in-process consumers of SCIM change events (ScimModule `listeners`), e.g. a cache or a queue */
+  readonly scimListeners?: ReadonlyArray<ScimAdapter<ScimEventListener>>;
 }
 
 export const HOST_CONFIG = Symbol('host:Config');

@@ -6,24 +6,35 @@ import { HostExceptionFilter } from './common/host-exception.filter';
 import { HOST_CONFIG, HostConfig, HostConfigModule } from './config';
 import { hostDataSourceOptions } from './database/data-source';
 import { ACME_USER_EXTENSION } from './scim/acme-user.extension';
+import { HostRoleHolderDirectory } from './scim/host-role-holder.directory';
+import { HOST_ROLES, OWNER_ROLE } from './scim/host-roles';
+import { HostTeamRepository } from './scim/host-team.repository';
 import { HostUserRepository } from './scim/host-user.repository';
 import { ScimAdapters, ScimModule } from './scim-nest';
+import { HostTeamsModule } from './teams/host-teams.module';
 import { HostUsersModule } from './users/host-users.module';
 
 /**
- * A host application with its own users table, global guard, global error filter and routes,
- * that serves SCIM for its users through ScimModule and the HostUserRepository adapter. It owns
- * the one DataSource; SCIM only adds its tables (tenants, tokens, audit) to it.
+ * A host application with its own users and teams tables, global guard, global error filter
+ * and routes, that serves SCIM Users and Groups through ScimModule and its adapters
+ * (HostUserRepository, HostTeamRepository), with group-to-role mapping and break-glass
+ * protection of its owners (HostRoleHolderDirectory). It owns the one DataSource; SCIM only
+ * adds its tables (tenants, tokens, audit, outbox) to it.
  */
 @Module({})
 export class HostAppModule {
   static forRoot(config: HostConfig): DynamicModule {
     const adapters: ScimAdapters =
       config.scimAdapterBinding === 'useExisting'
-        ? // the instance HostUsersModule provides (and may use itself)
-          { users: { useExisting: HostUserRepository }, imports: [HostUsersModule] }
-        : // ScimModule instantiates the class; it injects the host's DataSource
-          { users: HostUserRepository };
+        ? // the instances HostUsersModule and HostTeamsModule provide (and may use themselves)
+          {
+            users: { useExisting: HostUserRepository },
+            groups: { useExisting: HostTeamRepository },
+            roleHolders: { useExisting: HostRoleHolderDirectory },
+            imports: [HostUsersModule, HostTeamsModule],
+          }
+        : // ScimModule instantiates the classes; they inject the host's DataSource
+          { users: HostUserRepository, groups: HostTeamRepository, roleHolders: HostRoleHolderDirectory };
     return {
       module: HostAppModule,
       imports: [
@@ -33,16 +44,20 @@ export class HostAppModule {
           useFactory: (c: HostConfig) => hostDataSourceOptions(c.databaseUrl),
         }),
         HostUsersModule,
+        HostTeamsModule,
         ScimModule.forRootAsync({
-          // build-time options: where, which resource types, whose stores
+          // build-time options: where, which resource types, whose stores, who listens
           path: 'scim/v2',
-          resources: ['User'],
+          resources: ['User', 'Group'],
           adapters,
+          listeners: config.scimListeners ?? [],
           // runtime options, from the host's configuration
           inject: [HOST_CONFIG],
           useFactory: (c: HostConfig) => ({
             tokenPepper: c.scimTokenPepper,
             userExtensions: [ACME_USER_EXTENSION],
+            // group-to-role mapping per tenant (admin API / CLI); SCIM never removes the last owner
+            roles: { names: HOST_ROLES, protect: OWNER_ROLE },
           }),
         }),
       ],

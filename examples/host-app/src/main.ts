@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const tokens = app.get(TokenService);
   if (!(await tokens.listTenants()).some((t) => t.slug === 'okta')) {
     await tokens.createTenant('okta', 'okta');
-    const issued = await tokens.issue('okta', 'okta', ['users:read', 'users:write']);
+    const issued = await tokens.issue('okta', 'okta', ['users:write', 'groups:write']);
     process.stdout.write(`SCIM base URL: ${await app.getUrl()}/api/scim/v2\nToken (shown once): ${issued.token}\n`);
   }
 }

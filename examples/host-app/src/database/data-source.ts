@@ -1,9 +1,14 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { SCIM_ENTITIES, SCIM_MIGRATIONS, parseDatabaseUrl, prepareSqlite } from '../scim-nest';
+import { HostTeamMember } from '../teams/host-team-member.entity';
+import { HostTeam } from '../teams/host-team.entity';
 import { HostUser } from '../users/host-user.entity';
 import { HostUsers1764000000000 } from './migrations/1764000000000-HostUsers';
+import { HostUserLinking1765000000000 } from './migrations/1765000000000-HostUserLinking';
+import { HostTeams1765000000001 } from './migrations/1765000000001-HostTeams';
 
-export const HOST_MIGRATIONS = [HostUsers1764000000000];
+export const HOST_MIGRATIONS = [HostUsers1764000000000, HostUserLinking1765000000000, HostTeams1765000000001];
+export const HOST_ENTITIES = [HostUser, HostTeam, HostTeamMember];
 
 /**
  * The host's one DataSource: its own entities plus SCIM's (tenants, tokens, audit...). On
@@ -13,7 +18,7 @@ export const HOST_MIGRATIONS = [HostUsers1764000000000];
 export function hostDataSourceOptions(url: string): DataSourceOptions {
   const db = parseDatabaseUrl(url);
   const common = {
-    entities: [HostUser, ...SCIM_ENTITIES],
+    entities: [...HOST_ENTITIES, ...SCIM_ENTITIES],
     migrations: HOST_MIGRATIONS,
     migrationsTableName: 'host_migrations',
     synchronize: false,

@@ -21,6 +21,22 @@ export class HostUser {
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive!: boolean;
 
+  /**
+   * The user's SCIM id: the id ScimModule chose when the IdP created (or linked) the user. A
+   * user SCIM created has `id` = `scim_id`; a host account linked later keeps its own `id` and
+   * gets the SCIM id here. Unique; kept after unlinking until a new link replaces it.
+   */
+  @Column({ name: 'scim_id', type: 'varchar', length: 36, nullable: true })
+  scimId!: string | null;
+
+  /** the host verified that the user controls `email` (a confirmation link): linking needs it */
+  @Column({ name: 'email_verified', type: 'boolean', default: false })
+  emailVerified!: boolean;
+
+  /** an owner of the application that no IdP grants or takes away (the founder's account) */
+  @Column({ name: 'is_owner', type: 'boolean', default: false })
+  isOwner!: boolean;
+
   /** the SCIM tenant that provisions this user; null = a host account no IdP manages */
   @Column({ name: 'scim_tenant_id', type: 'varchar', length: 36, nullable: true })
   scimTenantId!: string | null;
