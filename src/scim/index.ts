@@ -122,3 +122,6 @@ export type {
 export type { ScimRolesOptions } from './scim.options';
 export type { UnlinkedUser, UnlinkedUserPage } from './core/ports/user.repository';
 export type { LinkPolicy, RoleMapping } from './core/ports/token.repository';
+// issue #6 item 2: host adapters call OutboxSignal.written() after committing events
+export { OUTBOX_SIGNAL } from './core/ports/tokens';
+export type { OutboxSignal } from './core/ports/change-event';

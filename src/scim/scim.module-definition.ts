@@ -453,6 +453,8 @@ const EXPORTED = [
   OUTBOX_REPOSITORY,
   EVENTS_OPTIONS,
   EventDispatcher,
+  // a host adapter's appendEvents wakes the dispatcher at once instead of at the next poll
+  OUTBOX_SIGNAL,
   // issue #8 items 2 and 4
   ScimRoles,
   ROLE_HOLDER_DIRECTORY,

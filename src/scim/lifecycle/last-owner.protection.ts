@@ -47,7 +47,7 @@ export class LastOwnerProtection implements ScimLifecycleHooks {
   /** a rename of the group that gives the role takes it from every member */
   async beforeUpdate(e: UpdateHookEvent): Promise<void> {
     const role = this.roles.protectedRole;
-    if (role === undefined || e.resourceType !== 'Group') {
+    if (role === undefined || e.resourceType !== 'Group' || this.holders.groupGivesRole) {
       return;
     }
     const rules = await this.roles.rules(e.ctx.tenantId);
@@ -67,7 +67,10 @@ export class LastOwnerProtection implements ScimLifecycleHooks {
     if (role === undefined || typeof name !== 'string') {
       return;
     }
-    if ((await this.roles.roleForGroup(e.ctx.tenantId, name)) !== role) {
+    const gives = this.holders.groupGivesRole
+      ? await this.holders.groupGivesRole(e.ctx.tenantId, e.groupId, role)
+      : (await this.roles.roleForGroup(e.ctx.tenantId, name)) === role;
+    if (!gives) {
       return;
     }
     if (e.groupDeleted) {

@@ -64,7 +64,7 @@ async function setup(opts: { protect?: string; hooks?: ScimLifecycleHooks[] } = 
   const groupRepo = new InMemoryGroupRepository(registry, userRepo);
   const tenants = new InMemoryTenantRepository();
   await tenants.create({ id: TENANT, slug: 't', createdAt: T0 });
-  const roles = new ScimRoles(tenants, groupRepo, {
+  const roles = ScimRoles.over(tenants, groupRepo, {
     names: ['owner', 'admin', 'member'],
     ...(opts.protect ? { protect: opts.protect } : {}),
   });

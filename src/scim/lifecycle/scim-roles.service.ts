@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { GroupOfMember, GroupRepository } from '../core/ports/group.repository';
 import { RoleMapping, TenantRepository } from '../core/ports/token.repository';
 import { GROUP_REPOSITORY, TENANT_REPOSITORY } from '../core/ports/tokens';
@@ -25,13 +26,27 @@ export interface TenantRoleRules {
 @Injectable()
 export class ScimRoles {
   private readonly rank: ReadonlyMap<string, number>;
+  private groupStore?: GroupRepository;
 
+  /**
+   * The group store is looked up on first use, not injected: a host's Groups adapter injects
+   * ScimRoles (the permission of a new member) and is itself the group store.
+   */
   constructor(
     @Inject(TENANT_REPOSITORY) private readonly tenants: TenantRepository,
-    @Inject(GROUP_REPOSITORY) private readonly groups: GroupRepository,
+    private readonly moduleRef: ModuleRef,
     @Optional() @Inject(SCIM_ROLES_OPTIONS) private readonly options?: ScimRolesOptions,
   ) {
     this.rank = new Map((options?.names ?? []).map((n, i) => [n, i]));
+  }
+
+  /** ScimRoles over given stores (tests, scripts): no Nest container needed */
+  static over(tenants: TenantRepository, groups: GroupRepository, options?: ScimRolesOptions): ScimRoles {
+    return new ScimRoles(tenants, { get: () => groups } as unknown as ModuleRef, options);
+  }
+
+  private get groups(): GroupRepository {
+    return (this.groupStore ??= this.moduleRef.get<GroupRepository>(GROUP_REPOSITORY, { strict: false }));
   }
 
   /** the role to protect from losing its last holder, if any */

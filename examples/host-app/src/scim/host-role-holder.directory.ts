@@ -73,4 +73,19 @@ export class HostRoleHolderDirectory implements RoleHolderDirectory {
     const rows = (await read(this.ds, (m) => m.query(sql, params))) as unknown[];
     return rows.length > 0;
   }
+
+  /**
+   * The permissions this host stores decide which teams give a role: a team gives `role` when
+   * one of its memberships holds it. So a rename changes nothing, and a team whose mapping
+   * changed after its members were added is judged by what its members really hold.
+   */
+  async groupGivesRole(_tenantId: string, groupId: string, role: string): Promise<boolean> {
+    const rows = (await read(this.ds, (m) =>
+      m.query('SELECT 1 AS found FROM host_team_members WHERE team_id = ? AND permission = ? LIMIT 1', [
+        groupId,
+        role,
+      ]),
+    )) as unknown[];
+    return rows.length > 0;
+  }
 }

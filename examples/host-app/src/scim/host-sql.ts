@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
-import { dialectOf, inTransaction } from '../scim-nest';
+import { OutboxSignal, dialectOf, inTransaction } from '../scim-nest';
 
 /** rows per IN (...) list */
 export const IN_CHUNK = 500;
@@ -28,11 +28,15 @@ const DEADLOCK_ATTEMPTS = 3;
  */
 export async function transaction<T>(
   ds: DataSource,
+  signal: OutboxSignal,
   fn: (qr: QueryRunner) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(ds, fn);
+      const out = await inTransaction(ds, fn);
+      // the change events committed with it: the dispatcher delivers them now, not at its next poll
+      signal.written();
+      return out;
     } catch (e) {
       const errno = (e as QueryFailedError & { driverError?: { errno?: number } }).driverError
         ?.errno;

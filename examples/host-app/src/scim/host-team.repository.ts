@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import {
   ColumnRef,
@@ -18,6 +17,8 @@ import {
   NewGroup,
   ResourcePage,
   ResourceQuery,
+  OUTBOX_SIGNAL,
+  OutboxSignal,
   ResourceTypeDefinition,
   SCHEMA_REGISTRY,
   SchemaRegistry,
@@ -118,23 +119,16 @@ interface TeamDelta {
 export class HostTeamRepository implements GroupRepository {
   private readonly dialect: SqlDialect;
   private readonly rt: ResourceTypeDefinition;
-  private scimRoles?: ScimRoles;
 
   constructor(
     private readonly ds: DataSource,
     @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
-    private readonly moduleRef: ModuleRef,
+    // the tenant's group-to-role mapping: the permission a new member gets
+    private readonly roles: ScimRoles,
+    @Inject(OUTBOX_SIGNAL) private readonly signal: OutboxSignal,
   ) {
     this.dialect = dialectOf(ds);
     this.rt = registry.resourceType('Group');
-  }
-
-  /**
-   * ScimRoles, looked up on first use: it injects the group store (this class) itself, so a
-   * constructor injection would be a dependency cycle.
-   */
-  private get roles(): ScimRoles {
-    return (this.scimRoles ??= this.moduleRef.get(ScimRoles, { strict: false }));
   }
 
   async findById(
@@ -316,7 +310,7 @@ export class HostTeamRepository implements GroupRepository {
   }
 
   async delete(tenantId: string, id: string, events?: WriteEvents): Promise<boolean> {
-    return transaction(this.ds, async (qr) => {
+    return transaction(this.ds, this.signal, async (qr) => {
       const row = await this.teamRow(qr.manager, tenantId, id, true);
       if (!row) {
         return false;
@@ -437,7 +431,7 @@ export class HostTeamRepository implements GroupRepository {
     at: string,
     events?: WriteEvents,
   ): Promise<void> {
-    await transaction(this.ds, async (qr) => {
+    await transaction(this.ds, this.signal, async (qr) => {
       const rows = (await qr.query(
         `SELECT t.id, t.version, m.user_id FROM host_users mu
          JOIN host_team_members m ON m.user_id = mu.id
@@ -683,7 +677,7 @@ export class HostTeamRepository implements GroupRepository {
   /** One write in the module's transaction queue; a taken team name is 409 uniqueness. */
   private async write<T>(name: string, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
     try {
-      return await transaction(this.ds, fn);
+      return await transaction(this.ds, this.signal, fn);
     } catch (e) {
       if (!isUniqueViolation(e)) {
         throw e;

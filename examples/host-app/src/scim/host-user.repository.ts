@@ -4,6 +4,8 @@ import {
   ColumnRef,
   FilterSqlTarget,
   NewResource,
+  OUTBOX_SIGNAL,
+  OutboxSignal,
   ResourcePage,
   ResourceQuery,
   ResourceTypeDefinition,
@@ -104,6 +106,7 @@ export class HostUserRepository implements UserRepository {
   constructor(
     private readonly ds: DataSource,
     @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
+    @Inject(OUTBOX_SIGNAL) private readonly signal: OutboxSignal,
   ) {
     this.dialect = dialectOf(ds);
     this.rt = registry.resourceType('User');
@@ -250,7 +253,7 @@ export class HostUserRepository implements UserRepository {
     events?: WriteEvents,
   ): Promise<boolean> {
     const at = events?.origin.at ?? new Date().toISOString();
-    return transaction(this.ds, async (qr) => {
+    return transaction(this.ds, this.signal, async (qr) => {
       const row = await this.rowBy(qr.manager, 'u.scim_id = ? AND u.scim_tenant_id = ?', [
         id,
         tenantId,
@@ -366,7 +369,7 @@ export class HostUserRepository implements UserRepository {
    */
   private async write<T>(email: string, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
     try {
-      return await transaction(this.ds, fn);
+      return await transaction(this.ds, this.signal, fn);
     } catch (e) {
       if (!isUniqueViolation(e)) {
         throw e;

@@ -103,6 +103,14 @@ export interface RoleHolderDirectory {
    * the whole group when `memberIds` is absent (deleted, renamed away from the role).
    */
   hasHolder(tenantId: string, role: string, ignoring: RoleHolderExclusion): Promise<boolean>;
+  /**
+   * Optional, for a host that stores the role each membership gives (a team member's
+   * permission): true when membership of the group gives `role` to some member. Without it,
+   * the group gives the role its displayName maps to (the tenant's mapping or default role),
+   * and a rename away from the role counts as taking it from every member; with it, the
+   * stored permissions decide and a rename changes nothing.
+   */
+  groupGivesRole?(tenantId: string, groupId: string, role: string): Promise<boolean>;
 }
 
 export interface RoleHolderExclusion {
