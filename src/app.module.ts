@@ -34,6 +34,8 @@ export class AppModule {
           userExtensions: config.userExtensions,
           // issue #6 item 2: SCIM_EVENTS_DISPATCH, SCIM_WEBHOOK_TIMEOUT_MS
           events: { dispatch: config.eventsDispatch, deliveryTimeoutMs: config.webhookTimeoutMs },
+          // issue #8 item 4: SCIM_ROLES, SCIM_PROTECTED_ROLE (break-glass)
+          ...(config.roles ? { roles: config.roles } : {}),
         }),
         // issue #6: /health/live, /health/ready, /metrics at the server root (app only)
         ObservabilityModule.forRoot({ metricsToken: config.metricsToken }),

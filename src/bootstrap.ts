@@ -43,7 +43,12 @@ export async function createApp(
   logger: LoggerService | LogLevel[] | false = createLogger(config),
 ) {
   ensureDatabaseDirectory(config.databaseUrl);
-  const adapter = new FastifyAdapter({ bodyLimit: config.maxPayloadSize, trustProxy: false });
+  // maxParamLength: a group name in /admin/v1/.../role-mappings/:group may be 255 characters
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.maxPayloadSize,
+    trustProxy: false,
+    maxParamLength: 1024,
+  });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_req, body, done) => {

@@ -53,7 +53,7 @@ export class OutboxEntity {
   @Column({ name: 'created_at', type: 'varchar', length: 24 })
   createdAt!: string;
 
-  /** pending | delivered | failed (gave up) */
+  /** pending | delivered | failed (gave up) | skipped (tenant notifications off: listeners only) */
   @Column({ type: 'varchar', length: 10, default: 'pending' })
   status!: string;
 
