@@ -47,7 +47,7 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxPayloadSize,
     trustProxy: false,
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
   });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('application/json');
