@@ -125,3 +125,11 @@ export type { LinkPolicy, RoleMapping } from './core/ports/token.repository';
 // issue #6 item 2: host adapters call OutboxSignal.written() after committing events
 export { OUTBOX_SIGNAL } from './core/ports/tokens';
 export type { OutboxSignal } from './core/ports/change-event';
+// issue #8 item 1: the host's own authentication and tenancy
+export type {
+  ScimAuthenticator,
+  ScimAuthRequest,
+  ScimCaller,
+  ScimTenancyResolver,
+} from './core/ports/authenticator';
+export { ScimCallers } from '../auth/scim-caller.service';

@@ -9,6 +9,7 @@ import { RetentionService } from '../audit/retention.service';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from '../auth/auth.options';
 import { ScimBearerStrategy } from '../auth/scim-bearer.strategy';
 import { TokenService } from '../auth/token.service';
+import { ScimCallers } from '../auth/scim-caller.service';
 import { EventDispatcher } from '../events/event-dispatcher.service';
 import { EVENTS_OPTIONS, resolveEventsOptions } from '../events/events.options';
 import { OutboxSignalHub } from '../events/outbox-signal';
@@ -45,6 +46,8 @@ import {
   OUTBOX_SIGNAL,
   RATE_LIMIT_REPOSITORY,
   ROLE_HOLDER_DIRECTORY,
+  SCIM_AUTHENTICATOR,
+  SCIM_TENANCY_RESOLVER,
   SCIM_EVENT_LISTENERS,
   SCIM_LIFECYCLE_HOOKS,
   SCHEMA_REGISTRY,
@@ -130,6 +133,13 @@ export function resolveStaticOptions(extras: Partial<ScimStaticOptions>): ScimSt
   if (roleHolders !== undefined && typeof roleHolders !== 'function' && !hasUseExisting(roleHolders)) {
     throw new Error('ScimModule: adapters.roleHolders must be a class or { useExisting: <token> }');
   }
+  const authenticator = extras.auth?.authenticator;
+  if (extras.auth !== undefined && !isAdapter(authenticator)) {
+    throw new Error('ScimModule: auth.authenticator must be a class or { useExisting: <token> }');
+  }
+  if (extras.tenancy !== undefined && !isAdapter(extras.tenancy)) {
+    throw new Error('ScimModule: tenancy must be a class or { useExisting: <token> }');
+  }
   const listeners = extras.listeners ?? [];
   if (
     !Array.isArray(listeners) ||
@@ -145,7 +155,13 @@ export function resolveStaticOptions(extras: Partial<ScimStaticOptions>): ScimSt
     ...(adapters ? { adapters } : {}),
     ...(listeners.length ? { listeners: [...listeners] } : {}),
     ...(hooks.length ? { hooks: [...hooks] } : {}),
+    ...(extras.auth ? { auth: extras.auth } : {}),
+    ...(extras.tenancy ? { tenancy: extras.tenancy } : {}),
   };
+}
+
+function isAdapter(a: unknown): boolean {
+  return typeof a === 'function' || hasUseExisting(a);
 }
 
 function hasUseExisting(a: unknown): a is { useExisting: InjectionToken } {
@@ -160,9 +176,11 @@ function portProvider<T>(
   adapter: ScimAdapter<T> | undefined,
   builtIn: Provider,
 ): Provider {
-  if (adapter === undefined) {
-    return builtIn;
-  }
+  return adapter === undefined ? builtIn : adapterProvider(token, adapter);
+}
+
+/** The port bound to the host's class (useClass) or provider (useExisting). */
+function adapterProvider<T>(token: symbol, adapter: ScimAdapter<T>): Provider {
   return typeof adapter === 'function'
     ? { provide: token, useClass: adapter }
     : { provide: token, useExisting: adapter.useExisting };
@@ -336,6 +354,10 @@ function coreProviders(statics: ScimStaticOptions): Provider[] {
     },
     TokenService,
     ScimBearerStrategy,
+    // issue #8 item 1: the host's own authentication and tenancy, when given
+    ...(statics.auth ? [adapterProvider(SCIM_AUTHENTICATOR, statics.auth.authenticator)] : []),
+    ...(statics.tenancy ? [adapterProvider(SCIM_TENANCY_RESOLVER, statics.tenancy)] : []),
+    ScimCallers,
     // --- issue #6: audit log, rate limits, retention (src/audit) ---
     {
       provide: AUDIT_OPTIONS,
@@ -442,6 +464,7 @@ const EXPORTED = [
   TENANT_REPOSITORY,
   TOKEN_REPOSITORY,
   TokenService,
+  ScimCallers,
   // issue #6: what RequestAuditGuard / RateLimitGuard and the CLI need
   AUDIT_OPTIONS,
   AUDIT_REPOSITORY,
@@ -478,6 +501,8 @@ export const {
       adapters: undefined,
       listeners: undefined,
       hooks: undefined,
+      auth: undefined,
+      tenancy: undefined,
     },
     (def, extras) => {
       const statics = resolveStaticOptions(extras);

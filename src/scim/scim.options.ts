@@ -2,6 +2,7 @@ import { DynamicModule, ForwardReference, InjectionToken, Type } from '@nestjs/c
 import { ScimEventsOptions } from '../events/events.options';
 import { ScimEventListener } from './core/ports/change-event';
 import { RoleHolderDirectory, ScimLifecycleHooks } from './core/ports/lifecycle';
+import { ScimAuthenticator, ScimTenancyResolver } from './core/ports/authenticator';
 import { GroupRepository } from './core/ports/group.repository';
 import { UserRepository } from './core/ports/user.repository';
 import { SchemaDefinition } from './core/schema/schema.types';
@@ -107,6 +108,16 @@ export interface ScimStaticOptions {
    * with a ScimError; classes are instantiated by ScimModule, `{ useExisting }` names the host's.
    */
   hooks?: ReadonlyArray<ScimAdapter<ScimLifecycleHooks>>;
+  /**
+   * issue #8 item 1: the host authenticates SCIM requests itself (`authenticator`) instead of
+   * the module's bearer tokens; default: the module's scoped tokens (passport-http-bearer)
+   */
+  auth?: { readonly authenticator: ScimAdapter<ScimAuthenticator> };
+  /**
+   * issue #8 item 1: which tenant a request addresses (host name, path...): a credential of
+   * another tenant gets 403. Default: the credential's tenant, unchecked
+   */
+  tenancy?: ScimAdapter<ScimTenancyResolver>;
 }
 
 export const SCIM_STATIC_OPTIONS = Symbol('scim:StaticOptions');

@@ -28,3 +28,8 @@ export const SCIM_EVENT_LISTENERS = Symbol('scim:EventListeners');
 export const SCIM_LIFECYCLE_HOOKS = Symbol('scim:LifecycleHooks');
 /** RoleHolderDirectory: who holds a role (break-glass); the host may bind its own */
 export const ROLE_HOLDER_DIRECTORY = Symbol('scim:RoleHolderDirectory');
+// issue #8 item 1 (ports in ./authenticator)
+/** ScimAuthenticator | undefined: the host's own authentication of SCIM requests */
+export const SCIM_AUTHENTICATOR = Symbol('scim:Authenticator');
+/** ScimTenancyResolver | undefined: the tenant a request addresses */
+export const SCIM_TENANCY_RESOLVER = Symbol('scim:TenancyResolver');
