@@ -11,7 +11,7 @@ const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'express', 'fastify', 'mysql2', 'bet
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   {
-    files: ['src/**/*.ts', 'test/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts'],
     extends: [tseslint.configs.base],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -66,6 +66,17 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/users/**', '**/bulk/**', '**/persistence/**'], message: 'features do not import each other or persistence' }] }],
+    },
+  },
+  {
+    // the example host uses the library only through its public entry point, as a package user would
+    files: ['examples/**/*.ts'],
+    ignores: ['examples/host-app/src/scim-nest.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/**', '../../../src/*'], message: 'import the library through ./scim-nest (its public API)' }] },
+      ],
     },
   },
 );
