@@ -29,6 +29,16 @@ for (const file of process.argv.slice(2)) {
       '',
     );
   }
+  if (r.floors) {
+    out.push(
+      `HTTP floors, same load generator (${m.client ?? 'fast'} client) and concurrency: ` +
+        Object.values(r.floors)
+          .map((f) => `${f.label} **${fmt(f.rps, 0)}/s** (p99 ${fmt(f.p99, 2)} ms, server ${fmt(f.serverCpuMsPerRequest, 3)} CPU ms/req)`)
+          .join(', ') +
+        '.',
+      '',
+    );
+  }
   const rows = rowsOf(r)
     .filter((x) => !x.skipped)
     .map((x) => [
@@ -39,11 +49,12 @@ for (const file of process.argv.slice(2)) {
       fmt(x.p50, 1),
       fmt(x.p99, 1),
       x.ratio === null || x.ratio === undefined ? '-' : `${(x.ratio * 100).toFixed(1)}% ${x.kind === 'write' ? 'ins' : 'sel'}`,
+      x.floorRatio === null || x.floorRatio === undefined ? '-' : `${(x.floorRatio * 100).toFixed(1)}%`,
       fmt(x.cpuMsPerRequest, 2),
       x.dbCpuMsPerRequest === undefined ? '-' : fmt(x.dbCpuMsPerRequest, 2),
       fmt(x.rssPeakMiB, 0),
     ]);
-  out.push(md(['scenario', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'vs raw', 'server CPU ms/req', 'DB CPU ms/req', 'peak RSS MiB'], rows));
+  out.push(md(['scenario', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'vs raw', 'vs Nest floor', 'server CPU ms/req', 'DB CPU ms/req', 'peak RSS MiB'], rows));
   for (const s of rowsOf(r).filter((x) => x.skipped)) {
     out.push('', `${s.label}: ${s.skipped}`);
   }

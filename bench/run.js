@@ -11,7 +11,7 @@
  * See docs/performance.md.
  */
 const { execFileSync } = require('node:child_process');
-const { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, renameSync, statSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
@@ -25,6 +25,7 @@ const { SCENARIOS } = require('./lib/scenarios');
 const { GROUP_SCHEMA, PATCH_OP, userBody, userName } = require('./lib/data');
 const { formatResult, evaluateTargets } = require('./lib/report');
 const { summarizeProfile, formatProfile } = require('./lib/profile');
+const { measureFloors } = require('./lib/floors');
 
 const BASE_PATH = '/scim/v2';
 const SCOPES = 'users:read,users:write,groups:read,groups:write';
@@ -158,6 +159,13 @@ async function main() {
     LOG_LEVEL: 'warn',
     SCIM_MAX_PAYLOAD_SIZE: String(64 * 1048576),
   };
+  for (const kv of opts['server-env'] ? opts['server-env'].split(',') : []) {
+    const eq = kv.indexOf('=');
+    if (eq < 1) {
+      throw new Error(`--server-env: "${kv}" is not K=V`);
+    }
+    env[kv.slice(0, eq).trim()] = kv.slice(eq + 1);
+  }
   await runCli(['migration', 'run'], env);
   const tenantId = await runCli(['tenant', 'create', 'bench'], env);
   const token = await runCli(['token', 'create', '--tenant', 'bench', '--name', 'bench', '--scopes', SCOPES], env);
@@ -168,7 +176,8 @@ async function main() {
   // --- sql seeding (before the server runs: SQLite has one writer) -------------------------
   let ids;
   let bigGroup;
-  const seedT0 = performance.now();
+  let seedT0 = performance.now();
+  let seedSqlSeconds = 0;
   if (opts.seed === 'sql') {
     if (checkSeedDocument(ROOT) === false) {
       log('  warning: could not load the normalizer from dist to check the seeded documents');
@@ -177,6 +186,7 @@ async function main() {
     const s = await seedSql(db, { tenantId, users: opts.users, members: opts.members, log });
     ids = s.ids;
     bigGroup = { id: s.bigGroupId, members: opts.members };
+    seedSqlSeconds = (performance.now() - seedT0) / 1000;
   }
 
   // --- raw ceiling (server not running yet, so nothing competes) ---------------------------
@@ -187,21 +197,35 @@ async function main() {
     log(`  insert ${raw.insert.rps.toFixed(0)}/s, PK select ${raw.select.rps.toFixed(0)}/s (${raw.mode})`);
   }
 
+  // --- HTTP floors (server not running yet): bare Fastify, bare Nest-on-Fastify -------------
+  let floors;
+  if (!opts['no-floor']) {
+    log(`HTTP floors: ${opts.warmup} s warm-up + ${opts.duration} s each, concurrency ${C}, ${opts.client} client`);
+    floors = await measureFloors({
+      concurrency: C,
+      durationS: opts.duration,
+      warmupS: opts.warmup,
+      maxRequests: opts['max-requests'] * 10,
+      clientImpl: opts.client,
+      log,
+    });
+  }
+
   // --- server ---------------------------------------------------------------------------
   let profileDir;
   if (opts.profile) {
-    profileDir = path.resolve(ROOT, opts['profile-dir']);
+    profileDir = path.resolve(ROOT, opts['profile-dir'], `profile-${opts.db}-${runId}`);
     mkdirSync(profileDir, { recursive: true });
   }
-  const profileStart = Date.now();
   server = new ServerProcess(env, { profileDir });
   cleanups.push(() => server.stop());
   const baseUrl = `http://127.0.0.1:${port}${BASE_PATH}`;
   const spc = await server.waitReady(baseUrl);
   log(`server pid ${server.pid} on ${baseUrl}${profileDir ? ` (profiling into ${profileDir})` : ''}`);
+  seedT0 = performance.now(); // the raw ceiling and the floors are not seeding
   const dbPid = opts.db === 'mysql' ? findDatabasePid() : undefined;
   const monitor = { serverPid: server.pid, dbPid };
-  const client = new ScimClient({ port, basePath: BASE_PATH, token, concurrency: C });
+  const client = new ScimClient({ port, basePath: BASE_PATH, token, concurrency: C, impl: opts.client });
   cleanups.push(async () => client.close());
 
   if (opts.seed === 'api') {
@@ -228,7 +252,7 @@ async function main() {
     displayName: 'Bench Small Group',
     members: extraIds.slice(0, 10).map((value) => ({ value })),
   });
-  const seedSeconds = (performance.now() - seedT0) / 1000;
+  const seedSeconds = seedSqlSeconds + (performance.now() - seedT0) / 1000;
 
   // --- sanity: what was seeded is what the server sees ------------------------------------
   const first = await client.must('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName(0)}"`)}`);
@@ -275,6 +299,7 @@ async function main() {
     }
   }
   const results = [];
+  const profiles = [];
   for (const sc of SCENARIOS) {
     if (wanted && !wanted.has(sc.name)) {
       continue;
@@ -298,7 +323,20 @@ async function main() {
       state = Array.from({ length: C }, () => ({}));
       await sc.reset(ctx, state);
     }
+    if (profileDir) {
+      server.profileStart();
+    }
     const r = await runLoad({ client, concurrency: C, durationS: opts.duration, maxRequests: opts['max-requests'], next, monitor });
+    if (profileDir) {
+      const file = await server.profileStop();
+      if (file) {
+        const named = path.join(profileDir, `${sc.name}.cpuprofile`);
+        renameSync(file, named);
+        profiles.push({ scenario: sc.name, label, ...summarizeProfile(named, ROOT, 25, r.requests) });
+      } else {
+        log(`  no CPU profile was written for ${sc.name}`);
+      }
+    }
     if (sc.cleanup) {
       await sc.cleanup(ctx);
     }
@@ -310,32 +348,25 @@ async function main() {
         t.unitsPerS = t.rps * per;
       }
     }
+    const nestFloor = floors?.nest?.rps;
+    for (const t of Object.values(r.tags)) {
+      t.floorRatio = nestFloor ? t.rps / nestFloor : null;
+    }
     const res = { name: sc.name, label, kind: sc.kind, description: sc.describe(ctx), ...r };
     results.push(res);
     for (const [tag, t] of Object.entries(r.tags)) {
       log(
         `${label}${tag === 'all' ? '' : ` ${tag}`}: ${t.requests} req, ${t.errors} err, ${t.rps.toFixed(0)}/s, ` +
           `p50 ${t.p50?.toFixed(2)} ms, p99 ${t.p99?.toFixed(2)} ms` +
-          (r.server ? `, ${r.server.cpuMsPerRequest?.toFixed(2)} CPU ms/req, RSS peak ${r.server.rssPeakMiB.toFixed(0)} MiB` : ''),
+          (r.server ? `, ${r.server.cpuMsPerRequest?.toFixed(2)} CPU ms/req, RSS peak ${r.server.rssPeakMiB.toFixed(0)} MiB` : '') +
+          `, client ${(r.client.cpuMs / Math.max(1, r.requests)).toFixed(3)} CPU ms/req`,
       );
     }
   }
   const final = procStats(server.pid);
 
-  // --- stop, profile -------------------------------------------------------------------------
+  // --- stop -----------------------------------------------------------------------------------
   await server.stop();
-  let profile;
-  if (profileDir) {
-    const files = readdirSync(profileDir)
-      .filter((f) => f.endsWith('.cpuprofile'))
-      .map((f) => path.join(profileDir, f))
-      .filter((f) => statSync(f).mtimeMs >= profileStart);
-    if (files.length) {
-      profile = summarizeProfile(files[files.length - 1], ROOT);
-    } else {
-      log('no .cpuprofile was written');
-    }
-  }
 
   const result = {
     meta: {
@@ -345,6 +376,8 @@ async function main() {
       users: opts.users,
       members: opts.members,
       concurrency: C,
+      client: opts.client,
+      serverEnv: opts['server-env'] || undefined,
       duration: opts.duration,
       maxRequests: opts['max-requests'],
       warmup: opts.warmup,
@@ -356,10 +389,11 @@ async function main() {
       databaseVersion: opts.db === 'mysql' ? await mysqlVersion(opts['mysql-url']) : sqliteVersion(),
     },
     raw,
+    floors,
     serverRssAfterSeedMiB: afterSeed?.rssMiB,
     serverFinal: final ? { rssMiB: final.rssMiB, hwmMiB: final.hwmMiB, cpuMs: final.cpuMs } : null,
     scenarios: results,
-    profile,
+    profiles: profiles.length ? profiles : undefined,
   };
   result.targets = evaluateTargets(result);
   const text = formatResult(result);
@@ -369,8 +403,8 @@ async function main() {
   } else {
     process.stdout.write(text + '\n');
   }
-  if (profile) {
-    process.stderr.write('\n' + formatProfile(profile) + '\n');
+  for (const p of profiles) {
+    process.stderr.write(`\n=== ${p.label} (${p.scenario}) ===\n${formatProfile(p)}\n`);
   }
   if (opts.out) {
     writeFileSync(opts.out, JSON.stringify(result, null, 2) + '\n');
@@ -413,7 +447,7 @@ function finish(code) {
 process.on('exit', () => server?.killNow());
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
-    log(`\n${sig}: stopping the server and dropping the database`);
+    process.stderr.write(`\n${sig}: stopping the server and dropping the database\n`);
     finish(130);
   });
 }
@@ -426,16 +460,17 @@ const argvTimeout = (() => {
   }
 })();
 hardTimer = setTimeout(() => {
-  log(`hard timeout of ${argvTimeout} min reached: aborting`);
+  process.stderr.write(`hard timeout of ${argvTimeout} min reached: aborting\n`);
   finish(3);
 }, argvTimeout * 60000);
 
 main().then(
   (code) => finish(code),
   (e) => {
-    log(`bench failed: ${e && e.stack ? e.stack : e}`);
+    // always shown, --quiet or not
+    process.stderr.write(`bench failed: ${e && e.stack ? e.stack : e}\n`);
     if (server && server.output) {
-      log(`--- server output (tail) ---\n${server.output.slice(-3000)}`);
+      process.stderr.write(`--- server output (tail) ---\n${server.output.slice(-3000)}\n`);
     }
     finish(1);
   },

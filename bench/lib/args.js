@@ -1,7 +1,7 @@
 'use strict';
 /** Command-line flags of bench/run.js: `--flag value`, `--flag=value`, boolean switches. */
 
-const BOOLEAN = new Set(['json', 'profile', 'keep', 'help', 'no-raw', 'quiet']);
+const BOOLEAN = new Set(['json', 'profile', 'keep', 'help', 'no-raw', 'quiet', 'floor', 'no-floor']);
 
 const DEFAULTS = {
   db: 'sqlite',
@@ -19,7 +19,12 @@ const DEFAULTS = {
   'cursor-walk': 60,
   out: '',
   'profile-dir': 'bench-results',
+  'server-env': '',
+  client: 'fast',
 };
+
+/** `--floor`: the HTTP floors and the two requests issue #9 compares with them, quickly. */
+const FLOOR_SCENARIOS = 'http-floor,get,filter-username';
 
 const USAGE = `Usage: npm run bench -- [flags]      (or: node bench/run.js [flags] after npm run build)
 
@@ -40,8 +45,17 @@ const USAGE = `Usage: npm run bench -- [flags]      (or: node bench/run.js [flag
   --cursor-walk S          seconds at most spent walking cursors to a deep position (default 60)
   --json                   print the result as JSON on stdout (the table goes to stderr)
   --out FILE               also write the JSON result to FILE
-  --profile                run the server with --cpu-prof (profile in --profile-dir, default
-                           bench-results/) and print its top self-time functions
+  --profile                CPU-profile each scenario's measured phase in the server (V8 profiler
+                           toggled by SIGUSR2 through bench/lib/child-guard.js; .cpuprofile files
+                           in --profile-dir, default bench-results/) and print where the time per
+                           request goes
+  --floor                  only the HTTP floors (bare Fastify, bare Nest-on-Fastify hello-world),
+                           GET /ServiceProviderConfig, GET /Users/:id and userName eq; SQL seeding
+                           unless --seed is given
+  --no-floor               skip the HTTP floors (measured by default, before the server starts)
+  --client fast|node       load generator: raw keep-alive sockets (default) or Node's http module
+                           with a keep-alive agent (the old one: ~4x the client CPU per request)
+  --server-env K=V,K=V     extra environment of the server (e.g. SCIM_RATE_LIMIT=100000/60)
   --no-raw                 skip the raw-database ceiling
   --keep                   keep the database (and print its URL) instead of dropping it
 `;
@@ -93,6 +107,17 @@ function parse(argv) {
   }
   if (!['api', 'sql', 'auto'].includes(o.seed)) {
     throw new Error('--seed must be api, sql or auto');
+  }
+  if (!['fast', 'node'].includes(o.client)) {
+    throw new Error('--client must be fast or node');
+  }
+  if (o.floor) {
+    if (o.scenarios === 'all') {
+      o.scenarios = FLOOR_SCENARIOS;
+    }
+    if (o.seed === 'auto') {
+      o.seed = 'sql';
+    }
   }
   if (o.seed === 'auto') {
     o.seed = o.users < 50000 ? 'api' : 'sql';

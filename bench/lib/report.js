@@ -31,6 +31,8 @@ function rowsOf(result) {
         dbCpuMsPerRequest: s.database?.cpuMsPerRequest,
         rssPeakMiB: s.server?.rssPeakMiB,
         unitsPerS: t.unitsPerS,
+        floorRatio: t.floorRatio,
+        clientCpuMsPerRequest: s.client && s.requests ? s.client.cpuMs / s.requests : undefined,
       });
     }
   }
@@ -56,8 +58,33 @@ function formatResult(result) {
         `PK select ${fmt(r.select.rps, 0)}/s (p50 ${fmt(r.select.p50, 3)} ms, p99 ${fmt(r.select.p99, 3)} ms)`,
     );
   }
+  if (result.floors) {
+    out.push(
+      `HTTP floors (${m.client ?? 'fast'} client): ` +
+        Object.values(result.floors)
+          .map(
+            (f) =>
+              `${f.label} ${fmt(f.rps, 0)}/s (p50 ${fmt(f.p50, 2)} ms, p99 ${fmt(f.p99, 2)} ms; ` +
+              `CPU ms/req server ${fmt(f.serverCpuMsPerRequest, 3)}, client ${fmt(f.clientCpuMsPerRequest, 3)})`,
+          )
+          .join('; '),
+    );
+  }
   out.push('');
-  const headers = ['scenario', 'req', 'err', 'req/s', 'p50 ms', 'p99 ms', 'vs raw', 'srv CPU ms/req', 'db CPU ms/req', 'peak RSS MiB'];
+  const headers = [
+    'scenario',
+    'req',
+    'err',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'vs raw',
+    'vs Nest floor',
+    'srv CPU ms/req',
+    'db CPU ms/req',
+    'cli CPU ms/req',
+    'peak RSS MiB',
+  ];
   const rows = rowsOf(result)
     .filter((r) => !r.skipped)
     .map((r) => [
@@ -68,8 +95,10 @@ function formatResult(result) {
           fmt(r.p50, 2),
           fmt(r.p99, 2),
           `${pct(r.ratio)} ${r.kind === 'write' ? 'ins' : 'sel'}`,
+          pct(r.floorRatio),
           fmt(r.cpuMsPerRequest, 2),
           fmt(r.dbCpuMsPerRequest, 2),
+          fmt(r.clientCpuMsPerRequest, 3),
           fmt(r.rssPeakMiB, 0),
         ]);
   out.push(table(headers, rows));
@@ -160,6 +189,20 @@ function evaluateTargets(result) {
     );
   }
   add('userName eq p99 flat 10k → 1M', 'see bench/compare.js', '≤ 1.5×', null);
+  // not targets of the issue: how far each request is from what a bare Nest endpoint answers
+  const nest = result.floors?.nest?.rps;
+  if (nest) {
+    for (const [s, label] of [
+      ['http-floor', 'GET /ServiceProviderConfig'],
+      ['get', 'GET by id'],
+      ['filter-username', 'userName eq'],
+    ]) {
+      const r = rate(s);
+      if (r !== undefined) {
+        add(`${label} vs bare Nest-on-Fastify (info)`, `${((100 * r) / nest).toFixed(1)}% (${r.toFixed(0)}/${nest.toFixed(0)} per s)`, '-', null);
+      }
+    }
+  }
   return targets;
 }
 

@@ -1,12 +1,16 @@
 'use strict';
 /** The server under test as a child process, the CLI, and /proc readings of a process. */
 const { spawn, execFile, execFileSync } = require('node:child_process');
-const { readFileSync, readdirSync } = require('node:fs');
+const { existsSync, readFileSync, readdirSync } = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
 
-const ROOT = path.resolve(__dirname, '..', '..');
+/**
+ * The checkout whose dist/ is benchmarked: this one, or BENCH_ROOT (another checkout or a
+ * `git archive` copy with the same node_modules), to compare two builds with one harness.
+ */
+const ROOT = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.resolve(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const GUARD = path.join(__dirname, 'child-guard.js');
@@ -50,19 +54,22 @@ function runCli(args, env, timeoutMs = 120000) {
 }
 
 class ServerProcess {
-  constructor(env, { profileDir } = {}) {
+  /** `script` + `args`: another server than dist/src/main.js (the HTTP floors of floor-server.js). */
+  constructor(env, { profileDir, script = MAIN, args = [] } = {}) {
     const nodeArgs = ['-r', GUARD];
     const childEnv = { ...process.env, ...env };
+    this.profileDir = profileDir;
+    this.profileWindows = 0;
     if (profileDir) {
-      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
-      childEnv.BENCH_EXIT_ON_SIGTERM = '1';
+      // child-guard.js drives the CPU profiler on IPC messages (profileStart / profileStop)
+      childEnv.BENCH_PROFILE_DIR = profileDir;
     }
     this.output = '';
     this.exited = false;
-    this.child = spawn(process.execPath, [...nodeArgs, MAIN], {
+    this.child = spawn(process.execPath, [...nodeArgs, script, ...args], {
       cwd: ROOT,
       env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: profileDir ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     this.pid = this.child.pid;
     const keep = (chunk) => {
@@ -80,15 +87,15 @@ class ServerProcess {
     });
   }
 
-  /** Polls GET <base>/ServiceProviderConfig until it answers 200. */
-  async waitReady(baseUrl, timeoutMs = 60000) {
+  /** Polls GET <base><probe> until it answers 200; resolves its JSON body. */
+  async waitReady(baseUrl, timeoutMs = 60000, probe = '/ServiceProviderConfig') {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       if (this.exited) {
         throw new Error(`server exited (code ${this.exitCode}, signal ${this.exitSignal}):\n${this.output}`);
       }
       const ok = await new Promise((resolve) => {
-        const req = http.get(`${baseUrl}/ServiceProviderConfig`, (res) => {
+        const req = http.get(`${baseUrl}${probe}`, (res) => {
           const chunks = [];
           res.on('data', (c) => chunks.push(c));
           res.on('end', () => resolve(res.statusCode === 200 ? JSON.parse(Buffer.concat(chunks)) : null));
@@ -102,6 +109,27 @@ class ServerProcess {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`server did not answer within ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  /** Starts the CPU profiler in the server (--profile). */
+  profileStart() {
+    this.child.send('profile-start');
+  }
+
+  /** Stops it; resolves the path of the .cpuprofile written (null if none within 60 s). */
+  async profileStop() {
+    const n = this.profileWindows++;
+    this.child.send('profile-stop');
+    const done = path.join(this.profileDir, `window-${n}.done`);
+    const end = Date.now() + 60000;
+    while (Date.now() < end && !this.exited) {
+      if (existsSync(done)) {
+        const file = path.join(this.profileDir, `window-${n}.cpuprofile`);
+        return existsSync(file) ? file : null;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return null;
   }
 
   /** SIGTERM, then SIGKILL after graceMs. */
