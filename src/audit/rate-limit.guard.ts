@@ -12,10 +12,15 @@ import { stampRequest } from './request-id.util';
 export class RateLimitGuard implements CanActivate {
   constructor(private readonly limits: RateLimitService) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    // off (the default): nothing to count, and no promise for the guards consumer to await
+    if (!this.limits.enabled || context.getType() !== 'http') {
       return true;
     }
+    return this.count(context);
+  }
+
+  private async count(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<{
       headers: Record<string, string | string[] | undefined>;
       user?: { tokenId?: string };

@@ -47,6 +47,8 @@ describe('RateLimitService (issue #6 item 5)', () => {
     const limits = new RateLimitService(repo, options(false));
     expect(await limits.check('a', 'r', T0)).toBeUndefined();
     expect(repo.counts.size).toBe(0);
+    expect(limits.enabled).toBe(false);
+    expect(new RateLimitService(repo, options({ requestsPerWindow: 1, windowSeconds: 1 })).enabled).toBe(true);
   });
 
   it('lets the request through when the database fails', async () => {

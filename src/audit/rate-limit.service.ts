@@ -17,6 +17,11 @@ export class RateLimitService {
     @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
   ) {}
 
+  /** false when rate limiting is off (nothing is counted) */
+  get enabled(): boolean {
+    return this.options.rateLimit !== false;
+  }
+
   /**
    * Counts one request of `tokenId`. Returns undefined when it is within the limit, else the
    * seconds until the window ends (for Retry-After). A database failure lets the request

@@ -5,17 +5,25 @@ import { Scope } from '../scim/core/ports/token.repository';
 import { PUBLIC_KEY, SCOPES_KEY } from './require-scopes.decorator';
 import { ScimPrincipal } from './token.service';
 
+/** What a route requires, read once from its metadata (fixed at start-up). */
+interface RouteScopes {
+  readonly isPublic: boolean;
+  readonly required: readonly Scope[];
+}
+
 /** 403 SCIM error when the token lacks a scope the handler requires. */
 @Injectable()
 export class ScopesGuard implements CanActivate {
+  /** controller class → route handler → what it requires (a subclass may share a handler) */
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteScopes>>();
+
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+    const route = this.routeOf(context);
+    if (route.isPublic) {
       return true;
     }
-    const required = this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? [];
     const principal = context.switchToHttp().getRequest<{ user?: ScimPrincipal }>().user;
     if (!principal) {
       throw ScimError.unauthorized();
@@ -24,10 +32,35 @@ export class ScopesGuard implements CanActivate {
       // issue #6 item 4: the token is valid, its tenant has SCIM switched off
       throw ScimError.forbidden('SCIM provisioning is disabled for this tenant');
     }
-    const missing = required.filter((s) => !principal.scopes.has(s));
-    if (missing.length) {
+    let missing: Scope[] | undefined;
+    for (const s of route.required) {
+      if (!principal.scopes.has(s)) {
+        (missing ??= []).push(s);
+      }
+    }
+    if (missing) {
       throw ScimError.forbidden(`This token lacks the scope ${missing.join(', ')}`);
     }
     return true;
+  }
+
+  private routeOf(context: ExecutionContext): RouteScopes {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let routes = this.routes.get(controller);
+    if (!routes) {
+      routes = new WeakMap();
+      this.routes.set(controller, routes);
+    }
+    let route = routes.get(handler);
+    if (!route) {
+      const targets = [handler, controller];
+      route = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
+        required: this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? [],
+      };
+      routes.set(handler, route);
+    }
+    return route;
   }
 }

@@ -7,18 +7,56 @@ import {
 } from '../../scim/core/ports/token.repository';
 import { TokenEntity } from '../entities/token.entity';
 
+/** tokens held at most by the look-up cache (the oldest goes first) */
+const MAX_CACHED_TOKENS = 10_000;
+
+export interface TokenRepositoryOptions {
+  /**
+   * How long (ms) a token read by findByHash is answered from memory; 0 = never (the default).
+   * Only tokens that exist are kept (an unknown token is read again every time); revoke and
+   * touch through this repository update what is kept at once.
+   */
+  readonly cacheTtlMs?: number;
+}
+
 export class TypeOrmTokenRepository implements TokenRepository {
   private readonly repo: Repository<TokenEntity>;
+  private readonly cacheTtlMs: number;
+  /** token hash → the row read and until when (performance.now()) it may be answered */
+  private readonly cache = new Map<string, { token: ServiceToken; until: number }>();
 
-  constructor(private readonly ds: DataSource) {
+  constructor(
+    private readonly ds: DataSource,
+    options: TokenRepositoryOptions = {},
+  ) {
     this.repo = ds.getRepository(TokenEntity);
+    this.cacheTtlMs = options.cacheTtlMs ?? 0;
   }
 
   /**
    * One indexed look-up per request, on the hot path of every SCIM call: the token with its
-   * tenant's profile, as plain SQL (no query-builder or entity hydration cost).
+   * tenant's profile, as plain SQL (no query-builder or entity hydration cost); answered from
+   * the cache while cacheTtlMs allows.
    */
   async findByHash(hash: string): Promise<ServiceToken | null> {
+    if (this.cacheTtlMs > 0) {
+      const hit = this.cache.get(hash);
+      if (hit && hit.until > performance.now()) {
+        return hit.token;
+      }
+      this.cache.delete(hash);
+    }
+    const token = await this.readByHash(hash);
+    if (token && this.cacheTtlMs > 0) {
+      if (this.cache.size >= MAX_CACHED_TOKENS) {
+        this.cache.delete(this.cache.keys().next().value!);
+      }
+      this.cache.set(hash, { token, until: performance.now() + this.cacheTtlMs });
+    }
+    return token;
+  }
+
+  private async readByHash(hash: string): Promise<ServiceToken | null> {
     const rows = (await this.ds.query(
       `SELECT t.id, t.tenant_id, t.name, t.prefix, t.scopes, t.created_at, t.expires_at,
          t.revoked_at, t.last_used_at, t.profile, n.profile AS tenant_profile,
@@ -82,11 +120,26 @@ export class TypeOrmTokenRepository implements TokenRepository {
 
   async revoke(id: string, at: string): Promise<boolean> {
     const res = await this.repo.update({ id, revokedAt: IsNull() }, { revokedAt: at });
+    this.forget(id);
     return (res.affected ?? 0) > 0;
   }
 
   async touch(id: string, at: string): Promise<void> {
     await this.repo.update({ id }, { lastUsedAt: at });
+    for (const entry of this.cache.values()) {
+      if (entry.token.id === id) {
+        entry.token = { ...entry.token, lastUsedAt: at };
+      }
+    }
+  }
+
+  /** Drops the cached rows of token `id` (after a change to it through this process). */
+  private forget(id: string): void {
+    for (const [hash, entry] of this.cache) {
+      if (entry.token.id === id) {
+        this.cache.delete(hash);
+      }
+    }
   }
 }
 

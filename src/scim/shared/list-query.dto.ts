@@ -54,3 +54,86 @@ export class ProjectionQueryDto {
   @IsString()
   excludedAttributes?: string;
 }
+
+/*
+ * Issue #9: most requests carry no query at all, or plain strings the decorators above accept
+ * as they are; for those the DTO is built directly, without class-transformer and
+ * class-validator (~20-40 µs a request). Anything else (a repeated parameter, a number that is
+ * not an integer, an over-long filter, an unknown sortOrder...) returns undefined, and the
+ * validation pipe runs the decorators, which also word the 400. These functions must accept
+ * nothing the decorators refuse and give what plainToInstance + whitelist would
+ * (scim-validation.pipe.spec.ts compares the two).
+ */
+
+const STRING_PARAMETERS = [
+  'filter',
+  'sortBy',
+  'cursor',
+  'sortOrder',
+  'attributes',
+  'excludedAttributes',
+] as const;
+
+const isPlainQuery = (q: unknown): q is Record<string, unknown> =>
+  typeof q === 'object' && q !== null && !Array.isArray(q);
+
+const optionalString = (v: unknown, maxLength = Infinity): boolean =>
+  v === undefined || (typeof v === 'string' && v.length <= maxLength);
+
+/** The integer the decorators make of a startIndex / count value, or NaN when they refuse it. */
+function optionalInt(v: unknown): number | undefined {
+  if (v === undefined) {
+    return undefined;
+  }
+  const n = toInt({ value: v });
+  return typeof n === 'number' && Number.isInteger(n) ? n : NaN;
+}
+
+/** ProjectionQueryDto of a query whose (excluded)attributes are strings, else undefined. */
+export function projectionQueryOf(q: unknown): ProjectionQueryDto | undefined {
+  if (!isPlainQuery(q) || !optionalString(q.attributes) || !optionalString(q.excludedAttributes)) {
+    return undefined;
+  }
+  const dto = new ProjectionQueryDto();
+  if (q.attributes !== undefined) {
+    dto.attributes = q.attributes as string;
+  }
+  if (q.excludedAttributes !== undefined) {
+    dto.excludedAttributes = q.excludedAttributes as string;
+  }
+  return dto;
+}
+
+/** ListQueryDto of a query whose every known parameter the decorators accept as is, else undefined. */
+export function listQueryOf(q: unknown): ListQueryDto | undefined {
+  if (!isPlainQuery(q)) {
+    return undefined;
+  }
+  const startIndex = optionalInt(q.startIndex);
+  const count = optionalInt(q.count);
+  if (
+    Number.isNaN(startIndex) ||
+    Number.isNaN(count) ||
+    !optionalString(q.filter, 10000) ||
+    !optionalString(q.sortBy) ||
+    !optionalString(q.cursor, 512) ||
+    !(q.sortOrder === undefined || q.sortOrder === 'ascending' || q.sortOrder === 'descending') ||
+    !optionalString(q.attributes) ||
+    !optionalString(q.excludedAttributes)
+  ) {
+    return undefined;
+  }
+  const dto = new ListQueryDto();
+  for (const key of STRING_PARAMETERS) {
+    if (q[key] !== undefined) {
+      (dto as Record<string, unknown>)[key] = q[key];
+    }
+  }
+  if (startIndex !== undefined) {
+    dto.startIndex = startIndex;
+  }
+  if (count !== undefined) {
+    dto.count = count;
+  }
+  return dto;
+}
