@@ -431,7 +431,7 @@ export class TypeOrmGroupRepository implements GroupRepository {
         const marks = placeholders(chunk.length);
         const rows = (await sql.query(
           `SELECT u.id AS id, 'User' AS t FROM scim_users u
-           WHERE u.tenant_id = ? AND u.deleted_at IS NULL AND u.id IN (${marks})
+           WHERE u.tenant_id = ? AND +u.deleted_at IS NULL AND u.id IN (${marks})
            UNION ALL
            SELECT g.id AS id, 'Group' AS t FROM scim_groups g
            WHERE g.tenant_id = ? AND g.id IN (${marks})`,

@@ -136,8 +136,12 @@ export class TypeOrmUserRepository implements UserRepository {
     const where: SqlFragment = q.filter
       ? (() => {
           const f = compileFilter(q.filter, this.target(tenantId));
+          // `+r.deleted_at`: not an index term (a no-op on both databases), so the tombstone
+          // index (tenant_id, deleted_at) never wins over the filter's own index. Without
+          // statistics (no ANALYZE, i.e. always in production) SQLite took it for
+          // `externalId eq` and walked the whole tenant on every look-up.
           return {
-            sql: `r.tenant_id = ? AND r.deleted_at IS NULL AND ${f.sql}`,
+            sql: `r.tenant_id = ? AND +r.deleted_at IS NULL AND ${f.sql}`,
             params: [tenantId, ...f.params],
           };
         })()
