@@ -200,3 +200,25 @@ export function metaColumn(
       return undefined;
   }
 }
+
+/**
+ * Index paging (RFC 7644 §3.4.2.4) with the COUNT only when the page cannot tell the total: a
+ * page shorter than `count` that has rows, or that starts at the first match, ends the result
+ * set, so total = offset + rows. A look-up such as `userName eq` (one row) costs one statement,
+ * not two. Both statements run as before otherwise (a full page, or a page past the end).
+ */
+export async function indexPage<R>(
+  q: { readonly startIndex: number; readonly count: number },
+  count: () => Promise<number>,
+  page: () => Promise<R[]>,
+): Promise<{ total: number; rows: R[] }> {
+  if (q.count === 0) {
+    return { total: await count(), rows: [] };
+  }
+  const rows = await page();
+  const offset = Math.max(0, q.startIndex - 1);
+  if (rows.length < q.count && (rows.length > 0 || offset === 0)) {
+    return { total: offset + rows.length, rows };
+  }
+  return { total: await count(), rows };
+}

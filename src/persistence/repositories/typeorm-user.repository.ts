@@ -29,6 +29,7 @@ import {
   inTransaction,
   insertId,
   insertRows,
+  indexPage,
   isUniqueViolation,
   keysetPage,
   metaColumn,
@@ -87,14 +88,29 @@ export class TypeOrmUserRepository implements UserRepository {
 
   async search(tenantId: string, q: ResourceQuery): Promise<ResourcePage> {
     const statements = this.buildSearchSql(tenantId, q);
-    const total =
-      q.withTotal === false
-        ? undefined
-        : Number(
-            ((await this.ds.query(statements.count.sql, statements.count.params)) as {
-              n: number | string;
-            }[])[0].n,
-          );
+    const countRows = async () =>
+      Number(
+        ((await this.ds.query(statements.count.sql, statements.count.params)) as {
+          n: number | string;
+        }[])[0].n,
+      );
+    if (!q.keyset && q.withTotal !== false) {
+      const { total, rows } = await indexPage<UserRow>(q, countRows, async () => {
+        let page: SqlFragment;
+        try {
+          page = statements.page();
+        } catch (e) {
+          // an unusable sortBy only matters once there is something to sort
+          if ((await countRows()) === 0) {
+            return [];
+          }
+          throw e;
+        }
+        return this.ds.query(page.sql, page.params) as Promise<UserRow[]>;
+      });
+      return { total, items: rows.map(toStored) };
+    }
+    const total = q.withTotal === false ? undefined : await countRows();
     if (q.keyset) {
       const page = await keysetPage<UserRow>(
         (sql, params) => this.ds.query(sql, params),
@@ -113,15 +129,7 @@ export class TypeOrmUserRepository implements UserRepository {
         hasPrevious: page.hasPrevious,
       };
     }
-    if (total === undefined) {
-      throw new Error('index paging needs the total');
-    }
-    if (q.count === 0 || total === 0 || q.startIndex > total) {
-      return { total, items: [] };
-    }
-    const page = statements.page();
-    const rows: UserRow[] = await this.ds.query(page.sql, page.params);
-    return { total, items: rows.map(toStored) };
+    throw new Error('index paging needs the total');
   }
 
   /**
