@@ -25,6 +25,8 @@ export class AppModule {
           path: config.basePath,
           baseUrl: config.baseUrl,
           tokenPepper: config.tokenPepper,
+          // issue #9: SCIM_TOKEN_CACHE_TTL_MS (0 = every request reads its token)
+          tokenCacheTtlMs: config.tokenCacheTtlMs,
           maxResults: config.maxResults,
           maxPayloadSize: config.maxPayloadSize,
           maxOperations: config.maxBulkOperations,

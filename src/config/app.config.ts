@@ -48,6 +48,8 @@ export interface AppConfig {
    * SCIM_PROTECTED_ROLE (break-glass: the role whose last active holder SCIM cannot remove)
    */
   roles?: { names: string[]; protect?: string };
+  /** issue #9: SCIM_TOKEN_CACHE_TTL_MS, ms a token look-up may be answered from memory (0 = off) */
+  tokenCacheTtlMs: number;
 }
 
 /** Shortest ADMIN_TOKEN accepted: it is the only secret guarding every tenant's settings. */
@@ -233,5 +235,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(adminToken !== undefined ? { adminToken } : {}),
     logFormat,
     ...(roles ? { roles } : {}),
+    tokenCacheTtlMs: int(env, 'SCIM_TOKEN_CACHE_TTL_MS', 0, 0, 60_000),
   };
 }

@@ -6,7 +6,7 @@ import { AUDIT_OPTIONS, resolveAuditOptions } from '../audit/audit.options';
 import { AuditService } from '../audit/audit.service';
 import { RateLimitService } from '../audit/rate-limit.service';
 import { RetentionService } from '../audit/retention.service';
-import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from '../auth/auth.options';
+import { SCIM_AUTH_OPTIONS, ScimAuthOptions, tokenCacheTtlOf } from '../auth/auth.options';
 import { ScimBearerStrategy } from '../auth/scim-bearer.strategy';
 import { TokenService } from '../auth/token.service';
 import { ScimCallers } from '../auth/scim-caller.service';
@@ -310,7 +310,10 @@ function coreProviders(statics: ScimStaticOptions): Provider[] {
     { provide: SCIM_ENABLED_RESOURCES, useValue: statics.resources },
     {
       provide: SCIM_AUTH_OPTIONS,
-      useFactory: (o: ScimModuleOptions): ScimAuthOptions => ({ tokenPepper: o.tokenPepper }),
+      useFactory: (o: ScimModuleOptions): ScimAuthOptions => ({
+        tokenPepper: o.tokenPepper,
+        tokenCacheTtlMs: tokenCacheTtlOf(o),
+      }),
       inject: [SCIM_OPTIONS],
     },
     { provide: CLOCK, useValue: { nowIso: () => new Date().toISOString() } satisfies Clock },
@@ -349,8 +352,9 @@ function coreProviders(statics: ScimStaticOptions): Provider[] {
     },
     {
       provide: TOKEN_REPOSITORY,
-      useFactory: (d: DataSource) => new TypeOrmTokenRepository(d),
-      inject: [ds],
+      useFactory: (d: DataSource, a: ScimAuthOptions) =>
+        new TypeOrmTokenRepository(d, { cacheTtlMs: a.tokenCacheTtlMs }),
+      inject: [ds, SCIM_AUTH_OPTIONS],
     },
     TokenService,
     ScimBearerStrategy,

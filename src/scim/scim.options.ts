@@ -11,6 +11,12 @@ import { SchemaDefinition } from './core/schema/schema.types';
 export interface ScimModuleOptions {
   /** HMAC key for token hashes; changing it invalidates every issued token */
   tokenPepper: string;
+  /**
+   * issue #9: ms a process may answer a token look-up from memory (0-60000; default 0 = read
+   * on every request). A revocation or tenant setting change made elsewhere (CLI, admin API
+   * of another instance) then takes up to this long to reach this process.
+   */
+  tokenCacheTtlMs?: number;
   /** largest page a list returns (ServiceProviderConfig filter.maxResults); default 1000 */
   maxResults?: number;
   /** largest request body in bytes (ServiceProviderConfig bulk.maxPayloadSize); default 1 MiB */
