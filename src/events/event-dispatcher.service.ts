@@ -65,6 +65,8 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
   private active = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  /** when `timer` fires (Date.now() ms) */
+  private timerDueAt = 0;
   private pruneTimer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
   private pruning: Promise<void> | undefined;
@@ -128,7 +130,11 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
       this.again = true;
       return;
     }
-    this.schedule(0);
+    // a round already due within the coalescing window takes this write's events too
+    if (this.timer !== undefined && this.timerDueAt <= Date.now() + this.options.coalesceMs) {
+      return;
+    }
+    this.schedule(this.options.coalesceMs);
   }
 
   /**
@@ -319,6 +325,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
+    this.timerDueAt = Date.now() + delayMs;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.startRound();
@@ -339,7 +346,9 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
       .then((more) => {
         this.round = undefined;
         if (!this.stopped) {
-          this.schedule(more || this.again ? 0 : this.options.pollIntervalMs);
+          this.schedule(
+            more ? 0 : this.again ? this.options.coalesceMs : this.options.pollIntervalMs,
+          );
         }
       });
   }

@@ -159,6 +159,8 @@ function setup(
     /** tenants with notifications off */
     muted?: string[];
     options?: Partial<EventsOptions>;
+    /** an HTTP server is up: onApplicationBootstrap starts dispatching */
+    serving?: boolean;
   } = {},
 ) {
   jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
@@ -194,7 +196,7 @@ function setup(
     { retentionDays: 90 } as AuditOptions,
     new OutboxSignalHub(),
     webhooks as unknown as WebhookSender,
-    { httpAdapter: undefined } as unknown as HttpAdapterHost,
+    { httpAdapter: o.serving ? {} : undefined } as unknown as HttpAdapterHost,
   );
   return {
     outbox,
@@ -356,6 +358,27 @@ describe('EventDispatcher', () => {
     }
     expect(dispatcher.backoff(13)).toBeLessThanOrEqual(3_600_000);
     expect(dispatcher.backoff(200)).toBeLessThanOrEqual(3_600_000);
+  });
+
+  it('coalesces the wake-ups of a burst of writes into one claim (issue #9)', async () => {
+    const { dispatcher, outbox, sent } = setup({
+      serving: true,
+      options: { coalesceMs: 30, pollIntervalMs: 60_000 },
+    });
+    dispatcher.onApplicationBootstrap();
+    await new Promise((r) => setTimeout(r, 20)); // the start-up round, on an empty outbox
+    const claim = jest.spyOn(outbox, 'claim');
+    // ten writes, 2 ms apart (each request commits on its own), within one 30 ms window
+    for (let i = 1; i <= 10; i++) {
+      outbox.add('t1', `u${i}`, 1);
+      dispatcher.nudge();
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await new Promise((r) => setTimeout(r, 150));
+    expect(sent).toHaveLength(10);
+    // one round for the burst (a second one at most, when the first found a full batch)
+    expect(claim.mock.calls.length).toBeLessThanOrEqual(2);
+    await dispatcher.onModuleDestroy();
   });
 
   it('does not start in a process without an HTTP server (the CLI) and stops at once', async () => {
