@@ -64,7 +64,7 @@ const CATEGORIES = [
   { name: 'passport (AuthGuard, strategy, passport-http-bearer)', url: /passport/ },
   { name: 'request id (randomUUID, ISO date, WeakMap)', fn: /^(stampRequest|requestIdFrom|randomUUID|toISOString)$/ },
   { name: 'interceptor: rxjs', url: /rxjs/ },
-  { name: 'interceptor: ScimResponseInterceptor itself', url: /scim-response\.interceptor/ },
+  { name: 'SCIM request guard + reply helpers (RequestContext, headers)', url: /scim-response\.interceptor|scim-request\.guard|scim-reply|shared\/base-url/ },
   { name: 'pipes: class-validator / class-transformer', url: /class-validator|class-transformer|validation\.pipe/ },
   { name: 'user/group repositories (SQL building, hydration)', url: /typeorm-(user|group)\.repository|persistence\/repositories/ },
   { name: 'SCIM service + core (filter, projection, rendering)', url: /dist\/src\/scim\/(users|groups|core|schemas|service-provider-config|resource-types)|persistence\/mappers/ },

@@ -18,7 +18,9 @@ import { ENTERPRISE, USER_SCHEMA, oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { startExpressAppModule, startExpressHostFixture } from '../support/express-host';
 import {
+  HOST_INTERCEPTOR_HEADER,
   HostApiKeyGuard,
+  HostResponseInterceptor,
   HostErrorBody,
   HostSettings,
   SCIM_BINDINGS,
@@ -358,6 +360,22 @@ describe.each(CASES)('SCIM compliance: %s on %s', (_name, kind, hosting) => {
         const before = guard.passedThrough;
         expect((await get('/Users')).status).toBe(200);
         expect(guard.passedThrough).toBe(before + 1);
+      });
+
+      it("the host's global interceptor wraps SCIM handlers, and SCIM's own headers are kept", async () => {
+        const interceptor = running.app.get(HostResponseInterceptor);
+        const before = interceptor.seen;
+        const created = await send('post', '/Users', { schemas: [USER_SCHEMA], userName: 'host-interceptor@example.com' });
+        expect(created.status).toBe(201);
+        expect(created.headers['content-type']).toMatch(/^application\/scim\+json/);
+        expect(created.headers.location).toBe(created.body.meta.location);
+        expect(created.headers.etag).toBe(created.body.meta.version);
+        expect(created.headers[HOST_INTERCEPTOR_HEADER]).toBe('after');
+        const read = await get(`/Users/${created.body.id}`);
+        expect(read.status).toBe(200);
+        expect(read.headers.etag).toBe(created.body.meta.version);
+        expect(read.headers[HOST_INTERCEPTOR_HEADER]).toBe('after');
+        expect(interceptor.seen).toBe(before + 2);
       });
     } else {
       it('has no /hello: the standalone server is SCIM only', async () => {

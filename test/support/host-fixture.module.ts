@@ -2,6 +2,8 @@
  * A small host application for the e2e suites (STYLE §10): a Nest app of its own with its own
  * TypeORM DataSource (our tables through SCIM_ENTITIES / SCIM_MIGRATIONS, its own migration
  * history table), its own global exception filter, its own global guard and its own routes.
+ * It also has its own global interceptor, so the SCIM routes (which carry none of their own)
+ * are shown to work under a host's interceptor too.
  * It imports ScimModule through the public API only (src/scim/index.ts), in each of the ways a
  * host can (STYLE §4): `forRoot`, or `forRootAsync` with `useFactory`, `useClass` or
  * `useExisting`. Every binding passes a different `maxResults`, so a test can tell from
@@ -9,6 +11,7 @@
  */
 import {
   ArgumentsHost,
+  CallHandler,
   CanActivate,
   Catch,
   Controller,
@@ -21,12 +24,14 @@ import {
   Injectable,
   Logger,
   Module,
+  NestInterceptor,
   SetMetadata,
   UnauthorizedException,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, HttpAdapterHost, NestFactory, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost, NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Observable, tap } from 'rxjs';
 import { DataSourceOptions } from 'typeorm';
 import {
   SCIM_ENTITIES,
@@ -134,6 +139,30 @@ export class HostExceptionFilter implements ExceptionFilter {
   }
 }
 
+/** The header HostResponseInterceptor adds to every successful answer. */
+export const HOST_INTERCEPTOR_HEADER = 'x-host-interceptor';
+
+/**
+ * The host's global interceptor (APP_INTERCEPTOR): it wraps every handler, SCIM's too, and adds
+ * a header after it; it counts the answers it saw so a test can see it ran.
+ */
+@Injectable()
+export class HostResponseInterceptor implements NestInterceptor {
+  seen = 0;
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const res = context.switchToHttp().getResponse<unknown>();
+    return next.handle().pipe(
+      tap(() => {
+        this.seen++;
+        this.adapterHost.httpAdapter.setHeader(res, HOST_INTERCEPTOR_HEADER, 'after');
+      }),
+    );
+  }
+}
+
 /** The host's own routes. */
 @Controller('hello')
 @HostProtected()
@@ -227,6 +256,8 @@ export class HostFixtureModule {
         HostApiKeyGuard,
         { provide: APP_GUARD, useExisting: HostApiKeyGuard },
         { provide: APP_FILTER, useClass: HostExceptionFilter },
+        HostResponseInterceptor,
+        { provide: APP_INTERCEPTOR, useExisting: HostResponseInterceptor },
       ],
     };
   }

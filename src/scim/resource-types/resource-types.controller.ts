@@ -6,7 +6,8 @@ import { SCHEMA_REGISTRY } from '../core/ports/tokens';
 import { SchemaRegistry } from '../core/schema/schema.registry';
 import { refuseDiscoveryFilter, renderResourceType } from '../discovery.util';
 import { ScimController } from '../shared/scim-controller.decorator';
-import { ScimResponseInterceptor } from '../shared/scim-response.interceptor';
+import { ScimHttpRequest, scimBaseUrl } from '../shared/base-url';
+import { SCIM_STATIC_OPTIONS, ScimStaticOptions } from '../scim.options';
 import { SCIM_ENABLED_RESOURCES } from '../scim.tokens';
 
 /** GET /ResourceTypes[/:name]: only the resource types this server serves (idp-quirks #26). */
@@ -16,13 +17,13 @@ export class ResourceTypesController {
   constructor(
     @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
     @Inject(SCIM_ENABLED_RESOURCES) private readonly enabled: readonly string[],
-    private readonly urls: ScimResponseInterceptor,
+    @Inject(SCIM_STATIC_OPTIONS) private readonly options: ScimStaticOptions,
   ) {}
 
   @Get()
-  list(@Query('filter') filter: string | undefined, @Req() req: never) {
+  list(@Query('filter') filter: string | undefined, @Req() req: ScimHttpRequest) {
     refuseDiscoveryFilter(filter);
-    const base = this.urls.baseUrl(req);
+    const base = scimBaseUrl(req, this.options);
     const all = this.registry
       .listResourceTypes()
       .filter((rt) => this.enabled.includes(rt.name))
@@ -31,11 +32,11 @@ export class ResourceTypesController {
   }
 
   @Get(':name')
-  get(@Param('name') name: string, @Req() req: never) {
+  get(@Param('name') name: string, @Req() req: ScimHttpRequest) {
     const rt = this.registry.getResourceType(name);
     if (!rt || !this.enabled.includes(rt.name)) {
       throw ScimError.notFound(`ResourceType ${name} not found`);
     }
-    return renderResourceType(rt, this.urls.baseUrl(req));
+    return renderResourceType(rt, scimBaseUrl(req, this.options));
   }
 }

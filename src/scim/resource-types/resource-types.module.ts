@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ScimResponseInterceptor } from '../shared/scim-response.interceptor';
 import { ResourceTypesController } from './resource-types.controller';
 
-@Module({ controllers: [ResourceTypesController], providers: [ScimResponseInterceptor] })
+@Module({ controllers: [ResourceTypesController] })
 export class ResourceTypesModule {}

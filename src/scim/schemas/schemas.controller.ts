@@ -6,7 +6,8 @@ import { SCHEMA_REGISTRY } from '../core/ports/tokens';
 import { SchemaRegistry } from '../core/schema/schema.registry';
 import { refuseDiscoveryFilter, renderSchema } from '../discovery.util';
 import { ScimController } from '../shared/scim-controller.decorator';
-import { ScimResponseInterceptor } from '../shared/scim-response.interceptor';
+import { ScimHttpRequest, scimBaseUrl } from '../shared/base-url';
+import { SCIM_STATIC_OPTIONS, ScimStaticOptions } from '../scim.options';
 import { SCIM_ENABLED_RESOURCES } from '../scim.tokens';
 import { SchemaDefinition } from '../core/schema/schema.types';
 
@@ -17,13 +18,13 @@ export class SchemasController {
   constructor(
     @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
     @Inject(SCIM_ENABLED_RESOURCES) private readonly enabled: readonly string[],
-    private readonly urls: ScimResponseInterceptor,
+    @Inject(SCIM_STATIC_OPTIONS) private readonly options: ScimStaticOptions,
   ) {}
 
   @Get()
-  list(@Query('filter') filter: string | undefined, @Req() req: never) {
+  list(@Query('filter') filter: string | undefined, @Req() req: ScimHttpRequest) {
     refuseDiscoveryFilter(filter);
-    const base = this.urls.baseUrl(req);
+    const base = scimBaseUrl(req, this.options);
     const all = this.served().map((s) => renderSchema(s, base));
     return listResponse(all.length, 1, all);
   }
@@ -40,11 +41,11 @@ export class SchemasController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string, @Req() req: never) {
+  get(@Param('id') id: string, @Req() req: ScimHttpRequest) {
     const schema = this.served().find((s) => s.id.toLowerCase() === id.toLowerCase());
     if (!schema) {
       throw ScimError.notFound(`Schema ${id} not found`);
     }
-    return renderSchema(schema, this.urls.baseUrl(req));
+    return renderSchema(schema, scimBaseUrl(req, this.options));
   }
 }

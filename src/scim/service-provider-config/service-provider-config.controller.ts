@@ -1,10 +1,10 @@
 import { Get, Inject, Query, Req } from '@nestjs/common';
 import { PublicEndpoint } from '../../auth/require-scopes.decorator';
 import { refuseDiscoveryFilter } from '../discovery.util';
-import { DEFAULT_MAX_OPERATIONS } from '../scim.options';
+import { DEFAULT_MAX_OPERATIONS, SCIM_STATIC_OPTIONS, ScimStaticOptions } from '../scim.options';
 import { SCIM_LIMITS, ScimLimits } from '../scim.tokens';
 import { ScimController } from '../shared/scim-controller.decorator';
-import { ScimResponseInterceptor } from '../shared/scim-response.interceptor';
+import { ScimHttpRequest, scimBaseUrl } from '../shared/base-url';
 
 /**
  * GET /ServiceProviderConfig (RFC 7643 §5). Truthful: a feature is advertised only when it
@@ -15,11 +15,11 @@ import { ScimResponseInterceptor } from '../shared/scim-response.interceptor';
 export class ServiceProviderConfigController {
   constructor(
     @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
-    private readonly urls: ScimResponseInterceptor,
+    @Inject(SCIM_STATIC_OPTIONS) private readonly options: ScimStaticOptions,
   ) {}
 
   @Get()
-  get(@Query('filter') filter: string | undefined, @Req() req: never) {
+  get(@Query('filter') filter: string | undefined, @Req() req: ScimHttpRequest) {
     refuseDiscoveryFilter(filter);
     return {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
@@ -53,7 +53,7 @@ export class ServiceProviderConfigController {
       ],
       meta: {
         resourceType: 'ServiceProviderConfig',
-        location: `${this.urls.baseUrl(req)}/ServiceProviderConfig`,
+        location: `${scimBaseUrl(req, this.options)}/ServiceProviderConfig`,
       },
     };
   }

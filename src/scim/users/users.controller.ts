@@ -5,10 +5,15 @@ import { SearchRequestDto } from '../shared/search-request.dto';
 import { ReqCtx } from '../shared/req-ctx.decorator';
 import { RequestContext } from '../shared/request-context';
 import { ScimController } from '../shared/scim-controller.decorator';
+import { ScimRes, ScimResponse, scimCreated, scimResource } from '../shared/scim-reply';
 import { scimValidationPipe } from '../shared/scim-validation.pipe';
 import { UsersService } from './users.service';
 
-/** RFC 7644 §3.3-§3.6 on /Users. Resource bodies are validated by the schema core, not DTOs. */
+/**
+ * RFC 7644 §3.3-§3.6 on /Users. Resource bodies are validated by the schema core, not DTOs.
+ * A handler that answers with a resource returns through scimResource/scimCreated, which set
+ * its ETag and Location.
+ */
 @ScimController('Users')
 @UsePipes(scimValidationPipe)
 export class UsersController {
@@ -30,15 +35,25 @@ export class UsersController {
 
   @Get(':id')
   @RequireScopes('users:read')
-  get(@Param('id') id: string, @Query() q: ProjectionQueryDto, @ReqCtx() ctx: RequestContext) {
-    return this.users.get(id, q, ctx);
+  get(
+    @Param('id') id: string,
+    @Query() q: ProjectionQueryDto,
+    @ReqCtx() ctx: RequestContext,
+    @ScimRes() res: ScimResponse,
+  ) {
+    return scimResource(res, this.users.get(id, q, ctx));
   }
 
   @Post()
   @HttpCode(201)
   @RequireScopes('users:write')
-  create(@Body() body: unknown, @Query() q: ProjectionQueryDto, @ReqCtx() ctx: RequestContext) {
-    return this.users.create(body, q, ctx);
+  create(
+    @Body() body: unknown,
+    @Query() q: ProjectionQueryDto,
+    @ReqCtx() ctx: RequestContext,
+    @ScimRes() res: ScimResponse,
+  ) {
+    return scimCreated(res, this.users.create(body, q, ctx));
   }
 
   @Put(':id')
@@ -48,8 +63,9 @@ export class UsersController {
     @Body() body: unknown,
     @Query() q: ProjectionQueryDto,
     @ReqCtx() ctx: RequestContext,
+    @ScimRes() res: ScimResponse,
   ) {
-    return this.users.replace(id, body, q, ctx);
+    return scimResource(res, this.users.replace(id, body, q, ctx));
   }
 
   @Patch(':id')
@@ -59,8 +75,9 @@ export class UsersController {
     @Body() body: unknown,
     @Query() q: ProjectionQueryDto,
     @ReqCtx() ctx: RequestContext,
+    @ScimRes() res: ScimResponse,
   ) {
-    return this.users.patch(id, body, q, ctx);
+    return scimResource(res, this.users.patch(id, body, q, ctx));
   }
 
   @Delete(':id')

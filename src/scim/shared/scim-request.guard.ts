@@ -1,28 +1,17 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  Inject,
-  Injectable,
-  Logger,
-  NestInterceptor,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
-import { Observable, from, map, switchMap } from 'rxjs';
 import { stampRequest } from '../../audit/request-id.util';
 import { ScimPrincipal } from '../../auth/token.service';
 import { ScimError } from '../core/errors/scim-error';
 import { suggestProfile } from '../core/patch/patch.dialect';
 import { SCIM_STATIC_OPTIONS, ScimStaticOptions } from '../scim.options';
 import { SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { ScimHttpRequest, header, scimBaseUrl } from './base-url';
 import { REQUEST_CONTEXT_KEY, RequestContext } from './request-context';
 
-interface AnyRequest {
+interface AnyRequest extends ScimHttpRequest {
   method: string;
-  url: string;
-  originalUrl?: string;
-  protocol?: string;
-  headers: Record<string, string | string[] | undefined>;
   body?: unknown;
   user?: ScimPrincipal;
   [REQUEST_CONTEXT_KEY]?: RequestContext;
@@ -31,19 +20,24 @@ interface AnyRequest {
 /** `application/scim+json` (RFC 7644 §3.8) or `application/json`, any parameters */
 const JSON_MEDIA_TYPE = /^application\/(scim\+)?json\s*(;|$)/i;
 
-const header = (req: AnyRequest, name: string): string | undefined => {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-};
+const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
 /**
- * Builds the RequestContext before the handler and, after it, sets the SCIM response headers:
- * Content-Type application/scim+json, ETag from meta.version, Location on create.
- * Adapter-agnostic (Express and Fastify); on Express it also reads the JSON body no parser of
- * the host took, such as application/scim+json (parseBody).
+ * Last guard of every SCIM controller (after the token, rate-limit and scope guards, so their
+ * 401/403/429 win): everything a SCIM request needs before its handler, without a Nest
+ * interceptor (issue #9: Nest's InterceptorsConsumer costs two AsyncResource.bind and rxjs per
+ * request, a third of the CPU of a discovery request). It
+ * - builds the RequestContext that `@ReqCtx()` hands to the handler, from the token's principal
+ *   and the request's headers and base URL (authenticated requests only);
+ * - sets `Content-Type: application/scim+json` (RFC 7644 §3.8) on the answer;
+ * - on Express, reads the JSON body no parser of the host took, such as application/scim+json
+ *   (`parseBody`): a bad body is then a SCIM error (400, 413, 415) and the host has nothing to
+ *   configure. Nothing of this runs on Fastify, whose content-type parser has run already.
+ * It never refuses a request: it returns true, or throws a ScimError for a bad body.
+ * ETag and Location are set by the handler's return helpers (`scim-reply.ts`).
  */
 @Injectable()
-export class ScimResponseInterceptor implements NestInterceptor {
+export class ScimRequestGuard implements CanActivate {
   private readonly logger = new Logger('ScimProfile');
   /** tokens already given a profile suggestion (log hygiene only; not shared state) */
   private readonly suggested = new Set<string>();
@@ -57,58 +51,39 @@ export class ScimResponseInterceptor implements NestInterceptor {
     @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<AnyRequest>();
-    const res = http.getResponse<unknown>();
-    if (req.user) {
+    const user = req.user;
+    if (user) {
+      const userAgent = header(req, 'user-agent');
       req[REQUEST_CONTEXT_KEY] = {
-        tenantId: req.user.tenantId,
-        tokenId: req.user.tokenId,
-        scopes: req.user.scopes,
-        baseUrl: this.baseUrl(req),
+        tenantId: user.tenantId,
+        tokenId: user.tokenId,
+        scopes: user.scopes,
+        baseUrl: scimBaseUrl(req, this.options),
         ifMatch: header(req, 'if-match'),
         ifNoneMatch: header(req, 'if-none-match'),
-        userAgent: header(req, 'user-agent'),
-        ...(req.user.profile ? { profile: req.user.profile } : {}),
-        ...(req.user.deprovisioning ? { deprovisioning: req.user.deprovisioning } : {}),
-        ...(req.user.allowGroupCycles ? { allowGroupCycles: true } : {}),
-        ...(req.user.linkByVerifiedEmail ? { linkByVerifiedEmail: true } : {}),
+        userAgent,
+        ...(user.profile ? { profile: user.profile } : {}),
+        ...(user.deprovisioning ? { deprovisioning: user.deprovisioning } : {}),
+        ...(user.allowGroupCycles ? { allowGroupCycles: true } : {}),
+        ...(user.linkByVerifiedEmail ? { linkByVerifiedEmail: true } : {}),
         // the id RequestAuditGuard (or the app's onRequest hook) stamped and sent back
         requestId: stampRequest(req).id,
       };
-      this.suggestProfile(req.user, header(req, 'user-agent'));
+      this.suggestProfile(user, userAgent);
     }
     const adapter = this.adapterHost.httpAdapter;
-    adapter.setHeader(res, 'Content-Type', 'application/scim+json; charset=utf-8');
-    // Fastify: the app's content-type parser has run (or refused the request) already
+    adapter.setHeader(http.getResponse<unknown>(), 'Content-Type', SCIM_CONTENT_TYPE);
     this.express ??= adapter.getType() === 'express';
     if (this.express && req.body === undefined) {
       const contentType = unreadBody(req as AnyRequest & IncomingMessage);
       if (contentType !== undefined) {
-        return from(this.parseBody(req as AnyRequest & IncomingMessage, contentType)).pipe(
-          switchMap(() => this.respond(next, req, res)),
-        );
+        return this.parseBody(req as AnyRequest & IncomingMessage, contentType).then(() => true);
       }
     }
-    return this.respond(next, req, res);
-  }
-
-  /** The handler's result, with ETag from meta.version and Location on a create. */
-  private respond(next: CallHandler, req: AnyRequest, res: unknown): Observable<unknown> {
-    const adapter = this.adapterHost.httpAdapter;
-    return next.handle().pipe(
-      map((body: unknown) => {
-        const meta = (body as { meta?: { version?: string; location?: string } } | undefined)?.meta;
-        if (meta?.version) {
-          adapter.setHeader(res, 'ETag', meta.version);
-        }
-        if (meta?.location && req.method === 'POST') {
-          adapter.setHeader(res, 'Location', meta.location);
-        }
-        return body;
-      }),
-    );
+    return true;
   }
 
   /**
@@ -116,7 +91,7 @@ export class ScimResponseInterceptor implements NestInterceptor {
    * knows application/json): `application/scim+json` (RFC 7644 §3.8), or `application/json`
    * in a host without a JSON parser, read here, under the SCIM controller, so that a bad body
    * is a SCIM error (400 invalidSyntax, 413 beyond maxPayloadSize, 415) and the host has
-   * nothing to configure. Nothing of this runs on Fastify.
+   * nothing to configure. A token refused by an earlier guard leaves the body unread.
    */
   private async parseBody(req: AnyRequest & IncomingMessage, contentType: string): Promise<void> {
     if (!JSON_MEDIA_TYPE.test(contentType)) {
@@ -155,20 +130,6 @@ export class ScimResponseInterceptor implements NestInterceptor {
           `profile (token create --profile ${suggestion}, or tenant create --profile ${suggestion})`,
       );
     }
-  }
-
-  /** Configured base URL, or the request's origin plus the path up to the SCIM mount point. */
-  baseUrl(req: AnyRequest): string {
-    if (this.options.baseUrl) {
-      return this.options.baseUrl.replace(/\/+$/, '');
-    }
-    const proto = header(req, 'x-forwarded-proto')?.split(',')[0].trim() || req.protocol || 'http';
-    const host = header(req, 'x-forwarded-host') ?? header(req, 'host') ?? 'localhost';
-    const path = (req.originalUrl ?? req.url).split('?')[0];
-    const mount = '/' + this.options.path.replace(/^\/+|\/+$/g, '');
-    const idx = path.toLowerCase().indexOf(mount.toLowerCase());
-    const prefix = idx >= 0 ? path.slice(0, idx + mount.length) : mount;
-    return `${proto}://${host}${prefix}`;
   }
 }
 
