@@ -1,10 +1,9 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { REDACTED, auditBody, clip, redactUrl } from '../audit/audit-redaction.util';
 import { AuditService } from '../audit/audit.service';
-import { REQUEST_ID_HEADER, RequestStamp, stampRequest } from '../audit/request-id.util';
+import { RequestStamp, onResponseClosed } from '../audit/request-id.util';
 import { AuditEntry } from '../scim/core/ports/audit.repository';
 import { OutboxRepository } from '../scim/core/ports/change-event';
 import { TenantRepository, TokenRepository } from '../scim/core/ports/token.repository';
@@ -63,11 +62,9 @@ export class AdminAuditGuard implements CanActivate {
     const http = context.switchToHttp();
     const req = http.getRequest<AdminRequest>();
     const res = http.getResponse<object>();
-    const stamp = stampRequest(req);
-    this.adapterHost.httpAdapter.setHeader(res, REQUEST_ID_HEADER, stamp.id);
-    const raw = ((res as { raw?: ServerResponse }).raw ?? res) as ServerResponse;
-    raw.once('close', () => {
-      const status = raw.writableFinished ? raw.statusCode : 499;
+    const setHeader = (r: object, name: string, value: string) =>
+      this.adapterHost.httpAdapter.setHeader(r, name, value);
+    onResponseClosed(req, res, setHeader, (stamp, _raw, status) => {
       if (!WRITES.has(req.method) && status !== 401) {
         return;
       }

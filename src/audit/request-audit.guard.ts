@@ -6,7 +6,7 @@ import { AuditEntry } from '../scim/core/ports/audit.repository';
 import { auditBody, clip, redactUrl } from './audit-redaction.util';
 import { AUDIT_OPTIONS, AuditOptions } from './audit.options';
 import { AuditService } from './audit.service';
-import { REQUEST_ID_HEADER, RequestStamp, stampRequest } from './request-id.util';
+import { RequestStamp, onResponseClosed } from './request-id.util';
 
 /** What the guard reads of a request, on Fastify and Express alike. */
 interface AuditedRequest {
@@ -46,6 +46,9 @@ export class RequestAuditGuard implements CanActivate {
     @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
   ) {}
 
+  private readonly setHeader = (res: object, name: string, value: string) =>
+    this.adapterHost.httpAdapter.setHeader(res, name, value);
+
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') {
       return true;
@@ -53,12 +56,7 @@ export class RequestAuditGuard implements CanActivate {
     const http = context.switchToHttp();
     const req = http.getRequest<AuditedRequest>();
     const res = http.getResponse<object>();
-    const stamp = stampRequest(req);
-    this.adapterHost.httpAdapter.setHeader(res, REQUEST_ID_HEADER, stamp.id);
-    // Fastify's reply wraps the Node response; Express's response is one
-    const raw = ((res as { raw?: ServerResponse }).raw ?? res) as ServerResponse;
-    // 'close' follows a complete response and an aborted one alike
-    raw.once('close', () => this.finished(req, res, raw, stamp));
+    onResponseClosed(req, res, this.setHeader, (stamp, raw) => this.finished(req, res, raw, stamp));
     return true;
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -48,4 +49,23 @@ export function stampRequest(req: {
 /** The stamp if the request has one. */
 export function stampOf(req: object): RequestStamp | undefined {
   return stamps.get(req);
+}
+
+/**
+ * What both audit guards (SCIM and admin) do first: stamp the request, send its id as
+ * X-Request-Id (through the platform's `setHeader`), and call `closed` once the response is
+ * complete or aborted ('close' follows both; an aborted one has status 499). Works on
+ * Fastify (the reply wraps the Node response) and Express (the response is one).
+ */
+export function onResponseClosed(
+  req: { headers: Record<string, string | string[] | undefined> },
+  res: object,
+  setHeader: (res: object, name: string, value: string) => void,
+  closed: (stamp: RequestStamp, raw: ServerResponse, status: number) => void,
+): RequestStamp {
+  const stamp = stampRequest(req);
+  setHeader(res, REQUEST_ID_HEADER, stamp.id);
+  const raw = ((res as { raw?: ServerResponse }).raw ?? res) as ServerResponse;
+  raw.once('close', () => closed(stamp, raw, raw.writableFinished ? raw.statusCode : 499));
+  return stamp;
 }

@@ -1,19 +1,18 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ScimError } from '../scim/core/errors/scim-error';
-import { isProfileName } from '../scim/core/patch/patch.dialect';
 import {
   ScimAuthRequest,
   ScimAuthenticator,
   ScimCaller,
   ScimTenancyResolver,
 } from '../scim/core/ports/authenticator';
-import { ALL_SCOPES, Scope, Tenant, TenantRepository } from '../scim/core/ports/token.repository';
+import { ALL_SCOPES, Tenant, TenantRepository } from '../scim/core/ports/token.repository';
 import {
   SCIM_AUTHENTICATOR,
   SCIM_TENANCY_RESOLVER,
   TENANT_REPOSITORY,
 } from '../scim/core/ports/tokens';
-import { ScimPrincipal, effectiveScopes } from './token.service';
+import { ScimPrincipal, principalOf } from './token.service';
 
 /**
  * Issue #8 item 1: the host's own authentication and tenancy, next to the module's bearer
@@ -78,17 +77,7 @@ export class ScimCallers {
           `unknown scopes: ${unknown.join(', ') || 'none'})`,
       );
     }
-    const profile = caller.profile ?? tenant.profile ?? undefined;
-    return {
-      tokenId: actor,
-      tenantId: tenant.id,
-      scopes: effectiveScopes(caller.scopes as Scope[]),
-      ...(profile && isProfileName(profile) ? { profile } : {}),
-      ...(tenant.deprovisioning === 'soft' ? { deprovisioning: 'soft' as const } : {}),
-      ...(tenant.groupCycles === 'allow' ? { allowGroupCycles: true } : {}),
-      ...(tenant.disabledAt ? { tenantDisabled: true } : {}),
-      ...(tenant.linkPolicy === 'verified-email' ? { linkByVerifiedEmail: true } : {}),
-    };
+    return principalOf(actor, tenant.id, caller.scopes, caller.profile, tenant);
   }
 
   private async find(idOrSlug: string): Promise<Tenant | null> {

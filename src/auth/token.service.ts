@@ -158,6 +158,40 @@ export function parseScopes(text: string): Scope[] {
   return [...new Set(scopes)] as Scope[];
 }
 
+/** The tenant settings a principal carries (as the token's row or the tenant's row has them). */
+export interface PrincipalTenantSettings {
+  readonly profile?: string | null;
+  readonly deprovisioning?: string | null;
+  readonly groupCycles?: string | null;
+  readonly disabledAt?: string | null;
+  readonly linkPolicy?: string | null;
+}
+
+/**
+ * Who is calling, with the settings of their tenant applied: the one place that maps tenant
+ * settings onto a principal, for the module's tokens and a host's authenticator alike. The
+ * caller's own profile (a token's) wins over the tenant's.
+ */
+export function principalOf(
+  tokenId: string,
+  tenantId: string,
+  scopes: readonly Scope[],
+  ownProfile: string | null | undefined,
+  tenant: PrincipalTenantSettings,
+): ScimPrincipal {
+  const profile = ownProfile ?? tenant.profile ?? undefined;
+  return {
+    tokenId,
+    tenantId,
+    scopes: effectiveScopes(scopes),
+    ...(profile && isProfileName(profile) ? { profile } : {}),
+    ...(tenant.deprovisioning === 'soft' ? { deprovisioning: 'soft' as const } : {}),
+    ...(tenant.groupCycles === 'allow' ? { allowGroupCycles: true } : {}),
+    ...(tenant.disabledAt ? { tenantDisabled: true } : {}),
+    ...(tenant.linkPolicy === 'verified-email' ? { linkByVerifiedEmail: true } : {}),
+  };
+}
+
 /** `users:write` implies `users:read`, `groups:write` implies `groups:read`. */
 export function effectiveScopes(scopes: readonly Scope[]): Set<Scope> {
   const out = new Set<Scope>(scopes);
@@ -198,17 +232,13 @@ export class TokenService {
     if (!record.lastUsedAt || Date.parse(now) - Date.parse(record.lastUsedAt) > TOUCH_INTERVAL_MS) {
       await this.tokens.touch(record.id, now);
     }
-    const profile = record.profile ?? record.tenantProfile ?? undefined;
-    return {
-      tokenId: record.id,
-      tenantId: record.tenantId,
-      scopes: effectiveScopes(record.scopes),
-      ...(profile && isProfileName(profile) ? { profile } : {}),
-      ...(record.tenantDeprovisioning === 'soft' ? { deprovisioning: 'soft' as const } : {}),
-      ...(record.tenantGroupCycles === 'allow' ? { allowGroupCycles: true } : {}),
-      ...(record.tenantDisabledAt ? { tenantDisabled: true } : {}),
-      ...(record.tenantLinkPolicy === 'verified-email' ? { linkByVerifiedEmail: true } : {}),
-    };
+    return principalOf(record.id, record.tenantId, record.scopes, record.profile, {
+      profile: record.tenantProfile,
+      deprovisioning: record.tenantDeprovisioning,
+      groupCycles: record.tenantGroupCycles,
+      disabledAt: record.tenantDisabledAt,
+      linkPolicy: record.tenantLinkPolicy,
+    });
   }
 
   /**

@@ -326,7 +326,7 @@ export class GroupsService {
   /**
    * The membership hook event of a delta: added ids as sent; removed ids exact for an explicit
    * remove, else (replace, remove all) computed from the current members, read only if a hook
-   * asks, once.
+   * asks (membershipEvent reads them once).
    */
   private membershipChange(
     ctx: RequestContext,
@@ -335,8 +335,7 @@ export class GroupsService {
     delta: MemberDelta,
   ): MembershipHookEvent {
     const added = [...(delta.replaceAll ?? []), ...delta.add].map((m) => m.value);
-    let removed: Promise<readonly string[]> | undefined;
-    const compute = async (): Promise<readonly string[]> => {
+    const removed = async (): Promise<readonly string[]> => {
       if (!delta.replaceAll && !delta.removeAll) {
         return delta.remove;
       }
@@ -344,7 +343,7 @@ export class GroupsService {
       const kept = new Set(delta.removeAll ? [] : (delta.replaceAll ?? []).map((m) => m.value));
       return current.filter((v) => !kept.has(v));
     };
-    return membershipEvent(hookContext(ctx), id, doc, added, () => (removed ??= compute()), false);
+    return membershipEvent(hookContext(ctx), id, doc, added, removed, false);
   }
 
   /** Referential checks of the members a delta adds; drops an empty delta. */

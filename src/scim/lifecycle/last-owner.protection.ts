@@ -8,7 +8,7 @@ import {
   UpdateHookEvent,
 } from '../core/ports/lifecycle';
 import { ROLE_HOLDER_DIRECTORY } from '../core/ports/tokens';
-import { ScimRoles } from './scim-roles.service';
+import { ScimRoles, roleForGroup } from './scim-roles.service';
 
 /**
  * Issue #8 item 4, break-glass protection: SCIM cannot take the protected role (ScimModule
@@ -52,7 +52,7 @@ export class LastOwnerProtection implements ScimLifecycleHooks {
     }
     const rules = await this.roles.rules(e.ctx.tenantId);
     const [before, after] = [e.before.displayName, e.after.displayName].map((n) =>
-      typeof n === 'string' ? (rules.mapped.get(n.toLowerCase()) ?? rules.defaultRole) : null,
+      typeof n === 'string' ? roleForGroup(rules, n) : null,
     );
     if (before === role && after !== role) {
       await this.guard(e.ctx.tenantId, role, { group: { id: e.id } }, () =>

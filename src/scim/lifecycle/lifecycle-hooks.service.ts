@@ -8,6 +8,7 @@ import {
   ScimLifecycleHooks,
   UpdateHookEvent,
 } from '../core/ports/lifecycle';
+import { activeFlip } from '../core/ports/change-event';
 import { ScimJson } from '../core/ports/resource.types';
 import { SCIM_LIFECYCLE_HOOKS } from '../core/ports/tokens';
 import { RequestContext } from '../shared/request-context';
@@ -139,13 +140,6 @@ const HOOK_NAMES: readonly HookName[] = [
   'beforeMembershipChange',
   'afterMembershipChange',
 ];
-
-/** `active` turned off (true/unset → false) or on (false → true/unset), else undefined */
-export function activeFlip(before: ScimJson, after: ScimJson): 'activate' | 'deactivate' | undefined {
-  const was = before.active !== false;
-  const is = after.active !== false;
-  return was === is ? undefined : is ? 'activate' : 'deactivate';
-}
 
 /** The hook context of a SCIM request: never the token itself. */
 export function hookContext(ctx: RequestContext): HookContext {

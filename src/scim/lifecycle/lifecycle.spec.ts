@@ -27,7 +27,8 @@ import { PasswordHasher } from '../shared/password.hasher';
 import { RequestContext } from '../shared/request-context';
 import { UsersService } from '../users/users.service';
 import { LastOwnerProtection } from './last-owner.protection';
-import { LifecycleHooks, activeFlip } from './lifecycle-hooks.service';
+import { activeFlip } from '../core/ports/change-event';
+import { LifecycleHooks } from './lifecycle-hooks.service';
 import { ScimRoleHolderDirectory } from './scim-role-holders.directory';
 import { ScimRoles } from './scim-roles.service';
 

@@ -214,15 +214,22 @@ export function userWriteOperation(
   after: Record<string, unknown>,
   verb: 'replaced' | 'patched',
 ): ResourceOperation {
+  const flip = activeFlip(before, after);
+  return flip === 'deactivate' ? 'deactivated' : flip === 'activate' ? 'activated' : verb;
+}
+
+/**
+ * `active` turned off (true or unset → false) or on (false → true or unset), else undefined:
+ * unset counts as active (RFC 7643 §4.1.1 gives `active` no default). The change events and
+ * the lifecycle hooks both decide (de)activation with this.
+ */
+export function activeFlip(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): 'activate' | 'deactivate' | undefined {
   const was = before.active !== false;
   const is = after.active !== false;
-  if (was && !is) {
-    return 'deactivated';
-  }
-  if (!was && is) {
-    return 'activated';
-  }
-  return verb;
+  return was === is ? undefined : is ? 'activate' : 'deactivate';
 }
 
 /** The event of the written resource itself, or none when the write named no operation. */
