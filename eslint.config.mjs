@@ -25,16 +25,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/scim/core/**/*.ts'],
-    ignores: ['src/scim/core/**/*.spec.ts'],
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: FRAMEWORKS, message: 'scim/core is the pure protocol engine: no framework or driver imports' },
-            { group: ['node:*', 'fs', 'net', 'http'], message: 'scim/core does no I/O' },
-            { group: ['**/persistence/**', '**/auth/**', '**/shared/**', '**/users/**', '**/groups/**'], message: 'scim/core imports only scim/core' },
+            { group: FRAMEWORKS, message: 'core is the pure protocol engine: no framework or driver imports' },
+            { group: ['node:*', 'fs', 'net', 'http'], message: 'core does no I/O' },
+            { group: ['**/persistence/**', '**/auth/**', '**/shared/**', '**/users/**', '**/groups/**'], message: 'core imports only core' },
           ],
         },
       ],

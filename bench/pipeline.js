@@ -74,8 +74,8 @@ async function child() {
     process.env[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
   }
   const ids = JSON.parse(readFileSync(idsFile, 'utf8'));
-  const { loadConfig } = require(path.join(root, 'dist/src/config/app.config.js'));
-  const { createApp } = require(path.join(root, 'dist/src/bootstrap.js'));
+  const { loadConfig } = require(path.join(root, 'dist/src/server/config/app.config.js'));
+  const { createApp } = require(path.join(root, 'dist/src/server/bootstrap.js'));
   const app = await createApp(loadConfig(process.env), false);
   await app.init();
   const fastify = app.getHttpAdapter().getInstance();
@@ -118,7 +118,7 @@ async function main() {
       env[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
     }
     const cli = (...args) =>
-      execFileSync(process.execPath, [path.join(o.roots[0].split('::')[0], 'dist/src/cli/main.js'), ...args], {
+      execFileSync(process.execPath, [path.join(o.roots[0].split('::')[0], 'dist/src/server/cli/main.js'), ...args], {
         env,
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],

@@ -11,7 +11,7 @@ const externalId = (i) => `ext-${i}`;
 
 /**
  * Seeded user i, in the attribute order the server's normalizer keeps (checked at start-up
- * against dist/src/scim/core/resource/resource.normalizer.js when sql seeding).
+ * against dist/src/core/resource/resource.normalizer.js when sql seeding).
  * No password: a scrypt hash per create would measure scrypt, not the server.
  */
 function userBody(i, name = userName(i), ext = externalId(i)) {

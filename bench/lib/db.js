@@ -70,9 +70,9 @@ function checkSeedDocument(root) {
   let registry;
   let dialect;
   try {
-    ({ normalizeResource } = require(path.join(root, 'dist/src/scim/core/resource/resource.normalizer.js')));
-    const { createDefaultRegistry } = require(path.join(root, 'dist/src/scim/core/schema/schema.registry.js'));
-    const { dialectFor } = require(path.join(root, 'dist/src/scim/core/patch/patch.dialect.js'));
+    ({ normalizeResource } = require(path.join(root, 'dist/src/core/resource/resource.normalizer.js')));
+    const { createDefaultRegistry } = require(path.join(root, 'dist/src/core/schema/schema.registry.js'));
+    const { dialectFor } = require(path.join(root, 'dist/src/core/patch/patch.dialect.js'));
     registry = createDefaultRegistry();
     dialect = dialectFor('lenient');
   } catch (e) {

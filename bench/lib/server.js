@@ -35,7 +35,7 @@ function freePort() {
   });
 }
 
-/** Runs the CLI (`node dist/src/cli/main.js …`) and returns its stdout, trimmed. */
+/** Runs the CLI (`node dist/src/server/cli/main.js …`) and returns its stdout, trimmed. */
 function runCli(args, env, timeoutMs = 120000) {
   return new Promise((resolve, reject) => {
     execFile(
@@ -54,7 +54,7 @@ function runCli(args, env, timeoutMs = 120000) {
 }
 
 class ServerProcess {
-  /** `script` + `args`: another server than dist/src/main.js (the HTTP floors of floor-server.js). */
+  /** `script` + `args`: another server than dist/src/server/main.js (the HTTP floors of floor-server.js). */
   constructor(env, { profileDir, script = MAIN, args = [] } = {}) {
     const nodeArgs = ['-r', GUARD];
     const childEnv = { ...process.env, ...env };

@@ -4,10 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { REDACTED, auditBody, clip, redactUrl } from '../audit/audit-redaction.util';
 import { AuditService } from '../audit/audit.service';
 import { RequestStamp, onResponseClosed } from '../audit/request-id.util';
-import { AuditEntry } from '../scim/core/ports/audit.repository';
-import { OutboxRepository } from '../scim/core/ports/change-event';
-import { TenantRepository, TokenRepository } from '../scim/core/ports/token.repository';
-import { OUTBOX_REPOSITORY, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../scim/core/ports/tokens';
+import { AuditEntry } from '../core/ports/audit.repository';
+import { OutboxRepository } from '../core/ports/change-event';
+import { TenantRepository, TokenRepository } from '../core/ports/token.repository';
+import { OUTBOX_REPOSITORY, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../core/ports/tokens';
 import { isAdminAuthenticated } from './admin-token.guard';
 
 /** What the guard reads of a request, on Fastify and Express alike. */

@@ -1,5 +1,5 @@
 import { Controller, UseFilters, UseGuards, applyDecorators } from '@nestjs/common';
-import { ScimExceptionFilter } from '../scim/shared/scim-exception.filter';
+import { ScimExceptionFilter } from '../scim/http/scim-exception.filter';
 import { AdminAuditGuard } from './admin-audit.guard';
 import { AdminTokenGuard } from './admin-token.guard';
 

@@ -1,5 +1,5 @@
 import { Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { OutboxBacklog } from '../scim/core/ports/change-event';
+import { OutboxBacklog } from '../core/ports/change-event';
 import { AdminController } from './admin-controller.decorator';
 import { parseIntParam, parseOutboxStatus, parseSeq } from './admin-input';
 import { EventView } from './admin.views';

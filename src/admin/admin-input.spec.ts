@@ -2,7 +2,7 @@
  * The admin API's body and query checks (issue #6 item 4), table-driven: what each accepts,
  * and the 400 invalidValue (with its detail) for what it refuses.
  */
-import { ScimError } from '../scim/core/errors/scim-error';
+import { ScimError } from '../core/errors/scim-error';
 import {
   parseIntParam,
   parseNewTenant,

@@ -4,9 +4,9 @@
  * themselves (a role name, a webhook URL...) are checked by TokenService, as for the CLI.
  */
 import { TenantSettingsUpdate, parseScopes } from '../auth/token.service';
-import { ScimError } from '../scim/core/errors/scim-error';
-import { OUTBOX_STATUSES, OutboxStatus } from '../scim/core/ports/change-event';
-import { Scope } from '../scim/core/ports/token.repository';
+import { ScimError } from '../core/errors/scim-error';
+import { OUTBOX_STATUSES, OutboxStatus } from '../core/ports/change-event';
+import { Scope } from '../core/ports/token.repository';
 
 const invalid = (detail: string) => ScimError.invalidValue(detail);
 

@@ -4,7 +4,7 @@
  * headers) for anything but `Bearer <admin token>`.
  */
 import { ExecutionContext } from '@nestjs/common';
-import { ScimError } from '../scim/core/errors/scim-error';
+import { ScimError } from '../core/errors/scim-error';
 import { AdminTokenGuard, AdminTokenMatcher, isAdminAuthenticated } from './admin-token.guard';
 import { resolveAdminOptions } from './admin.options';
 

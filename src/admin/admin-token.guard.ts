@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ScimError } from '../scim/core/errors/scim-error';
+import { ScimError } from '../core/errors/scim-error';
 import { ADMIN_OPTIONS, ResolvedAdminOptions } from './admin.options';
 
 /** `Bearer <token>`, the scheme in any letter case (RFC 7235 §2.1), one token, nothing else */

@@ -3,7 +3,7 @@
  * setting with its default filled in, never a secret (a tenant says `webhookSecretSet`, a
  * token shows its prefix).
  */
-import { OutboxRecord } from '../scim/core/ports/change-event';
+import { OutboxRecord } from '../core/ports/change-event';
 import {
   DeprovisioningMode,
   GroupCyclePolicy,
@@ -12,7 +12,7 @@ import {
   RoleMapping,
   ServiceToken,
   Tenant,
-} from '../scim/core/ports/token.repository';
+} from '../core/ports/token.repository';
 
 export interface TenantView {
   readonly id: string;

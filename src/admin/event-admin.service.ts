@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TokenService } from '../auth/token.service';
 import { EventDispatcher } from '../events/event-dispatcher.service';
-import { ScimError } from '../scim/core/errors/scim-error';
-import { OutboxBacklog, OutboxRepository, OutboxStatus } from '../scim/core/ports/change-event';
-import { CLOCK, Clock, OUTBOX_REPOSITORY } from '../scim/core/ports/tokens';
+import { ScimError } from '../core/errors/scim-error';
+import { OutboxBacklog, OutboxRepository, OutboxStatus } from '../core/ports/change-event';
+import { CLOCK, Clock, OUTBOX_REPOSITORY } from '../core/ports/tokens';
 import { EventView, eventView } from './admin.views';
 
 export interface EventPage {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantSettingsUpdate, TokenService } from '../auth/token.service';
-import { ScimError } from '../scim/core/errors/scim-error';
-import { RoleMapping, Tenant } from '../scim/core/ports/token.repository';
-import { USER_REPOSITORY } from '../scim/core/ports/tokens';
-import { UnlinkedUser, UserRepository } from '../scim/core/ports/user.repository';
+import { ScimError } from '../core/errors/scim-error';
+import { RoleMapping, Tenant } from '../core/ports/token.repository';
+import { USER_REPOSITORY } from '../core/ports/tokens';
+import { UnlinkedUser, UserRepository } from '../core/ports/user.repository';
 import { NewTenantCommand, NewTokenCommand } from './admin-input';
 import {
   IssuedTokenView,

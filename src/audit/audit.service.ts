@@ -6,9 +6,9 @@ import {
   OnApplicationShutdown,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { AuditEntry, AuditRecord, AuditRepository } from '../scim/core/ports/audit.repository';
-import { TenantRepository } from '../scim/core/ports/token.repository';
-import { AUDIT_REPOSITORY, TENANT_REPOSITORY } from '../scim/core/ports/tokens';
+import { AuditEntry, AuditRecord, AuditRepository } from '../core/ports/audit.repository';
+import { TenantRepository } from '../core/ports/token.repository';
+import { AUDIT_REPOSITORY, TENANT_REPOSITORY } from '../core/ports/tokens';
 
 /** entries written in one INSERT at most (and a write starts at once when this many wait) */
 const BATCH_SIZE = 500;

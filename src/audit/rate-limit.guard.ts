@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ScimError } from '../scim/core/errors/scim-error';
+import { ScimError } from '../core/errors/scim-error';
 import { RateLimitService } from './rate-limit.service';
 import { stampRequest } from './request-id.util';
 

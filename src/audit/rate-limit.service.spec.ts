@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { RateLimitRepository } from '../scim/core/ports/audit.repository';
+import { RateLimitRepository } from '../core/ports/audit.repository';
 import { AuditOptions, resolveAuditOptions } from './audit.options';
 import { RateLimitService } from './rate-limit.service';
 

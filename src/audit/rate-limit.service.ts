@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RateLimitRepository } from '../scim/core/ports/audit.repository';
-import { RATE_LIMIT_REPOSITORY } from '../scim/core/ports/tokens';
+import { RateLimitRepository } from '../core/ports/audit.repository';
+import { RATE_LIMIT_REPOSITORY } from '../core/ports/tokens';
 import { AUDIT_OPTIONS, AuditOptions } from './audit.options';
 
 /**

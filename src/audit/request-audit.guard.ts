@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nest
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { AuditEntry } from '../scim/core/ports/audit.repository';
+import { AuditEntry } from '../core/ports/audit.repository';
 import { auditBody, clip, redactUrl } from './audit-redaction.util';
 import { AUDIT_OPTIONS, AuditOptions } from './audit.options';
 import { AuditService } from './audit.service';

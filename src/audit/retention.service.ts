@@ -6,8 +6,8 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AuditRepository, RateLimitRepository } from '../scim/core/ports/audit.repository';
-import { AUDIT_REPOSITORY, RATE_LIMIT_REPOSITORY } from '../scim/core/ports/tokens';
+import { AuditRepository, RateLimitRepository } from '../core/ports/audit.repository';
+import { AUDIT_REPOSITORY, RATE_LIMIT_REPOSITORY } from '../core/ports/tokens';
 import { AUDIT_OPTIONS, AuditOptions } from './audit.options';
 
 const HOUR_MS = 3_600_000;

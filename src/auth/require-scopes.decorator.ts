@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { Scope } from '../scim/core/ports/token.repository';
+import { Scope } from '../core/ports/token.repository';
 
 export const SCOPES_KEY = 'scim:scopes';
 

@@ -1,8 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { ScimError } from '../scim/core/errors/scim-error';
-import { ScimAuthRequest } from '../scim/core/ports/authenticator';
+import { ScimError } from '../core/errors/scim-error';
+import { ScimAuthRequest } from '../core/ports/authenticator';
 import { PUBLIC_KEY } from './require-scopes.decorator';
 import { SCIM_BEARER } from './scim-bearer.strategy';
 import { ScimCallers } from './scim-caller.service';

@@ -1,6 +1,6 @@
 import { InMemoryTenantRepository } from '../persistence/in-memory';
-import { ScimError } from '../scim/core/errors/scim-error';
-import { ScimAuthRequest } from '../scim/core/ports/authenticator';
+import { ScimError } from '../core/errors/scim-error';
+import { ScimAuthRequest } from '../core/ports/authenticator';
 import { ScimCallers } from './scim-caller.service';
 
 const request = (host: string, key?: string): ScimAuthRequest => ({

@@ -1,17 +1,17 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ScimError } from '../scim/core/errors/scim-error';
+import { ScimError } from '../core/errors/scim-error';
 import {
   ScimAuthRequest,
   ScimAuthenticator,
   ScimCaller,
   ScimTenancyResolver,
-} from '../scim/core/ports/authenticator';
-import { ALL_SCOPES, Tenant, TenantRepository } from '../scim/core/ports/token.repository';
+} from '../core/ports/authenticator';
+import { ALL_SCOPES, Tenant, TenantRepository } from '../core/ports/token.repository';
 import {
   SCIM_AUTHENTICATOR,
   SCIM_TENANCY_RESOLVER,
   TENANT_REPOSITORY,
-} from '../scim/core/ports/tokens';
+} from '../core/ports/tokens';
 import { ScimPrincipal, principalOf } from './token.service';
 
 /**

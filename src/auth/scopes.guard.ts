@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ScimError } from '../scim/core/errors/scim-error';
-import { Scope } from '../scim/core/ports/token.repository';
+import { ScimError } from '../core/errors/scim-error';
+import { Scope } from '../core/ports/token.repository';
 import { PUBLIC_KEY, SCOPES_KEY } from './require-scopes.decorator';
 import { ScimPrincipal } from './token.service';
 

@@ -4,9 +4,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { InMemoryTenantRepository, InMemoryTokenRepository } from '../persistence/in-memory';
-import { ScimError } from '../scim/core/errors/scim-error';
-import { ALL_SCOPES, NewServiceToken, Scope } from '../scim/core/ports/token.repository';
-import { Clock } from '../scim/core/ports/tokens';
+import { ScimError } from '../core/errors/scim-error';
+import { ALL_SCOPES, NewServiceToken, Scope } from '../core/ports/token.repository';
+import { Clock } from '../core/ports/tokens';
 import { TokenService, effectiveScopes, parseScopes } from './token.service';
 
 const PEPPER = 'test-pepper-0123456789';

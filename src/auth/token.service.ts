@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { ScimError } from '../scim/core/errors/scim-error';
+import { ScimError } from '../core/errors/scim-error';
 import {
   ALL_SCOPES,
   DeprovisioningMode,
@@ -14,9 +14,9 @@ import {
   TenantRepository,
   TenantSettings,
   TokenRepository,
-} from '../scim/core/ports/token.repository';
-import { CLOCK, Clock, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../scim/core/ports/tokens';
-import { PROFILE_NAMES, ProfileName, isProfileName } from '../scim/core/patch/patch.dialect';
+} from '../core/ports/token.repository';
+import { CLOCK, Clock, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../core/ports/tokens';
+import { PROFILE_NAMES, ProfileName, isProfileName } from '../core/patch/patch.dialect';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from './auth.options';
 
 /** Who is calling: resolved from a bearer token, attached to the request by the strategy. */

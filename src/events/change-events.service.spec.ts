@@ -4,16 +4,16 @@
  * transaction of the change: test/e2e/events.e2e-spec.ts.
  */
 import { InMemoryGroupRepository, InMemoryUserRepository } from '../persistence/in-memory';
-import { PATCH_OP_SCHEMA } from '../scim/core/messages/list-response';
-import { dialectFor } from '../scim/core/patch/patch.dialect';
-import { NewChangeEvent } from '../scim/core/ports/change-event';
-import { ALL_SCOPES } from '../scim/core/ports/token.repository';
-import { GROUP_SCHEMA_ID } from '../scim/core/schema/group.schema';
-import { createDefaultRegistry } from '../scim/core/schema/schema.registry';
-import { USER_SCHEMA_ID } from '../scim/core/schema/user.schema';
+import { PATCH_OP_SCHEMA } from '../core/messages/list-response';
+import { dialectFor } from '../core/patch/patch.dialect';
+import { NewChangeEvent } from '../core/ports/change-event';
+import { ALL_SCOPES } from '../core/ports/token.repository';
+import { GROUP_SCHEMA_ID } from '../core/schema/group.schema';
+import { createDefaultRegistry } from '../core/schema/schema.registry';
+import { USER_SCHEMA_ID } from '../core/schema/user.schema';
 import { GroupsService } from '../scim/groups/groups.service';
-import { PasswordHasher } from '../scim/shared/password.hasher';
-import { RequestContext } from '../scim/shared/request-context';
+import { PasswordHasher } from '../scim/http/password.hasher';
+import { RequestContext } from '../scim/http/request-context';
 import { UsersService } from '../scim/users/users.service';
 import { LifecycleHooks } from '../scim/lifecycle/lifecycle-hooks.service';
 

@@ -13,14 +13,14 @@ import {
   OutboxRepository,
   ScimChangeEvent,
   ScimEventListener,
-} from '../scim/core/ports/change-event';
-import { TenantRepository, TenantWebhook } from '../scim/core/ports/token.repository';
+} from '../core/ports/change-event';
+import { TenantRepository, TenantWebhook } from '../core/ports/token.repository';
 import {
   OUTBOX_REPOSITORY,
   OUTBOX_SIGNAL,
   SCIM_EVENT_LISTENERS,
   TENANT_REPOSITORY,
-} from '../scim/core/ports/tokens';
+} from '../core/ports/tokens';
 import { EVENTS_OPTIONS, EventsOptions } from './events.options';
 import { OutboxSignalHub } from './outbox-signal';
 import { WebhookSender } from './webhook.sender';

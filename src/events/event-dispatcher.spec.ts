@@ -15,8 +15,8 @@ import {
   OutboxStatus,
   ScimChangeEvent,
   ScimEventListener,
-} from '../scim/core/ports/change-event';
-import { TenantRepository, TenantWebhook } from '../scim/core/ports/token.repository';
+} from '../core/ports/change-event';
+import { TenantRepository, TenantWebhook } from '../core/ports/token.repository';
 import { EventDispatcher } from './event-dispatcher.service';
 import { EventsOptions, resolveEventsOptions } from './events.options';
 import { OutboxSignalHub } from './outbox-signal';

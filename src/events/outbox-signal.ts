@@ -1,4 +1,4 @@
-import { OutboxSignal } from '../scim/core/ports/change-event';
+import { OutboxSignal } from '../core/ports/change-event';
 
 /**
  * The repositories' "events committed" signal (issue #6 item 2), in-process: the dispatcher

@@ -1,6 +1,6 @@
 import { IncomingHttpHeaders, Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ScimChangeEvent } from '../scim/core/ports/change-event';
+import { ScimChangeEvent } from '../core/ports/change-event';
 import { resolveEventsOptions } from './events.options';
 import { signWebhookBody, verifyWebhookSignature } from './webhook-signature';
 import { WebhookError, WebhookSender } from './webhook.sender';

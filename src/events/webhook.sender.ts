@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ScimChangeEvent } from '../scim/core/ports/change-event';
-import { TenantWebhook } from '../scim/core/ports/token.repository';
+import { ScimChangeEvent } from '../core/ports/change-event';
+import { TenantWebhook } from '../core/ports/token.repository';
 import { EVENTS_OPTIONS, EventsOptions } from './events.options';
 import {
   EVENT_ID_HEADER,

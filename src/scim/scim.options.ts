@@ -1,11 +1,11 @@
 import { DynamicModule, ForwardReference, InjectionToken, Type } from '@nestjs/common';
 import { ScimEventsOptions } from '../events/events.options';
-import { ScimEventListener } from './core/ports/change-event';
-import { RoleHolderDirectory, ScimLifecycleHooks } from './core/ports/lifecycle';
-import { ScimAuthenticator, ScimTenancyResolver } from './core/ports/authenticator';
-import { GroupRepository } from './core/ports/group.repository';
-import { UserRepository } from './core/ports/user.repository';
-import { SchemaDefinition } from './core/schema/schema.types';
+import { ScimEventListener } from '../core/ports/change-event';
+import { RoleHolderDirectory, ScimLifecycleHooks } from '../core/ports/lifecycle';
+import { ScimAuthenticator, ScimTenancyResolver } from '../core/ports/authenticator';
+import { GroupRepository } from '../core/ports/group.repository';
+import { UserRepository } from '../core/ports/user.repository';
+import { SchemaDefinition } from '../core/schema/schema.types';
 
 /** Runtime options of ScimModule (forRoot / forRootAsync useFactory result). */
 export interface ScimModuleOptions {

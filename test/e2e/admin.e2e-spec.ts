@@ -13,7 +13,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../src/audit/audit.service';
-import { AdminModule, ScimModule, TokenService, buildDataSourceOptions } from '../../src/scim';
+import { AdminModule, ScimModule, TokenService, buildDataSourceOptions } from '../../src/library';
 import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { RecordingListener } from '../support/events-app';

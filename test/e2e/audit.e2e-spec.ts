@@ -12,8 +12,8 @@ import {
   AuditEntry,
   AuditRepository,
   RateLimitRepository,
-} from '../../src/scim/core/ports/audit.repository';
-import { AUDIT_REPOSITORY, RATE_LIMIT_REPOSITORY } from '../../src/scim/core/ports/tokens';
+} from '../../src/core/ports/audit.repository';
+import { AUDIT_REPOSITORY, RATE_LIMIT_REPOSITORY } from '../../src/core/ports/tokens';
 import { oktaUser } from '../fixtures/users.factory';
 import { TEST_DATABASES } from '../support/databases';
 import { cli } from '../support/server-process';

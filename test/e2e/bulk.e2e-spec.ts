@@ -6,7 +6,7 @@
 import { ENTERPRISE, USER_SCHEMA } from '../fixtures/users.factory';
 import { TEST_DATABASES } from '../support/databases';
 import { SCIM_JSON, TestApp } from '../support/test-app';
-import { Scope } from '../../src/scim';
+import { Scope } from '../../src/library';
 
 const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 const BULK_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';

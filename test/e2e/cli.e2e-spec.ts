@@ -23,7 +23,7 @@ async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'src', 'server', 'cli', 'main.js');
 
 // dist/ is built once by test/setup/global-setup.js
 describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {

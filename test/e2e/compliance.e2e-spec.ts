@@ -12,8 +12,8 @@
  */
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { loadConfig } from '../../src/config/app.config';
-import { Scope, TokenService } from '../../src/scim';
+import { loadConfig } from '../../src/server/config/app.config';
+import { Scope, TokenService } from '../../src/library';
 import { ENTERPRISE, USER_SCHEMA, oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { startExpressAppModule, startExpressHostFixture } from '../support/express-host';

@@ -8,7 +8,7 @@
  */
 import { once } from 'node:events';
 import request from 'supertest';
-import { verifyWebhookSignature } from '../../src/scim';
+import { verifyWebhookSignature } from '../../src/library';
 import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { EventsApp } from '../support/events-app';

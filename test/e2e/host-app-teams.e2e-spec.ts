@@ -24,7 +24,7 @@ import {
   TokenService,
   USER_REPOSITORY,
   UserRepository,
-} from '../../src/scim';
+} from '../../src/library';
 import {
   DatabaseKind,
   TEST_DATABASES,

@@ -18,7 +18,7 @@ import { HostUserRepository } from '../../examples/host-app/src/scim/host-user.r
 import { HostTeamMember } from '../../examples/host-app/src/teams/host-team-member.entity';
 import { HostTeam } from '../../examples/host-app/src/teams/host-team.entity';
 import { HostUser } from '../../examples/host-app/src/users/host-user.entity';
-import { ScimModule, TokenService } from '../../src/scim';
+import { ScimModule, TokenService } from '../../src/library';
 import { USER_SCHEMA } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { SCIM_JSON } from '../support/test-app';

@@ -10,9 +10,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
+import { AppModule } from '../../src/server/app.module';
 import { AuditService } from '../../src/audit/audit.service';
-import { loadConfig } from '../../src/config/app.config';
+import { loadConfig } from '../../src/server/config/app.config';
 import { TEST_DATABASES, createTestDatabase } from '../support/databases';
 import { ServerProcess } from '../support/server-process';
 import { TestApp } from '../support/test-app';

@@ -3,12 +3,12 @@
  * must use an index. EXPLAIN (MariaDB/MySQL) and EXPLAIN QUERY PLAN (SQLite) of the exact
  * statements TypeOrmUserRepository.search runs (buildSearchSql), on a few hundred Users.
  */
-import { FilterNode } from '../../src/scim/core/filter/filter.ast';
-import { parseFilter } from '../../src/scim/core/filter/filter.parser';
-import { validateFilter } from '../../src/scim/core/filter/filter.validator';
-import { SqlFragment } from '../../src/scim/core/filter/filter-sql.compiler';
-import { ScimJson } from '../../src/scim/core/ports/resource.types';
-import { USER_RESOURCE_TYPE } from '../../src/scim/core/schema/schema.registry';
+import { FilterNode } from '../../src/core/filter/filter.ast';
+import { parseFilter } from '../../src/core/filter/filter.parser';
+import { validateFilter } from '../../src/core/filter/filter.validator';
+import { SqlFragment } from '../../src/core/filter/filter-sql.compiler';
+import { ScimJson } from '../../src/core/ports/resource.types';
+import { USER_RESOURCE_TYPE } from '../../src/core/schema/schema.registry';
 import { DatabaseKind, TEST_DATABASES } from '../support/databases';
 import {
   FilterStore,

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
-import { ScimError } from '../../src/scim/core/errors/scim-error';
-import { createDefaultRegistry, USER_RESOURCE_TYPE } from '../../src/scim/core/schema/schema.registry';
-import { FilterNode } from '../../src/scim/core/filter/filter.ast';
-import { MATCH_CASES, SAMPLE_USER } from '../../src/scim/core/filter/filter.cases';
-import { normalizeFilterDateTime } from '../../src/scim/core/filter/filter.datetime';
-import { parseFilter } from '../../src/scim/core/filter/filter.parser';
-import { validateFilter } from '../../src/scim/core/filter/filter.validator';
+import { ScimError } from '../../src/core/errors/scim-error';
+import { createDefaultRegistry, USER_RESOURCE_TYPE } from '../../src/core/schema/schema.registry';
+import { FilterNode } from '../../src/core/filter/filter.ast';
+import { MATCH_CASES, SAMPLE_USER } from '../../src/core/filter/filter.cases';
+import { normalizeFilterDateTime } from '../../src/core/filter/filter.datetime';
+import { parseFilter } from '../../src/core/filter/filter.parser';
+import { validateFilter } from '../../src/core/filter/filter.validator';
 import {
   compileFilter,
   escapeLike,
@@ -14,8 +14,8 @@ import {
   normalizeDateTime,
   SqlDialect,
   SqlFragment,
-} from '../../src/scim/core/filter/filter-sql.compiler';
-import { FAKE_KEY_LENGTH, fakeTarget, SQL_CASES, SQL_ERROR_CASES } from '../../src/scim/core/filter/filter-sql.cases';
+} from '../../src/core/filter/filter-sql.compiler';
+import { FAKE_KEY_LENGTH, fakeTarget, SQL_CASES, SQL_ERROR_CASES } from '../../src/core/filter/filter-sql.cases';
 
 const registry = createDefaultRegistry();
 const DIALECTS: readonly SqlDialect[] = ['mysql', 'sqlite'];

@@ -16,9 +16,9 @@ import {
   TypeOrmTenantRepository,
 } from '../../src/persistence/repositories/typeorm-tenant.repository';
 import { TypeOrmUserRepository } from '../../src/persistence/repositories/typeorm-user.repository';
-import { UserRepository } from '../../src/scim/core/ports/user.repository';
-import { createDefaultRegistry } from '../../src/scim/core/schema/schema.registry';
-import { USER_SCHEMA_ID } from '../../src/scim/core/schema/user.schema';
+import { UserRepository } from '../../src/core/ports/user.repository';
+import { createDefaultRegistry } from '../../src/core/schema/schema.registry';
+import { USER_SCHEMA_ID } from '../../src/core/schema/user.schema';
 import { TEST_DATABASES } from '../support/databases';
 import { groupRepositoryContract } from './support/group-repository.contract';
 import { openTypeOrmStore } from './support/typeorm-store';

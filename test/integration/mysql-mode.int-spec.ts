@@ -4,7 +4,7 @@
  * that mode, and the check must refuse it; the server's normal mode passes.
  */
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/scim';
+import { buildDataSourceOptions } from '../../src/library';
 import { assertSafeSqlMode } from '../../src/persistence/mysql-mode.check';
 import { TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 

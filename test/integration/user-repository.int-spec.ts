@@ -5,7 +5,7 @@
  */
 import { InMemoryUserRepository } from '../../src/persistence/in-memory';
 import { TypeOrmUserRepository } from '../../src/persistence/repositories/typeorm-user.repository';
-import { createDefaultRegistry } from '../../src/scim/core/schema/schema.registry';
+import { createDefaultRegistry } from '../../src/core/schema/schema.registry';
 import { TEST_DATABASES } from '../support/databases';
 import { insertTenants, openTypeOrmStore } from './support/typeorm-store';
 import {

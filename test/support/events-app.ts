@@ -11,7 +11,7 @@ import {
   ScimModule,
   TokenService,
   buildDataSourceOptions,
-} from '../../src/scim';
+} from '../../src/library';
 
 /** An in-process listener of the host app: records what it is handed, can be made to fail. */
 @Injectable()

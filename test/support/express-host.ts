@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from '../../src/app.module';
-import { AppConfig } from '../../src/config/app.config';
+import { AppModule } from '../../src/server/app.module';
+import { AppConfig } from '../../src/server/config/app.config';
 import { HostFixtureModule, HostSettings, ScimBinding } from './host-fixture.module';
 
 /**

@@ -11,7 +11,7 @@ import {
   ScimTenancyResolver,
   TokenService,
   buildDataSourceOptions,
-} from '../../src/scim';
+} from '../../src/library';
 
 /** The host's own API keys (a gateway's, say): key → the tenant it provisions and its rights. */
 export const HOST_KEYS: Record<string, ScimCaller> = {

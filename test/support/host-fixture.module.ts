@@ -40,7 +40,7 @@ import {
   ScimModuleOptions,
   parseDatabaseUrl,
   prepareSqlite,
-} from '../../src/scim';
+} from '../../src/library';
 
 /** How the fixture imports ScimModule. */
 export type ScimBinding = 'forRoot' | 'useFactory' | 'useClass' | 'useExisting';

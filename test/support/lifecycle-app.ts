@@ -12,9 +12,9 @@ import {
   TokenService,
   UpdateHookEvent,
   buildDataSourceOptions,
-} from '../../src/scim';
-import { TENANT_REPOSITORY } from '../../src/scim/core/ports/tokens';
-import { TenantRepository } from '../../src/scim/core/ports/token.repository';
+} from '../../src/library';
+import { TENANT_REPOSITORY } from '../../src/core/ports/tokens';
+import { TenantRepository } from '../../src/core/ports/token.repository';
 
 /**
  * A host's lifecycle hooks: it refuses users of a domain it does not serve (a veto with a SCIM

@@ -2,8 +2,8 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
-export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const MAIN = join(ROOT, 'dist', 'src', 'server', 'main.js');
+export const CLI = join(ROOT, 'dist', 'src', 'server', 'cli', 'main.js');
 
 /** The compiled CLI on `databaseUrl`; returns stdout (throws with stderr on failure). */
 export function cli(databaseUrl: string, ...args: string[]): string {

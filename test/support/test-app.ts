@@ -1,8 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { createApp } from '../../src/bootstrap';
-import { AppConfig, loadConfig } from '../../src/config/app.config';
-import { Scope, TokenService } from '../../src/scim';
+import { createApp } from '../../src/server/bootstrap';
+import { AppConfig, loadConfig } from '../../src/server/config/app.config';
+import { Scope, TokenService } from '../../src/library';
 import { DatabaseKind, TestDatabase, createTestDatabase } from './databases';
 
 export const ALL: Scope[] = ['users:read', 'users:write', 'groups:read', 'groups:write'];

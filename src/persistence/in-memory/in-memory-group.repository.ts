@@ -1,13 +1,13 @@
-import { ScimError } from '../../scim/core/errors/scim-error';
-import { FilterNode } from '../../scim/core/filter/filter.ast';
-import { createFilterMatcher, FilterPredicate } from '../../scim/core/filter/filter.matcher';
+import { ScimError } from '../../core/errors/scim-error';
+import { FilterNode } from '../../core/filter/filter.ast';
+import { createFilterMatcher, FilterPredicate } from '../../core/filter/filter.matcher';
 import {
   NewChangeEvent,
   WriteEvents,
   documentEvent,
   membershipEvents,
-} from '../../scim/core/ports/change-event';
-import { resolveFilterPath, validateFilter } from '../../scim/core/filter/filter.validator';
+} from '../../core/ports/change-event';
+import { resolveFilterPath, validateFilter } from '../../core/filter/filter.validator';
 import {
   GroupOfMember,
   GroupRepository,
@@ -18,16 +18,16 @@ import {
   MemberType,
   MemberView,
   NewGroup,
-} from '../../scim/core/ports/group.repository';
+} from '../../core/ports/group.repository';
 import {
   ResourcePage,
   ResourceQuery,
   ScimJson,
   StoredResource,
-} from '../../scim/core/ports/resource.types';
-import { parseAttrPath } from '../../scim/core/schema/attr-path';
-import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
-import { ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
+} from '../../core/ports/resource.types';
+import { parseAttrPath } from '../../core/schema/attr-path';
+import { ResolvedAttribute, SchemaRegistry } from '../../core/schema/schema.registry';
+import { ResourceTypeDefinition } from '../../core/schema/schema.types';
 import {
   compareCodePoints,
   compareKeys,

@@ -1,11 +1,11 @@
-import { ScimError } from '../../scim/core/errors/scim-error';
+import { ScimError } from '../../core/errors/scim-error';
 import {
   RoleMapping,
   Tenant,
   TenantRepository,
   TenantSettings,
   TenantWebhook,
-} from '../../scim/core/ports/token.repository';
+} from '../../core/ports/token.repository';
 import { compareCodePoints } from './json-copy.util';
 
 /**

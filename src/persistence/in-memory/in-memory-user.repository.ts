@@ -1,8 +1,8 @@
-import { ScimError } from '../../scim/core/errors/scim-error';
-import { FilterNode } from '../../scim/core/filter/filter.ast';
-import { createFilterMatcher, FilterPredicate } from '../../scim/core/filter/filter.matcher';
-import { NewChangeEvent, WriteEvents, documentEvent } from '../../scim/core/ports/change-event';
-import { resolveFilterPath } from '../../scim/core/filter/filter.validator';
+import { ScimError } from '../../core/errors/scim-error';
+import { FilterNode } from '../../core/filter/filter.ast';
+import { createFilterMatcher, FilterPredicate } from '../../core/filter/filter.matcher';
+import { NewChangeEvent, WriteEvents, documentEvent } from '../../core/ports/change-event';
+import { resolveFilterPath } from '../../core/filter/filter.validator';
 import {
   NewResource,
   ResourcePage,
@@ -10,11 +10,11 @@ import {
   ResourceUpdate,
   ScimJson,
   StoredResource,
-} from '../../scim/core/ports/resource.types';
-import { UserRepository } from '../../scim/core/ports/user.repository';
-import { parseAttrPath } from '../../scim/core/schema/attr-path';
-import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
-import { ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
+} from '../../core/ports/resource.types';
+import { UserRepository } from '../../core/ports/user.repository';
+import { parseAttrPath } from '../../core/schema/attr-path';
+import { ResolvedAttribute, SchemaRegistry } from '../../core/schema/schema.registry';
+import { ResourceTypeDefinition } from '../../core/schema/schema.types';
 import {
   compareCodePoints,
   compareKeys,

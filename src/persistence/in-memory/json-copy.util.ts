@@ -1,5 +1,5 @@
-import { ScimJson } from '../../scim/core/ports/resource.types';
-import { ResolvedAttribute } from '../../scim/core/schema/schema.registry';
+import { ScimJson } from '../../core/ports/resource.types';
+import { ResolvedAttribute } from '../../core/schema/schema.registry';
 
 /**
  * A deep copy with the same semantics as the SQL repositories' JSON columns: what goes in is

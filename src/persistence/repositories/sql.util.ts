@@ -1,5 +1,5 @@
 import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
-import { ColumnRef, SqlDialect } from '../../scim/core/filter/filter-sql.compiler';
+import { ColumnRef, SqlDialect } from '../../core/filter/filter-sql.compiler';
 
 export function dialectOf(ds: DataSource): SqlDialect {
   const t = ds.options.type;

@@ -4,7 +4,7 @@ import {
   AuditQuery,
   AuditRecord,
   AuditRepository,
-} from '../../scim/core/ports/audit.repository';
+} from '../../core/ports/audit.repository';
 import { affected, dialectOf, execute, inTransaction, insertRows } from './sql.util';
 
 const COLUMNS = [

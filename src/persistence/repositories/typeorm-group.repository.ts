@@ -1,5 +1,5 @@
 import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
-import { ScimError } from '../../scim/core/errors/scim-error';
+import { ScimError } from '../../core/errors/scim-error';
 import {
   ColumnRef,
   FilterSqlTarget,
@@ -7,15 +7,15 @@ import {
   SqlDialect,
   SqlFragment,
   compileFilter,
-} from '../../scim/core/filter/filter-sql.compiler';
-import { FilterNode } from '../../scim/core/filter/filter.ast';
+} from '../../core/filter/filter-sql.compiler';
+import { FilterNode } from '../../core/filter/filter.ast';
 import {
   NewChangeEvent,
   OutboxSignal,
   WriteEvents,
   documentEvent,
   membershipEvents,
-} from '../../scim/core/ports/change-event';
+} from '../../core/ports/change-event';
 import {
   GroupOfMember,
   GroupRepository,
@@ -26,16 +26,16 @@ import {
   MemberType,
   MemberView,
   NewGroup,
-} from '../../scim/core/ports/group.repository';
+} from '../../core/ports/group.repository';
 import {
   ResourcePage,
   ResourceQuery,
   ScimJson,
   StoredResource,
-} from '../../scim/core/ports/resource.types';
-import { parseAttrPath } from '../../scim/core/schema/attr-path';
-import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
-import { ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
+} from '../../core/ports/resource.types';
+import { parseAttrPath } from '../../core/schema/attr-path';
+import { ResolvedAttribute, SchemaRegistry } from '../../core/schema/schema.registry';
+import { ResourceTypeDefinition } from '../../core/schema/schema.types';
 import { appendEvents } from './typeorm-outbox.repository';
 import {
   affected,

@@ -11,7 +11,7 @@ import {
   OutboxStatus,
   ScimEventOperation,
   ScimEventResourceType,
-} from '../../scim/core/ports/change-event';
+} from '../../core/ports/change-event';
 import { affected, dialectOf, execute, inTransaction, insertRows } from './sql.util';
 
 const INSERT_COLUMNS = [

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { RateLimitRepository } from '../../scim/core/ports/audit.repository';
+import { RateLimitRepository } from '../../core/ports/audit.repository';
 import { affected, dialectOf, execute, inTransaction } from './sql.util';
 
 /** Hits of one (token, window) waiting for, or counted by, one statement. */

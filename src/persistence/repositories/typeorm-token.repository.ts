@@ -4,7 +4,7 @@ import {
   Scope,
   ServiceToken,
   TokenRepository,
-} from '../../scim/core/ports/token.repository';
+} from '../../core/ports/token.repository';
 import { TokenEntity } from '../entities/token.entity';
 
 /** tokens held at most by the look-up cache (the oldest goes first) */

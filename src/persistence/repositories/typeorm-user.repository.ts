@@ -1,6 +1,6 @@
 import { DataSource, QueryRunner } from 'typeorm';
-import { ScimError } from '../../scim/core/errors/scim-error';
-import { OutboxSignal, WriteEvents, documentEvent } from '../../scim/core/ports/change-event';
+import { ScimError } from '../../core/errors/scim-error';
+import { OutboxSignal, WriteEvents, documentEvent } from '../../core/ports/change-event';
 import {
   ColumnRef,
   FilterSqlTarget,
@@ -9,7 +9,7 @@ import {
   SqlFragment,
   compileFilter,
   lookupKey,
-} from '../../scim/core/filter/filter-sql.compiler';
+} from '../../core/filter/filter-sql.compiler';
 import {
   NewResource,
   ResourcePage,
@@ -17,11 +17,11 @@ import {
   ResourceUpdate,
   ScimJson,
   StoredResource,
-} from '../../scim/core/ports/resource.types';
-import { UserRepository } from '../../scim/core/ports/user.repository';
-import { parseAttrPath } from '../../scim/core/schema/attr-path';
-import { ResolvedAttribute, SchemaRegistry } from '../../scim/core/schema/schema.registry';
-import { AttributeDefinition, ResourceTypeDefinition } from '../../scim/core/schema/schema.types';
+} from '../../core/ports/resource.types';
+import { UserRepository } from '../../core/ports/user.repository';
+import { parseAttrPath } from '../../core/schema/attr-path';
+import { ResolvedAttribute, SchemaRegistry } from '../../core/schema/schema.registry';
+import { AttributeDefinition, ResourceTypeDefinition } from '../../core/schema/schema.types';
 import { appendEvents } from './typeorm-outbox.repository';
 import {
   affected,

@@ -1,8 +1,8 @@
 import { Body, HttpCode, Post } from '@nestjs/common';
 import { RequireScopes } from '../../auth/require-scopes.decorator';
-import { ReqCtx } from '../shared/req-ctx.decorator';
-import { RequestContext } from '../shared/request-context';
-import { ScimController } from '../shared/scim-controller.decorator';
+import { ReqCtx } from '../http/req-ctx.decorator';
+import { RequestContext } from '../http/request-context';
+import { ScimController } from '../http/scim-controller.decorator';
 import { BulkService } from './bulk.service';
 
 /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ScimError } from '../core/errors/scim-error';
+import { ScimError } from '../../core/errors/scim-error';
 import {
   BULK_ID_PREFIX,
   BulkOperation,
@@ -12,16 +12,16 @@ import {
   planBulk,
   replaceBulkIdRefs,
   stripBulkIdRefs,
-} from '../core/messages/bulk';
-import { Scope } from '../core/ports/token.repository';
-import { ScimJson } from '../core/ports/resource.types';
+} from '../../core/messages/bulk';
+import { Scope } from '../../core/ports/token.repository';
+import { ScimJson } from '../../core/ports/resource.types';
 import { GroupsService } from '../groups/groups.service';
 import { DEFAULT_MAX_OPERATIONS } from '../scim.options';
 import { SCIM_LIMITS, ScimLimits } from '../scim.tokens';
-import { EmptyResponse } from '../shared/empty-response';
-import { ProjectionQueryDto } from '../shared/list-query.dto';
-import { RequestContext } from '../shared/request-context';
-import { toScimErrorResponse } from '../shared/scim-error.mapper';
+import { EmptyResponse } from '../http/empty-response';
+import { ProjectionQueryDto } from '../http/list-query.dto';
+import { RequestContext } from '../http/request-context';
+import { toScimErrorResponse } from '../http/scim-error.mapper';
 import { UsersService } from '../users/users.service';
 
 /** What bulk needs of a resource type's service (the one in UsersModule / GroupsModule). */

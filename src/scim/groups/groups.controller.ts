@@ -1,12 +1,12 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UsePipes } from '@nestjs/common';
 import { RequireScopes } from '../../auth/require-scopes.decorator';
-import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
-import { SearchRequestDto } from '../shared/search-request.dto';
-import { ReqCtx } from '../shared/req-ctx.decorator';
-import { RequestContext } from '../shared/request-context';
-import { ScimController } from '../shared/scim-controller.decorator';
-import { ScimRes, ScimResponse, scimCreated, scimResource } from '../shared/scim-reply';
-import { scimValidationPipe } from '../shared/scim-validation.pipe';
+import { ListQueryDto, ProjectionQueryDto } from '../http/list-query.dto';
+import { SearchRequestDto } from '../http/search-request.dto';
+import { ReqCtx } from '../http/req-ctx.decorator';
+import { RequestContext } from '../http/request-context';
+import { ScimController } from '../http/scim-controller.decorator';
+import { ScimRes, ScimResponse, scimCreated, scimResource } from '../http/scim-reply';
+import { scimValidationPipe } from '../http/scim-validation.pipe';
 import { GroupsService } from './groups.service';
 
 /**

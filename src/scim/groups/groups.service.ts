@@ -1,21 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ScimError } from '../core/errors/scim-error';
-import { parseFilter } from '../core/filter/filter.parser';
-import { validateFilter } from '../core/filter/filter.validator';
-import { ListResponse } from '../core/messages/list-response';
-import { planList } from '../shared/list-paging';
-import { PatchDialect, dialectFor } from '../core/patch/patch.dialect';
-import { applyPatch, requiresFullAttribute } from '../core/patch/patch.engine';
-import { parsePatchRequest } from '../core/patch/patch.request';
-import { AttributeDelta, DeltaElement, PatchOperation } from '../core/patch/patch.types';
-import { changedAttributes } from '../core/ports/change-event';
+import { ScimError } from '../../core/errors/scim-error';
+import { parseFilter } from '../../core/filter/filter.parser';
+import { validateFilter } from '../../core/filter/filter.validator';
+import { ListResponse } from '../../core/messages/list-response';
+import { planList } from '../http/list-paging';
+import { PatchDialect, dialectFor } from '../../core/patch/patch.dialect';
+import { applyPatch, requiresFullAttribute } from '../../core/patch/patch.engine';
+import { parsePatchRequest } from '../../core/patch/patch.request';
+import { AttributeDelta, DeltaElement, PatchOperation } from '../../core/patch/patch.types';
+import { changedAttributes } from '../../core/ports/change-event';
 import {
   GroupRepository,
   MemberDelta,
   MemberRef,
   MemberView,
-} from '../core/ports/group.repository';
-import { ScimJson, StoredResource } from '../core/ports/resource.types';
+} from '../../core/ports/group.repository';
+import { ScimJson, StoredResource } from '../../core/ports/resource.types';
 import {
   CLOCK,
   Clock,
@@ -23,19 +23,19 @@ import {
   ID_GENERATOR,
   IdGenerator,
   SCHEMA_REGISTRY,
-} from '../core/ports/tokens';
-import { ProjectionRequest, projectResource } from '../core/projection/projection';
-import { normalizeResource } from '../core/resource/resource.normalizer';
-import { SchemaRegistry } from '../core/schema/schema.registry';
-import { ResourceTypeDefinition } from '../core/schema/schema.types';
+} from '../../core/ports/tokens';
+import { ProjectionRequest, projectResource } from '../../core/projection/projection';
+import { normalizeResource } from '../../core/resource/resource.normalizer';
+import { SchemaRegistry } from '../../core/schema/schema.registry';
+import { ResourceTypeDefinition } from '../../core/schema/schema.types';
 import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
 import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
-import { MembershipHookEvent } from '../core/ports/lifecycle';
-import { EmptyResponse } from '../shared/empty-response';
-import { checkIfMatch, etagOf, isNotModified } from '../shared/etag';
-import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
-import { RequestContext } from '../shared/request-context';
-import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../shared/resource.util';
+import { MembershipHookEvent } from '../../core/ports/lifecycle';
+import { EmptyResponse } from '../http/empty-response';
+import { checkIfMatch, etagOf, isNotModified } from '../http/etag';
+import { ListQueryDto, ProjectionQueryDto } from '../http/list-query.dto';
+import { RequestContext } from '../http/request-context';
+import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../http/resource.util';
 
 const MAX_WRITE_ATTEMPTS = 8;
 

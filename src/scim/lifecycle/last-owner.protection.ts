@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ScimError } from '../core/errors/scim-error';
+import { ScimError } from '../../core/errors/scim-error';
 import {
   DeleteHookEvent,
   MembershipHookEvent,
   RoleHolderDirectory,
   ScimLifecycleHooks,
   UpdateHookEvent,
-} from '../core/ports/lifecycle';
-import { ROLE_HOLDER_DIRECTORY } from '../core/ports/tokens';
+} from '../../core/ports/lifecycle';
+import { ROLE_HOLDER_DIRECTORY } from '../../core/ports/tokens';
 import { ScimRoles, roleForGroup } from './scim-roles.service';
 
 /**

@@ -7,11 +7,11 @@ import {
   MembershipHookEvent,
   ScimLifecycleHooks,
   UpdateHookEvent,
-} from '../core/ports/lifecycle';
-import { activeFlip } from '../core/ports/change-event';
-import { ScimJson } from '../core/ports/resource.types';
-import { SCIM_LIFECYCLE_HOOKS } from '../core/ports/tokens';
-import { RequestContext } from '../shared/request-context';
+} from '../../core/ports/lifecycle';
+import { activeFlip } from '../../core/ports/change-event';
+import { ScimJson } from '../../core/ports/resource.types';
+import { SCIM_LIFECYCLE_HOOKS } from '../../core/ports/tokens';
+import { RequestContext } from '../http/request-context';
 
 type HookName = keyof ScimLifecycleHooks;
 

@@ -9,25 +9,25 @@ import {
   InMemoryTenantRepository,
   InMemoryUserRepository,
 } from '../../persistence/in-memory';
-import { ScimError } from '../core/errors/scim-error';
-import { PATCH_OP_SCHEMA } from '../core/messages/list-response';
-import { dialectFor } from '../core/patch/patch.dialect';
+import { ScimError } from '../../core/errors/scim-error';
+import { PATCH_OP_SCHEMA } from '../../core/messages/list-response';
+import { dialectFor } from '../../core/patch/patch.dialect';
 import {
   DeleteHookEvent,
   MembershipHookEvent,
   ScimLifecycleHooks,
   UpdateHookEvent,
-} from '../core/ports/lifecycle';
-import { ALL_SCOPES } from '../core/ports/token.repository';
-import { GROUP_SCHEMA_ID } from '../core/schema/group.schema';
-import { createDefaultRegistry } from '../core/schema/schema.registry';
-import { ENTERPRISE_USER_SCHEMA_ID, USER_SCHEMA_ID } from '../core/schema/user.schema';
+} from '../../core/ports/lifecycle';
+import { ALL_SCOPES } from '../../core/ports/token.repository';
+import { GROUP_SCHEMA_ID } from '../../core/schema/group.schema';
+import { createDefaultRegistry } from '../../core/schema/schema.registry';
+import { ENTERPRISE_USER_SCHEMA_ID, USER_SCHEMA_ID } from '../../core/schema/user.schema';
 import { GroupsService } from '../groups/groups.service';
-import { PasswordHasher } from '../shared/password.hasher';
-import { RequestContext } from '../shared/request-context';
+import { PasswordHasher } from '../http/password.hasher';
+import { RequestContext } from '../http/request-context';
 import { UsersService } from '../users/users.service';
 import { LastOwnerProtection } from './last-owner.protection';
-import { activeFlip } from '../core/ports/change-event';
+import { activeFlip } from '../../core/ports/change-event';
 import { LifecycleHooks } from './lifecycle-hooks.service';
 import { ScimRoleHolderDirectory } from './scim-role-holders.directory';
 import { ScimRoles } from './scim-roles.service';

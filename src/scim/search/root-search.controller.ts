@@ -1,10 +1,10 @@
 import { Body, HttpCode, Post, UsePipes } from '@nestjs/common';
 import { RequireScopes } from '../../auth/require-scopes.decorator';
-import { ReqCtx } from '../shared/req-ctx.decorator';
-import { RequestContext } from '../shared/request-context';
-import { ScimController } from '../shared/scim-controller.decorator';
-import { scimValidationPipe } from '../shared/scim-validation.pipe';
-import { SearchRequestDto } from '../shared/search-request.dto';
+import { ReqCtx } from '../http/req-ctx.decorator';
+import { RequestContext } from '../http/request-context';
+import { ScimController } from '../http/scim-controller.decorator';
+import { scimValidationPipe } from '../http/scim-validation.pipe';
+import { SearchRequestDto } from '../http/search-request.dto';
 import { RootSearchService } from './root-search.service';
 
 /** POST /.search at the server root (RFC 7644 §3.4.3). */

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ScimError } from '../core/errors/scim-error';
-import { ListResponse, listResponse } from '../core/messages/list-response';
-import { Scope } from '../core/ports/token.repository';
-import { ScimJson } from '../core/ports/resource.types';
+import { ScimError } from '../../core/errors/scim-error';
+import { ListResponse, listResponse } from '../../core/messages/list-response';
+import { Scope } from '../../core/ports/token.repository';
+import { ScimJson } from '../../core/ports/resource.types';
 import { GroupsService } from '../groups/groups.service';
-import { ListQueryDto } from '../shared/list-query.dto';
-import { RequestContext } from '../shared/request-context';
+import { ListQueryDto } from '../http/list-query.dto';
+import { RequestContext } from '../http/request-context';
 import { UsersService } from '../users/users.service';
 
 interface Source {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PasswordHasher } from '../shared/password.hasher';
+import { PasswordHasher } from '../http/password.hasher';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 

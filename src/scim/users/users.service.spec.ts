@@ -3,17 +3,17 @@
  * "Service tests use in-memory ports").
  */
 import { InMemoryUserRepository } from '../../persistence/in-memory';
-import { ScimError } from '../core/errors/scim-error';
-import { LIST_RESPONSE_SCHEMA, PATCH_OP_SCHEMA } from '../core/messages/list-response';
-import { dialectFor } from '../core/patch/patch.dialect';
-import { GroupOfMember, GroupRepository } from '../core/ports/group.repository';
-import { ALL_SCOPES } from '../core/ports/token.repository';
-import { Clock, IdGenerator } from '../core/ports/tokens';
-import { createDefaultRegistry } from '../core/schema/schema.registry';
-import { USER_SCHEMA_ID } from '../core/schema/user.schema';
-import { ListQueryDto } from '../shared/list-query.dto';
-import { PasswordHasher } from '../shared/password.hasher';
-import { RequestContext } from '../shared/request-context';
+import { ScimError } from '../../core/errors/scim-error';
+import { LIST_RESPONSE_SCHEMA, PATCH_OP_SCHEMA } from '../../core/messages/list-response';
+import { dialectFor } from '../../core/patch/patch.dialect';
+import { GroupOfMember, GroupRepository } from '../../core/ports/group.repository';
+import { ALL_SCOPES } from '../../core/ports/token.repository';
+import { Clock, IdGenerator } from '../../core/ports/tokens';
+import { createDefaultRegistry } from '../../core/schema/schema.registry';
+import { USER_SCHEMA_ID } from '../../core/schema/user.schema';
+import { ListQueryDto } from '../http/list-query.dto';
+import { PasswordHasher } from '../http/password.hasher';
+import { RequestContext } from '../http/request-context';
 import { UsersService } from './users.service';
 import { LifecycleHooks } from '../lifecycle/lifecycle-hooks.service';
 

@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ScimError } from '../core/errors/scim-error';
-import { parseFilter } from '../core/filter/filter.parser';
-import { validateFilter } from '../core/filter/filter.validator';
-import { ListResponse } from '../core/messages/list-response';
-import { planList } from '../shared/list-paging';
-import { applyPatch } from '../core/patch/patch.engine';
-import { PatchDialect, dialectFor } from '../core/patch/patch.dialect';
-import { parsePatchRequest } from '../core/patch/patch.request';
+import { ScimError } from '../../core/errors/scim-error';
+import { parseFilter } from '../../core/filter/filter.parser';
+import { validateFilter } from '../../core/filter/filter.validator';
+import { ListResponse } from '../../core/messages/list-response';
+import { planList } from '../http/list-paging';
+import { applyPatch } from '../../core/patch/patch.engine';
+import { PatchDialect, dialectFor } from '../../core/patch/patch.dialect';
+import { parsePatchRequest } from '../../core/patch/patch.request';
 import {
   changedAttributes,
   userWriteOperation,
-} from '../core/ports/change-event';
-import { ScimJson, StoredResource } from '../core/ports/resource.types';
+} from '../../core/ports/change-event';
+import { ScimJson, StoredResource } from '../../core/ports/resource.types';
 import {
   CLOCK,
   Clock,
@@ -20,20 +20,20 @@ import {
   IdGenerator,
   SCHEMA_REGISTRY,
   USER_REPOSITORY,
-} from '../core/ports/tokens';
-import { GroupOfMember, GroupRepository } from '../core/ports/group.repository';
-import { UserRepository } from '../core/ports/user.repository';
-import { ProjectionRequest, projectResource } from '../core/projection/projection';
-import { normalizeResource } from '../core/resource/resource.normalizer';
-import { SchemaRegistry } from '../core/schema/schema.registry';
-import { ResourceTypeDefinition } from '../core/schema/schema.types';
-import { ENTERPRISE_USER_SCHEMA_ID } from '../core/schema/user.schema';
-import { EmptyResponse } from '../shared/empty-response';
-import { checkIfMatch, etagOf, isNotModified } from '../shared/etag';
-import { ListQueryDto, ProjectionQueryDto } from '../shared/list-query.dto';
-import { PasswordHasher } from '../shared/password.hasher';
-import { RequestContext } from '../shared/request-context';
-import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../shared/resource.util';
+} from '../../core/ports/tokens';
+import { GroupOfMember, GroupRepository } from '../../core/ports/group.repository';
+import { UserRepository } from '../../core/ports/user.repository';
+import { ProjectionRequest, projectResource } from '../../core/projection/projection';
+import { normalizeResource } from '../../core/resource/resource.normalizer';
+import { SchemaRegistry } from '../../core/schema/schema.registry';
+import { ResourceTypeDefinition } from '../../core/schema/schema.types';
+import { ENTERPRISE_USER_SCHEMA_ID } from '../../core/schema/user.schema';
+import { EmptyResponse } from '../http/empty-response';
+import { checkIfMatch, etagOf, isNotModified } from '../http/etag';
+import { ListQueryDto, ProjectionQueryDto } from '../http/list-query.dto';
+import { PasswordHasher } from '../http/password.hasher';
+import { RequestContext } from '../http/request-context';
+import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../http/resource.util';
 import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
 import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
 

@@ -21,17 +21,17 @@ import {
   CompareOp,
   FilterNode,
   FilterValue,
-} from '../../../src/scim/core/filter/filter.ast';
-import { ScimJson } from '../../../src/scim/core/ports/resource.types';
-import { AttrPath } from '../../../src/scim/core/schema/attr-path';
+} from '../../../src/core/filter/filter.ast';
+import { ScimJson } from '../../../src/core/ports/resource.types';
+import { AttrPath } from '../../../src/core/schema/attr-path';
 import {
   createDefaultRegistry,
   SchemaRegistry,
-} from '../../../src/scim/core/schema/schema.registry';
+} from '../../../src/core/schema/schema.registry';
 import {
   ENTERPRISE_USER_SCHEMA_ID,
   USER_SCHEMA_ID,
-} from '../../../src/scim/core/schema/user.schema';
+} from '../../../src/core/schema/user.schema';
 import { DatabaseKind, TestDatabase, createTestDatabase } from '../../support/databases';
 
 export const CORE = USER_SCHEMA_ID;

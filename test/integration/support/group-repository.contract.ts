@@ -5,21 +5,21 @@
  * so the suite opens one database per implementation, not one per test.
  */
 import { randomUUID } from 'node:crypto';
-import { ScimError } from '../../../src/scim/core/errors/scim-error';
-import { FilterNode, parseFilter, validateFilter } from '../../../src/scim/core/filter';
+import { ScimError } from '../../../src/core/errors/scim-error';
+import { FilterNode, parseFilter, validateFilter } from '../../../src/core/filter';
 import {
   GroupRepository,
   MemberDelta,
   MemberRef,
   NewGroup,
-} from '../../../src/scim/core/ports/group.repository';
+} from '../../../src/core/ports/group.repository';
 import {
   ResourceQuery,
   ScimJson,
   StoredResource,
-} from '../../../src/scim/core/ports/resource.types';
-import { GROUP_SCHEMA_ID } from '../../../src/scim/core/schema/group.schema';
-import { createDefaultRegistry } from '../../../src/scim/core/schema/schema.registry';
+} from '../../../src/core/ports/resource.types';
+import { GROUP_SCHEMA_ID } from '../../../src/core/schema/group.schema';
+import { createDefaultRegistry } from '../../../src/core/schema/schema.registry';
 
 export interface GroupRepositoryHarness {
   readonly repo: GroupRepository;

@@ -10,7 +10,7 @@ import {
   Tenant,
   TenantRepository,
   TokenRepository,
-} from '../../../src/scim/core/ports/token.repository';
+} from '../../../src/core/ports/token.repository';
 
 export interface AuthRepositoriesHarness {
   readonly tenants: TenantRepository;

@@ -4,20 +4,20 @@
  * validateFilter first, as UsersService does.
  */
 import { randomUUID } from 'node:crypto';
-import { ScimError } from '../../../src/scim/core/errors/scim-error';
-import { FilterNode, parseFilter, validateFilter } from '../../../src/scim/core/filter';
+import { ScimError } from '../../../src/core/errors/scim-error';
+import { FilterNode, parseFilter, validateFilter } from '../../../src/core/filter';
 import {
   NewResource,
   ResourceQuery,
   ScimJson,
   StoredResource,
-} from '../../../src/scim/core/ports/resource.types';
-import { UserRepository } from '../../../src/scim/core/ports/user.repository';
-import { createDefaultRegistry } from '../../../src/scim/core/schema/schema.registry';
+} from '../../../src/core/ports/resource.types';
+import { UserRepository } from '../../../src/core/ports/user.repository';
+import { createDefaultRegistry } from '../../../src/core/schema/schema.registry';
 import {
   ENTERPRISE_USER_SCHEMA_ID,
   USER_SCHEMA_ID,
-} from '../../../src/scim/core/schema/user.schema';
+} from '../../../src/core/schema/user.schema';
 
 export interface UserRepositoryHarness {
   readonly repo: UserRepository;
@@ -596,7 +596,7 @@ export function userRepositoryContract(
 
   /**
    * Values where storage layouts are easy to get wrong; the expectations are the core matcher's
-   * (src/scim/core/filter/filter.matcher.ts), which the SQL compiler must implement exactly.
+   * (src/core/filter/filter.matcher.ts), which the SQL compiler must implement exactly.
    */
   describe('filters on edge values', () => {
     let h: UserRepositoryHarness;

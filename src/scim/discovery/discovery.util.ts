@@ -1,0 +1,55 @@
+import { ScimError } from '../../core/errors/scim-error';
+import { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from '../../core/schema/schema.types';
+
+/** RFC 7643 §7 representation of a schema, with its meta (RFC 7644 §4). */
+export function renderSchema(s: SchemaDefinition, baseUrl: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    attributes: s.attributes.map(renderAttribute),
+    meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${s.id}` },
+  };
+}
+
+function renderAttribute(a: AttributeDefinition): Record<string, unknown> {
+  return {
+    name: a.name,
+    type: a.type,
+    multiValued: a.multiValued,
+    description: a.description,
+    required: a.required,
+    caseExact: a.caseExact,
+    mutability: a.mutability,
+    returned: a.returned,
+    uniqueness: a.uniqueness,
+    ...(a.canonicalValues ? { canonicalValues: a.canonicalValues } : {}),
+    ...(a.referenceTypes ? { referenceTypes: a.referenceTypes } : {}),
+    ...(a.subAttributes ? { subAttributes: a.subAttributes.map(renderAttribute) } : {}),
+  };
+}
+
+/** RFC 7643 §6 representation of a resource type. */
+export function renderResourceType(rt: ResourceTypeDefinition, baseUrl: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+    id: rt.id,
+    name: rt.name,
+    endpoint: rt.endpoint,
+    description: rt.description,
+    schema: rt.schema,
+    schemaExtensions: rt.schemaExtensions.map((e) => ({ schema: e.schema, required: e.required })),
+    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/${rt.id}` },
+  };
+}
+
+/**
+ * RFC 7644 §4: discovery endpoints do not filter, sort or page; a `filter` is refused with 403
+ * as the RFC allows (never a 500: idp-quirks #35).
+ */
+export function refuseDiscoveryFilter(filter: string | undefined): void {
+  if (filter !== undefined) {
+    throw ScimError.forbidden('Filtering is not supported on discovery endpoints (RFC 7644 §4)');
+  }
+}

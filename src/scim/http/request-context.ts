@@ -1,0 +1,26 @@
+import { ProfileName } from '../../core/patch/patch.dialect';
+import { Scope } from '../../core/ports/token.repository';
+
+/** What a SCIM service needs to know of the request it serves. */
+export interface RequestContext {
+  readonly tenantId: string;
+  readonly tokenId: string;
+  readonly scopes: ReadonlySet<Scope>;
+  /** absolute base URL of the SCIM API, e.g. https://host/scim/v2 (for meta.location, $ref) */
+  readonly baseUrl: string;
+  readonly ifMatch?: string;
+  readonly ifNoneMatch?: string;
+  readonly userAgent?: string;
+  /** IdP dialect profile of the token or its tenant; undefined = the server default */
+  readonly profile?: ProfileName;
+  /** the tenant's deprovisioning mode: 'soft' keeps a deleted user as a tombstone */
+  readonly deprovisioning?: 'hard' | 'soft';
+  /** the tenant allows nested groups that form a cycle (default: refused) */
+  readonly allowGroupCycles?: boolean;
+  /** the request's X-Request-Id (issue #6): recorded with the change events it causes */
+  readonly requestId?: string;
+  /** issue #8 item 4: POST /Users may link to an existing host user with that verified email */
+  readonly linkByVerifiedEmail?: boolean;
+}
+
+export const REQUEST_CONTEXT_KEY = 'scimContext';

@@ -1,0 +1,126 @@
+/**
+ * The validation pipe's direct path for query DTOs (issue #9) gives exactly what
+ * class-transformer + class-validator give: the same DTO, or the same 400.
+ */
+import { ArgumentMetadata, Type, ValidationPipe } from '@nestjs/common';
+import fc from 'fast-check';
+import { ScimError } from '../../core/errors/scim-error';
+import { ListQueryDto, ProjectionQueryDto, listQueryOf, projectionQueryOf } from './list-query.dto';
+import { scimValidationPipe } from './scim-validation.pipe';
+
+/** the pipe as it was: decorators only */
+const reference = new ValidationPipe({
+  transform: true,
+  whitelist: true,
+  exceptionFactory: (errors) =>
+    ScimError.invalidValue(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ')),
+});
+
+const meta = (metatype: Type<unknown>): ArgumentMetadata => ({ type: 'query', metatype });
+
+async function outcome(pipe: ValidationPipe, value: unknown, metatype: Type<unknown>) {
+  try {
+    const dto = (await pipe.transform(value, meta(metatype))) as object;
+    return { ok: true, type: dto.constructor, dto: { ...dto } };
+  } catch (e) {
+    return { ok: false, status: (e as ScimError).status, detail: (e as ScimError).detail };
+  }
+}
+
+/** a query object as Fastify's parser makes it: no prototype */
+const query = (o: Record<string, unknown>) => Object.assign(Object.create(null) as object, o);
+
+const LIST_CASES: Record<string, unknown>[] = [
+  {},
+  { filter: 'userName eq "bjensen"' },
+  { filter: '' },
+  { filter: 'x'.repeat(10000) },
+  { filter: 'x'.repeat(10001) },
+  { filter: '😀'.repeat(5001) },
+  { filter: ['a', 'b'] },
+  { startIndex: '1', count: '100' },
+  { startIndex: ' 7 ', count: '-1' },
+  { startIndex: '0' },
+  { startIndex: '1.5' },
+  { startIndex: '' },
+  { count: 'abc' },
+  { count: '1e3' },
+  { count: '99999999999999999999999' },
+  { count: ['1', '2'] },
+  { sortBy: 'userName', sortOrder: 'descending' },
+  { sortOrder: 'DESCENDING' },
+  { sortOrder: '' },
+  { cursor: '' },
+  { cursor: 'c'.repeat(512) },
+  { cursor: 'c'.repeat(513) },
+  { attributes: 'userName,emails', excludedAttributes: 'groups' },
+  { attributes: ['a', 'b'] },
+  { unknown: 'dropped', filter: 'active pr' },
+  { constructor: 'x', __proto__x: 'y' },
+];
+
+const PROJECTION_CASES: Record<string, unknown>[] = [
+  {},
+  { attributes: 'userName' },
+  { excludedAttributes: 'members' },
+  { attributes: '' },
+  { attributes: ['a', 'b'] },
+  { excludedAttributes: { nested: 'x' } },
+  { other: '1' },
+];
+
+describe('scimValidationPipe: direct path for query DTOs', () => {
+  it.each(LIST_CASES.map((c) => [JSON.stringify(c), c]))('ListQueryDto %s', async (_l, c) => {
+    expect(await outcome(scimValidationPipe, query(c), ListQueryDto)).toEqual(
+      await outcome(reference, query(c), ListQueryDto),
+    );
+  });
+
+  it.each(PROJECTION_CASES.map((c) => [JSON.stringify(c), c]))('ProjectionQueryDto %s', async (_l, c) => {
+    expect(await outcome(scimValidationPipe, query(c), ProjectionQueryDto)).toEqual(
+      await outcome(reference, query(c), ProjectionQueryDto),
+    );
+  });
+
+  it('takes the direct path for the queries IdPs send', () => {
+    expect(projectionQueryOf(query({}))).toBeInstanceOf(ProjectionQueryDto);
+    expect(listQueryOf(query({ filter: 'userName eq "a@b.c"' }))).toMatchObject({
+      filter: 'userName eq "a@b.c"',
+    });
+    expect(listQueryOf(query({ startIndex: '1', count: '100' }))).toMatchObject({
+      startIndex: 1,
+      count: 100,
+    });
+    expect(listQueryOf(query({ count: 'abc' }))).toBeUndefined();
+  });
+
+  it('agrees with the decorators on arbitrary query objects', async () => {
+    const value = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.integer().map(String),
+      fc.constantFrom('ascending', 'descending', '', ' 1', '-0', '0x1'),
+      fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }),
+    );
+    const key = fc.constantFrom(
+      'filter',
+      'startIndex',
+      'count',
+      'sortBy',
+      'sortOrder',
+      'cursor',
+      'attributes',
+      'excludedAttributes',
+      'other',
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(key, value, { maxKeys: 5 }), async (o) => {
+        for (const type of [ListQueryDto, ProjectionQueryDto]) {
+          expect(await outcome(scimValidationPipe, query(o), type)).toEqual(
+            await outcome(reference, query(o), type),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,63 @@
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
+import { SEARCH_REQUEST_SCHEMA } from '../../core/messages/list-response';
+import { ListQueryDto } from './list-query.dto';
+
+/** RFC 7644 §3.4.3: the body of POST /Users/.search, /Groups/.search and /.search. */
+export class SearchRequestDto {
+  @IsArray()
+  @IsIn([SEARCH_REQUEST_SCHEMA], { each: true, message: `schemas must be ["${SEARCH_REQUEST_SCHEMA}"]` })
+  schemas!: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  attributes?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  excludedAttributes?: string[];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  filter?: string;
+
+  @IsOptional()
+  @IsString()
+  sortBy?: string;
+
+  @IsOptional()
+  @IsIn(['ascending', 'descending'], { message: 'sortOrder must be "ascending" or "descending"' })
+  sortOrder?: 'ascending' | 'descending';
+
+  @IsOptional()
+  @IsInt({ message: 'startIndex must be an integer' })
+  startIndex?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'count must be an integer' })
+  count?: number;
+
+  /** RFC 9865 cursor ("" for the first page) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+
+  /** the same query in the shape of GET's query parameters */
+  toListQuery(): ListQueryDto {
+    const q = new ListQueryDto();
+    q.filter = this.filter;
+    q.sortBy = this.sortBy;
+    q.sortOrder = this.sortOrder;
+    q.startIndex = this.startIndex;
+    q.count = this.count;
+    q.cursor = this.cursor;
+    q.attributes = this.attributes?.join(',');
+    q.excludedAttributes = this.excludedAttributes?.join(',');
+    return q;
+  }
+}

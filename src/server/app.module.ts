@@ -1,0 +1,50 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from './config/app.config';
+import { ObservabilityModule } from './observability/observability.module';
+import { AdminModule, ScimExceptionFilter, ScimModule, buildDataSourceOptions } from '../library';
+
+/**
+ * The standalone server: one TypeORM DataSource (SQLite by default, MySQL/MariaDB by URL),
+ * ScimModule and the admin API. Only here, in the app, is a global filter registered: it turns unmatched routes
+ * and body-parser failures into SCIM error bodies too.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...buildDataSourceOptions({ url: config.databaseUrl, migrationsRun: config.migrationsRun }),
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
+        ScimModule.forRoot({
+          path: config.basePath,
+          baseUrl: config.baseUrl,
+          tokenPepper: config.tokenPepper,
+          // issue #9: SCIM_TOKEN_CACHE_TTL_MS (0 = every request reads its token)
+          tokenCacheTtlMs: config.tokenCacheTtlMs,
+          maxResults: config.maxResults,
+          maxPayloadSize: config.maxPayloadSize,
+          maxOperations: config.maxBulkOperations,
+          auditRetentionDays: config.auditRetentionDays,
+          rateLimit: config.rateLimit,
+          // issue #8: SCIM_SCHEMA_EXTENSIONS
+          userExtensions: config.userExtensions,
+          // issue #6 item 2: SCIM_EVENTS_DISPATCH, SCIM_WEBHOOK_TIMEOUT_MS
+          events: { dispatch: config.eventsDispatch, deliveryTimeoutMs: config.webhookTimeoutMs },
+          // issue #8 item 4: SCIM_ROLES, SCIM_PROTECTED_ROLE (break-glass)
+          ...(config.roles ? { roles: config.roles } : {}),
+        }),
+        // issue #6: /health/live, /health/ready, /metrics at the server root (app only)
+        ObservabilityModule.forRoot({ metricsToken: config.metricsToken }),
+        // issue #6 item 4: /admin/v1 at the server root, on with ADMIN_TOKEN (else 404)
+        AdminModule.forRoot({ adminToken: config.adminToken }),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ScimExceptionFilter }],
+    };
+  }
+}

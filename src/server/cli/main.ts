@@ -1,0 +1,446 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../app.module';
+import { parseSince } from '../../audit/audit-since.parser';
+import { AuditService } from '../../audit/audit.service';
+import { ensureDatabaseDirectory } from '../bootstrap';
+import { ConfigError, loadConfig } from '../config/app.config';
+import {
+  EventAdminService,
+  OUTBOX_STATUSES,
+  OutboxStatus,
+  TenantAdminService,
+  TenantView,
+  TokenService,
+  parseScopes,
+} from '../../library';
+import { ParsedArgs, booleanFlag, flag, parseArgs, requiredFlag } from './cli.args';
+import { StderrLogger } from './stderr.logger';
+
+const USAGE = `Usage: npm run -s cli -- <command>
+
+  tenant create <slug> [--profile rfc-strict|entra|okta|lenient] [--deprovisioning hard|soft]
+  tenant set <slug> [--profile rfc-strict|entra|okta|lenient|default] [--deprovisioning hard|soft] [--group-cycles refuse|allow]
+             [--webhook-url <http(s) URL>|off] [--webhook-secret <shared secret, 16+ characters>]
+             [--scim enabled|disabled] [--notifications on|off] [--default-role <role>|none] [--link-policy off|verified-email]
+  tenant show <slug> [--json]
+  tenant role-map <slug> --group <IdP group name> --role <role>
+  tenant role-map <slug> --group <IdP group name> --remove
+  tenant list [--json]
+  token create --tenant <slug> --name <label> --scopes <users:read,users:write,groups:read,groups:write> [--expires-in <days>] [--profile rfc-strict|entra|okta|lenient]
+  token list [--tenant <slug>] [--json]
+  token revoke <token-id>
+  audit [--tenant <slug>] [--since 1h|30m|7d|<ISO date>] [--limit <n>] [--json]
+  events list --tenant <slug> [--status ${OUTBOX_STATUSES.join('|')}] [--limit <n>] [--json]
+  events retry <event-id>
+  events retry --tenant <slug> --all-failed
+  users unlinked --tenant <slug> [--offset <n>] [--limit <n>] [--json]
+  migration run
+
+The database is the server's: DATABASE_URL (default sqlite:./data/scim.sqlite).
+A created token is printed alone on stdout; everything else goes to stderr.`;
+
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+
+function table(rows: Record<string, unknown>[]): string {
+  if (!rows.length) {
+    return '(none)';
+  }
+  const cols = Object.keys(rows[0]);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i])).join('  ').trimEnd();
+  return [line(cols), ...rows.map((r) => line(cols.map((c) => String(r[c] ?? ''))))].join('\n');
+}
+
+/** A positive integer flag (`--limit`), at most `max`; `def` when absent. */
+function intFlag(args: ParsedArgs, name: string, def: number, min: number, max: number): number {
+  const text = flag(args, name);
+  if (text === undefined) {
+    return def;
+  }
+  if (!/^\d{1,9}$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+  }
+  return Number(text);
+}
+
+/** `--scim enabled|disabled` as scimEnabled */
+function scimFlag(args: ParsedArgs): boolean | undefined {
+  const v = flag(args, 'scim');
+  if (v === undefined) {
+    return undefined;
+  }
+  if (v !== 'enabled' && v !== 'disabled') {
+    throw new Error('--scim must be enabled or disabled');
+  }
+  return v === 'enabled';
+}
+
+function tenantLine(t: TenantView): string {
+  return (
+    `${t.slug}: scim ${t.scimEnabled ? 'enabled' : `disabled since ${t.disabledAt}`}, ` +
+    `profile ${t.profile ?? 'default'}, deprovisioning ${t.deprovisioning}, group cycles ${t.groupCycles}, ` +
+    `webhook ${t.webhookUrl ?? 'none'}, notifications ${t.notifications}, ` +
+    `default role ${t.defaultRole ?? 'none'}, link policy ${t.linkPolicy}`
+  );
+}
+
+interface Services {
+  tokens: TokenService;
+  tenants: TenantAdminService;
+  events: EventAdminService;
+  ds: DataSource;
+  audit: AuditService;
+}
+
+async function run(args: ParsedArgs, { tokens, tenants, events, ds, audit }: Services): Promise<void> {
+  const [group, cmd, arg] = args.positionals;
+  const json = args.flags.json === true;
+  switch (`${group ?? ''} ${cmd ?? ''}`) {
+    case 'tenant create': {
+      if (!arg) {
+        throw new Error('tenant create needs a slug');
+      }
+      const mode = flag(args, 'deprovisioning');
+      const t = await tokens.createTenant(
+        arg,
+        flag(args, 'profile'),
+        mode !== undefined ? { deprovisioning: mode } : {},
+      );
+      out(json ? JSON.stringify(t) : t.id);
+      err(`Created tenant "${t.slug}"`);
+      return;
+    }
+    case 'tenant set': {
+      if (!arg) {
+        throw new Error('tenant set needs a slug');
+      }
+      const profile = flag(args, 'profile');
+      const mode = flag(args, 'deprovisioning');
+      const cycles = flag(args, 'group-cycles');
+      // issue #6 item 2: where the tenant's change events go; the secret is never printed
+      const webhookUrl = flag(args, 'webhook-url');
+      const webhookSecret = flag(args, 'webhook-secret');
+      // issue #6 item 4: SCIM on/off, notifications, default role, link policy
+      const scimEnabled = scimFlag(args);
+      const notifications = flag(args, 'notifications');
+      const defaultRole = flag(args, 'default-role');
+      const linkPolicy = flag(args, 'link-policy');
+      const t = await tenants.updateTenant(arg, {
+        ...(profile !== undefined ? { profile: profile === 'default' ? null : profile } : {}),
+        ...(mode !== undefined ? { deprovisioning: mode } : {}),
+        ...(cycles !== undefined ? { groupCycles: cycles } : {}),
+        ...(webhookUrl !== undefined
+          ? { webhookUrl: ['off', 'none'].includes(webhookUrl) ? null : webhookUrl }
+          : {}),
+        ...(webhookSecret !== undefined ? { webhookSecret } : {}),
+        ...(scimEnabled !== undefined ? { scimEnabled } : {}),
+        ...(notifications !== undefined ? { notifications } : {}),
+        ...(defaultRole !== undefined ? { defaultRole: defaultRole === 'none' ? null : defaultRole } : {}),
+        ...(linkPolicy !== undefined ? { linkPolicy } : {}),
+      });
+      out(json ? JSON.stringify(t) : tenantLine(t));
+      return;
+    }
+    case 'tenant show': {
+      if (!arg) {
+        throw new Error('tenant show needs a slug');
+      }
+      const t = await tenants.getTenant(arg);
+      const mappings = (await tenants.listRoleMappings(arg)).items;
+      const backlog = await events.backlog(arg);
+      if (json) {
+        out(JSON.stringify({ ...t, roleMappings: mappings, events: backlog }, null, 2));
+        return;
+      }
+      const rows: [string, string][] = [
+        ['slug', t.slug],
+        ['id', t.id],
+        ['created', t.createdAt],
+        ['scim', t.scimEnabled ? 'enabled' : `disabled since ${t.disabledAt}`],
+        ['profile', t.profile ?? 'default'],
+        ['deprovisioning', t.deprovisioning],
+        ['group cycles', t.groupCycles],
+        ['webhook', t.webhookUrl ? `${t.webhookUrl} (secret ${t.webhookSecretSet ? 'set' : 'not set'})` : 'none'],
+        ['notifications', t.notifications],
+        ['default role', t.defaultRole ?? 'none'],
+        ['link policy', t.linkPolicy],
+        [
+          'events',
+          `${backlog.pending} pending${backlog.oldestPendingAt ? ` (oldest ${backlog.oldestPendingAt})` : ''}, ${backlog.failed} failed`,
+        ],
+        ['role mappings', mappings.length ? '' : 'none'],
+      ];
+      const width = Math.max(...rows.map(([k]) => k.length));
+      out(
+        [
+          ...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`.trimEnd()),
+          ...mappings.map((m) => `  ${m.group} -> ${m.role}`),
+        ].join('\n'),
+      );
+      return;
+    }
+    case 'tenant role-map': {
+      if (!arg) {
+        throw new Error('tenant role-map needs a slug');
+      }
+      const groupName = requiredFlag(args, 'group');
+      if (booleanFlag(args, 'remove')) {
+        if (flag(args, 'role') !== undefined) {
+          throw new Error('Give either --role or --remove, not both');
+        }
+        await tenants.removeRoleMapping(arg, groupName);
+        err(`Removed the role mapping of group "${groupName}" in tenant "${arg}"`);
+        return;
+      }
+      const role = flag(args, 'role');
+      if (role === undefined) {
+        throw new Error('tenant role-map needs --role <role> (or --remove)');
+      }
+      const m = await tenants.setRoleMapping(arg, groupName, role);
+      out(json ? JSON.stringify(m) : `${m.group} -> ${m.role}`);
+      return;
+    }
+    case 'tenant list': {
+      const list = (await tenants.listTenants()).items;
+      out(
+        json
+          ? JSON.stringify(list, null, 2)
+          : table(
+              list.map((t) => ({
+                slug: t.slug,
+                id: t.id,
+                created: t.createdAt,
+                scim: t.scimEnabled ? 'enabled' : 'disabled',
+                profile: t.profile ?? 'default',
+                deprovisioning: t.deprovisioning,
+                webhook: t.webhookUrl ?? '',
+                notifications: t.notifications,
+                defaultRole: t.defaultRole ?? '',
+                linkPolicy: t.linkPolicy,
+              })),
+            ),
+      );
+      return;
+    }
+    case 'token create': {
+      const tenant = requiredFlag(args, 'tenant');
+      const name = requiredFlag(args, 'name');
+      const scopes = parseScopes(requiredFlag(args, 'scopes'));
+      const exp = flag(args, 'expires-in');
+      const days = exp === undefined ? undefined : Number(exp);
+      if (days !== undefined && !(Number.isFinite(days) && days > 0)) {
+        throw new Error('--expires-in must be a positive number of days');
+      }
+      const issued = await tokens.issue(tenant, name, scopes, days, flag(args, 'profile'));
+      out(issued.token);
+      err(
+        `Created token ${issued.record.id} "${issued.record.name}" for tenant "${tenant}" ` +
+          `(scopes ${issued.record.scopes.join(',')}${issued.record.expiresAt ? `, expires ${issued.record.expiresAt}` : ''}). ` +
+          'It is shown once and stored only as a hash.',
+      );
+      return;
+    }
+    case 'token list': {
+      const tenantFilter = flag(args, 'tenant');
+      const list = await tokens.listTokens(tenantFilter);
+      const slugs = new Map((await tokens.listTenants()).map((t) => [t.id, t.slug]));
+      const rows = list.map((t) => ({
+        id: t.id,
+        tenant: slugs.get(t.tenantId) ?? t.tenantId,
+        name: t.name,
+        prefix: t.prefix + '…',
+        scopes: t.scopes.join(','),
+        profile: t.profile ?? '',
+        created: t.createdAt,
+        expires: t.expiresAt ?? '',
+        revoked: t.revokedAt ?? '',
+        lastUsed: t.lastUsedAt ?? '',
+      }));
+      out(json ? JSON.stringify(rows, null, 2) : table(rows));
+      return;
+    }
+    case 'token revoke': {
+      if (!arg) {
+        throw new Error('token revoke needs a token id (see token list)');
+      }
+      if (!(await tokens.revoke(arg))) {
+        throw new Error(`No active token with id ${arg}`);
+      }
+      err(`Revoked token ${arg}`);
+      return;
+    }
+    // issue #6: the audit log, newest `limit` entries oldest first; JSON lines with --json
+    case 'audit ': {
+      const since = parseSince(flag(args, 'since') ?? '24h');
+      const limitText = flag(args, 'limit') ?? '100';
+      if (!/^\d{1,6}$/.test(limitText) || Number(limitText) < 1) {
+        throw new Error('--limit must be a positive integer');
+      }
+      const tenant = flag(args, 'tenant');
+      const entries = await audit.search({ tenant, since, limit: Number(limitText) });
+      if (json) {
+        for (const e of entries) {
+          out(JSON.stringify(e));
+        }
+      } else {
+        out(
+          table(
+            entries.map((e) => ({
+              time: e.at,
+              method: e.method,
+              path: e.path,
+              status: e.status,
+              latency: `${e.latencyMs} ms`,
+              token: e.tokenId ?? '-',
+              ip: e.clientIp ?? '',
+            })),
+          ),
+        );
+      }
+      err(`${entries.length} entries since ${since}${tenant ? ` for tenant "${tenant}"` : ''}`);
+      return;
+    }
+    // issue #6 item 4: the change-event outbox of a tenant, newest first
+    case 'events list': {
+      const tenant = requiredFlag(args, 'tenant');
+      const status = flag(args, 'status');
+      if (status !== undefined && !(OUTBOX_STATUSES as readonly string[]).includes(status)) {
+        throw new Error(`--status must be one of ${OUTBOX_STATUSES.join(', ')}`);
+      }
+      const page = await events.list(tenant, {
+        status: status as OutboxStatus | undefined,
+        limit: intFlag(args, 'limit', 50, 1, 1000),
+      });
+      if (json) {
+        out(JSON.stringify(page.items, null, 2));
+      } else {
+        out(
+          table(
+            page.items.map((e) => ({
+              seq: e.seq,
+              id: e.id,
+              time: e.occurredAt,
+              resource: `${e.resourceType} ${e.resourceId}`,
+              operation: e.operation,
+              version: e.version,
+              status: e.status,
+              attempts: e.attempts,
+              next: e.status === 'pending' ? e.nextAttemptAt : '',
+              error: e.lastError ?? '',
+            })),
+          ),
+        );
+      }
+      err(`${page.items.length} events of tenant "${tenant}"${status ? ` (${status})` : ''}, newest first`);
+      return;
+    }
+    case 'events retry': {
+      if (booleanFlag(args, 'all-failed')) {
+        if (arg) {
+          throw new Error('Give either an event id or --tenant <slug> --all-failed, not both');
+        }
+        const tenant = requiredFlag(args, 'tenant');
+        const { retried } = await events.retryFailed(tenant);
+        if (json) {
+          out(JSON.stringify({ retried }));
+        }
+        err(`${retried} failed events of tenant "${tenant}" are due again; a running server delivers them`);
+        return;
+      }
+      if (!arg) {
+        throw new Error('events retry needs an event id (see events list), or --tenant <slug> --all-failed');
+      }
+      const e = await events.retry(arg);
+      if (json) {
+        out(JSON.stringify(e));
+      }
+      err(`Event ${e.id} (${e.operation} ${e.resourceType} ${e.resourceId}) is due again; a running server delivers it`);
+      return;
+    }
+    // issue #8 item 4: host users no IdP manages (the built-in store has none)
+    case 'users unlinked': {
+      const tenant = requiredFlag(args, 'tenant');
+      const found = await tenants.unlinkedUsers(tenant, {
+        offset: intFlag(args, 'offset', 0, 0, 1_000_000_000),
+        limit: intFlag(args, 'limit', 100, 1, 1000),
+      });
+      if (json) {
+        out(JSON.stringify(found, null, 2));
+      } else {
+        out(
+          table(
+            found.items.map((u) => ({
+              hostId: u.hostId,
+              email: u.email ?? '',
+              displayName: u.displayName ?? '',
+              created: u.createdAt ?? '',
+            })),
+          ),
+        );
+      }
+      err(
+        found.supported
+          ? `${found.items.length} of ${found.total} unlinked users of tenant "${tenant}"`
+          : 'This server keeps only SCIM-provisioned users, so none is unlinked (a host application lists its own through its user adapter)',
+      );
+      return;
+    }
+    case 'migration run': {
+      const done = await ds.runMigrations({ transaction: 'each' });
+      err(done.length ? `Applied ${done.map((m) => m.name).join(', ')}` : 'No pending migrations');
+      return;
+    }
+    default:
+      throw new UsageError(group ? `Unknown command "${args.positionals.join(' ')}"` : 'No command given');
+  }
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.flags.help || args.positionals[0] === 'help') {
+    out(USAGE);
+    return 0;
+  }
+  const config = loadConfig(process.env);
+  ensureDatabaseDirectory(config.databaseUrl);
+  const isMigration = args.positionals[0] === 'migration';
+  const app = await NestFactory.createApplicationContext(
+    // the CLI never delivers change events (issue #6 item 2): the server instances do
+    AppModule.forRoot({
+      ...config,
+      migrationsRun: isMigration ? false : config.migrationsRun,
+      eventsDispatch: false,
+    }),
+    { logger: new StderrLogger('cli', { logLevels: ['fatal', 'error', 'warn'] }), abortOnError: false },
+  );
+  try {
+    await run(args, {
+      tokens: app.get(TokenService),
+      tenants: app.get(TenantAdminService),
+      events: app.get(EventAdminService),
+      ds: app.get<DataSource>(getDataSourceToken()),
+      audit: app.get(AuditService),
+    });
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      err(`${e.message}\n\n${USAGE}`);
+      process.exit(64);
+    }
+    err(`Error: ${e instanceof ConfigError ? 'configuration: ' : ''}${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

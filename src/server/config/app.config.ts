@@ -1,0 +1,240 @@
+import { LogLevel } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  ENTERPRISE_USER_SCHEMA_ID,
+  GROUP_SCHEMA_ID,
+  SchemaDefinition,
+  SchemaDefinitionError,
+  USER_SCHEMA_ID,
+  parseDatabaseUrl,
+  parseExtensionSchemas,
+} from '../../library';
+
+/** Standalone-server configuration, read from the environment once and validated. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** route prefix without slashes, e.g. `scim/v2` */
+  basePath: string;
+  baseUrl?: string;
+  logLevels: LogLevel[];
+  bootstrap: boolean;
+  migrationsRun: boolean;
+  tokenPepper: string;
+  tokenPepperIsDefault: boolean;
+  maxResults: number;
+  maxPayloadSize: number;
+  maxBulkOperations: number;
+  /** issue #6: days audit entries are kept */
+  auditRetentionDays: number;
+  /** issue #6: per-token request limit; false = none */
+  rateLimit: { requestsPerWindow: number; windowSeconds: number } | false;
+  /** issue #6: Bearer token /metrics requires; undefined = /metrics is open */
+  metricsToken?: string;
+  /** issue #8: extension schemas for Users, from the SCIM_SCHEMA_EXTENSIONS file */
+  userExtensions: SchemaDefinition[];
+  /** issue #6 item 2: this process delivers change events (the CLI sets false) */
+  eventsDispatch: boolean;
+  /** issue #6 item 2: longest wait for one webhook POST (or listener call), ms */
+  webhookTimeoutMs: number;
+  /** issue #6 item 4: the admin API's bearer token (ADMIN_TOKEN); undefined = admin API off */
+  adminToken?: string;
+  /** issue #6 item 6: `json` (pino, one object per line; default) or `pretty` (Nest's console) */
+  logFormat: 'json' | 'pretty';
+  /**
+   * issue #8 item 4: SCIM_ROLES (the host's roles, most privileged first) and
+   * SCIM_PROTECTED_ROLE (break-glass: the role whose last active holder SCIM cannot remove)
+   */
+  roles?: { names: string[]; protect?: string };
+  /** issue #9: SCIM_TOKEN_CACHE_TTL_MS, ms a token look-up may be answered from memory (0 = off) */
+  tokenCacheTtlMs: number;
+}
+
+/** Shortest ADMIN_TOKEN accepted: it is the only secret guarding every tenant's settings. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+export class ConfigError extends Error {}
+
+/** Well known: only protects nothing beyond the tokens' own 256-bit entropy. Set your own. */
+export const DEFAULT_TOKEN_PEPPER = 'scim-nest-default-token-pepper-change-me';
+
+const LEVELS: Record<string, LogLevel[]> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  verbose: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') {
+    return def;
+  }
+  if (!/^\d+$/.test(raw.trim()) || +raw < min || +raw > max) {
+    throw new ConfigError(`${name}="${raw}" must be an integer from ${min} to ${max}`);
+  }
+  return +raw;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') {
+    return def;
+  }
+  if (['true', '1', 'yes', 'on'].includes(raw)) {
+    return true;
+  }
+  if (['false', '0', 'no', 'off'].includes(raw)) {
+    return false;
+  }
+  throw new ConfigError(`${name}="${env[name]}" must be true or false`);
+}
+
+const ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** SCIM_ROLES=owner,admin,member and SCIM_PROTECTED_ROLE=owner (one of them), or neither. */
+function rolesOf(env: NodeJS.ProcessEnv): AppConfig['roles'] {
+  const names = (env.SCIM_ROLES ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  const protect = env.SCIM_PROTECTED_ROLE?.trim() || undefined;
+  if (!names.length) {
+    if (protect !== undefined) {
+      throw new ConfigError('SCIM_PROTECTED_ROLE needs SCIM_ROLES (the roles, most privileged first)');
+    }
+    return undefined;
+  }
+  const bad = names.find((n) => !ROLE.test(n));
+  if (bad !== undefined || new Set(names).size !== names.length) {
+    throw new ConfigError(
+      `SCIM_ROLES="${env.SCIM_ROLES}" must be distinct role names (letters, digits, _ . : -), most privileged first`,
+    );
+  }
+  if (protect !== undefined && !names.includes(protect)) {
+    throw new ConfigError(`SCIM_PROTECTED_ROLE="${protect}" must be one of SCIM_ROLES (${names.join(', ')})`);
+  }
+  return { names, ...(protect !== undefined ? { protect } : {}) };
+}
+
+const WINDOW_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** SCIM_RATE_LIMIT: `<requests>/<seconds>` (`600/60`, also `600/1m`), or off/false/0/empty. */
+function rateLimit(env: NodeJS.ProcessEnv): AppConfig['rateLimit'] {
+  const raw = env.SCIM_RATE_LIMIT?.trim().toLowerCase();
+  if (raw === undefined || ['', 'off', 'false', '0', 'no'].includes(raw)) {
+    return false;
+  }
+  const m = /^(\d{1,9})\s*\/\s*(\d{1,6})\s*([smh]?)$/.exec(raw);
+  const requestsPerWindow = m ? Number(m[1]) : 0;
+  const windowSeconds = m ? Number(m[2]) * WINDOW_UNITS[m[3] || 's'] : 0;
+  if (requestsPerWindow < 1 || windowSeconds < 1 || windowSeconds > 86400) {
+    throw new ConfigError(
+      `SCIM_RATE_LIMIT="${env.SCIM_RATE_LIMIT}" must be <requests>/<seconds> such as 600/60 ` +
+        '(a window of at most one day), or off',
+    );
+  }
+  return { requestsPerWindow, windowSeconds };
+}
+
+/**
+ * SCIM_SCHEMA_EXTENSIONS: a JSON file holding an array of RFC 7643 §7 schema objects, checked
+ * as ScimModule would check them, so that a bad file stops the start with a ConfigError naming
+ * the file, the schema and the attribute.
+ */
+export function loadSchemaExtensions(env: NodeJS.ProcessEnv): SchemaDefinition[] {
+  const file = env.SCIM_SCHEMA_EXTENSIONS?.trim();
+  if (!file) {
+    return [];
+  }
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(
+      `SCIM_SCHEMA_EXTENSIONS="${file}": cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`SCIM_SCHEMA_EXTENSIONS="${file}" is not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    return parseExtensionSchemas(json, {
+      taken: [USER_SCHEMA_ID, ENTERPRISE_USER_SCHEMA_ID, GROUP_SCHEMA_ID],
+    });
+  } catch (e) {
+    if (e instanceof SchemaDefinitionError) {
+      throw new ConfigError(`SCIM_SCHEMA_EXTENSIONS="${file}": ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const databaseUrl = env.DATABASE_URL?.trim() || 'sqlite:./data/scim.sqlite';
+  try {
+    parseDatabaseUrl(databaseUrl);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  const basePathRaw = env.SCIM_BASE_PATH?.trim() || '/scim/v2';
+  if (!/^\/?[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(basePathRaw)) {
+    throw new ConfigError(`SCIM_BASE_PATH="${basePathRaw}" must be a URL path such as /scim/v2`);
+  }
+  const level = (env.LOG_LEVEL?.trim().toLowerCase() || 'log');
+  if (!LEVELS[level]) {
+    throw new ConfigError(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${Object.keys(LEVELS).join(', ')}`);
+  }
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const baseUrl = env.SCIM_BASE_URL?.trim() || undefined;
+  if (baseUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(baseUrl)) {
+    throw new ConfigError(`SCIM_BASE_URL="${baseUrl}" must be an absolute http(s) URL`);
+  }
+  const adminToken = env.ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && (adminToken.length < MIN_ADMIN_TOKEN_LENGTH || /\s/.test(adminToken))) {
+    throw new ConfigError(
+      `ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters without whitespace ` +
+        '(e.g. openssl rand -hex 32)',
+    );
+  }
+  const logFormat = env.LOG_FORMAT?.trim().toLowerCase() || 'json';
+  if (logFormat !== 'json' && logFormat !== 'pretty') {
+    throw new ConfigError(`LOG_FORMAT="${env.LOG_FORMAT}" must be json or pretty`);
+  }
+  const roles = rolesOf(env);
+  const pepper = env.SCIM_TOKEN_PEPPER;
+  if (pepper !== undefined && pepper.length < 16) {
+    throw new ConfigError('SCIM_TOKEN_PEPPER must be at least 16 characters');
+  }
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host,
+    databaseUrl,
+    basePath: basePathRaw.replace(/^\/+|\/+$/g, ''),
+    baseUrl,
+    logLevels: LEVELS[level],
+    bootstrap: bool(env, 'SCIM_BOOTSTRAP', true),
+    migrationsRun: bool(env, 'MIGRATIONS_RUN', true),
+    tokenPepper: pepper ?? DEFAULT_TOKEN_PEPPER,
+    tokenPepperIsDefault: pepper === undefined,
+    maxResults: int(env, 'SCIM_MAX_RESULTS', 1000, 1, 100000),
+    maxPayloadSize: int(env, 'SCIM_MAX_PAYLOAD_SIZE', 1048576, 1024, 100 * 1048576),
+    maxBulkOperations: int(env, 'SCIM_MAX_BULK_OPERATIONS', 1000, 1, 100000),
+    auditRetentionDays: int(env, 'SCIM_AUDIT_RETENTION_DAYS', 90, 1, 36500),
+    rateLimit: rateLimit(env),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    userExtensions: loadSchemaExtensions(env),
+    eventsDispatch: bool(env, 'SCIM_EVENTS_DISPATCH', true),
+    webhookTimeoutMs: int(env, 'SCIM_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    ...(adminToken !== undefined ? { adminToken } : {}),
+    logFormat,
+    ...(roles ? { roles } : {}),
+    tokenCacheTtlMs: int(env, 'SCIM_TOKEN_CACHE_TTL_MS', 0, 0, 60_000),
+  };
+}

@@ -1,0 +1,62 @@
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { redactUrl } from '../../audit/audit-redaction.util';
+import { REQUEST_ID_HEADER, stampOf, stampRequest } from '../../audit/request-id.util';
+import { HttpMetrics, UNMATCHED_ROUTE } from './http-metrics.service';
+import { AccessLog } from './json.logger';
+
+/** the adapter's Fastify instance type (no direct import of fastify: not our dependency) */
+type Fastify = FastifyAdapter extends FastifyAdapter<any, any, any, any, any, infer I> ? I : never;
+
+/** what the bearer strategy attached to the request (auth/token.service ScimPrincipal) */
+interface Authenticated {
+  user?: { tenantId?: string; tokenId?: string };
+}
+
+/**
+ * The standalone server's two hooks on every route (issue #6 items 5 and 6), including the
+ * 404 of an unmatched path, body-parser errors, /health and /metrics:
+ * - onRequest stamps the request id (the incoming X-Request-Id when sane, else a UUID) and
+ *   sends it back; SCIM controllers reuse the same stamp for their audit entry;
+ * - onResponse counts the request under its route template with Fastify's own elapsed time
+ *   and, when `accessLog` is given (info level enabled), writes one access line: method,
+ *   route, URL (`access_token` redacted), status, duration, request id, tenant and token id
+ *   (never the token), User-Agent and client IP, from fields Fastify already holds.
+ * The library installs no such hook (STYLE §3): only this app does, from bootstrap.ts.
+ */
+export function installHttpHooks(fastify: Fastify, metrics: HttpMetrics, accessLog?: AccessLog): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, stampRequest(request).id);
+    done();
+  });
+  if (accessLog === undefined) {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      metrics.observe(
+        request.method,
+        request.routeOptions.url ?? UNMATCHED_ROUTE,
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
+    return;
+  }
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    const elapsed = reply.elapsedTime;
+    metrics.observe(request.method, route, reply.statusCode, elapsed / 1000);
+    const user = (request as Authenticated).user;
+    accessLog.access({
+      method: request.method,
+      route,
+      url: redactUrl(request.url),
+      status: reply.statusCode,
+      durationMs: Math.round(elapsed * 100) / 100,
+      requestId: stampOf(request)?.id,
+      tenantId: user?.tenantId,
+      tokenId: user?.tokenId,
+      userAgent: request.headers['user-agent'],
+      clientIp: request.ip,
+    });
+    done();
+  });
+}
