@@ -11,8 +11,8 @@ const path = require('node:path');
  * `git archive` copy with the same node_modules), to compare two builds with one harness.
  */
 const ROOT = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.resolve(__dirname, '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
-const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const MAIN = path.join(ROOT, 'dist', 'src', 'server', 'main.js');
+const CLI = path.join(ROOT, 'dist', 'src', 'server', 'cli', 'main.js');
 const GUARD = path.join(__dirname, 'child-guard.js');
 
 let CLK_TCK = 100;
