@@ -1,9 +1,17 @@
 import { Module } from '@nestjs/common';
-import { GroupsController } from './groups.controller';
+import { resourceController } from '../resources/resource.controller';
 import { GroupsService } from './groups.service';
 
 @Module({
-  controllers: [GroupsController],
+  controllers: [
+    resourceController({
+      path: 'Groups',
+      readScope: 'groups:read',
+      writeScope: 'groups:write',
+      service: GroupsService,
+      name: 'GroupsController',
+    }),
+  ],
   providers: [GroupsService],
   exports: [GroupsService],
 })

@@ -29,6 +29,7 @@ import { normalizeResource } from '../../core/resource/resource.normalizer';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../core/schema/schema.types';
 import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { ScimResourceService } from '../resources/resource-service';
 import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
 import { MembershipHookEvent } from '../../core/ports/lifecycle';
 import { EmptyResponse } from '../http/empty-response';
@@ -61,7 +62,7 @@ const MEMBER_PAGE = 1000;
  * `members` never touch the membership table (idp-quirks #6, #22, #31).
  */
 @Injectable()
-export class GroupsService {
+export class GroupsService implements ScimResourceService {
   private readonly logger = new Logger(GroupsService.name);
   private readonly rt: ResourceTypeDefinition;
 

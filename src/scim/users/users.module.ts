@@ -1,10 +1,18 @@
 import { Module } from '@nestjs/common';
 import { PasswordHasher } from '../http/password.hasher';
-import { UsersController } from './users.controller';
+import { resourceController } from '../resources/resource.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  controllers: [UsersController],
+  controllers: [
+    resourceController({
+      path: 'Users',
+      readScope: 'users:read',
+      writeScope: 'users:write',
+      service: UsersService,
+      name: 'UsersController',
+    }),
+  ],
   providers: [UsersService, PasswordHasher],
   exports: [UsersService],
 })

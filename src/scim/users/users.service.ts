@@ -35,6 +35,7 @@ import { PasswordHasher } from '../http/password.hasher';
 import { RequestContext } from '../http/request-context';
 import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../http/resource.util';
 import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { ScimResourceService } from '../resources/resource-service';
 import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
 
 /** Attempts at read-apply-write when a concurrent writer bumped the version in between. */
@@ -45,7 +46,7 @@ const MAX_WRITE_ATTEMPTS = 5;
  * save through the port. No protocol rule lives here.
  */
 @Injectable()
-export class UsersService {
+export class UsersService implements ScimResourceService {
   private readonly logger = new Logger(UsersService.name);
   private readonly rt: ResourceTypeDefinition;
 
