@@ -8,7 +8,7 @@
  * also run on Express (issue #8 item 6, issue #9 item 2), with nothing SCIM-specific configured:
  * test/e2e/express-host.e2e-spec.ts covers the rest of the Express path (bodies, limits, ETags).
  * The last block pins the request shapes docs/idp/*.md tell administrators the server accepts
- * (idp-quirks #N).
+ * (docs/idp/quirks.md #N).
  */
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';

@@ -78,7 +78,7 @@ describe.each(TEST_DATABASES)('deprovisioning modes on %s', (kind) => {
     expect(again.body.id).not.toBe(created.id);
   });
 
-  it('active=false deactivates without deleting in either mode (Okta, idp-quirks #10, #16)', async () => {
+  it('active=false deactivates without deleting in either mode (Okta, docs/idp/quirks.md #10, #16)', async () => {
     const created = (await t.http.post('/scim/v2/Users').set(as(soft)).send(body({}))).body;
     const res = await t.http
       .patch(`/scim/v2/Users/${created.id}`)

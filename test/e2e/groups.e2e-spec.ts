@@ -1,6 +1,7 @@
 /**
  * Groups end to end on SQLite and MariaDB: the Okta Group Push flow and the Entra ID flow
- * (idp-quirks #4, #6, #13, #14, #17, #21, #22, #24, #31-33), RFC 7643 §4.2, RFC 7644 §3.5.2.
+ * (docs/idp/quirks.md #4, #6, #13, #14, #17, #21, #22, #24, #31-33), RFC 7643 §4.2,
+ * RFC 7644 §3.5.2.
  */
 import { oktaUser } from '../fixtures/users.factory';
 import { TEST_DATABASES } from '../support/databases';

@@ -1,7 +1,7 @@
 /**
  * The Users resource end to end, on embedded SQLite and on a real MariaDB/MySQL database
  * (each run creates and drops its own database). Sections cite RFC 7644 / RFC 7643 and the
- * IdP request shapes of ../shared/reference/idp-quirks.md (#N).
+ * IdP request shapes of docs/idp/quirks.md (#N).
  */
 import { ENTERPRISE, USER_SCHEMA, fullUser, oktaUser } from '../fixtures/users.factory';
 import { TEST_DATABASES } from '../support/databases';
@@ -527,7 +527,7 @@ describe.each(TEST_DATABASES)('Users on %s', (kind) => {
       expectScimError(await t.http.get('/scim/v2/Users').set('Authorization', `Bearer ${groupsOnly}`), 403);
     });
 
-    it('a token\'s dialect profile decides which IdP forms are accepted (idp-quirks #2, PATCH profiles)', async () => {
+    it('a token\'s dialect profile decides which IdP forms are accepted (docs/idp/quirks.md #2, PATCH profiles)', async () => {
       const strict = (await t.tokens.issue('acme', 'strict', ['users:read', 'users:write'], undefined, 'rfc-strict')).token;
       const { body: created } = await post(oktaUser());
       const entraStyle = { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] };

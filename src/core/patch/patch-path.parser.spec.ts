@@ -27,7 +27,7 @@ describe('parsePatchPath (RFC 7644 §3.5.2 PATH = attrPath / valuePath [subAttr]
     ],
     ['RFC 7644 §3.4.2.2 "]" inside a quoted string', 'emails[value eq "a]b"].type'],
     ['RFC 7644 §3.4.2.2 escaped quote inside a string', 'emails[value eq "a\\"]"]'],
-    ['idp-quirks #11 string boolean', 'roles[primary eq "True"].value'],
+    ['docs/idp/quirks.md #11 string boolean', 'roles[primary eq "True"].value'],
     ['surrounding whitespace is trimmed', '  emails[type eq "work"]  '],
   ])('%s: %s', (_n, text) => {
     const parsed = parsePatchPath(text, parseFilter);

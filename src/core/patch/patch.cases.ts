@@ -15,7 +15,7 @@ import { PATCH_OP_SCHEMA } from './patch.request';
 
 /**
  * Table of PATCH cases. Each name cites its source: an RFC section, a row of
- * /work/shared/reference/idp-quirks.md, or the public IdP doc whose request body it replays
+ * docs/idp/quirks.md, or the public IdP doc whose request body it replays
  * ("Entra doc" = Microsoft "Develop and plan provisioning for a SCIM endpoint" and "Known issues
  * with SCIM 2.0 protocol compliance"; "Okta doc" = Okta "SCIM 2.0 Protocol Reference").
  */
@@ -75,7 +75,7 @@ const ADD_CASES: PatchCase[] = [
     expected: { emails: [WORK, { value: 'BABS@Jensen.org', type: 'home' }] },
   },
   {
-    name: 'idp-quirks #24 JumpCloud repeats add member: idempotent, no duplicate',
+    name: 'docs/idp/quirks.md #24 JumpCloud repeats add member: idempotent, no duplicate (RFC 7644 §3.5.2.1)',
     resource: GROUP,
     ops: [op('add', 'members', [{ value: 'u1' }]), op('add', 'members', [{ value: 'u1' }])],
     expected: { members: [M1, M2] },
@@ -200,20 +200,20 @@ const ADD_CASES: PatchCase[] = [
     expected: { schemas: [USER_SCHEMA_ID, ENT], [ENT]: { employeeNumber: '7' } },
   },
   {
-    name: 'idp-quirks #8 Entra manager as a bare string is wrapped as {value}',
+    name: 'docs/idp/quirks.md #8 Entra manager as a bare string is wrapped as {value} (RFC 7643 §4.3)',
     profile: 'entra',
     resource: PLAIN_USER,
     body: patchBodyOf([{ op: 'Add', path: `${ENT}:manager`, value: MANAGER_ID }]),
     expected: { [ENT]: { manager: { value: MANAGER_ID } } },
   },
   {
-    name: 'idp-quirks #8 rfc-strict: manager as a bare string → invalidValue',
+    name: 'docs/idp/quirks.md #8 rfc-strict: manager as a bare string → invalidValue (RFC 7643 §4.3)',
     profile: 'rfc-strict',
     ops: [op('add', `${ENT}:manager`, MANAGER_ID)],
     error: 'invalidValue',
   },
   {
-    name: 'idp-quirks #8 Entra manager "" removes the manager',
+    name: 'docs/idp/quirks.md #8 Entra manager "" removes the manager (RFC 7643 §4.3)',
     profile: 'entra',
     body: patchBodyOf([{ op: 'Replace', path: `${ENT}:manager`, value: '' }]),
     absent: [`${ENT}/manager`],
@@ -371,7 +371,7 @@ const REPLACE_CASES: PatchCase[] = [
   },
   {
     name:
-      'idp-quirks #9 entra: replace emails[type eq "work"].value with no match creates the element',
+      'docs/idp/quirks.md #9 entra: replace emails[type eq "work"].value with no match creates the element (RFC 7644 §3.5.2.3 says noTarget)',
     profile: 'entra',
     resource: PLAIN_USER,
     ops: [op('Replace', 'emails[type eq "work"].value', 'w@example.com')],
@@ -383,19 +383,19 @@ const REPLACE_CASES: PatchCase[] = [
     },
   },
   {
-    name: 'idp-quirks #9 lenient: a filter with "or" cannot describe a new element → noTarget',
+    name: 'docs/idp/quirks.md #9 lenient: a filter with "or" cannot describe a new element → noTarget (RFC 7644 §3.5.2.3)',
     resource: PLAIN_USER,
     ops: [op('replace', 'emails[type eq "work" or type eq "other"].value', 'w@example.com')],
     error: 'noTarget',
   },
   {
-    name: 'idp-quirks #9 + #11: no-match create coerces "True" from the filter to a boolean',
+    name: 'docs/idp/quirks.md #9 + #11: no-match create coerces "True" from the filter to a boolean (RFC 7643 §2.3.2)',
     resource: PLAIN_USER,
     ops: [op('replace', 'roles[primary eq "True"].value', 'Admin')],
     expected: { roles: [{ primary: true, value: 'Admin' }] },
   },
   {
-    name: 'Entra doc "Known issues" aadOptscim062020: path-less replace, dotted + URN keys (#3)',
+    name: 'Entra doc "Known issues" aadOptscim062020: path-less replace, dotted + URN keys (docs/idp/quirks.md #3)',
     body: patchBodyOf([
       {
         op: 'replace',
@@ -445,13 +445,13 @@ const REPLACE_CASES: PatchCase[] = [
     },
   },
   {
-    name: 'idp-quirks #3 rfc-strict: dotted key in a path-less value → invalidPath',
+    name: 'docs/idp/quirks.md #3 rfc-strict: dotted key in a path-less value → invalidPath (RFC 7644 §3.12)',
     profile: 'rfc-strict',
     ops: [op('replace', undefined, { 'name.givenName': 'Kkom' })],
     error: 'invalidPath',
   },
   {
-    name: 'idp-quirks #3 rfc-strict: URN-qualified flat key in a path-less value → invalidPath',
+    name: 'docs/idp/quirks.md #3 rfc-strict: URN-qualified flat key in a path-less value → invalidPath (RFC 7644 §3.12)',
     profile: 'rfc-strict',
     ops: [op('replace', undefined, { [`${ENT}:employeeNumber`]: '7' })],
     error: 'invalidPath',
@@ -464,7 +464,7 @@ const REPLACE_CASES: PatchCase[] = [
     expected: { [ENT]: { employeeNumber: '701984', department: 'Sales' } },
   },
   {
-    name: 'Entra doc "Known issues" without flag: Replace active "False" (idp-quirks #2)',
+    name: 'Entra doc "Known issues" without flag: Replace active "False" (docs/idp/quirks.md #2)',
     profile: 'entra',
     body: patchBodyOf([{ op: 'Replace', path: 'active', value: 'False' }]),
     expected: { active: false },
@@ -477,57 +477,57 @@ const REPLACE_CASES: PatchCase[] = [
     expected: { active: false },
   },
   {
-    name: 'idp-quirks #2 rfc-strict: active "False" → invalidValue',
+    name: 'docs/idp/quirks.md #2 rfc-strict: active "False" → invalidValue (RFC 7643 §2.3.2)',
     profile: 'rfc-strict',
     ops: [op('replace', 'active', 'False')],
     error: 'invalidValue',
   },
   {
-    name: 'idp-quirks #2 okta profile does not coerce "False" → invalidValue',
+    name: 'docs/idp/quirks.md #2 okta profile does not coerce "False" → invalidValue (RFC 7643 §2.3.2)',
     profile: 'okta',
     ops: [op('replace', 'active', 'False')],
     error: 'invalidValue',
   },
   {
-    name: 'idp-quirks #2 lenient: lower-case "false" string is coerced',
+    name: 'docs/idp/quirks.md #2 lenient: lower-case "false" string is coerced (RFC 7643 §2.3.2)',
     ops: [op('replace', 'active', 'false')],
     expected: { active: false },
   },
   {
-    name: 'idp-quirks #2 lenient: "True" in a path-less value is coerced',
+    name: 'docs/idp/quirks.md #2 lenient: "True" in a path-less value is coerced (RFC 7643 §2.3.2)',
     resource: { ...USER, active: false },
     ops: [op('Replace', undefined, { active: 'True' })],
     expected: { active: true },
   },
   {
-    name: 'idp-quirks #11 Entra roles[primary eq "True"].value: string boolean inside the filter',
+    name: 'docs/idp/quirks.md #11 Entra roles[primary eq "True"].value: string boolean inside the filter (RFC 7644 §3.4.2.2)',
     profile: 'entra',
     ops: [op('Replace', 'roles[primary eq "True"].value', 'superadmin')],
     expected: { roles: [{ value: 'superadmin', primary: true }, { value: 'user' }] },
   },
   {
-    name: 'idp-quirks #11 rfc-strict: roles[primary eq "True"] → invalidFilter',
+    name: 'docs/idp/quirks.md #11 rfc-strict: roles[primary eq "True"] → invalidFilter (RFC 7644 §3.4.2.2)',
     profile: 'rfc-strict',
     ops: [op('replace', 'roles[primary eq "True"].value', 'superadmin')],
     error: 'invalidFilter',
   },
   {
     name:
-      'Okta doc deactivate user: path-less replace {active:false} leaves the rest (idp-quirks #16)',
+      'Okta doc deactivate user: path-less replace {active:false} leaves the rest (docs/idp/quirks.md #16)',
     profile: 'okta',
     body: patchBodyOf([{ op: 'replace', value: { active: false } }]),
     expected: { ...stripMeta(USER), active: false },
     changedAttributes: ['active'],
   },
   {
-    name: 'idp-quirks #15 Entra periodic active=true on an active user is a no-op',
+    name: 'docs/idp/quirks.md #15 Entra periodic active=true on an active user is a no-op (RFC 7644 §3.5.2.3)',
     profile: 'entra',
     body: patchBodyOf([{ op: 'Replace', path: 'active', value: 'True' }]),
     changed: false,
     changedAttributes: [],
   },
   {
-    name: 'Okta doc "Update a specific Group name": {id, displayName}, same id (idp-quirks #21a)',
+    name: 'Okta doc "Update a specific Group name": {id, displayName}, same id (docs/idp/quirks.md #21a)',
     profile: 'okta',
     resource: { ...GROUP, id: OKTA_GROUP_ID },
     body: patchBodyOf([
@@ -538,7 +538,7 @@ const REPLACE_CASES: PatchCase[] = [
     ignored: ['id'],
   },
   {
-    name: 'idp-quirks #21a a different id inside a path-less value → mutability',
+    name: 'docs/idp/quirks.md #21a a different id inside a path-less value → mutability (RFC 7643 §3.1 id is readOnly)',
     resource: GROUP,
     ops: [op('replace', undefined, { id: 'another-id', displayName: 'X' })],
     error: 'mutability',
@@ -578,7 +578,7 @@ const REPLACE_CASES: PatchCase[] = [
     error: 'mutability',
   },
   {
-    name: 'Okta doc full membership push: replace members (idp-quirks #21c)',
+    name: 'Okta doc full membership push: replace members (docs/idp/quirks.md #21c)',
     profile: 'okta',
     resource: { ...GROUP, id: OKTA_GROUP_ID },
     body: patchBodyOf([
@@ -599,7 +599,7 @@ const REPLACE_CASES: PatchCase[] = [
     },
   },
   {
-    name: 'idp-quirks #21c replace members [] empties the group (RFC 7643 §2.5 unassigned)',
+    name: 'docs/idp/quirks.md #21c replace members [] empties the group (RFC 7643 §2.5 unassigned)',
     profile: 'rfc-strict',
     resource: GROUP,
     ops: [op('replace', 'members', [])],
@@ -770,13 +770,13 @@ const REMOVE_CASES: PatchCase[] = [
     absent: ['emails'],
   },
   {
-    name: 'idp-quirks #33 remove path=members (remove all) is refused without allowRemoveAll',
+    name: 'docs/idp/quirks.md #33 remove path=members (remove all) is refused without allowRemoveAll (RFC 7644 §3.5.2.2)',
     resource: GROUP,
     ops: [op('remove', 'members')],
     error: { scimType: 'invalidValue', detail: /remove.*all.*members/i },
   },
   {
-    name: 'idp-quirks #33 remove path=members with allowRemoveAll removes every member',
+    name: 'docs/idp/quirks.md #33 remove path=members with allowRemoveAll removes every member (RFC 7644 §3.5.2.2)',
     resource: GROUP,
     overrides: { allowRemoveAll: true },
     ops: [op('remove', 'members')],
@@ -788,14 +788,14 @@ const REMOVE_CASES: PatchCase[] = [
     expected: { emails: [WORK] },
   },
   {
-    name: 'idp-quirks #14 remove with a filter matching nothing succeeds without change',
+    name: 'docs/idp/quirks.md #14 remove with a filter matching nothing succeeds without change (RFC 7644 §3.5.2.2)',
     resource: GROUP,
     ops: [op('remove', 'members[value eq "deleted-user"]')],
     changed: false,
     expected: { members: [M1, M2] },
   },
   {
-    name: 'Entra doc "Known issues" with flag: remove members[value eq "…"] (idp-quirks #4a)',
+    name: 'Entra doc "Known issues" with flag: remove members[value eq "…"] (docs/idp/quirks.md #4a)',
     resource: {
       ...GROUP,
       members: [M1, M2, { value: '7f4bc1a3-285e-48ae-8202-5accb43efb0e' }],
@@ -806,7 +806,7 @@ const REMOVE_CASES: PatchCase[] = [
     expected: { members: [M1, M2] },
   },
   {
-    name: 'Entra doc "Update Group [Remove Members]": legacy value list removes only it (#4b)',
+    name: 'Entra doc "Update Group [Remove Members]": legacy value list removes only it (docs/idp/quirks.md #4b)',
     profile: 'entra',
     resource: GROUP,
     body: patchBodyOf([
@@ -815,14 +815,14 @@ const REMOVE_CASES: PatchCase[] = [
     expected: { members: [M2] },
   },
   {
-    name: 'idp-quirks #4b rfc-strict: remove members + value list = remove-all → invalidValue',
+    name: 'docs/idp/quirks.md #4b rfc-strict: remove members + value list = remove-all → invalidValue (RFC 7644 §3.5.2.2)',
     profile: 'rfc-strict',
     resource: GROUP,
     ops: [op('Remove', 'members', [{ value: 'u1' }])],
     error: { scimType: 'invalidValue', detail: /value list/ },
   },
   {
-    name: 'idp-quirks #4b okta profile: a value list is not Okta\'s form → remove-all refused',
+    name: 'docs/idp/quirks.md #4b okta profile: a value list is not Okta\'s form → remove-all refused (RFC 7644 §3.5.2.2)',
     profile: 'okta',
     resource: GROUP,
     ops: [op('remove', 'members', [{ value: 'u1' }])],
@@ -970,7 +970,7 @@ const REQUEST_CASES: PatchCase[] = [
     expected: { displayName: 'X' },
   },
   {
-    name: 'idp-quirks #1 rfc-strict still matches op case-insensitively ("Replace")',
+    name: 'docs/idp/quirks.md #1 rfc-strict still matches op case-insensitively ("Replace") (RFC 7643 §2.1)',
     profile: 'rfc-strict',
     ops: [op('Replace', 'displayName', 'X')],
     expected: { displayName: 'X' },
@@ -1035,7 +1035,7 @@ const SEQUENCE_CASES: PatchCase[] = [
     error: 'mutability',
   },
   {
-    name: 'Okta doc group push: remove members[value eq] + add members in one request (#21b)',
+    name: 'Okta doc group push: remove members[value eq] + add members in one request (docs/idp/quirks.md #21b)',
     profile: 'okta',
     resource: {
       ...GROUP,
@@ -1063,7 +1063,7 @@ const SEQUENCE_CASES: PatchCase[] = [
     changed: false,
   },
   {
-    name: 'idp-quirks #32 a replace that does not name members keeps membership',
+    name: 'docs/idp/quirks.md #32 a replace that does not name members keeps membership (RFC 7644 §3.5.2.3)',
     resource: GROUP,
     ops: [op('replace', undefined, { displayName: 'Renamed', externalId: 'ext-1' })],
     expected: { displayName: 'Renamed', externalId: 'ext-1', members: [M1, M2] },
@@ -1076,7 +1076,7 @@ const emptyDelta = { add: [], remove: [], removeAll: false };
 
 const DELTA_CASES: PatchCase[] = [
   {
-    name: 'idp-quirks #22 delta: add members is recorded, not applied',
+    name: 'docs/idp/quirks.md #22 delta: add members is recorded, not applied (RFC 7644 §3.5.2.1)',
     ...DELTA,
     ops: [op('add', 'members', [{ value: 'u3', display: 'C' }])],
     deltas: { members: { ...emptyDelta, add: [{ value: 'u3', display: 'C' }] } },
@@ -1084,19 +1084,19 @@ const DELTA_CASES: PatchCase[] = [
     changedAttributes: ['members'],
   },
   {
-    name: 'idp-quirks #4a delta: remove members[value eq "u1"] records a removal',
+    name: 'docs/idp/quirks.md #4a delta: remove members[value eq "u1"] records a removal (RFC 7644 §3.5.2.2)',
     ...DELTA,
     ops: [op('remove', 'members[value eq "u1"]')],
     deltas: { members: { ...emptyDelta, remove: ['u1'] } },
   },
   {
-    name: 'idp-quirks #21b delta op order: remove x then add x = add x',
+    name: 'docs/idp/quirks.md #21b delta op order: remove x then add x = add x (RFC 7644 §3.5.2: operations apply in order)',
     ...DELTA,
     ops: [op('remove', 'members[value eq "x"]'), op('add', 'members', [{ value: 'x' }])],
     deltas: { members: { ...emptyDelta, add: [{ value: 'x' }] } },
   },
   {
-    name: 'idp-quirks #14 delta op order: add x then remove x = x removed',
+    name: 'docs/idp/quirks.md #14 delta op order: add x then remove x = x removed (RFC 7644 §3.5.2: operations apply in order)',
     ...DELTA,
     ops: [op('add', 'members', [{ value: 'x' }]), op('remove', 'members[value eq "x"]')],
     deltas: { members: { ...emptyDelta, remove: ['x'] } },
@@ -1108,33 +1108,33 @@ const DELTA_CASES: PatchCase[] = [
     deltas: { members: { ...emptyDelta, replaceAll: [{ value: 'a' }, { value: 'b' }] } },
   },
   {
-    name: 'idp-quirks #21c delta: replace members [] = replaceAll []',
+    name: 'docs/idp/quirks.md #21c delta: replace members [] = replaceAll [] (RFC 7644 §3.5.2.3)',
     ...DELTA,
     ops: [op('replace', 'members', [])],
     deltas: { members: { ...emptyDelta, replaceAll: [] } },
   },
   {
-    name: 'idp-quirks #33 delta: remove all members is refused without allowRemoveAll',
+    name: 'docs/idp/quirks.md #33 delta: remove all members is refused without allowRemoveAll (RFC 7644 §3.5.2.2)',
     ...DELTA,
     ops: [op('remove', 'members')],
     error: 'invalidValue',
   },
   {
-    name: 'idp-quirks #33 delta: remove all members with allowRemoveAll sets removeAll',
+    name: 'docs/idp/quirks.md #33 delta: remove all members with allowRemoveAll sets removeAll (RFC 7644 §3.5.2.2)',
     ...DELTA,
     overrides: { allowRemoveAll: true },
     ops: [op('add', 'members', [{ value: 'a' }]), op('remove', 'members')],
     deltas: { members: { ...emptyDelta, removeAll: true } },
   },
   {
-    name: 'idp-quirks #4b delta: Entra legacy value list removes only the listed members',
+    name: 'docs/idp/quirks.md #4b delta: Entra legacy value list removes only the listed members (RFC 7644 §3.5.2.2)',
     ...DELTA,
     profile: 'entra',
     body: patchBodyOf([{ op: 'Remove', path: 'members', value: [{ $ref: null, value: 'u1' }] }]),
     deltas: { members: { ...emptyDelta, remove: ['u1'] } },
   },
   {
-    name: 'Okta doc group push in delta mode: remove + add (idp-quirks #21b)',
+    name: 'Okta doc group push in delta mode: remove + add (docs/idp/quirks.md #21b)',
     ...DELTA,
     profile: 'okta',
     body: patchBodyOf([
@@ -1181,13 +1181,13 @@ const DELTA_CASES: PatchCase[] = [
     deltas: { members: { ...emptyDelta, remove: ['a', 'b'] } },
   },
   {
-    name: 'idp-quirks #31 delta: a form needing the loaded values fails loudly (500) if unchecked',
+    name: 'docs/idp/quirks.md #31 delta: a form needing the loaded values fails loudly (500) if unchecked (RFC 7644 §3.5.2.2)',
     ...DELTA,
     ops: [op('remove', 'members[type eq "Group"]')],
     error: { status: 500 },
   },
   {
-    name: 'delta: repeated add of the same member is one upsert (idp-quirks #24)',
+    name: 'delta: repeated add of the same member is one upsert (docs/idp/quirks.md #24, RFC 7644 §3.5.2.1)',
     ...DELTA,
     ops: [
       op('add', 'members', [{ value: 'a' }]),
@@ -1208,7 +1208,7 @@ const PROFILE_CASES: PatchCase[] = [
     ] as const
   ).map(
     ([profile, outcome]): PatchCase => ({
-      name: `idp-quirks #3 profile ${profile}: path-less value with "name.givenName" is ${outcome}`,
+      name: `docs/idp/quirks.md #3 profile ${profile}: path-less value with "name.givenName" is ${outcome} (RFC 7644 §3.5.2.3)`,
       profile,
       ops: [op('replace', undefined, { 'name.givenName': 'Kkom' })],
       ...(outcome === 'invalidPath'
@@ -1227,7 +1227,7 @@ const PROFILE_CASES: PatchCase[] = [
     ] as const
   ).map(
     ([profile, error]): PatchCase => ({
-      name: `idp-quirks #21a profile ${profile}: Okta rename {id, displayName}`,
+      name: `docs/idp/quirks.md #21a profile ${profile}: Okta rename {id, displayName} (RFC 7643 §3.1)`,
       profile,
       resource: GROUP,
       ops: [op('replace', undefined, { id: GROUP_ID, displayName: 'X' })],
@@ -1244,7 +1244,7 @@ const PROFILE_CASES: PatchCase[] = [
   ).map(
     ([profile, error]): PatchCase => ({
       name:
-        `idp-quirks #9 profile ${profile}: replace phoneNumbers[type eq "mobile"].value, no match`,
+        `docs/idp/quirks.md #9 profile ${profile}: replace phoneNumbers[type eq "mobile"].value, no match (RFC 7644 §3.5.2.3)`,
       profile,
       ops: [op('replace', 'phoneNumbers[type eq "mobile"].value', '555-0100')],
       ...(error

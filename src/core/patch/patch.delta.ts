@@ -9,7 +9,8 @@ import { AttributeDelta, DeltaElement } from './patch.types';
 
 /**
  * Accumulates the net change of one delta attribute (e.g. Group `members`) in op order, so a
- * membership PATCH costs O(change), not O(group size) (idp-quirks #22, #31). See AttributeDelta.
+ * membership PATCH costs O(change), not O(group size) (docs/idp/quirks.md #22, #31). See
+ * AttributeDelta.
  */
 export class DeltaBuilder {
   private replaceAll?: Map<string, DeltaElement>;
@@ -114,7 +115,7 @@ export function deltaElements(
   return out;
 }
 
-/** The values a remove value-list names (Entra `[{"value":"id"}]`, idp-quirks #4b). */
+/** The values a remove value-list names (Entra `[{"value":"id"}]`, docs/idp/quirks.md #4b). */
 export function listedValues(value: unknown, path: string): string[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((e, i) => {

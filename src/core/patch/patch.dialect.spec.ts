@@ -9,7 +9,7 @@ describe('dialect profiles', () => {
     }
   });
 
-  it('lenient accepts every form that loses no data; remove-all stays off (idp-quirks #33)', () => {
+  it('lenient accepts every form that loses no data; remove-all stays off (docs/idp/quirks.md #33)', () => {
     const d = PATCH_PROFILES.lenient;
     for (const [k, v] of Object.entries(d)) {
       const special: Record<string, unknown> = {

@@ -2,10 +2,10 @@
  * Named tolerance switches for what real SCIM clients send, shared by the PATCH engine and the
  * POST/PUT body normalizer. Every switch is a deviation from (or a choice within) RFC 7643/7644;
  * `rfc-strict` turns them all off, `lenient` (the default) accepts every known IdP form that loses
- * no data. Sources: /work/shared/reference/idp-quirks.md (row numbers in the comments).
+ * no data. Sources: docs/idp/quirks.md (row numbers in the comments).
  */
 export interface PatchDialect {
-  /** "True"/"False" strings for boolean attributes (idp-quirks #2: Entra without the flag) */
+  /** "True"/"False" strings for boolean attributes (#2: Entra without the flag) */
   readonly coerceBooleanStrings: boolean;
   /** numeric strings for integer/decimal attributes ("42" → 42) */
   readonly coerceNumericStrings: boolean;

@@ -247,12 +247,12 @@ describe('requiresFullAttribute (delta mode eligibility)', () => {
     value,
   });
   it.each<[string, PatchOperation, boolean]>([
-    ['idp-quirks #21b add path=members', add('members', [{ value: 'a' }]), false],
-    ['idp-quirks #4a remove members[value eq]', remove('members[value eq "a"]'), false],
+    ['docs/idp/quirks.md #21b add path=members', add('members', [{ value: 'a' }]), false],
+    ['docs/idp/quirks.md #4a remove members[value eq]', remove('members[value eq "a"]'), false],
     ['RFC 7644 §3.4.2.2 or-joined', remove('members[value eq "a" or value eq "b"]'), false],
-    ['idp-quirks #4b remove with a value list', remove('members', [{ value: 'a' }]), false],
-    ['idp-quirks #21c replace path=members', replace('members', []), false],
-    ['idp-quirks #21a Okta rename', replace(undefined, { id: 'g', displayName: 'X' }), false],
+    ['docs/idp/quirks.md #4b remove with a value list', remove('members', [{ value: 'a' }]), false],
+    ['docs/idp/quirks.md #21c replace path=members', replace('members', []), false],
+    ['docs/idp/quirks.md #21a Okta rename', replace(undefined, { id: 'g', displayName: 'X' }), false],
     ['RFC 7644 §3.5.2.1 members key', add(undefined, { members: [{ value: 'a' }] }), false],
     ['another attribute', replace('displayName', 'X'), false],
     ['filter on type', remove('members[type eq "Group"]'), true],

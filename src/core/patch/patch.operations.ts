@@ -67,7 +67,7 @@ function applyWriteOnly(state: EngineState, t: PatchTarget, op: PatchOpName, val
 /**
  * add/replace without path (§3.5.2.1 / §3.5.2.3: "the target location is assumed to be the
  * resource itself"): every key of the value object is applied as if it were the path.
- * Keys may be dotted or URN-qualified under the dialect (idp-quirks #3). readOnly keys:
+ * Keys may be dotted or URN-qualified under the dialect (docs/idp/quirks.md #3). readOnly keys:
  * `id` equal to the resource id is ignored with dialect.ignoreMatchingIdInValue (Okta rename,
  * #21a), `meta`/`groups`/`schemas` with dialect.ignoreReadOnlyInValue; otherwise mutability.
  */

@@ -114,7 +114,7 @@ describe('applyPatch properties (fast-check)', () => {
     );
   });
 
-  it('idp-quirks #22 delta mode yields the same membership as applying the ops in full', () => {
+  it('docs/idp/quirks.md #22 delta mode yields the same membership as applying the ops in full', () => {
     const id: fc.Arbitrary<string> = fc.constantFrom('a', 'b', 'c', 'd', 'e');
     const memberOp: fc.Arbitrary<PatchOperation> = fc.oneof(
       fc.uniqueArray(id, { minLength: 1, maxLength: 3 }).map((ids) => ({

@@ -16,7 +16,7 @@ import { checkNotReadOnly } from './patch.write';
 
 /**
  * remove (RFC 7644 §3.5.2.2). Removing what is not there succeeds without change (a filter that
- * matches nothing included: Entra removes members that are already gone, idp-quirks #14).
+ * matches nothing included: Entra removes members that are already gone, docs/idp/quirks.md #14).
  * Required attributes that end up unassigned are reported by the engine's final check
  * ("mutability", §3.5.2.2).
  */
@@ -93,8 +93,8 @@ function removeSubOfEach(
 
 /**
  * `remove path=members value=[{value:id}]`. With dialect.removeValueListRemovesListed only the
- * listed values go (Entra legacy, idp-quirks #4b). Otherwise the RFC reading applies: remove
- * does not take a value, so the path alone selects every value (a remove-all, guarded).
+ * listed values go (Entra legacy, docs/idp/quirks.md #4b). Otherwise the RFC reading applies:
+ * remove does not take a value, so the path alone selects every value (a remove-all, guarded).
  */
 function removeListed(state: EngineState, t: PatchTarget, before: unknown, value: unknown): void {
   const { dialect } = state.ctx;

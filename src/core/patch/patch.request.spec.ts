@@ -5,7 +5,7 @@ import { PATCH_OP_SCHEMA, parsePatchRequest } from './patch.request';
 const strict = dialectFor('rfc-strict');
 
 describe('parsePatchRequest (RFC 7644 §3.5.2)', () => {
-  it('idp-quirks #1 normalizes "Add"/"Replace"/"Remove" to lower case', () => {
+  it('docs/idp/quirks.md #1 normalizes "Add"/"Replace"/"Remove" to lower case', () => {
     const ops = parsePatchRequest(
       {
         schemas: [PATCH_OP_SCHEMA],

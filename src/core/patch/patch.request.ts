@@ -14,7 +14,7 @@ const OPS: readonly PatchOpName[] = ['add', 'remove', 'replace'];
  * - `Operations` MUST be an array of one or more operations → invalidSyntax.
  * - Member names are matched case-insensitively in every profile (RFC 7643 §2.1: attribute names
  *   are case insensitive; `operations`, `Op`, `Path` occur in the wild), and so are `op` values
- *   (Entra sends "Add"/"Replace"/"Remove", idp-quirks #1); an unknown op → invalidSyntax.
+ *   (Entra sends "Add"/"Replace"/"Remove", docs/idp/quirks.md #1); an unknown op → invalidSyntax.
  * - add/replace MUST carry "value" (§3.5.2.1, §3.5.2.3) → invalidValue ("a required value was
  *   missing", §3.12); remove without path → noTarget (§3.5.2.2).
  * - An empty or null `path` is the same as no path.

@@ -27,8 +27,8 @@ export interface PatchContext {
    */
   readonly deltaAttributes?: readonly string[];
   /**
-   * Multi-valued attributes whose "remove all" needs dialect.allowRemoveAll (idp-quirks #4, #33).
-   * Default: ['members'].
+   * Multi-valued attributes whose "remove all" needs dialect.allowRemoveAll
+   * (docs/idp/quirks.md #4, #33). Default: ['members'].
    */
   readonly guardedAttributes?: readonly string[];
   /** the filter parser for `attr[filter]` paths; default: parseFilter of ../filter/filter.parser */
@@ -54,7 +54,7 @@ export interface AttributeDelta {
   add: DeltaElement[];
   /** values (ids) to remove */
   remove: string[];
-  /** `remove path=members` (only with dialect.allowRemoveAll): log it (idp-quirks #33) */
+  /** `remove path=members` (only with dialect.allowRemoveAll): log it (docs/idp/quirks.md #33) */
   removeAll: boolean;
 }
 

@@ -155,7 +155,7 @@ function finishList(
  * RFC's "change a User's entire work address" example), or their sub-attribute. add (not defined
  * by the RFC, erratum 8097; Entra sends it): merged into the matching elements.
  * No match: noTarget (§3.5.2.3), or with dialect.replaceNoTargetAdds a new element built from the
- * filter's `eq` terms plus the value (idp-quirks #9).
+ * filter's `eq` terms plus the value (docs/idp/quirks.md #9).
  */
 function writeFiltered(state: EngineState, t: PatchTarget, op: WriteOp, value: unknown): void {
   const def = t.attribute;

@@ -38,7 +38,7 @@ describe('matchesElement (RFC 7644 §3.4.2.2 on one element)', () => {
     ['absent attribute: ne true', emails, EMAIL, 'display ne "x"', true],
     ['eq null ≡ unassigned (RFC 7643 §2.5)', emails, EMAIL, 'display eq null', true],
     ['caseExact members.value', members, { value: 'U1' }, 'value eq "u1"', false],
-    ['idp-quirks #11 "True" matches a boolean (lenient)', emails, EMAIL, 'primary eq "True"', true],
+    ['docs/idp/quirks.md #11 "True" matches a boolean (lenient)', emails, EMAIL, 'primary eq "True"', true],
     ['dateTime is an instant', visits, NEW_YEAR, 'at gt "2019-12-31T23:00:00-02:00"', false],
     ['dateTime equal instants', visits, NEW_YEAR, 'at eq "2020-01-01T01:00:00+01:00"', true],
     ['integer ge', visits, { count: 3 }, 'count ge 3', true],
@@ -50,7 +50,7 @@ describe('matchesElement (RFC 7644 §3.4.2.2 on one element)', () => {
   });
 
   it.each([
-    ['idp-quirks #11 rfc-strict "True" for a boolean', 'primary eq "True"'],
+    ['docs/idp/quirks.md #11 rfc-strict "True" for a boolean', 'primary eq "True"'],
     ['RFC 7644 §3.4.2.2 gt on a boolean', 'primary gt true'],
     ['RFC 7644 §3.4.2.2 unknown sub-attribute', 'color eq "red"'],
     ['RFC 7644 §3.4.2.2 nested value filter', 'type[value pr]'],
@@ -65,7 +65,7 @@ describe('matchesElement (RFC 7644 §3.4.2.2 on one element)', () => {
   });
 });
 
-describe('equalityTerms (idp-quirks #9: the element a no-match replace creates)', () => {
+describe('equalityTerms (docs/idp/quirks.md #9: the element a no-match replace creates)', () => {
   it.each([
     ['type eq "work"', [['type', 'work']]],
     ['type eq "work" and primary eq "True"', [['type', 'work'], ['primary', true]]],

@@ -12,7 +12,7 @@ import { PatchDialect } from './patch.dialect';
  * against ONE element of the multi-valued attribute `def` (RFC 7644 §3.4.2.2 semantics, restricted
  * to the sub-attributes of that element). Strings compare case-insensitively unless the
  * sub-attribute is caseExact; dateTimes compare as instants; booleans allow only eq/ne.
- * With dialect.stringBooleansInFilters, "True"/"False" match booleans (idp-quirks #11).
+ * With dialect.stringBooleansInFilters, "True"/"False" match booleans (docs/idp/quirks.md #11).
  */
 export function matchesElement(
   element: unknown,
@@ -200,7 +200,7 @@ function applyOp(a: Scalar, op: CompareOp, b: Scalar): boolean {
 
 /**
  * The `attr eq literal` terms of a filter made only of `eq` and `and`, as sub-attribute values
- * (used to build the element a no-match replace creates, idp-quirks #9). Undefined when the
+ * (used to build the element a no-match replace creates, docs/idp/quirks.md #9). Undefined when the
  * filter has any other shape (or, not, pr, other operators): no element can be derived.
  */
 export function equalityTerms(

@@ -21,7 +21,7 @@ export interface MemberView extends MemberRef {
 }
 
 /**
- * A change to a group's membership that costs what it changes (idp-quirks #22, #31):
+ * A change to a group's membership that costs what it changes (docs/idp/quirks.md #22, #31):
  * `replaceAll` replaces every membership; otherwise `remove` then `add` (add is idempotent:
  * an existing membership is left as it is; removing an absent one is no error).
  */
@@ -40,14 +40,14 @@ export interface NewGroup extends NewResource {
  * A document change (`resource` + `expectedVersion`, like ResourceUpdate), or a members-only
  * change (`resource` and `expectedVersion` undefined): the stored document is kept and no
  * version precondition applies, because member deltas are set operations that commute, so
- * parallel one-member PATCHes all apply without retries (idp-quirks #13). Either way the
+ * parallel one-member PATCHes all apply without retries (docs/idp/quirks.md #13). Either way the
  * version is bumped. create/update return the group without members (reading them back would
  * cost the group's size).
  */
 export interface GroupUpdate extends Omit<ResourceUpdate, 'resource' | 'expectedVersion'> {
   readonly resource?: ResourceUpdate['resource'];
   readonly expectedVersion?: number;
-  /** undefined: membership untouched (a replace that does not name members, idp-quirks #32) */
+  /** undefined: membership untouched (a replace not naming members, docs/idp/quirks.md #32) */
   readonly members?: MemberDelta;
 }
 
@@ -66,8 +66,8 @@ export interface MemberPage {
 
 /**
  * Persistence port for Groups. Membership lives in its own table: reading a group without
- * members never touches it (Entra reads with excludedAttributes=members, idp-quirks #6), and
- * a membership change costs the members changed, not the group's size. Tenant-scoped like
+ * members never touches it (Entra reads with excludedAttributes=members, docs/idp/quirks.md
+ * #6), and a membership change costs the members changed, not the group's size. Tenant-scoped like
  * UserRepository; displayName unique per tenant case-insensitively (ScimError.uniqueness).
  *
  * Writes take an optional trailing `events` (issue #6 item 2, see WriteEvents): the document
@@ -83,7 +83,7 @@ export interface GroupRepository {
   /**
    * Writes the document (when `expectedVersion` still matches) and applies the member delta in
    * one transaction; bumps the version. Concurrent member deltas on one group never lose a
-   * member (row lock / version check plus set operations, idp-quirks #13).
+   * member (row lock / version check plus set operations, docs/idp/quirks.md #13).
    */
   update(
     tenantId: string,

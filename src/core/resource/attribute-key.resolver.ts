@@ -27,7 +27,7 @@ export interface KeyContext {
  * Flattens the keys of a JSON object (resource body or path-less PATCH value) into resolved
  * attribute assignments. Accepts, per RFC 7643 §3 / §2.1, case-insensitive names and extension
  * attributes nested under their URN key; with the dialect also `"name.givenName"` keys and
- * URN-qualified flat keys (idp-quirks #3). `schemas` is skipped: the caller handles it.
+ * URN-qualified flat keys (docs/idp/quirks.md #3). `schemas` is skipped: the caller handles it.
  */
 export function flattenKeys(obj: JsonObject, ctx: KeyContext): KeyAssignment[] {
   const out: KeyAssignment[] = [];

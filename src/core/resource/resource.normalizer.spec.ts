@@ -88,7 +88,7 @@ const CASES: Case[] = [
     resource: { schemas: [CORE], userName: 'bjensen' },
   },
   {
-    name: 'Okta doc "Create the User": password apart, readOnly groups ignored (idp-quirks #18)',
+    name: 'Okta doc "Create the User": password apart, readOnly groups ignored (docs/idp/quirks.md #18)',
     body: OKTA_POST,
     resource: {
       schemas: [CORE],
@@ -117,7 +117,7 @@ const CASES: Case[] = [
     ignored: ['meta'],
   },
   {
-    name: 'idp-quirks #23 Google mixed schemas: legacy urn:scim:schemas:core:1.0 tolerated',
+    name: 'docs/idp/quirks.md #23 Google mixed schemas: legacy urn:scim:schemas:core:1.0 tolerated',
     profile: 'rfc-strict',
     body: { schemas: ['urn:scim:schemas:core:1.0', CORE], userName: 'g@example.com' },
     resource: { schemas: [CORE], userName: 'g@example.com' },
@@ -205,36 +205,36 @@ const CASES: Case[] = [
     resource: { schemas: [CORE, ENT], userName: 'x', [ENT]: { department: 'D' } },
   },
   {
-    name: 'idp-quirks #3 lenient: URN-qualified flat key nests under the URN',
+    name: 'docs/idp/quirks.md #3 lenient: URN-qualified flat key nests under the URN',
     body: { schemas: [CORE], userName: 'x', [`${ENT}:employeeNumber`]: '7' },
     resource: { schemas: [CORE, ENT], userName: 'x', [ENT]: { employeeNumber: '7' } },
   },
   {
-    name: 'idp-quirks #3 rfc-strict: URN-qualified flat key → invalidValue',
+    name: 'docs/idp/quirks.md #3 rfc-strict: URN-qualified flat key → invalidValue',
     profile: 'rfc-strict',
     body: { schemas: [CORE], userName: 'x', [`${ENT}:employeeNumber`]: '7' },
     error: 'invalidValue',
   },
   {
-    name: 'idp-quirks #3 lenient: dotted keys merge into the complex attribute',
+    name: 'docs/idp/quirks.md #3 lenient: dotted keys merge into the complex attribute',
     body: { schemas: [CORE], userName: 'x', 'name.givenName': 'A', name: { familyName: 'B' } },
     resource: { schemas: [CORE], userName: 'x', name: { givenName: 'A', familyName: 'B' } },
   },
   {
-    name: 'idp-quirks #3 rfc-strict: dotted key → invalidValue',
+    name: 'docs/idp/quirks.md #3 rfc-strict: dotted key → invalidValue',
     profile: 'rfc-strict',
     body: { schemas: [CORE], userName: 'x', 'name.givenName': 'A' },
     error: 'invalidValue',
   },
   {
-    name: 'idp-quirks #25 a client-supplied id is ignored (RFC 7644 §3.3 readOnly)',
+    name: 'docs/idp/quirks.md #25 a client-supplied id is ignored (RFC 7644 §3.3 readOnly)',
     profile: 'rfc-strict',
     body: { schemas: [CORE], id: 'keycloak-local-id', userName: 'x' },
     resource: { schemas: [CORE], userName: 'x' },
     ignored: ['id'],
   },
   {
-    name: 'idp-quirks #17 Okta PUT with id, groups [] and meta: readOnly ignored',
+    name: 'docs/idp/quirks.md #17 Okta PUT with id, groups [] and meta: readOnly ignored',
     profile: 'okta',
     body: {
       schemas: [CORE],
@@ -359,24 +359,24 @@ const CASES: Case[] = [
     partial: { emails: [{ value: 'a@x', primary: true }, { value: 'b@x', primary: false }] },
   },
   {
-    name: 'idp-quirks #27 userName comes back byte-identical',
+    name: 'docs/idp/quirks.md #27 userName comes back byte-identical',
     profile: 'rfc-strict',
     body: { schemas: [CORE], userName: ' Dale.Mohr@Romaguera.UK\u00a0' },
     resource: { schemas: [CORE], userName: ' Dale.Mohr@Romaguera.UK\u00a0' },
   },
   {
-    name: 'idp-quirks #2 lenient: active "True" string coerced',
+    name: 'docs/idp/quirks.md #2 lenient: active "True" string coerced',
     body: { schemas: [CORE], userName: 'x', active: 'True' },
     resource: { schemas: [CORE], userName: 'x', active: true },
   },
   {
-    name: 'idp-quirks #2 rfc-strict: active "True" string → invalidValue',
+    name: 'docs/idp/quirks.md #2 rfc-strict: active "True" string → invalidValue',
     profile: 'rfc-strict',
     body: { schemas: [CORE], userName: 'x', active: 'True' },
     error: 'invalidValue',
   },
   {
-    name: 'idp-quirks #8 lenient: manager as a bare string is wrapped',
+    name: 'docs/idp/quirks.md #8 lenient: manager as a bare string is wrapped',
     body: { schemas: [CORE, ENT], userName: 'x', [ENT]: { manager: 'm-1' } },
     resource: { schemas: [CORE, ENT], userName: 'x', [ENT]: { manager: { value: 'm-1' } } },
   },

@@ -9,7 +9,7 @@ const lower = (s: string): string => s.toLowerCase();
 /**
  * RFC 7643 §3: `schemas` lists the URIs of the schemas the resource uses; it MUST contain the
  * resource type's core schema. Unknown extra URNs are tolerated in every profile and reported
- * (idp-quirks #23: Google sends `urn:scim:schemas:core:1.0`; Entra's Group POST adds
+ * (docs/idp/quirks.md #23: Google sends `urn:scim:schemas:core:1.0`; Entra's Group POST adds
  * `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group`).
  * Missing or without the core URN: invalidSyntax unless dialect.missingSchemas = 'tolerate'.
  * The core URN of another resource type is always rejected (a Group body sent to /Users).

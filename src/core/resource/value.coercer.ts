@@ -108,7 +108,7 @@ function coerceBoolean(value: unknown, path: string, dialect: ScimDialect): bool
   if (typeof value === 'boolean') {
     return value;
   }
-  // idp-quirks #2: Entra sends "True"/"False" unless aadOptscim062020 is set.
+  // docs/idp/quirks.md #2: Entra sends "True"/"False" unless aadOptscim062020 is set.
   if (typeof value === 'string' && dialect.coerceBooleanStrings) {
     const lower = value.trim().toLowerCase();
     if (lower === 'true' || lower === 'false') {
@@ -191,7 +191,7 @@ function coerceComplex(
 ): JsonObject | undefined {
   const subs = def.subAttributes ?? [];
   let obj = value;
-  // idp-quirks #8: Entra sends manager as a bare id and "" to remove it.
+  // docs/idp/quirks.md #8: Entra sends manager as a bare id and "" to remove it.
   if (
     (typeof obj === 'string' || typeof obj === 'number') &&
     dialect.wrapScalarForComplex &&

@@ -12,7 +12,7 @@ import { TenantEntity } from './tenant.entity';
 /**
  * One SCIM Group (RFC 7643 §4.2). `doc` holds the document without `members`; membership is
  * in scim_group_members (see the Groups migration). displayName is unique per tenant
- * case-insensitively through `display_name_ci` (idp-quirks #12).
+ * case-insensitively through `display_name_ci` (docs/idp/quirks.md #12).
  */
 @Entity('scim_groups')
 @Index('uq_scim_groups_id', ['id'], { unique: true })

@@ -65,10 +65,11 @@ type SortKey = null | number | string;
 /**
  * Groups in Maps, for service tests and demos. Behaves like TypeOrmGroupRepository (one shared
  * contract test: test/integration/support/group-repository.contract.ts): tenant scoping,
- * displayName unique per tenant case-insensitively (idp-quirks #12), optimistic versions,
- * membership kept apart from the document (`members` is a Map per group, read only when asked
- * for: idp-quirks #6), idempotent adds (#24) and removes (#14), filters evaluated by the core
- * matcher, SQL-like sorting and paging. Everything going in or out is a deep copy.
+ * displayName unique per tenant case-insensitively (docs/idp/quirks.md #12), optimistic
+ * versions, membership kept apart from the document (`members` is a Map per group, read only
+ * when asked for: docs/idp/quirks.md #6), idempotent adds (#24) and removes (#14), filters
+ * evaluated by the core matcher, SQL-like sorting and paging. Everything going in or out is a
+ * deep copy.
  *
  * `users` (optional, e.g. an InMemoryUserRepository) is how the repository sees users:
  * `resolveMembers` reports an id as a User only if `users.findById` finds it in the tenant, and a

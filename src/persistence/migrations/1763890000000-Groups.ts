@@ -6,7 +6,7 @@ import { columnKit } from './1763870000000-InitialSchema';
  *
  * `scim_groups.doc` holds the group document WITHOUT `members`: membership lives only in
  * `scim_group_members`, one row per (group, member), so a read that excludes members never
- * touches it (idp-quirks #6) and a membership PATCH costs the members it changes, not the
+ * touches it (docs/idp/quirks.md #6) and a membership PATCH costs the members it changes, not the
  * group's size (#22, #31). displayName is unique per tenant case-insensitively (Entra's rule,
  * #12) through the lower-cased shadow column `display_name_ci`; `display_name` keeps the value
  * as sent (it is what members' `display` shows).
@@ -61,7 +61,7 @@ export class Groups1763890000000 implements MigrationInterface {
         name: 'scim_group_members',
         columns: [
           // the primary key (group_seq, member_id) makes an add idempotent (INSERT IGNORE,
-          // idp-quirks #24) and serves keyset paging of one group's members by member_id
+          // docs/idp/quirks.md #24) and serves keyset paging of one group's members by member_id
           { ...c.bigint('group_seq'), isPrimary: true },
           c.str('member_id', 36, { isPrimary: true }),
           c.str('tenant_id', 36),

@@ -92,8 +92,8 @@ const SELECT_COLUMNS = 'r.seq, r.id, r.tenant_id, r.doc, r.version, r.created, r
  * created / lastModified columns; every membership is a row of `scim_group_members` keyed by
  * (group_seq, member_id). Hence:
  * - a read with `withMembers: false` runs no statement on scim_group_members (Entra's
- *   `excludedAttributes=members`, idp-quirks #6); with members, one query per page loads the
- *   members of every returned group, each with its current `display` (no N+1);
+ *   `excludedAttributes=members`, docs/idp/quirks.md #6); with members, one query per page
+ *   loads the members of every returned group, each with its current `display` (no N+1);
  * - an update applies the membership delta as set operations (INSERT IGNORE, DELETE ... IN),
  *   never reading or rewriting the whole list (#22, #31), under the group's row lock and an
  *   exact version check, so concurrent member PATCHes never lose a member (#13): the loser of
@@ -607,7 +607,7 @@ export class TypeOrmGroupRepository implements GroupRepository {
   }
 
   /**
-   * The membership delta as set operations (idp-quirks #13, #22, #31): `replaceAll` is
+   * The membership delta as set operations (docs/idp/quirks.md #13, #22, #31): `replaceAll` is
    * DELETE all + INSERT; otherwise `removeAll` / `remove` (DELETE ... IN, chunked), then `add`
    * (INSERT IGNORE / INSERT OR IGNORE: an existing membership stays as it is). With `track`
    * it returns the ids really removed and added (for the change events), read under the
@@ -943,7 +943,8 @@ function checkDelta(d: MemberDelta): CheckedDelta {
   return {
     ...(d.replaceAll ? { replaceAll: uniqueMembers(d.replaceAll) } : {}),
     add: uniqueMembers(d.add),
-    // an id that cannot be stored cannot be a member: removing it is a no-op (idp-quirks #14)
+    // an id that cannot be stored cannot be a member: removing it is a no-op
+    // (docs/idp/quirks.md #14)
     remove: [...new Set(d.remove)].filter(
       (v) => typeof v === 'string' && v.length <= MAX_MEMBER_ID_LENGTH,
     ),

@@ -46,7 +46,7 @@ export function renderResourceType(rt: ResourceTypeDefinition, baseUrl: string) 
 
 /**
  * RFC 7644 §4: discovery endpoints do not filter, sort or page; a `filter` is refused with 403
- * as the RFC allows (never a 500: idp-quirks #35).
+ * as the RFC allows (never a 500: docs/idp/quirks.md #35).
  */
 export function refuseDiscoveryFilter(filter: string | undefined): void {
   if (filter !== undefined) {

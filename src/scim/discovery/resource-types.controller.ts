@@ -10,7 +10,10 @@ import { ScimHttpRequest, scimBaseUrl } from '../http/base-url';
 import { SCIM_STATIC_OPTIONS, ScimStaticOptions } from '../scim.options';
 import { SCIM_ENABLED_RESOURCES } from '../scim.tokens';
 
-/** GET /ResourceTypes[/:name]: only the resource types this server serves (idp-quirks #26). */
+/**
+ * GET /ResourceTypes[/:name]: only the resource types this server serves
+ * (docs/idp/quirks.md #26).
+ */
 @ScimController('ResourceTypes')
 @PublicEndpoint()
 export class ResourceTypesController {

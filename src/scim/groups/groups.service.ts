@@ -59,7 +59,7 @@ const MEMBER_PAGE = 1000;
 /**
  * Groups (RFC 7643 §4.2): the document and the membership are stored apart, so membership
  * changes are set operations that cost the members changed, and reads that exclude
- * `members` never touch the membership table (idp-quirks #6, #22, #31).
+ * `members` never touch the membership table (docs/idp/quirks.md #6, #22, #31).
  */
 @Injectable()
 export class GroupsService implements ScimResourceService {
@@ -179,8 +179,9 @@ export class GroupsService implements ScimResourceService {
       return { doc, members: delta ? toMemberDelta(delta) : undefined };
     }, 'patched');
     // RFC 7644 §3.5.2: 200 with the resource, or 204. A group's resource can hold 100,000
-    // members, and both Okta and Entra accept 204 for group PATCH (idp-quirks #21, #31): so a
-    // group PATCH answers 204 unless the client asks for attributes (then 200, projected).
+    // members, and both Okta and Entra accept 204 for group PATCH (docs/idp/quirks.md #21,
+    // #31): so a group PATCH answers 204 unless the client asks for attributes (then 200,
+    // projected).
     const wantsBody =
       (proj.attributes !== undefined && proj.attributes.trim() !== '') ||
       proj.excludedAttributes !== undefined;

@@ -114,9 +114,9 @@ export class ScimRequestGuard implements CanActivate {
   }
 
   /**
-   * idp-quirks: when a token without its own profile is used by a client whose User-Agent names
-   * a known IdP, say once per token which profile would fit (profiles are opt-in; the default
-   * `lenient` dialect already accepts every known form that loses no data).
+   * When a token without its own profile is used by a client whose User-Agent names a known
+   * IdP (docs/idp/quirks.md), say once per token which profile would fit (profiles are
+   * opt-in; the default `lenient` dialect already accepts every known form that loses no data).
    */
   private suggestProfile(user: ScimPrincipal, userAgent: string | undefined): void {
     if (user.profile || this.suggested.has(user.tokenId)) {

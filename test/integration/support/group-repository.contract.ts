@@ -30,7 +30,7 @@ export interface GroupRepositoryHarness {
   /**
    * How often the membership storage has been read or written so far: SQL statements naming
    * scim_group_members, or InMemoryGroupRepository.memberReads. Proves reads without members
-   * never touch it (idp-quirks #6) and a page of groups loads its members at once (no N+1).
+   * never touch it (docs/idp/quirks.md #6) and a page of groups loads its members at once (no N+1).
    */
   memberTableHits(): number;
   close(): Promise<void>;
@@ -158,7 +158,7 @@ export function groupRepositoryContract(factory: GroupRepositoryFactory): void {
       expect(await repo.findById(A, randomUUID(), true)).toBeNull();
     });
 
-    it('never touches the membership storage when members are excluded (idp-quirks #6)', async () => {
+    it('never touches the membership storage when members are excluded (docs/idp/quirks.md #6)', async () => {
       const u = await h.createUser(A, 'excluded@example.com');
       const g = await repo.create(A, newGroup('Excluded', [user(u)]));
       await repo.create(A, newGroup('Other', [user(u)]));
@@ -224,7 +224,7 @@ export function groupRepositoryContract(factory: GroupRepositoryFactory): void {
     });
   });
 
-  describe('displayName uniqueness (idp-quirks #12)', () => {
+  describe('displayName uniqueness (docs/idp/quirks.md #12)', () => {
     it('is unique per tenant across letter case, but not across tenants', async () => {
       await repo.create(A, newGroup('Admins'));
       await expect(repo.create(A, newGroup('ADMINS'))).rejects.toEqual(
@@ -277,21 +277,21 @@ export function groupRepositoryContract(factory: GroupRepositoryFactory): void {
       g = await repo.create(A, newGroup('Delta', [user(members[0]), user(members[1])]));
     });
 
-    it('adds idempotently: a repeated add keeps one row (JumpCloud, idp-quirks #24)', async () => {
+    it('adds idempotently: a repeated add keeps one row (JumpCloud, docs/idp/quirks.md #24)', async () => {
       await patch(A, g.id, delta({ add: [user(members[1]), user(members[2])] }));
       await patch(A, g.id, delta({ add: [user(members[2]), user(members[2])] }));
       expect(sortedIds(await memberIds(A, g.id))).toEqual(sortedIds(members));
       expect((await repo.findById(A, g.id, false))?.version).toBe(3);
     });
 
-    it('removes present members and ignores absent ones (Entra, idp-quirks #14)', async () => {
+    it('removes present members and ignores absent ones (Entra, docs/idp/quirks.md #14)', async () => {
       await patch(A, g.id, delta({ remove: [members[0], randomUUID(), 'x'.repeat(80)] }));
       expect(await memberIds(A, g.id)).toEqual([members[1]]);
       await patch(A, g.id, delta({ remove: [members[0]] }));
       expect(await memberIds(A, g.id)).toEqual([members[1]]);
     });
 
-    it('applies remove before add within one delta (Okta Group Push, idp-quirks #21b)', async () => {
+    it('applies remove before add within one delta (Okta Group Push, docs/idp/quirks.md #21b)', async () => {
       await patch(
         A,
         g.id,
@@ -300,7 +300,7 @@ export function groupRepositoryContract(factory: GroupRepositoryFactory): void {
       expect(sortedIds(await memberIds(A, g.id))).toEqual(sortedIds([members[1], members[2]]));
     });
 
-    it('replaces all members, and empties the group with replaceAll [] (idp-quirks #21c)', async () => {
+    it('replaces all members, and empties the group with replaceAll [] (docs/idp/quirks.md #21c)', async () => {
       await patch(A, g.id, delta({ replaceAll: [user(members[2]), user(members[2])] }));
       expect(await memberIds(A, g.id)).toEqual([members[2]]);
       await patch(A, g.id, delta({ replaceAll: [] }));
@@ -308,14 +308,14 @@ export function groupRepositoryContract(factory: GroupRepositoryFactory): void {
       expect((await repo.findById(A, g.id, true))?.resource.members).toBeUndefined();
     });
 
-    it('removes all members with removeAll, then adds (idp-quirks #33)', async () => {
+    it('removes all members with removeAll, then adds (docs/idp/quirks.md #33)', async () => {
       await patch(A, g.id, delta({ removeAll: true }));
       expect(await memberIds(A, g.id)).toEqual([]);
       await patch(A, g.id, delta({ removeAll: true, add: [user(members[2])] }));
       expect(await memberIds(A, g.id)).toEqual([members[2]]);
     });
 
-    it('leaves membership untouched when the update carries no delta (idp-quirks #32)', async () => {
+    it('leaves membership untouched when the update carries no delta (docs/idp/quirks.md #32)', async () => {
       const updated = await repo.update(A, g.id, {
         // a members key in the document is not a delta: only `members` of the update is
         resource: { ...g.resource, displayName: 'Renamed', externalId: 'X', members: [] },
@@ -352,7 +352,7 @@ export function groupRepositoryContract(factory: GroupRepositoryFactory): void {
       expect((await repo.findById(A, g.id, false))?.version).toBe(2);
     });
 
-    it('keeps all of 20 concurrent disjoint member adds (retrying on 412, idp-quirks #13)', async () => {
+    it('keeps all of 20 concurrent disjoint member adds (retrying on 412, docs/idp/quirks.md #13)', async () => {
       const ids = Array.from({ length: 20 }, () => randomUUID());
       let conflicts = 0;
       await Promise.all(
@@ -401,7 +401,7 @@ export function groupRepositoryContract(factory: GroupRepositoryFactory): void {
       await repo.create(B, newGroup('Sales', [user(alice)], { externalId: 'ABC' }));
     });
 
-    it('filters displayName case-insensitively and externalId case-exactly (idp-quirks #7)', async () => {
+    it('filters displayName case-insensitively and externalId case-exactly (docs/idp/quirks.md #7)', async () => {
       expect(await names(A, { text: 'displayName eq "SALES"' })).toEqual(['Sales']);
       expect(await names(A, { text: 'displayName sw "adm"' })).toEqual(['admins']);
       expect(await names(A, { text: 'externalId eq "ABC"' })).toEqual(['Sales']);
@@ -483,7 +483,7 @@ export function groupRepositoryContract(factory: GroupRepositoryFactory): void {
   });
 
   describe('listMembers', () => {
-    it('pages 250 members 100 at a time by member id (keyset, idp-quirks #31)', async () => {
+    it('pages 250 members 100 at a time by member id (keyset, docs/idp/quirks.md #31)', async () => {
       const real = await h.createUser(A, 'paged@example.com', 'Paged');
       const ids = [real, ...Array.from({ length: 249 }, () => randomUUID())];
       const g = await repo.create(A, newGroup('Big', ids.map(user)));
