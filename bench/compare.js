@@ -2,7 +2,7 @@
 'use strict';
 /**
  * Compares two bench results (JSON from `--out`), typically the same database at 10k and at
- * 1M users: per scenario the rate and p99 ratio, and the issue's scale target (userName eq p99
+ * 1M users: per scenario the rate and p99 ratio, and the scale target (userName eq p99
  * within 1.5× from the small to the large run).
  *
  *   node bench/compare.js bench-results/sqlite-10k.json bench-results/sqlite-1m.json

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * scim-nest benchmark (issue #9): starts the built server on a fresh SQLite file or MariaDB/MySQL
+ * scim-nest benchmark: starts the built server on a fresh SQLite file or MariaDB/MySQL
  * database, seeds users and a big group, measures every scenario at a fixed concurrency, and
  * compares the rates with the raw-database ceiling measured in the same run.
  * Loopback only; bounded in requests and time per scenario and by a hard overall timeout.

@@ -23,7 +23,7 @@ const DEFAULTS = {
   client: 'fast',
 };
 
-/** `--floor`: the HTTP floors and the two requests issue #9 compares with them, quickly. */
+/** `--floor`: the HTTP floors and the two requests the speed targets compare with them, quickly. */
 const FLOOR_SCENARIOS = 'http-floor,get,filter-username';
 
 const USAGE = `Usage: npm run bench -- [flags]      (or: node bench/run.js [flags] after npm run build)

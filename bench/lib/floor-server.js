@@ -1,9 +1,10 @@
 'use strict';
 /**
- * The HTTP floors of bench/run.js (issue #9 "a bare Nest-on-Fastify endpoint answers about
- * 23,000 req/s"): `node bench/lib/floor-server.js fastify|nest PORT` serves
- * GET /scim/v2/hello → {"hello":"world"} with the project's own fastify / @nestjs/* packages,
- * nothing else (no hooks, no guards, no logger), and prints "ready" once listening.
+ * The HTTP floors of bench/run.js (the baseline the performance targets start from: a bare
+ * Nest-on-Fastify endpoint answers about 23,000 req/s): `node bench/lib/floor-server.js
+ * fastify|nest PORT` serves GET /scim/v2/hello → {"hello":"world"} with the project's own fastify /
+ * @nestjs/* packages, nothing else (no hooks, no guards, no logger), and prints "ready" once
+ * listening.
  */
 require('reflect-metadata');
 

@@ -1,5 +1,5 @@
 'use strict';
-/** The result table, the targets of issue #9 and their verdicts. */
+/** The result table, the performance targets (docs/performance.md) and their verdicts. */
 
 const fmt = (v, digits = 1) => (v === null || v === undefined || Number.isNaN(v) ? '-' : Number(v).toFixed(digits));
 const pct = (v) => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
@@ -125,7 +125,7 @@ function formatResult(result) {
   return out.join('\n');
 }
 
-/** Verdicts on the issue's targets that one run can decide. */
+/** Verdicts on the performance targets that one run can decide. */
 function evaluateTargets(result) {
   const raw = result.raw;
   const byName = new Map(result.scenarios.filter((s) => !s.skipped).map((s) => [s.name, s]));
@@ -189,7 +189,7 @@ function evaluateTargets(result) {
     );
   }
   add('userName eq p99 flat 10k → 1M', 'see bench/compare.js', '≤ 1.5×', null);
-  // not targets of the issue: how far each request is from what a bare Nest endpoint answers
+  // not performance targets: how far each request is from what a bare Nest endpoint answers
   const nest = result.floors?.nest?.rps;
   if (nest) {
     for (const [s, label] of [

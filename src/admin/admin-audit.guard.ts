@@ -37,7 +37,7 @@ export function adminAuditBody(body: unknown): string | null {
 }
 
 /**
- * First guard of every admin controller (issue #6 item 4): stamps the request id (sent as
+ * First guard of every admin controller: stamps the request id (sent as
  * X-Request-Id) and, once the response is complete, records every admin write, and every
  * refused request, in the audit log like a SCIM request: token `admin`, resource type `admin`,
  * the tenant it concerned (looked up after the response), the body with the webhook secret

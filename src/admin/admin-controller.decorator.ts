@@ -4,7 +4,7 @@ import { AdminAuditGuard } from './admin-audit.guard';
 import { AdminTokenGuard } from './admin-token.guard';
 
 /**
- * An admin API controller (issue #6 item 4): audit first (so refused requests are recorded
+ * An admin API controller: audit first (so refused requests are recorded
  * too), then the admin token; failures are SCIM error bodies. Attached per controller, so
  * nothing reaches a host's global pipeline, and no SCIM guard or token applies here.
  */

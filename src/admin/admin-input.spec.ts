@@ -1,5 +1,5 @@
 /**
- * The admin API's body and query checks (issue #6 item 4), table-driven: what each accepts,
+ * The admin API's body and query checks, table-driven: what each accepts,
  * and the 400 invalidValue (with its detail) for what it refuses.
  */
 import { ScimError } from '../core/errors/scim-error';

@@ -1,5 +1,5 @@
 /**
- * The admin API's input checks (issue #6 item 4), at the boundary: JSON bodies and query
+ * The admin API's input checks, at the boundary: JSON bodies and query
  * parameters become typed commands or a 400 invalidValue naming what is wrong. The values
  * themselves (a role name, a webhook URL...) are checked by TokenService, as for the CLI.
  */

@@ -1,5 +1,5 @@
 /**
- * The admin API's token check (issue #6 item 4): constant-time, over HMAC digests of equal
+ * The admin API's token check: constant-time, over HMAC digests of equal
  * length whatever is presented; 404 when no admin token is configured, 401 (SCIM body
  * headers) for anything but `Bearer <admin token>`.
  */

@@ -42,7 +42,7 @@ export function isAdminAuthenticated(req: object): boolean {
 }
 
 /**
- * The admin API's only authentication (issue #6 item 4): `Authorization: Bearer <admin token>`
+ * The admin API's only authentication: `Authorization: Bearer <admin token>`
  * or 401 with a SCIM error body. Service-account (SCIM) tokens are never accepted here, and the
  * admin token is no SCIM token. Without a configured admin token every admin route is 404,
  * as if it did not exist.

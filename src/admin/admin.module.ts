@@ -57,7 +57,7 @@ class AdminStatusLogger implements OnApplicationBootstrap {
 }
 
 /**
- * The admin HTTP API (issue #6 item 4), at `/admin/v1` of the server root (never under the
+ * The admin HTTP API, at `/admin/v1` of the server root (never under the
  * SCIM base path): tenants and their settings, role mappings, service-account tokens, the
  * change-event outbox, the unlinked-users report. Protected by one admin bearer token (not a
  * SCIM token); without one its routes answer 404. Needs ScimModule in the same application

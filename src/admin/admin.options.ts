@@ -1,5 +1,5 @@
 /**
- * Options of the admin API (issue #6 item 4), given to AdminModule.forRoot / forRootAsync and
+ * Options of the admin API, given to AdminModule.forRoot / forRootAsync and
  * checked once at boot.
  */
 export interface AdminModuleOptions {

@@ -1,5 +1,5 @@
 /**
- * What the admin API and the CLI show of tenants, tokens and events (issue #6 item 4): every
+ * What the admin API and the CLI show of tenants, tokens and events: every
  * setting with its default filled in, never a secret (a tenant says `webhookSecretSet`, a
  * token shows its prefix).
  */

@@ -20,7 +20,7 @@ export interface EventQuery {
 }
 
 /**
- * The change-event outbox as operators see it (issue #6 item 4): a tenant's events by status,
+ * The change-event outbox as operators see it: a tenant's events by status,
  * a failed event (or all of a tenant's) sent again now, the backlog. A retried event is due at
  * once with a fresh attempt count; its listeners are not called again if they already ran.
  * This process's dispatcher is told at once; other instances see it at their next poll.

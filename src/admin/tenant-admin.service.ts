@@ -14,7 +14,7 @@ import {
   tokenView,
 } from './admin.views';
 
-/** Issue #8 item 4: host users no IdP manages, or `supported: false` for a store without any. */
+/** Host users no IdP manages, or `supported: false` for a store without any. */
 export interface UnlinkedUsersView {
   readonly total: number;
   readonly items: readonly UnlinkedUser[];
@@ -23,8 +23,8 @@ export interface UnlinkedUsersView {
 }
 
 /**
- * Tenant settings, role mappings and service-account tokens as operators manage them
- * (issue #6 item 4), for the admin API and the CLI alike: TokenService does the checks and
+ * Tenant settings, role mappings and service-account tokens as operators manage them, for
+ * the admin API and the CLI alike: TokenService does the checks and
  * the writes, this service shapes what is shown (defaults filled in, no secret).
  */
 @Injectable()
@@ -82,7 +82,7 @@ export class TenantAdminService {
     }
   }
 
-  /** Issue #8 item 4: the store's listUnlinked when it has one (a host adapter), else none. */
+  /** The store's listUnlinked when it has one (a host adapter), else none. */
   async unlinkedUsers(
     slug: string,
     page: { offset: number; limit: number },

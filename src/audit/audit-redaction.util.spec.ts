@@ -10,7 +10,7 @@ import {
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-describe('redactSecrets (issue #6: bodies only with secrets redacted)', () => {
+describe('redactSecrets (bodies only with secrets redacted)', () => {
   it.each<[string, unknown, unknown]>([
     [
       'a top-level password',

@@ -1,5 +1,5 @@
 /**
- * What the audit log may keep of a request (issue #6 item 3): bodies only with every secret
+ * What the audit log may keep of a request: bodies only with every secret
  * replaced, URLs without an `access_token` query parameter (passport-http-bearer reads a token
  * from there too, RFC 6750 §2.3), and nothing beyond a bounded size.
  */

@@ -1,5 +1,5 @@
 /**
- * Options of the audit log and the rate limiter (issue #6, items 3 and 5), resolved once from
+ * Options of the audit log and the rate limiter, resolved once from
  * ScimModuleOptions by the core module and checked at boot.
  */
 export interface RateLimitOptions {

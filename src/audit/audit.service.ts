@@ -26,7 +26,7 @@ export interface AuditSearch {
 }
 
 /**
- * The audit log (issue #6 item 3). `record` never blocks or fails a request: entries are
+ * The audit log. `record` never blocks or fails a request: entries are
  * buffered and written after the responses, in batches, by one writer at a time; a failed
  * write is logged (with the request ids it carried) and dropped. Shutdown writes what is left.
  */

@@ -4,7 +4,7 @@ import { RateLimitService } from './rate-limit.service';
 import { stampRequest } from './request-id.util';
 
 /**
- * Per-token rate limit (issue #6 item 5), after the token guard: over the limit the request is
+ * Per-token rate limit, after the token guard: over the limit the request is
  * answered 429 with `Retry-After` (RFC 6585 §4) and a SCIM error body (RFC 7644 §3.12).
  * Requests without a principal (discovery endpoints without a token) are not counted.
  */

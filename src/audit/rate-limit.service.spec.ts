@@ -27,7 +27,7 @@ const options = (rateLimit: AuditOptions['rateLimit']): AuditOptions => ({
   mountPath: 'scim/v2',
 });
 
-describe('RateLimitService (issue #6 item 5)', () => {
+describe('RateLimitService', () => {
   const T0 = Date.parse('2025-06-01T12:00:00.000Z'); // a multiple of 60 s
 
   it('allows requestsPerWindow per token per fixed window, then says when the window ends', async () => {

@@ -4,7 +4,7 @@ import { RATE_LIMIT_REPOSITORY } from '../core/ports/tokens';
 import { AUDIT_OPTIONS, AuditOptions } from './audit.options';
 
 /**
- * Per-token request limits (issue #6 item 5) in fixed windows aligned to the epoch, counted in
+ * Per-token request limits in fixed windows aligned to the epoch, counted in
  * the database so that every instance behind a load balancer shares them (docs/deployment.md).
  * One upsert per request; nothing is cached in-process.
  */

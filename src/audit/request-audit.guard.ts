@@ -31,7 +31,7 @@ const header = (req: AuditedRequest, name: string): string | undefined => {
 };
 
 /**
- * First guard of every SCIM controller (issue #6 items 3 and 5). It runs before the token guard
+ * First guard of every SCIM controller. It runs before the token guard
  * so that 401s are seen too: it stamps the request id and sends it as X-Request-Id (the
  * exception filter's responses keep the header), then, once the response is complete, hands
  * an audit entry to AuditService. It never refuses a request and adds no I/O to it.

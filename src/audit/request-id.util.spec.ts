@@ -2,7 +2,7 @@ import { requestIdFrom, stampOf, stampRequest } from './request-id.util';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-describe('request ids (issue #6 item 5)', () => {
+describe('request ids', () => {
   it.each(['abc-123', 'a.b_c:d-E9', 'x'.repeat(128), '0f1e2d3c-aaaa-4bbb-8ccc-123456789abc'])(
     'keeps the sane incoming id %j',
     (id) => {

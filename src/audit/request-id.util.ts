@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 /**
- * The id and start of one HTTP request (issue #6 item 5, "request ids in responses and logs"),
+ * The id and start of one HTTP request (the same id in the response and in the logs),
  * stamped by whichever component sees the request first: the standalone app's onRequest hook
  * (every route, src/observability) or, embedded in a host, RequestAuditGuard.
  */

@@ -15,7 +15,7 @@ const HOUR_MS = 3_600_000;
 const PRUNE_BATCH = 1_000;
 
 /**
- * Retention (issue #6 item 3): audit entries older than `auditRetentionDays` and rate-limit
+ * Retention: audit entries older than `auditRetentionDays` and rate-limit
  * windows that have ended are deleted at start-up and then hourly, in bounded DELETEs.
  * Only a process that serves HTTP prunes (a CLI run has no HTTP adapter and never does);
  * several instances pruning at once is harmless. The timer is cleared on shutdown.

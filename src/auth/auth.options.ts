@@ -3,7 +3,7 @@ export interface ScimAuthOptions {
   readonly tokenPepper: string;
   /**
    * How long (ms) one process may answer from a token row it has read, instead of reading it
-   * again on every request (issue #9). 0 (the default) = read on every request. A revocation
+   * again on every request. 0 (the default) = read on every request. A revocation
    * made through this process is seen at once either way; one made elsewhere (the CLI, another
    * instance) and a tenant setting change take up to this long to be seen here.
    */

@@ -28,7 +28,7 @@ export class ScimAuthGuard extends AuthGuard(SCIM_BEARER) {
     if (this.isPublic(context)) {
       return true;
     }
-    // issue #8 item 1: the host's own authentication and/or tenancy, when ScimModule has them
+    // the host's own authentication and/or tenancy, when ScimModule has them
     if (this.callers.hostAuthenticates || this.callers.checksTenancy) {
       return this.hostCanActivate(context);
     }

@@ -32,7 +32,7 @@ async function setup() {
   return { tenants, callers };
 }
 
-describe('ScimCallers (issue #8 item 1: host authentication and tenancy)', () => {
+describe('ScimCallers (host authentication and tenancy)', () => {
   it('turns the host\'s caller into a principal with the tenant\'s settings (by slug or id)', async () => {
     const { callers, tenants } = await setup();
     await tenants.updateSettings('t-acme', { deprovisioning: 'soft', linkPolicy: 'verified-email' });

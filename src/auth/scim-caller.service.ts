@@ -15,7 +15,7 @@ import {
 import { ScimPrincipal, principalOf } from './token.service';
 
 /**
- * Issue #8 item 1: the host's own authentication and tenancy, next to the module's bearer
+ * The host's own authentication and tenancy, next to the module's bearer
  * tokens. With an authenticator bound, its caller becomes the request's principal, with the
  * tenant's settings (profile, deprovisioning, group cycles, SCIM on/off, link policy) applied
  * exactly as for a token. With a tenancy resolver bound, the principal's tenant must be the

@@ -29,7 +29,7 @@ export class ScopesGuard implements CanActivate {
       throw ScimError.unauthorized();
     }
     if (principal.tenantDisabled) {
-      // issue #6 item 4: the token is valid, its tenant has SCIM switched off
+      // the token is valid, its tenant has SCIM switched off
       throw ScimError.forbidden('SCIM provisioning is disabled for this tenant');
     }
     let missing: Scope[] | undefined;

@@ -1,5 +1,5 @@
 /**
- * A tenant's change-event webhook (issue #6 item 2) through TokenService.updateTenant, on the
+ * A tenant's change-event webhook through TokenService.updateTenant, on the
  * in-memory repositories: http(s) only, always with a shared secret, the secret never read back
  * with the tenant.
  */

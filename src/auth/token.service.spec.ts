@@ -256,7 +256,7 @@ describe('TokenService', () => {
   });
 });
 
-describe('TokenService tenant settings (issue #6 item 4)', () => {
+describe('TokenService tenant settings', () => {
   it('round-trips every setting; absent keys stay as they are', async () => {
     const { service, tenants } = setup();
     const { id } = await service.createTenant('acme');

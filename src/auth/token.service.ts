@@ -31,9 +31,9 @@ export interface ScimPrincipal {
   readonly deprovisioning?: DeprovisioningMode;
   /** true when the tenant allows group memberships that form cycles */
   readonly allowGroupCycles?: boolean;
-  /** issue #6 item 4: set when SCIM is switched off for the tenant (every SCIM call is 403) */
+  /** set when SCIM is switched off for the tenant (every SCIM call is 403) */
   readonly tenantDisabled?: boolean;
-  /** issue #8 item 4: POST /Users may link to an existing host user with that verified email */
+  /** POST /Users may link to an existing host user with that verified email */
   readonly linkByVerifiedEmail?: boolean;
 }
 
@@ -47,9 +47,9 @@ const TOKEN_PREFIX = 'scim_';
 /** how stale last_used_at may get before a request writes it again */
 const TOUCH_INTERVAL_MS = 60_000;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
-/** issue #6 item 2: shortest webhook secret accepted (it keys an HMAC-SHA256) */
+/** shortest webhook secret accepted (it keys an HMAC-SHA256) */
 export const MIN_WEBHOOK_SECRET_LENGTH = 16;
-/** issue #6 item 4: a host role name (default role, role mappings) */
+/** a host role name (default role, role mappings) */
 const ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
 /** longest IdP group name a role mapping keys on (a Group displayName) */
 const MAX_GROUP_NAME = 255;

@@ -1,5 +1,5 @@
 /**
- * Which change events the Users and Groups services record (issue #6 item 2), on the in-memory
+ * Which change events the Users and Groups services record, on the in-memory
  * stores (STYLE §10: services on in-memory ports). The SQL stores write the same events in the
  * transaction of the change: test/e2e/events.e2e-spec.ts.
  */

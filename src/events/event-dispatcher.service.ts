@@ -39,7 +39,8 @@ type WebhookTarget = TenantWebhook | 'muted' | undefined;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
- * Delivers the transactional outbox (issue #6 item 2; issue #7 "outbox dispatch with leases").
+ * Delivers the transactional outbox, with leases so that each event is sent by one instance at
+ * a time.
  *
  * Each instance that serves HTTP polls the outbox (every `pollIntervalMs`, and at once after a
  * local write committed events), leases a batch of due events (TypeOrmOutboxRepository.claim:
@@ -47,7 +48,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * resource is undelivered and held elsewhere), and delivers it: first to every in-process
  * listener of the host, then to the tenant's webhook. Events of one resource go one after the
  * other, in outbox order, and a failure stops that resource's chain until the retry; other
- * resources go in parallel. A tenant with notifications off (issue #6 item 4) gets no webhook
+ * resources go in parallel. A tenant with notifications off gets no webhook
  * call: its events still reach the listeners and are marked skipped, not failed. A failure
  * sets the next attempt after an exponential back-off with jitter; after `maxAttempts` the
  * event is given up (status failed, last_error kept). Delivery is at least once: a crash
@@ -301,7 +302,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /**
-   * The webhooks of the events' tenants; a tenant with notifications off (issue #6 item 4) has
+   * The webhooks of the events' tenants; a tenant with notifications off has
    * its webhook muted: its events still reach the listeners and are marked skipped.
    */
   private async webhooksOf(

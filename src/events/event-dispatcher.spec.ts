@@ -1,5 +1,5 @@
 /**
- * EventDispatcher on an in-memory outbox (issue #6 item 2): order per resource, a failure
+ * EventDispatcher on an in-memory outbox: order per resource, a failure
  * stopping its resource's chain, listeners not repeated for a webhook retry, back-off, giving
  * up, and shutdown. The SQL claim itself runs in test/e2e/events.e2e-spec.ts on both databases.
  */
@@ -360,7 +360,7 @@ describe('EventDispatcher', () => {
     expect(dispatcher.backoff(200)).toBeLessThanOrEqual(3_600_000);
   });
 
-  it('coalesces the wake-ups of a burst of writes into one claim (issue #9)', async () => {
+  it('coalesces the wake-ups of a burst of writes into one claim', async () => {
     const { dispatcher, outbox, sent } = setup({
       serving: true,
       options: { coalesceMs: 30, pollIntervalMs: 60_000 },

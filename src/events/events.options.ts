@@ -1,5 +1,5 @@
 /**
- * Options of change-event delivery (issue #6 item 2), resolved once from ScimModuleOptions
+ * Options of change-event delivery, resolved once from ScimModuleOptions
  * `events` by the core module and checked at boot.
  */
 
@@ -17,7 +17,7 @@ export interface ScimEventsOptions {
   /**
    * how long a local write's wake-up waits for more writes to join the same round, ms
    * (default 20; 0 = at once). Under load one claim then serves many writes instead of each
-   * write paying two more write transactions (issue #9)
+   * write paying two more write transactions
    */
   coalesceMs?: number;
   /** longest wait for one listener call or one webhook POST, ms (default 10 000) */

@@ -1,7 +1,7 @@
 import { OutboxSignal } from '../core/ports/change-event';
 
 /**
- * The repositories' "events committed" signal (issue #6 item 2), in-process: the dispatcher
+ * The repositories' "events committed" signal, in-process: the dispatcher
  * subscribes and looks at the outbox at once instead of at its next poll. Other instances see
  * the events at their next poll.
  */

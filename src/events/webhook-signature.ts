@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Webhook signatures (issue #6 item 2): `X-Scim-Signature: sha256=<hex>` is the HMAC-SHA256
+ * Webhook signatures: `X-Scim-Signature: sha256=<hex>` is the HMAC-SHA256
  * of the exact request body under the tenant's shared secret. The body carries `sentAt`, the
  * instant also sent as `X-Scim-Timestamp` (Unix seconds), so a receiver can refuse replays of
  * old deliveries; `id` (also `X-Scim-Event-Id`) is the same on every retry of one event.

@@ -15,7 +15,7 @@ import {
 export class WebhookError extends Error {}
 
 /**
- * POSTs one event to a tenant's webhook (issue #6 item 2): JSON body, signed with the tenant's
+ * POSTs one event to a tenant's webhook: JSON body, signed with the tenant's
  * shared secret; a 2xx answer within the delivery timeout is a delivery, anything else
  * (another status, a network error, no answer in time) a failure. Redirects are not followed.
  * Every request uses its own connection, closed afterwards: nothing outlives a delivery.

@@ -9,7 +9,7 @@ export type {
   ScimAdapter,
   ScimAdapters,
 } from '../scim/scim.options';
-// issue #8: what a host needs to write its own store (docs/host-integration.md)
+// what a host needs to write its own store (docs/host-integration.md)
 export type { UserRepository } from '../core/ports/user.repository';
 export type {
   GroupRepository,
@@ -58,10 +58,10 @@ export {
   prepareSqlite,
   redact,
 } from '../persistence/data-source.options';
-// issue #8: an adapter's writes on SQLite join the module's queue of transactions (one connection)
+// an adapter's writes on SQLite join the module's queue of transactions (one connection)
 export { dialectOf, inTransaction } from '../persistence/repositories/sql.util';
 export * from '../core/schema';
-// issue #6 item 2: change events (in-process listeners, webhook signature checks)
+// change events (in-process listeners, webhook signature checks)
 export type {
   ScimChangeEvent,
   ScimEventListener,
@@ -84,7 +84,7 @@ export {
   TIMESTAMP_HEADER,
   EVENT_ID_HEADER,
 } from '../events/webhook-signature';
-// issue #6 item 4: the admin HTTP API (tenant settings, tokens, outbox) for a host to import
+// the admin HTTP API (tenant settings, tokens, outbox) for a host to import
 export { AdminModule } from '../admin/admin.module';
 export type { AdminForRootOptions, AdminForRootAsyncOptions } from '../admin/admin.module-definition';
 export type { AdminModuleOptions, AdminStaticOptions } from '../admin/admin.options';
@@ -94,7 +94,7 @@ export { EventAdminService } from '../admin/event-admin.service';
 export type { EventPage, EventQuery } from '../admin/event-admin.service';
 export type { TenantView, TokenView, IssuedTokenView, EventView } from '../admin/admin.views';
 export type { TenantSettingsUpdate } from '../auth/token.service';
-// issue #6 items 4 and 6: the outbox as operators and metrics see it
+// the outbox as operators and metrics see it
 export { OUTBOX_REPOSITORY } from '../core/ports/tokens';
 export { OUTBOX_STATUSES } from '../core/ports/change-event';
 export type {
@@ -103,7 +103,7 @@ export type {
   OutboxRepository,
   OutboxStatus,
 } from '../core/ports/change-event';
-// issue #8 items 2 and 4: lifecycle hooks, roles, break-glass, linking, the unlinked report
+// lifecycle hooks, roles, break-glass, linking, the unlinked report
 export { ScimRoles } from '../scim/lifecycle/scim-roles.service';
 export type { TenantRoleRules } from '../scim/lifecycle/scim-roles.service';
 export { ROLE_HOLDER_DIRECTORY } from '../core/ports/tokens';
@@ -122,10 +122,10 @@ export type {
 export type { ScimRolesOptions } from '../scim/scim.options';
 export type { UnlinkedUser, UnlinkedUserPage } from '../core/ports/user.repository';
 export type { LinkPolicy, RoleMapping } from '../core/ports/token.repository';
-// issue #6 item 2: host adapters call OutboxSignal.written() after committing events
+// host adapters call OutboxSignal.written() after committing events
 export { OUTBOX_SIGNAL } from '../core/ports/tokens';
 export type { OutboxSignal } from '../core/ports/change-event';
-// issue #8 item 1: the host's own authentication and tenancy
+// the host's own authentication and tenancy
 export type {
   ScimAuthenticator,
   ScimAuthRequest,

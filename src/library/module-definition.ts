@@ -358,11 +358,11 @@ function coreProviders(statics: ScimStaticOptions): Provider[] {
     },
     TokenService,
     ScimBearerStrategy,
-    // issue #8 item 1: the host's own authentication and tenancy, when given
+    // the host's own authentication and tenancy, when given
     ...(statics.auth ? [adapterProvider(SCIM_AUTHENTICATOR, statics.auth.authenticator)] : []),
     ...(statics.tenancy ? [adapterProvider(SCIM_TENANCY_RESOLVER, statics.tenancy)] : []),
     ScimCallers,
-    // --- issue #6: audit log, rate limits, retention (src/audit) ---
+    // --- audit log, rate limits, retention (src/audit) ---
     {
       provide: AUDIT_OPTIONS,
       useFactory: (o: ScimModuleOptions, s: ScimStaticOptions) => resolveAuditOptions(o, s.path),
@@ -381,16 +381,16 @@ function coreProviders(statics: ScimStaticOptions): Provider[] {
     AuditService,
     RateLimitService,
     RetentionService,
-    // --- end issue #6 ---
-    // --- issue #6 item 2: change events (src/events) ---
+    // --- end audit log, rate limits, retention ---
+    // --- change events (src/events) ---
     ...eventProviders(statics, ds),
-    // --- end issue #6 item 2 ---
+    // --- end change events ---
     ...lifecycleProviders(statics),
   ];
 }
 
 /**
- * Issue #8 items 2 and 4: roles, break-glass protection and the host's lifecycle hooks.
+ * Roles, break-glass protection and the host's lifecycle hooks.
  * SCIM_LIFECYCLE_HOOKS lists break-glass protection first (when `roles.protect` is set), then
  * the host's hooks in the order given.
  */
@@ -469,20 +469,20 @@ const EXPORTED = [
   TOKEN_REPOSITORY,
   TokenService,
   ScimCallers,
-  // issue #6: what RequestAuditGuard / RateLimitGuard and the CLI need
+  // what RequestAuditGuard / RateLimitGuard and the CLI need
   AUDIT_OPTIONS,
   AUDIT_REPOSITORY,
   RATE_LIMIT_REPOSITORY,
   AuditService,
   RateLimitService,
   RetentionService,
-  // issue #6 item 2
+  // change events
   OUTBOX_REPOSITORY,
   EVENTS_OPTIONS,
   EventDispatcher,
   // a host adapter's appendEvents wakes the dispatcher at once instead of at the next poll
   OUTBOX_SIGNAL,
-  // issue #8 items 2 and 4
+  // roles, break-glass protection and the host's lifecycle hooks
   ScimRoles,
   ROLE_HOLDER_DIRECTORY,
   LifecycleHooks,

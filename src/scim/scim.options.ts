@@ -12,7 +12,7 @@ export interface ScimModuleOptions {
   /** HMAC key for token hashes; changing it invalidates every issued token */
   tokenPepper: string;
   /**
-   * issue #9: ms a process may answer a token look-up from memory (0-60000; default 0 = read
+   * ms a process may answer a token look-up from memory (0-60000; default 0 = read
    * on every request). A revocation or tenant setting change made elsewhere (CLI, admin API
    * of another instance) then takes up to this long to reach this process.
    */
@@ -32,19 +32,19 @@ export interface ScimModuleOptions {
   userExtensions?: readonly SchemaDefinition[];
   /** documentation URI advertised in ServiceProviderConfig */
   documentationUri?: string;
-  /** issue #6: days audit entries are kept (pruned at start-up, then hourly); default 90 */
+  /** days audit entries are kept (pruned at start-up, then hourly); default 90 */
   auditRetentionDays?: number;
   /**
-   * issue #6: requests per token per fixed window, counted in the database (shared by every
+   * requests per token per fixed window, counted in the database (shared by every
    * instance); over it → 429 with Retry-After. Default false (no limit)
    */
   rateLimit?: { requestsPerWindow: number; windowSeconds: number } | false;
-  // --- issue #6 item 2: change events ---
+  // --- change events ---
   /** delivery of the outbox: polling, timeouts, retries (every field has a default) */
   events?: ScimEventsOptions;
-  // --- end issue #6 item 2 ---
+  // --- end change events ---
   /**
-   * Issue #8 item 4: the host's roles and group-to-role mapping. Each tenant maps IdP groups
+   * The host's roles and group-to-role mapping. Each tenant maps IdP groups
    * (by displayName) to roles, with a default role for unmapped groups (admin API / CLI); a
    * user's role is the highest of their groups' roles, ranked by `names`.
    */
@@ -80,7 +80,7 @@ export interface ScimAdapters {
   /** replaces the built-in scim_groups store */
   groups?: ScimAdapter<GroupRepository>;
   /**
-   * issue #8 item 4: who holds a role, for break-glass protection; default: the SCIM group
+   * who holds a role, for break-glass protection; default: the SCIM group
    * memberships and the tenant's role mapping, read through the users/groups ports
    */
   roleHolders?: ScimAdapter<RoleHolderDirectory>;
@@ -104,23 +104,23 @@ export interface ScimStaticOptions {
   /** the host's own stores; default the built-in TypeORM ones on `dataSource` */
   adapters?: ScimAdapters;
   /**
-   * issue #6 item 2: the host's in-process change-event listeners. A class is instantiated by
+   * the host's in-process change-event listeners. A class is instantiated by
    * ScimModule (it may inject global providers and what `adapters.imports` export); with
    * `{ useExisting: token }` the host's own provider (global) is called.
    */
   listeners?: ReadonlyArray<ScimAdapter<ScimEventListener>>;
   /**
-   * issue #8 item 2: lifecycle hooks (beforeCreate, afterDeactivate, ...) that may veto a change
+   * lifecycle hooks (beforeCreate, afterDeactivate, ...) that may veto a change
    * with a ScimError; classes are instantiated by ScimModule, `{ useExisting }` names the host's.
    */
   hooks?: ReadonlyArray<ScimAdapter<ScimLifecycleHooks>>;
   /**
-   * issue #8 item 1: the host authenticates SCIM requests itself (`authenticator`) instead of
+   * the host authenticates SCIM requests itself (`authenticator`) instead of
    * the module's bearer tokens; default: the module's scoped tokens (passport-http-bearer)
    */
   auth?: { readonly authenticator: ScimAdapter<ScimAuthenticator> };
   /**
-   * issue #8 item 1: which tenant a request addresses (host name, path...): a credential of
+   * which tenant a request addresses (host name, path...): a credential of
    * another tenant gets 403. Default: the credential's tenant, unchecked
    */
   tenancy?: ScimAdapter<ScimTenancyResolver>;

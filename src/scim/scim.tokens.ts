@@ -12,5 +12,5 @@ export interface ScimLimits {
 /** Names of the resource types this server serves (e.g. ['User']); discovery lists only these. */
 export const SCIM_ENABLED_RESOURCES = Symbol('scim:EnabledResources');
 
-/** ScimRolesOptions | undefined: the host's roles and break-glass role (issue #8 item 4) */
+/** ScimRolesOptions | undefined: the host's roles and break-glass role */
 export const SCIM_ROLES_OPTIONS = Symbol('scim:RolesOptions');

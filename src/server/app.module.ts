@@ -25,23 +25,23 @@ export class AppModule {
           path: config.basePath,
           baseUrl: config.baseUrl,
           tokenPepper: config.tokenPepper,
-          // issue #9: SCIM_TOKEN_CACHE_TTL_MS (0 = every request reads its token)
+          // SCIM_TOKEN_CACHE_TTL_MS (0 = every request reads its token)
           tokenCacheTtlMs: config.tokenCacheTtlMs,
           maxResults: config.maxResults,
           maxPayloadSize: config.maxPayloadSize,
           maxOperations: config.maxBulkOperations,
           auditRetentionDays: config.auditRetentionDays,
           rateLimit: config.rateLimit,
-          // issue #8: SCIM_SCHEMA_EXTENSIONS
+          // SCIM_SCHEMA_EXTENSIONS
           userExtensions: config.userExtensions,
-          // issue #6 item 2: SCIM_EVENTS_DISPATCH, SCIM_WEBHOOK_TIMEOUT_MS
+          // SCIM_EVENTS_DISPATCH, SCIM_WEBHOOK_TIMEOUT_MS
           events: { dispatch: config.eventsDispatch, deliveryTimeoutMs: config.webhookTimeoutMs },
-          // issue #8 item 4: SCIM_ROLES, SCIM_PROTECTED_ROLE (break-glass)
+          // SCIM_ROLES, SCIM_PROTECTED_ROLE (break-glass)
           ...(config.roles ? { roles: config.roles } : {}),
         }),
-        // issue #6: /health/live, /health/ready, /metrics at the server root (app only)
+        // /health/live, /health/ready, /metrics at the server root (app only)
         ObservabilityModule.forRoot({ metricsToken: config.metricsToken }),
-        // issue #6 item 4: /admin/v1 at the server root, on with ADMIN_TOKEN (else 404)
+        // /admin/v1 at the server root, on with ADMIN_TOKEN (else 404)
         AdminModule.forRoot({ adminToken: config.adminToken }),
       ],
       providers: [{ provide: APP_FILTER, useClass: ScimExceptionFilter }],

@@ -26,7 +26,7 @@ export function ensureDatabaseDirectory(url: string): void {
 }
 
 /**
- * The standalone server's logger (issue #6 item 6): pino JSON lines on stdout when
+ * The standalone server's logger: pino JSON lines on stdout when
  * LOG_FORMAT=json (the default), Nest's console format for `pretty`; LOG_LEVEL either way.
  */
 export function createLogger(config: AppConfig): JsonLogger | LogLevel[] {
@@ -79,7 +79,7 @@ export async function createApp(
       : logger instanceof JsonLogger
         ? logger
         : new ConsoleAccessLog();
-  // issue #6: X-Request-Id on every response, the HTTP metrics and the access log (before
+  // X-Request-Id on every response, the HTTP metrics and the access log (before
   // listen: Fastify assembles route hooks when it gets ready)
   installHttpHooks(fastify, app.get(HttpMetrics), accessLog);
   app.enableShutdownHooks();

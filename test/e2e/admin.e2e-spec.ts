@@ -1,5 +1,5 @@
 /**
- * The admin HTTP API (issue #6 item 4) on SQLite and MariaDB/MySQL: in the standalone server
+ * The admin HTTP API on SQLite and MariaDB/MySQL: in the standalone server
  * (ADMIN_TOKEN) and embedded in a host application next to ScimModule (AdminModule.forRootAsync,
  * with an in-process change-event listener). Only the admin token opens it, and it opens
  * nothing else; settings round-trip and take effect (SCIM off = 403, notifications off = no

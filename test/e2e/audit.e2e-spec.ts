@@ -1,5 +1,5 @@
 /**
- * The audit log (issue #6 item 3) through the real app on embedded SQLite and on MariaDB/MySQL:
+ * The audit log through the real app on embedded SQLite and on MariaDB/MySQL:
  * every SCIM request is recorded after its response (401s without a tenant), no secret ever
  * reaches the table or the CLI, and retention prunes old entries in bounded DELETEs.
  */

@@ -1,8 +1,8 @@
 /**
  * The CLI as an operator runs it (compiled, in a child process) against SQLite and MySQL:
  * a created token is printed alone on stdout, logs go to stderr, and the token works; tenant
- * settings, role mappings, the change-event outbox and the unlinked-users report (issue #6
- * item 4) from the command line.
+ * settings, role mappings, the change-event outbox and the unlinked-users report from the
+ * command line.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';

@@ -5,7 +5,7 @@
  * forRootAsync through useFactory, useClass and useExisting, next to its own DataSource, global
  * guard, global exception filter and routes. The same SCIM checks run on each; the host's own
  * route, guard and filter must behave as if SCIM were not there. The host fixture and AppModule
- * also run on Express (issue #8 item 6, issue #9 item 2), with nothing SCIM-specific configured:
+ * also run on Express, with nothing SCIM-specific configured:
  * test/e2e/express-host.e2e-spec.ts covers the rest of the Express path (bodies, limits, ETags).
  * The last block pins the request shapes docs/idp/*.md tell administrators the server accepts
  * (docs/idp/quirks.md #N).

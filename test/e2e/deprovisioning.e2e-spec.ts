@@ -1,5 +1,5 @@
 /**
- * Deprovisioning modes per tenant (issue #6 item 1): 'hard' deletes (RFC 7644 §3.6 default),
+ * Deprovisioning modes per tenant: 'hard' deletes (RFC 7644 §3.6 default),
  * 'soft' keeps a tombstone invisible to every SCIM read (404 after DELETE, as the RFC requires)
  * that a later POST with the same userName or externalId restores under the same id.
  */

@@ -1,8 +1,8 @@
 /**
- * Change events through the transactional outbox (issue #6 item 2; issue #7 leases), on
- * SQLite and MariaDB/MySQL: every write commits its events with the change; the dispatcher
- * delivers them at least once, in order per resource, to the host's in-process listeners and
- * to the tenant's webhook (HMAC-SHA256 signed), retrying with exponential back-off; nothing is
+ * Change events through the transactional outbox (delivered under leases), on SQLite and
+ * MariaDB/MySQL: every write commits its events with the change; the dispatcher delivers them
+ * at least once, in order per resource, to the host's in-process listeners and to the
+ * tenant's webhook (HMAC-SHA256 signed), retrying with exponential back-off; nothing is
  * lost when the process is killed between the commit and the delivery; two instances on one
  * database deliver each event once. Everything on loopback; every wait is bounded.
  */

@@ -1,12 +1,12 @@
 /**
- * ScimModule in an Express host (issue #8 item 6, issue #9 item 2: "the module still works in
- * Express hosts, tested"): the host fixture (its own DataSource, global guard, global filter
- * and routes; test/support/host-fixture.module.ts) on NestFactory.create(..., new
- * ExpressAdapter()) with nothing SCIM-specific configured: Nest's default body parser
- * (application/json only), no parser for application/scim+json, no hook. On SQLite and
- * MariaDB/MySQL. The shared compliance suite (compliance.e2e-spec.ts) runs on this host too;
- * this file covers what it does not: bodies and their limits, ETag preconditions, PUT, empty
- * answers, the audit entry of a request whose body the library read itself.
+ * ScimModule in an Express host (the module must keep working when the host runs on Express): the
+ * host fixture (its own DataSource, global guard, global filter and routes;
+ * test/support/host-fixture.module.ts) on NestFactory.create(..., new ExpressAdapter()) with
+ * nothing SCIM-specific configured: Nest's default body parser (application/json only), no parser
+ * for application/scim+json, no hook. On SQLite and MariaDB/MySQL. The shared compliance suite
+ * (compliance.e2e-spec.ts) runs on this host too; this file covers what it does not: bodies and
+ * their limits, ETag preconditions, PUT, empty answers, the audit entry of a request whose body the
+ * library read itself.
  */
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';

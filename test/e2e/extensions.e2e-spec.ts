@@ -1,5 +1,5 @@
 /**
- * Issue #8 item 3: a custom User extension schema (RFC 7643 §3.3) registered by the standalone
+ * A custom User extension schema (RFC 7643 §3.3) registered by the standalone
  * server from SCIM_SCHEMA_EXTENSIONS (test/fixtures/acme-user-extension.json) is validated,
  * filtered and sorted in SQL, patched, projected, and listed in /Schemas and /ResourceTypes like
  * the Enterprise User extension. On SQLite and MariaDB/MySQL.

@@ -1,6 +1,6 @@
 /**
- * Issue #8 items 2, 4 and 5 in examples/host-app: SCIM Groups are the host's own teams
- * (host_teams / host_team_members through HostTeamRepository), with group-to-role mapping
+ * The example host application (examples/host-app) with Groups: SCIM Groups are the host's own
+ * teams (host_teams / host_team_members through HostTeamRepository), with group-to-role mapping
  * (a new member's permission), break-glass protection of the last owner (the library's
  * LastOwnerProtection over HostRoleHolderDirectory, counting owners no IdP manages), linking
  * existing host accounts by verified email under the tenant's link policy, the unlinked-users

@@ -1,6 +1,6 @@
 /**
- * Issue #8 item 5: examples/host-app, a Nest application with its own users table, global
- * guard, global error filter and routes, serving SCIM Users from host_users through the
+ * The example host application, examples/host-app: a Nest application with its own users table,
+ * global guard, global error filter and routes, serving SCIM Users from host_users through the
  * HostUserRepository adapter (ScimModule.forRootAsync; Groups are its teams, see
  * host-app-teams.e2e-spec.ts). An Okta-style flow must change the host's rows, the host's own
  * routes must behave as before, and a custom extension registered in code must work there too.

@@ -1,9 +1,9 @@
 /**
- * Issue #8 item 1 over HTTP on SQLite and MariaDB/MySQL: a host authenticates SCIM requests with
- * its own API keys (ScimModule `auth.authenticator`) and/or checks which tenant an address
- * serves (`tenancy`): the caller's tenant settings apply as for a token, scopes are enforced,
- * the module's bearer tokens are not accepted in place of the host's keys, and a credential of
- * one tenant gets 403 at another tenant's address.
+ * The host's own authentication and tenancy over HTTP on SQLite and MariaDB/MySQL: a host
+ * authenticates SCIM requests with its own API keys (ScimModule `auth.authenticator`) and/or checks
+ * which tenant an address serves (`tenancy`): the caller's tenant settings apply as for a token,
+ * scopes are enforced, the module's bearer tokens are not accepted in place of the host's keys, and
+ * a credential of one tenant gets 403 at another tenant's address.
  */
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { HostAuthApp } from '../support/host-auth-app';

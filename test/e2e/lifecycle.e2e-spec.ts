@@ -1,8 +1,9 @@
 /**
- * Issue #8 items 2-4 over HTTP on SQLite and MariaDB/MySQL: a host's lifecycle hooks veto with
- * a SCIM error; the tenant's group-to-role mapping; break-glass protection answers 409 and
- * changes nothing when a request would leave the tenant without an active owner (also inside
- * a Bulk request); the Enterprise manager.displayName (RFC 7643 §4.3) on reads and lists.
+ * Lifecycle hooks, roles and break-glass protection over HTTP on SQLite and MariaDB/MySQL: a host's
+ * lifecycle hooks veto with a SCIM error; the tenant's group-to-role mapping; break-glass
+ * protection answers 409 and changes nothing when a request would leave the tenant without an
+ * active owner (also inside a Bulk request); the Enterprise manager.displayName (RFC 7643 §4.3) on
+ * reads and lists.
  */
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { LifecycleApp } from '../support/lifecycle-app';

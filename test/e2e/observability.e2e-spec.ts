@@ -1,6 +1,6 @@
 /**
- * Request ids, per-token rate limits, health probes and Prometheus metrics (issue #6 items 5
- * and 6) through the real standalone app, on embedded SQLite and on MariaDB/MySQL; on MariaDB
+ * Request ids, per-token rate limits, health probes and Prometheus metrics through the real
+ * standalone app, on embedded SQLite and on MariaDB/MySQL; on MariaDB
  * also two server processes sharing one set of rate-limit counters. Last, the compiled
  * server's stdout: JSON log lines (pino), one access line per request, and the plain lines
  * for a person.
@@ -37,7 +37,7 @@ describe.each(TEST_DATABASES)('Request ids, rate limits, health and metrics on %
 
   const auth = (tk = token) => ({ Authorization: `Bearer ${tk}` });
 
-  describe('X-Request-Id (issue #6 item 5)', () => {
+  describe('X-Request-Id', () => {
     const cases: Array<[string, () => request.Test, number]> = [
       ['a 200', () => t.http.get('/scim/v2/Users?count=1').set(auth()), 200],
       ['a 404 of the SCIM API', () => t.http.get('/scim/v2/Users/nope').set(auth()), 404],
@@ -68,7 +68,7 @@ describe.each(TEST_DATABASES)('Request ids, rate limits, health and metrics on %
     );
   });
 
-  describe('rate limit per token (issue #6 item 5)', () => {
+  describe('rate limit per token', () => {
     it(`answers a flood from one token 429 after ${LIMIT} requests, with Retry-After and a SCIM body`, async () => {
       const flooder = await t.token('acme');
       const other = await t.token('acme');
@@ -126,7 +126,7 @@ describe.each(TEST_DATABASES)('Request ids, rate limits, health and metrics on %
     }
   });
 
-  describe('health probes and metrics (issue #6 item 6)', () => {
+  describe('health probes and metrics', () => {
     it('/health/live and /health/ready answer 200 with JSON', async () => {
       const live = await t.http.get('/health/live');
       expect(live.status).toBe(200);
@@ -256,7 +256,7 @@ async function eventually<T>(what: string, find: () => T | undefined, timeoutMs 
   }
 }
 
-describe('Logs of the compiled server with LOG_FORMAT=json (issue #6 item 6)', () => {
+describe('Logs of the compiled server with LOG_FORMAT=json', () => {
   it('writes JSON lines, one access line per request without the token, and plain text for a person', async () => {
     const db = await createTestDatabase('sqlite');
     const server = await ServerProcess.start(db.url, {

@@ -1,5 +1,5 @@
 /**
- * Issue #3: `userName eq`, `externalId eq`, `id eq`, `emails.value eq` and `displayName eq`
+ * `userName eq`, `externalId eq`, `id eq`, `emails.value eq` and `displayName eq`
  * must use an index. EXPLAIN (MariaDB/MySQL) and EXPLAIN QUERY PLAN (SQLite) of the exact
  * statements TypeOrmUserRepository.search runs (buildSearchSql), on a few hundred Users.
  */

@@ -7,9 +7,9 @@ import { HostFixtureModule, HostSettings, ScimBinding } from './host-fixture.mod
 
 /**
  * The host fixture (host-fixture.module.ts: its own DataSource, global guard, global filter and
- * routes) on Express instead of Fastify (issue #8 item 6, issue #9 item 2), listening on a
- * loopback port. Nothing SCIM-specific is configured: Nest's default body parser, no parser
- * for application/scim+json, no hook; ScimModule has to cope with Express as a host has it.
+ * routes) on Express instead of Fastify, listening on a loopback port. Nothing SCIM-specific is
+ * configured: Nest's default body parser, no parser for application/scim+json, no hook; ScimModule
+ * has to cope with Express as a host has it.
  */
 export async function startExpressHostFixture(
   settings: HostSettings,

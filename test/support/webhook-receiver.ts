@@ -15,7 +15,7 @@ export interface ReceivedRequest {
 }
 
 /**
- * A webhook endpoint for the change-event tests (issue #6 item 2): node:http on 127.0.0.1 and
+ * A webhook endpoint for the change-event tests: node:http on 127.0.0.1 and
  * a random port, recording every request. `answer` decides per request (default: 200).
  */
 export class WebhookReceiver {

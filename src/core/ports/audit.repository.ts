@@ -1,5 +1,5 @@
 /**
- * Audit log and rate-limit counter ports (issue #6, items 3 and 5). Types only: the TypeORM
+ * Audit log and rate-limit counter ports. Types only: the TypeORM
  * implementations live in persistence/repositories, the services in src/audit.
  */
 

@@ -1,7 +1,7 @@
 import { Scope } from './token.repository';
 
 /**
- * Issue #8 item 1: a host that authenticates SCIM requests itself (its own API keys, mTLS, a
+ * A host that authenticates SCIM requests itself (its own API keys, mTLS, a
  * gateway's signed header...) binds a ScimAuthenticator (ScimModule `auth.authenticator`)
  * instead of the module's bearer tokens. It sees the platform's request object (Fastify or
  * Express: `headers`, `url`, `method`, `ip`) and names the caller, or returns null (401).
@@ -30,7 +30,7 @@ export interface ScimCaller {
 }
 
 /**
- * Issue #8 item 1: which tenant a request addresses, for hosts whose tenants show in the URL
+ * Which tenant a request addresses, for hosts whose tenants show in the URL
  * or host name (`acme.example.com/scim/v2`, `/scim/v2/acme/...` behind a rewrite). ScimModule
  * `tenancy` binds one; the credential's tenant must then be that tenant, else 403: a token of
  * one customer never works on another's address. Undefined = no opinion (the credential's

@@ -10,7 +10,7 @@ import {
 const ORIGIN = { actorTokenId: 'tok-1', requestId: 'req-1', at: '2025-06-01T12:00:00.000Z' };
 const EXT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-describe('changedAttributes (issue #6 item 2: names only, never values)', () => {
+describe('changedAttributes (names only, never values)', () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>, string[]]>([
     ['nothing', { userName: 'a', active: true }, { active: true, userName: 'a' }, []],
     ['a value', { userName: 'a' }, { userName: 'b' }, ['userName']],

@@ -1,5 +1,5 @@
 /**
- * Change events (issue #6 item 2): what a write records in the transactional outbox, what the
+ * Change events: what a write records in the transactional outbox, what the
  * dispatcher delivers to in-process listeners and webhooks, and the outbox port. Types plus the
  * few pure rules that say which event a change is, shared by every store implementation.
  */
@@ -103,7 +103,7 @@ export interface OutboxFailure {
 export type OutboxStatus = 'pending' | 'delivered' | 'failed' | 'skipped';
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'delivered', 'failed', 'skipped'];
 
-/** An outbox row as operators see it (issue #6 item 4: admin API and CLI `events list`). */
+/** An outbox row as operators see it (admin API and CLI `events list`). */
 export interface OutboxRecord extends OutboxEvent {
   readonly status: OutboxStatus;
   /** when the next attempt is due (pending), or was last planned */
@@ -123,7 +123,7 @@ export interface OutboxQuery {
   readonly beforeSeq?: string;
 }
 
-/** The undelivered part of the outbox (issue #6 item 6: metrics; `tenant show`). */
+/** The undelivered part of the outbox (metrics; `tenant show`). */
 export interface OutboxBacklog {
   /** events not delivered yet (including those waiting for a retry) */
   readonly pending: number;

@@ -70,7 +70,7 @@ export interface MemberPage {
  * #6), and a membership change costs the members changed, not the group's size. Tenant-scoped like
  * UserRepository; displayName unique per tenant case-insensitively (ScimError.uniqueness).
  *
- * Writes take an optional trailing `events` (issue #6 item 2, see WriteEvents): the document
+ * Writes take an optional trailing `events` (see WriteEvents): the document
  * event as the service names it, plus `members-removed` / `members-added` events holding the
  * ids that really changed (an add of an existing member or a remove of an absent one is not an
  * event), written in the same transaction as the change.

@@ -1,7 +1,7 @@
 import { ScimJson } from './resource.types';
 
 /**
- * Issue #8 item 2: lifecycle hooks a host plugs into ScimModule (`hooks` option).
+ * Lifecycle hooks a host plugs into ScimModule (`hooks` option).
  *
  * `before*` hooks run in the request, after the change is validated and before it is written:
  * throwing a ScimError vetoes the change and is the response (e.g. `ScimError.conflict(...)`);
@@ -89,7 +89,7 @@ export interface MembershipHookEvent {
 }
 
 /**
- * Issue #8 item 4: who holds a role, for break-glass protection. The built-in directory reads
+ * Who holds a role, for break-glass protection. The built-in directory reads
  * the SCIM stores through their ports (role = the tenant's group-to-role mapping, see
  * RoleMappings); a host whose owners also live outside SCIM (an owner no IdP manages) binds its
  * own with `adapters.roleHolders`.

@@ -22,7 +22,7 @@ export interface NewResource {
   readonly created: string;
   readonly passwordHash?: string;
   /**
-   * Issue #8 item 4: the tenant's policy allows linking the new user to an existing host user
+   * The tenant's policy allows linking the new user to an existing host user
    * whose verified email equals one of the user's emails, instead of refusing it as a
    * duplicate. A store holding only SCIM users (the built-in one) has no one to link.
    */

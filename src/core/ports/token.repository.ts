@@ -11,15 +11,15 @@ export interface Tenant {
   readonly deprovisioning?: DeprovisioningMode | null;
   /** whether group memberships may form cycles; null/absent = refuse */
   readonly groupCycles?: GroupCyclePolicy | null;
-  /** issue #6 item 2: http(s) URL change events are POSTed to; null/absent = none (the secret is never here) */
+  /** http(s) URL change events are POSTed to; null/absent = none (the secret is never here) */
   readonly webhookUrl?: string | null;
-  /** issue #6 item 4: when SCIM was switched off for the tenant; null/absent = enabled */
+  /** when SCIM was switched off for the tenant; null/absent = enabled */
   readonly disabledAt?: string | null;
   /** 'off' stops the tenant's webhook deliveries; null/absent = on */
   readonly notifications?: NotificationSetting | null;
   /** the role of a user none of whose groups maps to one; null/absent = none */
   readonly defaultRole?: string | null;
-  /** issue #8 item 4: linking a POST to an existing host user; null/absent = off */
+  /** linking a POST to an existing host user; null/absent = off */
   readonly linkPolicy?: LinkPolicy | null;
 }
 
@@ -27,7 +27,7 @@ export type NotificationSetting = 'on' | 'off';
 /** 'verified-email': POST /Users links to the host user with that verified email */
 export type LinkPolicy = 'off' | 'verified-email';
 
-/** Issue #8 item 4: an IdP group, by displayName (matched case-insensitively), to a host role. */
+/** An IdP group, by displayName (matched case-insensitively), to a host role. */
 export interface RoleMapping {
   readonly group: string;
   readonly role: string;

@@ -5,7 +5,7 @@ export const TOKEN_REPOSITORY = Symbol('scim:TokenRepository');
 export const SCHEMA_REGISTRY = Symbol('scim:SchemaRegistry');
 export const CLOCK = Symbol('scim:Clock');
 export const ID_GENERATOR = Symbol('scim:IdGenerator');
-// issue #6: audit log and rate-limit counters (ports in ./audit.repository)
+// audit log and rate-limit counters (ports in ./audit.repository)
 export const AUDIT_REPOSITORY = Symbol('scim:AuditRepository');
 export const RATE_LIMIT_REPOSITORY = Symbol('scim:RateLimitRepository');
 
@@ -18,17 +18,17 @@ export interface IdGenerator {
   newId(): string;
 }
 export const GROUP_REPOSITORY = Symbol('scim:GroupRepository');
-// issue #6 item 2: change events (ports in ./change-event)
+// change events (ports in ./change-event)
 export const OUTBOX_REPOSITORY = Symbol('scim:OutboxRepository');
 export const OUTBOX_SIGNAL = Symbol('scim:OutboxSignal');
 /** ScimEventListener[]: the host's in-process listeners (ScimModule `listeners`) */
 export const SCIM_EVENT_LISTENERS = Symbol('scim:EventListeners');
-// issue #8 items 2 and 4 (ports in ./lifecycle)
+// lifecycle hooks and break-glass protection (ports in ./lifecycle)
 /** ScimLifecycleHooks[]: the host's hooks (ScimModule `hooks`), break-glass protection first */
 export const SCIM_LIFECYCLE_HOOKS = Symbol('scim:LifecycleHooks');
 /** RoleHolderDirectory: who holds a role (break-glass); the host may bind its own */
 export const ROLE_HOLDER_DIRECTORY = Symbol('scim:RoleHolderDirectory');
-// issue #8 item 1 (ports in ./authenticator)
+// the host's own authentication and tenancy (ports in ./authenticator)
 /** ScimAuthenticator | undefined: the host's own authentication of SCIM requests */
 export const SCIM_AUTHENTICATOR = Symbol('scim:Authenticator');
 /** ScimTenancyResolver | undefined: the tenant a request addresses */

@@ -12,11 +12,11 @@ import {
  * read or write another tenant's rows. Uniqueness violations surface as ScimError.uniqueness,
  * version mismatches as ScimError.preconditionFailed: never as driver errors.
  *
- * Writes take an optional trailing `events` (issue #6 item 2): a store with an outbox writes
+ * Writes take an optional trailing `events`: a store with an outbox writes
  * the change events in the same transaction as the change (see WriteEvents); a store without
  * one may ignore it, and then emits no events.
  */
-/** Issue #8 item 4: a host user no IdP manages (no SCIM link), for the unlinked-users report. */
+/** A host user no IdP manages (no SCIM link), for the unlinked-users report. */
 export interface UnlinkedUser {
   /** the host's own id of the user */
   readonly hostId: string;
@@ -36,7 +36,7 @@ export interface UserRepository {
   /**
    * Creates the user; when a soft-deleted user of the tenant has the same userName
    * (case-insensitively) or externalId, that user is restored instead, keeping its id and
-   * created time (issue #6: re-provisioning gives back the same id and the host's data); its
+   * created time (re-provisioning gives back the same id and the host's data); its
    * `created` event is then recorded as `restored`.
    */
   create(tenantId: string, user: NewResource, events?: WriteEvents): Promise<StoredResource>;
@@ -57,7 +57,7 @@ export interface UserRepository {
     events?: WriteEvents,
   ): Promise<boolean>;
   /**
-   * Issue #8 item 4: the tenant's host users that no IdP manages, ordered by the host's id,
+   * The tenant's host users that no IdP manages, ordered by the host's id,
    * `offset`/`limit` paged. Optional: a store holding only SCIM-provisioned users (the built-in
    * one) has none and leaves it out.
    */

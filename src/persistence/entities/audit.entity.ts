@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One SCIM request (issue #6 item 3); written and read with SQL by TypeOrmAuditRepository. */
+/** One SCIM request; written and read with SQL by TypeOrmAuditRepository. */
 @Entity('scim_audit')
 @Index('ix_scim_audit_tenant_at', ['tenantId', 'at'])
 @Index('ix_scim_audit_at', ['at'])
@@ -50,7 +50,7 @@ export class AuditEntity {
   body!: string | null;
 }
 
-/** Requests of one token in one fixed window (issue #6 item 5), shared by all instances. */
+/** Requests of one token in one fixed window, shared by all instances. */
 @Entity('scim_rate_limits')
 export class RateLimitEntity {
   @PrimaryColumn({ name: 'token_id', type: 'varchar', length: 36 })

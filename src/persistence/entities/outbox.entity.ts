@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * One change event in the transactional outbox (issue #6 item 2), inserted in the transaction
+ * One change event in the transactional outbox, inserted in the transaction
  * of the change it describes and delivered by the dispatcher (src/events). Written and read
  * with SQL by TypeOrmOutboxRepository; see the Outbox migration for the indexes' purpose.
  */

@@ -23,7 +23,7 @@ export class TenantEntity {
   @Column({ name: 'group_cycles', type: 'varchar', length: 8, nullable: true })
   groupCycles!: string | null;
 
-  /** issue #6 item 2: http(s) URL the tenant's change events are POSTed to; null = none */
+  /** http(s) URL the tenant's change events are POSTed to; null = none */
   @Column({ name: 'webhook_url', type: 'varchar', length: 2048, nullable: true })
   webhookUrl!: string | null;
 
@@ -31,7 +31,7 @@ export class TenantEntity {
   @Column({ name: 'webhook_secret', type: 'varchar', length: 255, nullable: true })
   webhookSecret!: string | null;
 
-  /** issue #6 item 4: when SCIM was switched off for the tenant; null = enabled */
+  /** when SCIM was switched off for the tenant; null = enabled */
   @Column({ name: 'disabled_at', type: 'varchar', length: 24, nullable: true })
   disabledAt!: string | null;
 
@@ -43,12 +43,12 @@ export class TenantEntity {
   @Column({ name: 'default_role', type: 'varchar', length: 64, nullable: true })
   defaultRole!: string | null;
 
-  /** issue #8 item 4: 'verified-email' links a POST to an existing host user; null = off */
+  /** 'verified-email' links a POST to an existing host user; null = off */
   @Column({ name: 'link_policy', type: 'varchar', length: 16, nullable: true })
   linkPolicy!: string | null;
 }
 
-/** Issue #8 item 4: an IdP group (by displayName, case-insensitively) maps to a host role. */
+/** An IdP group (by displayName, case-insensitively) maps to a host role. */
 @Entity('scim_role_mappings')
 export class RoleMappingEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 36 })

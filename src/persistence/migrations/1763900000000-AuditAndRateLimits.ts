@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { columnKit } from './1763870000000-InitialSchema';
 
 /**
- * Issue #6: the audit log (item 3) and the per-token rate-limit counters (item 5).
+ * The audit log and the per-token rate-limit counters.
  *
  * `scim_audit` has one row per SCIM request: no foreign keys (401s have no tenant, and the log
  * outlives deleted tenants and tokens), an index for the CLI's "tenant since" query and one on

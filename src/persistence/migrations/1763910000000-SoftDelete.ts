@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner, TableColumn, TableIndex } from 'typeor
 import { columnKit } from './1763870000000-InitialSchema';
 
 /**
- * Deprovisioning modes (issue #6): a tenant's `deprovisioning` ('hard' | 'soft', null = hard)
+ * Deprovisioning modes: a tenant's `deprovisioning` ('hard' | 'soft', null = hard)
  * and a user's `deleted_at` tombstone, kept out of every SCIM read and restored by a later POST
  * with the same userName or externalId.
  */

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
 import { columnKit } from './1763870000000-InitialSchema';
 
 /**
- * Issue #6 item 2: the transactional outbox of change events, and each tenant's webhook.
+ * The transactional outbox of change events, and each tenant's webhook.
  *
  * `scim_outbox` gets one row per event, inserted in the transaction of the change. Indexes:
  * (status, seq) finds the pending events in order (the dispatcher's claim); (tenant_id,

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
 import { columnKit } from './1763870000000-InitialSchema';
 
 /**
- * Issue #6 item 4 and issue #8 item 4: the tenant settings an admin changes at run time.
+ * The tenant settings an admin changes at run time.
  *
  * - `disabled_at`: SCIM switched off for the tenant (every SCIM request of its tokens is 403);
  *   null = enabled. A time rather than a flag, so the admin API can say since when.

@@ -107,8 +107,8 @@ const SELECT_COLUMNS = 'r.seq, r.id, r.tenant_id, r.doc, r.version, r.created, r
  * inTransaction's per-DataSource queue (sql.util.ts), so a read never sees another caller's
  * uncommitted statements.
  *
- * A write given `events` appends its change events to scim_outbox in the same transaction
- * (issue #6 item 2): the document event, and members-removed / members-added with the ids the
+ * A write given `events` appends its change events to scim_outbox in the same transaction:
+ * the document event, and members-removed / members-added with the ids the
  * delta really changed (found with look-ups that cost the delta, or the group's size for a
  * replace-all); then tells `signal` once it committed.
  */

@@ -32,7 +32,7 @@ const INSERT_COLUMNS = [
 ] as const;
 
 /**
- * Appends change events to scim_outbox on the caller's transaction (issue #6 item 2): the
+ * Appends change events to scim_outbox on the caller's transaction: the
  * repositories call this inside the transaction of the change, so the events commit or roll
  * back with it. One multi-row INSERT, last in the transaction.
  */

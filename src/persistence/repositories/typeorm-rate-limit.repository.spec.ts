@@ -1,6 +1,6 @@
 /**
  * TypeOrmRateLimitRepository counts concurrent hits of one token and window with one statement
- * (issue #9) and still gives every hit the count k separate upserts would have given. On a
+ * and still gives every hit the count k separate upserts would have given. On a
  * stand-in SQLite DataSource whose statements take a while, so that hits pile up; the real SQL
  * runs in test/e2e/audit.e2e-spec.ts and observability.e2e-spec.ts on SQLite and MariaDB.
  */

@@ -16,7 +16,7 @@ interface Batch {
  * Fixed-window counters in scim_rate_limits, counted with atomic upserts, so several instances
  * on one database share them (docs/deployment.md).
  *
- * Issue #9: at most one statement per (token, window) is in flight in this process; hits that
+ * At most one statement per (token, window) is in flight in this process; hits that
  * arrive meanwhile are counted together by the next one (`count = count + k`). The k hits get
  * the counts N-k+1 … N in arrival order, N being the count the statement returns: exactly what
  * k separate upserts in a row would have given, so limits hold as before, across instances

@@ -1,5 +1,5 @@
 /**
- * The token look-up cache of TypeOrmTokenRepository (issue #9), on a stand-in DataSource that
+ * The token look-up cache of TypeOrmTokenRepository, on a stand-in DataSource that
  * counts statements: off by default, answers from memory within cacheTtlMs, forgets a token
  * revoked through it at once, keeps last_used_at current, never keeps unknown tokens.
  * (The SQL itself runs on real databases in test/integration/token-repository.int-spec.ts.)

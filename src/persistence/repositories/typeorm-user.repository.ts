@@ -58,7 +58,7 @@ const SELECT_COLUMNS = 'r.seq, r.id, r.tenant_id, r.doc, r.version, r.created, r
  * (docs/design/query-storage.md).
  *
  * A write given `events` appends its change event to scim_outbox in the same transaction
- * (issue #6 item 2) and tells `signal` once it committed.
+ * and tells `signal` once it committed.
  */
 export class TypeOrmUserRepository implements UserRepository {
   private readonly dialect: SqlDialect;

@@ -253,7 +253,7 @@ export class GroupsService implements ScimResourceService {
 
   /**
    * read-change-write with the version as precondition, retried on concurrent writers. Change
-   * events (issue #6 item 2): `verb` with the changed attributes when the document changes;
+   * events: `verb` with the changed attributes when the document changes;
    * the store adds members-removed / members-added for what the delta really changed.
    */
   private async write(

@@ -56,7 +56,7 @@ export class ProjectionQueryDto {
 }
 
 /*
- * Issue #9: most requests carry no query at all, or plain strings the decorators above accept
+ * Most requests carry no query at all, or plain strings the decorators above accept
  * as they are; for those the DTO is built directly, without class-transformer and
  * class-validator (~20-40 µs a request). Anything else (a repeated parameter, a number that is
  * not an integer, an over-long filter, an unknown sortOrder...) returns undefined, and the

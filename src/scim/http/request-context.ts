@@ -17,9 +17,9 @@ export interface RequestContext {
   readonly deprovisioning?: 'hard' | 'soft';
   /** the tenant allows nested groups that form a cycle (default: refused) */
   readonly allowGroupCycles?: boolean;
-  /** the request's X-Request-Id (issue #6): recorded with the change events it causes */
+  /** the request's X-Request-Id: recorded with the change events it causes */
   readonly requestId?: string;
-  /** issue #8 item 4: POST /Users may link to an existing host user with that verified email */
+  /** POST /Users may link to an existing host user with that verified email */
   readonly linkByVerifiedEmail?: boolean;
 }
 

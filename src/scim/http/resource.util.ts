@@ -70,7 +70,7 @@ export function wantsAttribute(p: ProjectionRequest, attr: string): boolean {
 }
 
 /**
- * What a write records in the outbox (issue #6 item 2): the token and request behind it, and
+ * What a write records in the outbox: the token and request behind it, and
  * its operation; without one only derived events (membership changes) are written.
  */
 export function eventsOf(

@@ -9,9 +9,9 @@ import { ScimRequestGuard } from './scim-request.guard';
 /**
  * A SCIM controller: its guards and the SCIM error filter, attached per controller so nothing
  * leaks into a host application's global pipeline.
- * Issue #6: RequestAuditGuard comes first (request id, audit entry even for a 401),
+ * RequestAuditGuard comes first (request id, audit entry even for a 401),
  * RateLimitGuard right after the token guard (a 403 still counts against the token).
- * Issue #9: ScimRequestGuard comes last (RequestContext, Content-Type, the Express body) and
+ * ScimRequestGuard comes last (RequestContext, Content-Type, the Express body) and
  * there is no interceptor: Nest's interceptor machinery (rxjs, two AsyncResource.bind per
  * request) cost a third of a discovery request's CPU. Handlers set ETag/Location through
  * `scim-reply.ts`; EmptyResponse (204/304) is written by ScimExceptionFilter.

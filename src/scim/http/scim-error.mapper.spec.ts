@@ -6,7 +6,7 @@ function bodyParserError(status: number, type: string, message: string): Error {
   return Object.assign(new Error(message), { status, statusCode: status, expose: true, type });
 }
 
-describe('toScimErrorResponse: framework errors of Fastify and Express (issue #8, #9)', () => {
+describe('toScimErrorResponse: framework errors of Fastify and Express', () => {
   it.each<[string, unknown, number, string | undefined]>([
     ['Fastify: body too large', Object.assign(new Error('x'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }), 413, undefined],
     ['Express: body too large', bodyParserError(413, 'entity.too.large', 'request entity too large'), 413, undefined],

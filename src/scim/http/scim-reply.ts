@@ -1,6 +1,6 @@
 /**
  * What a SCIM handler that returns a resource does after its service answers, in place of a
- * Nest interceptor (issue #9: Nest's interceptor machinery was a third of a discovery request's
+ * Nest interceptor (Nest's interceptor machinery was a third of a discovery request's
  * CPU): the `ETag` (RFC 7644 §3.14) from `meta.version` and, on a create, the `Location`
  * (§3.3) from `meta.location`. The handler takes the framework's response with `@ScimRes()`
  * (Nest still sends what the handler returns, with the status of its decorators) and returns

@@ -25,7 +25,7 @@ const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 /**
  * Last guard of every SCIM controller (after the token, rate-limit and scope guards, so their
  * 401/403/429 win): everything a SCIM request needs before its handler, without a Nest
- * interceptor (issue #9: Nest's InterceptorsConsumer costs two AsyncResource.bind and rxjs per
+ * interceptor (Nest's InterceptorsConsumer costs two AsyncResource.bind and rxjs per
  * request, a third of the CPU of a discovery request). It
  * - builds the RequestContext that `@ReqCtx()` hands to the handler, from the token's principal
  *   and the request's headers and base URL (authenticated requests only);

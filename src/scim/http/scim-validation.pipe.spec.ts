@@ -1,5 +1,5 @@
 /**
- * The validation pipe's direct path for query DTOs (issue #9) gives exactly what
+ * The validation pipe's direct path for query DTOs gives exactly what
  * class-transformer + class-validator give: the same DTO, or the same 400.
  */
 import { ArgumentMetadata, Type, ValidationPipe } from '@nestjs/common';

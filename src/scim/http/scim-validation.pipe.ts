@@ -17,8 +17,9 @@ const DIRECT_QUERIES = new Map<Type<unknown> | undefined, (q: unknown) => object
 
 /**
  * Envelope validation (query parameters, PatchOp/Bulk envelopes): failures are SCIM 400s.
- * The query DTOs of GET take a direct path when every value is a plain accepted string
- * (issue #9); everything else goes through class-transformer and class-validator.
+ * The query DTOs of GET take a direct path when every value is a plain accepted string, so most
+ * requests skip the cost of class-transformer and class-validator; everything else goes through
+ * them.
  */
 class ScimValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {

@@ -11,7 +11,7 @@ import { ROLE_HOLDER_DIRECTORY } from '../../core/ports/tokens';
 import { ScimRoles, roleForGroup } from './scim-roles.service';
 
 /**
- * Issue #8 item 4, break-glass protection: SCIM cannot take the protected role (ScimModule
+ * Break-glass protection: SCIM cannot take the protected role (ScimModule
  * `roles.protect`, e.g. `owner`) from the tenant's last active holder, whether by deactivating
  * or deleting them, removing them from the group that gives the role, or deleting or renaming
  * that group. Such a request is answered 409 Conflict with a SCIM error saying what to do, and

@@ -16,7 +16,7 @@ import { RequestContext } from '../http/request-context';
 type HookName = keyof ScimLifecycleHooks;
 
 /**
- * Runs the lifecycle hooks (issue #8 item 2) for the Users and Groups services. Which hooks
+ * Runs the lifecycle hooks for the Users and Groups services. Which hooks
  * exist is worked out once at start-up, so a server without hooks pays one Set look-up per
  * write. Before-hooks veto by throwing; after-hooks' errors are logged (the change committed).
  */

@@ -1,8 +1,8 @@
 /**
- * Issue #8 items 2 and 4 on the in-memory stores (STYLE §10): lifecycle hooks run around the
- * Users and Groups services' writes and veto with a ScimError; group-to-role mapping; break-glass
- * protection of the last owner; Enterprise manager.displayName (RFC 7643 §4.3). The same rules
- * over HTTP and real databases: test/e2e/lifecycle.e2e-spec.ts.
+ * Lifecycle hooks, roles and break-glass on the in-memory stores (STYLE §10): lifecycle hooks run
+ * around the Users and Groups services' writes and veto with a ScimError; group-to-role mapping;
+ * break-glass protection of the last owner; Enterprise manager.displayName (RFC 7643 §4.3). The
+ * same rules over HTTP and real databases: test/e2e/lifecycle.e2e-spec.ts.
  */
 import {
   InMemoryGroupRepository,
@@ -231,7 +231,7 @@ describe('LifecycleHooks', () => {
   });
 });
 
-describe('ScimRoles (issue #8 item 4: group-to-role mapping)', () => {
+describe('ScimRoles (group-to-role mapping)', () => {
   it('a group gives its mapped role (case-insensitively), else the tenant default; highest wins', async () => {
     const { roles, tenants, newUser, newGroup } = await setup();
     const u = await newUser('u');
@@ -255,7 +255,7 @@ describe('ScimRoles (issue #8 item 4: group-to-role mapping)', () => {
   });
 });
 
-describe('LastOwnerProtection (issue #8 item 4: break-glass)', () => {
+describe('LastOwnerProtection (break-glass)', () => {
   async function withOwner() {
     const s = await setup({ protect: 'owner' });
     await s.tenants.setRoleMapping(TENANT, 'Owners', 'owner', T0);

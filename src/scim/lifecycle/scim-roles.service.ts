@@ -15,7 +15,7 @@ export interface TenantRoleRules {
 }
 
 /**
- * Issue #8 item 4: group-to-role mapping. An IdP group gives its members the role the tenant
+ * Group-to-role mapping. An IdP group gives its members the role the tenant
  * mapped it to (by displayName, case-insensitively), else the tenant's default role (the
  * "default team membership permission"); a user's role is the highest of their groups' roles,
  * direct or inherited through nested groups, ranked by ScimModule `roles.names`.

@@ -408,7 +408,7 @@ describe('UsersService', () => {
         TENANT,
         'user-1',
         clock.now,
-        // issue #6 item 2: the origin of the groups' members-removed events
+        // the origin of the groups' members-removed events
         { origin: { actorTokenId: 'token-1', requestId: null, at: clock.now } },
       );
       await expect(service.delete('user-1', ctx())).rejects.toEqual(

@@ -199,7 +199,7 @@ export class UsersService implements ScimResourceService {
    * Read, change, write with the version read as the precondition. A concurrent writer makes
    * the write fail with 412; without the client's own If-Match that is retried on fresh data.
    * Nothing is written when the change leaves the resource as it was. The change event
-   * (issue #6 item 2) is `activated` / `deactivated` when `active` flips, else `verb`.
+   * is `activated` / `deactivated` when `active` flips, else `verb`.
    */
   private async write(
     id: string,

@@ -121,10 +121,10 @@ async function run(args: ParsedArgs, { tokens, tenants, events, ds, audit }: Ser
       const profile = flag(args, 'profile');
       const mode = flag(args, 'deprovisioning');
       const cycles = flag(args, 'group-cycles');
-      // issue #6 item 2: where the tenant's change events go; the secret is never printed
+      // where the tenant's change events go; the secret is never printed
       const webhookUrl = flag(args, 'webhook-url');
       const webhookSecret = flag(args, 'webhook-secret');
-      // issue #6 item 4: SCIM on/off, notifications, default role, link policy
+      // SCIM on/off, notifications, default role, link policy
       const scimEnabled = scimFlag(args);
       const notifications = flag(args, 'notifications');
       const defaultRole = flag(args, 'default-role');
@@ -273,7 +273,7 @@ async function run(args: ParsedArgs, { tokens, tenants, events, ds, audit }: Ser
       err(`Revoked token ${arg}`);
       return;
     }
-    // issue #6: the audit log, newest `limit` entries oldest first; JSON lines with --json
+    // the audit log, newest `limit` entries oldest first; JSON lines with --json
     case 'audit ': {
       const since = parseSince(flag(args, 'since') ?? '24h');
       const limitText = flag(args, 'limit') ?? '100';
@@ -304,7 +304,7 @@ async function run(args: ParsedArgs, { tokens, tenants, events, ds, audit }: Ser
       err(`${entries.length} entries since ${since}${tenant ? ` for tenant "${tenant}"` : ''}`);
       return;
     }
-    // issue #6 item 4: the change-event outbox of a tenant, newest first
+    // the change-event outbox of a tenant, newest first
     case 'events list': {
       const tenant = requiredFlag(args, 'tenant');
       const status = flag(args, 'status');
@@ -361,7 +361,7 @@ async function run(args: ParsedArgs, { tokens, tenants, events, ds, audit }: Ser
       err(`Event ${e.id} (${e.operation} ${e.resourceType} ${e.resourceId}) is due again; a running server delivers it`);
       return;
     }
-    // issue #8 item 4: host users no IdP manages (the built-in store has none)
+    // host users no IdP manages (the built-in store has none)
     case 'users unlinked': {
       const tenant = requiredFlag(args, 'tenant');
       const found = await tenants.unlinkedUsers(tenant, {
@@ -411,7 +411,7 @@ async function main(): Promise<number> {
   ensureDatabaseDirectory(config.databaseUrl);
   const isMigration = args.positionals[0] === 'migration';
   const app = await NestFactory.createApplicationContext(
-    // the CLI never delivers change events (issue #6 item 2): the server instances do
+    // the CLI never delivers change events: the server instances do
     AppModule.forRoot({
       ...config,
       migrationsRun: isMigration ? false : config.migrationsRun,

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './app.config';
 
-describe('change-event settings (issue #6 item 2)', () => {
+describe('change-event settings', () => {
   it('dispatches with a 10 s webhook timeout by default', () => {
     expect(loadConfig({})).toMatchObject({ eventsDispatch: true, webhookTimeoutMs: 10_000 });
   });

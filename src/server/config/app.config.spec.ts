@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     expect(c.basePath).toBe('api/scim');
   });
 
-  it('reads the roles and the break-glass role (issue #8), and the admin token and log format (issue #6)', () => {
+  it('reads the roles and the break-glass role, and the admin token and log format', () => {
     expect(loadConfig({}).roles).toBeUndefined();
     expect(loadConfig({ SCIM_ROLES: 'owner, admin,member', SCIM_PROTECTED_ROLE: 'owner' }).roles).toEqual({
       names: ['owner', 'admin', 'member'],

@@ -27,28 +27,28 @@ export interface AppConfig {
   maxResults: number;
   maxPayloadSize: number;
   maxBulkOperations: number;
-  /** issue #6: days audit entries are kept */
+  /** days audit entries are kept */
   auditRetentionDays: number;
-  /** issue #6: per-token request limit; false = none */
+  /** per-token request limit; false = none */
   rateLimit: { requestsPerWindow: number; windowSeconds: number } | false;
-  /** issue #6: Bearer token /metrics requires; undefined = /metrics is open */
+  /** Bearer token /metrics requires; undefined = /metrics is open */
   metricsToken?: string;
-  /** issue #8: extension schemas for Users, from the SCIM_SCHEMA_EXTENSIONS file */
+  /** extension schemas for Users, from the SCIM_SCHEMA_EXTENSIONS file */
   userExtensions: SchemaDefinition[];
-  /** issue #6 item 2: this process delivers change events (the CLI sets false) */
+  /** this process delivers change events (the CLI sets false) */
   eventsDispatch: boolean;
-  /** issue #6 item 2: longest wait for one webhook POST (or listener call), ms */
+  /** longest wait for one webhook POST (or listener call), ms */
   webhookTimeoutMs: number;
-  /** issue #6 item 4: the admin API's bearer token (ADMIN_TOKEN); undefined = admin API off */
+  /** the admin API's bearer token (ADMIN_TOKEN); undefined = admin API off */
   adminToken?: string;
-  /** issue #6 item 6: `json` (pino, one object per line; default) or `pretty` (Nest's console) */
+  /** `json` (pino, one object per line; default) or `pretty` (Nest's console) */
   logFormat: 'json' | 'pretty';
   /**
-   * issue #8 item 4: SCIM_ROLES (the host's roles, most privileged first) and
+   * SCIM_ROLES (the host's roles, most privileged first) and
    * SCIM_PROTECTED_ROLE (break-glass: the role whose last active holder SCIM cannot remove)
    */
   roles?: { names: string[]; protect?: string };
-  /** issue #9: SCIM_TOKEN_CACHE_TTL_MS, ms a token look-up may be answered from memory (0 = off) */
+  /** SCIM_TOKEN_CACHE_TTL_MS, ms a token look-up may be answered from memory (0 = off) */
   tokenCacheTtlMs: number;
 }
 

@@ -13,7 +13,7 @@ interface Authenticated {
 }
 
 /**
- * The standalone server's two hooks on every route (issue #6 items 5 and 6), including the
+ * The standalone server's two hooks on every route, including the
  * 404 of an unmatched path, body-parser errors, /health and /metrics:
  * - onRequest stamps the request id (the incoming X-Request-Id when sane, else a UUID) and
  *   sends it back; SCIM controllers reuse the same stamp for their audit entry;

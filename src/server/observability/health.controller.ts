@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 const READY_TIMEOUT_MS = 3_000;
 
 /**
- * Probes at the server root (issue #6 item 6): `/health/live` answers while the process runs;
+ * Probes at the server root: `/health/live` answers while the process runs;
  * `/health/ready` runs `SELECT 1` on the DataSource and answers 503 when the database does not
  * answer (a load balancer then sends the instance no traffic). No token: probes carry none.
  */

@@ -1,6 +1,6 @@
 import { HttpMetrics } from './http-metrics.service';
 
-describe('HttpMetrics (issue #6 item 6: Prometheus text format 0.0.4)', () => {
+describe('HttpMetrics (Prometheus text format 0.0.4)', () => {
   it('counts by method, route template and status, with a cumulative latency histogram', () => {
     const m = new HttpMetrics();
     m.observe('GET', '/scim/v2/Users/:id', 200, 0.003);
@@ -37,7 +37,7 @@ describe('HttpMetrics (issue #6 item 6: Prometheus text format 0.0.4)', () => {
     }
   });
 
-  it('adds the outbox backlog gauges when given one (issue #6 item 6)', () => {
+  it('adds the outbox backlog gauges when given one', () => {
     const now = Date.parse('2025-06-01T12:00:00.000Z');
     const text = new HttpMetrics().render(
       { pending: 3, failed: 1, oldestPendingAt: '2025-06-01T11:59:30.500Z' },

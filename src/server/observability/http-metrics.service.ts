@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OutboxBacklog } from '../../library';
 
-/** Upper bounds of the latency histogram, in seconds (issue #6 item 6: 0.005 … 5). */
+/** Upper bounds of the latency histogram, in seconds (0.005 … 5). */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
 
 /** Label of requests that matched no route (their raw paths would be unbounded). */
@@ -20,7 +20,7 @@ const escapeLabel = (v: string) =>
   v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 /**
- * HTTP metrics in Prometheus text format 0.0.4 (issue #6 item 6), written by hand: two Map
+ * HTTP metrics in Prometheus text format 0.0.4, written by hand: two Map
  * look-ups and a few additions per request, everything else when /metrics is scraped.
  * Routes are templates (`/scim/v2/Users/:id`), never raw paths, so the label sets stay bounded.
  */
@@ -125,7 +125,7 @@ export class HttpMetrics {
 }
 
 /**
- * Issue #6 item 6 "outbox backlog": change events not delivered yet (pending, including those
+ * "outbox backlog": change events not delivered yet (pending, including those
  * waiting for a retry) and given up (failed), and how long the oldest pending one has waited.
  * Shared by every instance (one database): alert on them from one instance's series.
  */

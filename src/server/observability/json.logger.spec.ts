@@ -19,7 +19,7 @@ function capture() {
 }
 
 
-describe('JsonLogger (issue #6 item 6: structured JSON logs)', () => {
+describe('JsonLogger (structured JSON logs)', () => {
   it('writes one JSON object per line: level, time, pid, hostname, context, msg', () => {
     const out = capture();
     const logger = new JsonLogger(['fatal', 'error', 'warn', 'log'], out.stream);

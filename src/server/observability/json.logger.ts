@@ -1,7 +1,7 @@
 import { Logger, LogLevel, LoggerService } from '@nestjs/common';
 import pino, { DestinationStream, Level, Logger as Pino } from 'pino';
 
-/** One finished HTTP request (issue #6 item 6): never a token, only the ids behind it. */
+/** One finished HTTP request: never a token, only the ids behind it. */
 export interface AccessLogEntry {
   readonly method: string;
   /** the route template (`/scim/v2/Users/:id`), or `unmatched` */
@@ -43,7 +43,7 @@ function threshold(levels: readonly LogLevel[]): Level | 'silent' {
 const STACK = /^(.)+\n\s+at .+:\d+:\d+/;
 
 /**
- * The standalone server's logger when LOG_FORMAT=json (the default; issue #6 item 6): a Nest
+ * The standalone server's logger when LOG_FORMAT=json (the default): a Nest
  * LoggerService backed by pino, one JSON object per line on stdout:
  * `{"level":"info","time":1735689600000,"pid":1,"hostname":"h","context":"Ctx","msg":"..."}`
  * (`time` in milliseconds since the epoch), plus `stack` for errors. Nest's calling conventions are kept: the last string argument is the

@@ -10,7 +10,7 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 const BACKLOG_TIMEOUT_MS = 2_000;
 
 /**
- * GET /metrics in Prometheus text format 0.0.4 (issue #6 item 6), on the server's own port.
+ * GET /metrics in Prometheus text format 0.0.4, on the server's own port.
  * Open unless METRICS_TOKEN is set; then `Authorization: Bearer <token>` is required (401).
  * The outbox backlog gauges are read from the database at scrape time (one grouped query over
  * the status index); when the database does not answer they are left out, the rest is served.

@@ -5,7 +5,7 @@ import { MetricsController } from './metrics.controller';
 import { OBSERVABILITY_OPTIONS, ObservabilityOptions } from './observability.options';
 
 /**
- * Health probes and Prometheus metrics of the standalone server (issue #6 item 6), at the
+ * Health probes and Prometheus metrics of the standalone server, at the
  * server root. Not part of the library: only src/app.module.ts imports it (a host application
  * has its own probes and metrics). The hooks that feed HttpMetrics are installed by
  * bootstrap.ts (fastify-hooks.util.ts), with the access log of json.logger.ts.

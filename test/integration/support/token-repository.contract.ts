@@ -113,7 +113,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
       expect(await h.tenants.updateSettings('no-such-tenant', { deprovisioning: 'hard' })).toBe(false);
     });
 
-    it('changes the lifecycle settings: disabled, notifications, default role, link policy (issues #6, #8)', async () => {
+    it('changes the lifecycle settings: disabled, notifications, default role, link policy', async () => {
       const t = tenant('lifecycle');
       await h.tenants.create(t);
       const settings = {
@@ -134,7 +134,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
       expect(await h.tenants.findById(t.id)).toEqual({ ...stored(t), ...settings, disabledAt: null, defaultRole: null });
     });
 
-    it('maps groups to roles by displayName, case-insensitively, per tenant (issue #8)', async () => {
+    it('maps groups to roles by displayName, case-insensitively, per tenant', async () => {
       const a = tenant('roles-a');
       const b = tenant('roles-b');
       await h.tenants.create(a);

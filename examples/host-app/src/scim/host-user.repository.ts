@@ -85,7 +85,7 @@ type UserColumns = ReturnType<typeof toColumns>;
  * filtered here (400 invalidFilter).
  *
  * Host policies:
- * - **Linking** (issue #8): a POST whose email belongs to a host account no IdP manages
+ * - **Linking**: a POST whose email belongs to a host account no IdP manages
  *   (`scim_tenant_id` NULL) links that account only when the tenant's link policy is
  *   `verified-email` (`NewResource.linkByVerifiedEmail`) and the account's email is verified;
  *   otherwise it is 409 uniqueness, saying why. A linked account keeps its host `id`; its
@@ -95,7 +95,7 @@ type UserColumns = ReturnType<typeof toColumns>;
  * - Passwords are not stored (the host signs in through its IdP).
  * - A changed email loses `email_verified`.
  *
- * Every write records its change event (issue #6) with the library's `appendEvents` in the
+ * Every write records its change event with the library's `appendEvents` in the
  * same transaction, so the module's listeners and webhooks see host changes too.
  */
 @Injectable()
@@ -285,7 +285,7 @@ export class HostUserRepository implements UserRepository {
   }
 
   /**
-   * Issue #8: the unlinked-users report (admin API / CLI): host accounts no IdP manages, by id.
+   * The unlinked-users report (admin API / CLI): host accounts no IdP manages, by id.
    * This host is one organisation, so the report is the same for each of its tenants (IdP
    * connections); a multi-organisation host would add its organisation column here.
    */
