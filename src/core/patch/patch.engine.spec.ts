@@ -65,7 +65,7 @@ describe('applyPatch (RFC 7644 §3.5.2) — table', () => {
   it('has at least 120 cases, each citing its source', () => {
     expect(PATCH_CASES.length).toBeGreaterThanOrEqual(120);
     for (const c of PATCH_CASES) {
-      expect(c.name).toMatch(/RFC \d+|idp-quirks #\d+|Entra doc|Okta doc/);
+      expect(c.name).toMatch(/RFC \d+|quirks\.md #\d+|Entra doc|Okta doc/);
     }
     expect(new Set(PATCH_CASES.map((c) => c.name)).size).toBe(PATCH_CASES.length);
   });
