@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { ScimError } from '../../src/core/errors/scim-error';
 import { createDefaultRegistry, USER_RESOURCE_TYPE } from '../../src/core/schema/schema.registry';
 import { FilterNode } from '../../src/core/filter/filter.ast';
-import { MATCH_CASES, SAMPLE_USER } from '../../src/core/filter/filter.cases';
+import { SAMPLE_USER } from '../../src/core/filter/filter.cases';
+import { MATCH_CASES } from '../../src/core/filter/filter.evaluator.cases';
 import { normalizeFilterDateTime } from '../../src/core/filter/filter.datetime';
 import { parseFilter } from '../../src/core/filter/filter.parser';
 import { validateFilter } from '../../src/core/filter/filter.validator';
@@ -122,7 +123,7 @@ describe('FilterSqlCompiler (RFC 7644 §3.4.2.2 filters to parameterized SQL)', 
 
 /**
  * The compiled SQL run on an in-memory SQLite database holding SAMPLE_USER in fakeTarget's
- * layout must agree with the matcher cases (filter.cases.ts MATCH_CASES).
+ * layout must agree with the evaluator's cases on it (filter.evaluator.cases.ts MATCH_CASES).
  */
 describe('FilterSqlCompiler on SQLite agrees with MATCH_CASES (RFC 7644 §3.4.2.2)', () => {
   let db: Database.Database;

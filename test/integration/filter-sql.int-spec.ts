@@ -1,13 +1,13 @@
 /**
  * The SQL filter compiler (src/core/filter/filter-sql.compiler.ts) against the in-memory
- * reference matcher (filter.matcher.ts) on real SQLite and MariaDB/MySQL databases: random
+ * evaluator (filter.evaluator.ts) on real SQLite and MariaDB/MySQL databases: random
  * Users, random filters, same answer (RFC 7644 §3.4.2.2). Also injection attempts: 400 or the
  * matcher's answer, never a SQL error.
  */
 import fc from 'fast-check';
 import { ScimError } from '../../src/core/errors/scim-error';
 import { FilterNode } from '../../src/core/filter/filter.ast';
-import { createFilterMatcher } from '../../src/core/filter/filter.matcher';
+import { createFilterMatcher } from '../../src/core/filter/filter.evaluator';
 import { parseFilter } from '../../src/core/filter/filter.parser';
 import { printFilter } from '../../src/core/filter/filter.printer';
 import { validateFilter } from '../../src/core/filter/filter.validator';

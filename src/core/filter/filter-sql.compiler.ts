@@ -2,7 +2,7 @@
  * Filter AST -> parameterized SQL for MySQL/MariaDB and SQLite (RFC 7644 §3.4.2.2).
  *
  * Values are always bound parameters; attribute names reach SQL only through the target's
- * column map, never from the filter text. Semantics match filter.matcher.ts (the reference the
+ * column map, never from the filter text. Semantics match filter.evaluator.ts (the reference the
  * property tests compare with, test/integration/filter-sql.int-spec.ts):
  * - a comparison on an absent attribute is false; `ne` is `not eq` (true when absent);
  * - `caseExact: false` attributes compare lower-cased (shadow `_ci` columns hold the
@@ -250,7 +250,7 @@ export class FilterSqlCompiler {
     const subs = resolved.attribute.subAttributes;
     if (!sub && subs) {
       if (node.kind === 'present') {
-        // rule 2 of filter.matcher.ts: some element has a present member
+        // rule 2 of filter.evaluator.ts: some element has a present member
         const members = subs.filter(filterable).map((s) => this.childOperand(multi, s));
         return this.wrap(multi, this.anyOf(members.map((o) => this.present(o))));
       }
@@ -266,7 +266,7 @@ export class FilterSqlCompiler {
       return this.wrap(multi, this.present(operand));
     }
     if (node.value === null && (node.op === 'eq' || node.op === 'ne')) {
-      // `x eq null` is `not (x pr)`: no element has a value (filter.matcher.ts rule 3)
+      // `x eq null` is `not (x pr)`: no element has a value (filter.evaluator.ts rule 3)
       const present = this.wrap(multi, this.present(operand));
       return node.op === 'ne' ? present : { sql: `(NOT ${present.sql})`, params: present.params };
     }
@@ -393,7 +393,7 @@ export class FilterSqlCompiler {
     const { op } = node;
     const value = this.coerce(node.value, o, op);
     if (value === null) {
-      // `eq null` is `not pr`, `ne null` is `pr` (filter.matcher.ts rule 3)
+      // `eq null` is `not pr`, `ne null` is `pr` (filter.evaluator.ts rule 3)
       const present = this.present(o);
       if (op === 'eq') {
         return { sql: `(NOT ${present.sql})`, params: [] };

@@ -4,7 +4,7 @@ import { AttrPath, formatAttrPath } from '../schema/attr-path';
 import { createDefaultRegistry, USER_RESOURCE_TYPE } from '../schema/schema.registry';
 import { COMPARE_OPS, FilterNode, FilterValue } from './filter.ast';
 import { CORE, ENT, SAMPLE_USER } from './filter.cases';
-import { matchesFilter } from './filter.matcher';
+import { matchesFilter } from './filter.evaluator';
 import { parseFilter, parseValuePath } from './filter.parser';
 import { printFilter } from './filter.printer';
 import { validateFilter } from './filter.validator';

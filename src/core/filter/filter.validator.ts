@@ -11,7 +11,7 @@
  * - a comparison on a multi-valued complex attribute itself compares its `value`
  *   sub-attribute: `emails co "x"` becomes `emails.value co "x"` (RFC 7644 §3.4.2.2);
  * - boolean attributes accept the strings "true"/"false" in any case (Entra ID sends
- *   `roles[primary eq "True"]`) and get a real boolean;
+ *   `roles[primary eq "True"]`) and get a real boolean, unless `stringBooleans` is false;
  * - dateTime values are rewritten to the canonical UTC form `YYYY-MM-DDThh:mm:ss.sssZ`.
  *
  * It throws ScimError invalidFilter (RFC 7644 §3.4.2.2 / §3.12) for: unknown attributes or
@@ -36,6 +36,12 @@ export interface FilterValidationOptions {
    * default because `schemas` is not a schema attribute and storage layers need to support it.
    */
   readonly allowSchemasAttribute?: boolean;
+  /**
+   * Accept the strings "true"/"false" (any case) as boolean literals, as Entra ID sends them in
+   * `roles[primary eq "True"]` (RFC 7644 §3.4.2.2 has only the JSON literals). Default true;
+   * PATCH paths follow their profile (PatchDialect.stringBooleansInFilters).
+   */
+  readonly stringBooleans?: boolean;
 }
 
 /** The pseudo attribute behind `allowSchemasAttribute` (RFC 7643 §3 "schemas"). */
@@ -93,7 +99,11 @@ export function resolveFilterPath(
   throw ScimError.invalidFilter(`Unknown attribute ${text(path)} for resource type ${rt.name}`);
 }
 
-/** Resolves a path inside a value filter `outer[...]`: a bare sub-attribute name. */
+/**
+ * Resolves a path inside a value filter `outer[...]`: a bare sub-attribute name. The elements of
+ * a simple multi-valued attribute have no sub-attributes; there `value` names the element itself
+ * (RFC 7643 §2.4: "value" is the element's value), as in the PATCH path `tags[value eq "x"]`.
+ */
 export function resolveValueFilterPath(
   outer: AttributeDefinition,
   path: AttrPath,
@@ -103,6 +113,14 @@ export function resolveValueFilterPath(
       `Attribute path ${text(path)} inside the value filter of "${outer.name}" ` +
         `must be a sub-attribute name of "${outer.name}"`,
     );
+  }
+  if (outer.type !== 'complex') {
+    if (path.attr.toLowerCase() !== 'value') {
+      throw ScimError.invalidFilter(
+        `Attribute "${outer.name}" has simple values: filter on "value", not "${path.attr}"`,
+      );
+    }
+    return { ...outer, multiValued: false };
   }
   const sub = outer.subAttributes ? findIn(outer.subAttributes, path.attr) : undefined;
   if (!sub) {
@@ -127,6 +145,7 @@ function checkComparison(
   shown: string,
   op: CompareOp,
   value: FilterValue,
+  options: FilterValidationOptions,
 ): FilterValue {
   const type = def.type;
   if (ORDERING_OPS.has(op) && (type === 'boolean' || type === 'binary')) {
@@ -155,7 +174,7 @@ function checkComparison(
       if (typeof value === 'boolean') {
         return value;
       }
-      if (typeof value === 'string') {
+      if (typeof value === 'string' && options.stringBooleans !== false) {
         const lower = value.toLowerCase();
         if (lower === 'true' || lower === 'false') {
           return lower === 'true';
@@ -197,11 +216,18 @@ function checkComparison(
 type Leaf = Extract<FilterNode, { kind: 'compare' | 'present' }>;
 
 class FilterValidator {
+  /** `resolve` resolves top-level paths; undefined when validating a value filter alone */
   constructor(
-    private readonly registry: SchemaRegistry,
-    private readonly rt: ResourceTypeDefinition,
+    private readonly resolve: ((path: AttrPath) => ResolvedAttribute) | undefined,
     private readonly options: FilterValidationOptions,
   ) {}
+
+  private top(path: AttrPath): ResolvedAttribute {
+    if (!this.resolve) {
+      throw ScimError.invalidFilter(`Attribute path ${text(path)} needs a resource type`);
+    }
+    return this.resolve(path);
+  }
 
   node(node: FilterNode, outer: AttributeDefinition | undefined): FilterNode {
     switch (node.kind) {
@@ -232,7 +258,7 @@ class FilterValidator {
           `(${text(node.path)} in "${outer.name}")`,
       );
     }
-    const r = resolveFilterPath(this.registry, this.rt, node.path, this.options);
+    const r = this.top(node.path);
     const target = r.subAttribute ?? r.attribute;
     assertFilterable(r.attribute, r.attribute.name);
     if (!target.subAttributes || target.subAttributes.length === 0) {
@@ -249,11 +275,12 @@ class FilterValidator {
     let shown: string;
     if (outer) {
       def = resolveValueFilterPath(outer, node.path);
-      assertFilterable(def, `${outer.name}.${def.name}`);
-      path = { attr: def.name };
-      shown = `${outer.name}.${def.name}`;
+      const name = outer.type === 'complex' ? def.name : 'value';
+      shown = `${outer.name}.${name}`;
+      assertFilterable(def, shown);
+      path = { attr: name };
     } else {
-      const r = resolveFilterPath(this.registry, this.rt, node.path, this.options);
+      const r = this.top(node.path);
       assertFilterable(r.attribute, r.attribute.name);
       def = r.subAttribute ?? r.attribute;
       path = r.canonical;
@@ -281,7 +308,7 @@ class FilterValidator {
       path = { ...path, sub: valueSub.name };
       shown = formatAttrPath(path);
     }
-    const value = checkComparison(def, shown, node.op, node.value);
+    const value = checkComparison(def, shown, node.op, node.value, this.options);
     return { kind: 'compare', path, op: node.op, value };
   }
 }
@@ -296,5 +323,19 @@ export function validateFilter(
   resourceType: ResourceTypeDefinition,
   options: FilterValidationOptions = {},
 ): FilterNode {
-  return new FilterValidator(registry, resourceType, options).node(node, undefined);
+  const resolve = (path: AttrPath) => resolveFilterPath(registry, resourceType, path, options);
+  return new FilterValidator(resolve, options).node(node, undefined);
+}
+
+/**
+ * Validates the inner filter of a value path `attribute[filter]` on its own (a PATCH path,
+ * RFC 7644 §3.5.2): paths are names relative to one element of `attribute`. Returns it
+ * normalized as `validateFilter` would inside `attribute[...]`; throws ScimError invalidFilter.
+ */
+export function validateValueFilter(
+  node: FilterNode,
+  attribute: AttributeDefinition,
+  options: FilterValidationOptions = {},
+): FilterNode {
+  return new FilterValidator(undefined, options).node(node, attribute);
 }

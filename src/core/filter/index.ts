@@ -5,11 +5,18 @@ export type { ParsedValuePath } from './filter.parser';
 export { printFilter, printFilterValue } from './filter.printer';
 export {
   validateFilter,
+  validateValueFilter,
   resolveFilterPath,
   resolveValueFilterPath,
   SCHEMAS_PSEUDO_ATTRIBUTE,
 } from './filter.validator';
 export type { FilterValidationOptions } from './filter.validator';
-export { matchesFilter, createFilterMatcher, isPresentValue } from './filter.matcher';
-export type { FilterPredicate } from './filter.matcher';
+export {
+  matchesFilter,
+  createFilterMatcher,
+  matchesElement,
+  createElementMatcher,
+  isPresentValue,
+} from './filter.evaluator';
+export type { FilterPredicate, ElementPredicate } from './filter.evaluator';
 export { parseDateTime, isDateTime, normalizeFilterDateTime } from './filter.datetime';

@@ -2,7 +2,6 @@ export { applyPatch, requiresFullAttribute } from './patch.engine';
 export { parsePatchRequest, PATCH_OP_SCHEMA } from './patch.request';
 export { parsePatchPath } from './patch-path.parser';
 export type { PatchPath } from './patch-path.parser';
-export { matchesElement } from './value-filter';
 export {
   DEFAULT_PROFILE,
   PATCH_PROFILES,

@@ -1,4 +1,5 @@
 import { ScimError } from '../errors/scim-error';
+import { parseFilter } from '../filter/filter.parser';
 import { isPlainObject } from '../resource/json.util';
 import { parseAttrPath } from '../schema/attr-path';
 import { EngineState } from './patch.context';
@@ -12,7 +13,6 @@ import {
 import { parsePatchPath } from './patch-path.parser';
 import { PatchTarget } from './patch.target';
 import { FilterParser, PatchOperation, PatchOpName } from './patch.types';
-import { defaultFilterParser } from './filter-parser.default';
 
 export function isDeltaTarget(state: EngineState, t: PatchTarget): boolean {
   return t.urn === undefined && state.ctx.delta.has(t.attribute.name.toLowerCase());
@@ -134,7 +134,7 @@ function opNeedsFull(op: PatchOperation, attr: string, parseFilter: FilterParser
 export function requiresFullAttribute(
   ops: readonly PatchOperation[],
   attr: string,
-  parseFilter: FilterParser = defaultFilterParser,
+  parse: FilterParser = parseFilter,
 ): boolean {
-  return ops.some((op) => opNeedsFull(op, attr, parseFilter));
+  return ops.some((op) => opNeedsFull(op, attr, parse));
 }

@@ -1,3 +1,5 @@
+import { FilterValidationOptions } from '../filter/filter.validator';
+
 /**
  * Named tolerance switches for what real SCIM clients send, shared by the PATCH engine and the
  * POST/PUT body normalizer. Every switch is a deviation from (or a choice within) RFC 7643/7644;
@@ -116,6 +118,11 @@ export const DEFAULT_PROFILE: ProfileName = 'lenient';
 
 export function isProfileName(name: string): name is ProfileName {
   return (PROFILE_NAMES as readonly string[]).includes(name);
+}
+
+/** How a profile reads the value filter of a PATCH path (`roles[primary eq "True"]`). */
+export function valueFilterOptions(dialect: PatchDialect): FilterValidationOptions {
+  return { stringBooleans: dialect.stringBooleansInFilters };
 }
 
 /** The dialect of a profile name, with per-switch overrides (e.g. `{ allowRemoveAll: true }`). */

@@ -1,11 +1,12 @@
 import { ScimError } from '../errors/scim-error';
 import { FilterNode } from '../filter/filter.ast';
+import { createElementMatcher } from '../filter/filter.evaluator';
+import { resolveValueFilterPath } from '../filter/filter.validator';
 import { deepEqual, isPlainObject, isUnassigned, JsonObject } from '../resource/json.util';
 import { enforceSinglePrimary } from '../resource/value.coercer';
 import { findIn } from '../schema/schema.registry';
 import { AttributeDefinition } from '../schema/schema.types';
-import { PatchDialect } from './patch.dialect';
-import { matchesElement } from './value-filter';
+import { PatchDialect, valueFilterOptions } from './patch.dialect';
 
 /** Helpers for the elements of multi-valued attributes (RFC 7643 §2.4). */
 
@@ -71,19 +72,43 @@ export function upsertElements(
   return { list, written };
 }
 
+/** The indexes of the elements of `def` the value filter selects (RFC 7644 §3.5.2). */
 export function matchingIndexes(
   list: readonly unknown[],
   filter: FilterNode,
   def: AttributeDefinition,
   dialect: PatchDialect,
 ): number[] {
+  const matches = createElementMatcher(filter, def, valueFilterOptions(dialect));
   const out: number[] = [];
   list.forEach((e, i) => {
-    if (matchesElement(e, filter, def, dialect)) {
+    if (matches(e)) {
       out.push(i);
     }
   });
   return out;
+}
+
+/**
+ * The `sub eq literal` terms of a value filter made only of `eq` and `and`: the element that a
+ * replace or add with no matching element creates (PatchDialect.replaceNoTargetAdds: Entra ID
+ * writes `emails[type eq "work"].value` to a user without a work email). Undefined when the
+ * filter has any other shape (or, not, pr, other operators, null): no element can be derived.
+ * `filter` is validated (PatchTarget.filter): each literal already has its sub-attribute's type.
+ */
+export function equalityTerms(
+  filter: FilterNode,
+  def: AttributeDefinition,
+): Array<{ sub: AttributeDefinition; value: string | number | boolean }> | undefined {
+  if (filter.kind === 'and') {
+    const l = equalityTerms(filter.left, def);
+    const r = equalityTerms(filter.right, def);
+    return l && r ? [...l, ...r] : undefined;
+  }
+  if (filter.kind !== 'compare' || filter.op !== 'eq' || filter.value === null) {
+    return undefined;
+  }
+  return [{ sub: resolveValueFilterPath(def, filter.path), value: filter.value }];
 }
 
 /**

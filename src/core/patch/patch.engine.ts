@@ -8,10 +8,10 @@ import {
   JsonObject,
   setCI,
 } from '../resource/json.util';
+import { parseFilter } from '../filter/filter.parser';
 import { ScimJson } from '../resource/resource.types';
 import { SchemaRegistry } from '../schema/schema.registry';
 import { ResourceTypeDefinition } from '../schema/schema.types';
-import { defaultFilterParser } from './filter-parser.default';
 import { EngineContext, EngineState, readAttr } from './patch.context';
 import { applyOperation } from './patch.operations';
 import { AttributeDelta, PatchContext, PatchOperation, PatchResult } from './patch.types';
@@ -28,7 +28,7 @@ function buildContext(opts: PatchContext): EngineContext {
     registry: opts.registry,
     rt,
     dialect: opts.dialect,
-    parseFilter: opts.parseFilter ?? defaultFilterParser,
+    parseFilter: opts.parseFilter ?? parseFilter,
     delta: lower(opts.deltaAttributes ?? []),
     guarded: lower(opts.guardedAttributes ?? ['members']),
     ignored: [],

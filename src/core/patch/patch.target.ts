@@ -1,10 +1,11 @@
 import { ScimError } from '../errors/scim-error';
 import { FilterNode } from '../filter/filter.ast';
+import { validateValueFilter } from '../filter/filter.validator';
 import { findIn, ResolvedAttribute } from '../schema/schema.registry';
 import { AttributeDefinition, SchemaDefinition } from '../schema/schema.types';
 import { EngineContext } from './patch.context';
+import { valueFilterOptions } from './patch.dialect';
 import { parsePatchPath } from './patch-path.parser';
-import { filterOperandDef } from './value-filter';
 
 /** What one PATCH operation addresses, resolved against the resource type's schemas. */
 export interface PatchTarget {
@@ -17,7 +18,7 @@ export interface PatchTarget {
    * multi-valued attribute) or `emails[type eq "work"].value` (the matching elements)
    */
   readonly sub?: AttributeDefinition;
-  /** the value filter selecting elements of a multi-valued attribute */
+  /** the value filter selecting elements of a multi-valued attribute, validated and normalized */
   readonly filter?: FilterNode;
   /** canonical label: `emails`, `urn:…:enterprise:2.0:User:manager` */
   readonly label: string;
@@ -56,24 +57,6 @@ function unknown(_ctx: EngineContext, text: string, what: string): never {
   throw ScimError.invalidPath(`PATCH path '${text}': ${what}`);
 }
 
-/** Checks every attribute named in a value filter exists (fails early, even with no elements). */
-function checkFilterPaths(filter: FilterNode, def: AttributeDefinition): void {
-  switch (filter.kind) {
-    case 'and':
-    case 'or':
-      checkFilterPaths(filter.left, def);
-      checkFilterPaths(filter.right, def);
-      return;
-    case 'not':
-      checkFilterPaths(filter.filter, def);
-      return;
-    case 'valuePath':
-      throw ScimError.invalidFilter('A value filter cannot contain another value filter');
-    default:
-      filterOperandDef(filter.path, def);
-  }
-}
-
 /** Resolves a PATCH path (RFC 7644 §3.5.2). Unknown attributes → invalidPath. */
 export function resolveTarget(
   ctx: EngineContext,
@@ -104,7 +87,8 @@ export function resolveTarget(
       `PATCH path '${text}': a value filter needs a multi-valued attribute, '${def.name}' is not`,
     );
   }
-  checkFilterPaths(pp.filter, def);
+  // RFC 7644 §3.5.2: a bad filter is invalidFilter, even when there is no element to test
+  const filter = validateValueFilter(pp.filter, def, valueFilterOptions(ctx.dialect));
   let sub: AttributeDefinition | undefined;
   if (pp.subAttr !== undefined) {
     sub = def.type === 'complex' ? findIn(def.subAttributes ?? [], pp.subAttr) : undefined;
@@ -112,7 +96,7 @@ export function resolveTarget(
       return unknown(ctx, text, `'${def.name}' has no sub-attribute '${pp.subAttr}'`);
     }
   }
-  return { ...base, filter: pp.filter, ...(sub ? { sub } : {}) };
+  return { ...base, filter, ...(sub ? { sub } : {}) };
 }
 
 export function isExtensionTarget(t: PatchTarget | ExtensionTarget): t is ExtensionTarget {

@@ -8,12 +8,12 @@ import {
   carryImmutableSubs,
   checkImmutableAttribute,
   checkImmutableSubs,
+  equalityTerms,
   matchingIndexes,
   upsertElements,
   withoutEmpty,
 } from './patch.elements';
 import { PatchTarget } from './patch.target';
-import { equalityTerms } from './value-filter';
 
 type WriteOp = 'add' | 'replace';
 
@@ -215,7 +215,7 @@ function addFromFilter(
   if (!dialect.replaceNoTargetAdds) {
     throw ScimError.noTarget(`No value of '${t.label}' matches the filter in '${t.text}'`);
   }
-  const terms = equalityTerms(t.filter!, def, dialect);
+  const terms = equalityTerms(t.filter!, def);
   if (!terms) {
     throw ScimError.noTarget(
       `No value of '${t.label}' matches '${t.text}', and the filter (not only 'eq' and 'and') ` +

@@ -1,6 +1,6 @@
 import { ScimError } from '../../core/errors/scim-error';
 import { FilterNode } from '../../core/filter/filter.ast';
-import { createFilterMatcher, FilterPredicate } from '../../core/filter/filter.matcher';
+import { createFilterMatcher, FilterPredicate } from '../../core/filter/filter.evaluator';
 import {
   NewChangeEvent,
   WriteEvents,

@@ -596,7 +596,7 @@ export function userRepositoryContract(
 
   /**
    * Values where storage layouts are easy to get wrong; the expectations are the core matcher's
-   * (src/core/filter/filter.matcher.ts), which the SQL compiler must implement exactly.
+   * (src/core/filter/filter.evaluator.ts), which the SQL compiler must implement exactly.
    */
   describe('filters on edge values', () => {
     let h: UserRepositoryHarness;

@@ -1,15 +1,22 @@
 /**
- * In-memory reference evaluator of SCIM filters (RFC 7644 §3.4.2.2) over a SCIM JSON resource.
- * The SQL compiler (filter-sql.compiler.ts) must implement exactly these semantics; property
- * tests compare the two.
+ * THE evaluator of SCIM filters (RFC 7644 §3.4.2.2) in memory, in two scopes:
+ *  - a whole resource (`createFilterMatcher`): the in-memory stores, and the reference the SQL
+ *    compiler (filter-sql.compiler.ts) must agree with (property tests compare the two);
+ *  - one element of a multi-valued attribute (`createElementMatcher`): the inner filter of a
+ *    PATCH value path `emails[type eq "work"]` (RFC 7644 §3.5.2), paths relative to the element.
+ * Both scopes share one AST walk, one schema-driven comparison and one validation, so
+ * `attr[F]` on a resource is exactly "some element of attr satisfies F" (a property test).
  *
- * Resource shape: attribute keys in canonical case (`userName`, `name.familyName`); common
- * attributes at the top (`id`, `externalId`, `meta.created`); extension attributes under their
- * schema URN (`resource["urn:...:enterprise:2.0:User"].employeeNumber`).
+ * Resource shape: attribute keys as the schema spells them (`userName`, `name.familyName`);
+ * common attributes at the top (`id`, `externalId`, `meta.created`); extension attributes under
+ * their schema URN (`resource["urn:...:enterprise:2.0:User"].employeeNumber`). Keys are looked
+ * up case-insensitively when the exact spelling is absent (RFC 7643 §2.1).
  *
- * The filter is first normalized by `validateFilter` (canonical paths, `emails eq x` ->
- * `emails.value eq x`, "True" -> true, dateTime -> canonical UTC), so the matcher throws the
- * same invalidFilter errors as the validator. Then:
+ * The filter is first normalized by `validateFilter` / `validateValueFilter` (canonical paths,
+ * `emails eq x` -> `emails.value eq x`, "True" -> true unless `stringBooleans` is false,
+ * dateTime -> canonical UTC), so the evaluator throws the same invalidFilter errors as the
+ * validator: a literal of the wrong type for the attribute is a 400, not a silent mismatch
+ * (RFC 7644 §3.12 invalidFilter). Then:
  *
  * 1. VALUES. The values of a path are the non-null scalars it reaches: for `a` the value of
  *    `a` (each element if multi-valued), for `a.b` the `b` of `a` (of each element of `a` if
@@ -37,7 +44,8 @@
  *    millisecond precision (no zone = UTC); a stored value that is not a valid dateTime never
  *    satisfies a comparison (equivalently: canonical `toISOString()` strings compared as text).
  * 8. VALUE FILTERS. `a[F]` on a multi-valued attribute is true iff SOME element (an object
- *    item of the array) satisfies F as a whole, F's paths being that element's sub-attributes
+ *    item of the array: an element of a complex attribute that is not an object satisfies no
+ *    filter) satisfies F as a whole, F's paths being that element's sub-attributes
  *    (so `emails[type eq "work" and value co "@x"]` needs one element with both, while
  *    `emails.type eq "work" and emails.value co "@x"` may use two elements). An absent or
  *    empty array matches nothing, even `a[not (F)]`. On a singular complex attribute, `a[F]`
@@ -46,10 +54,14 @@
  * 9. LOGIC. `and`/`or`/`not` are two-valued boolean logic (no SQL-style unknown).
  * 10. `schemas` (only with `allowSchemasAttribute`): the resource's `schemas` array, a
  *    multi-valued case-insensitive string.
+ * 11. SIMPLE ELEMENTS. An element of a simple multi-valued attribute (`tags: ["a", "b"]`) is
+ *    its own `value`: `value eq "a"` compares the element (element scope only; a resource
+ *    filter needs a complex attribute before `[`).
  */
 import { ScimError } from '../errors/scim-error';
 import { ResolvedAttribute, SchemaRegistry } from '../schema/schema.registry';
 import { AttributeDefinition, ResourceTypeDefinition } from '../schema/schema.types';
+import { AttrPath } from '../schema/attr-path';
 import { CompareOp, FilterNode, FilterValue } from './filter.ast';
 import { parseDateTime } from './filter.datetime';
 import {
@@ -57,13 +69,18 @@ import {
   resolveFilterPath,
   resolveValueFilterPath,
   validateFilter,
+  validateValueFilter,
 } from './filter.validator';
 
-/** A predicate over a resource (or over an element, inside a value filter). */
+/** A predicate over a resource. */
 export type FilterPredicate = (resource: Readonly<Record<string, unknown>>) => boolean;
+/** A predicate over one element of a multi-valued attribute (an object, or a simple value). */
+export type ElementPredicate = (element: unknown) => boolean;
 
 type Obj = Readonly<Record<string, unknown>>;
-type Getter = (obj: Obj) => unknown[];
+/** What the walk evaluates: a resource, an element, or a singular complex value. */
+type Predicate = (subject: unknown) => boolean;
+type Getter = (subject: unknown) => unknown[];
 
 function isObject(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -71,6 +88,20 @@ function isObject(v: unknown): v is Obj {
 
 function asList(v: unknown): unknown[] {
   return Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+}
+
+/** `obj[name]`, else the member spelled in another case (RFC 7643 §2.1: names ignore case). */
+function member(obj: Obj, name: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(obj, name)) {
+    return obj[name];
+  }
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(obj)) {
+    if (key.toLowerCase() === lower) {
+      return obj[key];
+    }
+  }
+  return undefined;
 }
 
 /** Rule 2: the presence test. */
@@ -99,13 +130,13 @@ function valuesOf(
   if (!isObject(container)) {
     return [];
   }
-  const raw = container[def.name];
+  const raw = member(container, def.name);
   let values: unknown[];
   if (sub) {
     values = [];
     for (const item of asList(raw)) {
       if (isObject(item)) {
-        values.push(...asList(item[sub.name]));
+        values.push(...asList(member(item, sub.name)));
       }
     }
   } else {
@@ -114,11 +145,9 @@ function valuesOf(
   return values.filter((v) => v !== null && v !== undefined);
 }
 
-function getterFor(r: ResolvedAttribute): Getter {
-  return (resource) => {
-    const container = r.extension ? resource[r.schemaId] : resource;
-    return valuesOf(container, r.attribute, r.subAttribute);
-  };
+/** The object holding a resolved attribute: the resource, or its extension object. */
+function containerOf(r: ResolvedAttribute, resource: unknown): unknown {
+  return r.extension && isObject(resource) ? member(resource, r.schemaId) : resource;
 }
 
 function compareOrdered<T extends string | number>(op: CompareOp, a: T, b: T): boolean {
@@ -192,77 +221,88 @@ function leafPredicate(
   node: Extract<FilterNode, { kind: 'compare' | 'present' }>,
   def: AttributeDefinition,
   get: Getter,
-): FilterPredicate {
+): Predicate {
+  const present: Predicate = (subject) => get(subject).some(isPresentValue);
   if (node.kind === 'present') {
-    return (obj) => get(obj).some(isPresentValue);
+    return present;
   }
   const { op, value } = node;
   if (value === null) {
     // rule 3
-    const present: FilterPredicate = (obj) => get(obj).some(isPresentValue);
-    return op === 'eq' ? (obj) => !present(obj) : present;
+    return op === 'eq' ? (subject) => !present(subject) : present;
   }
   if (op === 'ne') {
+    // rule 5
     const eq = valuePredicate(def, 'eq', value);
-    return (obj) => !get(obj).some(eq);
+    return (subject) => !get(subject).some(eq);
   }
   const test = valuePredicate(def, op, value);
-  return (obj) => get(obj).some(test);
+  return (subject) => get(subject).some(test);
 }
 
-class MatcherCompiler {
-  constructor(
-    private readonly registry: SchemaRegistry,
-    private readonly rt: ResourceTypeDefinition,
-    private readonly options: FilterValidationOptions,
-  ) {}
+/** Rules 8 and 11: `inner` applied to one element of the multi-valued `def`. */
+function elementPredicate(def: AttributeDefinition, inner: Predicate): ElementPredicate {
+  return def.type === 'complex' ? (element) => isObject(element) && inner(element) : inner;
+}
 
-  /** `node` must be validated; `outer` is the attribute of the enclosing value filter. */
-  compile(node: FilterNode, outer: AttributeDefinition | undefined): FilterPredicate {
+/** One walk over a validated AST; `resolve` resolves paths outside any value filter. */
+class EvaluatorCompiler {
+  constructor(private readonly resolve: (path: AttrPath) => ResolvedAttribute) {}
+
+  /** `outer` is the attribute whose element (or singular complex value) the node reads. */
+  compile(node: FilterNode, outer: AttributeDefinition | undefined): Predicate {
     switch (node.kind) {
       case 'and': {
         const l = this.compile(node.left, outer);
         const r = this.compile(node.right, outer);
-        return (obj) => l(obj) && r(obj);
+        return (subject) => l(subject) && r(subject);
       }
       case 'or': {
         const l = this.compile(node.left, outer);
         const r = this.compile(node.right, outer);
-        return (obj) => l(obj) || r(obj);
+        return (subject) => l(subject) || r(subject);
       }
       case 'not': {
         const f = this.compile(node.filter, outer);
-        return (obj) => !f(obj);
+        return (subject) => !f(subject);
       }
-      case 'valuePath': {
-        const r = resolveFilterPath(this.registry, this.rt, node.path, this.options);
-        const def = r.subAttribute ?? r.attribute;
-        const inner = this.compile(node.filter, def);
-        const container = (resource: Obj) => (r.extension ? resource[r.schemaId] : resource);
-        if (def.multiValued) {
-          // rule 8: some element satisfies the whole inner filter
-          return (resource) => {
-            const c = container(resource);
-            const items = isObject(c) ? asList(c[def.name]) : [];
-            return items.some((item) => isObject(item) && inner(item));
-          };
-        }
-        return (resource) => {
-          const c = container(resource);
-          const value = isObject(c) ? c[def.name] : undefined;
-          return inner(isObject(value) ? value : {});
-        };
-      }
+      case 'valuePath':
+        return this.valuePath(node.path, node.filter);
       case 'present':
       case 'compare': {
         if (outer) {
           const sub = resolveValueFilterPath(outer, node.path);
-          return leafPredicate(node, sub, (element) => valuesOf(element, sub));
+          const get: Getter =
+            outer.type === 'complex'
+              ? (element) => valuesOf(element, sub)
+              : (element) => asList(element); // rule 11 (asList drops null and undefined)
+          return leafPredicate(node, sub, get);
         }
-        const r = resolveFilterPath(this.registry, this.rt, node.path, this.options);
-        return leafPredicate(node, r.subAttribute ?? r.attribute, getterFor(r));
+        const r = this.resolve(node.path);
+        return leafPredicate(node, r.subAttribute ?? r.attribute, (resource) =>
+          valuesOf(containerOf(r, resource), r.attribute, r.subAttribute),
+        );
       }
     }
+  }
+
+  private valuePath(path: AttrPath, filter: FilterNode): Predicate {
+    const r = this.resolve(path);
+    const def = r.subAttribute ?? r.attribute;
+    const inner = this.compile(filter, def);
+    const valueOf = (resource: unknown): unknown => {
+      const c = containerOf(r, resource);
+      return isObject(c) ? member(c, def.name) : undefined;
+    };
+    if (def.multiValued) {
+      // rule 8: some element satisfies the whole inner filter
+      const element = elementPredicate(def, inner);
+      return (resource) => asList(valueOf(resource)).some(element);
+    }
+    return (resource) => {
+      const value = valueOf(resource);
+      return inner(isObject(value) ? value : {});
+    };
   }
 }
 
@@ -277,7 +317,8 @@ export function createFilterMatcher(
   options: FilterValidationOptions = {},
 ): FilterPredicate {
   const normalized = validateFilter(node, registry, resourceType, options);
-  return new MatcherCompiler(registry, resourceType, options).compile(normalized, undefined);
+  const resolve = (path: AttrPath) => resolveFilterPath(registry, resourceType, path, options);
+  return new EvaluatorCompiler(resolve).compile(normalized, undefined);
 }
 
 /** Does `resource` match `node`? See the semantics at the top of this file. */
@@ -289,4 +330,35 @@ export function matchesFilter(
   options: FilterValidationOptions = {},
 ): boolean {
   return createFilterMatcher(node, registry, resourceType, options)(resource);
+}
+
+/**
+ * Validates the inner filter of a value path on `attribute` (paths relative to one element,
+ * RFC 7644 §3.4.2.2 valFilter) and returns a reusable predicate over its elements. Throws
+ * ScimError invalidFilter for a filter the validator rejects (also a nested value filter).
+ */
+export function createElementMatcher(
+  node: FilterNode,
+  attribute: AttributeDefinition,
+  options: FilterValidationOptions = {},
+): ElementPredicate {
+  const normalized = validateValueFilter(node, attribute, options);
+  const noTopLevel = (path: AttrPath): never => {
+    // unreachable: the validator rejects a value filter inside a value filter
+    throw ScimError.invalidFilter(`"${path.attr}" is not a sub-attribute of "${attribute.name}"`);
+  };
+  return elementPredicate(
+    attribute,
+    new EvaluatorCompiler(noTopLevel).compile(normalized, attribute),
+  );
+}
+
+/** Does one element of `attribute` satisfy the value filter `node`? */
+export function matchesElement(
+  element: unknown,
+  node: FilterNode,
+  attribute: AttributeDefinition,
+  options: FilterValidationOptions = {},
+): boolean {
+  return createElementMatcher(node, attribute, options)(element);
 }
