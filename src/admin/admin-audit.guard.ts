@@ -6,7 +6,8 @@ import { AuditService } from '../audit/audit.service';
 import { RequestStamp, onResponseClosed } from '../audit/request-id.util';
 import { AuditEntry } from '../core/ports/audit.repository';
 import { OutboxRepository } from '../core/ports/change-event';
-import { TenantRepository, TokenRepository } from '../core/ports/token.repository';
+import { TenantRepository } from '../core/ports/tenant.repository';
+import { TokenRepository } from '../core/ports/token.repository';
 import { OUTBOX_REPOSITORY, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../core/ports/tokens';
 import { isAdminAuthenticated } from './admin-token.guard';
 

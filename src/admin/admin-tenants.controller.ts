@@ -1,5 +1,5 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { RoleMapping } from '../core/ports/token.repository';
+import { RoleMapping } from '../core/ports/tenant.repository';
 import { AdminController } from './admin-controller.decorator';
 import { parseIntParam, parseNewTenant, parseRole, parseSettings } from './admin-input';
 import { ListView, TenantView } from './admin.views';

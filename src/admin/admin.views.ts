@@ -10,9 +10,9 @@ import {
   LinkPolicy,
   NotificationSetting,
   RoleMapping,
-  ServiceToken,
   Tenant,
-} from '../core/ports/token.repository';
+} from '../core/ports/tenant.repository';
+import { ServiceToken } from '../core/ports/token.repository';
 
 export interface TenantView {
   readonly id: string;

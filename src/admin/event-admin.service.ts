@@ -3,7 +3,8 @@ import { TokenService } from '../auth/token.service';
 import { EventDispatcher } from '../events/event-dispatcher.service';
 import { ScimError } from '../core/errors/scim-error';
 import { OutboxBacklog, OutboxRepository, OutboxStatus } from '../core/ports/change-event';
-import { CLOCK, Clock, OUTBOX_REPOSITORY } from '../core/ports/tokens';
+import { CLOCK, OUTBOX_REPOSITORY } from '../core/ports/tokens';
+import { Clock } from '../core/ports/clock';
 import { EventView, eventView } from './admin.views';
 
 export interface EventPage {

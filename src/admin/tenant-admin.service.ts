@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantSettingsUpdate, TokenService } from '../auth/token.service';
 import { ScimError } from '../core/errors/scim-error';
-import { RoleMapping, Tenant } from '../core/ports/token.repository';
+import { RoleMapping, Tenant } from '../core/ports/tenant.repository';
 import { USER_REPOSITORY } from '../core/ports/tokens';
 import { UnlinkedUser, UserRepository } from '../core/ports/user.repository';
 import { NewTenantCommand, NewTokenCommand } from './admin-input';

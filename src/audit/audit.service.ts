@@ -7,7 +7,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { AuditEntry, AuditRecord, AuditRepository } from '../core/ports/audit.repository';
-import { TenantRepository } from '../core/ports/token.repository';
+import { TenantRepository } from '../core/ports/tenant.repository';
 import { AUDIT_REPOSITORY, TENANT_REPOSITORY } from '../core/ports/tokens';
 
 /** entries written in one INSERT at most (and a write starts at once when this many wait) */

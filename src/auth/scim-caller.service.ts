@@ -6,12 +6,9 @@ import {
   ScimCaller,
   ScimTenancyResolver,
 } from '../core/ports/authenticator';
-import { ALL_SCOPES, Tenant, TenantRepository } from '../core/ports/token.repository';
-import {
-  SCIM_AUTHENTICATOR,
-  SCIM_TENANCY_RESOLVER,
-  TENANT_REPOSITORY,
-} from '../core/ports/tokens';
+import { ALL_SCOPES } from '../core/ports/token.repository';
+import { Tenant, TenantRepository } from '../core/ports/tenant.repository';
+import { SCIM_AUTHENTICATOR, SCIM_TENANCY_RESOLVER, TENANT_REPOSITORY } from '../core/ports/tokens';
 import { ScimPrincipal, principalOf } from './token.service';
 
 /**

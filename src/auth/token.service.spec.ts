@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { InMemoryTenantRepository, InMemoryTokenRepository } from '../persistence/in-memory';
 import { ScimError } from '../core/errors/scim-error';
 import { ALL_SCOPES, NewServiceToken, Scope } from '../core/ports/token.repository';
-import { Clock } from '../core/ports/tokens';
+import { Clock } from '../core/ports/clock';
 import { TokenService, effectiveScopes, parseScopes } from './token.service';
 
 const PEPPER = 'test-pepper-0123456789';

@@ -1,21 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { ScimError } from '../core/errors/scim-error';
+import { ALL_SCOPES, Scope, ServiceToken, TokenRepository } from '../core/ports/token.repository';
 import {
-  ALL_SCOPES,
   DeprovisioningMode,
   GroupCyclePolicy,
   LinkPolicy,
   NotificationSetting,
   RoleMapping,
-  Scope,
-  ServiceToken,
   Tenant,
   TenantRepository,
   TenantSettings,
-  TokenRepository,
-} from '../core/ports/token.repository';
-import { CLOCK, Clock, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../core/ports/tokens';
+} from '../core/ports/tenant.repository';
+import { CLOCK, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../core/ports/tokens';
+import { Clock } from '../core/ports/clock';
 import { PROFILE_NAMES, ProfileName, isProfileName } from '../core/patch/patch.dialect';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from './auth.options';
 

@@ -14,7 +14,7 @@ import {
   ScimChangeEvent,
   ScimEventListener,
 } from '../core/ports/change-event';
-import { TenantRepository, TenantWebhook } from '../core/ports/token.repository';
+import { TenantRepository, TenantWebhook } from '../core/ports/tenant.repository';
 import {
   OUTBOX_REPOSITORY,
   OUTBOX_SIGNAL,

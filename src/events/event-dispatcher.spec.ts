@@ -16,7 +16,7 @@ import {
   ScimChangeEvent,
   ScimEventListener,
 } from '../core/ports/change-event';
-import { TenantRepository, TenantWebhook } from '../core/ports/token.repository';
+import { TenantRepository, TenantWebhook } from '../core/ports/tenant.repository';
 import { EventDispatcher } from './event-dispatcher.service';
 import { EventsOptions, resolveEventsOptions } from './events.options';
 import { OutboxSignalHub } from './outbox-signal';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ScimChangeEvent } from '../core/ports/change-event';
-import { TenantWebhook } from '../core/ports/token.repository';
+import { TenantWebhook } from '../core/ports/tenant.repository';
 import { EVENTS_OPTIONS, EventsOptions } from './events.options';
 import {
   EVENT_ID_HEADER,

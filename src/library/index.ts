@@ -121,7 +121,7 @@ export type {
 } from '../core/ports/lifecycle';
 export type { ScimRolesOptions } from '../scim/scim.options';
 export type { UnlinkedUser, UnlinkedUserPage } from '../core/ports/user.repository';
-export type { LinkPolicy, RoleMapping } from '../core/ports/token.repository';
+export type { LinkPolicy, RoleMapping } from '../core/ports/tenant.repository';
 // host adapters call OutboxSignal.written() after committing events
 export { OUTBOX_SIGNAL } from '../core/ports/tokens';
 export type { OutboxSignal } from '../core/ports/change-event';

@@ -38,10 +38,8 @@ import { ResourcePage, StoredResource } from '../core/ports/resource.types';
 import {
   AUDIT_REPOSITORY,
   CLOCK,
-  Clock,
   GROUP_REPOSITORY,
   ID_GENERATOR,
-  IdGenerator,
   OUTBOX_REPOSITORY,
   OUTBOX_SIGNAL,
   RATE_LIMIT_REPOSITORY,
@@ -55,6 +53,8 @@ import {
   TOKEN_REPOSITORY,
   USER_REPOSITORY,
 } from '../core/ports/tokens';
+import { Clock } from '../core/ports/clock';
+import { IdGenerator } from '../core/ports/id-generator';
 import { GROUP_SCHEMA } from '../core/schema/group.schema';
 import {
   GROUP_RESOURCE_TYPE,

@@ -14,7 +14,7 @@ import {
   buildDataSourceOptions,
 } from '../../src/library';
 import { TENANT_REPOSITORY } from '../../src/core/ports/tokens';
-import { TenantRepository } from '../../src/core/ports/token.repository';
+import { TenantRepository } from '../../src/core/ports/tenant.repository';
 
 /**
  * A host's lifecycle hooks: it refuses users of a domain it does not serve (a veto with a SCIM

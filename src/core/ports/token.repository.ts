@@ -1,47 +1,7 @@
 export type Scope = 'users:read' | 'users:write' | 'groups:read' | 'groups:write';
 export const ALL_SCOPES: readonly Scope[] = ['users:read', 'users:write', 'groups:read', 'groups:write'];
 
-export interface Tenant {
-  readonly id: string;
-  readonly slug: string;
-  readonly createdAt: string;
-  /** IdP dialect profile name (rfc-strict | entra | okta | lenient); null/absent = default */
-  readonly profile?: string | null;
-  /** what DELETE /Users does: 'hard' (RFC default) or 'soft' (tombstone); null/absent = hard */
-  readonly deprovisioning?: DeprovisioningMode | null;
-  /** whether group memberships may form cycles; null/absent = refuse */
-  readonly groupCycles?: GroupCyclePolicy | null;
-  /** http(s) URL change events are POSTed to; null/absent = none (the secret is never here) */
-  readonly webhookUrl?: string | null;
-  /** when SCIM was switched off for the tenant; null/absent = enabled */
-  readonly disabledAt?: string | null;
-  /** 'off' stops the tenant's webhook deliveries; null/absent = on */
-  readonly notifications?: NotificationSetting | null;
-  /** the role of a user none of whose groups maps to one; null/absent = none */
-  readonly defaultRole?: string | null;
-  /** linking a POST to an existing host user; null/absent = off */
-  readonly linkPolicy?: LinkPolicy | null;
-}
-
-export type NotificationSetting = 'on' | 'off';
-/** 'verified-email': POST /Users links to the host user with that verified email */
-export type LinkPolicy = 'off' | 'verified-email';
-
-/** An IdP group, by displayName (matched case-insensitively), to a host role. */
-export interface RoleMapping {
-  readonly group: string;
-  readonly role: string;
-}
-
-/** A tenant's webhook: where its change events go and the shared secret that signs them. */
-export interface TenantWebhook {
-  readonly url: string;
-  readonly secret: string;
-}
-
-export type DeprovisioningMode = 'hard' | 'soft';
-export type GroupCyclePolicy = 'refuse' | 'allow';
-
+/** Scoped service-account bearer tokens: stored hashed, shown once, revocable. */
 export interface ServiceToken {
   readonly id: string;
   readonly tenantId: string;
@@ -77,38 +37,6 @@ export interface NewServiceToken {
   readonly createdAt: string;
   readonly expiresAt: string | null;
   readonly profile?: string | null;
-}
-
-export interface TenantRepository {
-  findBySlug(slug: string): Promise<Tenant | null>;
-  findById(id: string): Promise<Tenant | null>;
-  create(tenant: Tenant): Promise<Tenant>;
-  list(): Promise<Tenant[]>;
-  count(): Promise<number>;
-  /** changes a tenant's settings; false when no tenant has that id */
-  updateSettings(
-    id: string,
-    settings: TenantSettings,
-  ): Promise<boolean>;
-  /** the tenant's webhook with its secret (for the event dispatcher only), or null when none is set */
-  webhookOf(id: string): Promise<TenantWebhook | null>;
-  /** the tenant's group-to-role mappings, ordered by group */
-  roleMappings(tenantId: string): Promise<RoleMapping[]>;
-  /** maps the group (case-insensitively) to `role`, or removes its mapping when role is null */
-  setRoleMapping(tenantId: string, group: string, role: string | null, at: string): Promise<boolean>;
-}
-
-export interface TenantSettings {
-  readonly profile?: string | null;
-  readonly deprovisioning?: DeprovisioningMode | null;
-  readonly groupCycles?: GroupCyclePolicy | null;
-  /** null removes the webhook (and its secret) */
-  readonly webhookUrl?: string | null;
-  readonly webhookSecret?: string | null;
-  readonly disabledAt?: string | null;
-  readonly notifications?: NotificationSetting | null;
-  readonly defaultRole?: string | null;
-  readonly linkPolicy?: LinkPolicy | null;
 }
 
 export interface TokenRepository {

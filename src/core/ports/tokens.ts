@@ -1,34 +1,39 @@
-/** DI tokens: Symbols, so they can never collide with a host application's providers. */
+/**
+ * DI tokens of the ports: Symbols, so they can never collide with a host application's
+ * providers. Each names the contract it is bound to; the contracts live beside this file.
+ */
+
+// Resource and tenant stores (./user.repository, ./group.repository, ./tenant.repository)
 export const USER_REPOSITORY = Symbol('scim:UserRepository');
+export const GROUP_REPOSITORY = Symbol('scim:GroupRepository');
 export const TENANT_REPOSITORY = Symbol('scim:TenantRepository');
+/** TokenRepository (./token.repository): service-account bearer tokens */
 export const TOKEN_REPOSITORY = Symbol('scim:TokenRepository');
+
+/** SchemaRegistry (../schema/schema.registry): schemas and resource types served */
 export const SCHEMA_REGISTRY = Symbol('scim:SchemaRegistry');
+/** Clock (./clock) */
 export const CLOCK = Symbol('scim:Clock');
+/** IdGenerator (./id-generator) */
 export const ID_GENERATOR = Symbol('scim:IdGenerator');
-// audit log and rate-limit counters (ports in ./audit.repository)
+
+// Audit log and rate-limit counters (./audit.repository)
 export const AUDIT_REPOSITORY = Symbol('scim:AuditRepository');
 export const RATE_LIMIT_REPOSITORY = Symbol('scim:RateLimitRepository');
 
-export interface Clock {
-  /** ISO-8601 UTC with milliseconds */
-  nowIso(): string;
-}
-
-export interface IdGenerator {
-  newId(): string;
-}
-export const GROUP_REPOSITORY = Symbol('scim:GroupRepository');
-// change events (ports in ./change-event)
+// Change events (./change-event)
 export const OUTBOX_REPOSITORY = Symbol('scim:OutboxRepository');
 export const OUTBOX_SIGNAL = Symbol('scim:OutboxSignal');
 /** ScimEventListener[]: the host's in-process listeners (ScimModule `listeners`) */
 export const SCIM_EVENT_LISTENERS = Symbol('scim:EventListeners');
-// lifecycle hooks and break-glass protection (ports in ./lifecycle)
+
+// Lifecycle hooks and roles (./lifecycle)
 /** ScimLifecycleHooks[]: the host's hooks (ScimModule `hooks`), break-glass protection first */
 export const SCIM_LIFECYCLE_HOOKS = Symbol('scim:LifecycleHooks');
 /** RoleHolderDirectory: who holds a role (break-glass); the host may bind its own */
 export const ROLE_HOLDER_DIRECTORY = Symbol('scim:RoleHolderDirectory');
-// the host's own authentication and tenancy (ports in ./authenticator)
+
+// The host's authentication and tenancy (./authenticator)
 /** ScimAuthenticator | undefined: the host's own authentication of SCIM requests */
 export const SCIM_AUTHENTICATOR = Symbol('scim:Authenticator');
 /** ScimTenancyResolver | undefined: the tenant a request addresses */

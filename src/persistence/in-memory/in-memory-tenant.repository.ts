@@ -5,7 +5,7 @@ import {
   TenantRepository,
   TenantSettings,
   TenantWebhook,
-} from '../../core/ports/token.repository';
+} from '../../core/ports/tenant.repository';
 import { compareCodePoints } from './json-copy.util';
 
 /**

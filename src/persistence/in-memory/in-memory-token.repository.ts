@@ -3,9 +3,9 @@ import {
   NewServiceToken,
   Scope,
   ServiceToken,
-  TenantRepository,
   TokenRepository,
 } from '../../core/ports/token.repository';
+import { TenantRepository } from '../../core/ports/tenant.repository';
 import { compareCodePoints } from './json-copy.util';
 
 interface TokenRow {

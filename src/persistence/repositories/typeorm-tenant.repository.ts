@@ -5,7 +5,7 @@ import {
   TenantRepository,
   TenantSettings,
   TenantWebhook,
-} from '../../core/ports/token.repository';
+} from '../../core/ports/tenant.repository';
 import { RoleMappingEntity, TenantEntity } from '../entities/tenant.entity';
 
 export class TypeOrmTenantRepository implements TenantRepository {

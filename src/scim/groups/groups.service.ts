@@ -16,14 +16,9 @@ import {
   MemberView,
 } from '../../core/ports/group.repository';
 import { ScimJson, StoredResource } from '../../core/ports/resource.types';
-import {
-  CLOCK,
-  Clock,
-  GROUP_REPOSITORY,
-  ID_GENERATOR,
-  IdGenerator,
-  SCHEMA_REGISTRY,
-} from '../../core/ports/tokens';
+import { CLOCK, GROUP_REPOSITORY, ID_GENERATOR, SCHEMA_REGISTRY } from '../../core/ports/tokens';
+import { Clock } from '../../core/ports/clock';
+import { IdGenerator } from '../../core/ports/id-generator';
 import { ProjectionRequest, projectResource } from '../../core/projection/projection';
 import { normalizeResource } from '../../core/resource/resource.normalizer';
 import { SchemaRegistry } from '../../core/schema/schema.registry';

@@ -4,11 +4,7 @@ import { validateFilter } from '../../core/filter/filter.validator';
 import { GroupRepository } from '../../core/ports/group.repository';
 import { RoleHolderDirectory, RoleHolderExclusion } from '../../core/ports/lifecycle';
 import { StoredResource } from '../../core/ports/resource.types';
-import {
-  GROUP_REPOSITORY,
-  SCHEMA_REGISTRY,
-  USER_REPOSITORY,
-} from '../../core/ports/tokens';
+import { GROUP_REPOSITORY, SCHEMA_REGISTRY, USER_REPOSITORY } from '../../core/ports/tokens';
 import { UserRepository } from '../../core/ports/user.repository';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { ScimRoles, TenantRoleRules, roleForGroup } from './scim-roles.service';

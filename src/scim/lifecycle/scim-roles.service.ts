@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { GroupOfMember, GroupRepository } from '../../core/ports/group.repository';
-import { RoleMapping, TenantRepository } from '../../core/ports/token.repository';
+import { RoleMapping, TenantRepository } from '../../core/ports/tenant.repository';
 import { GROUP_REPOSITORY, TENANT_REPOSITORY } from '../../core/ports/tokens';
 import { ScimRolesOptions } from '../scim.options';
 import { SCIM_ROLES_OPTIONS } from '../scim.tokens';

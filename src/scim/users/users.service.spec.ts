@@ -8,7 +8,8 @@ import { LIST_RESPONSE_SCHEMA, PATCH_OP_SCHEMA } from '../../core/messages/list-
 import { dialectFor } from '../../core/patch/patch.dialect';
 import { GroupOfMember, GroupRepository } from '../../core/ports/group.repository';
 import { ALL_SCOPES } from '../../core/ports/token.repository';
-import { Clock, IdGenerator } from '../../core/ports/tokens';
+import { Clock } from '../../core/ports/clock';
+import { IdGenerator } from '../../core/ports/id-generator';
 import { createDefaultRegistry } from '../../core/schema/schema.registry';
 import { USER_SCHEMA_ID } from '../../core/schema/user.schema';
 import { ListQueryDto } from '../http/list-query.dto';

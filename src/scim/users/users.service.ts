@@ -14,13 +14,13 @@ import {
 import { ScimJson, StoredResource } from '../../core/ports/resource.types';
 import {
   CLOCK,
-  Clock,
   GROUP_REPOSITORY,
   ID_GENERATOR,
-  IdGenerator,
   SCHEMA_REGISTRY,
   USER_REPOSITORY,
 } from '../../core/ports/tokens';
+import { Clock } from '../../core/ports/clock';
+import { IdGenerator } from '../../core/ports/id-generator';
 import { GroupOfMember, GroupRepository } from '../../core/ports/group.repository';
 import { UserRepository } from '../../core/ports/user.repository';
 import { ProjectionRequest, projectResource } from '../../core/projection/projection';

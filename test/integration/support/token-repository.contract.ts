@@ -7,10 +7,9 @@ import {
   NewServiceToken,
   Scope,
   ServiceToken,
-  Tenant,
-  TenantRepository,
   TokenRepository,
 } from '../../../src/core/ports/token.repository';
+import { Tenant, TenantRepository } from '../../../src/core/ports/tenant.repository';
 
 export interface AuthRepositoriesHarness {
   readonly tenants: TenantRepository;

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../../src/persistence/data-source.options';
 import { TypeOrmTenantRepository } from '../../../src/persistence/repositories/typeorm-tenant.repository';
-import { Tenant } from '../../../src/core/ports/token.repository';
+import { Tenant } from '../../../src/core/ports/tenant.repository';
 import { DatabaseKind, TestDatabase, createTestDatabase } from '../../support/databases';
 
 /** A fresh real database with the module's migrations applied, and its DataSource. */
