@@ -69,19 +69,19 @@ import {
   DEFAULT_MAX_OPERATIONS,
   DEFAULT_MAX_PAYLOAD_SIZE,
   DEFAULT_MAX_RESULTS,
-  SCIM_STATIC_OPTIONS,
   ScimAdapter,
   ScimModuleOptions,
   ScimResourceName,
   ScimStaticOptions,
 } from '../scim/scim.options';
+import { SCIM_STATIC_OPTIONS } from '../scim/di.tokens';
 import {
   SCIM_DIALECT,
   SCIM_ENABLED_RESOURCES,
   SCIM_LIMITS,
   SCIM_ROLES_OPTIONS,
-  ScimLimits,
-} from '../scim/scim.tokens';
+} from '../scim/di.tokens';
+import { ScimLimits } from '../scim/scim.options';
 import { LastOwnerProtection } from '../scim/lifecycle/last-owner.protection';
 import { LifecycleHooks } from '../scim/lifecycle/lifecycle-hooks.service';
 import { ScimRoleHolderDirectory } from '../scim/lifecycle/scim-role-holders.directory';

@@ -39,10 +39,8 @@ export interface ScimModuleOptions {
    * instance); over it → 429 with Retry-After. Default false (no limit)
    */
   rateLimit?: { requestsPerWindow: number; windowSeconds: number } | false;
-  // --- change events ---
   /** delivery of the outbox: polling, timeouts, retries (every field has a default) */
   events?: ScimEventsOptions;
-  // --- end change events ---
   /**
    * The host's roles and group-to-role mapping. Each tenant maps IdP groups
    * (by displayName) to roles, with a default role for unmapped groups (admin API / CLI); a
@@ -126,8 +124,14 @@ export interface ScimStaticOptions {
   tenancy?: ScimAdapter<ScimTenancyResolver>;
 }
 
-export const SCIM_STATIC_OPTIONS = Symbol('scim:StaticOptions');
-
 export const DEFAULT_MAX_RESULTS = 1000;
 export const DEFAULT_MAX_PAYLOAD_SIZE = 1024 * 1024;
 export const DEFAULT_MAX_OPERATIONS = 1000;
+
+/** The size limits in force: the options' values with the defaults above filled in. */
+export interface ScimLimits {
+  readonly maxResults: number;
+  readonly maxPayloadSize: number;
+  /** most operations in one bulk request (RFC 7644 §3.7.4); absent = DEFAULT_MAX_OPERATIONS */
+  readonly maxOperations?: number;
+}

@@ -16,8 +16,8 @@ import {
 import { Scope } from '../../core/ports/token.repository';
 import { ScimJson } from '../../core/ports/resource.types';
 import { GroupsService } from '../groups/groups.service';
-import { DEFAULT_MAX_OPERATIONS } from '../scim.options';
-import { SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { DEFAULT_MAX_OPERATIONS, ScimLimits } from '../scim.options';
+import { SCIM_LIMITS } from '../di.tokens';
 import { EmptyResponse } from '../http/empty-response';
 import { ProjectionQueryDto } from '../http/list-query.dto';
 import { RequestContext } from '../http/request-context';

@@ -7,8 +7,8 @@ import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { refuseDiscoveryFilter, renderResourceType } from './discovery.util';
 import { ScimController } from '../http/scim-controller.decorator';
 import { ScimHttpRequest, scimBaseUrl } from '../http/base-url';
-import { SCIM_STATIC_OPTIONS, ScimStaticOptions } from '../scim.options';
-import { SCIM_ENABLED_RESOURCES } from '../scim.tokens';
+import { SCIM_ENABLED_RESOURCES, SCIM_STATIC_OPTIONS } from '../di.tokens';
+import { ScimStaticOptions } from '../scim.options';
 
 /**
  * GET /ResourceTypes[/:name]: only the resource types this server serves

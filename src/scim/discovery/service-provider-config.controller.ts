@@ -1,8 +1,8 @@
 import { Get, Inject, Query, Req } from '@nestjs/common';
 import { PublicEndpoint } from '../../auth/require-scopes.decorator';
 import { refuseDiscoveryFilter } from './discovery.util';
-import { DEFAULT_MAX_OPERATIONS, SCIM_STATIC_OPTIONS, ScimStaticOptions } from '../scim.options';
-import { SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { DEFAULT_MAX_OPERATIONS, ScimLimits, ScimStaticOptions } from '../scim.options';
+import { SCIM_LIMITS, SCIM_STATIC_OPTIONS } from '../di.tokens';
 import { ScimController } from '../http/scim-controller.decorator';
 import { ScimHttpRequest, scimBaseUrl } from '../http/base-url';
 

@@ -23,7 +23,8 @@ import { ProjectionRequest, projectResource } from '../../core/projection/projec
 import { normalizeResource } from '../../core/resource/resource.normalizer';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../core/schema/schema.types';
-import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { SCIM_DIALECT, SCIM_LIMITS } from '../di.tokens';
+import { ScimLimits } from '../scim.options';
 import { ScimResourceService } from '../resources/resource-service';
 import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
 import { MembershipHookEvent } from '../../core/ports/lifecycle';

@@ -5,8 +5,8 @@ import { stampRequest } from '../../audit/request-id.util';
 import { ScimPrincipal } from '../../auth/token.service';
 import { ScimError } from '../../core/errors/scim-error';
 import { suggestProfile } from '../../core/patch/patch.dialect';
-import { SCIM_STATIC_OPTIONS, ScimStaticOptions } from '../scim.options';
-import { SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { SCIM_LIMITS, SCIM_STATIC_OPTIONS } from '../di.tokens';
+import { ScimLimits, ScimStaticOptions } from '../scim.options';
 import { ScimHttpRequest, header, scimBaseUrl } from './base-url';
 import { REQUEST_CONTEXT_KEY, RequestContext } from './request-context';
 

@@ -4,7 +4,7 @@ import { GroupOfMember, GroupRepository } from '../../core/ports/group.repositor
 import { RoleMapping, TenantRepository } from '../../core/ports/tenant.repository';
 import { GROUP_REPOSITORY, TENANT_REPOSITORY } from '../../core/ports/tokens';
 import { ScimRolesOptions } from '../scim.options';
-import { SCIM_ROLES_OPTIONS } from '../scim.tokens';
+import { SCIM_ROLES_OPTIONS } from '../di.tokens';
 
 /** A tenant's group-to-role rules, read once per question. */
 export interface TenantRoleRules {

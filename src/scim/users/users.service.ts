@@ -34,7 +34,8 @@ import { ListQueryDto, ProjectionQueryDto } from '../http/list-query.dto';
 import { PasswordHasher } from '../http/password.hasher';
 import { RequestContext } from '../http/request-context';
 import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../http/resource.util';
-import { SCIM_DIALECT, SCIM_LIMITS, ScimLimits } from '../scim.tokens';
+import { SCIM_DIALECT, SCIM_LIMITS } from '../di.tokens';
+import { ScimLimits } from '../scim.options';
 import { ScimResourceService } from '../resources/resource-service';
 import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
 

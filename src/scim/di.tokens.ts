@@ -1,0 +1,15 @@
+/**
+ * DI tokens of the Nest layer: Symbols, so they can never collide with a host application's
+ * providers. The ports' tokens are in core/ports/tokens.ts.
+ */
+
+/** ScimStaticOptions: the build-time options (route prefix, data source, resources, adapters) */
+export const SCIM_STATIC_OPTIONS = Symbol('scim:StaticOptions');
+/** ScimLimits: maxResults, maxPayloadSize and maxOperations with their defaults filled in */
+export const SCIM_LIMITS = Symbol('scim:Limits');
+/** PatchDialect: the tolerance switches used when the request's credential names no profile */
+export const SCIM_DIALECT = Symbol('scim:Dialect');
+/** ScimResourceName[]: the resource types served (e.g. ['User']); discovery lists only these */
+export const SCIM_ENABLED_RESOURCES = Symbol('scim:EnabledResources');
+/** ScimRolesOptions | undefined: the host's roles and its break-glass role */
+export const SCIM_ROLES_OPTIONS = Symbol('scim:RolesOptions');
