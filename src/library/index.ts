@@ -1,6 +1,8 @@
 /** The public API of the SCIM library. Code outside src/scim imports only from here. */
 export { ScimModule } from './scim.module';
-export { SCIM_OPTIONS, validateScimOptions, DEFAULT_SCIM_PATH } from './module-definition';
+export { validateScimOptions } from './options.validate';
+export { SCIM_OPTIONS } from '../scim/di.tokens';
+export { DEFAULT_SCIM_PATH } from '../scim/scim.options';
 export type { ScimForRootOptions, ScimForRootAsyncOptions } from './module-definition';
 export type {
   ScimModuleOptions,

@@ -11,11 +11,8 @@ import { GroupsService } from '../scim/groups/groups.service';
 import { ResourceTypesModule } from '../scim/discovery/resource-types.module';
 import { SchemasModule } from '../scim/discovery/schemas.module';
 import { ScimCoreModule } from './scim-core.module';
-import {
-  ScimForRootAsyncOptions,
-  ScimForRootOptions,
-  resolveStaticOptions,
-} from './module-definition';
+import { ScimForRootAsyncOptions, ScimForRootOptions } from './module-definition';
+import { resolveStaticOptions } from './options.validate';
 import { ScimResourceName, ScimStaticOptions } from '../scim/scim.options';
 import { RootSearchController } from '../scim/search/root-search.controller';
 import { RootSearchService } from '../scim/search/root-search.service';

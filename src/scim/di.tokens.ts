@@ -3,6 +3,12 @@
  * providers. The ports' tokens are in core/ports/tokens.ts.
  */
 
+/**
+ * ScimModuleOptions: the runtime options (forRoot's object, forRootAsync's factory result).
+ * A string, the name ConfigurableModuleBuilder gives a module named 'Scim', so that what a host
+ * injects stays the same; the builder is handed this token rather than deriving it.
+ */
+export const SCIM_OPTIONS = 'SCIM_MODULE_OPTIONS';
 /** ScimStaticOptions: the build-time options (route prefix, data source, resources, adapters) */
 export const SCIM_STATIC_OPTIONS = Symbol('scim:StaticOptions');
 /** ScimLimits: maxResults, maxPayloadSize and maxOperations with their defaults filled in */

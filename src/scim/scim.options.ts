@@ -124,6 +124,8 @@ export interface ScimStaticOptions {
   tenancy?: ScimAdapter<ScimTenancyResolver>;
 }
 
+/** route prefix of the SCIM API when `path` is not given */
+export const DEFAULT_SCIM_PATH = 'scim/v2';
 export const DEFAULT_MAX_RESULTS = 1000;
 export const DEFAULT_MAX_PAYLOAD_SIZE = 1024 * 1024;
 export const DEFAULT_MAX_OPERATIONS = 1000;

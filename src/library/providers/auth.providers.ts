@@ -1,0 +1,49 @@
+import { InjectionToken, Provider } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { SCIM_AUTH_OPTIONS, ScimAuthOptions, tokenCacheTtlOf } from '../../auth/auth.options';
+import { ScimCallers } from '../../auth/scim-caller.service';
+import { ScimBearerStrategy } from '../../auth/scim-bearer.strategy';
+import { TokenService } from '../../auth/token.service';
+import { SCIM_AUTHENTICATOR, SCIM_TENANCY_RESOLVER, TOKEN_REPOSITORY } from '../../core/ports/tokens';
+import { TypeOrmTokenRepository } from '../../persistence/repositories/typeorm-token.repository';
+import { SCIM_OPTIONS } from '../../scim/di.tokens';
+import { ScimModuleOptions, ScimStaticOptions } from '../../scim/scim.options';
+import { adapterProvider } from './port-binding';
+
+/**
+ * Who is calling: the module's scoped service-account tokens (stored hashed, looked up by the
+ * bearer strategy), or the host's own authentication and tenancy when `auth` / `tenancy` are
+ * given. ScimCallers turns either into the request's principal.
+ */
+export function authProviders(statics: ScimStaticOptions): Provider[] {
+  const ds = getDataSourceToken(statics.dataSource);
+  return [
+    {
+      provide: SCIM_AUTH_OPTIONS,
+      useFactory: (o: ScimModuleOptions): ScimAuthOptions => ({
+        tokenPepper: o.tokenPepper,
+        tokenCacheTtlMs: tokenCacheTtlOf(o),
+      }),
+      inject: [SCIM_OPTIONS],
+    },
+    {
+      provide: TOKEN_REPOSITORY,
+      useFactory: (d: DataSource, a: ScimAuthOptions) =>
+        new TypeOrmTokenRepository(d, { cacheTtlMs: a.tokenCacheTtlMs }),
+      inject: [ds, SCIM_AUTH_OPTIONS],
+    },
+    TokenService,
+    ScimBearerStrategy,
+    ...(statics.auth ? [adapterProvider(SCIM_AUTHENTICATOR, statics.auth.authenticator)] : []),
+    ...(statics.tenancy ? [adapterProvider(SCIM_TENANCY_RESOLVER, statics.tenancy)] : []),
+    ScimCallers,
+  ];
+}
+
+export const AUTH_EXPORTS: InjectionToken[] = [
+  SCIM_AUTH_OPTIONS,
+  TOKEN_REPOSITORY,
+  TokenService,
+  ScimCallers,
+];

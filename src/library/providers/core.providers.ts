@@ -1,0 +1,81 @@
+import { InjectionToken, Provider } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { dialectFor } from '../../core/patch/patch.dialect';
+import { Clock } from '../../core/ports/clock';
+import { IdGenerator } from '../../core/ports/id-generator';
+import { CLOCK, ID_GENERATOR, SCHEMA_REGISTRY } from '../../core/ports/tokens';
+import {
+  GROUP_RESOURCE_TYPE,
+  USER_RESOURCE_TYPE,
+  createDefaultRegistry,
+} from '../../core/schema/schema.registry';
+import {
+  SCIM_DIALECT,
+  SCIM_ENABLED_RESOURCES,
+  SCIM_LIMITS,
+  SCIM_OPTIONS,
+  SCIM_STATIC_OPTIONS,
+} from '../../scim/di.tokens';
+import {
+  DEFAULT_MAX_OPERATIONS,
+  DEFAULT_MAX_PAYLOAD_SIZE,
+  DEFAULT_MAX_RESULTS,
+  ScimLimits,
+  ScimModuleOptions,
+  ScimStaticOptions,
+} from '../../scim/scim.options';
+import { validateScimOptions, validatedUserExtensions } from '../options.validate';
+
+/**
+ * What every request needs: the options, the schema registry (which checks the runtime options
+ * first, so a bad value fails the boot), the limits, the default dialect, the clock and ids.
+ */
+export function coreProviders(statics: ScimStaticOptions): Provider[] {
+  return [
+    { provide: SCIM_STATIC_OPTIONS, useValue: statics },
+    {
+      provide: SCHEMA_REGISTRY,
+      useFactory: (o: ScimModuleOptions) => {
+        validateScimOptions(o);
+        const extensions = validatedUserExtensions(o.userExtensions ?? []);
+        return createDefaultRegistry({
+          schemas: extensions,
+          resourceTypes: [
+            {
+              ...USER_RESOURCE_TYPE,
+              schemaExtensions: [
+                ...USER_RESOURCE_TYPE.schemaExtensions,
+                ...extensions.map((s) => ({ schema: s.id, required: false })),
+              ],
+            },
+            GROUP_RESOURCE_TYPE,
+          ],
+        });
+      },
+      inject: [SCIM_OPTIONS],
+    },
+    {
+      provide: SCIM_LIMITS,
+      useFactory: (o: ScimModuleOptions): ScimLimits => ({
+        maxResults: o.maxResults ?? DEFAULT_MAX_RESULTS,
+        maxPayloadSize: o.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE,
+        maxOperations: o.maxOperations ?? DEFAULT_MAX_OPERATIONS,
+      }),
+      inject: [SCIM_OPTIONS],
+    },
+    { provide: SCIM_DIALECT, useValue: dialectFor('lenient') },
+    { provide: SCIM_ENABLED_RESOURCES, useValue: statics.resources },
+    { provide: CLOCK, useValue: { nowIso: () => new Date().toISOString() } satisfies Clock },
+    { provide: ID_GENERATOR, useValue: { newId: () => randomUUID() } satisfies IdGenerator },
+  ];
+}
+
+export const CORE_EXPORTS: InjectionToken[] = [
+  SCIM_STATIC_OPTIONS,
+  SCHEMA_REGISTRY,
+  SCIM_LIMITS,
+  SCIM_DIALECT,
+  SCIM_ENABLED_RESOURCES,
+  CLOCK,
+  ID_GENERATOR,
+];

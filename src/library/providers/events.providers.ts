@@ -1,0 +1,52 @@
+import { InjectionToken, Provider } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ScimEventListener } from '../../core/ports/change-event';
+import { OUTBOX_REPOSITORY, OUTBOX_SIGNAL, SCIM_EVENT_LISTENERS } from '../../core/ports/tokens';
+import { EventDispatcher } from '../../events/event-dispatcher.service';
+import { EVENTS_OPTIONS, resolveEventsOptions } from '../../events/events.options';
+import { OutboxSignalHub } from '../../events/outbox-signal';
+import { WebhookSender } from '../../events/webhook.sender';
+import { TypeOrmOutboxRepository } from '../../persistence/repositories/typeorm-outbox.repository';
+import { SCIM_OPTIONS } from '../../scim/di.tokens';
+import { ScimModuleOptions, ScimStaticOptions } from '../../scim/scim.options';
+
+/**
+ * The outbox, its dispatcher, and the host's listeners: a listener class becomes a provider
+ * of this module; `{ useExisting }` names the host's own. SCIM_EVENT_LISTENERS is the list.
+ */
+export function eventsProviders(statics: ScimStaticOptions): Provider[] {
+  const ds = getDataSourceToken(statics.dataSource);
+  const listeners = statics.listeners ?? [];
+  const classes = [...new Set(listeners.filter((l) => typeof l === 'function'))];
+  const tokens: InjectionToken[] = listeners.map((l) => (typeof l === 'function' ? l : l.useExisting));
+  return [
+    { provide: OUTBOX_SIGNAL, useFactory: () => new OutboxSignalHub() },
+    {
+      provide: EVENTS_OPTIONS,
+      useFactory: (o: ScimModuleOptions) => resolveEventsOptions(o.events),
+      inject: [SCIM_OPTIONS],
+    },
+    {
+      provide: OUTBOX_REPOSITORY,
+      useFactory: (d: DataSource) => new TypeOrmOutboxRepository(d),
+      inject: [ds],
+    },
+    ...classes,
+    {
+      provide: SCIM_EVENT_LISTENERS,
+      useFactory: (...found: ScimEventListener[]) => [...new Set(found)],
+      inject: tokens,
+    },
+    WebhookSender,
+    EventDispatcher,
+  ];
+}
+
+export const EVENTS_EXPORTS: InjectionToken[] = [
+  OUTBOX_REPOSITORY,
+  EVENTS_OPTIONS,
+  EventDispatcher,
+  // a host adapter's appendEvents wakes the dispatcher at once instead of at the next poll
+  OUTBOX_SIGNAL,
+];

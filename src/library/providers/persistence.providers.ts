@@ -1,0 +1,82 @@
+import { DynamicModule, InjectionToken, Provider } from '@nestjs/common';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { OutboxSignal } from '../../core/ports/change-event';
+import {
+  GROUP_REPOSITORY,
+  OUTBOX_SIGNAL,
+  SCHEMA_REGISTRY,
+  TENANT_REPOSITORY,
+  USER_REPOSITORY,
+} from '../../core/ports/tokens';
+import { SchemaRegistry } from '../../core/schema/schema.registry';
+import { SCIM_ENTITIES } from '../../persistence/entities';
+import { assertSafeSqlMode } from '../../persistence/mysql-mode.check';
+import { NoGroupRepository } from '../../persistence/repositories/no-group.repository';
+import { TypeOrmGroupRepository } from '../../persistence/repositories/typeorm-group.repository';
+import { TypeOrmTenantRepository } from '../../persistence/repositories/typeorm-tenant.repository';
+import { TypeOrmUserRepository } from '../../persistence/repositories/typeorm-user.repository';
+import { ScimStaticOptions } from '../../scim/scim.options';
+import { portProvider } from './port-binding';
+
+/** resolved once the database's SQL mode was found safe (see assertSafeSqlMode) */
+const SQL_MODE_CHECKED = Symbol('scim:SqlModeChecked');
+
+/** The entities on the host's DataSource, and the modules the host's adapters inject from. */
+export function persistenceImports(statics: ScimStaticOptions): NonNullable<DynamicModule['imports']> {
+  return [
+    TypeOrmModule.forFeature(SCIM_ENTITIES, statics.dataSource),
+    ...(statics.adapters?.imports ?? []),
+  ];
+}
+
+/**
+ * The resource and tenant stores: the host's adapters where given, otherwise the TypeORM ones
+ * on the `dataSource` named in the options. With Groups not served and no group adapter, the
+ * group port is a store that holds no group.
+ */
+export function persistenceProviders(statics: ScimStaticOptions): Provider[] {
+  const ds = getDataSourceToken(statics.dataSource);
+  const adapters = statics.adapters ?? {};
+  const groupsServed = statics.resources.includes('Group');
+  return [
+    portProvider(USER_REPOSITORY, adapters.users, {
+      provide: USER_REPOSITORY,
+      useFactory: (d: DataSource, r: SchemaRegistry, s: OutboxSignal) =>
+        new TypeOrmUserRepository(d, r, s),
+      inject: [ds, SCHEMA_REGISTRY, OUTBOX_SIGNAL],
+    }),
+    portProvider(
+      GROUP_REPOSITORY,
+      adapters.groups,
+      groupsServed
+        ? {
+            provide: GROUP_REPOSITORY,
+            useFactory: (d: DataSource, r: SchemaRegistry, s: OutboxSignal) =>
+              new TypeOrmGroupRepository(d, r, s),
+            inject: [ds, SCHEMA_REGISTRY, OUTBOX_SIGNAL],
+          }
+        : { provide: GROUP_REPOSITORY, useClass: NoGroupRepository },
+    ),
+    {
+      provide: TENANT_REPOSITORY,
+      useFactory: (d: DataSource) => new TypeOrmTenantRepository(d),
+      inject: [ds],
+    },
+    // refuses a MySQL server whose sql_mode makes client-side escaping unsafe
+    {
+      provide: SQL_MODE_CHECKED,
+      useFactory: async (d: DataSource) => {
+        await assertSafeSqlMode(d);
+        return true;
+      },
+      inject: [ds],
+    },
+  ];
+}
+
+export const PERSISTENCE_EXPORTS: InjectionToken[] = [
+  USER_REPOSITORY,
+  GROUP_REPOSITORY,
+  TENANT_REPOSITORY,
+];
