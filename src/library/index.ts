@@ -1,18 +1,24 @@
-/** The public API of the SCIM library. Code outside src/scim imports only from here. */
+/** The public API of the SCIM library. Code outside src/ imports only from here. */
+
+// --- The module and its options ----------------------------------------------------------
 export { ScimModule } from './scim.module';
+export type { ScimForRootOptions, ScimForRootAsyncOptions } from './module-definition';
 export { validateScimOptions } from './options.validate';
 export { SCIM_OPTIONS } from '../scim/di.tokens';
 export { DEFAULT_SCIM_PATH } from '../scim/scim.options';
-export type { ScimForRootOptions, ScimForRootAsyncOptions } from './module-definition';
 export type {
   ScimModuleOptions,
   ScimStaticOptions,
   ScimResourceName,
   ScimAdapter,
   ScimAdapters,
+  ScimRolesOptions,
 } from '../scim/scim.options';
-// what a host needs to write its own store (docs/host-integration.md)
-export type { UserRepository } from '../core/ports/user.repository';
+export type { ScimEventsOptions } from '../events/events.options';
+
+// --- Stores a host may implement (adapters.users / adapters.groups) --------------------------
+export { SCHEMA_REGISTRY, USER_REPOSITORY, GROUP_REPOSITORY } from '../core/ports/tokens';
+export type { UserRepository, UnlinkedUser, UnlinkedUserPage } from '../core/ports/user.repository';
 export type {
   GroupRepository,
   GroupUpdate,
@@ -33,7 +39,8 @@ export type {
   SortOrder,
   StoredResource,
 } from '../core/ports/resource.types';
-export { SCHEMA_REGISTRY, USER_REPOSITORY, GROUP_REPOSITORY } from '../core/ports/tokens';
+
+// --- SCIM filters compiled to SQL, for a host's store ----------------------------------------
 export { compileFilter, jsonMemberPath } from '../core/filter/filter-sql.compiler';
 export type {
   ColumnRef,
@@ -43,27 +50,33 @@ export type {
   SqlFragment,
 } from '../core/filter/filter-sql.compiler';
 export type { FilterNode } from '../core/filter/filter.ast';
+
+// --- Schemas and extension schemas ----------------------------------------------------------
+export * from '../core/schema';
 export { parseExtensionSchemas, SchemaDefinitionError } from '../core/schema/schema.validator';
 export type { ExtensionSchemaOptions } from '../core/schema/schema.validator';
+
+// --- Errors: SCIM error bodies, also for a host's own routes --------------------------------
+export { ScimError } from '../core/errors/scim-error';
 export { ScimExceptionFilter } from '../scim/http/scim-exception.filter';
 export { toScimErrorResponse } from '../scim/http/scim-error.mapper';
-export { ScimError } from '../core/errors/scim-error';
-export { TokenService } from '../auth/token.service';
-export { parseScopes } from '../auth/token.service';
+
+// --- Authentication: the module's service-account tokens, or the host's own ------------------
+export { TokenService, parseScopes } from '../auth/token.service';
+export type { TenantSettingsUpdate } from '../auth/token.service';
+export { ScimCallers } from '../auth/scim-caller.service';
 export { ALL_SCOPES } from '../core/ports/token.repository';
 export type { Scope } from '../core/ports/token.repository';
-export { SCIM_ENTITIES } from '../persistence/entities';
-export { SCIM_MIGRATIONS } from '../persistence/migrations';
-export {
-  buildDataSourceOptions,
-  parseDatabaseUrl,
-  prepareSqlite,
-  redact,
-} from '../persistence/data-source.options';
-// an adapter's writes on SQLite join the module's queue of transactions (one connection)
-export { dialectOf, inTransaction } from '../persistence/repositories/sql.util';
-export * from '../core/schema';
-// change events (in-process listeners, webhook signature checks)
+export type { LinkPolicy, RoleMapping } from '../core/ports/tenant.repository';
+export type {
+  ScimAuthenticator,
+  ScimAuthRequest,
+  ScimCaller,
+  ScimTenancyResolver,
+} from '../core/ports/authenticator';
+
+// --- Change events: in-process listeners, the outbox, webhook signatures ---------------------
+export { SCIM_EVENT_LISTENERS, OUTBOX_REPOSITORY, OUTBOX_SIGNAL } from '../core/ports/tokens';
 export type {
   ScimChangeEvent,
   ScimEventListener,
@@ -72,12 +85,19 @@ export type {
   NewChangeEvent,
   WriteEvents,
   EventOrigin,
+  OutboxBacklog,
+  OutboxRecord,
+  OutboxRepository,
+  OutboxStatus,
+  // host adapters call OutboxSignal.written() after committing events
+  OutboxSignal,
 } from '../core/ports/change-event';
-export { documentEvent, membershipEvents, changedAttributes } from '../core/ports/change-event';
-// an adapter on the module's database records its events in its own transaction
-export { appendEvents } from '../persistence/repositories/typeorm-outbox.repository';
-export { SCIM_EVENT_LISTENERS } from '../core/ports/tokens';
-export type { ScimEventsOptions } from '../events/events.options';
+export {
+  documentEvent,
+  membershipEvents,
+  changedAttributes,
+  OUTBOX_STATUSES,
+} from '../core/ports/change-event';
 export { EventDispatcher } from '../events/event-dispatcher.service';
 export {
   signWebhookBody,
@@ -86,26 +106,8 @@ export {
   TIMESTAMP_HEADER,
   EVENT_ID_HEADER,
 } from '../events/webhook-signature';
-// the admin HTTP API (tenant settings, tokens, outbox) for a host to import
-export { AdminModule } from '../admin/admin.module';
-export type { AdminForRootOptions, AdminForRootAsyncOptions } from '../admin/admin.module-definition';
-export type { AdminModuleOptions, AdminStaticOptions } from '../admin/admin.options';
-export { TenantAdminService } from '../admin/tenant-admin.service';
-export type { UnlinkedUsersView } from '../admin/tenant-admin.service';
-export { EventAdminService } from '../admin/event-admin.service';
-export type { EventPage, EventQuery } from '../admin/event-admin.service';
-export type { TenantView, TokenView, IssuedTokenView, EventView } from '../admin/admin.views';
-export type { TenantSettingsUpdate } from '../auth/token.service';
-// the outbox as operators and metrics see it
-export { OUTBOX_REPOSITORY } from '../core/ports/tokens';
-export { OUTBOX_STATUSES } from '../core/ports/change-event';
-export type {
-  OutboxBacklog,
-  OutboxRecord,
-  OutboxRepository,
-  OutboxStatus,
-} from '../core/ports/change-event';
-// lifecycle hooks, roles, break-glass, linking, the unlinked report
+
+// --- Roles and lifecycle: hooks, break-glass protection, linking ----------------------------
 export { ScimRoles } from '../scim/lifecycle/scim-roles.service';
 export type { TenantRoleRules } from '../scim/lifecycle/scim-roles.service';
 export { ROLE_HOLDER_DIRECTORY } from '../core/ports/tokens';
@@ -121,17 +123,27 @@ export type {
   RoleHolderDirectory,
   RoleHolderExclusion,
 } from '../core/ports/lifecycle';
-export type { ScimRolesOptions } from '../scim/scim.options';
-export type { UnlinkedUser, UnlinkedUserPage } from '../core/ports/user.repository';
-export type { LinkPolicy, RoleMapping } from '../core/ports/tenant.repository';
-// host adapters call OutboxSignal.written() after committing events
-export { OUTBOX_SIGNAL } from '../core/ports/tokens';
-export type { OutboxSignal } from '../core/ports/change-event';
-// the host's own authentication and tenancy
-export type {
-  ScimAuthenticator,
-  ScimAuthRequest,
-  ScimCaller,
-  ScimTenancyResolver,
-} from '../core/ports/authenticator';
-export { ScimCallers } from '../auth/scim-caller.service';
+
+// --- Persistence: entities, migrations, data sources, an adapter's transactions -------------
+export { SCIM_ENTITIES } from '../persistence/entities';
+export { SCIM_MIGRATIONS } from '../persistence/migrations';
+export {
+  buildDataSourceOptions,
+  parseDatabaseUrl,
+  prepareSqlite,
+  redact,
+} from '../persistence/data-source.options';
+// on SQLite an adapter's writes join the module's queue of transactions (one connection)
+export { dialectOf, inTransaction } from '../persistence/repositories/sql.util';
+// an adapter on the module's database records its events in its own transaction
+export { appendEvents } from '../persistence/repositories/typeorm-outbox.repository';
+
+// --- The admin HTTP API: tenant settings, tokens, the outbox ---------------------------------
+export { AdminModule } from '../admin/admin.module';
+export type { AdminForRootOptions, AdminForRootAsyncOptions } from '../admin/admin.module-definition';
+export type { AdminModuleOptions, AdminStaticOptions } from '../admin/admin.options';
+export { TenantAdminService } from '../admin/tenant-admin.service';
+export type { UnlinkedUsersView } from '../admin/tenant-admin.service';
+export { EventAdminService } from '../admin/event-admin.service';
+export type { EventPage, EventQuery } from '../admin/event-admin.service';
+export type { TenantView, TokenView, IssuedTokenView, EventView } from '../admin/admin.views';
