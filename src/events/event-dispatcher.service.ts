@@ -7,7 +7,6 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { AUDIT_OPTIONS, AuditOptions } from '../audit/audit.options';
 import {
   OutboxEvent,
   OutboxRepository,
@@ -82,7 +81,6 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(TENANT_REPOSITORY) private readonly tenants: TenantRepository,
     @Inject(SCIM_EVENT_LISTENERS) private readonly listeners: readonly ScimEventListener[],
     @Inject(EVENTS_OPTIONS) private readonly options: EventsOptions,
-    @Inject(AUDIT_OPTIONS) private readonly audit: AuditOptions,
     @Inject(OUTBOX_SIGNAL) private readonly signal: OutboxSignalHub,
     private readonly webhooks: WebhookSender,
     private readonly adapterHost: HttpAdapterHost,
@@ -358,7 +356,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.pruning || this.stopped) {
       return;
     }
-    const before = iso(Date.now() - this.audit.retentionDays * DAY_MS);
+    const before = iso(Date.now() - this.options.retentionDays * DAY_MS);
     this.pruning = (async () => {
       let total = 0;
       for (;;) {

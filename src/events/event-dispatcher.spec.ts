@@ -5,7 +5,6 @@
  */
 import { Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AuditOptions } from '../audit/audit.options';
 import {
   OutboxBacklog,
   OutboxEvent,
@@ -187,13 +186,12 @@ function setup(
       notifications: muted.has(id) ? 'off' : null,
     }),
   } as unknown as TenantRepository;
-  const options = { ...resolveEventsOptions({ retryBaseMs: 1000, maxAttempts: 3 }), ...o.options };
+  const options = { ...resolveEventsOptions({ retryBaseMs: 1000, maxAttempts: 3 }, 90), ...o.options };
   const dispatcher = new EventDispatcher(
     outbox,
     tenants,
     o.listeners ?? [],
     options,
-    { retentionDays: 90 } as AuditOptions,
     new OutboxSignalHub(),
     webhooks as unknown as WebhookSender,
     { httpAdapter: o.serving ? {} : undefined } as unknown as HttpAdapterHost,
@@ -396,7 +394,7 @@ describe('EventDispatcher', () => {
 
 describe('resolveEventsOptions', () => {
   it('defaults: dispatch, 250 ms polls, 10 s timeout, a 30 s lease, 20 attempts', () => {
-    expect(resolveEventsOptions(undefined)).toMatchObject({
+    expect(resolveEventsOptions(undefined, 90)).toMatchObject({
       dispatch: true,
       pollIntervalMs: 250,
       deliveryTimeoutMs: 10_000,
@@ -405,7 +403,7 @@ describe('resolveEventsOptions', () => {
       retryBaseMs: 1_000,
       retryMaxMs: 3_600_000,
     });
-    expect(resolveEventsOptions({ deliveryTimeoutMs: 500 }).leaseMs).toBe(2_000);
+    expect(resolveEventsOptions({ deliveryTimeoutMs: 500 }, 90).leaseMs).toBe(2_000);
   });
 
   it.each([
@@ -416,6 +414,6 @@ describe('resolveEventsOptions', () => {
     [{ retryBaseMs: 10, retryMaxMs: 5 }, /retryMaxMs/],
     [{ dispatch: 'yes' as unknown as boolean }, /dispatch/],
   ])('rejects %j at boot', (o, msg) => {
-    expect(() => resolveEventsOptions(o)).toThrow(msg);
+    expect(() => resolveEventsOptions(o, 90)).toThrow(msg);
   });
 });

@@ -48,6 +48,8 @@ export interface EventsOptions {
   readonly retryMaxMs: number;
   /** resources delivered in parallel within one batch (events of one resource never are) */
   readonly concurrency: number;
+  /** finished events older than this many days are pruned: the audit log's retention */
+  readonly retentionDays: number;
 }
 
 export const EVENTS_OPTIONS = Symbol('scim:EventsOptions');
@@ -56,8 +58,14 @@ export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
 
 const positiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
 
-/** Defaults applied and values checked: a bad value stops the boot with a message naming it. */
-export function resolveEventsOptions(o: ScimEventsOptions | undefined): EventsOptions {
+/**
+ * Defaults applied and values checked: a bad value stops the boot with a message naming it.
+ * `retentionDays` is the audit retention, already checked where it is resolved.
+ */
+export function resolveEventsOptions(
+  o: ScimEventsOptions | undefined,
+  retentionDays: number,
+): EventsOptions {
   const given = o ?? {};
   if (typeof given !== 'object') {
     throw new Error('ScimModule: events must be an object');
@@ -77,6 +85,7 @@ export function resolveEventsOptions(o: ScimEventsOptions | undefined): EventsOp
     retryBaseMs: given.retryBaseMs ?? 1_000,
     retryMaxMs: given.retryMaxMs ?? 3_600_000,
     concurrency: 8,
+    retentionDays,
   };
   for (const key of [
     'pollIntervalMs',

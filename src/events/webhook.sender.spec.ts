@@ -38,7 +38,7 @@ describe('WebhookSender (loopback receiver)', () => {
   let url: string;
   let answer: 'ok' | 'fail' | 'hang' = 'ok';
   const seen: { headers: IncomingHttpHeaders; body: string }[] = [];
-  const sender = new WebhookSender(resolveEventsOptions({ deliveryTimeoutMs: 300 }));
+  const sender = new WebhookSender(resolveEventsOptions({ deliveryTimeoutMs: 300 }, 90));
 
   beforeAll(async () => {
     server = createServer((req, res) => {

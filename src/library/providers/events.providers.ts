@@ -1,6 +1,7 @@
 import { InjectionToken, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AUDIT_OPTIONS, AuditOptions } from '../../audit/audit.options';
 import { ScimEventListener } from '../../core/ports/change-event';
 import { OUTBOX_REPOSITORY, OUTBOX_SIGNAL, SCIM_EVENT_LISTENERS } from '../../core/ports/tokens';
 import { EventDispatcher } from '../../events/event-dispatcher.service';
@@ -24,8 +25,9 @@ export function eventsProviders(statics: ScimStaticOptions): Provider[] {
     { provide: OUTBOX_SIGNAL, useFactory: () => new OutboxSignalHub() },
     {
       provide: EVENTS_OPTIONS,
-      useFactory: (o: ScimModuleOptions) => resolveEventsOptions(o.events),
-      inject: [SCIM_OPTIONS],
+      useFactory: (o: ScimModuleOptions, a: AuditOptions) =>
+        resolveEventsOptions(o.events, a.retentionDays),
+      inject: [SCIM_OPTIONS, AUDIT_OPTIONS],
     },
     {
       provide: OUTBOX_REPOSITORY,
