@@ -1,6 +1,6 @@
 /**
- * Options of change-event delivery, resolved once from ScimModuleOptions
- * `events` by the core module and checked at boot.
+ * Options of change-event delivery, resolved once from ScimModuleOptions `events` by the core
+ * module and checked at boot.
  */
 
 /** What a host (or the standalone config) may set; every field has a default. */
