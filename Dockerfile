@@ -11,6 +11,8 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
+# the image listens on every interface, so the server requires METRICS_TOKEN (or
+# METRICS_PUBLIC=true); NODE_ENV=production makes it refuse a missing or published pepper
 ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/package.json ./

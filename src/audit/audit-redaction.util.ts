@@ -1,7 +1,9 @@
 /**
- * What the audit log may keep of a request: bodies only with every secret
- * replaced, URLs without an `access_token` query parameter (passport-http-bearer reads a token
- * from there too, RFC 6750 §2.3), and nothing beyond a bounded size.
+ * What the audit log and the access log may keep of a request: bodies only with every secret
+ * replaced, URLs with the value of every credential-like query parameter replaced (tokens are
+ * accepted only in the Authorization header, RFC 6750 §2.1, but a client may still send one in
+ * the URL, §2.3), and nothing beyond a bounded size. Neither log records request headers
+ * (only User-Agent), so the Authorization header never reaches them.
  */
 export const REDACTED = '[REDACTED]';
 
@@ -10,10 +12,13 @@ export const MAX_AUDIT_BODY = 16 * 1024;
 export const TRUNCATED_MARK = '…[truncated]';
 
 /**
- * `password` as an attribute name, bare or fully qualified
- * (`urn:ietf:params:scim:schemas:core:2.0:User:password`), in any letter case (RFC 7643 §2.1).
+ * A name whose value is a credential, in any letter case (RFC 7643 §2.1): `password` as an
+ * attribute name, bare or fully qualified (`urn:ietf:params:scim:schemas:core:2.0:User:password`),
+ * the OAuth 2.0 parameters (`access_token`, `refresh_token`, `id_token`, `client_secret`,
+ * RFC 6749 / RFC 6750 §2.3), and any other name ending in token, secret, password, passwd,
+ * api key or authorization (`token`, `secret`, `webhookSecret`, `x-api-key`).
  */
-const SECRET_NAME = /(^|:)password$/i;
+const SECRET_NAME = /(password|passwd|secret|token|api[_-]?key|authorization)$/i;
 const MAX_DEPTH = 64;
 
 /** A copy of `value` with the value of every `password` key, at any depth, replaced. */
@@ -52,9 +57,41 @@ export function auditBody(body: unknown): string | null {
   return text.slice(0, MAX_AUDIT_BODY - TRUNCATED_MARK.length) + TRUNCATED_MARK;
 }
 
-/** The URL with the value of every `access_token` query parameter replaced. */
+/** true when a body key or query parameter named `name` carries a secret (SECRET_NAME) */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/** `%XX` escapes decoded (a malformed escape stays as it is), `+` as a space (URL forms). */
+function decodedName(name: string): string {
+  return name
+    .replace(/\+/g, ' ')
+    .replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .trim();
+}
+
+/**
+ * The URL with the value of every credential-like query parameter replaced: the name is
+ * compared decoded (`access%5Ftoken` is `access_token`, as the server's query parser reads it)
+ * and in any letter case. The one redaction of the access log and the audit log.
+ */
 export function redactUrl(url: string): string {
-  return url.includes('?') ? url.replace(/([?&]access_token=)[^&#]*/gi, `$1${REDACTED}`) : url;
+  const q = url.indexOf('?');
+  if (q < 0) {
+    return url;
+  }
+  const hash = url.indexOf('#', q);
+  const end = hash < 0 ? url.length : hash;
+  const query = url
+    .slice(q + 1, end)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      return eq >= 0 && isSecretName(decodedName(name)) ? `${name}=${REDACTED}` : pair;
+    })
+    .join('&');
+  return url.slice(0, q + 1) + query + url.slice(end);
 }
 
 /** `s` cut to `max` characters (columns have fixed widths). */

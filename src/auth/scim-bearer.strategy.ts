@@ -5,11 +5,23 @@ import { ScimPrincipal, TokenService } from './token.service';
 
 export const SCIM_BEARER = 'scim-bearer';
 
+type BearerRequest = Parameters<Strategy<never>['authenticate']>[0];
+
 /** passport-http-bearer under a name of its own, so it never shadows a host's `bearer`. */
 @Injectable()
 export class ScimBearerStrategy extends PassportStrategy(Strategy, SCIM_BEARER) {
   constructor(private readonly tokens: TokenService) {
     super();
+  }
+
+  /**
+   * The token is read from the Authorization header only (RFC 6750 §2.1). The form-body
+   * parameter (§2.2) and the URI query parameter (§2.3, which the RFC discourages: URLs land in
+   * logs and proxies) that passport-http-bearer also reads are not accepted: a request with a
+   * token only there is refused (401), and with a header as well the header alone counts.
+   */
+  override authenticate(req: BearerRequest, options?: object): void {
+    super.authenticate({ headers: req.headers } as BearerRequest, options);
   }
 
   async validate(token: string): Promise<ScimPrincipal | false> {

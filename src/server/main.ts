@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   const baseUrl = config.baseUrl ?? `http://${shownHost}:${port}/${config.basePath}`;
   logger.log(`Database: ${redact(config.databaseUrl)}`);
   if (config.tokenPepperIsDefault) {
-    logger.warn('SCIM_TOKEN_PEPPER is not set: using the built-in default (set your own in production)');
+    logger.warn(
+      'SCIM_TOKEN_PEPPER is not set: using the built-in default (NODE_ENV=production refuses it; set your own)',
+    );
   }
   const lines = [`SCIM base URL: ${baseUrl}`];
   if (config.bootstrap) {

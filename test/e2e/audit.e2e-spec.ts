@@ -218,6 +218,53 @@ describe.each(TEST_DATABASES)('Audit log on %s', (kind) => {
     );
   });
 
+  it('accepts a token only in the Authorization header (RFC 6750 §2.1): URI and body tokens get 401 and are redacted', async () => {
+    const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+    const search = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], count: 1 };
+    // a valid token, but in the URI query (§2.3) or the body (§2.2): refused
+    const refused = [
+      await t.http.get(`/scim/v2/Users?access_token=${token}&count=1`),
+      await t.http.get(`/scim/v2/Users?ACCESS_TOKEN=${token}`),
+      await t.http.get(`/scim/v2/Users?access%5Ftoken=${token}`),
+      await t.http.post('/scim/v2/Users/.search').send({ ...search, access_token: token }),
+    ];
+    // the form-encoded body of §2.2 is not even parsed (415), so it never authenticates either
+    const form = await t.http.post('/scim/v2/Users/.search').type('form').send(`access_token=${token}`);
+    expect(form.status).toBe(415);
+    for (const r of refused) {
+      expect(r.status).toBe(401);
+      expect(r.headers['content-type']).toMatch(/^application\/scim\+json/);
+      expect(r.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(r.body).toMatchObject({ schemas: [ERROR], status: '401' });
+    }
+    // the header authenticates; a token in the query as well is ignored and still redacted
+    const both = [
+      await t.http.get(`/scim/v2/Users?count=1&access_token=${token}`).set(auth()),
+      await t.http.get(`/scim/v2/Users?Access%5FToken=${token}&client_secret=s3cr3t-value`).set(auth()),
+      await t.http.post('/scim/v2/Users/.search').set(auth()).send({ ...search, access_token: token }),
+    ];
+    expect(both.map((r) => r.status)).toEqual([200, 200, 200]);
+
+    const rows = await rowsOf([...refused, ...both].map((r) => r.header['x-request-id']));
+    expect(rows).toHaveLength(refused.length + both.length);
+    expect(rows.map((r) => r.path)).toEqual([
+      '/scim/v2/Users?access_token=[REDACTED]&count=1',
+      '/scim/v2/Users?ACCESS_TOKEN=[REDACTED]',
+      '/scim/v2/Users?access%5Ftoken=[REDACTED]',
+      '/scim/v2/Users/.search',
+      '/scim/v2/Users?count=1&access_token=[REDACTED]',
+      '/scim/v2/Users?Access%5FToken=[REDACTED]&client_secret=[REDACTED]',
+      '/scim/v2/Users/.search',
+    ]);
+    expect(rows.slice(0, refused.length).map((r) => r.token_id)).toEqual(refused.map(() => null));
+    expect(rows.slice(refused.length).map((r) => r.token_id)).toEqual(both.map(() => tokenId));
+    expect(JSON.parse(rows[3].body as string)).toMatchObject({ access_token: '[REDACTED]' });
+    expect(JSON.parse(rows[6].body as string)).toMatchObject({ access_token: '[REDACTED]' });
+    const table = JSON.stringify(await ds.query('SELECT * FROM scim_audit'));
+    expect(table).not.toContain(token);
+    expect(table).not.toContain('s3cr3t-value');
+  });
+
   it('prunes entries older than the retention and ended rate-limit windows, in batches', async () => {
     const repo = t.app.get<AuditRepository>(AUDIT_REPOSITORY);
     const windows = t.app.get<RateLimitRepository>(RATE_LIMIT_REPOSITORY);

@@ -4,10 +4,13 @@
  * settings, role mappings, the change-event outbox and the unlinked-users report from the
  * command line.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../../src/audit/audit.service';
+import { AuditEntry, AuditRepository } from '../../src/core/ports/audit.repository';
+import { AUDIT_REPOSITORY } from '../../src/core/ports/tokens';
 import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { TestApp } from '../support/test-app';
@@ -24,6 +27,22 @@ async function closedPort(): Promise<number> {
   return port;
 }
 const CLI = join(ROOT, 'dist', 'src', 'server', 'cli', 'main.js');
+
+/**
+ * The CLI with its stdout on a pipe whose reader starts late (as `| wc -c` behind a busy
+ * shell may): the pipe fills, and the rest must still arrive before the process ends.
+ */
+function cliThroughSlowPipe(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ status: number | null; stdout: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('node', [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.pause();
+    setTimeout(() => child.stdout.resume(), 1500);
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(chunks) }));
+  });
+}
 
 // dist/ is built once by test/setup/global-setup.js
 describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
@@ -80,6 +99,47 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
       await app.app.close();
     }
   });
+
+  it('audit --json on a pipe writes every byte before it exits (more than 1 MiB)', async () => {
+    const app = await TestApp.attach(db.url);
+    const at = Date.now() - 60_000;
+    const entries: AuditEntry[] = Array.from({ length: 600 }, (_, i) => ({
+      at: new Date(at + i).toISOString(),
+      tenantId: null,
+      tokenId: null,
+      requestId: `pipe-${String(i).padStart(4, '0')}`,
+      method: 'POST',
+      path: '/scim/v2/Users',
+      resourceType: 'User',
+      resourceId: null,
+      status: 201,
+      latencyMs: 1,
+      clientIp: '127.0.0.1',
+      userAgent: 'cli-pipe-test',
+      body: JSON.stringify({ userName: `u${i}`, note: 'x'.repeat(2000) }),
+    }));
+    let expected: number;
+    try {
+      await app.app.get<AuditRepository>(AUDIT_REPOSITORY).append(entries);
+      // what the data says: one JSON line per entry, as the CLI's own service reads them
+      const rows = await app.app.get(AuditService).search({ since: new Date(at - 1000).toISOString(), limit: 100_000 });
+      expect(rows.filter((r) => r.requestId.startsWith('pipe-'))).toHaveLength(entries.length);
+      expected = rows.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r)) + 1, 0);
+    } finally {
+      await app.app.close();
+    }
+    expect(expected).toBeGreaterThan(1024 * 1024);
+
+    const res = await cliThroughSlowPipe(
+      { ...process.env, DATABASE_URL: db.url, SCIM_BOOTSTRAP: 'false' },
+      'audit', '--json', '--since', new Date(at - 1000).toISOString(), '--limit', '100000',
+    );
+    expect(res.status).toBe(0);
+    expect(res.stdout.length).toBe(expected);
+    const lines = res.stdout.toString('utf8').trimEnd().split('\n');
+    const seeded = lines.map((l) => (JSON.parse(l) as { requestId: string }).requestId).filter((id) => id.startsWith('pipe-'));
+    expect(seeded).toEqual(entries.map((e) => e.requestId));
+  }, 120_000);
 
   it('refuses bad input with a message and a non-zero exit', () => {
     const badScope = cli('token', 'create', '--tenant', 'acme', '--name', 'x', '--scopes', 'users:admin');

@@ -280,12 +280,18 @@ describe('Logs of the compiled server with LOG_FORMAT=json', () => {
         .set('Authorization', 'Bearer scim_not-a-token')
         .set('X-Request-Id', 'json-log-2');
       expect(denied.status).toBe(401);
-      // a token in the query string (RFC 6750 §2.3) is redacted from the logged URL
+      // a token in the query string (RFC 6750 §2.3) is refused and redacted from the logged URL
       const inQuery = await http
         .get(`${url.pathname}/Users`)
         .query({ count: 1, access_token: token })
         .set('X-Request-Id', 'json-log-3');
-      expect(inQuery.status).toBe(200);
+      expect(inQuery.status).toBe(401);
+      // with the header too, the header authenticates; the parameter (name encoded) is redacted
+      const both = await http
+        .get(`${url.pathname}/Users?count=1&access%5Ftoken=${token}`)
+        .set('Authorization', `Bearer ${token}`)
+        .set('X-Request-Id', 'json-log-4');
+      expect(both.status).toBe(200);
 
       const json = () =>
         server.stdout
@@ -317,9 +323,15 @@ describe('Logs of the compiled server with LOG_FORMAT=json', () => {
       expect(refused).toMatchObject({ status: 401, context: 'HTTP' });
       expect(refused.tenantId).toBeUndefined();
       expect(refused.tokenId).toBeUndefined();
-      expect((await accessLine('json-log-3')).url).toBe(
-        `${url.pathname}/Users?count=1&access_token=[REDACTED]`,
-      );
+      expect(await accessLine('json-log-3')).toMatchObject({
+        status: 401,
+        url: `${url.pathname}/Users?count=1&access_token=[REDACTED]`,
+      });
+      expect(await accessLine('json-log-4')).toMatchObject({
+        status: 200,
+        url: `${url.pathname}/Users?count=1&access%5Ftoken=[REDACTED]`,
+        tokenId: expect.any(String),
+      });
 
       const lines = server.stdout.split('\n').filter(Boolean);
       // Nest's own lines are JSON too, with their context

@@ -6,6 +6,7 @@ import { ScimCallers } from '../../auth/scim-caller.service';
 import { ScimBearerStrategy } from '../../auth/scim-bearer.strategy';
 import { TokenService } from '../../auth/token.service';
 import { SCIM_AUTHENTICATOR, SCIM_TENANCY_RESOLVER, TOKEN_REPOSITORY } from '../../core/ports/tokens';
+import { TOKEN_LOOKUP_CACHE, TokenLookupCache } from '../../persistence/repositories/token-lookup.cache';
 import { TypeOrmTokenRepository } from '../../persistence/repositories/typeorm-token.repository';
 import { SCIM_OPTIONS } from '../../scim/di.tokens';
 import { ScimModuleOptions, ScimStaticOptions } from '../../scim/scim.options';
@@ -27,11 +28,17 @@ export function authProviders(statics: ScimStaticOptions): Provider[] {
       }),
       inject: [SCIM_OPTIONS],
     },
+    // one token look-up cache for tokens and tenants: a tenant's settings travel with its
+    // cached tokens, so a change made through this process drops them at once
+    {
+      provide: TOKEN_LOOKUP_CACHE,
+      useFactory: (a: ScimAuthOptions) => new TokenLookupCache(a.tokenCacheTtlMs),
+      inject: [SCIM_AUTH_OPTIONS],
+    },
     {
       provide: TOKEN_REPOSITORY,
-      useFactory: (d: DataSource, a: ScimAuthOptions) =>
-        new TypeOrmTokenRepository(d, { cacheTtlMs: a.tokenCacheTtlMs }),
-      inject: [ds, SCIM_AUTH_OPTIONS],
+      useFactory: (d: DataSource, c: TokenLookupCache) => new TypeOrmTokenRepository(d, { cache: c }),
+      inject: [ds, TOKEN_LOOKUP_CACHE],
     },
     TokenService,
     ScimBearerStrategy,

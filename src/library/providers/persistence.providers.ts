@@ -14,6 +14,7 @@ import { SCIM_ENTITIES } from '../../persistence/entities';
 import { assertSafeSqlMode } from '../../persistence/mysql-mode.check';
 import { NoGroupRepository } from '../../persistence/repositories/no-group.repository';
 import { TypeOrmGroupRepository } from '../../persistence/repositories/typeorm-group.repository';
+import { TOKEN_LOOKUP_CACHE, TokenLookupCache } from '../../persistence/repositories/token-lookup.cache';
 import { TypeOrmTenantRepository } from '../../persistence/repositories/typeorm-tenant.repository';
 import { TypeOrmUserRepository } from '../../persistence/repositories/typeorm-user.repository';
 import { ScimStaticOptions } from '../../scim/scim.options';
@@ -60,8 +61,8 @@ export function persistenceProviders(statics: ScimStaticOptions): Provider[] {
     ),
     {
       provide: TENANT_REPOSITORY,
-      useFactory: (d: DataSource) => new TypeOrmTenantRepository(d),
-      inject: [ds],
+      useFactory: (d: DataSource, c: TokenLookupCache) => new TypeOrmTenantRepository(d, c),
+      inject: [ds, TOKEN_LOOKUP_CACHE],
     },
     // refuses a MySQL server whose sql_mode makes client-side escaping unsafe
     {

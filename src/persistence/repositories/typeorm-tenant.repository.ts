@@ -7,12 +7,20 @@ import {
   TenantWebhook,
 } from '../../core/ports/tenant.repository';
 import { RoleMappingEntity, TenantEntity } from '../entities/tenant.entity';
+import { TokenLookupCache } from './token-lookup.cache';
 
 export class TypeOrmTenantRepository implements TenantRepository {
   private readonly repo: Repository<TenantEntity>;
   private readonly mappings: Repository<RoleMappingEntity>;
 
-  constructor(ds: DataSource) {
+  /**
+   * `tokenCache`: the token repository's look-up cache, whose kept tokens carry their tenant's
+   * settings; a settings change through this repository drops the tenant's tokens from it.
+   */
+  constructor(
+    ds: DataSource,
+    private readonly tokenCache?: TokenLookupCache,
+  ) {
     this.repo = ds.getRepository(TenantEntity);
     this.mappings = ds.getRepository(RoleMappingEntity);
   }
@@ -64,7 +72,10 @@ export class TypeOrmTenantRepository implements TenantRepository {
     if (!Object.keys(patch).length) {
       return (await this.repo.countBy({ id })) > 0;
     }
-    return ((await this.repo.update({ id }, patch)).affected ?? 0) > 0;
+    const changed = ((await this.repo.update({ id }, patch)).affected ?? 0) > 0;
+    // SCIM on/off, profile, deprovisioning...: effective on this instance's next request
+    this.tokenCache?.forgetTenant(id);
+    return changed;
   }
 
   async webhookOf(id: string): Promise<TenantWebhook | null> {

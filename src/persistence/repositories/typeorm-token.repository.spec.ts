@@ -5,6 +5,8 @@
  * (The SQL itself runs on real databases in test/integration/token-repository.int-spec.ts.)
  */
 import { DataSource } from 'typeorm';
+import { TokenLookupCache } from './token-lookup.cache';
+import { TypeOrmTenantRepository } from './typeorm-tenant.repository';
 import { TypeOrmTokenRepository } from './typeorm-token.repository';
 
 const ROW = {
@@ -93,6 +95,27 @@ describe('TypeOrmTokenRepository look-up cache', () => {
     expect(await repo.findByHash('h2')).toBeNull();
     rows.set('h2', { ...ROW, id: 't2' });
     expect(await repo.findByHash('h2')).toMatchObject({ id: 't2' });
+    expect(query).toHaveBeenCalledTimes(2);
+  });
+
+  it.each([
+    ['SCIM switched off', { disabledAt: '2025-02-01T00:00:00.000Z' }],
+    ['the profile', { profile: 'entra' }],
+    ['the deprovisioning mode', { deprovisioning: 'soft' as const }],
+    ['the link policy', { linkPolicy: 'verified-email' as const }],
+  ])('forgets the tokens of a tenant whose settings change through it (%s)', async (_label, settings) => {
+    const { ds, query } = fakeDataSource();
+    const cache = new TokenLookupCache(60_000);
+    const tokens = new TypeOrmTokenRepository(ds, { cache });
+    const tenants = new TypeOrmTenantRepository(ds, cache);
+    await tokens.findByHash('h1');
+    await tokens.findByHash('h1');
+    expect(query).toHaveBeenCalledTimes(1);
+    await tenants.updateSettings('other-tenant', settings);
+    await tokens.findByHash('h1');
+    expect(query).toHaveBeenCalledTimes(1);
+    await tenants.updateSettings('n1', settings);
+    await tokens.findByHash('h1');
     expect(query).toHaveBeenCalledTimes(2);
   });
 });

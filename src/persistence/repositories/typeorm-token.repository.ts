@@ -6,9 +6,7 @@ import {
   TokenRepository,
 } from '../../core/ports/token.repository';
 import { TokenEntity } from '../entities/token.entity';
-
-/** tokens held at most by the look-up cache (the oldest goes first) */
-const MAX_CACHED_TOKENS = 10_000;
+import { TokenLookupCache } from './token-lookup.cache';
 
 export interface TokenRepositoryOptions {
   /**
@@ -17,20 +15,23 @@ export interface TokenRepositoryOptions {
    * touch through this repository update what is kept at once.
    */
   readonly cacheTtlMs?: number;
+  /**
+   * The cache itself, when the tenant repository shares it (it drops a tenant's tokens when
+   * the tenant's settings change); otherwise one of `cacheTtlMs` of its own.
+   */
+  readonly cache?: TokenLookupCache;
 }
 
 export class TypeOrmTokenRepository implements TokenRepository {
   private readonly repo: Repository<TokenEntity>;
-  private readonly cacheTtlMs: number;
-  /** token hash → the row read and until when (performance.now()) it may be answered */
-  private readonly cache = new Map<string, { token: ServiceToken; until: number }>();
+  private readonly cache: TokenLookupCache;
 
   constructor(
     private readonly ds: DataSource,
     options: TokenRepositoryOptions = {},
   ) {
     this.repo = ds.getRepository(TokenEntity);
-    this.cacheTtlMs = options.cacheTtlMs ?? 0;
+    this.cache = options.cache ?? new TokenLookupCache(options.cacheTtlMs ?? 0);
   }
 
   /**
@@ -39,19 +40,13 @@ export class TypeOrmTokenRepository implements TokenRepository {
    * the cache while cacheTtlMs allows.
    */
   async findByHash(hash: string): Promise<ServiceToken | null> {
-    if (this.cacheTtlMs > 0) {
-      const hit = this.cache.get(hash);
-      if (hit && hit.until > performance.now()) {
-        return hit.token;
-      }
-      this.cache.delete(hash);
+    const hit = this.cache.get(hash);
+    if (hit) {
+      return hit;
     }
     const token = await this.readByHash(hash);
-    if (token && this.cacheTtlMs > 0) {
-      if (this.cache.size >= MAX_CACHED_TOKENS) {
-        this.cache.delete(this.cache.keys().next().value!);
-      }
-      this.cache.set(hash, { token, until: performance.now() + this.cacheTtlMs });
+    if (token) {
+      this.cache.put(hash, token);
     }
     return token;
   }
@@ -120,26 +115,13 @@ export class TypeOrmTokenRepository implements TokenRepository {
 
   async revoke(id: string, at: string): Promise<boolean> {
     const res = await this.repo.update({ id, revokedAt: IsNull() }, { revokedAt: at });
-    this.forget(id);
+    this.cache.forgetToken(id);
     return (res.affected ?? 0) > 0;
   }
 
   async touch(id: string, at: string): Promise<void> {
     await this.repo.update({ id }, { lastUsedAt: at });
-    for (const entry of this.cache.values()) {
-      if (entry.token.id === id) {
-        entry.token = { ...entry.token, lastUsedAt: at };
-      }
-    }
-  }
-
-  /** Drops the cached rows of token `id` (after a change to it through this process). */
-  private forget(id: string): void {
-    for (const [hash, entry] of this.cache) {
-      if (entry.token.id === id) {
-        this.cache.delete(hash);
-      }
-    }
+    this.cache.touched(id, at);
   }
 }
 

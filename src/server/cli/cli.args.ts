@@ -59,3 +59,27 @@ export function booleanFlag(args: ParsedArgs, name: string): boolean {
   }
   return v === true;
 }
+
+/** A positive integer flag (`--limit`), at most `max`; `def` when absent. */
+export function intFlag(args: ParsedArgs, name: string, def: number, min: number, max: number): number {
+  const text = flag(args, name);
+  if (text === undefined) {
+    return def;
+  }
+  if (!/^\d{1,9}$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+  }
+  return Number(text);
+}
+
+/** `--scim enabled|disabled` as scimEnabled */
+export function scimFlag(args: ParsedArgs): boolean | undefined {
+  const v = flag(args, 'scim');
+  if (v === undefined) {
+    return undefined;
+  }
+  if (v !== 'enabled' && v !== 'disabled') {
+    throw new Error('--scim must be enabled or disabled');
+  }
+  return v === 'enabled';
+}

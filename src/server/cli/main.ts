@@ -16,7 +16,24 @@ import {
   TokenService,
   parseScopes,
 } from '../../library';
-import { ParsedArgs, booleanFlag, flag, parseArgs, requiredFlag } from './cli.args';
+import {
+  ParsedArgs,
+  booleanFlag,
+  flag,
+  intFlag,
+  parseArgs,
+  requiredFlag,
+  scimFlag,
+} from './cli.args';
+import {
+  endQuietlyOnClosedPipe,
+  err,
+  exitWhenDrained,
+  out,
+  table,
+  tenantDetails,
+  tenantLine,
+} from './cli.output';
 import { StderrLogger } from './stderr.logger';
 
 const USAGE = `Usage: npm run -s cli -- <command>
@@ -41,52 +58,6 @@ const USAGE = `Usage: npm run -s cli -- <command>
 
 The database is the server's: DATABASE_URL (default sqlite:./data/scim.sqlite).
 A created token is printed alone on stdout; everything else goes to stderr.`;
-
-const out = (s: string) => process.stdout.write(s + '\n');
-const err = (s: string) => process.stderr.write(s + '\n');
-
-function table(rows: Record<string, unknown>[]): string {
-  if (!rows.length) {
-    return '(none)';
-  }
-  const cols = Object.keys(rows[0]);
-  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i])).join('  ').trimEnd();
-  return [line(cols), ...rows.map((r) => line(cols.map((c) => String(r[c] ?? ''))))].join('\n');
-}
-
-/** A positive integer flag (`--limit`), at most `max`; `def` when absent. */
-function intFlag(args: ParsedArgs, name: string, def: number, min: number, max: number): number {
-  const text = flag(args, name);
-  if (text === undefined) {
-    return def;
-  }
-  if (!/^\d{1,9}$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new Error(`--${name} must be an integer from ${min} to ${max}`);
-  }
-  return Number(text);
-}
-
-/** `--scim enabled|disabled` as scimEnabled */
-function scimFlag(args: ParsedArgs): boolean | undefined {
-  const v = flag(args, 'scim');
-  if (v === undefined) {
-    return undefined;
-  }
-  if (v !== 'enabled' && v !== 'disabled') {
-    throw new Error('--scim must be enabled or disabled');
-  }
-  return v === 'enabled';
-}
-
-function tenantLine(t: TenantView): string {
-  return (
-    `${t.slug}: scim ${t.scimEnabled ? 'enabled' : `disabled since ${t.disabledAt}`}, ` +
-    `profile ${t.profile ?? 'default'}, deprovisioning ${t.deprovisioning}, group cycles ${t.groupCycles}, ` +
-    `webhook ${t.webhookUrl ?? 'none'}, notifications ${t.notifications}, ` +
-    `default role ${t.defaultRole ?? 'none'}, link policy ${t.linkPolicy}`
-  );
-}
 
 interface Services {
   tokens: TokenService;
@@ -156,31 +127,7 @@ async function run(args: ParsedArgs, { tokens, tenants, events, ds, audit }: Ser
         out(JSON.stringify({ ...t, roleMappings: mappings, events: backlog }, null, 2));
         return;
       }
-      const rows: [string, string][] = [
-        ['slug', t.slug],
-        ['id', t.id],
-        ['created', t.createdAt],
-        ['scim', t.scimEnabled ? 'enabled' : `disabled since ${t.disabledAt}`],
-        ['profile', t.profile ?? 'default'],
-        ['deprovisioning', t.deprovisioning],
-        ['group cycles', t.groupCycles],
-        ['webhook', t.webhookUrl ? `${t.webhookUrl} (secret ${t.webhookSecretSet ? 'set' : 'not set'})` : 'none'],
-        ['notifications', t.notifications],
-        ['default role', t.defaultRole ?? 'none'],
-        ['link policy', t.linkPolicy],
-        [
-          'events',
-          `${backlog.pending} pending${backlog.oldestPendingAt ? ` (oldest ${backlog.oldestPendingAt})` : ''}, ${backlog.failed} failed`,
-        ],
-        ['role mappings', mappings.length ? '' : 'none'],
-      ];
-      const width = Math.max(...rows.map(([k]) => k.length));
-      out(
-        [
-          ...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`.trimEnd()),
-          ...mappings.map((m) => `  ${m.group} -> ${m.role}`),
-        ].join('\n'),
-      );
+      out(tenantDetails(t, mappings, backlog));
       return;
     }
     case 'tenant role-map': {
@@ -433,14 +380,15 @@ async function main(): Promise<number> {
   }
 }
 
+endQuietlyOnClosedPipe();
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenDrained(code),
   (e: unknown) => {
     if (e instanceof UsageError) {
       err(`${e.message}\n\n${USAGE}`);
-      process.exit(64);
+      return exitWhenDrained(64);
     }
     err(`Error: ${e instanceof ConfigError ? 'configuration: ' : ''}${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
+    return exitWhenDrained(1);
   },
 );

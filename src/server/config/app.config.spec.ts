@@ -1,11 +1,11 @@
-import { ConfigError, loadConfig } from './app.config';
+import { ConfigError, DEFAULT_TOKEN_PEPPER, isLoopbackHost, loadConfig } from './app.config';
 
 describe('loadConfig', () => {
   it('has defaults that start on embedded SQLite', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
       port: 3000,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       databaseUrl: 'sqlite:./data/scim.sqlite',
       basePath: 'scim/v2',
       bootstrap: true,
@@ -57,5 +57,58 @@ describe('loadConfig', () => {
     [{ LOG_FORMAT: 'xml' }, /LOG_FORMAT/],
   ])('rejects %j', (env, msg) => {
     expect(() => loadConfig(env)).toThrow(msg);
+  });
+
+  describe('safe deployment defaults', () => {
+    const PEPPER = 'a-pepper-of-our-own-0123456789';
+
+    it('starts with no variable at all outside production (npm start on a fresh machine)', () => {
+      expect(loadConfig({})).toMatchObject({ host: '127.0.0.1', tokenPepperIsDefault: true });
+      expect(loadConfig({ NODE_ENV: 'development' }).tokenPepper).toBe(DEFAULT_TOKEN_PEPPER);
+    });
+
+    it.each([
+      [{ NODE_ENV: 'production' }, /SCIM_TOKEN_PEPPER is not set/],
+      [{ NODE_ENV: 'production', SCIM_TOKEN_PEPPER: DEFAULT_TOKEN_PEPPER }, /SCIM_TOKEN_PEPPER is a published default/],
+      [
+        { NODE_ENV: 'production', SCIM_TOKEN_PEPPER: 'compose-default-pepper-change-me' },
+        /SCIM_TOKEN_PEPPER is a published default/,
+      ],
+      [{ HOST: '0.0.0.0' }, /METRICS_TOKEN is not set while HOST="0.0.0.0"/],
+      [{ HOST: '::' }, /METRICS_TOKEN/],
+      [{ HOST: '10.0.0.7' }, /METRICS_PUBLIC=true/],
+      [{ HOST: '0.0.0.0', METRICS_PUBLIC: 'false' }, /METRICS_TOKEN/],
+      [{ HOST: '0.0.0.0', METRICS_PUBLIC: 'maybe' }, /METRICS_PUBLIC="maybe"/],
+    ])('refuses %j, naming the variable', (env, msg) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(msg);
+    });
+
+    it.each([
+      { NODE_ENV: 'production', SCIM_TOKEN_PEPPER: PEPPER },
+      { NODE_ENV: 'production', SCIM_TOKEN_PEPPER: PEPPER, HOST: '0.0.0.0', METRICS_TOKEN: 'm-token' },
+      { HOST: '0.0.0.0', METRICS_PUBLIC: 'true' },
+      { HOST: 'localhost' },
+      { HOST: '::1' },
+      { HOST: '127.0.0.2' },
+    ])('accepts %j', (env) => {
+      expect(() => loadConfig(env)).not.toThrow();
+    });
+
+    it.each([
+      ['127.0.0.1', true],
+      ['127.1.2.3', true],
+      ['localhost', true],
+      ['::1', true],
+      ['[::1]', true],
+      ['::ffff:127.0.0.1', true],
+      ['0.0.0.0', false],
+      ['::', false],
+      ['192.168.1.10', false],
+      ['128.0.0.1', false],
+      ['localhost.example.com', false],
+    ])('isLoopbackHost(%s) is %s', (host, expected) => {
+      expect(isLoopbackHost(host)).toBe(expected);
+    });
   });
 });

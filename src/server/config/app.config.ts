@@ -31,7 +31,7 @@ export interface AppConfig {
   auditRetentionDays: number;
   /** per-token request limit; false = none */
   rateLimit: { requestsPerWindow: number; windowSeconds: number } | false;
-  /** Bearer token /metrics requires; undefined = /metrics is open */
+  /** Bearer token /metrics requires; undefined = /metrics is open (loopback or METRICS_PUBLIC) */
   metricsToken?: string;
   /** extension schemas for Users, from the SCIM_SCHEMA_EXTENSIONS file */
   userExtensions: SchemaDefinition[];
@@ -59,6 +59,49 @@ export class ConfigError extends Error {}
 
 /** Well known: only protects nothing beyond the tokens' own 256-bit entropy. Set your own. */
 export const DEFAULT_TOKEN_PEPPER = 'scim-nest-default-token-pepper-change-me';
+
+/** Peppers published in this repository (the built-in one, the old compose fallback). */
+export const PUBLIC_TOKEN_PEPPERS: readonly string[] = [
+  DEFAULT_TOKEN_PEPPER,
+  'compose-default-pepper-change-me',
+];
+
+/** Where `npm start` listens unless HOST says otherwise: this machine only. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** true for an address only this machine reaches: 127.0.0.0/8, ::1, localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return (
+    h === 'localhost' ||
+    h === '::1' ||
+    /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+  );
+}
+
+/**
+ * Refuses a configuration that would expose a secret or an open endpoint: a published token
+ * pepper under NODE_ENV=production (anyone could compute token hashes), and /metrics without
+ * METRICS_TOKEN on an address beyond loopback unless METRICS_PUBLIC=true says it is meant.
+ */
+function checkExposure(env: NodeJS.ProcessEnv, host: string, pepper: string | undefined): void {
+  const production = env.NODE_ENV?.trim() === 'production';
+  if (production && (pepper === undefined || PUBLIC_TOKEN_PEPPERS.includes(pepper))) {
+    throw new ConfigError(
+      `SCIM_TOKEN_PEPPER ${pepper === undefined ? 'is not set' : 'is a published default'}: ` +
+        'NODE_ENV=production needs a secret of your own (e.g. openssl rand -hex 32), kept for good ' +
+        '(changing it invalidates every token)',
+    );
+  }
+  const metricsPublic = bool(env, 'METRICS_PUBLIC', false);
+  if (!isLoopbackHost(host) && !env.METRICS_TOKEN && !metricsPublic) {
+    throw new ConfigError(
+      `METRICS_TOKEN is not set while HOST="${host}" is not a loopback address: /metrics would be ` +
+        'open to the network. Set METRICS_TOKEN (e.g. openssl rand -hex 32), or METRICS_PUBLIC=true ' +
+        'to serve /metrics without a token on purpose',
+    );
+  }
+}
 
 const LEVELS: Record<string, LogLevel[]> = {
   fatal: ['fatal'],
@@ -191,7 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!LEVELS[level]) {
     throw new ConfigError(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${Object.keys(LEVELS).join(', ')}`);
   }
-  const host = env.HOST?.trim() || '0.0.0.0';
+  const host = env.HOST?.trim() || DEFAULT_HOST;
   const baseUrl = env.SCIM_BASE_URL?.trim() || undefined;
   if (baseUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(baseUrl)) {
     throw new ConfigError(`SCIM_BASE_URL="${baseUrl}" must be an absolute http(s) URL`);
@@ -212,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (pepper !== undefined && pepper.length < 16) {
     throw new ConfigError('SCIM_TOKEN_PEPPER must be at least 16 characters');
   }
+  checkExposure(env, host, pepper);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host,

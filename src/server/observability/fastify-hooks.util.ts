@@ -19,7 +19,7 @@ interface Authenticated {
  *   sends it back; SCIM controllers reuse the same stamp for their audit entry;
  * - onResponse counts the request under its route template with Fastify's own elapsed time
  *   and, when `accessLog` is given (info level enabled), writes one access line: method,
- *   route, URL (`access_token` redacted), status, duration, request id, tenant and token id
+ *   route, URL (credential-like query parameters redacted), status, duration, request id, tenant and token id
  *   (never the token), User-Agent and client IP, from fields Fastify already holds.
  * The library installs no such hook (STYLE §3): only this app does, from bootstrap.ts.
  */

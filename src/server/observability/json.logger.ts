@@ -6,7 +6,7 @@ export interface AccessLogEntry {
   readonly method: string;
   /** the route template (`/scim/v2/Users/:id`), or `unmatched` */
   readonly route: string;
-  /** path and query, an `access_token` parameter redacted */
+  /** path and query, credential-like parameters redacted (audit-redaction.util redactUrl) */
   readonly url: string;
   readonly status: number;
   readonly durationMs: number;
