@@ -1,74 +1,13 @@
 import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
 import { ColumnRef, SqlDialect } from '../../core/filter/filter-sql.compiler';
+import { inTransaction } from './sql-transaction';
+
+// the transaction mechanism (one queue per SQLite DataSource, row locks) has its own file
+export { inTransaction } from './sql-transaction';
 
 export function dialectOf(ds: DataSource): SqlDialect {
   const t = ds.options.type;
   return t === 'mysql' || t === 'mariadb' ? 'mysql' : 'sqlite';
-}
-
-/**
- * The tail of the queue of transactions per SQLite DataSource. better-sqlite3 has one
- * connection and TypeORM hands every caller the same query runner, so two overlapping
- * transactions would nest ("cannot start a transaction within a transaction"): they are run
- * one after another instead. MySQL transactions run concurrently on pooled connections.
- */
-const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
-
-/** Runs `fn` in one transaction on its own query runner (a pooled connection on MySQL). */
-export async function inTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
-  if (dialectOf(ds) === 'sqlite') {
-    const previous = sqliteQueues.get(ds) ?? Promise.resolve();
-    const run = previous.then(
-      () => runTransaction(ds, fn),
-      () => runTransaction(ds, fn),
-    );
-    sqliteQueues.set(
-      ds,
-      run.catch(() => undefined),
-    );
-    return run;
-  }
-  return runTransaction(ds, fn);
-}
-
-async function runTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
-  const qr = ds.createQueryRunner();
-  await qr.connect();
-  if (dialectOf(ds) === 'sqlite') {
-    return runSqliteImmediate(qr, fn);
-  }
-  try {
-    await qr.startTransaction();
-    try {
-      const result = await fn(qr);
-      await qr.commitTransaction();
-      return result;
-    } catch (e) {
-      if (qr.isTransactionActive) {
-        await qr.rollbackTransaction();
-      }
-      throw e;
-    }
-  } finally {
-    await qr.release();
-  }
-}
-
-/**
- * SQLite write transactions start IMMEDIATE: they take the write lock up front, so a second
- * process (another server instance on the same file, the CLI) waits busy_timeout for it
- * instead of failing with SQLITE_BUSY when a read transaction tries to upgrade.
- */
-async function runSqliteImmediate<T>(qr: QueryRunner, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
-  await qr.query('BEGIN IMMEDIATE');
-  try {
-    const result = await fn(qr);
-    await qr.query('COMMIT');
-    return result;
-  } catch (e) {
-    await qr.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
 }
 
 /** Runs one statement and returns the structured result (affected rows, insert id). */

@@ -1,4 +1,4 @@
-import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { ScimError } from '../../core/errors/scim-error';
 import {
   ColumnRef,
@@ -47,6 +47,7 @@ import {
   keysetPage,
   metaColumn,
 } from './sql.util';
+import { Sql, afterCommit, driverErrno, readCommitted } from './sql-transaction';
 
 /** longest displayName / externalId kept in the indexed columns (varchar(255)) */
 export const MAX_GROUP_INDEXED_LENGTH = 255;
@@ -56,8 +57,6 @@ export const MAX_MEMBER_ID_LENGTH = 36;
 const IN_CHUNK = 500;
 /** rows per multi-row INSERT into scim_group_members (4 binds each, under 900 binds) */
 const INSERT_CHUNK = 225;
-/** attempts of a MySQL transaction that InnoDB chose as a deadlock victim (errno 1213) */
-const DEADLOCK_ATTEMPTS = 3;
 
 interface GroupRow {
   seq: string | number;
@@ -76,11 +75,6 @@ interface MemberRow {
   user_display: unknown;
   user_name: string | null;
   group_display: string | null;
-}
-
-/** anything that runs parameterized SQL: the DataSource (pooled) or a transaction's runner */
-interface Sql {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
 }
 
 const SELECT_COLUMNS = 'r.seq, r.id, r.tenant_id, r.doc, r.version, r.created, r.last_modified';
@@ -104,7 +98,7 @@ const SELECT_COLUMNS = 'r.seq, r.id, r.tenant_id, r.doc, r.version, r.created, r
  * reading the membership back would cost the group's size, which an update must not (#22).
  *
  * On SQLite every caller shares one connection: writes and reads both go through
- * inTransaction's per-DataSource queue (sql.util.ts), so a read never sees another caller's
+ * one per-DataSource queue (sql-transaction.ts), so a read never sees another caller's
  * uncommitted statements.
  *
  * A write given `events` appends its change events to scim_outbox in the same transaction:
@@ -790,37 +784,23 @@ export class TypeOrmGroupRepository implements GroupRepository {
     };
   }
 
-  /**
-   * A transaction (queued on SQLite by inTransaction), retried when it is a deadlock victim;
-   * after a commit that wrote `events`, the signal.
-   */
-  private async transaction<T>(
-    events: WriteEvents | undefined,
-    fn: (qr: QueryRunner) => Promise<T>,
-  ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await inTransaction(this.ds, fn);
-        if (events) {
-          this.signal?.written();
-        }
-        return result;
-      } catch (e) {
-        if (attempt >= DEADLOCK_ATTEMPTS || driverErrno(e) !== 1213) {
-          throw e;
-        }
+  /** inTransaction (deadlock victims retried there), the signal once events committed */
+  private transaction<T>(events: WriteEvents | undefined, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+    return inTransaction(this.ds, async (qr) => {
+      const result = await fn(qr);
+      if (events && this.signal) {
+        const signal = this.signal;
+        afterCommit(this.ds, () => signal.written());
       }
-    }
+      return result;
+    });
   }
 
-  /**
-   * Reads. On SQLite they run in inTransaction's queue: every caller shares one connection, so
-   * a plain query could otherwise see another caller's uncommitted (and maybe rolled back)
-   * writes. On MySQL they go to the pool.
-   */
+  /** reads of committed data only (sql-transaction.ts readCommitted) */
   private read<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
-    return this.dialect === 'sqlite' ? inTransaction(this.ds, fn) : fn(this.ds);
+    return readCommitted(this.ds, fn);
   }
+
 }
 
 /**
@@ -1013,13 +993,6 @@ function mapWriteError(e: unknown, displayName: string): unknown {
     return ScimError.invalidValue('A value is longer than its column allows');
   }
   return e;
-}
-
-function driverErrno(e: unknown): number | undefined {
-  if (!(e instanceof QueryFailedError)) {
-    return undefined;
-  }
-  return (e as QueryFailedError & { driverError?: { errno?: number } }).driverError?.errno;
 }
 
 function placeholders(n: number): string {

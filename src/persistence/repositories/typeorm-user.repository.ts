@@ -34,6 +34,7 @@ import {
   keysetPage,
   metaColumn,
 } from './sql.util';
+import { Sql, afterCommit, readCommitted } from './sql-transaction';
 
 const VALUE_KEY_LENGTH = 191;
 /** longest value kept in the indexed singular columns (userName, externalId, displayName) */
@@ -78,19 +79,26 @@ export class TypeOrmUserRepository implements UserRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<StoredResource | null> {
-    const rows: UserRow[] = await this.ds.query(
-      `SELECT ${SELECT_COLUMNS} FROM scim_users r
-       WHERE r.id = ? AND r.tenant_id = ? AND r.deleted_at IS NULL`,
-      [id, tenantId],
-    );
+    const rows = (await readCommitted(this.ds, (sql) =>
+      sql.query(
+        `SELECT ${SELECT_COLUMNS} FROM scim_users r
+         WHERE r.id = ? AND r.tenant_id = ? AND r.deleted_at IS NULL`,
+        [id, tenantId],
+      ),
+    )) as UserRow[];
     return rows.length ? toStored(rows[0]) : null;
   }
 
-  async search(tenantId: string, q: ResourceQuery): Promise<ResourcePage> {
+  /** every statement of one search sees committed data, and the same data (readCommitted) */
+  search(tenantId: string, q: ResourceQuery): Promise<ResourcePage> {
+    return readCommitted(this.ds, (sql) => this.searchIn(sql, tenantId, q));
+  }
+
+  private async searchIn(sql: Sql, tenantId: string, q: ResourceQuery): Promise<ResourcePage> {
     const statements = this.buildSearchSql(tenantId, q);
     const countRows = async () =>
       Number(
-        ((await this.ds.query(statements.count.sql, statements.count.params)) as {
+        ((await sql.query(statements.count.sql, statements.count.params)) as {
           n: number | string;
         }[])[0].n,
       );
@@ -106,14 +114,14 @@ export class TypeOrmUserRepository implements UserRepository {
           }
           throw e;
         }
-        return this.ds.query(page.sql, page.params) as Promise<UserRow[]>;
+        return sql.query(page.sql, page.params) as Promise<UserRow[]>;
       });
       return { total, items: rows.map(toStored) };
     }
     const total = q.withTotal === false ? undefined : await countRows();
     if (q.keyset) {
       const page = await keysetPage<UserRow>(
-        (sql, params) => this.ds.query(sql, params),
+        async (text, params) => (await sql.query(text, params)) as UserRow[],
         `SELECT ${SELECT_COLUMNS} FROM scim_users r`,
         statements.where,
         q.keyset,
@@ -319,16 +327,16 @@ export class TypeOrmUserRepository implements UserRepository {
     });
   }
 
-  /** inTransaction, then the signal when the transaction wrote events (after the commit) */
-  private async transaction<T>(
-    events: WriteEvents | undefined,
-    fn: (qr: QueryRunner) => Promise<T>,
-  ): Promise<T> {
-    const result = await inTransaction(this.ds, fn);
-    if (events) {
-      this.signal?.written();
-    }
-    return result;
+  /** inTransaction, then the signal once the transaction that wrote events committed */
+  private transaction<T>(events: WriteEvents | undefined, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+    return inTransaction(this.ds, async (qr) => {
+      const result = await fn(qr);
+      if (events && this.signal) {
+        const signal = this.signal;
+        afterCommit(this.ds, () => signal.written());
+      }
+      return result;
+    });
   }
 
   private async appendEvent(

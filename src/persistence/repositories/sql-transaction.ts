@@ -1,0 +1,160 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
+
+/** anything that runs parameterized SQL: the DataSource (pooled) or a transaction's runner */
+export interface Sql {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/** attempts of a MySQL transaction that InnoDB chose as a deadlock victim (errno 1213) */
+const DEADLOCK_ATTEMPTS = 3;
+
+/** The transaction open in the current async context on one DataSource. */
+interface Scope {
+  readonly qr: QueryRunner;
+  /** false once committed or rolled back: a timer started inside must not reuse the runner */
+  open: boolean;
+  readonly afterCommit: (() => void)[];
+}
+
+/**
+ * The open transaction of each DataSource in this async context. A store call made while one
+ * is open (a read-change-write under withWriteLock, a repository called from another one's
+ * transaction) runs in it: on SQLite there is one connection, so queueing behind the open
+ * transaction would wait for itself; on MySQL a second pooled connection would not see the
+ * transaction's rows and could wait for its locks.
+ */
+const scopes = new AsyncLocalStorage<ReadonlyMap<DataSource, Scope>>();
+
+/**
+ * The tail of the queue of transactions per SQLite DataSource. better-sqlite3 has one
+ * connection and TypeORM hands every caller the same query runner, so two overlapping
+ * transactions would nest ("cannot start a transaction within a transaction"): they are run
+ * one after another instead. MySQL transactions run concurrently on pooled connections.
+ */
+const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+function isSqlite(ds: DataSource): boolean {
+  const t = ds.options.type;
+  return t !== 'mysql' && t !== 'mariadb';
+}
+
+/** The transaction open on `ds` in this async context, if any. */
+function openScope(ds: DataSource): Scope | undefined {
+  const scope = scopes.getStore()?.get(ds);
+  return scope?.open ? scope : undefined;
+}
+
+/**
+ * Runs `fn` in one write transaction on its own query runner (a pooled connection on MySQL),
+ * or in the transaction already open on `ds` in this async context. A MySQL deadlock victim
+ * is rolled back by InnoDB and run again from the start (only the outermost transaction can).
+ */
+export async function inTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+  const open = openScope(ds);
+  if (open) {
+    return fn(open.qr);
+  }
+  if (isSqlite(ds)) {
+    return queued(ds, () => runTransaction(ds, 'BEGIN IMMEDIATE', fn));
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runTransaction(ds, 'START TRANSACTION', fn);
+    } catch (e) {
+      if (attempt >= DEADLOCK_ATTEMPTS || driverErrno(e) !== 1213) {
+        throw e;
+      }
+    }
+  }
+}
+
+/**
+ * Reads that see committed data only. On SQLite every caller shares one connection, so a
+ * plain query could see another caller's uncommitted (and maybe later rolled back) writes:
+ * reads take their turn in the same queue as the write transactions, in a deferred (read)
+ * transaction, so the statements of one read also see one snapshot. On MySQL they go to the
+ * pool. Inside an open transaction they run in it (and see its own writes).
+ */
+export function readCommitted<T>(ds: DataSource, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  const open = openScope(ds);
+  if (open) {
+    return fn(open.qr);
+  }
+  return isSqlite(ds) ? queued(ds, () => runTransaction(ds, 'BEGIN', fn)) : fn(ds);
+}
+
+/**
+ * `cb` once the transaction open on `ds` in this async context committed (at once when none
+ * is open), e.g. waking the outbox relay only for events it can already read.
+ */
+export function afterCommit(ds: DataSource, cb: () => void): void {
+  const open = openScope(ds);
+  if (open) {
+    open.afterCommit.push(cb);
+  } else {
+    cb();
+  }
+}
+
+/** MySQL driver errno of a failed query (1062 duplicate, 1213 deadlock, 1406 too long ...) */
+export function driverErrno(e: unknown): number | undefined {
+  if (!(e instanceof QueryFailedError)) {
+    return undefined;
+  }
+  return (e as QueryFailedError & { driverError?: { errno?: number } }).driverError?.errno;
+}
+
+function queued<T>(ds: DataSource, run: () => Promise<T>): Promise<T> {
+  const previous = sqliteQueues.get(ds) ?? Promise.resolve();
+  const next = previous.then(run, run);
+  sqliteQueues.set(
+    ds,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
+/**
+ * One transaction in a new scope. SQLite write transactions start IMMEDIATE: they take the
+ * write lock up front, so a second process (another server instance on the same file, the CLI)
+ * waits busy_timeout for it instead of failing with SQLITE_BUSY when a read transaction tries
+ * to upgrade; reads start deferred and never block another process's writer.
+ */
+async function runTransaction<T>(
+  ds: DataSource,
+  begin: 'BEGIN IMMEDIATE' | 'BEGIN' | 'START TRANSACTION',
+  fn: (qr: QueryRunner) => Promise<T>,
+): Promise<T> {
+  const qr = ds.createQueryRunner();
+  await qr.connect();
+  const scope: Scope = { qr, open: true, afterCommit: [] };
+  const parent = scopes.getStore();
+  const inScope = new Map(parent ?? []).set(ds, scope);
+  const sqlite = begin !== 'START TRANSACTION';
+  try {
+    await (sqlite ? qr.query(begin) : qr.startTransaction());
+    let result: T;
+    try {
+      result = await scopes.run(inScope, () => fn(qr));
+      scope.open = false;
+      await (sqlite ? qr.query('COMMIT') : qr.commitTransaction());
+    } catch (e) {
+      scope.open = false;
+      if (sqlite) {
+        await qr.query('ROLLBACK').catch(() => undefined);
+      } else if (qr.isTransactionActive) {
+        await qr.rollbackTransaction();
+      }
+      throw e;
+    }
+    for (const cb of scope.afterCommit) {
+      cb();
+    }
+    return result;
+  } finally {
+    if (!sqlite) {
+      await qr.release();
+    }
+  }
+}
