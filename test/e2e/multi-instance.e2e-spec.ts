@@ -78,6 +78,27 @@ describe.each(TEST_DATABASES)('two instances on one %s database', (kind: Databas
     expect(read.body.meta.version).toBe('W/"51"');
   });
 
+  it('50 parallel PATCHes of one user without If-Match across both: all 200, all kept', async () => {
+    const { http, base } = on(0);
+    const { password: _p, emails: _e, ...body } = oktaUser();
+    const user = (await http.post(`${base}/Users`).set(auth()).send(body)).body;
+    const values = Array.from({ length: 50 }, (_, i) => `lb-writer-${i}@example.com`);
+    const results = await Promise.all(
+      values.map((value, i) => {
+        const o = on(i);
+        return o.http
+          .patch(`${o.base}/Users/${user.id}`)
+          .set(auth())
+          .send({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'emails', value: [{ value }] }] });
+      }),
+    );
+    // RFC 7644 §3.14: without If-Match no write is refused, whichever instance serves it
+    expect(results.map((r) => r.status)).toEqual(values.map(() => 200));
+    const read = await on(1).http.get(`${on(1).base}/Users/${user.id}`).set(auth());
+    expect(read.body.emails.map((e: { value: string }) => e.value).sort()).toEqual([...values].sort());
+    expect(read.body.meta.version).toBe('W/"51"');
+  });
+
   it('conflicting PUTs with the same If-Match on both instances: one 200, one 412', async () => {
     const { http, base } = on(0);
     const { password: _p, ...body } = oktaUser();

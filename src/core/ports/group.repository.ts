@@ -5,6 +5,7 @@ import {
   ResourceQuery,
   ResourceUpdate,
   StoredResource,
+  WriteLocking,
 } from './resource.types';
 
 export type MemberType = 'User' | 'Group';
@@ -75,7 +76,7 @@ export interface MemberPage {
  * ids that really changed (an add of an existing member or a remove of an absent one is not an
  * event), written in the same transaction as the change.
  */
-export interface GroupRepository {
+export interface GroupRepository extends WriteLocking {
   /** `withMembers: false` must not read the membership table */
   findById(tenantId: string, id: string, withMembers: boolean): Promise<StoredResource | null>;
   search(tenantId: string, query: ResourceQuery, withMembers: boolean): Promise<ResourcePage>;

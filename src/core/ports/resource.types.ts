@@ -38,6 +38,19 @@ export interface ResourceUpdate {
   readonly expectedVersion: number;
 }
 
+/**
+ * Optional on a store: serialises the read-change-write of one resource. `withWriteLock` runs
+ * `fn` (which reads the resource through the store, changes it, and writes it back with the
+ * version it read as expectedVersion) while every other writer of that resource waits, in this
+ * process and in any other one sharing the store; the store calls `fn` makes run inside the
+ * lock. A write whose client sent no If-Match then never loses a version race (RFC 7644 §3.14:
+ * only a client's own precondition answers 412). A store without it gets its writes retried
+ * on a version race instead.
+ */
+export interface WriteLocking {
+  withWriteLock?<T>(tenantId: string, id: string, fn: () => Promise<T>): Promise<T>;
+}
+
 export type SortOrder = 'ascending' | 'descending';
 
 /** A validated list query (RFC 7644 §3.4.2): filter already resolved to canonical paths. */

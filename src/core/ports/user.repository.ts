@@ -5,6 +5,7 @@ import {
   ResourceQuery,
   ResourceUpdate,
   StoredResource,
+  WriteLocking,
 } from './resource.types';
 
 /**
@@ -30,7 +31,7 @@ export interface UnlinkedUserPage {
   readonly items: readonly UnlinkedUser[];
 }
 
-export interface UserRepository {
+export interface UserRepository extends WriteLocking {
   findById(tenantId: string, id: string): Promise<StoredResource | null>;
   search(tenantId: string, query: ResourceQuery): Promise<ResourcePage>;
   /**

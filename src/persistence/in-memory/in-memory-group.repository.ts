@@ -37,6 +37,7 @@ import {
   readPath,
   singularSortKey,
 } from './json-copy.util';
+import { KeyedLock } from './keyed-lock';
 
 /** same limits as TypeOrmGroupRepository (varchar(255) columns, varchar(36) member ids) */
 const MAX_INDEXED_LENGTH = 255;
@@ -86,6 +87,7 @@ export class InMemoryGroupRepository implements GroupRepository {
   memberReads = 0;
   /** Test helper (not part of the port): the change events the writes recorded, in order. */
   readonly outbox: NewChangeEvent[] = [];
+  private readonly locks = new KeyedLock();
 
   constructor(
     private readonly registry: SchemaRegistry,
@@ -104,6 +106,10 @@ export class InMemoryGroupRepository implements GroupRepository {
       this.memberReads++;
     }
     return row ? this.toStored(row, withMembers) : null;
+  }
+
+  withWriteLock<T>(tenantId: string, id: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(`${tenantId}\u0000${id}`, fn);
   }
 
   async search(tenantId: string, q: ResourceQuery, withMembers: boolean): Promise<ResourcePage> {

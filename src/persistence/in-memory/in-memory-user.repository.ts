@@ -24,6 +24,7 @@ import {
   readPath,
   singularSortKey,
 } from './json-copy.util';
+import { KeyedLock } from './keyed-lock';
 
 /** longest userName / externalId / displayName the TypeORM repository's indexed columns take */
 const MAX_INDEXED_LENGTH = 255;
@@ -58,6 +59,7 @@ export class InMemoryUserRepository implements UserRepository {
   private seq = 0;
   /** Test helper (not part of the port): the change events the writes recorded, in order. */
   readonly outbox: NewChangeEvent[] = [];
+  private readonly locks = new KeyedLock();
 
   constructor(private readonly registry: SchemaRegistry) {
     this.rt = registry.resourceType('User');
@@ -66,6 +68,10 @@ export class InMemoryUserRepository implements UserRepository {
   async findById(tenantId: string, id: string): Promise<StoredResource | null> {
     const row = this.row(tenantId, id);
     return row ? toStored(row) : null;
+  }
+
+  withWriteLock<T>(tenantId: string, id: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(`${tenantId}\u0000${id}`, fn);
   }
 
   async search(tenantId: string, q: ResourceQuery): Promise<ResourcePage> {

@@ -85,6 +85,27 @@ export function readCommitted<T>(ds: DataSource, fn: (sql: Sql) => Promise<T>): 
 }
 
 /**
+ * Runs `fn` (a read-change-write of one resource, RFC 7644 §3.14) holding that resource's row
+ * for writing until it returns: `lockSql` selects the row and gets `FOR UPDATE` on MySQL, which
+ * makes every other writer of the row wait, in this process or another one; a SQLite write
+ * transaction (BEGIN IMMEDIATE) already holds the whole database. Store calls made by `fn` run
+ * in this transaction.
+ */
+export function withRowLock<T>(
+  ds: DataSource,
+  lockSql: string,
+  params: unknown[],
+  fn: () => Promise<T>,
+): Promise<T> {
+  return inTransaction(ds, async (qr) => {
+    if (!isSqlite(ds)) {
+      await qr.query(`${lockSql} FOR UPDATE`, params);
+    }
+    return fn();
+  });
+}
+
+/**
  * `cb` once the transaction open on `ds` in this async context committed (at once when none
  * is open), e.g. waking the outbox relay only for events it can already read.
  */

@@ -47,7 +47,7 @@ import {
   keysetPage,
   metaColumn,
 } from './sql.util';
-import { Sql, afterCommit, driverErrno, readCommitted } from './sql-transaction';
+import { Sql, afterCommit, driverErrno, readCommitted, withRowLock } from './sql-transaction';
 
 /** longest displayName / externalId kept in the indexed columns (varchar(255)) */
 export const MAX_GROUP_INDEXED_LENGTH = 255;
@@ -799,6 +799,11 @@ export class TypeOrmGroupRepository implements GroupRepository {
   /** reads of committed data only (sql-transaction.ts readCommitted) */
   private read<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
     return readCommitted(this.ds, fn);
+  }
+
+  /** RFC 7644 §3.14 writes without If-Match: the group's row is locked (sql-transaction.ts) */
+  withWriteLock<T>(tenantId: string, id: string, fn: () => Promise<T>): Promise<T> {
+    return withRowLock(this.ds, 'SELECT r.seq FROM scim_groups r WHERE r.id = ? AND r.tenant_id = ?', [id, tenantId], fn);
   }
 
 }

@@ -34,7 +34,7 @@ import {
   keysetPage,
   metaColumn,
 } from './sql.util';
-import { Sql, afterCommit, readCommitted } from './sql-transaction';
+import { Sql, afterCommit, readCommitted, withRowLock } from './sql-transaction';
 
 const VALUE_KEY_LENGTH = 191;
 /** longest value kept in the indexed singular columns (userName, externalId, displayName) */
@@ -87,6 +87,11 @@ export class TypeOrmUserRepository implements UserRepository {
       ),
     )) as UserRow[];
     return rows.length ? toStored(rows[0]) : null;
+  }
+
+  /** RFC 7644 §3.14 writes without If-Match: the user's row is locked (sql-transaction.ts) */
+  withWriteLock<T>(tenantId: string, id: string, fn: () => Promise<T>): Promise<T> {
+    return withRowLock(this.ds, 'SELECT r.seq FROM scim_users r WHERE r.id = ? AND r.tenant_id = ?', [id, tenantId], fn);
   }
 
   /** every statement of one search sees committed data, and the same data (readCommitted) */

@@ -32,9 +32,8 @@ import { EmptyResponse } from '../http/empty-response';
 import { checkIfMatch, etagOf, isNotModified } from '../http/etag';
 import { ListQueryDto, ProjectionQueryDto } from '../http/list-query.dto';
 import { RequestContext } from '../http/request-context';
+import { writeResource } from '../http/resource-write';
 import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../http/resource.util';
-
-const MAX_WRITE_ATTEMPTS = 8;
 
 /** A member as a client sent it: `type` not yet checked against the member's real type. */
 interface MemberInput {
@@ -248,9 +247,10 @@ export class GroupsService implements ScimResourceService {
   }
 
   /**
-   * read-change-write with the version as precondition, retried on concurrent writers. Change
-   * events: `verb` with the changed attributes when the document changes;
-   * the store adds members-removed / members-added for what the delta really changed.
+   * read-change-write under the shared write policy (writeResource: 412 only for the client's
+   * own If-Match). Change events: `verb` with the changed attributes when the
+   * document changes; the store adds members-removed / members-added for what the delta really
+   * changed.
    */
   private async write(
     id: string,
@@ -258,21 +258,20 @@ export class GroupsService implements ScimResourceService {
     change: (current: StoredResource) => Promise<{ doc: ScimJson; members?: PendingDelta }>,
     verb: 'replaced' | 'patched',
   ): Promise<StoredResource> {
-    for (let attempt = 1; ; attempt++) {
+    const { stored, updated, membership } = await writeResource(this.groups, ctx, id, async () => {
       const current = await this.load(id, ctx);
       checkIfMatch(ctx.ifMatch, current.version);
       const { doc, members } = await change(current);
       const delta = members ? await this.checkDelta(ctx, id, members) : undefined;
       if (!delta && sameJson(doc, current.resource)) {
-        return current;
+        return { stored: current };
       }
-      // a members-only change is a set operation: no document write, no version race to lose
+      // a members-only change is a set operation: the stored document is not rewritten
       const membersOnly = sameJson(doc, current.resource);
-      const hookCtx = hookContext(ctx);
       const updated =
         !membersOnly && this.hooks.wantsUpdate(current.resource, doc)
           ? {
-              ctx: hookCtx,
+              ctx: hookContext(ctx),
               resourceType: 'Group' as const,
               id,
               method: verb === 'replaced' ? ('PUT' as const) : ('PATCH' as const),
@@ -288,37 +287,25 @@ export class GroupsService implements ScimResourceService {
       if (membership) {
         await this.hooks.beforeMembershipChange(membership);
       }
-      try {
-        const at = this.clock.nowIso();
-        const events = membersOnly
-          ? eventsOf(ctx, at)
-          : eventsOf(ctx, at, verb, changedAttributes(current.resource, doc));
-        const stored = await this.groups.update(
-          ctx.tenantId,
-          id,
-          {
-            resource: membersOnly ? undefined : doc,
-            lastModified: at,
-            expectedVersion: membersOnly && ctx.ifMatch === undefined ? undefined : current.version,
-            members: delta,
-          },
-          events,
-        );
-        if (updated) {
-          await this.hooks.afterUpdate(updated);
-        }
-        if (membership) {
-          await this.hooks.afterMembershipChange(membership);
-        }
-        return stored;
-      } catch (e) {
-        const retry = e instanceof ScimError && e.status === 412 && ctx.ifMatch === undefined;
-        if (!retry || attempt >= MAX_WRITE_ATTEMPTS) {
-          throw e;
-        }
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
-      }
+      const at = this.clock.nowIso();
+      const events = membersOnly
+        ? eventsOf(ctx, at)
+        : eventsOf(ctx, at, verb, changedAttributes(current.resource, doc));
+      const update = {
+        resource: membersOnly ? undefined : doc,
+        lastModified: at,
+        expectedVersion: membersOnly && ctx.ifMatch === undefined ? undefined : current.version,
+        members: delta,
+      };
+      return { stored: await this.groups.update(ctx.tenantId, id, update, events), updated, membership };
+    });
+    if (updated) {
+      await this.hooks.afterUpdate(updated);
     }
+    if (membership) {
+      await this.hooks.afterMembershipChange(membership);
+    }
+    return stored;
   }
 
   /**

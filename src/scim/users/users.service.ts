@@ -33,14 +33,12 @@ import { checkIfMatch, etagOf, isNotModified } from '../http/etag';
 import { ListQueryDto, ProjectionQueryDto } from '../http/list-query.dto';
 import { PasswordHasher } from '../http/password.hasher';
 import { RequestContext } from '../http/request-context';
+import { writeResource } from '../http/resource-write';
 import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../http/resource.util';
 import { SCIM_DIALECT, SCIM_LIMITS } from '../di.tokens';
 import { ScimLimits } from '../scim.options';
 import { ScimResourceService } from '../resources/resource-service';
 import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
-
-/** Attempts at read-apply-write when a concurrent writer bumped the version in between. */
-const MAX_WRITE_ATTEMPTS = 5;
 
 /**
  * Users: load through the port, apply the protocol core (normalize, patch, filter, project),
@@ -197,10 +195,9 @@ export class UsersService implements ScimResourceService {
   }
 
   /**
-   * Read, change, write with the version read as the precondition. A concurrent writer makes
-   * the write fail with 412; without the client's own If-Match that is retried on fresh data.
-   * Nothing is written when the change leaves the resource as it was. The change event
-   * is `activated` / `deactivated` when `active` flips, else `verb`.
+   * Read, change, write under the shared write policy (writeResource: 412 only for the client's
+   * own If-Match). Nothing is written when the change leaves the resource as it was. The change
+   * event is `activated` / `deactivated` when `active` flips, else `verb`.
    */
   private async write(
     id: string,
@@ -209,12 +206,12 @@ export class UsersService implements ScimResourceService {
     proj: ProjectionQueryDto,
     verb: 'replaced' | 'patched',
   ): Promise<ScimJson> {
-    for (let attempt = 1; ; attempt++) {
+    const { stored, hookEvent } = await writeResource(this.users, ctx, id, async () => {
       const current = await this.load(id, ctx);
       checkIfMatch(ctx.ifMatch, current.version);
       const { resource, password } = await change(current);
       if (password === undefined && sameJson(resource, current.resource)) {
-        return this.renderOne(current, projectionOf(proj), ctx);
+        return { stored: current, hookEvent: undefined };
       }
       const hookEvent = this.hooks.wantsUpdate(current.resource, resource)
         ? {
@@ -229,36 +226,25 @@ export class UsersService implements ScimResourceService {
       if (hookEvent) {
         await this.hooks.beforeUpdate(hookEvent);
       }
-      try {
-        const at = this.clock.nowIso();
-        const events = eventsOf(
-          ctx,
-          at,
-          userWriteOperation(current.resource, resource, verb),
-          changedAttributes(current.resource, resource, password !== undefined),
-        );
-        const stored = await this.users.update(
-          ctx.tenantId,
-          id,
-          {
-            resource,
-            lastModified: at,
-            passwordHash: password !== undefined ? await this.passwords.hash(password) : undefined,
-            expectedVersion: current.version,
-          },
-          events,
-        );
-        if (hookEvent) {
-          await this.hooks.afterUpdate({ ...hookEvent, after: stored.resource });
-        }
-        return await this.renderOne(stored, projectionOf(proj), ctx);
-      } catch (e) {
-        const retry = e instanceof ScimError && e.status === 412 && ctx.ifMatch === undefined;
-        if (!retry || attempt >= MAX_WRITE_ATTEMPTS) {
-          throw e;
-        }
-      }
+      const at = this.clock.nowIso();
+      const events = eventsOf(
+        ctx,
+        at,
+        userWriteOperation(current.resource, resource, verb),
+        changedAttributes(current.resource, resource, password !== undefined),
+      );
+      const update = {
+        resource,
+        lastModified: at,
+        passwordHash: password !== undefined ? await this.passwords.hash(password) : undefined,
+        expectedVersion: current.version,
+      };
+      return { stored: await this.users.update(ctx.tenantId, id, update, events), hookEvent };
+    });
+    if (hookEvent) {
+      await this.hooks.afterUpdate({ ...hookEvent, after: stored.resource });
     }
+    return this.renderOne(stored, projectionOf(proj), ctx);
   }
 
   /** The token's (or tenant's) IdP profile, else the server's default dialect. */
