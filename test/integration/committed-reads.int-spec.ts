@@ -83,4 +83,17 @@ describe.each(TEST_DATABASES)('reads of uncommitted rows on %s', (kind) => {
     expect(byName).toEqual({ total: 0, items: [] });
     expect(all.items.map((u) => u.id)).not.toContain(id);
   });
+
+  it('findByIds and the group store\'s member look-up never see it either', async () => {
+    const id = '00000000-0000-4000-8000-00000000d003';
+    const tx = insertThenRollBack(store.ds, id, 'ghost-3');
+    await tx.inserted;
+    const [byIds, members] = await Promise.all([
+      users.findByIds(TENANT, [id]),
+      groups.resolveMembers(TENANT, [id]),
+    ]);
+    expect(await tx.settled).toBe('rolled back');
+    expect(byIds).toEqual([]);
+    expect(members.size).toBe(0);
+  });
 });

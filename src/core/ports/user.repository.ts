@@ -33,6 +33,12 @@ export interface UnlinkedUserPage {
 
 export interface UserRepository extends WriteLocking {
   findById(tenantId: string, id: string): Promise<StoredResource | null>;
+  /**
+   * The live users of the tenant among `ids`, in any order (ids naming no user are left out),
+   * e.g. every manager a page of users names (RFC 7643 §4.3 manager.displayName). Optional:
+   * without it the service searches with `id eq` filters, a bounded number of ids at a time.
+   */
+  findByIds?(tenantId: string, ids: readonly string[]): Promise<StoredResource[]>;
   search(tenantId: string, query: ResourceQuery): Promise<ResourcePage>;
   /**
    * Creates the user; when a soft-deleted user of the tenant has the same userName

@@ -70,6 +70,17 @@ export class InMemoryUserRepository implements UserRepository {
     return row ? toStored(row) : null;
   }
 
+  async findByIds(tenantId: string, ids: readonly string[]): Promise<StoredResource[]> {
+    const out: StoredResource[] = [];
+    for (const id of new Set(ids)) {
+      const row = this.row(tenantId, id);
+      if (row) {
+        out.push(toStored(row));
+      }
+    }
+    return out;
+  }
+
   withWriteLock<T>(tenantId: string, id: string, fn: () => Promise<T>): Promise<T> {
     return this.locks.run(`${tenantId}\u0000${id}`, fn);
   }

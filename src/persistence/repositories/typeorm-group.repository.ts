@@ -805,7 +805,6 @@ export class TypeOrmGroupRepository implements GroupRepository {
   withWriteLock<T>(tenantId: string, id: string, fn: () => Promise<T>): Promise<T> {
     return withRowLock(this.ds, 'SELECT r.seq FROM scim_groups r WHERE r.id = ? AND r.tenant_id = ?', [id, tenantId], fn);
   }
-
 }
 
 /**

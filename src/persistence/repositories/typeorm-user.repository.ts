@@ -37,6 +37,8 @@ import {
 import { Sql, afterCommit, readCommitted, withRowLock } from './sql-transaction';
 
 const VALUE_KEY_LENGTH = 191;
+/** ids per IN (...) list of findByIds */
+const IN_CHUNK = 500;
 /** longest value kept in the indexed singular columns (userName, externalId, displayName) */
 export const MAX_INDEXED_LENGTH = 255;
 
@@ -87,6 +89,24 @@ export class TypeOrmUserRepository implements UserRepository {
       ),
     )) as UserRow[];
     return rows.length ? toStored(rows[0]) : null;
+  }
+
+  async findByIds(tenantId: string, ids: readonly string[]): Promise<StoredResource[]> {
+    const unique = [...new Set(ids)];
+    return readCommitted(this.ds, async (sql) => {
+      const out: StoredResource[] = [];
+      // IN lists a bounded number of binds at a time (SQLite's default limit is 999)
+      for (let i = 0; i < unique.length; i += IN_CHUNK) {
+        const chunk = unique.slice(i, i + IN_CHUNK);
+        const rows = (await sql.query(
+          `SELECT ${SELECT_COLUMNS} FROM scim_users r WHERE r.tenant_id = ? AND r.deleted_at IS NULL
+           AND r.id IN (${chunk.map(() => '?').join(', ')})`,
+          [tenantId, ...chunk],
+        )) as UserRow[];
+        out.push(...rows.map(toStored));
+      }
+      return out;
+    });
   }
 
   /** RFC 7644 §3.14 writes without If-Match: the user's row is locked (sql-transaction.ts) */

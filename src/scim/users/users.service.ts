@@ -34,6 +34,7 @@ import { ListQueryDto, ProjectionQueryDto } from '../http/list-query.dto';
 import { PasswordHasher } from '../http/password.hasher';
 import { RequestContext } from '../http/request-context';
 import { writeResource } from '../http/resource-write';
+import { findUsersByIds } from './users-by-id';
 import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../http/resource.util';
 import { SCIM_DIALECT, SCIM_LIMITS } from '../di.tokens';
 import { ScimLimits } from '../scim.options';
@@ -282,7 +283,7 @@ export class UsersService implements ScimResourceService {
 
   /**
    * RFC 7643 §4.3 manager.displayName (readOnly): the displayName of each manager the users
-   * name, read in one query for the whole page; nothing is read when no user has a manager or
+   * name, read at once for the whole page; nothing is read when no user has a manager or
    * the projection leaves the manager out. A manager id that names no user gets no displayName.
    */
   private async managerNames(
@@ -300,18 +301,9 @@ export class UsersService implements ScimResourceService {
     if (!ids.size || !wantsAttribute(proj, `${ENTERPRISE_USER_SCHEMA_ID}:manager`)) {
       return undefined;
     }
-    const filter = validateFilter(
-      parseFilter([...ids].map((id) => `id eq ${JSON.stringify(id)}`).join(' or ')),
-      this.registry,
-      this.rt,
-    );
-    const page = await this.users.search(ctx.tenantId, {
-      filter,
-      startIndex: 1,
-      count: ids.size,
-    });
+    const managers = await findUsersByIds(this.users, ctx.tenantId, [...ids]);
     const names = new Map<string, string>();
-    for (const m of page.items) {
+    for (const m of managers) {
       const name = m.resource.displayName;
       if (typeof name === 'string' && name !== '') {
         names.set(m.id, name);
