@@ -68,19 +68,19 @@ function lookupKey(value) {
 function checkSeedDocument(root) {
   let normalizeResource;
   let registry;
-  let dialect;
+  let profile;
   try {
     ({ normalizeResource } = require(path.join(root, 'dist/src/core/resource/resource.normalizer.js')));
     const { createDefaultRegistry } = require(path.join(root, 'dist/src/core/schema/schema.registry.js'));
-    const { dialectFor } = require(path.join(root, 'dist/src/core/patch/patch.dialect.js'));
+    const { profileFor } = require(path.join(root, 'dist/src/core/profile/idp-profile.js'));
     registry = createDefaultRegistry();
-    dialect = dialectFor('lenient');
+    profile = profileFor('lenient');
   } catch (e) {
     return false;
   }
   for (const i of [0, 7, 123456]) {
     const body = userBody(i);
-    const { resource } = normalizeResource(body, { registry, resourceType: registry.resourceType('User'), dialect });
+    const { resource } = normalizeResource(body, { registry, resourceType: registry.resourceType('User'), profile });
     if (JSON.stringify(resource) !== JSON.stringify(body)) {
       throw new Error(
         `sql seeding would not store what the server stores:\n  seed   ${JSON.stringify(body)}\n  server ${JSON.stringify(resource)}`,

@@ -18,7 +18,7 @@ export interface TenantView {
   readonly id: string;
   readonly slug: string;
   readonly createdAt: string;
-  /** IdP dialect profile; null = the server default */
+  /** IdP profile; null = the server default */
   readonly profile: string | null;
   readonly deprovisioning: DeprovisioningMode;
   readonly groupCycles: GroupCyclePolicy;

@@ -172,7 +172,7 @@ describe('TokenService', () => {
       expect((await tokens.findById(record.id))?.lastUsedAt).toBe('2024-06-01T12:01:00.001Z');
     });
 
-    it("carries the token's dialect profile, else its tenant's", async () => {
+    it("carries the token's profile, else its tenant's", async () => {
       const { service } = setup();
       await service.createTenant('entra-tenant', 'entra');
       const inherited = await service.issue('entra-tenant', 'a', ['users:read']);

@@ -14,7 +14,7 @@ import {
 } from '../core/ports/tenant.repository';
 import { CLOCK, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../core/ports/tokens';
 import { Clock } from '../core/ports/clock';
-import { PROFILE_NAMES, ProfileName, isProfileName } from '../core/patch/patch.dialect';
+import { PROFILE_NAMES, ProfileName, isProfileName } from '../core/profile/idp-profile';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from './auth.options';
 
 /** Who is calling: resolved from a bearer token, attached to the request by the strategy. */
@@ -23,7 +23,7 @@ export interface ScimPrincipal {
   readonly tenantId: string;
   /** effective scopes: write implies read */
   readonly scopes: ReadonlySet<Scope>;
-  /** the token's IdP dialect profile, else its tenant's; undefined = server default */
+  /** the token's IdP profile, else its tenant's; undefined = server default */
   readonly profile?: ProfileName;
   /** the tenant's deprovisioning mode (what DELETE does to a user) */
   readonly deprovisioning?: DeprovisioningMode;

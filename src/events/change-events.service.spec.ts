@@ -5,7 +5,7 @@
  */
 import { InMemoryGroupRepository, InMemoryUserRepository } from '../persistence/in-memory';
 import { PATCH_OP_SCHEMA } from '../core/messages/list-response';
-import { dialectFor } from '../core/patch/patch.dialect';
+import { profileFor } from '../core/profile/idp-profile';
 import { NewChangeEvent } from '../core/ports/change-event';
 import { ALL_SCOPES } from '../core/ports/token.repository';
 import { GROUP_SCHEMA_ID } from '../core/schema/group.schema';
@@ -43,7 +43,7 @@ function setup() {
     registry,
     clock,
     ids,
-    dialectFor('lenient'),
+    profileFor('lenient'),
     LIMITS,
     new PasswordHasher(),
     new LifecycleHooks([]),
@@ -53,7 +53,7 @@ function setup() {
     registry,
     clock,
     ids,
-    dialectFor('lenient'),
+    profileFor('lenient'),
     LIMITS,
     new LifecycleHooks([]),
   );

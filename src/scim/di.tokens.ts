@@ -13,8 +13,8 @@ export const SCIM_OPTIONS = 'SCIM_MODULE_OPTIONS';
 export const SCIM_STATIC_OPTIONS = Symbol('scim:StaticOptions');
 /** ScimLimits: maxResults, maxPayloadSize and maxOperations with their defaults filled in */
 export const SCIM_LIMITS = Symbol('scim:Limits');
-/** PatchDialect: the tolerance switches used when the request's credential names no profile */
-export const SCIM_DIALECT = Symbol('scim:Dialect');
+/** IdpProfile: the tolerance switches used when the request's credential names no profile */
+export const SCIM_DEFAULT_PROFILE = Symbol('scim:DefaultProfile');
 /** ScimResourceName[]: the resource types served (e.g. ['User']); discovery lists only these */
 export const SCIM_ENABLED_RESOURCES = Symbol('scim:EnabledResources');
 /** ScimRolesOptions | undefined: the host's roles and its break-glass role */

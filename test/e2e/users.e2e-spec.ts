@@ -527,7 +527,7 @@ describe.each(TEST_DATABASES)('Users on %s', (kind) => {
       expectScimError(await t.http.get('/scim/v2/Users').set('Authorization', `Bearer ${groupsOnly}`), 403);
     });
 
-    it('a token\'s dialect profile decides which IdP forms are accepted (docs/idp/quirks.md #2, PATCH profiles)', async () => {
+    it('a token\'s profile decides which IdP forms are accepted (docs/idp/quirks.md #2, PATCH profiles)', async () => {
       const strict = (await t.tokens.issue('acme', 'strict', ['users:read', 'users:write'], undefined, 'rfc-strict')).token;
       const { body: created } = await post(oktaUser());
       const entraStyle = { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] };

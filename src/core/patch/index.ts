@@ -6,11 +6,11 @@ export {
   DEFAULT_PROFILE,
   PATCH_PROFILES,
   PROFILE_NAMES,
-  dialectFor,
+  profileFor,
   isProfileName,
   suggestProfile,
-} from './patch.dialect';
-export type { PatchDialect, ProfileName, ScimDialect } from './patch.dialect';
+} from '../profile/idp-profile';
+export type { IdpProfile, ProfileName } from '../profile/idp-profile';
 export type {
   AttributeDelta,
   DeltaElement,

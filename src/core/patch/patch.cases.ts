@@ -1,7 +1,7 @@
 import { ScimType } from '../errors/scim-error';
 import { ScimJson } from '../resource/resource.types';
 import { USER_SCHEMA_ID } from '../schema/user.schema';
-import { PatchDialect, ProfileName } from './patch.dialect';
+import { IdpProfile, ProfileName } from '../profile/idp-profile';
 import {
   ENT,
   GROUP,
@@ -23,7 +23,7 @@ export interface PatchCase {
   readonly name: string;
   /** default 'lenient' */
   readonly profile?: ProfileName;
-  readonly overrides?: Partial<PatchDialect>;
+  readonly overrides?: Partial<IdpProfile>;
   /** default: 'Group' when `resource` is a group fixture, else 'User' */
   readonly resourceType?: 'User' | 'Group';
   readonly resource?: ScimJson;

@@ -9,18 +9,18 @@ import {
 import { SchemaRegistry } from '../schema/schema.registry';
 import { AttributeDefinition, ResourceTypeDefinition } from '../schema/schema.types';
 import { DeltaBuilder } from './patch.delta';
-import { PatchDialect } from './patch.dialect';
+import { IdpProfile } from '../profile/idp-profile';
 import { FilterParser, PatchOpName } from './patch.types';
 
 /** Everything one applyPatch call needs, resolved once. */
 export interface EngineContext {
   readonly registry: SchemaRegistry;
   readonly rt: ResourceTypeDefinition;
-  readonly dialect: PatchDialect;
+  readonly profile: IdpProfile;
   readonly parseFilter: FilterParser;
   /** lower-cased names of attributes in delta mode */
   readonly delta: ReadonlySet<string>;
-  /** lower-cased names of attributes whose remove-all needs dialect.allowRemoveAll */
+  /** lower-cased names of attributes whose remove-all needs profile.allowRemoveAll */
   readonly guarded: ReadonlySet<string>;
   readonly ignored: string[];
 }

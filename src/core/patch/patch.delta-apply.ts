@@ -28,10 +28,10 @@ function builderFor(state: EngineState, t: PatchTarget): DeltaBuilder {
   return b;
 }
 
-/** RFC 7644 §3.5.2.2 remove-all on a guarded attribute needs dialect.allowRemoveAll (#33). */
+/** RFC 7644 §3.5.2.2 remove-all on a guarded attribute needs profile.allowRemoveAll (#33). */
 export function assertRemoveAllAllowed(state: EngineState, t: PatchTarget, listed: boolean): void {
-  const { dialect, guarded } = state.ctx;
-  if (dialect.allowRemoveAll || !guarded.has(t.attribute.name.toLowerCase())) {
+  const { profile, guarded } = state.ctx;
+  if (profile.allowRemoveAll || !guarded.has(t.attribute.name.toLowerCase())) {
     return;
   }
   throw ScimError.invalidValue(
@@ -62,7 +62,7 @@ export function applyDeltaOperation(
   op: PatchOpName,
   value: unknown,
 ): void {
-  const { dialect } = state.ctx;
+  const { profile } = state.ctx;
   const builder = builderFor(state, t);
   if (t.sub) {
     throw unsupported(t, op);
@@ -77,13 +77,13 @@ export function applyDeltaOperation(
   }
   switch (op) {
     case 'add':
-      builder.add(deltaElements(t.attribute, value, t.text, dialect));
+      builder.add(deltaElements(t.attribute, value, t.text, profile));
       return;
     case 'replace':
-      builder.replace(deltaElements(t.attribute, value, t.text, dialect));
+      builder.replace(deltaElements(t.attribute, value, t.text, profile));
       return;
     case 'remove':
-      if (value !== undefined && value !== null && dialect.removeValueListRemovesListed) {
+      if (value !== undefined && value !== null && profile.removeValueListRemovesListed) {
         builder.remove(listedValues(value, t.text));
         return;
       }

@@ -4,7 +4,7 @@ import { isPlainObject } from '../resource/json.util';
 import { coerceSingle } from '../resource/value.coercer';
 import { findIn } from '../schema/schema.registry';
 import { AttributeDefinition } from '../schema/schema.types';
-import { PatchDialect } from './patch.dialect';
+import { IdpProfile } from '../profile/idp-profile';
 import { AttributeDelta, DeltaElement } from './patch.types';
 
 /**
@@ -81,14 +81,14 @@ export class DeltaBuilder {
 }
 
 /**
- * Coerces delta elements: an array (or, with dialect.singleValueAsArray, one object) of
+ * Coerces delta elements: an array (or, with profile.singleValueAsArray, one object) of
  * `{value, type?, $ref?, display?}`; `value` is required because it identifies the element.
  */
 export function deltaElements(
   def: AttributeDefinition,
   value: unknown,
   path: string,
-  dialect: PatchDialect,
+  profile: IdpProfile,
 ): DeltaElement[] {
   if (value === null || value === undefined) {
     return [];
@@ -96,14 +96,14 @@ export function deltaElements(
   let list: unknown[];
   if (Array.isArray(value)) {
     list = value;
-  } else if (dialect.singleValueAsArray) {
+  } else if (profile.singleValueAsArray) {
     list = [value];
   } else {
     throw ScimError.invalidValue(`'${path}' is multi-valued: expected an array of values`);
   }
   const out: DeltaElement[] = [];
   list.forEach((raw, i) => {
-    const e = coerceSingle(def, raw, `${path}[${i}]`, dialect, { checkRequired: true });
+    const e = coerceSingle(def, raw, `${path}[${i}]`, profile, { checkRequired: true });
     if (e === undefined) {
       return;
     }

@@ -2,11 +2,11 @@ import { parseFilter } from '../filter/filter.parser';
 import { validateValueFilter } from '../filter/filter.validator';
 import { findIn } from '../schema/schema.registry';
 import { USER_SCHEMA } from '../schema/user.schema';
-import { dialectFor, valueFilterOptions } from './patch.dialect';
+import { profileFor, valueFilterOptions } from '../profile/idp-profile';
 import { equalityTerms } from './patch.elements';
 
 const emails = findIn(USER_SCHEMA.attributes, 'emails')!;
-const lenient = valueFilterOptions(dialectFor('lenient'));
+const lenient = valueFilterOptions(profileFor('lenient'));
 
 describe('equalityTerms (the element a no-match replace creates, replaceNoTargetAdds)', () => {
   it.each([

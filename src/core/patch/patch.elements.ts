@@ -6,7 +6,7 @@ import { deepEqual, isPlainObject, isUnassigned, JsonObject } from '../resource/
 import { enforceSinglePrimary } from '../resource/value.coercer';
 import { findIn } from '../schema/schema.registry';
 import { AttributeDefinition } from '../schema/schema.types';
-import { PatchDialect, valueFilterOptions } from './patch.dialect';
+import { IdpProfile, valueFilterOptions } from '../profile/idp-profile';
 
 /** Helpers for the elements of multi-valued attributes (RFC 7643 §2.4). */
 
@@ -77,9 +77,9 @@ export function matchingIndexes(
   list: readonly unknown[],
   filter: FilterNode,
   def: AttributeDefinition,
-  dialect: PatchDialect,
+  profile: IdpProfile,
 ): number[] {
-  const matches = createElementMatcher(filter, def, valueFilterOptions(dialect));
+  const matches = createElementMatcher(filter, def, valueFilterOptions(profile));
   const out: number[] = [];
   list.forEach((e, i) => {
     if (matches(e)) {
@@ -91,7 +91,7 @@ export function matchingIndexes(
 
 /**
  * The `sub eq literal` terms of a value filter made only of `eq` and `and`: the element that a
- * replace or add with no matching element creates (PatchDialect.replaceNoTargetAdds: Entra ID
+ * replace or add with no matching element creates (IdpProfile.replaceNoTargetAdds: Entra ID
  * writes `emails[type eq "work"].value` to a user without a work email). Undefined when the
  * filter has any other shape (or, not, pr, other operators, null): no element can be derived.
  * `filter` is validated (PatchTarget.filter): each literal already has its sub-attribute's type.
@@ -121,7 +121,7 @@ export function applyPrimaryRule(
   list: unknown[],
   written: ReadonlySet<unknown>,
   path: string,
-  dialect: PatchDialect,
+  profile: IdpProfile,
 ): void {
   if (!findIn(def.subAttributes ?? [], 'primary')) {
     return;
@@ -134,7 +134,7 @@ export function applyPrimaryRule(
       }
     });
   }
-  enforceSinglePrimary(def, list, path, dialect);
+  enforceSinglePrimary(def, list, path, profile);
 }
 
 /**

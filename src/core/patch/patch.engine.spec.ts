@@ -6,7 +6,7 @@ import { attr } from '../schema/schema.types';
 import { USER_SCHEMA_ID } from '../schema/user.schema';
 import { PATCH_CASES, PatchCase } from './patch.cases';
 import { requiresFullAttribute } from './patch.delta-apply';
-import { dialectFor } from './patch.dialect';
+import { profileFor } from '../profile/idp-profile';
 import { applyPatch } from './patch.engine';
 import { ENT, GROUP, patchBody, USER } from './patch.fixtures';
 import { parsePatchRequest } from './patch.request';
@@ -21,17 +21,17 @@ function isGroup(r: ScimJson): boolean {
 function run(c: PatchCase): { input: ScimJson; snapshot: ScimJson; run: () => PatchResult } {
   const input = c.resource ?? USER;
   const snapshot = deepClone(input);
-  const dialect = dialectFor(c.profile ?? 'lenient', c.overrides);
+  const profile = profileFor(c.profile ?? 'lenient', c.overrides);
   const resourceType = c.resourceType ?? (isGroup(input) ? 'Group' : 'User');
   return {
     input,
     snapshot,
     run: () => {
-      const ops = parsePatchRequest(c.body ?? patchBody(...(c.ops ?? [])), dialect);
+      const ops = parsePatchRequest(c.body ?? patchBody(...(c.ops ?? [])), profile);
       return applyPatch(input, ops, {
         registry,
         resourceType,
-        dialect,
+        profile,
         ...(c.deltaAttributes ? { deltaAttributes: c.deltaAttributes } : {}),
       });
     },
@@ -116,8 +116,8 @@ describe('applyPatch (RFC 7644 §3.5.2) — table', () => {
 });
 
 describe('applyPatch — behaviour outside the table', () => {
-  const lenient = dialectFor('lenient');
-  const ctx = { registry, resourceType: 'User', dialect: lenient } as const;
+  const lenient = profileFor('lenient');
+  const ctx = { registry, resourceType: 'User', profile: lenient } as const;
 
   it('RFC 7644 §3.5.2 atomic: the input is untouched when the third operation fails', () => {
     const input = deepClone(USER);
@@ -170,7 +170,7 @@ describe('applyPatch — behaviour outside the table', () => {
     const out = applyPatch(GROUP, [{ op: 'add', path: 'members', value: [{ value: 'u3' }] }], {
       registry,
       resourceType: 'Group',
-      dialect: lenient,
+      profile: lenient,
       deltaAttributes: ['members'],
     });
     expect(out.resource.members).toEqual(GROUP.members);
@@ -196,7 +196,7 @@ describe('applyPatch — immutable attributes (RFC 7644 §3.5.2, RFC 7643 §2.2)
       },
     ],
   });
-  const ctx = { registry: badgeRegistry, resourceType: 'User', dialect: dialectFor('rfc-strict') };
+  const ctx = { registry: badgeRegistry, resourceType: 'User', profile: profileFor('rfc-strict') };
   const withBadge = { ...USER, schemas: [USER_SCHEMA_ID, BADGE], [BADGE]: { badgeId: 'B-1' } };
   const path = `${BADGE}:badgeId`;
 

@@ -27,7 +27,7 @@ function buildContext(opts: PatchContext): EngineContext {
   return {
     registry: opts.registry,
     rt,
-    dialect: opts.dialect,
+    profile: opts.profile,
     parseFilter: opts.parseFilter ?? parseFilter,
     delta: lower(opts.deltaAttributes ?? []),
     guarded: lower(opts.guardedAttributes ?? ['members']),

@@ -27,7 +27,7 @@ export function applyOperation(state: EngineState, op: PatchOperation): void {
   }
   const target = resolveTarget(state.ctx, op.path);
   if (!target) {
-    return; // unknown attribute ignored under the dialect
+    return; // unknown attribute ignored under the profile
   }
   if (isExtensionTarget(target)) {
     applyToExtension(state, target, op);
@@ -57,7 +57,7 @@ function applyWriteOnly(state: EngineState, t: PatchTarget, op: PatchOpName, val
   if (op === 'remove') {
     throw ScimError.mutability(`'${t.label}' can be replaced but not removed`);
   }
-  const v = coerceValue(t.attribute, value, t.label, state.ctx.dialect);
+  const v = coerceValue(t.attribute, value, t.label, state.ctx.profile);
   if (typeof v !== 'string' || v === '') {
     throw ScimError.invalidValue(`'${t.label}' must be a non-empty string`);
   }
@@ -67,9 +67,9 @@ function applyWriteOnly(state: EngineState, t: PatchTarget, op: PatchOpName, val
 /**
  * add/replace without path (§3.5.2.1 / §3.5.2.3: "the target location is assumed to be the
  * resource itself"): every key of the value object is applied as if it were the path.
- * Keys may be dotted or URN-qualified under the dialect (docs/idp/quirks.md #3). readOnly keys:
- * `id` equal to the resource id is ignored with dialect.ignoreMatchingIdInValue (Okta rename,
- * #21a), `meta`/`groups`/`schemas` with dialect.ignoreReadOnlyInValue; otherwise mutability.
+ * Keys may be dotted or URN-qualified under the profile (docs/idp/quirks.md #3). readOnly keys:
+ * `id` equal to the resource id is ignored with profile.ignoreMatchingIdInValue (Okta rename,
+ * #21a), `meta`/`groups`/`schemas` with profile.ignoreReadOnlyInValue; otherwise mutability.
  */
 function applyPathless(state: EngineState, op: 'add' | 'replace', value: unknown): void {
   const { ctx } = state;
@@ -79,7 +79,7 @@ function applyPathless(state: EngineState, op: 'add' | 'replace', value: unknown
     );
   }
   if (getCI(value, 'schemas') !== undefined) {
-    if (!ctx.dialect.ignoreReadOnlyInValue) {
+    if (!ctx.profile.ignoreReadOnlyInValue) {
       throw ScimError.mutability('"schemas" cannot be modified with PATCH');
     }
     ctx.ignored.push('schemas');
@@ -87,7 +87,7 @@ function applyPathless(state: EngineState, op: 'add' | 'replace', value: unknown
   const assignments = flattenKeys(value, {
     registry: ctx.registry,
     resourceType: ctx.rt,
-    dialect: ctx.dialect,
+    profile: ctx.profile,
     ignored: ctx.ignored,
     unknownError: ScimError.invalidPath,
   });
@@ -101,13 +101,13 @@ function applyPathless(state: EngineState, op: 'add' | 'replace', value: unknown
 }
 
 function skipReadOnlyKey(state: EngineState, t: PatchTarget, value: unknown): boolean {
-  const { dialect, ignored } = state.ctx;
+  const { profile, ignored } = state.ctx;
   const readOnly = t.attribute.mutability === 'readOnly' || t.sub?.mutability === 'readOnly';
   if (!readOnly) {
     return false;
   }
   if (t.attribute.name === 'id' && t.urn === undefined) {
-    if (dialect.ignoreMatchingIdInValue && value === state.resourceId) {
+    if (profile.ignoreMatchingIdInValue && value === state.resourceId) {
       ignored.push('id');
       return true;
     }
@@ -116,14 +116,14 @@ function skipReadOnlyKey(state: EngineState, t: PatchTarget, value: unknown): bo
         (value === state.resourceId ? '' : ' (and differs from the id of the patched resource)'),
     );
   }
-  if (dialect.ignoreReadOnlyInValue) {
+  if (profile.ignoreReadOnlyInValue) {
     ignored.push(t.sub ? `${t.label}.${t.sub.name}` : t.label);
     return true;
   }
   return false; // applyTargeted raises mutability
 }
 
-/** A bare extension URN as path (dialect.urnKeysInValue): the extension object as a whole. */
+/** A bare extension URN as path (profile.urnKeysInValue): the extension object as a whole. */
 function applyToExtension(state: EngineState, t: ExtensionTarget, op: PatchOperation): void {
   if (op.op !== 'remove') {
     if (!isPlainObject(op.value)) {

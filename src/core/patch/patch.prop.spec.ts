@@ -4,13 +4,13 @@ import { deepClone } from '../resource/json.util';
 import { ScimJson } from '../resource/resource.types';
 import { createDefaultRegistry } from '../schema/schema.registry';
 import { USER_SCHEMA_ID } from '../schema/user.schema';
-import { dialectFor, PROFILE_NAMES } from './patch.dialect';
+import { profileFor, PROFILE_NAMES } from '../profile/idp-profile';
 import { applyPatch } from './patch.engine';
 import { ENT, GROUP, USER } from './patch.fixtures';
 import { PatchContext, PatchOperation } from './patch.types';
 
 const registry = createDefaultRegistry();
-const lenient: PatchContext = { registry, resourceType: 'User', dialect: dialectFor('lenient') };
+const lenient: PatchContext = { registry, resourceType: 'User', profile: profileFor('lenient') };
 
 const EMAIL_TYPES = ['work', 'home', 'other'];
 const text = fc.string({ minLength: 1, maxLength: 12 });
@@ -136,7 +136,7 @@ describe('applyPatch properties (fast-check)', () => {
     const ctx = {
       registry,
       resourceType: 'Group',
-      dialect: dialectFor('lenient', { allowRemoveAll: true }),
+      profile: profileFor('lenient', { allowRemoveAll: true }),
     };
     fc.assert(
       fc.property(
@@ -236,7 +236,7 @@ describe('applyPatch properties (fast-check)', () => {
           const ctx: PatchContext = {
             registry,
             resourceType: resource === GROUP ? 'Group' : 'User',
-            dialect: dialectFor(profile),
+            profile: profileFor(profile),
             ...(delta ? { deltaAttributes: ['members'] } : {}),
           };
           try {

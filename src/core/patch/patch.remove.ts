@@ -56,7 +56,7 @@ function removeAll(state: EngineState, t: PatchTarget, before: unknown): void {
 /** "the values matched by the filter are removed" / their sub-attribute (§3.5.2.2). */
 function removeFiltered(state: EngineState, t: PatchTarget, before: unknown): void {
   const list = asList(before);
-  const hits = new Set(matchingIndexes(list, t.filter!, t.attribute, state.ctx.dialect));
+  const hits = new Set(matchingIndexes(list, t.filter!, t.attribute, state.ctx.profile));
   if (hits.size === 0) {
     return;
   }
@@ -92,20 +92,20 @@ function removeSubOfEach(
 }
 
 /**
- * `remove path=members value=[{value:id}]`. With dialect.removeValueListRemovesListed only the
+ * `remove path=members value=[{value:id}]`. With profile.removeValueListRemovesListed only the
  * listed values go (Entra legacy, docs/idp/quirks.md #4b). Otherwise the RFC reading applies:
  * remove does not take a value, so the path alone selects every value (a remove-all, guarded).
  */
 function removeListed(state: EngineState, t: PatchTarget, before: unknown, value: unknown): void {
-  const { dialect } = state.ctx;
-  if (!dialect.removeValueListRemovesListed) {
+  const { profile } = state.ctx;
+  if (!profile.removeValueListRemovesListed) {
     assertRemoveAllAllowed(state, t, true);
     removeAll(state, t, before);
     return;
   }
   const def = t.attribute;
   const listed = asList(value).map((raw, i) => {
-    const e = coerceSingle(def, raw, `${t.label}[${i}]`, dialect, { ignored: state.ctx.ignored });
+    const e = coerceSingle(def, raw, `${t.label}[${i}]`, profile, { ignored: state.ctx.ignored });
     if (e === undefined) {
       throw ScimError.invalidValue(`'${t.text}' value[${i}] does not name a value to remove`);
     }

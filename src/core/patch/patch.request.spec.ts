@@ -1,8 +1,8 @@
 import { isScimError } from '../errors/scim-error';
-import { dialectFor } from './patch.dialect';
+import { profileFor } from '../profile/idp-profile';
 import { PATCH_OP_SCHEMA, parsePatchRequest } from './patch.request';
 
-const strict = dialectFor('rfc-strict');
+const strict = profileFor('rfc-strict');
 
 describe('parsePatchRequest (RFC 7644 §3.5.2)', () => {
   it('docs/idp/quirks.md #1 normalizes "Add"/"Replace"/"Remove" to lower case', () => {

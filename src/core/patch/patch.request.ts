@@ -1,6 +1,6 @@
 import { ScimError } from '../errors/scim-error';
 import { getCI, isPlainObject } from '../resource/json.util';
-import { PatchDialect } from './patch.dialect';
+import { IdpProfile } from '../profile/idp-profile';
 import { PatchOperation, PatchOpName } from './patch.types';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -10,7 +10,7 @@ const OPS: readonly PatchOpName[] = ['add', 'remove', 'replace'];
 /**
  * Validates a PATCH body (RFC 7644 §3.5.2) and returns its operations with `op` lower-cased.
  * - `schemas` MUST contain the PatchOp URN → invalidSyntax (§3.12: "did not conform to the request
- *   schema"); a missing `schemas` is tolerated with dialect.missingSchemas = 'tolerate'.
+ *   schema"); a missing `schemas` is tolerated with profile.missingSchemas = 'tolerate'.
  * - `Operations` MUST be an array of one or more operations → invalidSyntax.
  * - Member names are matched case-insensitively in every profile (RFC 7643 §2.1: attribute names
  *   are case insensitive; `operations`, `Op`, `Path` occur in the wild), and so are `op` values
@@ -19,11 +19,11 @@ const OPS: readonly PatchOpName[] = ['add', 'remove', 'replace'];
  *   missing", §3.12); remove without path → noTarget (§3.5.2.2).
  * - An empty or null `path` is the same as no path.
  */
-export function parsePatchRequest(body: unknown, dialect: PatchDialect): PatchOperation[] {
+export function parsePatchRequest(body: unknown, profile: IdpProfile): PatchOperation[] {
   if (!isPlainObject(body)) {
     throw ScimError.invalidSyntax('The PATCH body must be a JSON object (RFC 7644 §3.5.2)');
   }
-  checkPatchSchemas(getCI(body, 'schemas'), dialect);
+  checkPatchSchemas(getCI(body, 'schemas'), profile);
   const ops = getCI(body, 'Operations');
   if (!Array.isArray(ops) || ops.length === 0) {
     throw ScimError.invalidSyntax(
@@ -33,8 +33,8 @@ export function parsePatchRequest(body: unknown, dialect: PatchDialect): PatchOp
   return ops.map((raw, i) => parseOperation(raw, i));
 }
 
-function checkPatchSchemas(schemas: unknown, dialect: PatchDialect): void {
-  const tolerate = dialect.missingSchemas === 'tolerate';
+function checkPatchSchemas(schemas: unknown, profile: IdpProfile): void {
+  const tolerate = profile.missingSchemas === 'tolerate';
   if (schemas === undefined || schemas === null) {
     if (!tolerate) {
       throw ScimError.invalidSyntax(

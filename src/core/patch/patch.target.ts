@@ -4,7 +4,7 @@ import { validateValueFilter } from '../filter/filter.validator';
 import { findIn, ResolvedAttribute } from '../schema/schema.registry';
 import { AttributeDefinition, SchemaDefinition } from '../schema/schema.types';
 import { EngineContext } from './patch.context';
-import { valueFilterOptions } from './patch.dialect';
+import { valueFilterOptions } from '../profile/idp-profile';
 import { parsePatchPath } from './patch-path.parser';
 
 /** What one PATCH operation addresses, resolved against the resource type's schemas. */
@@ -26,7 +26,7 @@ export interface PatchTarget {
   readonly text: string;
 }
 
-/** A bare extension URN as path: the whole extension object (dialect.urnKeysInValue). */
+/** A bare extension URN as path: the whole extension object (profile.urnKeysInValue). */
 export interface ExtensionTarget {
   readonly extension: SchemaDefinition;
   readonly text: string;
@@ -51,7 +51,7 @@ export function targetFromResolved(r: ResolvedAttribute, text: string): PatchTar
  * An explicit `path` naming an attribute the schema does not have is always a 400 invalidPath
  * (RFC 7644 §3.5.2; "unknown forms fail with a SCIM 400, never silently"): the client named
  * the target, so ignoring it would report success for a change that was not made. Unknown keys
- * inside a path-less value are governed by dialect.unknownAttributes instead.
+ * inside a path-less value are governed by profile.unknownAttributes instead.
  */
 function unknown(_ctx: EngineContext, text: string, what: string): never {
   throw ScimError.invalidPath(`PATCH path '${text}': ${what}`);
@@ -65,7 +65,7 @@ export function resolveTarget(
   const trimmed = text.trim();
   const ext = ctx.registry.extensionSchema(ctx.rt, trimmed);
   if (ext) {
-    if (!ctx.dialect.urnKeysInValue) {
+    if (!ctx.profile.urnKeysInValue) {
       throw ScimError.invalidPath(
         `PATCH path '${text}' names a whole extension; use '${ext.id}:<attribute>'`,
       );
@@ -88,7 +88,7 @@ export function resolveTarget(
     );
   }
   // RFC 7644 §3.5.2: a bad filter is invalidFilter, even when there is no element to test
-  const filter = validateValueFilter(pp.filter, def, valueFilterOptions(ctx.dialect));
+  const filter = validateValueFilter(pp.filter, def, valueFilterOptions(ctx.profile));
   let sub: AttributeDefinition | undefined;
   if (pp.subAttr !== undefined) {
     sub = def.type === 'complex' ? findIn(def.subAttributes ?? [], pp.subAttr) : undefined;

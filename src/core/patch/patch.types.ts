@@ -2,7 +2,7 @@ import { FilterNode } from '../filter/filter.ast';
 import { ScimJson } from '../resource/resource.types';
 import { SchemaRegistry } from '../schema/schema.registry';
 import { ResourceTypeDefinition } from '../schema/schema.types';
-import { PatchDialect } from './patch.dialect';
+import { IdpProfile } from '../profile/idp-profile';
 
 export type PatchOpName = 'add' | 'remove' | 'replace';
 
@@ -20,14 +20,14 @@ export interface PatchContext {
   readonly registry: SchemaRegistry;
   /** the resource type (definition or name, e.g. 'Group') */
   readonly resourceType: ResourceTypeDefinition | string;
-  readonly dialect: PatchDialect;
+  readonly profile: IdpProfile;
   /**
    * Canonical names of large multi-valued attributes (e.g. ['members']) the caller did NOT load:
    * the engine leaves `resource[attr]` alone and records `deltas[attr]` instead.
    */
   readonly deltaAttributes?: readonly string[];
   /**
-   * Multi-valued attributes whose "remove all" needs dialect.allowRemoveAll
+   * Multi-valued attributes whose "remove all" needs profile.allowRemoveAll
    * (docs/idp/quirks.md #4, #33). Default: ['members'].
    */
   readonly guardedAttributes?: readonly string[];
@@ -54,7 +54,7 @@ export interface AttributeDelta {
   add: DeltaElement[];
   /** values (ids) to remove */
   remove: string[];
-  /** `remove path=members` (only with dialect.allowRemoveAll): log it (docs/idp/quirks.md #33) */
+  /** `remove path=members` (only with profile.allowRemoveAll): log it (docs/idp/quirks.md #33) */
   removeAll: boolean;
 }
 
@@ -68,6 +68,6 @@ export interface PatchResult {
   /** set when the patch wrote the writeOnly password (hash it; it is not in `resource`) */
   readonly password?: string;
   readonly deltas: Record<string, AttributeDelta>;
-  /** keys/paths ignored under the dialect (unknown attributes, readOnly keys in values) */
+  /** keys/paths ignored under the profile (unknown attributes, readOnly keys in values) */
   readonly ignored: string[];
 }

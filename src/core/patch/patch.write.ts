@@ -61,7 +61,7 @@ export function applyWrite(state: EngineState, t: PatchTarget, op: WriteOp, valu
 function writeSingular(state: EngineState, t: PatchTarget, op: WriteOp, value: unknown): void {
   const def = t.attribute;
   const before = readAttr(state, def, t.urn);
-  const v = coerceValue(def, value, t.label, state.ctx.dialect, coerceOpts(state));
+  const v = coerceValue(def, value, t.label, state.ctx.profile, coerceOpts(state));
   let next = v;
   if (def.type === 'complex' && isPlainObject(v) && isPlainObject(before)) {
     next = { ...before, ...v };
@@ -76,7 +76,7 @@ function writeSubOfSingular(state: EngineState, t: PatchTarget, op: WriteOp, val
   const def = t.attribute;
   const sub = t.sub!;
   const before = readAttr(state, def, t.urn);
-  const v = coerceValue(sub, value, `${t.label}.${sub.name}`, state.ctx.dialect, coerceOpts(state));
+  const v = coerceValue(sub, value, `${t.label}.${sub.name}`, state.ctx.profile, coerceOpts(state));
   const next: JsonObject = isPlainObject(before) ? { ...before } : {};
   if (v === undefined) {
     delete next[sub.name];
@@ -91,15 +91,15 @@ function writeSubOfSingular(state: EngineState, t: PatchTarget, op: WriteOp, val
 /** A multi-valued attribute without filter: add appends (deduplicated), replace replaces all. */
 function writeValues(state: EngineState, t: PatchTarget, op: WriteOp, value: unknown): void {
   const def = t.attribute;
-  const { dialect } = state.ctx;
+  const { profile } = state.ctx;
   const before = readAttr(state, def, t.urn);
-  const incoming = asList(coerceValue(def, value, t.label, dialect, coerceOpts(state, true)));
+  const incoming = asList(coerceValue(def, value, t.label, profile, coerceOpts(state, true)));
   let next: unknown[];
   if (op === 'replace') {
     next = incoming;
   } else {
     const { list, written } = upsertElements(def, asList(before), incoming);
-    applyPrimaryRule(def, list, written, t.label, dialect);
+    applyPrimaryRule(def, list, written, t.label, profile);
     next = list;
   }
   checkImmutableAttribute(def, before, next, t.label);
@@ -114,7 +114,7 @@ function writeSubOfEvery(state: EngineState, t: PatchTarget, op: WriteOp, value:
   if (before.length === 0) {
     throw ScimError.noTarget(`'${t.text}': '${t.label}' has no values`);
   }
-  const v = coerceValue(sub, value, `${t.label}.${sub.name}`, state.ctx.dialect, coerceOpts(state));
+  const v = coerceValue(sub, value, `${t.label}.${sub.name}`, state.ctx.profile, coerceOpts(state));
   const written = new Set<unknown>();
   const next = before.map((e) => {
     const el = setSub(isPlainObject(e) ? e : {}, sub.name, v);
@@ -144,7 +144,7 @@ function finishList(
   written: Set<unknown>,
 ): void {
   const kept = withoutEmpty(list);
-  applyPrimaryRule(t.attribute, kept, written, t.label, state.ctx.dialect);
+  applyPrimaryRule(t.attribute, kept, written, t.label, state.ctx.profile);
   checkImmutableAttribute(t.attribute, before, kept, t.label);
   writeAttr(state, t.attribute, t.urn, kept, op);
 }
@@ -154,14 +154,14 @@ function finishList(
  * replace: "all matching record values SHALL be replaced" (§3.5.2.3; whole element, as in the
  * RFC's "change a User's entire work address" example), or their sub-attribute. add (not defined
  * by the RFC, erratum 8097; Entra sends it): merged into the matching elements.
- * No match: noTarget (§3.5.2.3), or with dialect.replaceNoTargetAdds a new element built from the
+ * No match: noTarget (§3.5.2.3), or with profile.replaceNoTargetAdds a new element built from the
  * filter's `eq` terms plus the value (docs/idp/quirks.md #9).
  */
 function writeFiltered(state: EngineState, t: PatchTarget, op: WriteOp, value: unknown): void {
   const def = t.attribute;
-  const { dialect } = state.ctx;
+  const { profile } = state.ctx;
   const before = asList(readAttr(state, def, t.urn));
-  const hits = matchingIndexes(before, t.filter!, def, dialect);
+  const hits = matchingIndexes(before, t.filter!, def, profile);
   if (hits.length === 0) {
     addFromFilter(state, t, op, value, before);
     return;
@@ -187,13 +187,13 @@ function rewriteElement(
   element: unknown,
 ): JsonObject | undefined {
   const def = t.attribute;
-  const { dialect } = state.ctx;
+  const { profile } = state.ctx;
   const current = isPlainObject(element) ? element : {};
   if (t.sub) {
     const path = `${t.label}.${t.sub.name}`;
-    return setSub(current, t.sub.name, coerceValue(t.sub, value, path, dialect, coerceOpts(state)));
+    return setSub(current, t.sub.name, coerceValue(t.sub, value, path, profile, coerceOpts(state)));
   }
-  const v = coerceSingle(def, value, t.label, dialect, coerceOpts(state, op === 'replace'));
+  const v = coerceSingle(def, value, t.label, profile, coerceOpts(state, op === 'replace'));
   if (v === undefined) {
     return op === 'replace' ? undefined : current;
   }
@@ -211,8 +211,8 @@ function addFromFilter(
   before: unknown[],
 ): void {
   const def = t.attribute;
-  const { dialect } = state.ctx;
-  if (!dialect.replaceNoTargetAdds) {
+  const { profile } = state.ctx;
+  if (!profile.replaceNoTargetAdds) {
     throw ScimError.noTarget(`No value of '${t.label}' matches the filter in '${t.text}'`);
   }
   const terms = equalityTerms(t.filter!, def);
@@ -236,7 +236,7 @@ function addFromFilter(
   } else {
     throw ScimError.invalidValue(`'${t.text}' selects complex values: the value must be an object`);
   }
-  const el = coerceSingle(def, raw, t.label, dialect, coerceOpts(state, true));
+  const el = coerceSingle(def, raw, t.label, profile, coerceOpts(state, true));
   if (el === undefined) {
     return;
   }

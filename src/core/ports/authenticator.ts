@@ -25,7 +25,7 @@ export interface ScimCaller {
   /** who is calling (1-36 characters): recorded in the audit log, rate limits and change events where a token id would be */
   readonly actorId: string;
   readonly scopes: readonly Scope[];
-  /** the IdP dialect profile (rfc-strict | entra | okta | lenient); default the tenant's */
+  /** the IdP profile (rfc-strict | entra | okta | lenient); default the tenant's */
   readonly profile?: string;
 }
 

@@ -3,7 +3,7 @@ export interface Tenant {
   readonly id: string;
   readonly slug: string;
   readonly createdAt: string;
-  /** IdP dialect profile name (rfc-strict | entra | okta | lenient); null/absent = default */
+  /** IdP profile name (rfc-strict | entra | okta | lenient); null/absent = default */
   readonly profile?: string | null;
   /** what DELETE /Users does: 'hard' (RFC default) or 'soft' (tombstone); null/absent = hard */
   readonly deprovisioning?: DeprovisioningMode | null;

@@ -13,7 +13,7 @@ export interface ServiceToken {
   readonly expiresAt: string | null;
   readonly revokedAt: string | null;
   readonly lastUsedAt: string | null;
-  /** IdP dialect profile name; null/absent = the tenant's */
+  /** IdP profile name; null/absent = the tenant's */
   readonly profile?: string | null;
   /** the token's tenant's profile, when the repository loads it with the token (findByHash) */
   readonly tenantProfile?: string | null;

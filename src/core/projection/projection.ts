@@ -207,3 +207,17 @@ function pickSubs(
   }
   return pick(value);
 }
+
+/**
+ * True when the projection would return `attr` (RFC 7644 §3.4.2.5), so it is worth reading: a
+ * computed attribute (a User's `groups`, a Group's `members`) is loaded only then.
+ */
+export function wantsAttribute(p: ProjectionRequest, attr: string): boolean {
+  const a = attr.toLowerCase();
+  const named = (list: readonly string[] | undefined) =>
+    list?.some((x) => x.toLowerCase() === a || x.toLowerCase().startsWith(a + '.')) ?? false;
+  if (p.attributes?.length) {
+    return named(p.attributes);
+  }
+  return !p.excludedAttributes?.some((x) => x.toLowerCase() === a);
+}

@@ -1,5 +1,5 @@
 import { ScimError } from '../errors/scim-error';
-import type { ScimDialect } from '../patch/patch.dialect';
+import type { IdpProfile } from '../profile/idp-profile';
 import { parseAttrPath } from '../schema/attr-path';
 import { ResolvedAttribute, SchemaRegistry } from '../schema/schema.registry';
 import { ResourceTypeDefinition } from '../schema/schema.types';
@@ -16,8 +16,8 @@ export interface KeyAssignment {
 export interface KeyContext {
   readonly registry: SchemaRegistry;
   readonly resourceType: ResourceTypeDefinition;
-  readonly dialect: ScimDialect;
-  /** receives keys dropped as unknown (dialect.unknownAttributes = 'ignore') */
+  readonly profile: IdpProfile;
+  /** receives keys dropped as unknown (profile.unknownAttributes = 'ignore') */
   readonly ignored: string[];
   /** how an unknown key is reported when rejected (RFC 7644 §3.12: invalidValue for bodies) */
   readonly unknownError?: (detail: string) => ScimError;
@@ -26,7 +26,7 @@ export interface KeyContext {
 /**
  * Flattens the keys of a JSON object (resource body or path-less PATCH value) into resolved
  * attribute assignments. Accepts, per RFC 7643 §3 / §2.1, case-insensitive names and extension
- * attributes nested under their URN key; with the dialect also `"name.givenName"` keys and
+ * attributes nested under their URN key; with the profile also `"name.givenName"` keys and
  * URN-qualified flat keys (docs/idp/quirks.md #3). `schemas` is skipped: the caller handles it.
  */
 export function flattenKeys(obj: JsonObject, ctx: KeyContext): KeyAssignment[] {
@@ -78,15 +78,15 @@ function resolveKey(
   extensionUrn: string | undefined,
   ctx: KeyContext,
 ): ResolvedAttribute | undefined {
-  const { dialect, registry, resourceType } = ctx;
+  const { profile, registry, resourceType } = ctx;
   const qualified = /^urn:/i.test(key);
   const dotted = !qualified && key.includes('.');
   const path =
-    (qualified && !dialect.urnKeysInValue) || (dotted && !dialect.dottedKeysInValue)
+    (qualified && !profile.urnKeysInValue) || (dotted && !profile.dottedKeysInValue)
       ? undefined
       : parseAttrPath(key);
   let resolved: ResolvedAttribute | undefined;
-  if (path && !(qualified && path.sub !== undefined && !dialect.dottedKeysInValue)) {
+  if (path && !(qualified && path.sub !== undefined && !profile.dottedKeysInValue)) {
     const scoped = extensionUrn !== undefined && !qualified ? { ...path, uri: extensionUrn } : path;
     resolved = registry.resolve(resourceType, scoped);
     // inside an extension object only that extension's attributes exist
@@ -96,7 +96,7 @@ function resolveKey(
   }
   if (!resolved) {
     const shown = extensionUrn !== undefined ? `${extensionUrn}:${key}` : key;
-    if (dialect.unknownAttributes === 'reject') {
+    if (profile.unknownAttributes === 'reject') {
       const make = ctx.unknownError ?? ScimError.invalidValue;
       throw make(`Unknown attribute '${shown}' for resource type ${resourceType.name}`);
     }

@@ -1,5 +1,5 @@
 import { isScimError, ScimType } from '../errors/scim-error';
-import { dialectFor, ProfileName } from '../patch/patch.dialect';
+import { profileFor, ProfileName } from '../profile/idp-profile';
 import { GROUP_SCHEMA_ID } from '../schema/group.schema';
 import { createDefaultRegistry, USER_RESOURCE_TYPE } from '../schema/schema.registry';
 import { attr } from '../schema/schema.types';
@@ -463,7 +463,7 @@ function run(c: Case): NormalizeResult {
   return normalizeResource(c.body, {
     registry: reg,
     resourceType: c.rt ?? 'User',
-    dialect: dialectFor(c.profile ?? 'lenient'),
+    profile: profileFor(c.profile ?? 'lenient'),
     ...(c.existing ? { existing: c.existing } : {}),
   });
 }
@@ -526,7 +526,7 @@ describe('normalizeResource: required attributes of extensions (RFC 7643 §3.3, 
       ],
     });
   const normalize = (reg: ReturnType<typeof withExtension>, body: ScimJson) =>
-    normalizeResource(body, { registry: reg, resourceType: 'User', dialect: dialectFor('rfc-strict') });
+    normalizeResource(body, { registry: reg, resourceType: 'User', profile: profileFor('rfc-strict') });
   const scimTypeOf = (f: () => unknown) => {
     try {
       f();

@@ -1,5 +1,5 @@
 import { ScimError } from '../errors/scim-error';
-import type { ScimDialect } from '../patch/patch.dialect';
+import type { IdpProfile } from '../profile/idp-profile';
 import { ResolvedAttribute, SchemaRegistry } from '../schema/schema.registry';
 import { AttributeDefinition, ResourceTypeDefinition } from '../schema/schema.types';
 import { flattenKeys, KeyAssignment } from './attribute-key.resolver';
@@ -12,7 +12,7 @@ export interface NormalizeOptions {
   readonly registry: SchemaRegistry;
   /** the resource type (definition or name, e.g. 'User') */
   readonly resourceType: ResourceTypeDefinition | string;
-  readonly dialect: ScimDialect;
+  readonly profile: IdpProfile;
   /** PUT: the currently stored resource (immutable attributes are checked against it) */
   readonly existing?: ScimJson;
 }
@@ -36,10 +36,10 @@ export interface NormalizeResult {
  * - PUT: an immutable attribute that has a value must not change (§3.5.1) → mutability, and is
  *   carried over when omitted;
  * - unknown attributes: 400 invalidValue ("not compatible with ... resource schema", RFC 7644
- *   §3.12 Table 9) when dialect.unknownAttributes = 'reject', else ignored and listed.
+ *   §3.12 Table 9) when profile.unknownAttributes = 'reject', else ignored and listed.
  */
 export function normalizeResource(body: unknown, opts: NormalizeOptions): NormalizeResult {
-  const { registry, dialect, existing } = opts;
+  const { registry, profile, existing } = opts;
   const rt =
     typeof opts.resourceType === 'string'
       ? registry.resourceType(opts.resourceType)
@@ -48,11 +48,11 @@ export function normalizeResource(body: unknown, opts: NormalizeOptions): Normal
     throw ScimError.invalidSyntax('The request body must be a JSON object (RFC 7644 §3.3)');
   }
   const ignored: string[] = [];
-  checkResourceSchemas(getCI(body, 'schemas'), { registry, rt, dialect, ignored });
+  checkResourceSchemas(getCI(body, 'schemas'), { registry, rt, profile, ignored });
 
   const out: JsonObject = {};
   let password: string | undefined;
-  const assignments = flattenKeys(body, { registry, resourceType: rt, dialect, ignored });
+  const assignments = flattenKeys(body, { registry, resourceType: rt, profile, ignored });
   for (const a of assignments) {
     const def = a.target.attribute;
     if (def.mutability === 'readOnly' || a.target.subAttribute?.mutability === 'readOnly') {
@@ -62,10 +62,10 @@ export function normalizeResource(body: unknown, opts: NormalizeOptions): Normal
       continue;
     }
     if (def.mutability === 'writeOnly' && def.name === 'password') {
-      password = readPassword(def, a, dialect);
+      password = readPassword(def, a, profile);
       continue;
     }
-    assign(out, a, dialect, ignored);
+    assign(out, a, profile, ignored);
   }
   if (existing) {
     applyImmutable(out, existing, registry, rt);
@@ -88,9 +88,9 @@ function label(t: ResolvedAttribute): string {
 function readPassword(
   def: AttributeDefinition,
   a: KeyAssignment,
-  dialect: ScimDialect,
+  profile: IdpProfile,
 ): string | undefined {
-  const v = coerceValue(def, a.value, def.name, dialect);
+  const v = coerceValue(def, a.value, def.name, profile);
   return typeof v === 'string' ? v : undefined;
 }
 
@@ -105,15 +105,15 @@ function holderOf(out: JsonObject, urn: string | undefined): JsonObject {
   return out[urn] as JsonObject;
 }
 
-function assign(out: JsonObject, a: KeyAssignment, dialect: ScimDialect, ignored: string[]): void {
+function assign(out: JsonObject, a: KeyAssignment, profile: IdpProfile, ignored: string[]): void {
   const t = a.target;
   const def = t.attribute;
   const holder = holderOf(out, t.extension ? t.schemaId : undefined);
   const opts = { ignored, readOnlySubAttributes: 'drop' as const };
   if (t.subAttribute) {
-    // "name.givenName" (dialect.dottedKeysInValue): merge into the complex value
+    // "name.givenName" (profile.dottedKeysInValue): merge into the complex value
     const sub = t.subAttribute;
-    const v = coerceValue(sub, a.value, label(t), dialect, opts);
+    const v = coerceValue(sub, a.value, label(t), profile, opts);
     const current = isPlainObject(holder[def.name]) ? (holder[def.name] as JsonObject) : {};
     const next: JsonObject = { ...current };
     if (v === undefined) {
@@ -123,7 +123,7 @@ function assign(out: JsonObject, a: KeyAssignment, dialect: ScimDialect, ignored
     }
     setOrDelete(holder, def.name, isUnassigned(next) ? undefined : next);
   } else {
-    const v = coerceValue(def, a.value, label(t), dialect, opts);
+    const v = coerceValue(def, a.value, label(t), profile, opts);
     const current = holder[def.name];
     // a whole complex value after dotted keys for the same attribute: merge, later keys win
     const merged =

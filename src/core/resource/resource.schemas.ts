@@ -1,5 +1,5 @@
 import { ScimError } from '../errors/scim-error';
-import type { ScimDialect } from '../patch/patch.dialect';
+import type { IdpProfile } from '../profile/idp-profile';
 import { SchemaRegistry } from '../schema/schema.registry';
 import { ResourceTypeDefinition } from '../schema/schema.types';
 import { isPlainObject, isUnassigned, JsonObject } from './json.util';
@@ -11,7 +11,7 @@ const lower = (s: string): string => s.toLowerCase();
  * resource type's core schema. Unknown extra URNs are tolerated in every profile and reported
  * (docs/idp/quirks.md #23: Google sends `urn:scim:schemas:core:1.0`; Entra's Group POST adds
  * `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group`).
- * Missing or without the core URN: invalidSyntax unless dialect.missingSchemas = 'tolerate'.
+ * Missing or without the core URN: invalidSyntax unless profile.missingSchemas = 'tolerate'.
  * The core URN of another resource type is always rejected (a Group body sent to /Users).
  */
 export function checkResourceSchemas(
@@ -19,14 +19,14 @@ export function checkResourceSchemas(
   ctx: {
     registry: SchemaRegistry;
     rt: ResourceTypeDefinition;
-    dialect: ScimDialect;
+    profile: IdpProfile;
     ignored: string[];
   },
 ): void {
-  const { registry, rt, dialect, ignored } = ctx;
+  const { registry, rt, profile, ignored } = ctx;
   const core = lower(rt.schema);
   if (schemas === undefined || schemas === null) {
-    if (dialect.missingSchemas === 'reject') {
+    if (profile.missingSchemas === 'reject') {
       throw ScimError.invalidSyntax(`The request body must contain "schemas": ["${rt.schema}"]`);
     }
     return;
@@ -52,7 +52,7 @@ export function checkResourceSchemas(
     }
   }
   const hasCore = (schemas as string[]).some((s) => lower(s) === core);
-  if (!hasCore && dialect.missingSchemas === 'reject') {
+  if (!hasCore && profile.missingSchemas === 'reject') {
     throw ScimError.invalidSyntax(`"schemas" must contain the core schema ${rt.schema}`);
   }
 }

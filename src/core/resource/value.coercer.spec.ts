@@ -1,5 +1,5 @@
 import { isScimError, ScimType } from '../errors/scim-error';
-import { dialectFor, ProfileName } from '../patch/patch.dialect';
+import { profileFor, ProfileName } from '../profile/idp-profile';
 import { findIn } from '../schema/schema.registry';
 import { attr, AttributeDefinition } from '../schema/schema.types';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../schema/user.schema';
@@ -219,7 +219,7 @@ const ROWS: Row[] = [
 
 describe('coerceValue (RFC 7643 §2.3 data types)', () => {
   it.each(ROWS)('%s', (_name, def, value, profile, expected) => {
-    const run = () => coerceValue(def, value, def.name, dialectFor(profile));
+    const run = () => coerceValue(def, value, def.name, profileFor(profile));
     if (expected !== null && typeof expected === 'object' && 'error' in expected) {
       let err: unknown;
       try {
@@ -241,7 +241,7 @@ describe('coerceValue (RFC 7643 §2.3 data types)', () => {
       manager,
       { value: 'm', displayName: 'Boss', shoe: 1 },
       'manager',
-      dialectFor('lenient'),
+      profileFor('lenient'),
       { ignored, readOnlySubAttributes: 'drop' },
     );
     expect(out).toEqual({ value: 'm' });

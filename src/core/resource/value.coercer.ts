@@ -1,5 +1,5 @@
 import { ScimError } from '../errors/scim-error';
-import type { ScimDialect } from '../patch/patch.dialect';
+import type { IdpProfile } from '../profile/idp-profile';
 import { findIn } from '../schema/schema.registry';
 import { AttributeDefinition } from '../schema/schema.types';
 import { describeType, isPlainObject, isUnassigned, JsonObject } from './json.util';
@@ -20,7 +20,7 @@ export interface CoerceOptions {
 /**
  * Checks `value` against its definition (RFC 7643 §2.3 data types, §2.4 multi-valued) and returns
  * the value to store: names rewritten to the schema's spelling, booleans/numbers coerced where the
- * dialect allows it, dateTime normalized to ISO 8601 UTC. Returns undefined for an unassigned
+ * profile allows it, dateTime normalized to ISO 8601 UTC. Returns undefined for an unassigned
  * value (RFC 7643 §2.5: null, [] and {} are "unassigned"; an empty string for a wrapped scalar
  * complex such as Entra's `manager: ""`). Throws ScimError invalidValue naming `path`.
  * String values are kept exactly as sent; canonicalValues are not enforced (RFC 7643 §2.3.1:
@@ -30,19 +30,19 @@ export function coerceValue(
   def: AttributeDefinition,
   value: unknown,
   path: string,
-  dialect: ScimDialect,
+  profile: IdpProfile,
   opts: CoerceOptions = {},
 ): unknown {
   if (value === null || value === undefined) {
     return undefined;
   }
   if (!def.multiValued) {
-    return coerceSingle(def, value, path, dialect, opts);
+    return coerceSingle(def, value, path, profile, opts);
   }
   let list: unknown[];
   if (Array.isArray(value)) {
     list = value;
-  } else if (dialect.singleValueAsArray) {
+  } else if (profile.singleValueAsArray) {
     list = [value];
   } else {
     throw ScimError.invalidValue(
@@ -51,7 +51,7 @@ export function coerceValue(
   }
   const out: unknown[] = [];
   list.forEach((item, i) => {
-    const coerced = coerceSingle(def, item, `${path}[${i}]`, dialect, opts);
+    const coerced = coerceSingle(def, item, `${path}[${i}]`, profile, opts);
     if (coerced !== undefined) {
       out.push(coerced);
     }
@@ -59,7 +59,7 @@ export function coerceValue(
   if (out.length === 0) {
     return undefined;
   }
-  enforceSinglePrimary(def, out, path, dialect);
+  enforceSinglePrimary(def, out, path, profile);
   return out;
 }
 
@@ -68,7 +68,7 @@ export function coerceSingle(
   def: AttributeDefinition,
   value: unknown,
   path: string,
-  dialect: ScimDialect,
+  profile: IdpProfile,
   opts: CoerceOptions = {},
 ): unknown {
   if (value === null || value === undefined) {
@@ -76,16 +76,16 @@ export function coerceSingle(
   }
   switch (def.type) {
     case 'complex':
-      return coerceComplex(def, value, path, dialect, opts);
+      return coerceComplex(def, value, path, profile, opts);
     case 'string':
     case 'reference':
     case 'binary':
       return coerceString(def, value, path);
     case 'boolean':
-      return coerceBoolean(value, path, dialect);
+      return coerceBoolean(value, path, profile);
     case 'integer':
     case 'decimal':
-      return coerceNumber(def, value, path, dialect);
+      return coerceNumber(def, value, path, profile);
     case 'dateTime':
       return coerceDateTime(value, path);
   }
@@ -104,12 +104,12 @@ function coerceString(def: AttributeDefinition, value: unknown, path: string): s
   return value;
 }
 
-function coerceBoolean(value: unknown, path: string, dialect: ScimDialect): boolean {
+function coerceBoolean(value: unknown, path: string, profile: IdpProfile): boolean {
   if (typeof value === 'boolean') {
     return value;
   }
   // docs/idp/quirks.md #2: Entra sends "True"/"False" unless aadOptscim062020 is set.
-  if (typeof value === 'string' && dialect.coerceBooleanStrings) {
+  if (typeof value === 'string' && profile.coerceBooleanStrings) {
     const lower = value.trim().toLowerCase();
     if (lower === 'true' || lower === 'false') {
       return lower === 'true';
@@ -125,14 +125,14 @@ function coerceNumber(
   def: AttributeDefinition,
   value: unknown,
   path: string,
-  dialect: ScimDialect,
+  profile: IdpProfile,
 ): number {
   let n: number | undefined;
   if (typeof value === 'number') {
     n = value;
   } else if (
     typeof value === 'string' &&
-    dialect.coerceNumericStrings &&
+    profile.coerceNumericStrings &&
     /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(value)
   ) {
     n = Number(value);
@@ -186,7 +186,7 @@ function coerceComplex(
   def: AttributeDefinition,
   value: unknown,
   path: string,
-  dialect: ScimDialect,
+  profile: IdpProfile,
   opts: CoerceOptions,
 ): JsonObject | undefined {
   const subs = def.subAttributes ?? [];
@@ -194,7 +194,7 @@ function coerceComplex(
   // docs/idp/quirks.md #8: Entra sends manager as a bare id and "" to remove it.
   if (
     (typeof obj === 'string' || typeof obj === 'number') &&
-    dialect.wrapScalarForComplex &&
+    profile.wrapScalarForComplex &&
     findIn(subs, 'value')
   ) {
     if (obj === '') {
@@ -212,7 +212,7 @@ function coerceComplex(
     const sub = findIn(subs, key);
     const subPath = `${path}.${sub?.name ?? key}`;
     if (!sub) {
-      if (dialect.unknownAttributes === 'reject') {
+      if (profile.unknownAttributes === 'reject') {
         throw ScimError.invalidValue(`Attribute '${path}' has no sub-attribute '${key}'`);
       }
       opts.ignored?.push(subPath);
@@ -224,7 +224,7 @@ function coerceComplex(
       }
       continue;
     }
-    const coerced = coerceValue(sub, raw, subPath, dialect, opts);
+    const coerced = coerceValue(sub, raw, subPath, profile, opts);
     if (coerced !== undefined) {
       out[sub.name] = coerced;
     }
@@ -253,14 +253,14 @@ export function checkRequiredSubAttributes(
 
 /**
  * RFC 7643 §2.4: "The primary attribute value "true" MUST appear no more than once."
- * Strict: 400 invalidValue. dialect.keepFirstPrimary: the first stays primary, later ones get
+ * Strict: 400 invalidValue. profile.keepFirstPrimary: the first stays primary, later ones get
  * false.
  */
 export function enforceSinglePrimary(
   def: AttributeDefinition,
   list: unknown[],
   path: string,
-  dialect: ScimDialect,
+  profile: IdpProfile,
 ): void {
   if (!findIn(def.subAttributes ?? [], 'primary')) {
     return;
@@ -269,7 +269,7 @@ export function enforceSinglePrimary(
   if (primaries.length <= 1) {
     return;
   }
-  if (!dialect.keepFirstPrimary) {
+  if (!profile.keepFirstPrimary) {
     throw ScimError.invalidValue(
       `Attribute '${path}' has ${primaries.length} values with primary=true; ` +
         'at most one is allowed',

@@ -1,6 +1,6 @@
 import { InjectionToken, Provider } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { dialectFor } from '../../core/patch/patch.dialect';
+import { profileFor } from '../../core/profile/idp-profile';
 import { Clock } from '../../core/ports/clock';
 import { IdGenerator } from '../../core/ports/id-generator';
 import { CLOCK, ID_GENERATOR, SCHEMA_REGISTRY } from '../../core/ports/tokens';
@@ -10,7 +10,7 @@ import {
   createDefaultRegistry,
 } from '../../core/schema/schema.registry';
 import {
-  SCIM_DIALECT,
+  SCIM_DEFAULT_PROFILE,
   SCIM_ENABLED_RESOURCES,
   SCIM_LIMITS,
   SCIM_OPTIONS,
@@ -28,7 +28,7 @@ import { validateScimOptions, validatedUserExtensions } from '../options.validat
 
 /**
  * What every request needs: the options, the schema registry (which checks the runtime options
- * first, so a bad value fails the boot), the limits, the default dialect, the clock and ids.
+ * first, so a bad value fails the boot), the limits, the default profile, the clock and ids.
  */
 export function coreProviders(statics: ScimStaticOptions): Provider[] {
   return [
@@ -63,7 +63,7 @@ export function coreProviders(statics: ScimStaticOptions): Provider[] {
       }),
       inject: [SCIM_OPTIONS],
     },
-    { provide: SCIM_DIALECT, useValue: dialectFor('lenient') },
+    { provide: SCIM_DEFAULT_PROFILE, useValue: profileFor('lenient') },
     { provide: SCIM_ENABLED_RESOURCES, useValue: statics.resources },
     { provide: CLOCK, useValue: { nowIso: () => new Date().toISOString() } satisfies Clock },
     { provide: ID_GENERATOR, useValue: { newId: () => randomUUID() } satisfies IdGenerator },
@@ -74,7 +74,7 @@ export const CORE_EXPORTS: InjectionToken[] = [
   SCIM_STATIC_OPTIONS,
   SCHEMA_REGISTRY,
   SCIM_LIMITS,
-  SCIM_DIALECT,
+  SCIM_DEFAULT_PROFILE,
   SCIM_ENABLED_RESOURCES,
   CLOCK,
   ID_GENERATOR,

@@ -11,7 +11,7 @@ export class TenantEntity {
   @Column({ name: 'created_at', type: 'varchar', length: 24 })
   createdAt!: string;
 
-  /** IdP dialect profile for the tenant's requests; null = server default */
+  /** IdP profile for the tenant's requests; null = server default */
   @Column({ type: 'varchar', length: 32, nullable: true })
   profile!: string | null;
 

@@ -34,7 +34,7 @@ export class TokenEntity {
   @Column({ name: 'last_used_at', type: 'varchar', length: 24, nullable: true })
   lastUsedAt!: string | null;
 
-  /** IdP dialect profile for this token's requests; null = the tenant's */
+  /** IdP profile for this token's requests; null = the tenant's */
   @Column({ type: 'varchar', length: 32, nullable: true })
   profile!: string | null;
 }

@@ -4,7 +4,7 @@ import { parseFilter } from '../../core/filter/filter.parser';
 import { validateFilter } from '../../core/filter/filter.validator';
 import { ListResponse } from '../../core/messages/list-response';
 import { planList } from '../http/list-paging';
-import { PatchDialect, dialectFor } from '../../core/patch/patch.dialect';
+import { IdpProfile, profileFor } from '../../core/profile/idp-profile';
 import { applyPatch, requiresFullAttribute } from '../../core/patch/patch.engine';
 import { parsePatchRequest } from '../../core/patch/patch.request';
 import { AttributeDelta, DeltaElement, PatchOperation } from '../../core/patch/patch.types';
@@ -19,21 +19,23 @@ import { ScimJson, StoredResource } from '../../core/ports/resource.types';
 import { CLOCK, GROUP_REPOSITORY, ID_GENERATOR, SCHEMA_REGISTRY } from '../../core/ports/tokens';
 import { Clock } from '../../core/ports/clock';
 import { IdGenerator } from '../../core/ports/id-generator';
-import { ProjectionRequest, projectResource } from '../../core/projection/projection';
+import { ProjectionRequest, projectResource, wantsAttribute } from '../../core/projection/projection';
 import { normalizeResource } from '../../core/resource/resource.normalizer';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../core/schema/schema.types';
-import { SCIM_DIALECT, SCIM_LIMITS } from '../di.tokens';
+import { SCIM_DEFAULT_PROFILE, SCIM_LIMITS } from '../di.tokens';
 import { ScimLimits } from '../scim.options';
 import { ScimResourceService } from '../resources/resource-service';
 import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
 import { MembershipHookEvent } from '../../core/ports/lifecycle';
 import { EmptyResponse } from '../http/empty-response';
-import { checkIfMatch, etagOf, isNotModified } from '../http/etag';
+import { checkIfMatch, etagOf, isNotModified } from '../../core/resource/etag';
+import { deepEqual } from '../../core/resource/json.util';
+import { toWire } from '../../core/resource/wire';
 import { ListQueryDto, ProjectionQueryDto } from '../http/list-query.dto';
 import { RequestContext } from '../http/request-context';
 import { writeResource } from '../http/resource-write';
-import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../http/resource.util';
+import { eventsOf, projectionOf } from '../http/resource.util';
 
 /** A member as a client sent it: `type` not yet checked against the member's real type. */
 interface MemberInput {
@@ -66,7 +68,7 @@ export class GroupsService implements ScimResourceService {
     @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @Inject(SCIM_DIALECT) private readonly dialect: PatchDialect,
+    @Inject(SCIM_DEFAULT_PROFILE) private readonly profile: IdpProfile,
     @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
     private readonly hooks: LifecycleHooks,
   ) {
@@ -77,7 +79,7 @@ export class GroupsService implements ScimResourceService {
     const { resource, ignored } = normalizeResource(body, {
       registry: this.registry,
       resourceType: this.rt,
-      dialect: this.dialectOf(ctx),
+      profile: this.profileOf(ctx),
     });
     this.logIgnored('POST /Groups', ignored);
     const { members, doc } = splitMembers(resource);
@@ -135,12 +137,12 @@ export class GroupsService implements ScimResourceService {
   }
 
   async replace(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext) {
-    const dialect = this.dialectOf(ctx);
+    const profile = this.profileOf(ctx);
     const stored = await this.write(id, ctx, async (current) => {
       const { resource, ignored } = normalizeResource(body, {
         registry: this.registry,
         resourceType: this.rt,
-        dialect,
+        profile,
         existing: current.resource,
       });
       this.logIgnored(`PUT /Groups/${id}`, ignored);
@@ -152,17 +154,17 @@ export class GroupsService implements ScimResourceService {
   }
 
   async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext) {
-    const dialect = this.dialectOf(ctx);
-    const ops = parsePatchRequest(body, dialect);
+    const profile = this.profileOf(ctx);
+    const ops = parsePatchRequest(body, profile);
     const full = requiresFullAttribute(ops, 'members');
     const stored = await this.write(id, ctx, async (current) => {
       if (full) {
-        return this.patchWithAllMembers(id, current, ops, dialect, ctx);
+        return this.patchWithAllMembers(id, current, ops, profile, ctx);
       }
       const patched = applyPatch({ ...current.resource, id: current.id }, ops, {
         registry: this.registry,
         resourceType: this.rt,
-        dialect,
+        profile,
         deltaAttributes: ['members'],
       });
       this.logIgnored(`PATCH /Groups/${id}`, patched.ignored);
@@ -229,15 +231,15 @@ export class GroupsService implements ScimResourceService {
     id: string,
     current: StoredResource,
     ops: readonly PatchOperation[],
-    dialect: PatchDialect,
+    profile: IdpProfile,
     ctx: RequestContext,
   ): Promise<{ doc: ScimJson; members?: PendingDelta }> {
     const members = await this.allMembers(ctx.tenantId, id);
     const before = { ...current.resource, id: current.id, members };
-    const patched = applyPatch(before, ops, { registry: this.registry, resourceType: this.rt, dialect });
+    const patched = applyPatch(before, ops, { registry: this.registry, resourceType: this.rt, profile });
     this.logIgnored(`PATCH /Groups/${id}`, patched.ignored);
     const { id: _i, meta: _m, members: after, ...doc } = patched.resource;
-    if (sameJson(after ?? [], members)) {
+    if (deepEqual(after ?? [], members)) {
       return { doc };
     }
     return {
@@ -263,11 +265,11 @@ export class GroupsService implements ScimResourceService {
       checkIfMatch(ctx.ifMatch, current.version);
       const { doc, members } = await change(current);
       const delta = members ? await this.checkDelta(ctx, id, members) : undefined;
-      if (!delta && sameJson(doc, current.resource)) {
+      if (!delta && deepEqual(doc, current.resource)) {
         return { stored: current };
       }
       // a members-only change is a set operation: the stored document is not rewritten
-      const membersOnly = sameJson(doc, current.resource);
+      const membersOnly = deepEqual(doc, current.resource);
       const updated =
         !membersOnly && this.hooks.wantsUpdate(current.resource, doc)
           ? {
@@ -431,8 +433,8 @@ export class GroupsService implements ScimResourceService {
     return projectResource(full, this.registry, this.rt, proj);
   }
 
-  private dialectOf(ctx: RequestContext): PatchDialect {
-    return ctx.profile ? dialectFor(ctx.profile) : this.dialect;
+  private profileOf(ctx: RequestContext): IdpProfile {
+    return ctx.profile ? profileFor(ctx.profile) : this.profile;
   }
 
   private logIgnored(what: string, ignored: readonly string[]): void {

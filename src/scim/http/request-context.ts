@@ -1,4 +1,4 @@
-import { ProfileName } from '../../core/patch/patch.dialect';
+import { ProfileName } from '../../core/profile/idp-profile';
 import { Scope } from '../../core/ports/token.repository';
 
 /** What a SCIM service needs to know of the request it serves. */
@@ -11,7 +11,7 @@ export interface RequestContext {
   readonly ifMatch?: string;
   readonly ifNoneMatch?: string;
   readonly userAgent?: string;
-  /** IdP dialect profile of the token or its tenant; undefined = the server default */
+  /** IdP profile of the token or its tenant; undefined = the server default */
   readonly profile?: ProfileName;
   /** the tenant's deprovisioning mode: 'soft' keeps a deleted user as a tombstone */
   readonly deprovisioning?: 'hard' | 'soft';

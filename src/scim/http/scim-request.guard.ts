@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { stampRequest } from '../../audit/request-id.util';
 import { ScimPrincipal } from '../../auth/token.service';
 import { ScimError } from '../../core/errors/scim-error';
-import { suggestProfile } from '../../core/patch/patch.dialect';
+import { suggestProfile } from '../../core/profile/idp-profile';
 import { SCIM_LIMITS, SCIM_STATIC_OPTIONS } from '../di.tokens';
 import { ScimLimits, ScimStaticOptions } from '../scim.options';
 import { ScimHttpRequest, header, scimBaseUrl } from './base-url';
@@ -116,7 +116,7 @@ export class ScimRequestGuard implements CanActivate {
   /**
    * When a token without its own profile is used by a client whose User-Agent names a known
    * IdP (docs/idp/quirks.md), say once per token which profile would fit (profiles are
-   * opt-in; the default `lenient` dialect already accepts every known form that loses no data).
+   * opt-in; the default `lenient` profile already accepts every known form that loses no data).
    */
   private suggestProfile(user: ScimPrincipal, userAgent: string | undefined): void {
     if (user.profile || this.suggested.has(user.tokenId)) {

@@ -11,7 +11,7 @@ import {
 } from '../../persistence/in-memory';
 import { ScimError } from '../../core/errors/scim-error';
 import { PATCH_OP_SCHEMA } from '../../core/messages/list-response';
-import { dialectFor } from '../../core/patch/patch.dialect';
+import { profileFor } from '../../core/profile/idp-profile';
 import {
   DeleteHookEvent,
   MembershipHookEvent,
@@ -84,12 +84,12 @@ async function setup(opts: { protect?: string; hooks?: ScimLifecycleHooks[] } = 
     registry,
     clock,
     ids,
-    dialectFor('lenient'),
+    profileFor('lenient'),
     LIMITS,
     new PasswordHasher(),
     hooks,
   );
-  const groups = new GroupsService(groupRepo, registry, clock, ids, dialectFor('lenient'), LIMITS, hooks);
+  const groups = new GroupsService(groupRepo, registry, clock, ids, profileFor('lenient'), LIMITS, hooks);
   const newUser = async (name: string, extra: Record<string, unknown> = {}) =>
     (await users.create(user(name, extra), {}, ctx)).id as string;
   const newGroup = async (name: string, members: string[] = []) =>

@@ -5,7 +5,7 @@
 import { InMemoryUserRepository } from '../../persistence/in-memory';
 import { ScimError } from '../../core/errors/scim-error';
 import { LIST_RESPONSE_SCHEMA, PATCH_OP_SCHEMA } from '../../core/messages/list-response';
-import { dialectFor } from '../../core/patch/patch.dialect';
+import { profileFor } from '../../core/profile/idp-profile';
 import { GroupOfMember, GroupRepository } from '../../core/ports/group.repository';
 import { ALL_SCOPES } from '../../core/ports/token.repository';
 import { Clock } from '../../core/ports/clock';
@@ -97,7 +97,7 @@ function setup(memberships: Record<string, GroupOfMember[]> = {}) {
     registry,
     clock,
     new CounterIds(),
-    dialectFor('lenient'),
+    profileFor('lenient'),
     LIMITS,
     passwords,
     new LifecycleHooks([]),

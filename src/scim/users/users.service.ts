@@ -5,7 +5,7 @@ import { validateFilter } from '../../core/filter/filter.validator';
 import { ListResponse } from '../../core/messages/list-response';
 import { planList } from '../http/list-paging';
 import { applyPatch } from '../../core/patch/patch.engine';
-import { PatchDialect, dialectFor } from '../../core/patch/patch.dialect';
+import { IdpProfile, profileFor } from '../../core/profile/idp-profile';
 import { parsePatchRequest } from '../../core/patch/patch.request';
 import {
   changedAttributes,
@@ -23,20 +23,22 @@ import { Clock } from '../../core/ports/clock';
 import { IdGenerator } from '../../core/ports/id-generator';
 import { GroupOfMember, GroupRepository } from '../../core/ports/group.repository';
 import { UserRepository } from '../../core/ports/user.repository';
-import { ProjectionRequest, projectResource } from '../../core/projection/projection';
+import { ProjectionRequest, projectResource, wantsAttribute } from '../../core/projection/projection';
 import { normalizeResource } from '../../core/resource/resource.normalizer';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../core/schema/schema.types';
 import { ENTERPRISE_USER_SCHEMA_ID } from '../../core/schema/user.schema';
 import { EmptyResponse } from '../http/empty-response';
-import { checkIfMatch, etagOf, isNotModified } from '../http/etag';
+import { checkIfMatch, etagOf, isNotModified } from '../../core/resource/etag';
+import { deepEqual } from '../../core/resource/json.util';
+import { toWire } from '../../core/resource/wire';
 import { ListQueryDto, ProjectionQueryDto } from '../http/list-query.dto';
 import { PasswordHasher } from '../http/password.hasher';
 import { RequestContext } from '../http/request-context';
 import { writeResource } from '../http/resource-write';
 import { findUsersByIds } from './users-by-id';
-import { eventsOf, projectionOf, sameJson, toWire, wantsAttribute } from '../http/resource.util';
-import { SCIM_DIALECT, SCIM_LIMITS } from '../di.tokens';
+import { eventsOf, projectionOf } from '../http/resource.util';
+import { SCIM_DEFAULT_PROFILE, SCIM_LIMITS } from '../di.tokens';
 import { ScimLimits } from '../scim.options';
 import { ScimResourceService } from '../resources/resource-service';
 import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
@@ -56,7 +58,7 @@ export class UsersService implements ScimResourceService {
     @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @Inject(SCIM_DIALECT) private readonly dialect: PatchDialect,
+    @Inject(SCIM_DEFAULT_PROFILE) private readonly profile: IdpProfile,
     @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
     private readonly passwords: PasswordHasher,
     private readonly hooks: LifecycleHooks,
@@ -68,7 +70,7 @@ export class UsersService implements ScimResourceService {
     const { resource, password, ignored } = normalizeResource(body, {
       registry: this.registry,
       resourceType: this.rt,
-      dialect: this.dialectOf(ctx),
+      profile: this.profileOf(ctx),
     });
     this.logIgnored('POST /Users', ignored);
     const id = this.ids.newId();
@@ -138,7 +140,7 @@ export class UsersService implements ScimResourceService {
       const { resource, password, ignored } = normalizeResource(body, {
         registry: this.registry,
         resourceType: this.rt,
-        dialect: this.dialectOf(ctx),
+        profile: this.profileOf(ctx),
         existing: current.resource,
       });
       this.logIgnored(`PUT /Users/${id}`, ignored);
@@ -147,13 +149,13 @@ export class UsersService implements ScimResourceService {
   }
 
   async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
-    const dialect = this.dialectOf(ctx);
-    const ops = parsePatchRequest(body, dialect);
+    const profile = this.profileOf(ctx);
+    const ops = parsePatchRequest(body, profile);
     const result = await this.write(id, ctx, async (current) => {
       const result = applyPatch({ ...current.resource, id: current.id }, ops, {
         registry: this.registry,
         resourceType: this.rt,
-        dialect,
+        profile,
       });
       this.logIgnored(`PATCH /Users/${id}`, result.ignored);
       const { id: _id, meta: _meta, ...resource } = result.resource;
@@ -211,7 +213,7 @@ export class UsersService implements ScimResourceService {
       const current = await this.load(id, ctx);
       checkIfMatch(ctx.ifMatch, current.version);
       const { resource, password } = await change(current);
-      if (password === undefined && sameJson(resource, current.resource)) {
+      if (password === undefined && deepEqual(resource, current.resource)) {
         return { stored: current, hookEvent: undefined };
       }
       const hookEvent = this.hooks.wantsUpdate(current.resource, resource)
@@ -248,9 +250,9 @@ export class UsersService implements ScimResourceService {
     return this.renderOne(stored, projectionOf(proj), ctx);
   }
 
-  /** The token's (or tenant's) IdP profile, else the server's default dialect. */
-  private dialectOf(ctx: RequestContext): PatchDialect {
-    return ctx.profile ? dialectFor(ctx.profile) : this.dialect;
+  /** The token's (or tenant's) IdP profile, else the server's default profile. */
+  private profileOf(ctx: RequestContext): IdpProfile {
+    return ctx.profile ? profileFor(ctx.profile) : this.profile;
   }
 
   private async load(id: string, ctx: RequestContext): Promise<StoredResource> {

@@ -95,7 +95,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
       expect(await h.tenants.list()).toEqual([acme, beta, zeta].map(stored));
     });
 
-    it("keeps a tenant's dialect profile", async () => {
+    it("keeps a tenant's profile", async () => {
       const t = tenant('entra-tenant', 'entra');
       await h.tenants.create(t);
       expect(await h.tenants.findBySlug('entra-tenant')).toEqual(stored(t));

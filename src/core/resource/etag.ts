@@ -1,4 +1,4 @@
-import { ScimError } from '../../core/errors/scim-error';
+import { ScimError } from '../errors/scim-error';
 
 /** meta.version / ETag of a stored version number: a weak entity tag (RFC 7644 §3.14). */
 export function etagOf(version: number): string {

@@ -1,6 +1,6 @@
-import { dialectFor, PATCH_PROFILES, PROFILE_NAMES, suggestProfile } from './patch.dialect';
+import { profileFor, PATCH_PROFILES, PROFILE_NAMES, suggestProfile } from './idp-profile';
 
-describe('dialect profiles', () => {
+describe('profiles', () => {
   it('rfc-strict turns every tolerance off', () => {
     const d = PATCH_PROFILES['rfc-strict'];
     for (const [k, v] of Object.entries(d)) {
@@ -29,8 +29,8 @@ describe('dialect profiles', () => {
     }
   });
 
-  it('dialectFor applies overrides without changing the profile', () => {
-    expect(dialectFor('rfc-strict', { allowRemoveAll: true }).allowRemoveAll).toBe(true);
+  it('profileFor applies overrides without changing the profile', () => {
+    expect(profileFor('rfc-strict', { allowRemoveAll: true }).allowRemoveAll).toBe(true);
     expect(PATCH_PROFILES['rfc-strict'].allowRemoveAll).toBe(false);
   });
 

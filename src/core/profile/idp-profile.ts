@@ -1,12 +1,12 @@
 import { FilterValidationOptions } from '../filter/filter.validator';
 
 /**
- * Named tolerance switches for what real SCIM clients send, shared by the PATCH engine and the
- * POST/PUT body normalizer. Every switch is a deviation from (or a choice within) RFC 7643/7644;
+ * An IdP profile: named tolerance switches for what real SCIM clients send, shared by the PATCH
+ * engine and the POST/PUT body normalizer. Every switch is a deviation from (or a choice within) RFC 7643/7644;
  * `rfc-strict` turns them all off, `lenient` (the default) accepts every known IdP form that loses
  * no data. Sources: docs/idp/quirks.md (row numbers in the comments).
  */
-export interface PatchDialect {
+export interface IdpProfile {
   /** "True"/"False" strings for boolean attributes (#2: Entra without the flag) */
   readonly coerceBooleanStrings: boolean;
   /** numeric strings for integer/decimal attributes ("42" → 42) */
@@ -42,14 +42,11 @@ export interface PatchDialect {
   readonly keepFirstPrimary: boolean;
 }
 
-/** The same switches drive POST/PUT normalization. */
-export type ScimDialect = PatchDialect;
-
 export type ProfileName = 'rfc-strict' | 'entra' | 'okta' | 'lenient';
 
 export const PROFILE_NAMES: readonly ProfileName[] = ['rfc-strict', 'entra', 'okta', 'lenient'];
 
-const RFC_STRICT: PatchDialect = {
+const RFC_STRICT: IdpProfile = {
   coerceBooleanStrings: false,
   coerceNumericStrings: false,
   dottedKeysInValue: false,
@@ -68,7 +65,7 @@ const RFC_STRICT: PatchDialect = {
 };
 
 /** Microsoft Entra ID: both the default (legacy) and the aadOptscim062020 request shapes. */
-const ENTRA: PatchDialect = {
+const ENTRA: IdpProfile = {
   ...RFC_STRICT,
   coerceBooleanStrings: true,
   dottedKeysInValue: true,
@@ -81,7 +78,7 @@ const ENTRA: PatchDialect = {
 };
 
 /** Okta: path-less replaces carrying `id`, members without `type`, full pushes. */
-const OKTA: PatchDialect = {
+const OKTA: IdpProfile = {
   ...RFC_STRICT,
   ignoreMatchingIdInValue: true,
   ignoreReadOnlyInValue: true,
@@ -89,7 +86,7 @@ const OKTA: PatchDialect = {
 };
 
 /** Every known IdP form that loses no data. Remove-all stays off: it is a data-loss hazard. */
-const LENIENT: PatchDialect = {
+const LENIENT: IdpProfile = {
   coerceBooleanStrings: true,
   coerceNumericStrings: true,
   dottedKeysInValue: true,
@@ -107,7 +104,7 @@ const LENIENT: PatchDialect = {
   keepFirstPrimary: true,
 };
 
-export const PATCH_PROFILES: Readonly<Record<ProfileName, PatchDialect>> = {
+export const PATCH_PROFILES: Readonly<Record<ProfileName, IdpProfile>> = {
   'rfc-strict': RFC_STRICT,
   entra: ENTRA,
   okta: OKTA,
@@ -121,15 +118,15 @@ export function isProfileName(name: string): name is ProfileName {
 }
 
 /** How a profile reads the value filter of a PATCH path (`roles[primary eq "True"]`). */
-export function valueFilterOptions(dialect: PatchDialect): FilterValidationOptions {
-  return { stringBooleans: dialect.stringBooleansInFilters };
+export function valueFilterOptions(profile: IdpProfile): FilterValidationOptions {
+  return { stringBooleans: profile.stringBooleansInFilters };
 }
 
-/** The dialect of a profile name, with per-switch overrides (e.g. `{ allowRemoveAll: true }`). */
-export function dialectFor(
+/** The profile of a profile name, with per-switch overrides (e.g. `{ allowRemoveAll: true }`). */
+export function profileFor(
   name: ProfileName = DEFAULT_PROFILE,
-  overrides: Partial<PatchDialect> = {},
-): PatchDialect {
+  overrides: Partial<IdpProfile> = {},
+): IdpProfile {
   return { ...PATCH_PROFILES[name], ...overrides };
 }
 
