@@ -18,21 +18,20 @@ import { ScimJson } from '../../core/ports/resource.types';
 import { GroupsService } from '../groups/groups.service';
 import { DEFAULT_MAX_OPERATIONS, ScimLimits } from '../scim.options';
 import { SCIM_LIMITS } from '../di.tokens';
-import { EmptyResponse } from '../http/empty-response';
 import { ProjectionQueryDto } from '../http/list-query.dto';
 import { RequestContext } from '../http/request-context';
 import { toScimErrorResponse } from '../http/scim-error.mapper';
 import { UsersService } from '../users/users.service';
+import { ResourceResult } from '../resources/resource-result';
+import { ScimResourceService } from '../resources/resource-service';
 
-/** What bulk needs of a resource type's service (the one in UsersModule / GroupsModule). */
+/** A resource type as Bulk runs it: its service, the scope it needs, a lean projection. */
 interface BulkEndpoint {
   /** the scope each operation on this endpoint needs (STYLE §9: checked per operation) */
   readonly scope: Scope;
-  get(id: string, ctx: RequestContext): Promise<ScimJson>;
-  create(data: unknown, ctx: RequestContext): Promise<ScimJson>;
-  replace(id: string, data: unknown, ctx: RequestContext): Promise<ScimJson>;
-  patch(id: string, data: unknown, ctx: RequestContext): Promise<ScimJson>;
-  delete(id: string, ctx: RequestContext): Promise<void>;
+  readonly service: ScimResourceService;
+  /** what each operation's answer needs to carry (meta only) */
+  readonly lean: ProjectionQueryDto;
 }
 
 /** Each operation returns only what the BulkResponse carries (meta): skip the costly joins. */
@@ -55,31 +54,9 @@ export class BulkService {
     groups: GroupsService,
     @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
   ) {
-    const u = lean('groups');
-    const g = lean('members');
     this.endpoints = new Map<string, BulkEndpoint>([
-      [
-        'Users',
-        {
-          scope: 'users:write',
-          get: (id, ctx) => users.get(id, u, ctx),
-          create: (data, ctx) => users.create(data, u, ctx),
-          replace: (id, data, ctx) => users.replace(id, data, u, ctx),
-          patch: (id, data, ctx) => users.patch(id, data, u, ctx),
-          delete: (id, ctx) => users.delete(id, ctx),
-        },
-      ],
-      [
-        'Groups',
-        {
-          scope: 'groups:write',
-          get: (id, ctx) => groups.get(id, g, ctx),
-          create: (data, ctx) => groups.create(data, g, ctx),
-          replace: (id, data, ctx) => groups.replace(id, data, g, ctx),
-          patch: (id, data, ctx) => groups.patch(id, data, g, ctx),
-          delete: (id, ctx) => groups.delete(id, ctx),
-        },
-      ],
+      ['Users', { scope: 'users:write', service: users, lean: lean('groups') }],
+      ['Groups', { scope: 'groups:write', service: groups, lean: lean('members') }],
     ]);
   }
 
@@ -143,31 +120,23 @@ class BulkRun {
     const id = this.targetId(op);
     const ctx = this.contextOf(op);
     try {
+      const { service, lean: proj } = endpoint;
       switch (op.method) {
         case 'POST':
-          this.created(op, await endpoint.create(data, ctx));
+          this.created(op, await service.create(data, proj, ctx));
           return;
         case 'PUT':
-          this.succeeded(op, '200', await endpoint.replace(id!, data, ctx));
+          this.succeeded(op, '200', await service.replace(id!, data, proj, ctx));
           return;
         case 'PATCH':
-          this.succeeded(op, '200', await endpoint.patch(id!, data, ctx));
+          this.answered(op, await service.patch(id!, data, proj, ctx));
           return;
         default:
-          await endpoint.delete(id!, ctx);
-          this.results.set(op.index, {
-            location: this.locationOf(op)!,
-            method: op.method,
-            ...(op.bulkId !== undefined ? { bulkId: op.bulkId } : {}),
-            status: '204',
-          });
+          await service.delete(id!, ctx);
+          this.results.set(op.index, this.success(op, '204', { location: this.locationOf(op) }));
           return;
       }
     } catch (e) {
-      if (e instanceof EmptyResponse && e.status === 204) {
-        this.results.set(op.index, this.success(op, '204', { location: this.locationOf(op) }));
-        return;
-      }
       this.fail(op, e);
     }
   }
@@ -196,9 +165,8 @@ class BulkRun {
       }
       const first = stripBulkIdRefs(op.data as ScimJson, (r) => inCycle.has(r));
       try {
-        const res = await this.endpoints
-          .get(op.target!.endpoint)!
-          .create(replaceBulkIdRefs(first, this.ids), this.contextOf(op));
+        const { service, lean: proj } = this.endpoints.get(op.target!.endpoint)!;
+        const res = await service.create(replaceBulkIdRefs(first, this.ids), proj, this.contextOf(op));
         this.created(op, res);
         pending.push(op);
       } catch (e) {
@@ -216,7 +184,7 @@ class BulkRun {
         }
         // the password was set (and hashed) by the create already
         const data = withoutPassword(replaceBulkIdRefs(op.data as ScimJson, this.ids));
-        this.created(op, await endpoint.replace(id, data, this.contextOf(op)));
+        this.created(op, await endpoint.service.replace(id, data, endpoint.lean, this.contextOf(op)));
       } catch (e) {
         const { body } = toScimErrorResponse(e);
         await this.undoCreate(op, endpoint, id);
@@ -238,10 +206,11 @@ class BulkRun {
   private async refresh(ops: readonly BulkOperation[]): Promise<void> {
     for (const op of ops) {
       try {
-        const res = await this.endpoints
-          .get(op.target!.endpoint)!
-          .get(this.ids.get(op.bulkId!)!, this.contextOf(op));
-        this.succeeded(op, '201', res);
+        const { service, lean: proj } = this.endpoints.get(op.target!.endpoint)!;
+        const res = await service.get(this.ids.get(op.bulkId!)!, proj, this.contextOf(op));
+        if (res.kind === 'resource') {
+          this.succeeded(op, '201', res.body);
+        }
       } catch {
         // keep the version the write returned
       }
@@ -251,7 +220,7 @@ class BulkRun {
   private async undoCreate(op: BulkOperation, endpoint: BulkEndpoint, id: string): Promise<void> {
     this.ids.delete(op.bulkId!);
     try {
-      await endpoint.delete(id, { ...this.ctx, ifMatch: undefined, ifNoneMatch: undefined });
+      await endpoint.service.delete(id, { ...this.ctx, ifMatch: undefined, ifNoneMatch: undefined });
     } catch (e) {
       this.logger.error(
         `Bulk Operations[${op.index}]: could not delete ${op.target!.endpoint}/${id} after its ` +
@@ -301,6 +270,15 @@ class BulkRun {
   private created(op: BulkOperation, res: ScimJson): void {
     this.ids.set(op.bulkId!, res.id as string);
     this.succeeded(op, '201', res);
+  }
+
+  /** A PATCH answers 200 with the resource's meta, or 204 (RFC 7644 §3.5.2) with its location. */
+  private answered(op: BulkOperation, res: ResourceResult): void {
+    if (res.kind === 'empty') {
+      this.results.set(op.index, this.success(op, '204', { location: this.locationOf(op) }));
+    } else {
+      this.succeeded(op, '200', res.body);
+    }
   }
 
   private succeeded(op: BulkOperation, status: string, res: ScimJson): void {

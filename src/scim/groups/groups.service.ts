@@ -28,7 +28,7 @@ import { ScimLimits } from '../scim.options';
 import { ScimResourceService } from '../resources/resource-service';
 import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
 import { MembershipHookEvent } from '../../core/ports/lifecycle';
-import { EmptyResponse } from '../http/empty-response';
+import { ResourceResult, noBody, withBody } from '../resources/resource-result';
 import { checkIfMatch, etagOf, isNotModified } from '../../core/resource/etag';
 import { deepEqual } from '../../core/resource/json.util';
 import { toWire } from '../../core/resource/wire';
@@ -114,12 +114,12 @@ export class GroupsService implements ScimResourceService {
     return this.render(stored, projectionOf(proj), ctx);
   }
 
-  async get(id: string, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
+  async get(id: string, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ResourceResult> {
     const stored = await this.load(id, ctx);
     if (isNotModified(ctx.ifNoneMatch, stored.version)) {
-      throw new EmptyResponse(304, { ETag: etagOf(stored.version) });
+      return noBody(304, etagOf(stored.version));
     }
-    return this.render(stored, projectionOf(proj), ctx);
+    return withBody(await this.render(stored, projectionOf(proj), ctx));
   }
 
   async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
@@ -153,7 +153,12 @@ export class GroupsService implements ScimResourceService {
     return this.render(stored, projectionOf(proj), ctx);
   }
 
-  async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext) {
+  async patch(
+    id: string,
+    body: unknown,
+    proj: ProjectionQueryDto,
+    ctx: RequestContext,
+  ): Promise<ResourceResult> {
     const profile = this.profileOf(ctx);
     const ops = parsePatchRequest(body, profile);
     const full = requiresFullAttribute(ops, 'members');
@@ -183,9 +188,9 @@ export class GroupsService implements ScimResourceService {
       (proj.attributes !== undefined && proj.attributes.trim() !== '') ||
       proj.excludedAttributes !== undefined;
     if (!wantsBody) {
-      throw new EmptyResponse(204, { ETag: etagOf(stored.version) });
+      return noBody(204, etagOf(stored.version));
     }
-    return this.render(stored, projectionOf(proj), ctx);
+    return withBody(await this.render(stored, projectionOf(proj), ctx));
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {

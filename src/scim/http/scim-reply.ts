@@ -10,11 +10,15 @@
  *     return scimResource(res, this.users.get(id, ctx));
  *   }
  *
- * Content-Type is set before the handler by ScimRequestGuard; answers without a body (204,
- * 304) are thrown as EmptyResponse and written by ScimExceptionFilter; lists and Bulk
- * responses carry no `meta` and need neither helper.
+ * Content-Type is set before the handler by ScimRequestGuard. A service answers a read or a
+ * PATCH with a ResourceResult value; `scimResult` sends an answer without a body (204, 304) as
+ * EmptyResponse, which ScimExceptionFilter writes: a handler's status is fixed by its
+ * decorator, and that is the one way past it. Lists and Bulk responses carry no `meta` and
+ * need none of these helpers.
  */
 import { Res } from '@nestjs/common';
+import { ResourceResult } from '../resources/resource-result';
+import { EmptyResponse } from './empty-response';
 
 /**
  * Fastify's reply and Express's response alike: what Nest's adapters call to set a header
@@ -49,4 +53,13 @@ export async function scimCreated<T>(res: ScimResponse, pending: Promise<T>): Pr
     res.header('Location', location);
   }
   return body;
+}
+
+/** The body of a ResourceResult with its ETag set, or its 204/304 with only the ETag. */
+export async function scimResult(res: ScimResponse, pending: Promise<ResourceResult>): Promise<unknown> {
+  const result = await pending;
+  if (result.kind === 'empty') {
+    throw new EmptyResponse(result.status, { ETag: result.etag });
+  }
+  return scimResource(res, Promise.resolve(result.body));
 }

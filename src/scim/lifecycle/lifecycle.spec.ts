@@ -4,6 +4,8 @@
  * break-glass protection of the last owner; Enterprise manager.displayName (RFC 7643 §4.3). The
  * same rules over HTTP and real databases: test/e2e/lifecycle.e2e-spec.ts.
  */
+import { ScimJson } from '../../core/ports/resource.types';
+import { ResourceResult } from '../resources/resource-result';
 import {
   InMemoryGroupRepository,
   InMemoryTenantRepository,
@@ -31,6 +33,14 @@ import { activeFlip } from '../../core/ports/change-event';
 import { LifecycleHooks } from './lifecycle-hooks.service';
 import { ScimRoleHolderDirectory } from './scim-role-holders.directory';
 import { ScimRoles } from './scim-roles.service';
+
+/** The resource a read answered (these reads send no If-None-Match, so never a 304). */
+function bodyOf(r: ResourceResult): ScimJson {
+  if (r.kind !== 'resource') {
+    throw new Error(`expected a resource, got ${r.status}`);
+  }
+  return r.body;
+}
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const TENANT = 'tenant-1';
@@ -358,12 +368,12 @@ describe('Enterprise manager (RFC 7643 §4.3)', () => {
       displayName: 'Barbara Boss',
     });
     await users.patch(boss, patch({ op: 'replace', path: 'displayName', value: 'B. Boss' }), {}, ctx);
-    const got = await users.get(created.id as string, {}, ctx);
+    const got = bodyOf(await users.get(created.id as string, {}, ctx));
     expect((got[EXT] as { manager: { displayName: string } }).manager.displayName).toBe('B. Boss');
     const listed = await users.list({ filter: 'userName eq "emp"' }, ctx);
     expect((listed.Resources[0][EXT] as { manager: { displayName: string } }).manager.displayName).toBe('B. Boss');
     await users.delete(boss, ctx);
-    const orphan = await users.get(created.id as string, {}, ctx);
+    const orphan = bodyOf(await users.get(created.id as string, {}, ctx));
     // a manager who is not (or no longer) a user: left as sent, without the readOnly name
     expect((orphan[EXT] as { manager: unknown }).manager).toEqual({ value: boss });
   });

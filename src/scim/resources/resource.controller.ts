@@ -19,7 +19,7 @@ import { ListQueryDto, ProjectionQueryDto } from '../http/list-query.dto';
 import { ReqCtx } from '../http/req-ctx.decorator';
 import { RequestContext } from '../http/request-context';
 import { ScimController } from '../http/scim-controller.decorator';
-import { ScimRes, ScimResponse, scimCreated, scimResource } from '../http/scim-reply';
+import { ScimRes, ScimResponse, scimCreated, scimResource, scimResult } from '../http/scim-reply';
 import { scimValidationPipe } from '../http/scim-validation.pipe';
 import { SearchRequestDto } from '../http/search-request.dto';
 import { ScimResourceService } from './resource-service';
@@ -70,7 +70,7 @@ export function resourceController(e: ResourceEndpoint): Type<unknown> {
       @ReqCtx() ctx: RequestContext,
       @ScimRes() res: ScimResponse,
     ) {
-      return scimResource(res, this.service.get(id, q, ctx));
+      return scimResult(res, this.service.get(id, q, ctx));
     }
 
     @Post()
@@ -106,7 +106,7 @@ export function resourceController(e: ResourceEndpoint): Type<unknown> {
       @ReqCtx() ctx: RequestContext,
       @ScimRes() res: ScimResponse,
     ) {
-      return scimResource(res, this.service.patch(id, body, q, ctx));
+      return scimResult(res, this.service.patch(id, body, q, ctx));
     }
 
     @Delete(':id')

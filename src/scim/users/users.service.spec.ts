@@ -2,6 +2,8 @@
  * UsersService on the in-memory ports: no database, no Nest testing module (STYLE §10
  * "Service tests use in-memory ports").
  */
+import { ScimJson } from '../../core/ports/resource.types';
+import { ResourceResult } from '../resources/resource-result';
 import { InMemoryUserRepository } from '../../persistence/in-memory';
 import { ScimError } from '../../core/errors/scim-error';
 import { LIST_RESPONSE_SCHEMA, PATCH_OP_SCHEMA } from '../../core/messages/list-response';
@@ -17,6 +19,14 @@ import { PasswordHasher } from '../http/password.hasher';
 import { RequestContext } from '../http/request-context';
 import { UsersService } from './users.service';
 import { LifecycleHooks } from '../lifecycle/lifecycle-hooks.service';
+
+/** The resource a read or PATCH answered (a 204/304 here would be a failure). */
+function bodyOf(r: ResourceResult): ScimJson {
+  if (r.kind !== 'resource') {
+    throw new Error(`expected a resource, got ${r.status}`);
+  }
+  return r.body;
+}
 
 const TENANT = 'tenant-1';
 const BASE_URL = 'https://scim.example.com/scim/v2';
@@ -137,7 +147,7 @@ describe('UsersService', () => {
       await expect(passwords.verify(secret, hash!)).resolves.toBe(true);
       expect(JSON.stringify(repo.dump())).not.toContain(secret);
       expect((await repo.findById(TENANT, 'user-1'))?.resource).not.toHaveProperty('password');
-      expect(await service.get('user-1', {}, ctx())).not.toHaveProperty('password');
+      expect(bodyOf(await service.get('user-1', {}, ctx()))).not.toHaveProperty('password');
     });
 
     it('stores no password hash when none was sent', async () => {
@@ -227,16 +237,19 @@ describe('UsersService', () => {
     it('answers 304 with the ETag when If-None-Match is current', async () => {
       const { service } = setup();
       await service.create(userBody('cached'), {}, ctx());
-      await expect(service.get('user-1', {}, ctx({ ifNoneMatch: 'W/"1"' }))).rejects.toMatchObject({
+      await expect(service.get('user-1', {}, ctx({ ifNoneMatch: 'W/"1"' }))).resolves.toEqual({
+        kind: 'empty',
         status: 304,
-        headers: { ETag: 'W/"1"' },
+        etag: 'W/"1"',
       });
-      await expect(service.get('user-1', {}, ctx({ ifNoneMatch: '*' }))).rejects.toMatchObject({
+      await expect(service.get('user-1', {}, ctx({ ifNoneMatch: '*' }))).resolves.toMatchObject({
+        kind: 'empty',
         status: 304,
       });
       await expect(service.get('user-1', {}, ctx({ ifNoneMatch: 'W/"0"' }))).resolves.toMatchObject(
         {
-          id: 'user-1',
+          kind: 'resource',
+          body: { id: 'user-1' },
         },
       );
     });
@@ -246,13 +259,13 @@ describe('UsersService', () => {
         'user-1': [{ value: 'g-1', display: 'Admins', type: 'direct' }],
       });
       await service.create(userBody('member'), {}, ctx());
-      expect(await service.get('user-1', {}, ctx())).toMatchObject({
+      expect(bodyOf(await service.get('user-1', {}, ctx()))).toMatchObject({
         groups: [
           { value: 'g-1', $ref: `${BASE_URL}/Groups/g-1`, display: 'Admins', type: 'direct' },
         ],
       });
       membership.groupsOf.mockClear();
-      const slim = await service.get('user-1', { excludedAttributes: 'groups' }, ctx());
+      const slim = bodyOf(await service.get('user-1', { excludedAttributes: 'groups' }, ctx()));
       expect(slim).not.toHaveProperty('groups');
       expect(membership.groupsOf).not.toHaveBeenCalled();
     });
@@ -304,7 +317,7 @@ describe('UsersService', () => {
       const { service, clock } = setup();
       await service.create(userBody('p', { displayName: 'Before' }), {}, ctx());
       clock.now = '2024-06-02T00:00:00.000Z';
-      const patched = await service.patch('user-1', rename, {}, ctx());
+      const patched = bodyOf(await service.patch('user-1', rename, {}, ctx()));
       expect(patched).toMatchObject({
         displayName: 'Patched',
         meta: { version: 'W/"2"', created: T0, lastModified: '2024-06-02T00:00:00.000Z' },
@@ -336,7 +349,7 @@ describe('UsersService', () => {
       withoutWriteLock(repo);
       await service.create(userBody('racy', { displayName: 'Before' }), {}, ctx());
       const update = raceFirstUpdate(repo, clock);
-      const patched = await service.patch('user-1', rename, {}, ctx());
+      const patched = bodyOf(await service.patch('user-1', rename, {}, ctx()));
       expect(update).toHaveBeenCalledTimes(2);
       expect(patched).toMatchObject({
         displayName: 'Patched',
@@ -368,7 +381,7 @@ describe('UsersService', () => {
         update.mockRejectedValueOnce(ScimError.preconditionFailed('lost the race'));
       }
       await expect(service.patch('user-1', rename, {}, ctx())).resolves.toMatchObject({
-        displayName: 'Patched',
+        body: { displayName: 'Patched' },
       });
       expect(update).toHaveBeenCalledTimes(13);
     });
@@ -389,12 +402,12 @@ describe('UsersService', () => {
       const { service, repo } = setup();
       await service.create(userBody('same', { displayName: 'Same' }), {}, ctx());
       const update = jest.spyOn(repo, 'update');
-      const res = await service.patch(
+      const res = bodyOf(await service.patch(
         'user-1',
         patchBody({ op: 'replace', path: 'displayName', value: 'Same' }),
         {},
         ctx(),
-      );
+      ));
       expect(update).not.toHaveBeenCalled();
       expect(res).toMatchObject({ displayName: 'Same', meta: { version: 'W/"1"' } });
     });
@@ -402,12 +415,12 @@ describe('UsersService', () => {
     it('hashes a password set by PATCH and always writes it', async () => {
       const { service, repo, passwords } = setup();
       await service.create(userBody('pwpatch'), {}, ctx());
-      const res = await service.patch(
+      const res = bodyOf(await service.patch(
         'user-1',
         patchBody({ op: 'replace', path: 'password', value: 'N3w-Secret!' }),
         {},
         ctx(),
-      );
+      ));
       expect(res).not.toHaveProperty('password');
       expect(res).toMatchObject({ meta: { version: 'W/"2"' } });
       await expect(

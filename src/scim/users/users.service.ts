@@ -28,7 +28,7 @@ import { normalizeResource } from '../../core/resource/resource.normalizer';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../core/schema/schema.types';
 import { ENTERPRISE_USER_SCHEMA_ID } from '../../core/schema/user.schema';
-import { EmptyResponse } from '../http/empty-response';
+import { ResourceResult, noBody, withBody } from '../resources/resource-result';
 import { checkIfMatch, etagOf, isNotModified } from '../../core/resource/etag';
 import { deepEqual } from '../../core/resource/json.util';
 import { toWire } from '../../core/resource/wire';
@@ -100,12 +100,12 @@ export class UsersService implements ScimResourceService {
     return this.renderOne(stored, projectionOf(proj), ctx, false);
   }
 
-  async get(id: string, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
+  async get(id: string, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ResourceResult> {
     const stored = await this.load(id, ctx);
     if (isNotModified(ctx.ifNoneMatch, stored.version)) {
-      throw new EmptyResponse(304, { ETag: etagOf(stored.version) });
+      return noBody(304, etagOf(stored.version));
     }
-    return this.renderOne(stored, projectionOf(proj), ctx);
+    return withBody(await this.renderOne(stored, projectionOf(proj), ctx));
   }
 
   async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
@@ -148,7 +148,12 @@ export class UsersService implements ScimResourceService {
     }, proj, 'replaced');
   }
 
-  async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
+  async patch(
+    id: string,
+    body: unknown,
+    proj: ProjectionQueryDto,
+    ctx: RequestContext,
+  ): Promise<ResourceResult> {
     const profile = this.profileOf(ctx);
     const ops = parsePatchRequest(body, profile);
     const result = await this.write(id, ctx, async (current) => {
@@ -163,9 +168,9 @@ export class UsersService implements ScimResourceService {
     }, proj, 'patched');
     if (proj.attributes !== undefined && proj.attributes.trim() === '') {
       // RFC 7644 §3.5.2: the server MAY answer 204; we do when the client asks for no attributes
-      throw new EmptyResponse(204, { ETag: (result.meta as { version: string }).version });
+      return noBody(204, (result.meta as { version: string }).version);
     }
-    return result;
+    return withBody(result);
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
