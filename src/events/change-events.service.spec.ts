@@ -3,6 +3,7 @@
  * stores (STYLE §10: services on in-memory ports). The SQL stores write the same events in the
  * transaction of the change: test/e2e/events.e2e-spec.ts.
  */
+import { ResourcePipeline } from '../scim/resources/resource.pipeline';
 import { InMemoryGroupRepository, InMemoryUserRepository } from '../persistence/in-memory';
 import { PATCH_OP_SCHEMA } from '../core/messages/list-response';
 import { profileFor } from '../core/profile/idp-profile';
@@ -40,22 +41,12 @@ function setup() {
   const users = new UsersService(
     userRepo,
     groupRepo,
-    registry,
-    clock,
-    ids,
-    profileFor('lenient'),
-    LIMITS,
+    new ResourcePipeline(registry, clock, ids, profileFor('lenient'), LIMITS, new LifecycleHooks([])),
     new PasswordHasher(),
-    new LifecycleHooks([]),
   );
   const groups = new GroupsService(
     groupRepo,
-    registry,
-    clock,
-    ids,
-    profileFor('lenient'),
-    LIMITS,
-    new LifecycleHooks([]),
+    new ResourcePipeline(registry, clock, ids, profileFor('lenient'), LIMITS, new LifecycleHooks([])),
   );
   /** the events both stores recorded, each as [operation, resource id, changed or members, version] */
   const recorded = () =>

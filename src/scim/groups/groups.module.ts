@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ResourcePipeline } from '../resources/resource.pipeline';
 import { resourceController } from '../resources/resource.controller';
 import { GroupsService } from './groups.service';
 
@@ -12,7 +13,7 @@ import { GroupsService } from './groups.service';
       name: 'GroupsController',
     }),
   ],
-  providers: [GroupsService],
+  providers: [GroupsService, ResourcePipeline],
   exports: [GroupsService],
 })
 export class GroupsModule {}

@@ -1,12 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ScimError } from '../../core/errors/scim-error';
-import { parseFilter } from '../../core/filter/filter.parser';
-import { validateFilter } from '../../core/filter/filter.validator';
 import { ListResponse } from '../../core/messages/list-response';
-import { planList } from '../http/list-paging';
-import { IdpProfile, profileFor } from '../../core/profile/idp-profile';
+import { IdpProfile } from '../../core/profile/idp-profile';
 import { applyPatch, requiresFullAttribute } from '../../core/patch/patch.engine';
-import { parsePatchRequest } from '../../core/patch/patch.request';
 import { AttributeDelta, DeltaElement, PatchOperation } from '../../core/patch/patch.types';
 import { changedAttributes } from '../../core/ports/change-event';
 import {
@@ -16,17 +12,12 @@ import {
   MemberView,
 } from '../../core/ports/group.repository';
 import { ScimJson, StoredResource } from '../../core/ports/resource.types';
-import { CLOCK, GROUP_REPOSITORY, ID_GENERATOR, SCHEMA_REGISTRY } from '../../core/ports/tokens';
-import { Clock } from '../../core/ports/clock';
-import { IdGenerator } from '../../core/ports/id-generator';
+import { GROUP_REPOSITORY } from '../../core/ports/tokens';
 import { ProjectionRequest, projectResource, wantsAttribute } from '../../core/projection/projection';
-import { normalizeResource } from '../../core/resource/resource.normalizer';
-import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../core/schema/schema.types';
-import { SCIM_DEFAULT_PROFILE, SCIM_LIMITS } from '../di.tokens';
-import { ScimLimits } from '../scim.options';
 import { ScimResourceService } from '../resources/resource-service';
-import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
+import { ResourcePipeline } from '../resources/resource.pipeline';
+import { hookContext } from '../lifecycle/lifecycle-hooks.service';
 import { MembershipHookEvent } from '../../core/ports/lifecycle';
 import { ResourceResult, noBody, withBody } from '../resources/resource-result';
 import { checkIfMatch, etagOf, isNotModified } from '../../core/resource/etag';
@@ -65,35 +56,25 @@ export class GroupsService implements ScimResourceService {
 
   constructor(
     @Inject(GROUP_REPOSITORY) private readonly groups: GroupRepository,
-    @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @Inject(SCIM_DEFAULT_PROFILE) private readonly profile: IdpProfile,
-    @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
-    private readonly hooks: LifecycleHooks,
+    private readonly p: ResourcePipeline,
   ) {
-    this.rt = registry.resourceType('Group');
+    this.rt = p.registry.resourceType('Group');
   }
 
   async create(body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
-    const { resource, ignored } = normalizeResource(body, {
-      registry: this.registry,
-      resourceType: this.rt,
-      profile: this.profileOf(ctx),
-    });
-    this.logIgnored('POST /Groups', ignored);
+    const { resource } = this.p.normalize('POST /Groups', body, this.rt, ctx);
     const { members, doc } = splitMembers(resource);
-    const id = this.ids.newId();
+    const id = this.p.ids.newId();
     const refs = await this.checkMembers(ctx, id, members);
     const hookCtx = hookContext(ctx);
-    await this.hooks.beforeCreate({ ctx: hookCtx, resourceType: 'Group', id, resource: doc });
+    await this.p.hooks.beforeCreate({ ctx: hookCtx, resourceType: 'Group', id, resource: doc });
     const membership = refs.length && this.membershipHooked()
       ? membershipEvent(hookCtx, id, doc, refs.map((r) => r.value), async () => [], false)
       : undefined;
     if (membership) {
-      await this.hooks.beforeMembershipChange(membership);
+      await this.p.hooks.beforeMembershipChange(membership);
     }
-    const created = this.clock.nowIso();
+    const created = this.p.clock.nowIso();
     const changed = changedAttributes({}, refs.length ? { ...doc, members: refs } : doc);
     // the store adds a members-added event for the initial members
     const stored = await this.groups.create(
@@ -101,7 +82,7 @@ export class GroupsService implements ScimResourceService {
       { id, resource: doc, created, members: refs },
       eventsOf(ctx, created, 'created', changed),
     );
-    await this.hooks.afterCreate({
+    await this.p.hooks.afterCreate({
       ctx: hookCtx,
       resourceType: 'Group',
       id,
@@ -109,7 +90,7 @@ export class GroupsService implements ScimResourceService {
       version: stored.version,
     });
     if (membership) {
-      await this.hooks.afterMembershipChange(membership);
+      await this.p.hooks.afterMembershipChange(membership);
     }
     return this.render(stored, projectionOf(proj), ctx);
   }
@@ -123,11 +104,7 @@ export class GroupsService implements ScimResourceService {
   }
 
   async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
-    const filter =
-      q.filter !== undefined && q.filter.trim() !== ''
-        ? validateFilter(parseFilter(q.filter), this.registry, this.rt)
-        : undefined;
-    const plan = planList(q, filter, this.limits.maxResults);
+    const plan = this.p.planSearch(q, this.rt);
     const proj = projectionOf(q);
     const page = await this.groups.search(ctx.tenantId, plan.query, wantsAttribute(proj, 'members'));
     return plan.respond(
@@ -137,15 +114,8 @@ export class GroupsService implements ScimResourceService {
   }
 
   async replace(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext) {
-    const profile = this.profileOf(ctx);
     const stored = await this.write(id, ctx, async (current) => {
-      const { resource, ignored } = normalizeResource(body, {
-        registry: this.registry,
-        resourceType: this.rt,
-        profile,
-        existing: current.resource,
-      });
-      this.logIgnored(`PUT /Groups/${id}`, ignored);
+      const { resource } = this.p.normalize(`PUT /Groups/${id}`, body, this.rt, ctx, current.resource);
       const { members, doc } = splitMembers(resource);
       // PUT replaces the whole resource (RFC 7644 §3.5.1): members as sent, [] when absent
       return { doc, members: { replaceAll: members, add: [], remove: [], removeAll: false } };
@@ -159,20 +129,19 @@ export class GroupsService implements ScimResourceService {
     proj: ProjectionQueryDto,
     ctx: RequestContext,
   ): Promise<ResourceResult> {
-    const profile = this.profileOf(ctx);
-    const ops = parsePatchRequest(body, profile);
+    const { ops, profile } = this.p.parsePatch(body, ctx);
     const full = requiresFullAttribute(ops, 'members');
     const stored = await this.write(id, ctx, async (current) => {
       if (full) {
         return this.patchWithAllMembers(id, current, ops, profile, ctx);
       }
       const patched = applyPatch({ ...current.resource, id: current.id }, ops, {
-        registry: this.registry,
+        registry: this.p.registry,
         resourceType: this.rt,
         profile,
         deltaAttributes: ['members'],
       });
-      this.logIgnored(`PATCH /Groups/${id}`, patched.ignored);
+      this.p.logIgnored(`PATCH /Groups/${id}`, patched.ignored);
       const { id: _i, meta: _m, members: _members, ...doc } = patched.resource;
       const delta = patched.deltas.members;
       if (delta?.removeAll) {
@@ -195,7 +164,7 @@ export class GroupsService implements ScimResourceService {
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
     const hooked =
-      this.hooks.has('beforeDelete') || this.hooks.has('afterDelete') || this.membershipHooked();
+      this.p.hooks.has('beforeDelete') || this.p.hooks.has('afterDelete') || this.membershipHooked();
     const current = ctx.ifMatch !== undefined || hooked ? await this.load(id, ctx) : undefined;
     if (ctx.ifMatch !== undefined) {
       checkIfMatch(ctx.ifMatch, current!.version);
@@ -207,25 +176,25 @@ export class GroupsService implements ScimResourceService {
       ? membershipEvent(hookCtx, id, current.resource, [], async () => (await this.allMembers(ctx.tenantId, id)).map((m) => m.value), true)
       : undefined;
     if (deleted) {
-      await this.hooks.beforeDelete(deleted);
+      await this.p.hooks.beforeDelete(deleted);
     }
     if (membership) {
-      await this.hooks.beforeMembershipChange(membership);
+      await this.p.hooks.beforeMembershipChange(membership);
     }
-    const events = eventsOf(ctx, this.clock.nowIso(), 'deleted', []);
+    const events = eventsOf(ctx, this.p.clock.nowIso(), 'deleted', []);
     if (!(await this.groups.delete(ctx.tenantId, id, events))) {
       throw ScimError.notFound(`Group ${id} not found`);
     }
     if (deleted) {
-      await this.hooks.afterDelete(deleted);
+      await this.p.hooks.afterDelete(deleted);
     }
     if (membership) {
-      await this.hooks.afterMembershipChange(membership);
+      await this.p.hooks.afterMembershipChange(membership);
     }
   }
 
   private membershipHooked(): boolean {
-    return this.hooks.has('beforeMembershipChange') || this.hooks.has('afterMembershipChange');
+    return this.p.hooks.has('beforeMembershipChange') || this.p.hooks.has('afterMembershipChange');
   }
 
   /**
@@ -241,8 +210,8 @@ export class GroupsService implements ScimResourceService {
   ): Promise<{ doc: ScimJson; members?: PendingDelta }> {
     const members = await this.allMembers(ctx.tenantId, id);
     const before = { ...current.resource, id: current.id, members };
-    const patched = applyPatch(before, ops, { registry: this.registry, resourceType: this.rt, profile });
-    this.logIgnored(`PATCH /Groups/${id}`, patched.ignored);
+    const patched = applyPatch(before, ops, { registry: this.p.registry, resourceType: this.rt, profile });
+    this.p.logIgnored(`PATCH /Groups/${id}`, patched.ignored);
     const { id: _i, meta: _m, members: after, ...doc } = patched.resource;
     if (deepEqual(after ?? [], members)) {
       return { doc };
@@ -276,7 +245,7 @@ export class GroupsService implements ScimResourceService {
       // a members-only change is a set operation: the stored document is not rewritten
       const membersOnly = deepEqual(doc, current.resource);
       const updated =
-        !membersOnly && this.hooks.wantsUpdate(current.resource, doc)
+        !membersOnly && this.p.hooks.wantsUpdate(current.resource, doc)
           ? {
               ctx: hookContext(ctx),
               resourceType: 'Group' as const,
@@ -289,12 +258,12 @@ export class GroupsService implements ScimResourceService {
       const membership =
         delta && this.membershipHooked() ? this.membershipChange(ctx, id, doc, delta) : undefined;
       if (updated) {
-        await this.hooks.beforeUpdate(updated);
+        await this.p.hooks.beforeUpdate(updated);
       }
       if (membership) {
-        await this.hooks.beforeMembershipChange(membership);
+        await this.p.hooks.beforeMembershipChange(membership);
       }
-      const at = this.clock.nowIso();
+      const at = this.p.clock.nowIso();
       const events = membersOnly
         ? eventsOf(ctx, at)
         : eventsOf(ctx, at, verb, changedAttributes(current.resource, doc));
@@ -307,10 +276,10 @@ export class GroupsService implements ScimResourceService {
       return { stored: await this.groups.update(ctx.tenantId, id, update, events), updated, membership };
     });
     if (updated) {
-      await this.hooks.afterUpdate(updated);
+      await this.p.hooks.afterUpdate(updated);
     }
     if (membership) {
-      await this.hooks.afterMembershipChange(membership);
+      await this.p.hooks.afterMembershipChange(membership);
     }
     return stored;
   }
@@ -403,12 +372,8 @@ export class GroupsService implements ScimResourceService {
     return out;
   }
 
-  private async load(id: string, ctx: RequestContext): Promise<StoredResource> {
-    const stored = await this.groups.findById(ctx.tenantId, id, false);
-    if (!stored) {
-      throw ScimError.notFound(`Group ${id} not found`);
-    }
-    return stored;
+  private load(id: string, ctx: RequestContext): Promise<StoredResource> {
+    return this.p.found(this.rt, id, this.groups.findById(ctx.tenantId, id, false));
   }
 
   /** One group: members (if wanted) are read page by page from the membership table. */
@@ -435,18 +400,10 @@ export class GroupsService implements ScimResourceService {
         }
       : {};
     const full = toWire({ ...stored, resource: doc }, 'Group', `${ctx.baseUrl}/Groups/${stored.id}`, extra);
-    return projectResource(full, this.registry, this.rt, proj);
+    return projectResource(full, this.p.registry, this.rt, proj);
   }
 
-  private profileOf(ctx: RequestContext): IdpProfile {
-    return ctx.profile ? profileFor(ctx.profile) : this.profile;
-  }
 
-  private logIgnored(what: string, ignored: readonly string[]): void {
-    if (ignored.length) {
-      this.logger.debug(`${what}: ignored ${ignored.join(', ')}`);
-    }
-  }
 }
 
 

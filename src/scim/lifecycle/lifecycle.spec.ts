@@ -4,6 +4,7 @@
  * break-glass protection of the last owner; Enterprise manager.displayName (RFC 7643 §4.3). The
  * same rules over HTTP and real databases: test/e2e/lifecycle.e2e-spec.ts.
  */
+import { ResourcePipeline } from '../resources/resource.pipeline';
 import { ScimJson } from '../../core/ports/resource.types';
 import { ResourceResult } from '../resources/resource-result';
 import {
@@ -91,15 +92,13 @@ async function setup(opts: { protect?: string; hooks?: ScimLifecycleHooks[] } = 
   const users = new UsersService(
     userRepo,
     groupRepo,
-    registry,
-    clock,
-    ids,
-    profileFor('lenient'),
-    LIMITS,
+    new ResourcePipeline(registry, clock, ids, profileFor('lenient'), LIMITS, hooks),
     new PasswordHasher(),
-    hooks,
   );
-  const groups = new GroupsService(groupRepo, registry, clock, ids, profileFor('lenient'), LIMITS, hooks);
+  const groups = new GroupsService(
+    groupRepo,
+    new ResourcePipeline(registry, clock, ids, profileFor('lenient'), LIMITS, hooks),
+  );
   const newUser = async (name: string, extra: Record<string, unknown> = {}) =>
     (await users.create(user(name, extra), {}, ctx)).id as string;
   const newGroup = async (name: string, members: string[] = []) =>

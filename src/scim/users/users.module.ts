@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PasswordHasher } from '../http/password.hasher';
+import { ResourcePipeline } from '../resources/resource.pipeline';
 import { resourceController } from '../resources/resource.controller';
 import { UsersService } from './users.service';
 
@@ -13,7 +14,7 @@ import { UsersService } from './users.service';
       name: 'UsersController',
     }),
   ],
-  providers: [UsersService, PasswordHasher],
+  providers: [UsersService, PasswordHasher, ResourcePipeline],
   exports: [UsersService],
 })
 export class UsersModule {}

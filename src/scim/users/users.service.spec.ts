@@ -2,6 +2,7 @@
  * UsersService on the in-memory ports: no database, no Nest testing module (STYLE §10
  * "Service tests use in-memory ports").
  */
+import { ResourcePipeline } from '../resources/resource.pipeline';
 import { ScimJson } from '../../core/ports/resource.types';
 import { ResourceResult } from '../resources/resource-result';
 import { InMemoryUserRepository } from '../../persistence/in-memory';
@@ -104,13 +105,8 @@ function setup(memberships: Record<string, GroupOfMember[]> = {}) {
   const service = new UsersService(
     repo,
     membership.groups,
-    registry,
-    clock,
-    new CounterIds(),
-    profileFor('lenient'),
-    LIMITS,
+    new ResourcePipeline(registry, clock, new CounterIds(), profileFor('lenient'), LIMITS, new LifecycleHooks([])),
     passwords,
-    new LifecycleHooks([]),
   );
   return { service, repo, clock, passwords, membership };
 }

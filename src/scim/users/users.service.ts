@@ -1,31 +1,16 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ScimError } from '../../core/errors/scim-error';
-import { parseFilter } from '../../core/filter/filter.parser';
-import { validateFilter } from '../../core/filter/filter.validator';
 import { ListResponse } from '../../core/messages/list-response';
-import { planList } from '../http/list-paging';
 import { applyPatch } from '../../core/patch/patch.engine';
-import { IdpProfile, profileFor } from '../../core/profile/idp-profile';
-import { parsePatchRequest } from '../../core/patch/patch.request';
 import {
   changedAttributes,
   userWriteOperation,
 } from '../../core/ports/change-event';
 import { ScimJson, StoredResource } from '../../core/ports/resource.types';
-import {
-  CLOCK,
-  GROUP_REPOSITORY,
-  ID_GENERATOR,
-  SCHEMA_REGISTRY,
-  USER_REPOSITORY,
-} from '../../core/ports/tokens';
-import { Clock } from '../../core/ports/clock';
-import { IdGenerator } from '../../core/ports/id-generator';
+import { GROUP_REPOSITORY, USER_REPOSITORY } from '../../core/ports/tokens';
 import { GroupOfMember, GroupRepository } from '../../core/ports/group.repository';
 import { UserRepository } from '../../core/ports/user.repository';
 import { ProjectionRequest, projectResource, wantsAttribute } from '../../core/projection/projection';
-import { normalizeResource } from '../../core/resource/resource.normalizer';
-import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { ResourceTypeDefinition } from '../../core/schema/schema.types';
 import { ENTERPRISE_USER_SCHEMA_ID } from '../../core/schema/user.schema';
 import { ResourceResult, noBody, withBody } from '../resources/resource-result';
@@ -38,10 +23,9 @@ import { RequestContext } from '../http/request-context';
 import { writeResource } from '../http/resource-write';
 import { findUsersByIds } from './users-by-id';
 import { eventsOf, projectionOf } from '../http/resource.util';
-import { SCIM_DEFAULT_PROFILE, SCIM_LIMITS } from '../di.tokens';
-import { ScimLimits } from '../scim.options';
 import { ScimResourceService } from '../resources/resource-service';
-import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
+import { ResourcePipeline } from '../resources/resource.pipeline';
+import { hookContext } from '../lifecycle/lifecycle-hooks.service';
 
 /**
  * Users: load through the port, apply the protocol core (normalize, patch, filter, project),
@@ -49,34 +33,23 @@ import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.servic
  */
 @Injectable()
 export class UsersService implements ScimResourceService {
-  private readonly logger = new Logger(UsersService.name);
   private readonly rt: ResourceTypeDefinition;
 
   constructor(
     @Inject(USER_REPOSITORY) private readonly users: UserRepository,
     @Inject(GROUP_REPOSITORY) private readonly groups: GroupRepository,
-    @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @Inject(SCIM_DEFAULT_PROFILE) private readonly profile: IdpProfile,
-    @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
+    private readonly p: ResourcePipeline,
     private readonly passwords: PasswordHasher,
-    private readonly hooks: LifecycleHooks,
   ) {
-    this.rt = registry.resourceType('User');
+    this.rt = p.registry.resourceType('User');
   }
 
   async create(body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
-    const { resource, password, ignored } = normalizeResource(body, {
-      registry: this.registry,
-      resourceType: this.rt,
-      profile: this.profileOf(ctx),
-    });
-    this.logIgnored('POST /Users', ignored);
-    const id = this.ids.newId();
+    const { resource, password } = this.p.normalize('POST /Users', body, this.rt, ctx);
+    const id = this.p.ids.newId();
     const hookCtx = hookContext(ctx);
-    await this.hooks.beforeCreate({ ctx: hookCtx, resourceType: 'User', id, resource });
-    const created = this.clock.nowIso();
+    await this.p.hooks.beforeCreate({ ctx: hookCtx, resourceType: 'User', id, resource });
+    const created = this.p.clock.nowIso();
     const stored = await this.users.create(
       ctx.tenantId,
       {
@@ -89,7 +62,7 @@ export class UsersService implements ScimResourceService {
       // `restored` instead when the store brings a soft-deleted user back
       eventsOf(ctx, created, 'created', changedAttributes({}, resource, password !== undefined)),
     );
-    await this.hooks.afterCreate({
+    await this.p.hooks.afterCreate({
       ctx: hookCtx,
       resourceType: 'User',
       id: stored.id,
@@ -109,10 +82,7 @@ export class UsersService implements ScimResourceService {
   }
 
   async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
-    const filter = q.filter !== undefined && q.filter.trim() !== ''
-      ? validateFilter(parseFilter(q.filter), this.registry, this.rt)
-      : undefined;
-    const plan = planList(q, filter, this.limits.maxResults);
+    const plan = this.p.planSearch(q, this.rt);
     const page = await this.users.search(ctx.tenantId, plan.query);
     const proj = projectionOf(q);
     // the page's memberships and managers in one query each, not one per user
@@ -137,13 +107,7 @@ export class UsersService implements ScimResourceService {
     ctx: RequestContext,
   ): Promise<ScimJson> {
     return this.write(id, ctx, async (current) => {
-      const { resource, password, ignored } = normalizeResource(body, {
-        registry: this.registry,
-        resourceType: this.rt,
-        profile: this.profileOf(ctx),
-        existing: current.resource,
-      });
-      this.logIgnored(`PUT /Users/${id}`, ignored);
+      const { resource, password } = this.p.normalize(`PUT /Users/${id}`, body, this.rt, ctx, current.resource);
       return { resource, password };
     }, proj, 'replaced');
   }
@@ -154,15 +118,14 @@ export class UsersService implements ScimResourceService {
     proj: ProjectionQueryDto,
     ctx: RequestContext,
   ): Promise<ResourceResult> {
-    const profile = this.profileOf(ctx);
-    const ops = parsePatchRequest(body, profile);
+    const { ops, profile } = this.p.parsePatch(body, ctx);
     const result = await this.write(id, ctx, async (current) => {
       const result = applyPatch({ ...current.resource, id: current.id }, ops, {
-        registry: this.registry,
+        registry: this.p.registry,
         resourceType: this.rt,
         profile,
       });
-      this.logIgnored(`PATCH /Users/${id}`, result.ignored);
+      this.p.logIgnored(`PATCH /Users/${id}`, result.ignored);
       const { id: _id, meta: _meta, ...resource } = result.resource;
       return { resource, password: result.password };
     }, proj, 'patched');
@@ -174,7 +137,7 @@ export class UsersService implements ScimResourceService {
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
-    const hooked = this.hooks.has('beforeDelete') || this.hooks.has('afterDelete');
+    const hooked = this.p.hooks.has('beforeDelete') || this.p.hooks.has('afterDelete');
     const current = ctx.ifMatch !== undefined || hooked ? await this.load(id, ctx) : undefined;
     if (ctx.ifMatch !== undefined) {
       checkIfMatch(ctx.ifMatch, current!.version);
@@ -186,9 +149,9 @@ export class UsersService implements ScimResourceService {
       resource: current.resource,
     };
     if (hookEvent) {
-      await this.hooks.beforeDelete(hookEvent);
+      await this.p.hooks.beforeDelete(hookEvent);
     }
-    const at = this.clock.nowIso();
+    const at = this.p.clock.nowIso();
     // the tenant's deprovisioning mode: 'soft' keeps a tombstone that a later POST restores
     const soft = ctx.deprovisioning === 'soft' ? { at } : undefined;
     if (!(await this.users.delete(ctx.tenantId, id, soft, eventsOf(ctx, at, 'deleted', [])))) {
@@ -198,7 +161,7 @@ export class UsersService implements ScimResourceService {
     // each of those groups gets a members-removed event
     await this.groups.removeMemberEverywhere(ctx.tenantId, id, at, eventsOf(ctx, at));
     if (hookEvent) {
-      await this.hooks.afterDelete(hookEvent);
+      await this.p.hooks.afterDelete(hookEvent);
     }
   }
 
@@ -221,7 +184,7 @@ export class UsersService implements ScimResourceService {
       if (password === undefined && deepEqual(resource, current.resource)) {
         return { stored: current, hookEvent: undefined };
       }
-      const hookEvent = this.hooks.wantsUpdate(current.resource, resource)
+      const hookEvent = this.p.hooks.wantsUpdate(current.resource, resource)
         ? {
             ctx: hookContext(ctx),
             resourceType: 'User' as const,
@@ -232,9 +195,9 @@ export class UsersService implements ScimResourceService {
           }
         : undefined;
       if (hookEvent) {
-        await this.hooks.beforeUpdate(hookEvent);
+        await this.p.hooks.beforeUpdate(hookEvent);
       }
-      const at = this.clock.nowIso();
+      const at = this.p.clock.nowIso();
       const events = eventsOf(
         ctx,
         at,
@@ -250,22 +213,14 @@ export class UsersService implements ScimResourceService {
       return { stored: await this.users.update(ctx.tenantId, id, update, events), hookEvent };
     });
     if (hookEvent) {
-      await this.hooks.afterUpdate({ ...hookEvent, after: stored.resource });
+      await this.p.hooks.afterUpdate({ ...hookEvent, after: stored.resource });
     }
     return this.renderOne(stored, projectionOf(proj), ctx);
   }
 
-  /** The token's (or tenant's) IdP profile, else the server's default profile. */
-  private profileOf(ctx: RequestContext): IdpProfile {
-    return ctx.profile ? profileFor(ctx.profile) : this.profile;
-  }
 
-  private async load(id: string, ctx: RequestContext): Promise<StoredResource> {
-    const stored = await this.users.findById(ctx.tenantId, id);
-    if (!stored) {
-      throw ScimError.notFound(`User ${id} not found`);
-    }
-    return stored;
+  private load(id: string, ctx: RequestContext): Promise<StoredResource> {
+    return this.p.found(this.rt, id, this.users.findById(ctx.tenantId, id));
   }
 
   /**
@@ -327,14 +282,9 @@ export class UsersService implements ScimResourceService {
     managers?: ReadonlyMap<string, string>,
   ): ScimJson {
     const full = toWire(withManagerRef(stored, ctx, managers), 'User', `${ctx.baseUrl}/Users/${stored.id}`, extra);
-    return projectResource(full, this.registry, this.rt, proj);
+    return projectResource(full, this.p.registry, this.rt, proj);
   }
 
-  private logIgnored(what: string, ignored: readonly string[]): void {
-    if (ignored.length) {
-      this.logger.debug(`${what}: ignored ${ignored.join(', ')}`);
-    }
-  }
 }
 
 
