@@ -93,6 +93,8 @@ describe('parseBulkRequest: envelope (RFC 7644 §3.7)', () => {
       'invalidValue',
       /failOnErrors/,
     ],
+    ['§3.7 failOnErrors 1e300', bulk([], { failOnErrors: 1e300 }), 400, 'invalidValue', /failOnErrors/],
+    ['§3.7 failOnErrors 2^63', bulk([], { failOnErrors: 2 ** 63 }), 400, 'invalidValue', /failOnErrors/],
     [
       '§3.7 failOnErrors string',
       bulk([], { failOnErrors: '1' }),

@@ -99,9 +99,12 @@ export function parseBulkRequest(body: unknown, opts: BulkParseOptions): BulkReq
   if (
     failOnErrors !== undefined &&
     failOnErrors !== null &&
-    (typeof failOnErrors !== 'number' || !Number.isInteger(failOnErrors) || failOnErrors < 1)
+    // a JSON number past 2^53 (1e300, 2^63) is not an integer the client can mean: 400, not 500
+    (typeof failOnErrors !== 'number' || !Number.isSafeInteger(failOnErrors) || failOnErrors < 1)
   ) {
-    throw ScimError.invalidValue('failOnErrors must be a positive integer (RFC 7644 §3.7)');
+    throw ScimError.invalidValue(
+      `failOnErrors must be an integer from 1 to ${Number.MAX_SAFE_INTEGER} (RFC 7644 §3.7)`,
+    );
   }
   const parsed = operations.map((op, index) => parseOperation(op, index, opts.endpoints));
 

@@ -1,8 +1,21 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/**
+ * An integer paging parameter (RFC 7644 §3.4.2.4 startIndex / count). In range, the planner
+ * clamps it as the RFC says (startIndex < 1 is 1, count < 0 is 0); a value that is not a safe
+ * integer (300 digits, 2^63, 1e300) cannot be one the client meant and would reach the database
+ * as a float, so it is 400 invalidValue, never a 500.
+ */
+export function ScimInteger(name: string): PropertyDecorator {
+  return ValidateBy(
+    { name: 'scimInteger', validator: { validate: (v: unknown) => Number.isSafeInteger(v) } },
+    { message: `${name} must be an integer from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}` },
+  );
+}
 
 /** RFC 7644 §3.4.2 query parameters of GET /Users and GET /Groups. */
 export class ListQueryDto {
@@ -13,12 +26,12 @@ export class ListQueryDto {
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt({ message: 'startIndex must be an integer' })
+  @ScimInteger('startIndex')
   startIndex?: number;
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt({ message: 'count must be an integer' })
+  @ScimInteger('count')
   count?: number;
 
   @IsOptional()
@@ -80,13 +93,13 @@ const isPlainQuery = (q: unknown): q is Record<string, unknown> =>
 const optionalString = (v: unknown, maxLength = Infinity): boolean =>
   v === undefined || (typeof v === 'string' && v.length <= maxLength);
 
-/** The integer the decorators make of a startIndex / count value, or NaN when they refuse it. */
+/** The safe integer the decorators make of a startIndex / count value, or NaN when they refuse it. */
 function optionalInt(v: unknown): number | undefined {
   if (v === undefined) {
     return undefined;
   }
   const n = toInt({ value: v });
-  return typeof n === 'number' && Number.isInteger(n) ? n : NaN;
+  return Number.isSafeInteger(n) ? (n as number) : NaN;
 }
 
 /** ProjectionQueryDto of a query whose (excluded)attributes are strings, else undefined. */

@@ -1,6 +1,6 @@
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { SEARCH_REQUEST_SCHEMA } from '../../core/messages/list-response';
-import { ListQueryDto } from './list-query.dto';
+import { ListQueryDto, ScimInteger } from './list-query.dto';
 
 /** RFC 7644 §3.4.3: the body of POST /Users/.search, /Groups/.search and /.search. */
 export class SearchRequestDto {
@@ -33,12 +33,13 @@ export class SearchRequestDto {
   @IsIn(['ascending', 'descending'], { message: 'sortOrder must be "ascending" or "descending"' })
   sortOrder?: 'ascending' | 'descending';
 
+  /** a JSON number such as 1e300 or 2^63 is out of range: 400 invalidValue */
   @IsOptional()
-  @IsInt({ message: 'startIndex must be an integer' })
+  @ScimInteger('startIndex')
   startIndex?: number;
 
   @IsOptional()
-  @IsInt({ message: 'count must be an integer' })
+  @ScimInteger('count')
   count?: number;
 
   /** RFC 9865 cursor ("" for the first page) */

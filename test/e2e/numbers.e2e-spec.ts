@@ -1,0 +1,126 @@
+/**
+ * Never a 500 for a number (RFC 7644 §3.4.2.4, §3.4.3, §3.7; RFC 9865): paging parameters and
+ * body numbers out of the safe-integer range are 400 invalidValue, in-range ones are clamped as
+ * the RFC says. On SQLite and MariaDB.
+ */
+import fc from 'fast-check';
+import { TEST_DATABASES } from '../support/databases';
+import { SCIM_JSON, TestApp } from '../support/test-app';
+
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+type Res = { status: number; body: Record<string, unknown> };
+
+const expectScimError = (res: Res, status: number, scimType: string) => {
+  expect({ status: res.status, scimType: res.body.scimType }).toEqual({ status, scimType });
+  expect(res.body.schemas).toEqual([ERROR_SCHEMA]);
+};
+
+describe.each(TEST_DATABASES)('Numbers on %s', (kind) => {
+  let t: TestApp;
+  let token: string;
+  let other: string;
+  const auth = (tk = token) => ({ Authorization: `Bearer ${tk}` });
+  const list = (query: Record<string, string | number>, tk = token) =>
+    t.http.get('/scim/v2/Users').query(query).set(auth(tk));
+  const postJson = (path: string, text: string) =>
+    t.http.post(path).set(auth()).set('Content-Type', SCIM_JSON).send(text);
+
+  beforeAll(async () => {
+    t = await TestApp.start(kind);
+    token = await t.token('acme');
+    other = await t.token('globex');
+    for (let i = 0; i < 4; i++) {
+      const body = { schemas: [USER], userName: `num-${i}@example.com` };
+      const res = await postJson('/scim/v2/Users', JSON.stringify(body));
+      expect(res.status).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  describe('query parameters (RFC 7644 §3.4.2.4)', () => {
+    it.each([
+      ['startIndex of 300 digits', { startIndex: '9'.repeat(300) }],
+      ['startIndex = 2^63', { startIndex: '9223372036854775808' }],
+      ['startIndex = -2^63', { startIndex: '-9223372036854775808' }],
+      ['count beyond 64 bits', { count: '18446744073709551617' }],
+      ['count = -10^40', { count: `-1${'0'.repeat(40)}` }],
+    ])('%s is 400 invalidValue', async (_label, query) => {
+      expectScimError(await list(query), 400, 'invalidValue');
+    });
+
+    it('clamps in-range values: startIndex < 1 is 1, count < 0 is 0', async () => {
+      const low = await list({ startIndex: -5, count: 2 });
+      expect(low.status).toBe(200);
+      expect(low.body).toMatchObject({ startIndex: 1, itemsPerPage: 2, totalResults: 4 });
+      const none = await list({ count: -3 });
+      expect(none.status).toBe(200);
+      expect(none.body).toMatchObject({ totalResults: 4, itemsPerPage: 0 });
+    });
+
+    it('answers the largest safe startIndex with an empty page', async () => {
+      const res = await list({ startIndex: String(Number.MAX_SAFE_INTEGER) });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ totalResults: 4, Resources: [] });
+    });
+  });
+
+  describe('bodies (RFC 7644 §3.4.3, §3.7)', () => {
+    it.each([
+      ['startIndex 1e300', '"startIndex": 1e300'],
+      ['startIndex 2^63', '"startIndex": 9223372036854775808'],
+      ['count -1e300', '"count": -1e300'],
+      ['count 2^64', '"count": 18446744073709551616'],
+    ])('.search with %s is 400 invalidValue', async (_label, member) => {
+      const text = `{"schemas": ["${SEARCH}"], ${member}}`;
+      expectScimError(await postJson('/scim/v2/Users/.search', text), 400, 'invalidValue');
+      expectScimError(await postJson('/scim/v2/.search', text), 400, 'invalidValue');
+    });
+
+    it('Bulk with failOnErrors 1e300 is 400 invalidValue', async () => {
+      const text = `{"schemas": ["${BULK}"], "failOnErrors": 1e300, "Operations": []}`;
+      expectScimError(await postJson('/scim/v2/Bulk', text), 400, 'invalidValue');
+    });
+  });
+
+  it('never answers 5xx to any number-like paging parameter (property)', async () => {
+    const digits = fc.stringMatching(/^[0-9]{1,320}$/);
+    const numberText = fc.oneof(
+      digits,
+      fc.tuple(fc.constantFrom('', '-', '+', ' ', '-0'), digits).map(([s, d]) => s + d),
+      fc.tuple(digits, fc.constantFrom('e', 'E', 'e-', 'e+', '.'), fc.stringMatching(/^[0-9]{1,4}$/)).map(
+        ([m, e, x]) => m + e + x,
+      ),
+      fc.constantFrom('9223372036854775808', '18446744073709551616', '1e300', '-1e300', 'NaN', 'Infinity', '0x10'),
+      fc.integer().map(String),
+    );
+    const cursor = fc.constantFrom(undefined, '');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(numberText, { nil: undefined }),
+        fc.option(numberText, { nil: undefined }),
+        cursor,
+        fc.boolean(),
+        async (startIndex, count, c, sorted) => {
+          const query: Record<string, string> = {};
+          for (const [k, v] of Object.entries({ startIndex, count, cursor: c })) {
+            if (v !== undefined) {
+              query[k] = v;
+            }
+          }
+          if (sorted) {
+            query.sortBy = 'userName';
+          }
+          const res = await list(query);
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
