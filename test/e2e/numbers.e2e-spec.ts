@@ -1,9 +1,11 @@
 /**
  * Never a 500 for a number (RFC 7644 §3.4.2.4, §3.4.3, §3.7; RFC 9865): paging parameters and
  * body numbers out of the safe-integer range are 400 invalidValue, in-range ones are clamped as
- * the RFC says. On SQLite and MariaDB.
+ * the RFC says, and cursors are sealed: opaque, bound to the tenant and the query, and a forged
+ * or tampered one is 400 invalidCursor. On SQLite and MariaDB.
  */
 import fc from 'fast-check';
+import { queryFingerprint } from '../../src/core/messages/cursor';
 import { TEST_DATABASES } from '../support/databases';
 import { SCIM_JSON, TestApp } from '../support/test-app';
 
@@ -19,7 +21,14 @@ const expectScimError = (res: Res, status: number, scimType: string) => {
   expect(res.body.schemas).toEqual([ERROR_SCHEMA]);
 };
 
-describe.each(TEST_DATABASES)('Numbers on %s', (kind) => {
+/** the fingerprint of a query without filter, by userName or unsorted */
+const fingerprint = (sortBy?: string) => queryFingerprint([undefined, sortBy, undefined]);
+
+/** an unsealed cursor a client could hand-craft: base64url JSON bound to the right query */
+const forge = (position: object, sortBy?: string) =>
+  Buffer.from(JSON.stringify({ v: 1, q: fingerprint(sortBy), ...position })).toString('base64url');
+
+describe.each(TEST_DATABASES)('Numbers and cursors on %s', (kind) => {
   let t: TestApp;
   let token: string;
   let other: string;
@@ -88,6 +97,62 @@ describe.each(TEST_DATABASES)('Numbers on %s', (kind) => {
     });
   });
 
+  describe('cursors (RFC 9865)', () => {
+    it('are opaque: no readable payload, no row numbers', async () => {
+      const first = await list({ cursor: '', count: 1 });
+      expect(first.status).toBe(200);
+      const cursor = first.body.nextCursor as string;
+      expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+      const decoded = Buffer.from(cursor, 'base64url').toString('latin1');
+      expect(decoded).not.toMatch(/"[abo]"\s*:/);
+      expect(() => JSON.parse(decoded) as unknown).toThrow();
+      // the same position is sealed afresh each time: equal cursors reveal nothing either
+      const again = await list({ cursor: '', count: 1 });
+      expect(again.body.nextCursor).not.toBe(cursor);
+      const next = await list({ cursor, count: 1 });
+      const alsoNext = await list({ cursor: again.body.nextCursor as string, count: 1 });
+      expect(next.status).toBe(200);
+      expect(alsoNext.body.Resources).toEqual(next.body.Resources);
+    });
+
+    it.each([
+      ['an offset of 1e300', { o: 1e300 }],
+      ['an offset of 2^63', { o: 9223372036854775808 }],
+      ['an offset of 2^53 - 1', { o: Number.MAX_SAFE_INTEGER }],
+      ['a row number', { a: '1' }],
+      ['a row number of 20 digits', { b: '99999999999999999999' }],
+    ])('a hand-made cursor carrying %s is 400 invalidCursor', async (_label, position) => {
+      expectScimError(await list({ cursor: forge(position) }), 400, 'invalidCursor');
+      expectScimError(
+        await list({ cursor: forge(position, 'userName'), sortBy: 'userName' }),
+        400,
+        'invalidCursor',
+      );
+    });
+
+    it('a tampered cursor is 400 invalidCursor', async () => {
+      const first = await list({ cursor: '', count: 1 });
+      const cursor = first.body.nextCursor as string;
+      const bytes = Buffer.from(cursor, 'base64url');
+      for (const at of [0, Math.floor(bytes.length / 2), bytes.length - 1]) {
+        const copy = Buffer.from(bytes);
+        copy[at] ^= 1;
+        expectScimError(await list({ cursor: copy.toString('base64url'), count: 1 }), 400, 'invalidCursor');
+      }
+    });
+
+    it("a cursor of another tenant is 400 invalidCursor", async () => {
+      const first = await list({ cursor: '', count: 1 });
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      expectScimError(await list({ cursor: first.body.nextCursor as string, count: 1 }, other), 400, 'invalidCursor');
+    });
+
+    it('.search refuses a forged cursor as well', async () => {
+      const text = JSON.stringify({ schemas: [SEARCH], cursor: forge({ o: 1e300 }) });
+      expectScimError(await postJson('/scim/v2/Users/.search', text), 400, 'invalidCursor');
+    });
+  });
+
   it('never answers 5xx to any number-like paging parameter (property)', async () => {
     const digits = fc.stringMatching(/^[0-9]{1,320}$/);
     const numberText = fc.oneof(
@@ -99,7 +164,16 @@ describe.each(TEST_DATABASES)('Numbers on %s', (kind) => {
       fc.constantFrom('9223372036854775808', '18446744073709551616', '1e300', '-1e300', 'NaN', 'Infinity', '0x10'),
       fc.integer().map(String),
     );
-    const cursor = fc.constantFrom(undefined, '');
+    const cursor = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(''),
+      numberText.map((n) => forge({ o: n })),
+      fc.oneof(fc.double(), fc.constantFrom(1e300, 2 ** 63, -1e300)).map((o) => forge({ o })),
+      fc.oneof(fc.double(), fc.constantFrom(1e300, 2 ** 64)).map((o) => forge({ o }, 'userName')),
+      numberText.map((a) => forge({ a })),
+      numberText.map((b) => forge({ b })),
+      fc.stringMatching(/^[A-Za-z0-9_-]{0,120}$/),
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.option(numberText, { nil: undefined }),

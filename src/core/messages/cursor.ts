@@ -1,10 +1,14 @@
 import { ScimError } from '../errors/scim-error';
+import { CursorCodec } from '../ports/cursor-codec';
 
 /**
  * Opaque cursors for RFC 9865 cursor pagination. A cursor is either a keyset position (the
  * store's stable row key after/before which the next page starts: O(page) at any depth) or,
  * for sorted queries, an offset. It is bound to the query that produced it, so a cursor
- * replayed with another filter/sort is refused rather than silently mis-paging.
+ * replayed with another filter/sort is refused rather than silently mis-paging. The payload is
+ * sealed by a CursorCodec (an adapter: encrypted and authenticated with a server key, bound to
+ * the tenant), so the client can neither read the row key nor make up a position; anything that
+ * does not open, or opens to a position out of range, is 400 invalidCursor.
  */
 export type CursorPosition =
   | { readonly kind: 'after'; readonly key: string }
@@ -29,7 +33,10 @@ export function queryFingerprint(parts: readonly (string | undefined)[]): string
   return h.toString(36);
 }
 
-export function encodeCursor(position: CursorPosition, fingerprint: string): string {
+/** keyset keys are the store's row numbers: decimal, at most 19 digits (a signed 64-bit key) */
+const ROW_KEY = /^\d{1,19}$/;
+
+export function encodeCursor(position: CursorPosition, fingerprint: string, codec: CursorCodec): string {
   const payload: CursorPayload = { v: 1, q: fingerprint };
   if (position.kind === 'after') {
     payload.a = position.key;
@@ -38,15 +45,21 @@ export function encodeCursor(position: CursorPosition, fingerprint: string): str
   } else {
     payload.o = position.offset;
   }
-  return btoa(JSON.stringify(payload)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return codec.seal(JSON.stringify(payload));
 }
 
-/** Decodes a client's cursor; a malformed or foreign one is 400 invalidCursor (RFC 9865). */
-export function decodeCursor(text: string, fingerprint: string): CursorPosition {
+/**
+ * Decodes a client's cursor; a malformed, forged, tampered or foreign one is 400 invalidCursor
+ * (RFC 9865), and so is a position no store can use (an offset that is not a safe integer).
+ */
+export function decodeCursor(text: string, fingerprint: string, codec: CursorCodec): CursorPosition {
+  const opened = codec.open(text);
+  if (opened === undefined) {
+    throw invalidCursor('The cursor is not one this server issued');
+  }
   let payload: CursorPayload;
   try {
-    const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-    payload = JSON.parse(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4))) as CursorPayload;
+    payload = JSON.parse(opened) as CursorPayload;
   } catch {
     throw invalidCursor('The cursor is not one this server issued');
   }
@@ -56,13 +69,13 @@ export function decodeCursor(text: string, fingerprint: string): CursorPosition 
   if (payload.q !== fingerprint) {
     throw invalidCursor('The cursor belongs to a query with another filter or sort order');
   }
-  if (typeof payload.a === 'string' && /^\d{1,20}$/.test(payload.a)) {
+  if (typeof payload.a === 'string' && ROW_KEY.test(payload.a)) {
     return { kind: 'after', key: payload.a };
   }
-  if (typeof payload.b === 'string' && /^\d{1,20}$/.test(payload.b)) {
+  if (typeof payload.b === 'string' && ROW_KEY.test(payload.b)) {
     return { kind: 'before', key: payload.b };
   }
-  if (typeof payload.o === 'number' && Number.isInteger(payload.o) && payload.o >= 0) {
+  if (typeof payload.o === 'number' && Number.isSafeInteger(payload.o) && payload.o >= 0) {
     return { kind: 'offset', offset: payload.o };
   }
   throw invalidCursor('The cursor is not one this server issued');

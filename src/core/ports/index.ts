@@ -7,3 +7,4 @@ export * from './id-generator';
 export * from './user.repository';
 export * from './group.repository';
 export * from './change-event';
+export * from './cursor-codec';

@@ -38,3 +38,7 @@ export const ROLE_HOLDER_DIRECTORY = Symbol('scim:RoleHolderDirectory');
 export const SCIM_AUTHENTICATOR = Symbol('scim:Authenticator');
 /** ScimTenancyResolver | undefined: the tenant a request addresses */
 export const SCIM_TENANCY_RESOLVER = Symbol('scim:TenancyResolver');
+
+// Cursor sealing (./cursor-codec)
+/** CursorSealer: seals and opens RFC 9865 cursors with a server key, per tenant */
+export const CURSOR_SEALER = Symbol('scim:CursorSealer');

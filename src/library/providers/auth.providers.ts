@@ -2,10 +2,16 @@ import { InjectionToken, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions, tokenCacheTtlOf } from '../../auth/auth.options';
+import { AesGcmCursorSealer } from '../../auth/cursor.sealer';
 import { ScimCallers } from '../../auth/scim-caller.service';
 import { ScimBearerStrategy } from '../../auth/scim-bearer.strategy';
 import { TokenService } from '../../auth/token.service';
-import { SCIM_AUTHENTICATOR, SCIM_TENANCY_RESOLVER, TOKEN_REPOSITORY } from '../../core/ports/tokens';
+import {
+  CURSOR_SEALER,
+  SCIM_AUTHENTICATOR,
+  SCIM_TENANCY_RESOLVER,
+  TOKEN_REPOSITORY,
+} from '../../core/ports/tokens';
 import { TOKEN_LOOKUP_CACHE, TokenLookupCache } from '../../persistence/repositories/token-lookup.cache';
 import { TypeOrmTokenRepository } from '../../persistence/repositories/typeorm-token.repository';
 import { SCIM_OPTIONS } from '../../scim/di.tokens';
@@ -40,6 +46,12 @@ export function authProviders(statics: ScimStaticOptions): Provider[] {
       useFactory: (d: DataSource, c: TokenLookupCache) => new TypeOrmTokenRepository(d, { cache: c }),
       inject: [ds, TOKEN_LOOKUP_CACHE],
     },
+    // RFC 9865 cursors: sealed with a key derived from the pepper (no setting of their own)
+    {
+      provide: CURSOR_SEALER,
+      useFactory: (a: ScimAuthOptions) => new AesGcmCursorSealer(a.tokenPepper),
+      inject: [SCIM_AUTH_OPTIONS],
+    },
     TokenService,
     ScimBearerStrategy,
     ...(statics.auth ? [adapterProvider(SCIM_AUTHENTICATOR, statics.auth.authenticator)] : []),
@@ -50,6 +62,7 @@ export function authProviders(statics: ScimStaticOptions): Provider[] {
 
 export const AUTH_EXPORTS: InjectionToken[] = [
   SCIM_AUTH_OPTIONS,
+  CURSOR_SEALER,
   TOKEN_REPOSITORY,
   TokenService,
   ScimCallers,

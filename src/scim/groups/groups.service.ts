@@ -104,7 +104,7 @@ export class GroupsService implements ScimResourceService {
   }
 
   async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
-    const plan = this.p.planSearch(q, this.rt);
+    const plan = this.p.planSearch(q, this.rt, ctx);
     const proj = projectionOf(q);
     const page = await this.groups.search(ctx.tenantId, plan.query, wantsAttribute(proj, 'members'));
     return plan.respond(

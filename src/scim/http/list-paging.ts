@@ -2,6 +2,7 @@ import { ScimError } from '../../core/errors/scim-error';
 import { FilterNode } from '../../core/filter/filter.ast';
 import { CursorPosition, decodeCursor, encodeCursor, queryFingerprint } from '../../core/messages/cursor';
 import { ListResponse, cursorListResponse, listResponse } from '../../core/messages/list-response';
+import { CursorCodec } from '../../core/ports/cursor-codec';
 import { ResourcePage, ResourceQuery } from '../../core/ports/resource.types';
 import { ListQueryDto } from './list-query.dto';
 
@@ -16,9 +17,16 @@ export interface ListPlan {
  * Index mode: startIndex < 1 means 1, count < 0 means 0, count capped at maxResults.
  * Cursor mode (`cursor` present, empty for the first page): keyset pages in creation order, so
  * a deep page costs what the first does; with sortBy, the cursor carries an offset. Combining
- * startIndex with cursor is 400 invalidValue.
+ * startIndex with cursor is 400 invalidValue. Cursors are sealed and opened by the request's
+ * CursorCodec (RequestContext.cursors: the tenant's, keyed by the server secret), so a client
+ * never sees the store's row keys and a forged or tampered cursor is 400 invalidCursor.
  */
-export function planList(q: ListQueryDto, filter: FilterNode | undefined, maxResults: number): ListPlan {
+export function planList(
+  q: ListQueryDto,
+  filter: FilterNode | undefined,
+  maxResults: number,
+  cursors?: CursorCodec,
+): ListPlan {
   const count = Math.min(Math.max(0, q.count ?? maxResults), maxResults);
   const base = { filter, count, sortBy: q.sortBy, sortOrder: q.sortOrder };
   if (q.cursor === undefined) {
@@ -31,9 +39,15 @@ export function planList(q: ListQueryDto, filter: FilterNode | undefined, maxRes
   if (q.startIndex !== undefined) {
     throw ScimError.invalidValue('startIndex and cursor cannot be used together (RFC 9865)');
   }
+  if (!cursors) {
+    // a wiring fault, not the client's: ScimRequestGuard gives every request its codec
+    throw new Error('Cursor paging needs the CursorCodec of the request context');
+  }
   const fingerprint = queryFingerprint([q.filter?.trim(), q.sortBy, q.sortOrder]);
+  const codec: CursorCodec = cursors;
+  const seal = (p: CursorPosition) => encodeCursor(p, fingerprint, codec);
   const position: CursorPosition | undefined =
-    q.cursor === '' ? undefined : decodeCursor(q.cursor, fingerprint);
+    q.cursor === '' ? undefined : decodeCursor(q.cursor, fingerprint, codec);
   if (q.sortBy !== undefined || position?.kind === 'offset') {
     const offset = position?.kind === 'offset' ? position.offset : 0;
     return {
@@ -43,11 +57,9 @@ export function planList(q: ListQueryDto, filter: FilterNode | undefined, maxRes
         const next = offset + resources.length;
         return cursorListResponse(resources, {
           total,
-          ...(next < total && resources.length > 0
-            ? { next: encodeCursor({ kind: 'offset', offset: next }, fingerprint) }
-            : {}),
+          ...(next < total && resources.length > 0 ? { next: seal({ kind: 'offset', offset: next }) } : {}),
           ...(offset > 0
-            ? { previous: encodeCursor({ kind: 'offset', offset: Math.max(0, offset - count) }, fingerprint) }
+            ? { previous: seal({ kind: 'offset', offset: Math.max(0, offset - count) }) }
             : {}),
         });
       },
@@ -61,12 +73,8 @@ export function planList(q: ListQueryDto, filter: FilterNode | undefined, maxRes
     respond: (page, resources) =>
       cursorListResponse(resources, {
         total: page.total,
-        ...(page.hasNext && page.keys
-          ? { next: encodeCursor({ kind: 'after', key: page.keys.last }, fingerprint) }
-          : {}),
-        ...(page.hasPrevious && page.keys
-          ? { previous: encodeCursor({ kind: 'before', key: page.keys.first }, fingerprint) }
-          : {}),
+        ...(page.hasNext && page.keys ? { next: seal({ kind: 'after', key: page.keys.last }) } : {}),
+        ...(page.hasPrevious && page.keys ? { previous: seal({ kind: 'before', key: page.keys.first }) } : {}),
       }),
   };
 }

@@ -1,4 +1,5 @@
 import { ProfileName } from '../../core/profile/idp-profile';
+import { CursorCodec } from '../../core/ports/cursor-codec';
 import { Scope } from '../../core/ports/token.repository';
 
 /** What a SCIM service needs to know of the request it serves. */
@@ -21,6 +22,11 @@ export interface RequestContext {
   readonly requestId?: string;
   /** POST /Users may link to an existing host user with that verified email */
   readonly linkByVerifiedEmail?: boolean;
+  /**
+   * seals and opens the tenant's RFC 9865 cursors (set by ScimRequestGuard on every request;
+   * absent only in unit tests that page by index)
+   */
+  readonly cursors?: CursorCodec;
 }
 
 export const REQUEST_CONTEXT_KEY = 'scimContext';

@@ -5,6 +5,8 @@ import { stampRequest } from '../../audit/request-id.util';
 import { ScimPrincipal } from '../../auth/token.service';
 import { ScimError } from '../../core/errors/scim-error';
 import { suggestProfile } from '../../core/profile/idp-profile';
+import { CursorSealer } from '../../core/ports/cursor-codec';
+import { CURSOR_SEALER } from '../../core/ports/tokens';
 import { SCIM_LIMITS, SCIM_STATIC_OPTIONS } from '../di.tokens';
 import { ScimLimits, ScimStaticOptions } from '../scim.options';
 import { ScimHttpRequest, header, scimBaseUrl } from './base-url';
@@ -49,6 +51,7 @@ export class ScimRequestGuard implements CanActivate {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(SCIM_STATIC_OPTIONS) private readonly options: ScimStaticOptions,
     @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
+    @Inject(CURSOR_SEALER) private readonly cursors: CursorSealer,
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -71,6 +74,7 @@ export class ScimRequestGuard implements CanActivate {
         ...(user.linkByVerifiedEmail ? { linkByVerifiedEmail: true } : {}),
         // the id RequestAuditGuard (or the app's onRequest hook) stamped and sent back
         requestId: stampRequest(req).id,
+        cursors: this.cursors.forTenant(user.tenantId),
       };
       this.suggestProfile(user, userAgent);
     }

@@ -73,14 +73,15 @@ export class ResourcePipeline {
 
   /**
    * A list or .search request (RFC 7644 §3.4.2, §3.4.3) as a store query: the filter parsed and
-   * resolved against the type's schemas, the page by index or by cursor (RFC 9865).
+   * resolved against the type's schemas, the page by index or by cursor (RFC 9865, sealed for
+   * the caller's tenant).
    */
-  planSearch(q: ListQueryDto, rt: ResourceTypeDefinition): ListPlan {
+  planSearch(q: ListQueryDto, rt: ResourceTypeDefinition, ctx: RequestContext): ListPlan {
     const filter =
       q.filter !== undefined && q.filter.trim() !== ''
         ? validateFilter(parseFilter(q.filter), this.registry, rt)
         : undefined;
-    return planList(q, filter, this.limits.maxResults);
+    return planList(q, filter, this.limits.maxResults, ctx.cursors);
   }
 
   /** The resource, or 404 (RFC 7644 §3.12) when the tenant has none with this id. */

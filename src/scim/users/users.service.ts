@@ -82,7 +82,7 @@ export class UsersService implements ScimResourceService {
   }
 
   async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
-    const plan = this.p.planSearch(q, this.rt);
+    const plan = this.p.planSearch(q, this.rt, ctx);
     const page = await this.users.search(ctx.tenantId, plan.query);
     const proj = projectionOf(q);
     // the page's memberships and managers in one query each, not one per user
