@@ -9,7 +9,10 @@ import { SchemaDefinition } from '../core/schema/schema.types';
 
 /** Runtime options of ScimModule (forRoot / forRootAsync useFactory result). */
 export interface ScimModuleOptions {
-  /** HMAC key for token hashes; changing it invalidates every issued token */
+  /**
+   * HMAC key for token hashes, and the secret the RFC 9865 cursor key is derived from;
+   * changing it invalidates every issued token and cursor
+   */
   tokenPepper: string;
   /**
    * ms a process may answer a token look-up from memory (0-60000; default 0 = read

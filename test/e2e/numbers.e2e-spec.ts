@@ -153,7 +153,7 @@ describe.each(TEST_DATABASES)('Numbers and cursors on %s', (kind) => {
     });
   });
 
-  it('never answers 5xx to any number-like paging parameter (property)', async () => {
+  it('never answers 5xx to any number-like paging or filter parameter (property)', async () => {
     const digits = fc.stringMatching(/^[0-9]{1,320}$/);
     const numberText = fc.oneof(
       digits,
@@ -180,7 +180,11 @@ describe.each(TEST_DATABASES)('Numbers and cursors on %s', (kind) => {
         fc.option(numberText, { nil: undefined }),
         cursor,
         fc.boolean(),
-        async (startIndex, count, c, sorted) => {
+        fc.option(
+          fc.tuple(fc.constantFrom('userName', 'active', 'meta.created', 'name.givenName'), numberText),
+          { nil: undefined },
+        ),
+        async (startIndex, count, c, sorted, filter) => {
           const query: Record<string, string> = {};
           for (const [k, v] of Object.entries({ startIndex, count, cursor: c })) {
             if (v !== undefined) {
@@ -189,6 +193,9 @@ describe.each(TEST_DATABASES)('Numbers and cursors on %s', (kind) => {
           }
           if (sorted) {
             query.sortBy = 'userName';
+          }
+          if (filter) {
+            query.filter = `${filter[0]} gt ${filter[1]}`;
           }
           const res = await list(query);
           expect(res.status).toBeLessThan(500);
