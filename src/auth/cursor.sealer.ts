@@ -28,11 +28,12 @@ export class AesGcmCursorSealer implements CursorSealer {
     this.key = createHmac('sha256', tokenPepper).update('scim-cursor', 'utf8').digest();
   }
 
+  /** Called on every SCIM request (ScimRequestGuard): the AAD is built only when a cursor is. */
   forTenant(tenantId: string): CursorCodec {
-    const aad = Buffer.concat([Buffer.of(VERSION), Buffer.from(tenantId, 'utf8')]);
+    const aad = () => Buffer.concat([Buffer.of(VERSION), Buffer.from(tenantId, 'utf8')]);
     return {
-      seal: (payload) => this.seal(aad, payload),
-      open: (cursor) => this.open(aad, cursor),
+      seal: (payload) => this.seal(aad(), payload),
+      open: (cursor) => this.open(aad(), cursor),
     };
   }
 
