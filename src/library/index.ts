@@ -133,6 +133,8 @@ export {
   prepareSqlite,
   redact,
 } from '../persistence/data-source.options';
+// several instances starting together on one database migrate it once
+export { runMigrationsLocked, MigrationLockError } from '../persistence/migration-lock';
 // on SQLite an adapter's writes join the module's queue of transactions (one connection)
 export { dialectOf, inTransaction } from '../persistence/repositories/sql.util';
 // an adapter on the module's database records its events in its own transaction

@@ -1,9 +1,33 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from './config/app.config';
 import { ObservabilityModule } from './observability/observability.module';
-import { AdminModule, ScimExceptionFilter, ScimModule, buildDataSourceOptions } from '../library';
+import {
+  AdminModule,
+  ScimExceptionFilter,
+  ScimModule,
+  buildDataSourceOptions,
+  runMigrationsLocked,
+} from '../library';
+
+/**
+ * The DataSource, migrated under a database lock when MIGRATIONS_RUN is on: instances started
+ * together on one empty database apply the migrations once instead of racing on the tables.
+ */
+async function openDataSource(options: DataSourceOptions, migrate: boolean): Promise<DataSource> {
+  const ds = await new DataSource(options).initialize();
+  if (migrate) {
+    try {
+      await runMigrationsLocked(ds);
+    } catch (e) {
+      await ds.destroy();
+      throw e;
+    }
+  }
+  return ds;
+}
 
 /**
  * The standalone server: one TypeORM DataSource (SQLite by default, MySQL/MariaDB by URL),
@@ -16,10 +40,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot({
-          ...buildDataSourceOptions({ url: config.databaseUrl, migrationsRun: config.migrationsRun }),
-          retryAttempts: 3,
-          retryDelay: 1000,
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...buildDataSourceOptions({ url: config.databaseUrl, migrationsRun: false }),
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
+          dataSourceFactory: (options) => openDataSource(options!, config.migrationsRun),
         }),
         ScimModule.forRoot({
           path: config.basePath,

@@ -15,6 +15,7 @@ import {
   TenantView,
   TokenService,
   parseScopes,
+  runMigrationsLocked,
 } from '../../library';
 import {
   ParsedArgs,
@@ -337,7 +338,7 @@ async function run(args: ParsedArgs, { tokens, tenants, events, ds, audit }: Ser
       return;
     }
     case 'migration run': {
-      const done = await ds.runMigrations({ transaction: 'each' });
+      const done = await runMigrationsLocked(ds);
       err(done.length ? `Applied ${done.map((m) => m.name).join(', ')}` : 'No pending migrations');
       return;
     }
