@@ -8,6 +8,8 @@ import { AppConfig } from './config/app.config';
 import { installHttpHooks } from './observability/fastify-hooks.util';
 import { HttpMetrics } from './observability/http-metrics.service';
 import { ConsoleAccessLog, JsonLogger } from './observability/json.logger';
+import { httpServerOptions } from './transport/http-server.options';
+import { installLingeringClose } from './transport/lingering-close.util';
 import { ScimError, parseDatabaseUrl } from '../library';
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
@@ -35,21 +37,25 @@ export function createLogger(config: AppConfig): JsonLogger | LogLevel[] {
 
 /**
  * The standalone app on Fastify: application/scim+json and application/json parsed as JSON
- * (RFC 7644 §3.8), body size capped at maxPayloadSize (413), malformed JSON a SCIM 400. One
- * access line per request when `logger` logs at info level (`false`: no logs at all).
+ * (RFC 7644 §3.8), body size capped at maxPayloadSize (413), malformed JSON a SCIM 400, slow
+ * clients timed out (HTTP_*_TIMEOUT_MS), a response sent before its request body was read
+ * delivered before the socket closes. One access line per request when `logger` logs at info
+ * level (`false`: no logs at all).
  */
 export async function createApp(
   config: AppConfig,
   logger: LoggerService | LogLevel[] | false = createLogger(config),
-) {
+): Promise<NestFastifyApplication & INestApplication> {
   ensureDatabaseDirectory(config.databaseUrl);
   // maxParamLength: a group name in /admin/v1/.../role-mappings/:group may be 255 characters
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxPayloadSize,
     trustProxy: false,
     routerOptions: { maxParamLength: 1024 },
+    ...httpServerOptions(config.http),
   });
   const fastify = adapter.getInstance();
+  installLingeringClose(fastify.server);
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);

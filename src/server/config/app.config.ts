@@ -50,6 +50,33 @@ export interface AppConfig {
   roles?: { names: string[]; protect?: string };
   /** SCIM_TOKEN_CACHE_TTL_MS, ms a token look-up may be answered from memory (0 = off) */
   tokenCacheTtlMs: number;
+  /** HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS */
+  http: HttpTimeouts;
+}
+
+/** How long the HTTP server waits for a client (ms); a slower one gets a 408 and is closed. */
+export interface HttpTimeouts {
+  /** the whole request, headers and body */
+  requestTimeoutMs: number;
+  /** the request line and headers (at most requestTimeoutMs) */
+  headersTimeoutMs: number;
+  /** an idle keep-alive connection between two requests */
+  keepAliveTimeoutMs: number;
+}
+
+/** HTTP_*_TIMEOUT_MS; the header timeout cannot exceed the request timeout (node refuses it). */
+function httpTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {
+  const requestTimeoutMs = int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
+  const headersTimeoutMs = int(
+    env,
+    'HTTP_HEADERS_TIMEOUT_MS',
+    Math.min(10_000, requestTimeoutMs),
+    100,
+    requestTimeoutMs,
+  );
+  // 72 s: longer than the 60 s idle timeout of common load balancers, which must close first
+  const keepAliveTimeoutMs = int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 600_000);
+  return { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs };
 }
 
 /** Shortest ADMIN_TOKEN accepted: it is the only secret guarding every tenant's settings. */
@@ -280,5 +307,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logFormat,
     ...(roles ? { roles } : {}),
     tokenCacheTtlMs: int(env, 'SCIM_TOKEN_CACHE_TTL_MS', 0, 0, 60_000),
+    http: httpTimeouts(env),
   };
 }
