@@ -3,6 +3,7 @@
  * stores (STYLE §10: services on in-memory ports). The SQL stores write the same events in the
  * transaction of the change: test/e2e/events.e2e-spec.ts.
  */
+import { GroupMembership } from '../scim/groups/group-membership';
 import { ResourcePipeline } from '../scim/resources/resource.pipeline';
 import { InMemoryGroupRepository, InMemoryUserRepository } from '../persistence/in-memory';
 import { PATCH_OP_SCHEMA } from '../core/messages/list-response';
@@ -47,6 +48,7 @@ function setup() {
   const groups = new GroupsService(
     groupRepo,
     new ResourcePipeline(registry, clock, ids, profileFor('lenient'), LIMITS, new LifecycleHooks([])),
+    new GroupMembership(groupRepo),
   );
   /** the events both stores recorded, each as [operation, resource id, changed or members, version] */
   const recorded = () =>

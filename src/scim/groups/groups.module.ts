@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ResourcePipeline } from '../resources/resource.pipeline';
 import { resourceController } from '../resources/resource.controller';
+import { GroupMembership } from './group-membership';
 import { GroupsService } from './groups.service';
 
 @Module({
@@ -13,7 +14,7 @@ import { GroupsService } from './groups.service';
       name: 'GroupsController',
     }),
   ],
-  providers: [GroupsService, ResourcePipeline],
+  providers: [GroupsService, GroupMembership, ResourcePipeline],
   exports: [GroupsService],
 })
 export class GroupsModule {}

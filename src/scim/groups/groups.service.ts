@@ -3,22 +3,24 @@ import { ScimError } from '../../core/errors/scim-error';
 import { ListResponse } from '../../core/messages/list-response';
 import { IdpProfile } from '../../core/profile/idp-profile';
 import { applyPatch, requiresFullAttribute } from '../../core/patch/patch.engine';
-import { AttributeDelta, DeltaElement, PatchOperation } from '../../core/patch/patch.types';
+import { PatchOperation } from '../../core/patch/patch.types';
 import { changedAttributes } from '../../core/ports/change-event';
-import {
-  GroupRepository,
-  MemberDelta,
-  MemberRef,
-  MemberView,
-} from '../../core/ports/group.repository';
+import { GroupRepository, MemberView } from '../../core/ports/group.repository';
 import { ScimJson, StoredResource } from '../../core/ports/resource.types';
 import { GROUP_REPOSITORY } from '../../core/ports/tokens';
 import { ProjectionRequest, projectResource, wantsAttribute } from '../../core/projection/projection';
 import { ResourceTypeDefinition } from '../../core/schema/schema.types';
 import { ScimResourceService } from '../resources/resource-service';
 import { ResourcePipeline } from '../resources/resource.pipeline';
+import {
+  GroupMembership,
+  PendingDelta,
+  asElements,
+  membershipEvent,
+  splitMembers,
+  toMemberDelta,
+} from './group-membership';
 import { hookContext } from '../lifecycle/lifecycle-hooks.service';
-import { MembershipHookEvent } from '../../core/ports/lifecycle';
 import { ResourceResult, noBody, withBody } from '../resources/resource-result';
 import { checkIfMatch, etagOf, isNotModified } from '../../core/resource/etag';
 import { deepEqual } from '../../core/resource/json.util';
@@ -27,22 +29,6 @@ import { ListQueryDto, ProjectionQueryDto } from '../http/list-query.dto';
 import { RequestContext } from '../http/request-context';
 import { writeResource } from '../http/resource-write';
 import { eventsOf, projectionOf } from '../http/resource.util';
-
-/** A member as a client sent it: `type` not yet checked against the member's real type. */
-interface MemberInput {
-  readonly value: string;
-  readonly type?: string;
-}
-
-/** A membership change before the referential checks. */
-interface PendingDelta {
-  readonly replaceAll?: readonly MemberInput[];
-  readonly add: readonly MemberInput[];
-  readonly remove: readonly string[];
-  readonly removeAll: boolean;
-}
-/** members read per query when a whole group is rendered (never one giant query) */
-const MEMBER_PAGE = 1000;
 
 /**
  * Groups (RFC 7643 §4.2): the document and the membership are stored apart, so membership
@@ -57,6 +43,7 @@ export class GroupsService implements ScimResourceService {
   constructor(
     @Inject(GROUP_REPOSITORY) private readonly groups: GroupRepository,
     private readonly p: ResourcePipeline,
+    private readonly members: GroupMembership,
   ) {
     this.rt = p.registry.resourceType('Group');
   }
@@ -65,7 +52,7 @@ export class GroupsService implements ScimResourceService {
     const { resource } = this.p.normalize('POST /Groups', body, this.rt, ctx);
     const { members, doc } = splitMembers(resource);
     const id = this.p.ids.newId();
-    const refs = await this.checkMembers(ctx, id, members);
+    const refs = await this.members.checkMembers(ctx, id, members);
     const hookCtx = hookContext(ctx);
     await this.p.hooks.beforeCreate({ ctx: hookCtx, resourceType: 'Group', id, resource: doc });
     const membership = refs.length && this.membershipHooked()
@@ -173,7 +160,7 @@ export class GroupsService implements ScimResourceService {
     const deleted = current && { ctx: hookCtx, resourceType: 'Group' as const, id, resource: current.resource };
     // every member leaves with the group
     const membership = current && this.membershipHooked()
-      ? membershipEvent(hookCtx, id, current.resource, [], async () => (await this.allMembers(ctx.tenantId, id)).map((m) => m.value), true)
+      ? membershipEvent(hookCtx, id, current.resource, [], async () => (await this.members.all(ctx.tenantId, id)).map((m) => m.value), true)
       : undefined;
     if (deleted) {
       await this.p.hooks.beforeDelete(deleted);
@@ -208,7 +195,7 @@ export class GroupsService implements ScimResourceService {
     profile: IdpProfile,
     ctx: RequestContext,
   ): Promise<{ doc: ScimJson; members?: PendingDelta }> {
-    const members = await this.allMembers(ctx.tenantId, id);
+    const members = await this.members.all(ctx.tenantId, id);
     const before = { ...current.resource, id: current.id, members };
     const patched = applyPatch(before, ops, { registry: this.p.registry, resourceType: this.rt, profile });
     this.p.logIgnored(`PATCH /Groups/${id}`, patched.ignored);
@@ -238,7 +225,7 @@ export class GroupsService implements ScimResourceService {
       const current = await this.load(id, ctx);
       checkIfMatch(ctx.ifMatch, current.version);
       const { doc, members } = await change(current);
-      const delta = members ? await this.checkDelta(ctx, id, members) : undefined;
+      const delta = members ? await this.members.checkDelta(ctx, id, members) : undefined;
       if (!delta && deepEqual(doc, current.resource)) {
         return { stored: current };
       }
@@ -256,7 +243,7 @@ export class GroupsService implements ScimResourceService {
             }
           : undefined;
       const membership =
-        delta && this.membershipHooked() ? this.membershipChange(ctx, id, doc, delta) : undefined;
+        delta && this.membershipHooked() ? this.members.change(ctx, id, doc, delta) : undefined;
       if (updated) {
         await this.p.hooks.beforeUpdate(updated);
       }
@@ -284,94 +271,6 @@ export class GroupsService implements ScimResourceService {
     return stored;
   }
 
-  /**
-   * The membership hook event of a delta: added ids as sent; removed ids exact for an explicit
-   * remove, else (replace, remove all) computed from the current members, read only if a hook
-   * asks (membershipEvent reads them once).
-   */
-  private membershipChange(
-    ctx: RequestContext,
-    id: string,
-    doc: ScimJson,
-    delta: MemberDelta,
-  ): MembershipHookEvent {
-    const added = [...(delta.replaceAll ?? []), ...delta.add].map((m) => m.value);
-    const removed = async (): Promise<readonly string[]> => {
-      if (!delta.replaceAll && !delta.removeAll) {
-        return delta.remove;
-      }
-      const current = (await this.allMembers(ctx.tenantId, id)).map((m) => m.value);
-      const kept = new Set(delta.removeAll ? [] : (delta.replaceAll ?? []).map((m) => m.value));
-      return current.filter((v) => !kept.has(v));
-    };
-    return membershipEvent(hookContext(ctx), id, doc, added, removed, false);
-  }
-
-  /** Referential checks of the members a delta adds; drops an empty delta. */
-  private async checkDelta(
-    ctx: RequestContext,
-    groupId: string,
-    d: PendingDelta,
-  ): Promise<MemberDelta | undefined> {
-    if (!d.replaceAll && !d.add.length && !d.remove.length && !d.removeAll) {
-      return undefined;
-    }
-    const replaceAll = d.replaceAll ? await this.checkMembers(ctx, groupId, d.replaceAll) : undefined;
-    const add = d.add.length ? await this.checkMembers(ctx, groupId, d.add) : [];
-    return { ...(replaceAll ? { replaceAll } : {}), add, remove: d.remove, removeAll: d.removeAll };
-  }
-
-  /**
-   * Members must exist in the tenant (400 invalidValue names the unknown ids: a client that
-   * adds a member it never created has lost track of state, and a dangling reference would
-   * be served as a member that cannot be read); a stated `type` must match; a nested group
-   * must not create a cycle.
-   */
-  private async checkMembers(
-    ctx: RequestContext,
-    groupId: string,
-    members: readonly MemberInput[],
-  ): Promise<MemberRef[]> {
-    if (!members.length) {
-      return [];
-    }
-    const unique = [...new Map(members.map((m) => [m.value, m])).values()];
-    const found = await this.groups.resolveMembers(ctx.tenantId, unique.map((m) => m.value));
-    const missing = unique.filter((m) => !found.has(m.value)).map((m) => m.value);
-    if (missing.length) {
-      throw ScimError.invalidValue(
-        `members reference unknown ids: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`,
-      );
-    }
-    const refs: MemberRef[] = [];
-    for (const m of unique) {
-      const type = found.get(m.value)!;
-      if (m.type !== undefined && m.type.toLowerCase() !== type.toLowerCase()) {
-        throw ScimError.invalidValue(`member ${m.value} is a ${type}, not a ${m.type}`);
-      }
-      if (
-        type === 'Group' &&
-        (m.value === groupId ||
-          (!ctx.allowGroupCycles && (await this.groups.wouldCreateCycle(ctx.tenantId, groupId, m.value))))
-      ) {
-        throw ScimError.invalidValue(`adding group ${m.value} as a member would create a cycle`);
-      }
-      refs.push({ value: m.value, type });
-    }
-    return refs;
-  }
-
-  private async allMembers(tenantId: string, id: string): Promise<MemberView[]> {
-    const out: MemberView[] = [];
-    let after: string | undefined;
-    do {
-      const page = await this.groups.listMembers(tenantId, id, MEMBER_PAGE, after);
-      out.push(...page.members);
-      after = page.next;
-    } while (after !== undefined);
-    return out;
-  }
-
   private load(id: string, ctx: RequestContext): Promise<StoredResource> {
     return this.p.found(this.rt, id, this.groups.findById(ctx.tenantId, id, false));
   }
@@ -381,7 +280,7 @@ export class GroupsService implements ScimResourceService {
     if (!wantsAttribute(proj, 'members')) {
       return this.renderLoaded(stored, proj, ctx);
     }
-    const members = await this.allMembers(ctx.tenantId, stored.id);
+    const members = await this.members.all(ctx.tenantId, stored.id);
     return this.renderLoaded({ ...stored, resource: { ...stored.resource, members } }, proj, ctx);
   }
 
@@ -407,45 +306,3 @@ export class GroupsService implements ScimResourceService {
 }
 
 
-/** The group document without members, and the members as sent. */
-function splitMembers(resource: ScimJson): { doc: ScimJson; members: MemberInput[] } {
-  const { members, ...doc } = resource;
-  return { doc, members: asElements(members) };
-}
-
-function asElements(members: unknown): MemberInput[] {
-  if (!Array.isArray(members)) {
-    return [];
-  }
-  return members
-    .filter((m): m is Record<string, unknown> => m !== null && typeof m === 'object')
-    .map((m) => {
-      if (typeof m.value !== 'string' || m.value === '') {
-        throw ScimError.invalidValue('every member needs a "value" (the member\'s id)');
-      }
-      return { value: m.value, ...(typeof m.type === 'string' ? { type: m.type } : {}) };
-    });
-}
-
-function toMemberDelta(d: AttributeDelta): PendingDelta {
-  const refs = (els: readonly DeltaElement[]): MemberInput[] =>
-    els.map((e) => ({ value: e.value, ...(e.type ? { type: e.type } : {}) }));
-  return {
-    ...(d.replaceAll ? { replaceAll: refs(d.replaceAll) } : {}),
-    add: refs(d.add),
-    remove: d.remove,
-    removeAll: d.removeAll,
-  };
-}
-
-function membershipEvent(
-  ctx: MembershipHookEvent['ctx'],
-  groupId: string,
-  group: ScimJson,
-  added: readonly string[],
-  removed: () => Promise<readonly string[]>,
-  groupDeleted: boolean,
-): MembershipHookEvent {
-  let once: Promise<readonly string[]> | undefined;
-  return { ctx, groupId, group, added, removed: () => (once ??= removed()), groupDeleted };
-}

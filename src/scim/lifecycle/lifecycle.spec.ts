@@ -4,6 +4,7 @@
  * break-glass protection of the last owner; Enterprise manager.displayName (RFC 7643 §4.3). The
  * same rules over HTTP and real databases: test/e2e/lifecycle.e2e-spec.ts.
  */
+import { GroupMembership } from '../groups/group-membership';
 import { ResourcePipeline } from '../resources/resource.pipeline';
 import { ScimJson } from '../../core/ports/resource.types';
 import { ResourceResult } from '../resources/resource-result';
@@ -98,6 +99,7 @@ async function setup(opts: { protect?: string; hooks?: ScimLifecycleHooks[] } = 
   const groups = new GroupsService(
     groupRepo,
     new ResourcePipeline(registry, clock, ids, profileFor('lenient'), LIMITS, hooks),
+    new GroupMembership(groupRepo),
   );
   const newUser = async (name: string, extra: Record<string, unknown> = {}) =>
     (await users.create(user(name, extra), {}, ctx)).id as string;
