@@ -36,7 +36,7 @@ import {
   keysetSlice,
   readPath,
   singularSortKey,
-} from './json-copy.util';
+} from './in-memory-store.util';
 import { KeyedLock } from './keyed-lock';
 
 /** same limits as TypeOrmGroupRepository (varchar(255) columns, varchar(36) member ids) */

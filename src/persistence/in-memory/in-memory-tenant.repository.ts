@@ -6,7 +6,7 @@ import {
   TenantSettings,
   TenantWebhook,
 } from '../../core/ports/tenant.repository';
-import { compareCodePoints } from './json-copy.util';
+import { compareCodePoints } from './in-memory-store.util';
 
 /**
  * Tenants in a Map; behaves like TypeOrmTenantRepository: ids and slugs unique (exact match),

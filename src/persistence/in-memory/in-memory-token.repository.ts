@@ -6,7 +6,7 @@ import {
   TokenRepository,
 } from '../../core/ports/token.repository';
 import { TenantRepository } from '../../core/ports/tenant.repository';
-import { compareCodePoints } from './json-copy.util';
+import { compareCodePoints } from './in-memory-store.util';
 
 interface TokenRow {
   readonly id: string;

@@ -23,7 +23,7 @@ import {
   keysetSlice,
   readPath,
   singularSortKey,
-} from './json-copy.util';
+} from './in-memory-store.util';
 import { KeyedLock } from './keyed-lock';
 
 /** longest userName / externalId / displayName the TypeORM repository's indexed columns take */
