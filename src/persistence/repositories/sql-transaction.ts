@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
+import { OutboxSignal, WriteEvents } from '../../core/ports/change-event';
 
 /** anything that runs parameterized SQL: the DataSource (pooled) or a transaction's runner */
 export interface Sql {
@@ -102,6 +103,26 @@ export function withRowLock<T>(
       await qr.query(`${lockSql} FOR UPDATE`, params);
     }
     return fn();
+  });
+}
+
+/**
+ * A write transaction that may append change events to the outbox: `signal` is told once it
+ * committed (the dispatcher must not look for events it cannot read yet), and only when the
+ * write carried events.
+ */
+export function writeTransaction<T>(
+  ds: DataSource,
+  signal: OutboxSignal | undefined,
+  events: WriteEvents | undefined,
+  fn: (qr: QueryRunner) => Promise<T>,
+): Promise<T> {
+  return inTransaction(ds, async (qr) => {
+    const result = await fn(qr);
+    if (events && signal) {
+      afterCommit(ds, () => signal.written());
+    }
+    return result;
   });
 }
 

@@ -40,14 +40,13 @@ import { appendEvents } from './typeorm-outbox.repository';
 import {
   affected,
   dialectOf,
-  inTransaction,
   insertId,
   indexPage,
   isUniqueViolation,
   keysetPage,
   metaColumn,
 } from './sql.util';
-import { Sql, afterCommit, driverErrno, readCommitted, withRowLock } from './sql-transaction';
+import { Sql, driverErrno, readCommitted, withRowLock, writeTransaction } from './sql-transaction';
 
 /** longest displayName / externalId kept in the indexed columns (varchar(255)) */
 export const MAX_GROUP_INDEXED_LENGTH = 255;
@@ -205,7 +204,7 @@ export class TypeOrmGroupRepository implements GroupRepository {
     const doc = documentOf(group.resource);
     const members = uniqueMembers(group.members);
     try {
-      return await this.transaction(events, async (qr) => {
+      return await writeTransaction(this.ds, this.signal, events, async (qr) => {
         const res = await qr.query(
           `INSERT INTO scim_groups (id, tenant_id, display_name, display_name_ci, external_id, doc,
              version, created, last_modified)
@@ -259,7 +258,7 @@ export class TypeOrmGroupRepository implements GroupRepository {
     const doc = documentOf(u.resource);
     const delta = u.members ? checkDelta(u.members) : undefined;
     try {
-      return await this.transaction(events, async (qr) => {
+      return await writeTransaction(this.ds, this.signal, events, async (qr) => {
         // the row lock (MySQL) serializes writers of this group; SQLite transactions are queued
         const current = (await qr.query(
           `SELECT r.seq, r.version, r.created FROM scim_groups r
@@ -324,7 +323,7 @@ export class TypeOrmGroupRepository implements GroupRepository {
     events: WriteEvents | undefined,
   ): Promise<StoredResource> {
     const delta = u.members ? checkDelta(u.members) : undefined;
-    return this.transaction(events, async (qr) => {
+    return writeTransaction(this.ds, this.signal, events, async (qr) => {
       const current = (await qr.query(
         `SELECT r.seq, r.version, r.created, r.doc FROM scim_groups r
          WHERE r.id = ? AND r.tenant_id = ?${this.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
@@ -365,7 +364,7 @@ export class TypeOrmGroupRepository implements GroupRepository {
   async delete(tenantId: string, id: string, events?: WriteEvents): Promise<boolean> {
     // the port gives no timestamp: the groups that contained this one get "now"
     const at = events?.origin.at ?? new Date().toISOString();
-    return this.transaction(events, async (qr) => {
+    return writeTransaction(this.ds, this.signal, events, async (qr) => {
       const rows = (await qr.query(
         `SELECT r.seq, r.version FROM scim_groups r WHERE r.id = ? AND r.tenant_id = ?${
           this.dialect === 'mysql' ? ' FOR UPDATE' : ''
@@ -555,7 +554,7 @@ export class TypeOrmGroupRepository implements GroupRepository {
     at: string,
     events?: WriteEvents,
   ): Promise<void> {
-    await this.transaction(events, async (qr) =>
+    await writeTransaction(this.ds, this.signal, events, async (qr) =>
       appendEvents(qr, await this.removeEverywhere(qr, tenantId, memberId, at, events)),
     );
   }
@@ -784,17 +783,6 @@ export class TypeOrmGroupRepository implements GroupRepository {
     };
   }
 
-  /** inTransaction (deadlock victims retried there), the signal once events committed */
-  private transaction<T>(events: WriteEvents | undefined, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
-    return inTransaction(this.ds, async (qr) => {
-      const result = await fn(qr);
-      if (events && this.signal) {
-        const signal = this.signal;
-        afterCommit(this.ds, () => signal.written());
-      }
-      return result;
-    });
-  }
 
   /** reads of committed data only (sql-transaction.ts readCommitted) */
   private read<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {

@@ -26,7 +26,6 @@ import { appendEvents } from './typeorm-outbox.repository';
 import {
   affected,
   dialectOf,
-  inTransaction,
   insertId,
   insertRows,
   indexPage,
@@ -34,7 +33,7 @@ import {
   keysetPage,
   metaColumn,
 } from './sql.util';
-import { Sql, afterCommit, readCommitted, withRowLock } from './sql-transaction';
+import { Sql, readCommitted, withRowLock, writeTransaction } from './sql-transaction';
 
 const VALUE_KEY_LENGTH = 191;
 /** ids per IN (...) list of findByIds */
@@ -206,7 +205,7 @@ export class TypeOrmUserRepository implements UserRepository {
   async create(tenantId: string, user: NewResource, events?: WriteEvents): Promise<StoredResource> {
     const cols = this.singularColumns(user.resource);
     try {
-      return await this.transaction(events, async (qr) => {
+      return await writeTransaction(this.ds, this.signal, events, async (qr) => {
         const tombstone = await this.findTombstone(qr, tenantId, cols.userName, cols.externalId);
         if (tombstone) {
           const restored = await this.restore(qr, tenantId, tombstone, user, cols);
@@ -257,7 +256,7 @@ export class TypeOrmUserRepository implements UserRepository {
   ): Promise<StoredResource> {
     const cols = this.singularColumns(u.resource);
     try {
-      return await this.transaction(events, async (qr) => {
+      return await writeTransaction(this.ds, this.signal, events, async (qr) => {
         const current: UserRow[] = await qr.query(
           `SELECT ${SELECT_COLUMNS} FROM scim_users r
            WHERE r.id = ? AND r.tenant_id = ? AND r.deleted_at IS NULL${
@@ -320,7 +319,7 @@ export class TypeOrmUserRepository implements UserRepository {
     soft?: { at: string },
     events?: WriteEvents,
   ): Promise<boolean> {
-    return this.transaction(events, async (qr) => {
+    return writeTransaction(this.ds, this.signal, events, async (qr) => {
       const rows = (await qr.query(
         `SELECT r.seq, r.version FROM scim_users r
          WHERE r.id = ? AND r.tenant_id = ? AND r.deleted_at IS NULL${
@@ -352,17 +351,6 @@ export class TypeOrmUserRepository implements UserRepository {
     });
   }
 
-  /** inTransaction, then the signal once the transaction that wrote events committed */
-  private transaction<T>(events: WriteEvents | undefined, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
-    return inTransaction(this.ds, async (qr) => {
-      const result = await fn(qr);
-      if (events && this.signal) {
-        const signal = this.signal;
-        afterCommit(this.ds, () => signal.written());
-      }
-      return result;
-    });
-  }
 
   private async appendEvent(
     qr: QueryRunner,
