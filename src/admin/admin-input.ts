@@ -1,9 +1,10 @@
 /**
  * The admin API's input checks, at the boundary: JSON bodies and query
  * parameters become typed commands or a 400 invalidValue naming what is wrong. The values
- * themselves (a role name, a webhook URL...) are checked by TokenService, as for the CLI.
+ * themselves (a role name, a webhook URL...) are checked by TenantService, as for the CLI.
  */
-import { TenantSettingsUpdate, parseScopes } from '../auth/token.service';
+import { TenantSettingsUpdate } from '../auth/tenant.service';
+import { parseScopes } from '../auth/token.service';
 import { ScimError } from '../core/errors/scim-error';
 import { OUTBOX_STATUSES, OutboxStatus } from '../core/ports/change-event';
 import { Scope } from '../core/ports/token.repository';
@@ -120,7 +121,7 @@ export function parseNewToken(body: unknown): NewTokenCommand {
   };
 }
 
-/** PUT /tenants/:slug/role-mappings/:group: `{ role }` (the value is checked by TokenService) */
+/** PUT /tenants/:slug/role-mappings/:group: `{ role }` (the value is checked by TenantService) */
 export function parseRole(body: unknown): unknown {
   const o = object(body);
   for (const key of Object.keys(o)) {

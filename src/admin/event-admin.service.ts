@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TokenService } from '../auth/token.service';
+import { TenantService } from '../auth/tenant.service';
 import { EventDispatcher } from '../events/event-dispatcher.service';
 import { ScimError } from '../core/errors/scim-error';
 import { OutboxBacklog, OutboxRepository, OutboxStatus } from '../core/ports/change-event';
@@ -29,14 +29,14 @@ export interface EventQuery {
 @Injectable()
 export class EventAdminService {
   constructor(
-    private readonly tokens: TokenService,
+    private readonly tenants: TenantService,
     @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly dispatcher: EventDispatcher,
   ) {}
 
   async list(slug: string, q: EventQuery): Promise<EventPage> {
-    const tenant = await this.tokens.getTenant(slug);
+    const tenant = await this.tenants.getTenant(slug);
     const rows = await this.outbox.list({
       tenantId: tenant.id,
       status: q.status,
@@ -67,7 +67,7 @@ export class EventAdminService {
 
   /** Every failed event of the tenant (given up, or waiting for a retry) due now. */
   async retryFailed(slug: string): Promise<{ retried: number }> {
-    const tenant = await this.tokens.getTenant(slug);
+    const tenant = await this.tenants.getTenant(slug);
     const retried = await this.outbox.retryFailed(tenant.id, this.clock.nowIso());
     if (retried > 0) {
       this.dispatcher.nudge();
@@ -77,6 +77,6 @@ export class EventAdminService {
 
   /** pending and failed counts of the tenant, and the oldest pending event's time */
   async backlog(slug: string): Promise<OutboxBacklog> {
-    return this.outbox.backlog((await this.tokens.getTenant(slug)).id);
+    return this.outbox.backlog((await this.tenants.getTenant(slug)).id);
   }
 }

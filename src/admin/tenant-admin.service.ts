@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TenantSettingsUpdate, TokenService } from '../auth/token.service';
+import { TenantService, TenantSettingsUpdate } from '../auth/tenant.service';
+import { TokenService } from '../auth/token.service';
 import { ScimError } from '../core/errors/scim-error';
 import { RoleMapping, Tenant } from '../core/ports/tenant.repository';
 import { USER_REPOSITORY } from '../core/ports/tokens';
@@ -24,45 +25,46 @@ export interface UnlinkedUsersView {
 
 /**
  * Tenant settings, role mappings and service-account tokens as operators manage them, for
- * the admin API and the CLI alike: TokenService does the checks and
+ * the admin API and the CLI alike: TenantService and TokenService do the checks and
  * the writes, this service shapes what is shown (defaults filled in, no secret).
  */
 @Injectable()
 export class TenantAdminService {
   constructor(
+    private readonly tenants: TenantService,
     private readonly tokens: TokenService,
     @Inject(USER_REPOSITORY) private readonly users: UserRepository,
   ) {}
 
   async listTenants(): Promise<ListView<TenantView>> {
-    const tenants = await this.tokens.listTenants();
+    const tenants = await this.tenants.listTenants();
     return { items: await Promise.all(tenants.map((t) => this.view(t))) };
   }
 
   async createTenant(cmd: NewTenantCommand): Promise<TenantView> {
     const { profile, ...settings } = cmd.settings;
-    const created = await this.tokens.createTenant(cmd.slug, profile ?? undefined, settings);
+    const created = await this.tenants.createTenant(cmd.slug, profile ?? undefined, settings);
     return this.view(created);
   }
 
   async getTenant(slug: string): Promise<TenantView> {
-    return this.view(await this.tokens.getTenant(slug));
+    return this.view(await this.tenants.getTenant(slug));
   }
 
   async updateTenant(slug: string, settings: TenantSettingsUpdate): Promise<TenantView> {
-    return this.view(await this.tokens.updateTenant(slug, settings));
+    return this.view(await this.tenants.updateTenant(slug, settings));
   }
 
   async listRoleMappings(slug: string): Promise<ListView<RoleMapping>> {
-    return { items: await this.tokens.listRoleMappings(slug) };
+    return { items: await this.tenants.listRoleMappings(slug) };
   }
 
   setRoleMapping(slug: string, group: string, role: unknown): Promise<RoleMapping> {
-    return this.tokens.setRoleMapping(slug, group, role);
+    return this.tenants.setRoleMapping(slug, group, role);
   }
 
   async removeRoleMapping(slug: string, group: string): Promise<void> {
-    if (!(await this.tokens.removeRoleMapping(slug, group))) {
+    if (!(await this.tenants.removeRoleMapping(slug, group))) {
       throw ScimError.notFound(`Tenant "${slug}" has no role mapping for the group "${group}"`);
     }
   }
@@ -87,7 +89,7 @@ export class TenantAdminService {
     slug: string,
     page: { offset: number; limit: number },
   ): Promise<UnlinkedUsersView> {
-    const tenant = await this.tokens.getTenant(slug);
+    const tenant = await this.tenants.getTenant(slug);
     if (!this.users.listUnlinked) {
       return { total: 0, items: [], supported: false };
     }
@@ -96,6 +98,6 @@ export class TenantAdminService {
   }
 
   private async view(t: Tenant): Promise<TenantView> {
-    return tenantView(t, await this.tokens.hasWebhookSecret(t.id));
+    return tenantView(t, await this.tenants.hasWebhookSecret(t.id));
   }
 }

@@ -1,21 +1,16 @@
 /**
- * A tenant's change-event webhook through TokenService.updateTenant, on the
- * in-memory repositories: http(s) only, always with a shared secret, the secret never read back
+ * A tenant's change-event webhook through TenantService.updateTenant, on the
+ * in-memory tenant repository: http(s) only, always with a shared secret, the secret never read back
  * with the tenant.
  */
-import { InMemoryTenantRepository, InMemoryTokenRepository } from '../persistence/in-memory';
-import { TokenService } from './token.service';
+import { InMemoryTenantRepository } from '../persistence/in-memory';
+import { TenantService } from './tenant.service';
 
 const SECRET = 'shared-secret-0123456789';
 
 async function setup() {
   const tenants = new InMemoryTenantRepository();
-  const service = new TokenService(
-    new InMemoryTokenRepository(tenants),
-    tenants,
-    { nowIso: () => '2025-06-01T12:00:00.000Z' },
-    { tokenPepper: 'test-pepper-0123456789' },
-  );
+  const service = new TenantService(tenants, { nowIso: () => '2025-06-01T12:00:00.000Z' });
   const { id } = await service.createTenant('acme');
   return { service, tenants, id };
 }

@@ -63,7 +63,8 @@ export { toScimErrorResponse } from '../scim/http/scim-error.mapper';
 
 // --- Authentication: the module's service-account tokens, or the host's own ------------------
 export { TokenService, parseScopes } from '../auth/token.service';
-export type { TenantSettingsUpdate } from '../auth/token.service';
+export { TenantService } from '../auth/tenant.service';
+export type { TenantSettingsUpdate } from '../auth/tenant.service';
 export { ScimCallers } from '../auth/scim-caller.service';
 export { ALL_SCOPES } from '../core/ports/token.repository';
 export type { Scope } from '../core/ports/token.repository';

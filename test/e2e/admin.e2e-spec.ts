@@ -13,7 +13,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../src/audit/audit.service';
-import { AdminModule, ScimModule, TokenService, buildDataSourceOptions } from '../../src/library';
+import { AdminModule, ScimModule, TenantService, TokenService, buildDataSourceOptions } from '../../src/library';
 import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { RecordingListener } from '../support/events-app';
@@ -302,7 +302,7 @@ describe.each(TEST_DATABASES)('admin API of the standalone server on %s', (kind:
     await audit.flush();
     const all = (await ds.query(`SELECT request_id FROM scim_audit WHERE request_id = ?`, [`admin-read-${kind}`])) as Json[];
     expect(all).toEqual([]); // reads are not recorded
-    const acme = (await t.tokens.listTenants()).find((x) => x.slug === 'acme')!;
+    const acme = (await t.tenantService.listTenants()).find((x) => x.slug === 'acme')!;
     // each entry is written once its tenant is looked up: their order in the table may vary
     const byRequest = new Map(rows.map((r) => [r.request_id, r]));
     const written = byRequest.get(`admin-audit-${kind}`)!;
@@ -385,7 +385,7 @@ describe.each(TEST_DATABASES)('admin API embedded in a host, with a listener, on
     http = () => request(`http://127.0.0.1:${port}`);
     listener = app.get(RecordingListener, { strict: false });
     const tokens = app.get(TokenService);
-    await tokens.createTenant('acme');
+    await app.get(TenantService).createTenant('acme');
     scimToken = (await tokens.issue('acme', 'idp', ALL)).token;
     const hooked = await http()
       .patch('/admin/v1/tenants/acme')

@@ -312,7 +312,7 @@ describe.each(TEST_DATABASES)('Bulk on %s', (kind) => {
     it('§3.7.1 the RFC example gives the RFC result in a tenant that allows group cycles', async () => {
       const slug = `bulk-cycles-${++tenantNo}`;
       const token = await t.token(slug);
-      await t.tokens.updateTenant(slug, { groupCycles: 'allow' });
+      await t.tenantService.updateTenant(slug, { groupCycles: 'allow' });
       const res = await t.http
         .post('/scim/v2/Bulk')
         .set({ Authorization: `Bearer ${token}` })

@@ -13,7 +13,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { loadConfig } from '../../src/server/config/app.config';
-import { Scope, TokenService } from '../../src/library';
+import { Scope, TenantService, TokenService } from '../../src/library';
 import { ENTERPRISE, USER_SCHEMA, oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { startExpressAppModule, startExpressHostFixture } from '../support/express-host';
@@ -153,8 +153,9 @@ describe.each(CASES)('SCIM compliance: %s on %s', (_name, kind, hosting) => {
 
   async function issue(tenant: string, scopes: Scope[], profile?: string): Promise<string> {
     const tokens = running.app.get(TokenService);
-    if (!(await tokens.listTenants()).some((t) => t.slug === tenant)) {
-      await tokens.createTenant(tenant);
+    const tenants = running.app.get(TenantService);
+    if (!(await tenants.listTenants()).some((t) => t.slug === tenant)) {
+      await tenants.createTenant(tenant);
     }
     return (await tokens.issue(tenant, `compliance-${profile ?? 'default'}`, scopes, undefined, profile)).token;
   }

@@ -17,7 +17,7 @@ describe.each(TEST_DATABASES)('deprovisioning modes on %s', (kind) => {
   beforeAll(async () => {
     t = await TestApp.start(kind);
     soft = await t.token('soft-tenant');
-    await t.tokens.updateTenant('soft-tenant', { deprovisioning: 'soft' });
+    await t.tenantService.updateTenant('soft-tenant', { deprovisioning: 'soft' });
     hard = await t.token('hard-tenant');
   });
   afterAll(async () => {

@@ -51,11 +51,11 @@ describe.each(TEST_DATABASES)('change events in one app on %s', (kind: DatabaseK
     receiver = await WebhookReceiver.start();
     db = await createTestDatabase(kind);
     app = await EventsApp.start(db.url, { pollIntervalMs: 100, retryBaseMs: 300 });
-    tenantId = (await app.tokens.createTenant('acme')).id;
+    tenantId = (await app.tenantService.createTenant('acme')).id;
     const issued = await app.tokens.issue('acme', 'idp', ['users:write', 'groups:write']);
     token = issued.token;
     tokenId = issued.record.id;
-    await app.tokens.updateTenant('acme', { webhookUrl: receiver.url, webhookSecret: SECRET });
+    await app.tenantService.updateTenant('acme', { webhookUrl: receiver.url, webhookSecret: SECRET });
   });
 
   afterAll(async () => {

@@ -12,7 +12,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { INestApplication } from '@nestjs/common';
 import { AuditService } from '../../src/audit/audit.service';
-import { TokenService } from '../../src/library';
+import { TenantService, TokenService } from '../../src/library';
 import { USER_SCHEMA, oktaUser } from '../fixtures/users.factory';
 import { TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { loadConfig } from '../../src/server/config/app.config';
@@ -61,7 +61,8 @@ describe.each(TEST_DATABASES)('ScimModule in an Express host on %s', (kind) => {
     expect(app.getHttpAdapter().getType()).toBe('express');
     origin = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     const tokens = app.get(TokenService);
-    await tokens.createTenant('acme');
+    const tenants = app.get(TenantService);
+    await tenants.createTenant('acme');
     token = (await tokens.issue('acme', 'express', ALL)).token;
   });
   afterAll(async () => {
@@ -309,7 +310,8 @@ describe('AppModule on Express: errors outside the SCIM controllers', () => {
 
   it('malformed application/scim+json (read by the library, after the token check) -> the same', async () => {
     const tokens = app.get(TokenService);
-    await tokens.createTenant('acme');
+    const tenants = app.get(TenantService);
+    await tenants.createTenant('acme');
     const token = (await tokens.issue('acme', 'express', ALL)).token;
     const bad = () => http().post(`${SCIM}/Users`).set('Content-Type', SCIM_JSON);
     expectScimError(await bad().set('Authorization', `Bearer ${token}`).send('{"userName": '), 400, 'invalidSyntax');

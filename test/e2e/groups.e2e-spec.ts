@@ -206,7 +206,7 @@ describe.each(TEST_DATABASES)('Groups on %s', (kind) => {
 
   it('a tenant may allow nested-group cycles; a group can still never contain itself', async () => {
     const loose = await t.token('cyclic');
-    await t.tokens.updateTenant('cyclic', { groupCycles: 'allow' });
+    await t.tenantService.updateTenant('cyclic', { groupCycles: 'allow' });
     const as = { Authorization: `Bearer ${loose}` };
     const a = (await t.http.post('/scim/v2/Groups').set(as).send({ schemas: [GROUP], displayName: 'A' })).body;
     const b = (await t.http.post('/scim/v2/Groups').set(as).send({ schemas: [GROUP], displayName: 'B', members: [{ value: a.id }] })).body;

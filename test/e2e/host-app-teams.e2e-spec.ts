@@ -21,6 +21,7 @@ import { HostUser } from '../../examples/host-app/src/users/host-user.entity';
 import {
   ScimChangeEvent,
   ScimEventListener,
+  TenantService,
   TokenService,
   USER_REPOSITORY,
   UserRepository,
@@ -63,6 +64,7 @@ describe.each(variants)(
     let app: NestFastifyApplication;
     let ds: DataSource;
     let tokens: TokenService;
+    let tenants: TenantService;
     let token: string;
     let tenantId: string;
     let host: string;
@@ -83,7 +85,8 @@ describe.each(variants)(
       host = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
       ds = app.get(DataSource);
       tokens = app.get(TokenService);
-      tenantId = (await tokens.createTenant('okta', 'okta')).id;
+      tenants = app.get(TenantService);
+      tenantId = (await tenants.createTenant('okta', 'okta')).id;
       token = (await tokens.issue('okta', 'okta-app', ['users:write', 'groups:write'])).token;
     });
     afterAll(async () => {
@@ -254,11 +257,11 @@ describe.each(variants)(
       });
 
       it("3. a mapped group gives its role, the tenant's default role the others; later changes rewrite nothing", async () => {
-        await tokens.setRoleMapping('okta', 'admins', 'admin'); // matched case-insensitively
+        await tenants.setRoleMapping('okta', 'admins', 'admin'); // matched case-insensitively
         admins = await createGroup('Admins', [bob]);
         expect(await membersOf(admins)).toEqual([await member(bob, 'admin')]);
 
-        await tokens.updateTenant('okta', { defaultRole: 'admin' });
+        await tenants.updateTenant('okta', { defaultRole: 'admin' });
         expect(
           (
             await patchOps(`/Groups/${eng}`, [
@@ -271,10 +274,10 @@ describe.each(variants)(
         );
 
         // the mapping changes: existing permissions stay as SCIM wrote them
-        await tokens.setRoleMapping('okta', 'Admins', 'member');
+        await tenants.setRoleMapping('okta', 'Admins', 'member');
         expect(await membersOf(admins)).toEqual([await member(bob, 'admin')]);
-        await tokens.removeRoleMapping('okta', 'Admins');
-        await tokens.updateTenant('okta', { defaultRole: null });
+        await tenants.removeRoleMapping('okta', 'Admins');
+        await tenants.updateTenant('okta', { defaultRole: null });
       });
 
       it('4. filters on teams and on their members run in SQL on the host tables', async () => {
@@ -405,7 +408,7 @@ describe.each(variants)(
       });
 
       beforeAll(async () => {
-        await tokens.setRoleMapping('okta', 'Owners', 'owner');
+        await tenants.setRoleMapping('okta', 'Owners', 'owner');
         olivia = await createUser('olivia', 'Olivia');
         oscar = await createUser('oscar', 'Oscar');
         owners = await createGroup('Owners', [olivia]);
@@ -515,7 +518,7 @@ describe.each(variants)(
       });
 
       it("2. with 'verified-email', a verified email links the account: the SCIM id is new, the host id stays", async () => {
-        await tokens.updateTenant('okta', { linkPolicy: 'verified-email' });
+        await tenants.updateTenant('okta', { linkPolicy: 'verified-email' });
         const res = await send('post', '/Users', {
           schemas: [USER_SCHEMA],
           userName: `Vera@${DOMAIN.toUpperCase()}`,
@@ -576,7 +579,7 @@ describe.each(variants)(
       });
 
       it('5. an account linked to one tenant is not linked by another', async () => {
-        await tokens.createTenant('entra', 'entra', { linkPolicy: 'verified-email' });
+        await tenants.createTenant('entra', 'entra', { linkPolicy: 'verified-email' });
         const other = (await tokens.issue('entra', 'entra-app', ['users:write'])).token;
         const res = await send(
           'post',

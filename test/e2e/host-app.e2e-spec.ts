@@ -18,7 +18,7 @@ import { HostUserRepository } from '../../examples/host-app/src/scim/host-user.r
 import { HostTeamMember } from '../../examples/host-app/src/teams/host-team-member.entity';
 import { HostTeam } from '../../examples/host-app/src/teams/host-team.entity';
 import { HostUser } from '../../examples/host-app/src/users/host-user.entity';
-import { ScimModule, TokenService } from '../../src/library';
+import { ScimModule, TenantService, TokenService } from '../../src/library';
 import { USER_SCHEMA } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { SCIM_JSON } from '../support/test-app';
@@ -70,7 +70,8 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
     host = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     ds = app.get(DataSource);
     const tokens = app.get(TokenService);
-    tenantId = (await tokens.createTenant('okta', 'okta')).id;
+    const tenants = app.get(TenantService);
+    tenantId = (await tenants.createTenant('okta', 'okta')).id;
     token = (await tokens.issue('okta', 'okta-app', ['users:write', 'groups:write'])).token;
     // an account the host created itself, before any IdP was connected
     await ds.getRepository(HostUser).insert({
@@ -337,7 +338,8 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
 
     it("11. another tenant's token sees none of this tenant's users", async () => {
       const tokens = app.get(TokenService);
-      await tokens.createTenant('other');
+      const tenants = app.get(TenantService);
+      await tenants.createTenant('other');
       const other = (await tokens.issue('other', 'other', ['users:read'])).token;
       const res = await list('userName pr', {}, other);
       expect(res.body.totalResults).toBe(0);

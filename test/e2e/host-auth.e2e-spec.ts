@@ -21,8 +21,8 @@ describe.each(TEST_DATABASES)('host authentication and tenancy on %s', (kind: Da
     beforeAll(async () => {
       db = await createTestDatabase(kind);
       app = await HostAuthApp.start(db.url, 'api-keys+tenancy');
-      await app.tokens.createTenant('acme');
-      await app.tokens.createTenant('beta');
+      await app.tenantService.createTenant('acme');
+      await app.tenantService.createTenant('beta');
     });
 
     afterAll(async () => {
@@ -62,11 +62,11 @@ describe.each(TEST_DATABASES)('host authentication and tenancy on %s', (kind: Da
     });
 
     it('the tenant\'s settings apply to the host\'s callers: SCIM switched off is 403', async () => {
-      await app.tokens.updateTenant('beta', { scimEnabled: false });
+      await app.tenantService.updateTenant('beta', { scimEnabled: false });
       const res = await app.http.get('/scim/v2/Users').set(as('beta-writer-key', 'beta.scim.example'));
       expect(res.status).toBe(403);
       expect(res.body.detail).toMatch(/disabled/);
-      await app.tokens.updateTenant('beta', { scimEnabled: true });
+      await app.tenantService.updateTenant('beta', { scimEnabled: true });
       expect((await app.http.get('/scim/v2/Users').set(as('beta-writer-key', 'beta.scim.example'))).status).toBe(200);
     });
   });
@@ -79,8 +79,8 @@ describe.each(TEST_DATABASES)('host authentication and tenancy on %s', (kind: Da
     beforeAll(async () => {
       db = await createTestDatabase(kind);
       app = await HostAuthApp.start(db.url, 'tokens+tenancy');
-      await app.tokens.createTenant('acme');
-      await app.tokens.createTenant('beta');
+      await app.tenantService.createTenant('acme');
+      await app.tenantService.createTenant('beta');
       acmeToken = (await app.tokens.issue('acme', 'okta', ['users:read'])).token;
     });
 

@@ -48,7 +48,7 @@ describe.each(TEST_DATABASES)('lifecycle hooks, roles and break-glass on %s', (k
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     app = await LifecycleApp.start(db.url);
-    tenantId = (await app.tokens.createTenant('acme')).id;
+    tenantId = (await app.tenantService.createTenant('acme')).id;
     token = (await app.tokens.issue('acme', 'okta', ['users:write', 'groups:write'])).token;
     await app.tenants.setRoleMapping(tenantId, 'Acme Owners', 'owner', new Date().toISOString());
     await app.tenants.setRoleMapping(tenantId, 'acme admins', 'admin', new Date().toISOString());

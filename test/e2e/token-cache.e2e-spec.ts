@@ -1,7 +1,7 @@
 /**
  * The token look-up cache (SCIM_TOKEN_CACHE_TTL_MS) on SQLite and MariaDB/MySQL: a token's
  * tenant settings travel with it in the cache, so a change made through this instance (the
- * admin API or TokenService) must drop the tenant's cached tokens at once, as a revocation
+ * admin API or TenantService) must drop the tenant's cached tokens at once, as a revocation
  * does; only changes made elsewhere wait for the TTL (docs/deployment.md).
  */
 import { oktaUser } from '../fixtures/users.factory';
@@ -36,18 +36,18 @@ describe.each(TEST_DATABASES)('token cache on %s', (kind: DatabaseKind) => {
     expect((await t.http.get('/scim/v2/Users').set(scim())).status).toBe(200);
   });
 
-  it('a deprovisioning change through TokenService takes effect on the next request', async () => {
+  it('a deprovisioning change through TenantService takes effect on the next request', async () => {
     const { password: _p, groups: _g, ...user } = oktaUser();
     const created = await t.http.post('/scim/v2/Users').set(scim()).send(user);
     expect(created.status).toBe(201);
     // soft: DELETE keeps a tombstone, and a POST with the same userName restores the same id
-    await t.tokens.updateTenant('acme', { deprovisioning: 'soft' });
+    await t.tenantService.updateTenant('acme', { deprovisioning: 'soft' });
     expect((await t.http.delete(`/scim/v2/Users/${created.body.id}`).set(scim())).status).toBe(204);
     const again = await t.http.post('/scim/v2/Users').set(scim()).send(user);
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(created.body.id);
     // hard again: DELETE removes the row, so the next POST gets a new id
-    await t.tokens.updateTenant('acme', { deprovisioning: 'hard' });
+    await t.tenantService.updateTenant('acme', { deprovisioning: 'hard' });
     expect((await t.http.delete(`/scim/v2/Users/${created.body.id}`).set(scim())).status).toBe(204);
     const fresh = await t.http.post('/scim/v2/Users').set(scim()).send(user);
     expect(fresh.status).toBe(201);

@@ -9,6 +9,7 @@ import {
   ScimEventListener,
   ScimEventsOptions,
   ScimModule,
+  TenantService,
   TokenService,
   buildDataSourceOptions,
 } from '../../src/library';
@@ -71,6 +72,10 @@ export class EventsApp {
 
   get tokens(): TokenService {
     return this.app.get(TokenService);
+  }
+
+  get tenantService(): TenantService {
+    return this.app.get(TenantService);
   }
 
   get listener(): RecordingListener {

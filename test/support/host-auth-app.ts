@@ -9,6 +9,7 @@ import {
   ScimCaller,
   ScimModule,
   ScimTenancyResolver,
+  TenantService,
   TokenService,
   buildDataSourceOptions,
 } from '../../src/library';
@@ -78,6 +79,10 @@ export class HostAuthApp {
 
   get tokens(): TokenService {
     return this.app.get(TokenService);
+  }
+
+  get tenantService(): TenantService {
+    return this.app.get(TenantService);
   }
 
   close(): Promise<void> {

@@ -9,6 +9,7 @@ import {
   ScimLifecycleHooks,
   ScimModule,
   ScimRoles,
+  TenantService,
   TokenService,
   UpdateHookEvent,
   buildDataSourceOptions,
@@ -73,6 +74,10 @@ export class LifecycleApp {
 
   get tokens(): TokenService {
     return this.app.get(TokenService);
+  }
+
+  get tenantService(): TenantService {
+    return this.app.get(TenantService);
   }
 
   get tenants(): TenantRepository {

@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../src/server/bootstrap';
 import { AppConfig, loadConfig } from '../../src/server/config/app.config';
-import { Scope, TokenService } from '../../src/library';
+import { Scope, TenantService, TokenService } from '../../src/library';
 import { DatabaseKind, TestDatabase, createTestDatabase } from './databases';
 
 export const ALL: Scope[] = ['users:read', 'users:write', 'groups:read', 'groups:write'];
@@ -41,10 +41,14 @@ export class TestApp {
     return this.app.get(TokenService);
   }
 
+  get tenantService(): TenantService {
+    return this.app.get(TenantService);
+  }
+
   /** A new tenant (created if needed) and a token with `scopes` in it. */
   async token(tenant = 'acme', scopes: Scope[] = ALL): Promise<string> {
-    if (!(await this.tokens.listTenants()).some((t) => t.slug === tenant)) {
-      await this.tokens.createTenant(tenant);
+    if (!(await this.tenantService.listTenants()).some((t) => t.slug === tenant)) {
+      await this.tenantService.createTenant(tenant);
     }
     return (await this.tokens.issue(tenant, `test-${scopes.join('-')}`, scopes)).token;
   }

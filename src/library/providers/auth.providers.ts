@@ -5,6 +5,7 @@ import { SCIM_AUTH_OPTIONS, ScimAuthOptions, tokenCacheTtlOf } from '../../auth/
 import { AesGcmCursorSealer } from '../../auth/cursor.sealer';
 import { ScimCallers } from '../../auth/scim-caller.service';
 import { ScimBearerStrategy } from '../../auth/scim-bearer.strategy';
+import { TenantService } from '../../auth/tenant.service';
 import { TokenService } from '../../auth/token.service';
 import {
   CURSOR_SEALER,
@@ -52,6 +53,7 @@ export function authProviders(statics: ScimStaticOptions): Provider[] {
       useFactory: (a: ScimAuthOptions) => new AesGcmCursorSealer(a.tokenPepper),
       inject: [SCIM_AUTH_OPTIONS],
     },
+    TenantService,
     TokenService,
     ScimBearerStrategy,
     ...(statics.auth ? [adapterProvider(SCIM_AUTHENTICATOR, statics.auth.authenticator)] : []),
@@ -64,6 +66,7 @@ export const AUTH_EXPORTS: InjectionToken[] = [
   SCIM_AUTH_OPTIONS,
   CURSOR_SEALER,
   TOKEN_REPOSITORY,
+  TenantService,
   TokenService,
   ScimCallers,
 ];

@@ -12,6 +12,7 @@ import {
   OUTBOX_STATUSES,
   OutboxStatus,
   TenantAdminService,
+  TenantService,
   TenantView,
   TokenService,
   parseScopes,
@@ -62,13 +63,17 @@ A created token is printed alone on stdout; everything else goes to stderr.`;
 
 interface Services {
   tokens: TokenService;
+  tenantService: TenantService;
   tenants: TenantAdminService;
   events: EventAdminService;
   ds: DataSource;
   audit: AuditService;
 }
 
-async function run(args: ParsedArgs, { tokens, tenants, events, ds, audit }: Services): Promise<void> {
+async function run(
+  args: ParsedArgs,
+  { tokens, tenantService, tenants, events, ds, audit }: Services,
+): Promise<void> {
   const [group, cmd, arg] = args.positionals;
   const json = args.flags.json === true;
   switch (`${group ?? ''} ${cmd ?? ''}`) {
@@ -77,7 +82,7 @@ async function run(args: ParsedArgs, { tokens, tenants, events, ds, audit }: Ser
         throw new Error('tenant create needs a slug');
       }
       const mode = flag(args, 'deprovisioning');
-      const t = await tokens.createTenant(
+      const t = await tenantService.createTenant(
         arg,
         flag(args, 'profile'),
         mode !== undefined ? { deprovisioning: mode } : {},
@@ -195,7 +200,7 @@ async function run(args: ParsedArgs, { tokens, tenants, events, ds, audit }: Ser
     case 'token list': {
       const tenantFilter = flag(args, 'tenant');
       const list = await tokens.listTokens(tenantFilter);
-      const slugs = new Map((await tokens.listTenants()).map((t) => [t.id, t.slug]));
+      const slugs = new Map((await tenantService.listTenants()).map((t) => [t.id, t.slug]));
       const rows = list.map((t) => ({
         id: t.id,
         tenant: slugs.get(t.tenantId) ?? t.tenantId,
@@ -370,6 +375,7 @@ async function main(): Promise<number> {
   try {
     await run(args, {
       tokens: app.get(TokenService),
+      tenantService: app.get(TenantService),
       tenants: app.get(TenantAdminService),
       events: app.get(EventAdminService),
       ds: app.get<DataSource>(getDataSourceToken()),

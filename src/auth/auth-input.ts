@@ -1,0 +1,86 @@
+/**
+ * The value checks of tenants and tokens, shared by TenantService and TokenService: each
+ * returns the checked value or throws a SCIM 400 invalidValue naming what is wrong.
+ */
+import { ScimError } from '../core/errors/scim-error';
+import { PROFILE_NAMES, isProfileName } from '../core/profile/idp-profile';
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** a host role name (default role, role mappings) */
+const ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** longest IdP group name a role mapping keys on (a Group displayName) */
+const MAX_GROUP_NAME = 255;
+
+export const invalid = (detail: string) => ScimError.invalidValue(detail);
+
+/** One of `allowed` (or null/undefined, passed through); else a 400 naming the setting. */
+export function oneOf<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+): T | null | undefined {
+  if (value === undefined || value === null) {
+    return value;
+  }
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw invalid(`Unknown ${name} ${JSON.stringify(value)}: use ${allowed.join(' or ')}`);
+  }
+  return value as T;
+}
+
+/** A tenant slug: lower-case letters, digits and dashes, 1 to 63, not starting with a dash. */
+export function checkSlug(slug: unknown): string {
+  if (typeof slug !== 'string' || !SLUG.test(slug)) {
+    throw invalid(
+      `Tenant slug ${JSON.stringify(slug)?.slice(0, 80)} must be lower-case letters, digits and dashes (max 63)`,
+    );
+  }
+  return slug;
+}
+
+/** A host role name: 1 to 64 characters of A-Z a-z 0-9 _ . : - */
+export function checkRole(role: unknown, what = 'role'): string {
+  if (typeof role !== 'string' || !ROLE.test(role)) {
+    throw invalid(
+      `The ${what} must be 1 to 64 characters of A-Z a-z 0-9 _ . : - (got ${JSON.stringify(role)?.slice(0, 80)})`,
+    );
+  }
+  return role;
+}
+
+/** An IdP group name as role mappings key it: 1 to 255 characters, not only whitespace. */
+export function checkGroupName(group: unknown): string {
+  if (typeof group !== 'string' || group.trim() === '' || group.length > MAX_GROUP_NAME) {
+    throw invalid(`The group name must be 1 to ${MAX_GROUP_NAME} characters`);
+  }
+  return group;
+}
+
+/** An absolute http(s) URL without credentials or whitespace, at most 2048 characters. */
+export function checkWebhookUrl(url: string): void {
+  let u: URL | undefined;
+  try {
+    u = new URL(url);
+  } catch {
+    u = undefined;
+  }
+  if (
+    !u ||
+    (u.protocol !== 'http:' && u.protocol !== 'https:') ||
+    /\s/.test(url) ||
+    url.length > 2048 ||
+    u.username !== '' ||
+    u.password !== ''
+  ) {
+    throw invalid(
+      `Webhook URL "${url.slice(0, 2048)}" must be an absolute http:// or https:// URL (at most 2048 characters, no credentials)`,
+    );
+  }
+}
+
+/** An IdP profile name (a tenant's or a token's), or undefined for the default. */
+export function checkProfile(profile: unknown): void {
+  if (profile !== undefined && (typeof profile !== 'string' || !isProfileName(profile))) {
+    throw invalid(`Unknown profile ${JSON.stringify(profile)}: use ${PROFILE_NAMES.join(', ')}`);
+  }
+}
