@@ -1,14 +1,8 @@
 import { ScimError, isScimError } from '../errors/scim-error';
-import {
-  BulkOperation,
-  BulkParseOptions,
-  bulkResponse,
-  collectBulkIdRefs,
-  parseBulkRequest,
-  planBulk,
-  replaceBulkIdRefs,
-  stripBulkIdRefs,
-} from './bulk';
+import { planBulk } from './bulk.plan';
+import { collectBulkIdRefs, replaceBulkIdRefs, stripBulkIdRefs } from './bulk.refs';
+import { BulkOperation, BulkParseOptions, parseBulkRequest } from './bulk.request';
+import { bulkResponse } from './bulk.response';
 import { BULK_REQUEST_SCHEMA, BULK_RESPONSE_SCHEMA } from './list-response';
 
 const OPTS: BulkParseOptions = { maxOperations: 10, endpoints: ['Users', 'Groups'] };

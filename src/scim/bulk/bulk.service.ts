@@ -1,18 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ScimError } from '../../core/errors/scim-error';
+import { BulkStep, planBulk } from '../../core/messages/bulk.plan';
+import { BULK_ID_PREFIX, replaceBulkIdRefs, stripBulkIdRefs } from '../../core/messages/bulk.refs';
+import { BulkOperation, BulkRequest, parseBulkRequest } from '../../core/messages/bulk.request';
 import {
-  BULK_ID_PREFIX,
-  BulkOperation,
   BulkOperationResult,
-  BulkRequest,
   BulkResponse,
-  BulkStep,
   bulkResponse,
-  parseBulkRequest,
-  planBulk,
-  replaceBulkIdRefs,
-  stripBulkIdRefs,
-} from '../../core/messages/bulk';
+} from '../../core/messages/bulk.response';
 import { Scope } from '../../core/ports/token.repository';
 import { ScimJson } from '../../core/ports/resource.types';
 import { GroupsService } from '../groups/groups.service';

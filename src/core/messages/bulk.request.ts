@@ -1,14 +1,13 @@
-import { ScimError, ScimErrorBody } from '../errors/scim-error';
-import { getCI, isPlainObject, JsonObject } from '../resource/json.util';
-import { BULK_REQUEST_SCHEMA, BULK_RESPONSE_SCHEMA } from './list-response';
+import { ScimError } from '../errors/scim-error';
+import { getCI, isPlainObject } from '../resource/json.util';
+import { BULK_ID_PREFIX, collectBulkIdRefs } from './bulk.refs';
+import { BULK_REQUEST_SCHEMA } from './list-response';
 
 /**
- * Bulk requests (RFC 7644 §3.7): the envelope, bulkId references (§3.7.2) and the order in
- * which the operations run (§3.7, §3.7.1). Pure: no I/O; the Nest service executes the plan.
+ * The BulkRequest envelope (RFC 7644 §3.7): its validation, and each operation's method, path,
+ * bulkId, version and data, with the bulkIds it references (§3.7.2). Pure: no I/O; the order
+ * the operations run in is bulk.plan.ts, the Nest service executes it.
  */
-
-/** A reference to the resource a POST of the same request creates (RFC 7644 §3.7.2). */
-export const BULK_ID_PREFIX = 'bulkId:';
 
 export type BulkMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export const BULK_METHODS: readonly BulkMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
@@ -41,21 +40,6 @@ export interface BulkOperation {
 export interface BulkRequest {
   readonly failOnErrors?: number;
   readonly operations: readonly BulkOperation[];
-}
-
-/** One entry of a BulkResponse's Operations (RFC 7644 §3.7.3); `status` is a string. */
-export interface BulkOperationResult {
-  location?: string;
-  method: string;
-  bulkId?: string;
-  version?: string;
-  status: string;
-  response?: ScimErrorBody;
-}
-
-export interface BulkResponse {
-  schemas: [typeof BULK_RESPONSE_SCHEMA];
-  Operations: BulkOperationResult[];
 }
 
 export interface BulkParseOptions {
@@ -255,192 +239,4 @@ export function parsePath(path: string): BulkTarget | undefined {
     return undefined;
   }
   return { endpoint: m[1], id };
-}
-
-/** 'bulkId:qwerty' → 'qwerty'; undefined for any other value. */
-export function bulkIdOf(value: unknown): string | undefined {
-  return typeof value === 'string' &&
-    value.startsWith(BULK_ID_PREFIX) &&
-    value.length > BULK_ID_PREFIX.length
-    ? value.slice(BULK_ID_PREFIX.length)
-    : undefined;
-}
-
-/**
- * Adds every bulkId referenced in `value` to `out`. A reference is a whole string value
- * `bulkId:<id>` at any depth (members[].value, manager.value, a PatchOp value...); a string
- * that merely contains the text is not one.
- */
-export function collectBulkIdRefs(value: unknown, out: Set<string>): Set<string> {
-  const stack: unknown[] = [value];
-  while (stack.length) {
-    const v = stack.pop();
-    const ref = bulkIdOf(v);
-    if (ref !== undefined) {
-      out.add(ref);
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) {
-        stack.push(v[i]);
-      }
-    } else if (isPlainObject(v)) {
-      stack.push(...Object.values(v).reverse());
-    }
-  }
-  return out;
-}
-
-/**
- * A copy of `value` with each `bulkId:<id>` whose id is in `ids` replaced by the created
- * resource's id (RFC 7644 §3.7.2: "MUST replace the string ... with the permanent resource
- * id"). References not in `ids` are left as they are.
- */
-export function replaceBulkIdRefs<T>(value: T, ids: ReadonlyMap<string, string>): T {
-  const ref = bulkIdOf(value);
-  if (ref !== undefined) {
-    return (ids.get(ref) ?? value) as T;
-  }
-  if (Array.isArray(value)) {
-    return value.map((v: unknown) => replaceBulkIdRefs(v, ids)) as T;
-  }
-  if (isPlainObject(value)) {
-    const out: JsonObject = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = replaceBulkIdRefs(v, ids);
-    }
-    return out as T;
-  }
-  return value;
-}
-
-const DROP = Symbol('drop');
-
-/**
- * A copy of a resource body without the references `strip` selects, for creating a resource
- * before the resources it references exist (RFC 7644 §3.7.1). What goes is the smallest value
- * that still makes sense without the reference: an array element that is or holds it
- * (`members[{value: "bulkId:x"}]` loses that member), else the attribute whose complex value
- * holds it (`manager: {value: "bulkId:x"}` goes), else the attribute itself.
- */
-export function stripBulkIdRefs(data: JsonObject, strip: (bulkId: string) => boolean): JsonObject {
-  const walk = (v: unknown): unknown => {
-    const ref = bulkIdOf(v);
-    if (ref !== undefined) {
-      return strip(ref) ? DROP : v;
-    }
-    if (Array.isArray(v)) {
-      return v.map(walk).filter((x) => x !== DROP);
-    }
-    if (isPlainObject(v)) {
-      const out: JsonObject = {};
-      for (const [k, sub] of Object.entries(v)) {
-        const w = walk(sub);
-        if (w === DROP) {
-          if (typeof sub === 'string') {
-            return DROP; // the object is a reference ({value, type, $ref}): drop it whole
-          }
-          continue;
-        }
-        out[k] = w;
-      }
-      return out;
-    }
-    return v;
-  };
-  const out: JsonObject = {};
-  for (const [k, v] of Object.entries(data)) {
-    const w = walk(v);
-    if (w !== DROP) {
-      out[k] = w;
-    }
-  }
-  return out;
-}
-
-/** One unit of execution: a single operation, or the operations of one reference cycle. */
-export interface BulkStep {
-  /** indices into the request's Operations, ascending */
-  readonly ops: readonly number[];
-  /** true when the operations reference each other in a cycle (RFC 7644 §3.7.1) */
-  readonly circular: boolean;
-}
-
-/**
- * The order in which to run the operations (RFC 7644 §3.7: a service provider "MAY elect to
- * optimize the sequence ... MUST ensure that the client's intent is preserved"): each
- * operation at its place in the request, except that a POST runs before the first operation
- * that references its bulkId. Operations that reference each other in a cycle form one
- * circular step (strongly connected components, Tarjan, iterative so that a long chain of
- * references cannot exhaust the stack). Operations with an `error` have no dependencies.
- */
-export function planBulk(ops: readonly BulkOperation[]): BulkStep[] {
-  const definedBy = new Map<string, number>();
-  for (const op of ops) {
-    if (op.method === 'POST' && op.bulkId !== undefined) {
-      definedBy.set(op.bulkId, op.index);
-    }
-  }
-  const adj: number[][] = ops.map((op) =>
-    op.error
-      ? []
-      : [
-          ...new Set(
-            op.refs.map((r) => definedBy.get(r)).filter((i): i is number => i !== undefined),
-          ),
-        ],
-  );
-  const n = ops.length;
-  const order = new Array<number>(n).fill(-1);
-  const low = new Array<number>(n).fill(0);
-  const onStack = new Array<boolean>(n).fill(false);
-  const stack: number[] = [];
-  const steps: BulkStep[] = [];
-  let counter = 0;
-  const visit = (v: number, work: Array<{ v: number; next: number }>) => {
-    order[v] = low[v] = counter++;
-    stack.push(v);
-    onStack[v] = true;
-    work.push({ v, next: 0 });
-  };
-  for (let start = 0; start < n; start++) {
-    if (order[start] !== -1) {
-      continue;
-    }
-    const work: Array<{ v: number; next: number }> = [];
-    visit(start, work);
-    while (work.length) {
-      const top = work[work.length - 1];
-      const v = top.v;
-      if (top.next < adj[v].length) {
-        const w = adj[v][top.next++];
-        if (order[w] === -1) {
-          visit(w, work);
-        } else if (onStack[w]) {
-          low[v] = Math.min(low[v], order[w]);
-        }
-        continue;
-      }
-      work.pop();
-      if (work.length) {
-        const parent = work[work.length - 1].v;
-        low[parent] = Math.min(low[parent], low[v]);
-      }
-      if (low[v] === order[v]) {
-        const component: number[] = [];
-        let w: number;
-        do {
-          w = stack.pop()!;
-          onStack[w] = false;
-          component.push(w);
-        } while (w !== v);
-        component.sort((a, b) => a - b);
-        steps.push({ ops: component, circular: component.length > 1 || adj[v].includes(v) });
-      }
-    }
-  }
-  return steps;
-}
-
-/** The BulkResponse (RFC 7644 §3.7.3). */
-export function bulkResponse(results: BulkOperationResult[]): BulkResponse {
-  return { schemas: [BULK_RESPONSE_SCHEMA], Operations: results };
 }
