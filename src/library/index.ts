@@ -41,14 +41,15 @@ export type {
 } from '../core/ports/resource.types';
 
 // --- SCIM filters compiled to SQL, for a host's store ----------------------------------------
-export { compileFilter, jsonMemberPath } from '../core/filter/filter-sql.compiler';
+export { compileFilter } from '../core/filter/filter-sql.compiler';
+export { jsonMemberPath } from '../core/filter/filter-sql.dialect';
+export type { SqlDialect } from '../core/filter/filter-sql.dialect';
 export type {
   ColumnRef,
   FilterSqlTarget,
   MultiValuedRef,
-  SqlDialect,
   SqlFragment,
-} from '../core/filter/filter-sql.compiler';
+} from '../core/filter/filter-sql.target';
 export type { FilterNode } from '../core/filter/filter.ast';
 
 // --- Schemas and extension schemas ----------------------------------------------------------

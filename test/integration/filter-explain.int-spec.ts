@@ -6,7 +6,7 @@
 import { FilterNode } from '../../src/core/filter/filter.ast';
 import { parseFilter } from '../../src/core/filter/filter.parser';
 import { validateFilter } from '../../src/core/filter/filter.validator';
-import { SqlFragment } from '../../src/core/filter/filter-sql.compiler';
+import { SqlFragment } from '../../src/core/filter/filter-sql.target';
 import { ScimJson } from '../../src/core/ports/resource.types';
 import { USER_RESOURCE_TYPE } from '../../src/core/schema/schema.registry';
 import { DatabaseKind, TEST_DATABASES } from '../support/databases';

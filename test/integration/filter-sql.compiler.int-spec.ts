@@ -7,15 +7,9 @@ import { MATCH_CASES } from '../../src/core/filter/filter.evaluator.cases';
 import { normalizeFilterDateTime } from '../../src/core/filter/filter.datetime';
 import { parseFilter } from '../../src/core/filter/filter.parser';
 import { validateFilter } from '../../src/core/filter/filter.validator';
-import {
-  compileFilter,
-  escapeLike,
-  jsonMemberPath,
-  lookupKey,
-  normalizeDateTime,
-  SqlDialect,
-  SqlFragment,
-} from '../../src/core/filter/filter-sql.compiler';
+import { compileFilter } from '../../src/core/filter/filter-sql.compiler';
+import { escapeLike, jsonMemberPath, SqlDialect } from '../../src/core/filter/filter-sql.dialect';
+import { lookupKey, normalizeDateTime, SqlFragment } from '../../src/core/filter/filter-sql.target';
 import { FAKE_KEY_LENGTH, fakeTarget, SQL_CASES, SQL_ERROR_CASES } from '../../src/core/filter/filter-sql.cases';
 
 const registry = createDefaultRegistry();

@@ -10,14 +10,8 @@ import {
   USER_RESOURCE_TYPE,
 } from '../schema/schema.registry';
 import { ENTERPRISE_USER_SCHEMA_ID } from '../schema/user.schema';
-import {
-  ColumnRef,
-  FilterSqlTarget,
-  jsonMemberPath,
-  MultiValuedRef,
-  SqlDialect,
-  SqlFragment,
-} from './filter-sql.compiler';
+import { jsonMemberPath, SqlDialect } from './filter-sql.dialect';
+import { ColumnRef, FilterSqlTarget, MultiValuedRef, SqlFragment } from './filter-sql.target';
 
 export const ENT = ENTERPRISE_USER_SCHEMA_ID;
 

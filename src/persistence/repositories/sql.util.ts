@@ -1,5 +1,6 @@
 import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
-import { ColumnRef, SqlDialect } from '../../core/filter/filter-sql.compiler';
+import { SqlDialect } from '../../core/filter/filter-sql.dialect';
+import { ColumnRef } from '../../core/filter/filter-sql.target';
 import { inTransaction } from './sql-transaction';
 
 // the transaction mechanism (one queue per SQLite DataSource, row locks) has its own file

@@ -1,13 +1,13 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import { ScimError } from '../../core/errors/scim-error';
+import { compileFilter } from '../../core/filter/filter-sql.compiler';
+import { SqlDialect } from '../../core/filter/filter-sql.dialect';
 import {
   ColumnRef,
   FilterSqlTarget,
   MultiValuedRef,
-  SqlDialect,
   SqlFragment,
-  compileFilter,
-} from '../../core/filter/filter-sql.compiler';
+} from '../../core/filter/filter-sql.target';
 import { FilterNode } from '../../core/filter/filter.ast';
 import {
   NewChangeEvent,

@@ -1,15 +1,15 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import { ScimError } from '../../core/errors/scim-error';
 import { OutboxSignal, WriteEvents, documentEvent } from '../../core/ports/change-event';
+import { compileFilter } from '../../core/filter/filter-sql.compiler';
+import { SqlDialect } from '../../core/filter/filter-sql.dialect';
 import {
   ColumnRef,
   FilterSqlTarget,
   MultiValuedRef,
-  SqlDialect,
   SqlFragment,
-  compileFilter,
   lookupKey,
-} from '../../core/filter/filter-sql.compiler';
+} from '../../core/filter/filter-sql.target';
 import {
   NewResource,
   ResourcePage,
