@@ -7,20 +7,24 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import {
-  OutboxEvent,
-  OutboxRepository,
-  ScimChangeEvent,
-  ScimEventListener,
-} from '../core/ports/change-event';
-import { TenantRepository, TenantWebhook } from '../core/ports/tenant.repository';
+import { OutboxEvent, OutboxRepository, ScimEventListener } from '../core/ports/change-event';
+import { TenantRepository } from '../core/ports/tenant.repository';
 import {
   OUTBOX_REPOSITORY,
   OUTBOX_SIGNAL,
   SCIM_EVENT_LISTENERS,
   TENANT_REPOSITORY,
 } from '../core/ports/tokens';
+import { errorMessage, retryDelay, withTimeout } from './event-delivery.policy';
 import { EVENTS_OPTIONS, EventsOptions } from './events.options';
+import {
+  forEachLimited,
+  publicEvent,
+  routeBatch,
+  webhooksOf,
+  WebhookTarget,
+  webhookTarget,
+} from './outbox.batch';
 import { OutboxSignalHub } from './outbox-signal';
 import { WebhookSender } from './webhook.sender';
 
@@ -32,10 +36,6 @@ const PRUNE_BATCH = 1_000;
 const LOG_REPEAT_MS = 60_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** where an event's webhook part goes: a webhook, none, or 'muted' (notifications off: skipped) */
-type WebhookTarget = TenantWebhook | 'muted' | undefined;
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * Delivers the transactional outbox, with leases so that each event is sent by one instance at
@@ -150,15 +150,8 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
     }
     let delivered = 0;
     try {
-      const { hooks, muted } = await this.webhooksOf(events);
-      // events nobody consumes (no listener, no webhook for their tenant) are done at once;
-      // with no listener, a tenant's muted webhook (notifications off) makes them skipped
-      const unheard = this.listeners.length
-        ? []
-        : events.filter((e) => !hooks.has(e.tenantId) && !muted.has(e.tenantId)).map((e) => e.seq);
-      const unsent = this.listeners.length
-        ? []
-        : events.filter((e) => muted.has(e.tenantId)).map((e) => e.seq);
+      const webhooks = await webhooksOf(this.tenants, events);
+      const { unheard, unsent, chains } = routeBatch(events, this.listeners.length > 0, webhooks);
       const at = iso(Date.now());
       if (unheard.length) {
         await this.outbox.markDelivered(unheard, owner, at);
@@ -168,11 +161,8 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
         await this.outbox.markDelivered(unsent, owner, at, 'skipped');
         delivered += unsent.length;
       }
-      const skip = new Set([...unheard, ...unsent]);
-      const chains = byResource(events.filter((e) => !skip.has(e.seq)));
       await forEachLimited(chains, this.options.concurrency, async (chain) => {
-        const tenantId = chain[0].tenantId;
-        const target: WebhookTarget = muted.has(tenantId) ? 'muted' : hooks.get(tenantId);
+        const target = webhookTarget(webhooks, chain[0].tenantId);
         delivered += await this.deliverChain(chain, owner, leaseUntil, target);
       });
     } finally {
@@ -212,7 +202,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
     try {
       if (!listenersDone && this.listeners.length) {
         for (const listener of this.listeners) {
-          await this.withTimeout(listener.handle(payload), listener);
+          await withTimeout(listener.handle(payload), listener, this.options.deliveryTimeoutMs);
         }
         listenersDone = true;
       }
@@ -248,7 +238,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
     const giveUp = attempts >= this.options.maxAttempts;
     const now = Date.now();
     const delay = this.backoff(attempts);
-    const error = message(e);
+    const error = errorMessage(e);
     try {
       await this.outbox.markFailed(event.seq, owner, {
         attempts,
@@ -270,56 +260,9 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
-  /** retryBase x 2^(attempts-1), at most retryMax, with ±20 % jitter */
+  /** The delay before the next attempt after `attempts` failed ones (retryDelay). */
   backoff(attempts: number): number {
-    const plain = Math.min(this.options.retryBaseMs * 2 ** Math.min(attempts - 1, 40), this.options.retryMaxMs);
-    return Math.min(Math.round(plain * (0.8 + Math.random() * 0.4)), this.options.retryMaxMs);
-  }
-
-  private async withTimeout(call: Promise<void>, listener: ScimEventListener): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `listener ${listener.constructor.name} did not finish in ${this.options.deliveryTimeoutMs} ms`,
-            ),
-          ),
-        this.options.deliveryTimeoutMs,
-      );
-      timer.unref();
-    });
-    try {
-      await Promise.race([call, timeout]);
-    } catch (e) {
-      throw new Error(`listener ${listener.constructor.name}: ${message(e)}`, { cause: e });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /**
-   * The webhooks of the events' tenants; a tenant with notifications off has
-   * its webhook muted: its events still reach the listeners and are marked skipped.
-   */
-  private async webhooksOf(
-    events: readonly OutboxEvent[],
-  ): Promise<{ hooks: Map<string, TenantWebhook>; muted: Set<string> }> {
-    const hooks = new Map<string, TenantWebhook>();
-    const muted = new Set<string>();
-    for (const tenantId of new Set(events.map((e) => e.tenantId))) {
-      const hook = await this.tenants.webhookOf(tenantId);
-      if (!hook) {
-        continue;
-      }
-      if ((await this.tenants.findById(tenantId))?.notifications === 'off') {
-        muted.add(tenantId);
-      } else {
-        hooks.set(tenantId, hook);
-      }
-    }
-    return { hooks, muted };
+    return retryDelay(attempts, this.options);
   }
 
   private schedule(delayMs: number): void {
@@ -377,7 +320,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private logFailure(what: string, e: unknown): void {
-    const text = `Change events: ${what} failed: ${message(e)}`;
+    const text = `Change events: ${what} failed: ${errorMessage(e)}`;
     const now = Date.now();
     if (this.lastLogged?.text === text && now - this.lastLogged.at < LOG_REPEAT_MS) {
       return;
@@ -385,44 +328,4 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
     this.lastLogged = { text, at: now };
     this.logger.error(text);
   }
-}
-
-/** The event as listeners and webhooks see it (frozen: listeners share one object). */
-function publicEvent(e: OutboxEvent): ScimChangeEvent {
-  const { attempts: _a, listenersDone: _l, ...event } = e;
-  return Object.freeze({
-    ...event,
-    changed: Object.freeze([...event.changed]),
-    ...(event.members ? { members: Object.freeze([...event.members]) } : {}),
-  });
-}
-
-/** Events grouped by resource, each group in outbox order (the claim returns them by seq). */
-function byResource(events: readonly OutboxEvent[]): OutboxEvent[][] {
-  const chains = new Map<string, OutboxEvent[]>();
-  for (const e of events) {
-    const key = `${e.tenantId}\u0000${e.resourceType}\u0000${e.resourceId}`;
-    const chain = chains.get(key);
-    if (chain) {
-      chain.push(e);
-    } else {
-      chains.set(key, [e]);
-    }
-  }
-  return [...chains.values()];
-}
-
-/** Runs `fn` over `items` with at most `limit` running at once. */
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      await fn(items[next++]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
