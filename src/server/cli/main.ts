@@ -82,11 +82,8 @@ async function run(
         throw new Error('tenant create needs a slug');
       }
       const mode = flag(args, 'deprovisioning');
-      const t = await tenantService.createTenant(
-        arg,
-        flag(args, 'profile'),
-        mode !== undefined ? { deprovisioning: mode } : {},
-      );
+      const settings = mode !== undefined ? { deprovisioning: mode } : {};
+      const t = await tenantService.createTenant(arg, flag(args, 'profile'), settings);
       out(json ? JSON.stringify(t) : t.id);
       err(`Created tenant "${t.slug}"`);
       return;
