@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
 import { OutboxSignal, WriteEvents } from '../../core/ports/change-event';
+import { sqliteReader } from './sqlite-reader';
 
 /** anything that runs parameterized SQL: the DataSource (pooled) or a transaction's runner */
 export interface Sql {
@@ -71,18 +72,23 @@ export async function inTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => 
 }
 
 /**
- * Reads that see committed data only. On SQLite every caller shares one connection, so a
- * plain query could see another caller's uncommitted (and maybe later rolled back) writes:
- * reads take their turn in the same queue as the write transactions, in a deferred (read)
- * transaction, so the statements of one read also see one snapshot. On MySQL they go to the
- * pool. Inside an open transaction they run in it (and see its own writes).
+ * Reads that see committed data only. On SQLite every write shares one connection, so a plain
+ * query there could see another caller's uncommitted (and maybe later rolled back) writes:
+ * reads go to a read-only connection of their own (sqliteReader; WAL shows it committed data
+ * only, and it never waits for the writers), or, for an in-memory database, take their turn
+ * in the writers' queue in a deferred transaction. On MySQL they go to the pool. Inside an
+ * open transaction they run in it (and see its own writes).
  */
 export function readCommitted<T>(ds: DataSource, fn: (sql: Sql) => Promise<T>): Promise<T> {
   const open = openScope(ds);
   if (open) {
     return fn(open.qr);
   }
-  return isSqlite(ds) ? queued(ds, () => runTransaction(ds, 'BEGIN', fn)) : fn(ds);
+  if (!isSqlite(ds)) {
+    return fn(ds);
+  }
+  const reader = sqliteReader(ds);
+  return reader ? fn(reader) : queued(ds, () => runTransaction(ds, 'BEGIN', fn));
 }
 
 /**
