@@ -18,7 +18,8 @@ export type ScimEventOperation =
 /** The operations a write of a resource's own document can be (membership events are derived). */
 export type ResourceOperation = Exclude<ScimEventOperation, 'members-added' | 'members-removed'>;
 
-export type ScimEventResourceType = 'User' | 'Group';
+/** 'User', 'Group', or the name of another resource type the server serves */
+export type ScimEventResourceType = 'User' | 'Group' | (string & {});
 
 /** One event as a write appends it to the outbox, in the write's own transaction. */
 export interface NewChangeEvent {

@@ -1,22 +1,7 @@
 import { WriteEvents } from './change-event';
-import {
-  NewResource,
-  ResourcePage,
-  ResourceQuery,
-  ResourceUpdate,
-  StoredResource,
-  WriteLocking,
-} from './resource.types';
+import { ResourceStore } from './resource.store';
+import { NewResource, StoredResource } from './resource.types';
 
-/**
- * Persistence port for Users. Every method is scoped to one tenant: no implementation may
- * read or write another tenant's rows. Uniqueness violations surface as ScimError.uniqueness,
- * version mismatches as ScimError.preconditionFailed: never as driver errors.
- *
- * Writes take an optional trailing `events`: a store with an outbox writes
- * the change events in the same transaction as the change (see WriteEvents); a store without
- * one may ignore it, and then emits no events.
- */
 /** A host user no IdP manages (no SCIM link), for the unlinked-users report. */
 export interface UnlinkedUser {
   /** the host's own id of the user */
@@ -31,15 +16,22 @@ export interface UnlinkedUserPage {
   readonly items: readonly UnlinkedUser[];
 }
 
-export interface UserRepository extends WriteLocking {
-  findById(tenantId: string, id: string): Promise<StoredResource | null>;
+/**
+ * Persistence port for Users. Every method is scoped to one tenant: no implementation may
+ * read or write another tenant's rows. Uniqueness violations surface as ScimError.uniqueness,
+ * version mismatches as ScimError.preconditionFailed: never as driver errors.
+ *
+ * Writes take an optional trailing `events`: a store with an outbox writes
+ * the change events in the same transaction as the change (see WriteEvents); a store without
+ * one may ignore it, and then emits no events.
+ */
+export interface UserRepository extends Omit<ResourceStore, 'findByIds' | 'create'> {
   /**
    * The live users of the tenant among `ids`, in any order (ids naming no user are left out),
    * e.g. every manager a page of users names (RFC 7643 §4.3 manager.displayName). Optional:
    * without it the service searches with `id eq` filters, a bounded number of ids at a time.
    */
   findByIds?(tenantId: string, ids: readonly string[]): Promise<StoredResource[]>;
-  search(tenantId: string, query: ResourceQuery): Promise<ResourcePage>;
   /**
    * Creates the user; when a soft-deleted user of the tenant has the same userName
    * (case-insensitively) or externalId, that user is restored instead, keeping its id and
@@ -47,22 +39,6 @@ export interface UserRepository extends WriteLocking {
    * `created` event is then recorded as `restored`.
    */
   create(tenantId: string, user: NewResource, events?: WriteEvents): Promise<StoredResource>;
-  update(
-    tenantId: string,
-    id: string,
-    update: ResourceUpdate,
-    events?: WriteEvents,
-  ): Promise<StoredResource>;
-  /**
-   * true when a live user was deleted. `soft`: the row stays as a tombstone, invisible to every
-   * read, search and update (RFC 7644 §3.6: a deleted resource answers 404).
-   */
-  delete(
-    tenantId: string,
-    id: string,
-    soft?: { at: string },
-    events?: WriteEvents,
-  ): Promise<boolean>;
   /**
    * The tenant's host users that no IdP manages, ordered by the host's id,
    * `offset`/`limit` paged. Optional: a store holding only SCIM-provisioned users (the built-in

@@ -58,7 +58,7 @@ export function isUniqueViolation(e: unknown): boolean {
 
 /** Multi-row INSERT ... VALUES (?, ?), (?, ?) split into chunks under the bind limits. */
 export async function insertRows(
-  qr: QueryRunner,
+  qr: { query(sql: string, params?: unknown[]): Promise<unknown> },
   table: string,
   columns: readonly string[],
   rows: readonly unknown[][],
@@ -117,7 +117,7 @@ export async function keysetPage<R extends { seq: string | number }>(
  */
 export function metaColumn(
   sub: string,
-  resourceType: 'User' | 'Group',
+  resourceType: string,
   dialect: SqlDialect,
 ): ColumnRef | undefined {
   switch (sub) {
@@ -125,10 +125,11 @@ export function metaColumn(
       return { expr: 'r.created' };
     case 'lastModified':
       return { expr: 'r.last_modified' };
-    case 'resourceType':
-      return {
-        expr: dialect === 'mysql' ? `(_utf8mb4'${resourceType}' COLLATE utf8mb4_bin)` : `'${resourceType}'`,
-      };
+    case 'resourceType': {
+      // a name from the server's own resource type definitions; quoted as a literal all the same
+      const literal = `'${resourceType.replace(/'/g, "''")}'`;
+      return { expr: dialect === 'mysql' ? `(_utf8mb4${literal} COLLATE utf8mb4_bin)` : literal };
+    }
     case 'version':
       return {
         expr:

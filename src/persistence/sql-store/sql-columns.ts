@@ -1,0 +1,146 @@
+import { ScimError } from '../../core/errors/scim-error';
+import { lookupKey } from '../../core/filter/filter-sql.target';
+import { ScimJson } from '../../core/ports/resource.types';
+import { AttributeDefinition } from '../../core/schema/schema.types';
+import { insertRows } from '../repositories/sql.util';
+import { Sql } from '../repositories/sql-transaction';
+import { TableDescriptor, VALUE_KEY_LENGTH } from './table-descriptor';
+
+/** The descriptor's columns of one resource: names and values, in the same order. */
+export interface ColumnValues {
+  readonly names: readonly string[];
+  readonly values: readonly unknown[];
+}
+
+/**
+ * The column values of a resource, checked against the columns: a required attribute without
+ * a value, or a value longer than its column, is 400 invalidValue (never a driver error).
+ */
+export function columnValues(d: TableDescriptor, resource: ScimJson): ColumnValues {
+  const names: string[] = [];
+  const values: unknown[] = [];
+  for (const c of d.columns) {
+    const raw = resource[c.attribute];
+    let value: string | boolean | null;
+    if (c.type === 'boolean') {
+      value = typeof raw === 'boolean' ? raw : null;
+    } else {
+      value = typeof raw === 'string' ? raw : null;
+      if (value !== null && c.maxLength !== undefined && [...value].length > c.maxLength) {
+        throw ScimError.invalidValue(`${c.attribute} is longer than ${c.maxLength} characters`);
+      }
+    }
+    if (c.required && (value === null || value === '')) {
+      throw ScimError.invalidValue(`${c.attribute} is required`);
+    }
+    if (c.column) {
+      names.push(c.column);
+      values.push(value);
+    }
+    if (c.ciColumn) {
+      names.push(c.ciColumn);
+      values.push(typeof value === 'string' ? value.toLowerCase() : null);
+    }
+  }
+  return { names, values };
+}
+
+/** The attribute of a unique column a driver's error message names, for the 409's detail. */
+export function uniqueAttributeOf(d: TableDescriptor, message: string, resource: ScimJson): string | undefined {
+  for (const c of d.columns) {
+    if (!c.unique) {
+      continue;
+    }
+    const cols = [c.column, c.ciColumn].filter((x): x is string => x !== undefined);
+    if (cols.some((col) => message.includes(col))) {
+      return `${c.attribute} "${String(resource[c.attribute])}"`;
+    }
+  }
+  // SQLite names the columns (`scim_users.tenant_id, scim_users.user_name_ci`); MySQL names the
+  // index, which the migrations name after the columns; with one unique column it is that one
+  const unique = d.columns.filter((c) => c.unique);
+  if (unique.length === 1 && !/\bid\b|_id\b|PRIMARY/.test(message)) {
+    return `${unique[0].attribute} "${String(resource[unique[0].attribute])}"`;
+  }
+  return undefined;
+}
+
+/** The document as stored: the resource without the attributes kept elsewhere (`notInDocument`). */
+export function documentOf(d: TableDescriptor, resource: ScimJson): ScimJson {
+  if (!d.notInDocument?.some((k) => k in resource)) {
+    return resource;
+  }
+  const rest: ScimJson = {};
+  for (const [k, v] of Object.entries(resource)) {
+    if (!d.notInDocument.includes(k)) {
+      rest[k] = v;
+    }
+  }
+  return rest;
+}
+
+const VALUE_COLUMNS = [
+  'tenant_id',
+  'owner_seq',
+  'attribute',
+  'position',
+  'value_key',
+  'value',
+  'value_ci',
+  'type_ci',
+  'is_primary',
+  'item',
+];
+
+/**
+ * Writes the child rows of the multi-valued attributes whose value changed (all of them for
+ * a new resource): one row per value, with the look-up key the filter compiler uses.
+ */
+export async function writeValues(
+  qr: Sql,
+  table: string,
+  attributes: readonly AttributeDefinition[],
+  tenantId: string,
+  ownerSeq: string,
+  resource: ScimJson,
+  previous: ScimJson | undefined,
+): Promise<void> {
+  const rows: unknown[][] = [];
+  const changed: string[] = [];
+  for (const def of attributes) {
+    const next = resource[def.name];
+    if (previous && JSON.stringify(previous[def.name]) === JSON.stringify(next)) {
+      continue;
+    }
+    changed.push(def.name);
+    if (!Array.isArray(next)) {
+      continue;
+    }
+    next.forEach((item: unknown, position: number) => {
+      const el = (item ?? {}) as Record<string, unknown>;
+      const value = typeof el.value === 'string' ? el.value : null;
+      const type = typeof el.type === 'string' ? el.type.toLowerCase().slice(0, 64) : null;
+      rows.push([
+        tenantId,
+        ownerSeq,
+        def.name,
+        position,
+        value === null ? null : lookupKey(value, VALUE_KEY_LENGTH),
+        value,
+        value === null ? null : value.toLowerCase(),
+        type,
+        el.primary === true,
+        JSON.stringify(el),
+      ]);
+    });
+  }
+  if (previous && changed.length) {
+    await qr.query(
+      `DELETE FROM ${table} WHERE owner_seq = ? AND attribute IN (${changed.map(() => '?').join(', ')})`,
+      [ownerSeq, ...changed],
+    );
+  }
+  if (rows.length) {
+    await insertRows(qr, table, VALUE_COLUMNS, rows);
+  }
+}
