@@ -1,76 +1,35 @@
 import { ScimError } from '../../core/errors/scim-error';
-import { FilterNode } from '../../core/filter/filter.ast';
-import { createFilterMatcher, FilterPredicate } from '../../core/filter/filter.evaluator';
-import {
-  NewChangeEvent,
-  WriteEvents,
-  documentEvent,
-  membershipEvents,
-} from '../../core/ports/change-event';
-import { resolveFilterPath, validateFilter } from '../../core/filter/filter.validator';
+import { createFilterMatcher } from '../../core/filter/filter.evaluator';
+import { validateFilter } from '../../core/filter/filter.validator';
+import { NewChangeEvent, WriteEvents, membershipEvents } from '../../core/ports/change-event';
 import {
   GroupOfMember,
   GroupRepository,
   GroupUpdate,
-  MemberDelta,
   MemberPage,
-  MemberRef,
   MemberType,
   MemberView,
   NewGroup,
 } from '../../core/ports/group.repository';
-import {
-  ResourcePage,
-  ResourceQuery,
-  ScimJson,
-  StoredResource,
-} from '../../core/ports/resource.types';
-import { parseAttrPath } from '../../core/schema/attr-path';
-import { ResolvedAttribute, SchemaRegistry } from '../../core/schema/schema.registry';
-import { ResourceTypeDefinition } from '../../core/schema/schema.types';
-import {
-  compareCodePoints,
-  compareKeys,
-  isObject,
-  jsonCopy,
-  keysetSlice,
-  readPath,
-  singularSortKey,
-} from './in-memory-store.util';
-import { KeyedLock } from './keyed-lock';
-
-/** same limits as TypeOrmGroupRepository (varchar(255) columns, varchar(36) member ids) */
-const MAX_INDEXED_LENGTH = 255;
-const MAX_MEMBER_ID_LENGTH = 36;
+import { ResourcePage, ResourceQuery, ScimJson, StoredResource } from '../../core/ports/resource.types';
+import { MAX_MEMBER_ID_LENGTH, checkDelta, checkMembersFilter, uniqueMembers } from '../../core/resource/members';
+import { SchemaRegistry } from '../../core/schema/schema.registry';
+import { GROUP_TABLE } from '../sql-store/table-descriptor';
+import { InMemoryResourceStore, MemoryRow, toStored as toStoredRow } from './in-memory-resource.store';
+import { compareCodePoints } from './in-memory-store.util';
 
 /** What the repository needs to know of users: whether one exists, and its display. */
 export interface GroupMemberUserLookup {
   findById(tenantId: string, id: string): Promise<StoredResource | null>;
 }
 
-interface GroupRow {
-  /** creation order (the TypeORM `seq` column) */
-  readonly seq: number;
-  readonly id: string;
-  readonly tenantId: string;
-  /** the document without `members` */
-  resource: ScimJson;
-  version: number;
-  readonly created: string;
-  lastModified: string;
-}
-
-/** A sort key as SQL sees it: NULL, a number (numbers and booleans) or text. */
-type SortKey = null | number | string;
-
 /**
- * Groups in Maps, for service tests and demos. Behaves like TypeOrmGroupRepository (one shared
- * contract test: test/integration/support/group-repository.contract.ts): tenant scoping,
- * displayName unique per tenant case-insensitively (docs/idp/quirks.md #12), optimistic
- * versions, membership kept apart from the document (`members` is a Map per group, read only
- * when asked for: docs/idp/quirks.md #6), idempotent adds (#24) and removes (#14), filters
- * evaluated by the core matcher, SQL-like sorting and paging. Everything going in or out is a
- * deep copy.
+ * Groups in Maps, for service tests and demos: the documents in the one in-memory store with
+ * the groups' descriptor, the membership in a Map per group (read only when asked for:
+ * docs/idp/quirks.md #6). Behaves like TypeOrmGroupRepository (one shared contract test:
+ * test/integration/support/group-repository.contract.ts): displayName unique per tenant
+ * case-insensitively (#12), idempotent adds (#24) and removes (#14), member filters limited to
+ * what SQL stores (checkMembersFilter).
  *
  * `users` (optional, e.g. an InMemoryUserRepository) is how the repository sees users:
  * `resolveMembers` reports an id as a User only if `users.findById` finds it in the tenant, and a
@@ -78,30 +37,26 @@ type SortKey = null | number | string;
  * as a User and User members have no `display`.
  */
 export class InMemoryGroupRepository implements GroupRepository {
-  private readonly rows = new Map<string, GroupRow>();
+  private readonly docs: GroupDocuments;
   /** group id -> member id -> member type, in insertion order */
   private readonly members = new Map<string, Map<string, MemberType>>();
-  private readonly rt: ResourceTypeDefinition;
-  private seq = 0;
   /** Test helper (not part of the port): how often membership was read. */
   memberReads = 0;
-  /** Test helper (not part of the port): the change events the writes recorded, in order. */
-  readonly outbox: NewChangeEvent[] = [];
-  private readonly locks = new KeyedLock();
 
   constructor(
     private readonly registry: SchemaRegistry,
     private readonly users?: GroupMemberUserLookup,
   ) {
-    this.rt = registry.resourceType('Group');
+    this.docs = new GroupDocuments(registry, (id) => this.memberSet(id));
   }
 
-  async findById(
-    tenantId: string,
-    id: string,
-    withMembers: boolean,
-  ): Promise<StoredResource | null> {
-    const row = this.row(tenantId, id);
+  /** Test helper (not part of the port): the change events the writes recorded, in order. */
+  get outbox(): NewChangeEvent[] {
+    return this.docs.outbox;
+  }
+
+  async findById(tenantId: string, id: string, withMembers: boolean): Promise<StoredResource | null> {
+    const row = this.docs.live(tenantId, id);
     if (row && withMembers) {
       this.memberReads++;
     }
@@ -109,111 +64,45 @@ export class InMemoryGroupRepository implements GroupRepository {
   }
 
   withWriteLock<T>(tenantId: string, id: string, fn: () => Promise<T>): Promise<T> {
-    return this.locks.run(`${tenantId}\u0000${id}`, fn);
+    return this.docs.withWriteLock(tenantId, id, fn);
   }
 
   async search(tenantId: string, q: ResourceQuery, withMembers: boolean): Promise<ResourcePage> {
-    const filter = q.filter ? this.matcher(q.filter) : undefined;
-    const key = q.sortBy ? this.sortKey(q.sortBy) : undefined;
-    if (filter?.usesMembers) {
+    const usesMembers = q.filter
+      ? checkMembersFilter(validateFilter(q.filter, this.registry, this.docs.resourceType), this.registry, this.docs.resourceType)
+      : false;
+    if (usesMembers) {
       this.memberReads++;
     }
-    const hits = [...this.rows.values()].filter(
-      (r) =>
-        r.tenantId === tenantId &&
-        (!filter || filter.matches(this.filterView(r, filter.usesMembers))),
-    );
-    const total = q.withTotal === false ? undefined : hits.length;
-    let page: typeof hits;
-    let keysetInfo: Pick<ResourcePage, 'keys' | 'hasNext' | 'hasPrevious'> = {};
-    if (q.keyset) {
-      const slice = keysetSlice(hits, q.keyset, q.count);
-      page = slice.rows;
-      keysetInfo = {
-        ...(page.length ? { keys: { first: String(page[0].seq), last: String(page[page.length - 1].seq) } } : {}),
-        hasNext: slice.hasNext,
-        hasPrevious: slice.hasPrevious,
-      };
-    } else {
-      if (q.count === 0 || hits.length === 0 || q.startIndex > hits.length) {
-        return { total, items: [] };
-      }
-      const sorted = this.sort(hits, q, key);
-      const from = Math.max(0, q.startIndex - 1);
-      page = sorted.slice(from, from + q.count);
-    }
+    const page = this.docs.page(tenantId, q, usesMembers);
     if (withMembers) {
       // one read of the membership for the whole page, as the SQL repository does
       this.memberReads++;
     }
     const items: StoredResource[] = [];
-    for (const r of page) {
+    for (const r of page.rows) {
       items.push(await this.toStored(r, withMembers));
     }
-    return { total, items, ...keysetInfo };
+    const { rows: _rows, ...rest } = page;
+    return { ...rest, items };
   }
 
   async create(tenantId: string, group: NewGroup, events?: WriteEvents): Promise<StoredResource> {
-    const displayName = checkIndexedValues(group.resource);
     const members = uniqueMembers(group.members);
-    if (this.rows.has(group.id)) {
-      throw ScimError.uniqueness('A resource with this id already exists');
-    }
-    if (this.displayNameTaken(tenantId, displayName, undefined)) {
-      throw uniqueness(displayName);
-    }
-    const row: GroupRow = {
-      seq: ++this.seq,
-      id: group.id,
-      tenantId,
-      resource: documentOf(group.resource),
-      version: 1,
-      created: group.created,
-      lastModified: group.created,
-    };
-    this.rows.set(row.id, row);
+    const { row } = this.docs.insert(tenantId, group, events);
     this.members.set(row.id, new Map(members.map((m) => [m.value, m.type])));
     this.outbox.push(
-      ...documentEvent(events, { tenantId, resourceType: 'Group', resourceId: row.id, version: 1 }),
-      ...membershipEvents(
-        events,
-        { tenantId, groupId: row.id, version: 1 },
-        [],
-        members.map((m) => m.value),
-      ),
+      ...membershipEvents(events, { tenantId, groupId: row.id, version: 1 }, [], members.map((m) => m.value)),
     );
     return this.toStored(row, false);
   }
 
-  async update(
-    tenantId: string,
-    id: string,
-    u: GroupUpdate,
-    events?: WriteEvents,
-  ): Promise<StoredResource> {
-    const displayName = u.resource === undefined ? undefined : checkIndexedValues(u.resource);
-    const delta = u.members ? checkDelta(u.members) : undefined;
-    const row = this.row(tenantId, id);
-    if (!row) {
-      throw ScimError.notFound(`Group ${id} not found`);
-    }
+  async update(tenantId: string, id: string, u: GroupUpdate, events?: WriteEvents): Promise<StoredResource> {
     if (u.resource !== undefined && u.expectedVersion === undefined) {
       throw new Error('GroupUpdate: a document change needs expectedVersion');
     }
-    if (u.expectedVersion !== undefined && row.version !== u.expectedVersion) {
-      throw ScimError.preconditionFailed(
-        `Group ${id} was modified concurrently ` +
-          `(version ${row.version}, expected ${u.expectedVersion})`,
-      );
-    }
-    if (u.resource !== undefined && displayName !== undefined) {
-      if (this.displayNameTaken(tenantId, displayName, id)) {
-        throw uniqueness(displayName);
-      }
-      row.resource = documentOf(u.resource);
-    }
-    row.version += 1;
-    row.lastModified = u.lastModified;
+    const delta = u.members ? checkDelta(u.members) : undefined;
+    const row = this.docs.change(tenantId, id, u, events);
     const removed: string[] = [];
     const added: string[] = [];
     if (delta) {
@@ -244,37 +133,20 @@ export class InMemoryGroupRepository implements GroupRepository {
         }
       }
     }
-    this.outbox.push(
-      ...documentEvent(events, {
-        tenantId,
-        resourceType: 'Group',
-        resourceId: id,
-        version: row.version,
-      }),
-      ...membershipEvents(events, { tenantId, groupId: id, version: row.version }, removed, added),
-    );
+    this.outbox.push(...membershipEvents(events, { tenantId, groupId: id, version: row.version }, removed, added));
     return this.toStored(row, false);
   }
 
   async delete(tenantId: string, id: string, events?: WriteEvents): Promise<boolean> {
-    const row = this.row(tenantId, id);
-    if (!row) {
+    if (!this.docs.live(tenantId, id)) {
       return false;
     }
     // the port gives no timestamp: the groups that contained this one get "now"
     const at = events?.origin.at ?? new Date().toISOString();
     const parents = this.removeEverywhere(tenantId, id, at, events);
-    this.rows.delete(id);
+    await this.docs.delete(tenantId, id, undefined, events);
     this.members.delete(id);
-    this.outbox.push(
-      ...documentEvent(events, {
-        tenantId,
-        resourceType: 'Group',
-        resourceId: id,
-        version: row.version,
-      }),
-      ...parents,
-    );
+    this.outbox.push(...parents);
     return true;
   }
 
@@ -287,7 +159,7 @@ export class InMemoryGroupRepository implements GroupRepository {
     if (!Number.isInteger(limit) || limit < 1) {
       throw ScimError.invalidValue(`limit must be a positive integer, not ${limit}`);
     }
-    if (!this.row(tenantId, id)) {
+    if (!this.docs.live(tenantId, id)) {
       throw ScimError.notFound(`Group ${id} not found`);
     }
     this.memberReads++;
@@ -310,7 +182,7 @@ export class InMemoryGroupRepository implements GroupRepository {
       if (typeof id !== 'string' || id.length > MAX_MEMBER_ID_LENGTH) {
         continue;
       }
-      if (this.row(tenantId, id)) {
+      if (this.docs.live(tenantId, id)) {
         found.set(id, 'Group');
       } else if (this.users && (await this.users.findById(tenantId, id))) {
         found.set(id, 'User');
@@ -327,7 +199,7 @@ export class InMemoryGroupRepository implements GroupRepository {
     if (groupId === memberGroupId) {
       return true;
     }
-    if (!this.row(tenantId, memberGroupId)) {
+    if (!this.docs.live(tenantId, memberGroupId)) {
       return false;
     }
     const seen = new Set<string>([memberGroupId]);
@@ -335,7 +207,7 @@ export class InMemoryGroupRepository implements GroupRepository {
     while (queue.length) {
       const current = queue.shift()!;
       for (const [value, type] of this.memberSet(current)) {
-        if (type !== 'Group' || seen.has(value) || !this.row(tenantId, value)) {
+        if (type !== 'Group' || seen.has(value) || !this.docs.live(tenantId, value)) {
           continue;
         }
         if (value === groupId) {
@@ -376,7 +248,7 @@ export class InMemoryGroupRepository implements GroupRepository {
     }
     const directSet = new Set(direct);
     return [...found]
-      .map((id) => this.rows.get(id)!)
+      .map((id) => this.docs.any(id)!)
       .sort((a, b) => a.seq - b.seq)
       .map((g) => ({
         value: g.id,
@@ -402,7 +274,7 @@ export class InMemoryGroupRepository implements GroupRepository {
   ): NewChangeEvent[] {
     const out: NewChangeEvent[] = [];
     for (const id of this.containing(tenantId, memberId, undefined)) {
-      const row = this.rows.get(id)!;
+      const row = this.docs.any(id)!;
       row.version += 1;
       row.lastModified = at;
       this.memberSet(id).delete(memberId);
@@ -414,7 +286,7 @@ export class InMemoryGroupRepository implements GroupRepository {
   /** ids of the tenant's groups that have `memberId` as a member (of `type`, if given) */
   private containing(tenantId: string, memberId: string, type: MemberType | undefined): string[] {
     const out: string[] = [];
-    for (const row of this.rows.values()) {
+    for (const row of this.docs.all()) {
       const t = row.tenantId === tenantId ? this.memberSet(row.id).get(memberId) : undefined;
       if (t !== undefined && (type === undefined || t === type)) {
         out.push(row.id);
@@ -432,34 +304,11 @@ export class InMemoryGroupRepository implements GroupRepository {
     return set;
   }
 
-  private row(tenantId: string, id: string): GroupRow | undefined {
-    const row = this.rows.get(id);
-    return row && row.tenantId === tenantId ? row : undefined;
-  }
-
-  private displayNameTaken(
-    tenantId: string,
-    displayName: string,
-    self: string | undefined,
-  ): boolean {
-    const key = displayName.toLowerCase();
-    for (const r of this.rows.values()) {
-      if (
-        r.tenantId === tenantId &&
-        r.id !== self &&
-        (r.resource.displayName as string).toLowerCase() === key
-      ) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** A member as read back: `display` is its current displayName (users: else userName). */
   private async view(tenantId: string, value: string, type: MemberType): Promise<MemberView> {
     let display: unknown;
     if (type === 'Group') {
-      display = this.row(tenantId, value)?.resource.displayName;
+      display = this.docs.live(tenantId, value)?.resource.displayName;
     } else {
       const user = this.users ? await this.users.findById(tenantId, value) : null;
       const dn = user?.resource.displayName;
@@ -468,37 +317,72 @@ export class InMemoryGroupRepository implements GroupRepository {
     return typeof display === 'string' ? { value, type, display } : { value, type };
   }
 
-  private async toStored(row: GroupRow, withMembers: boolean): Promise<StoredResource> {
-    const resource = jsonCopy(row.resource);
+  private async toStored(row: MemoryRow, withMembers: boolean): Promise<StoredResource> {
+    const stored = this.docs.stored(row);
     if (withMembers) {
-      const list = [...this.memberSet(row.id).entries()].sort(([a], [b]) =>
-        compareCodePoints(a, b),
-      );
+      const list = [...this.memberSet(row.id).entries()].sort(([a], [b]) => compareCodePoints(a, b));
       if (list.length) {
         const members: MemberView[] = [];
         for (const [value, type] of list) {
           members.push(await this.view(row.tenantId, value, type));
         }
-        resource.members = members;
+        stored.resource.members = members;
       }
     }
-    return {
-      id: row.id,
-      tenantId: row.tenantId,
-      resource,
-      version: row.version,
-      created: row.created,
-      lastModified: row.lastModified,
-    };
+    return stored;
+  }
+}
+
+/**
+ * The groups' documents: the generic in-memory store with the groups' descriptor, whose filter
+ * view also holds `members` when the filter reads them.
+ */
+class GroupDocuments extends InMemoryResourceStore {
+  constructor(
+    registry: SchemaRegistry,
+    private readonly memberSet: (id: string) => Map<string, MemberType>,
+  ) {
+    super(registry, GROUP_TABLE);
   }
 
-  /** What filters see: the document, id, meta and (only if the filter needs them) members. */
-  private filterView(row: GroupRow, withMembers: boolean): ScimJson {
-    const view: ScimJson = {
-      ...row.resource,
-      id: row.id,
-      meta: { resourceType: 'Group', created: row.created, lastModified: row.lastModified },
-    };
+  get resourceType() {
+    return this.rt;
+  }
+
+  live(tenantId: string, id: string): MemoryRow | undefined {
+    return this.row(tenantId, id);
+  }
+
+  any(id: string): MemoryRow | undefined {
+    return this.rows.get(id);
+  }
+
+  all(): IterableIterator<MemoryRow> {
+    return this.rows.values();
+  }
+
+  stored(row: MemoryRow): StoredResource {
+    return toStoredRow(row);
+  }
+
+  insert(tenantId: string, group: NewGroup, events?: WriteEvents) {
+    return this.createRow(tenantId, group, events);
+  }
+
+  change(tenantId: string, id: string, u: GroupUpdate, events?: WriteEvents): MemoryRow {
+    return this.updateRow(tenantId, id, u, events);
+  }
+
+  /** a page of rows; the sortBy is checked first, as the SQL group store does */
+  page(tenantId: string, q: ResourceQuery, usesMembers: boolean) {
+    if (q.sortBy) {
+      this.sortKey(q.sortBy);
+    }
+    return this.searchRows(tenantId, q, (row) => this.groupView(row, usesMembers));
+  }
+
+  private groupView(row: MemoryRow, withMembers: boolean): ScimJson {
+    const view = this.filterView(row);
     if (withMembers) {
       const list = [...this.memberSet(row.id).entries()];
       if (list.length) {
@@ -507,151 +391,4 @@ export class InMemoryGroupRepository implements GroupRepository {
     }
     return view;
   }
-
-  private matcher(filter: FilterNode): { matches: FilterPredicate; usesMembers: boolean } {
-    const normalized = validateFilter(filter, this.registry, this.rt);
-    const usesMembers = this.checkStorable(normalized, false);
-    return { matches: createFilterMatcher(normalized, this.registry, this.rt), usesMembers };
-  }
-
-  /**
-   * TypeOrmGroupRepository stores `members.value` and `members.type` only: `display` is
-   * computed on read and `$ref` is never stored, so a filter on them is invalidFilter there,
-   * and here too. Returns whether the filter reads `members` at all.
-   */
-  private checkStorable(node: FilterNode, insideMembers: boolean): boolean {
-    switch (node.kind) {
-      case 'and':
-      case 'or': {
-        const l = this.checkStorable(node.left, insideMembers);
-        return this.checkStorable(node.right, insideMembers) || l;
-      }
-      case 'not':
-        return this.checkStorable(node.filter, insideMembers);
-      case 'valuePath': {
-        const r = resolveFilterPath(this.registry, this.rt, node.path);
-        const members = !r.extension && r.attribute.name === 'members';
-        return this.checkStorable(node.filter, members) || members;
-      }
-      case 'present':
-      case 'compare': {
-        if (insideMembers) {
-          checkMemberSub(node.path.attr);
-          return true;
-        }
-        const r = resolveFilterPath(this.registry, this.rt, node.path);
-        if (!r.extension && r.attribute.name === 'members') {
-          if (r.subAttribute) {
-            checkMemberSub(r.subAttribute.name);
-          }
-          return true;
-        }
-        return false;
-      }
-    }
-  }
-
-  /** ORDER BY as TypeOrmGroupRepository writes it: nulls last ascending, ties in creation order. */
-  private sort(rows: GroupRow[], q: ResourceQuery, key: ((v: ScimJson) => SortKey) | undefined) {
-    const desc = q.sortOrder === 'descending';
-    if (!key) {
-      return [...rows].sort((a, b) => (desc ? b.seq - a.seq : a.seq - b.seq));
-    }
-    const keyed = rows.map((row) => ({ row, key: key(this.filterView(row, false)) }));
-    keyed.sort((a, b) => {
-      const byNull = Number(a.key === null) - Number(b.key === null);
-      if (byNull !== 0) {
-        return desc ? -byNull : byNull;
-      }
-      const byValue = a.key === null || b.key === null ? 0 : compareKeys(a.key, b.key);
-      if (byValue !== 0) {
-        return desc ? -byValue : byValue;
-      }
-      return a.row.seq - b.row.seq;
-    });
-    return keyed.map((k) => k.row);
-  }
-
-  private sortKey(sortBy: string): (view: ScimJson) => SortKey {
-    const path = parseAttrPath(sortBy);
-    const resolved = path ? this.registry.resolve(this.rt, path) : undefined;
-    if (!resolved) {
-      throw ScimError.invalidValue(`sortBy "${sortBy}" is not an attribute of Group`);
-    }
-    const def = resolved.subAttribute ?? resolved.attribute;
-    if (resolved.attribute.multiValued || def.type === 'complex') {
-      throw ScimError.invalidValue(`sortBy "${sortBy}" must name a singular attribute`);
-    }
-    return singularSortKey(resolved);
-  }
-}
-
-function checkMemberSub(name: string): void {
-  const n = name.toLowerCase();
-  if (n !== 'value' && n !== 'type') {
-    throw ScimError.invalidFilter(
-      `members.${name} cannot be filtered: only members.value and members.type are stored`,
-    );
-  }
-}
-
-
-/** The checks TypeOrmGroupRepository makes before writing its indexed columns. */
-function checkIndexedValues(resource: ScimJson): string {
-  const displayName = resource.displayName;
-  if (typeof displayName !== 'string' || displayName.length === 0) {
-    throw ScimError.invalidValue('displayName is required');
-  }
-  for (const name of ['displayName', 'externalId'] as const) {
-    const v = resource[name];
-    if (typeof v === 'string' && [...v].length > MAX_INDEXED_LENGTH) {
-      throw ScimError.invalidValue(`${name} is longer than ${MAX_INDEXED_LENGTH} characters`);
-    }
-  }
-  return displayName;
-}
-
-function uniqueMembers(members: readonly MemberRef[]): MemberRef[] {
-  const seen = new Set<string>();
-  const out: MemberRef[] = [];
-  for (const m of members) {
-    const v: unknown = m.value;
-    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_MEMBER_ID_LENGTH) {
-      throw ScimError.invalidValue(`"${String(m.value)}" is not a valid member id`);
-    }
-    if (m.type !== 'User' && m.type !== 'Group') {
-      throw ScimError.invalidValue(
-        `Member type must be "User" or "Group", not "${String(m.type)}"`,
-      );
-    }
-    if (!seen.has(m.value)) {
-      seen.add(m.value);
-      out.push({ value: m.value, type: m.type });
-    }
-  }
-  return out;
-}
-
-function checkDelta(d: MemberDelta): {
-  replaceAll?: MemberRef[];
-  add: MemberRef[];
-  remove: string[];
-  removeAll: boolean;
-} {
-  return {
-    ...(d.replaceAll ? { replaceAll: uniqueMembers(d.replaceAll) } : {}),
-    add: uniqueMembers(d.add),
-    remove: [...new Set(d.remove)],
-    removeAll: d.removeAll,
-  };
-}
-
-/** The stored document: a deep copy of the resource without `members`. */
-function documentOf(resource: ScimJson): ScimJson {
-  const { members: _members, ...rest } = resource;
-  return jsonCopy(rest);
-}
-
-function uniqueness(displayName: string): ScimError {
-  return ScimError.uniqueness(`displayName "${displayName}" is already in use in this tenant`);
 }

@@ -102,3 +102,30 @@ export function singularSortKey(
     return fold ? s.toLowerCase() : s;
   };
 }
+
+/**
+ * Rows in SQL's ORDER BY of the stores: by `key` with NULL last ascending (first descending),
+ * ties in creation order; without a key, by creation order.
+ */
+export function sortRows<R extends { seq: number }>(
+  rows: readonly R[],
+  desc: boolean,
+  key: ((row: R) => null | number | string) | undefined,
+): R[] {
+  if (!key) {
+    return [...rows].sort((a, b) => (desc ? b.seq - a.seq : a.seq - b.seq));
+  }
+  const keyed = rows.map((row) => ({ row, key: key(row) }));
+  keyed.sort((a, b) => {
+    const byNull = Number(a.key === null) - Number(b.key === null);
+    if (byNull !== 0) {
+      return desc ? -byNull : byNull;
+    }
+    const byValue = a.key === null || b.key === null ? 0 : compareKeys(a.key, b.key);
+    if (byValue !== 0) {
+      return desc ? -byValue : byValue;
+    }
+    return a.row.seq - b.row.seq;
+  });
+  return keyed.map((k) => k.row);
+}

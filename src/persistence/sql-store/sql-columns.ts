@@ -1,10 +1,9 @@
-import { ScimError } from '../../core/errors/scim-error';
 import { lookupKey } from '../../core/filter/filter-sql.target';
 import { ScimJson } from '../../core/ports/resource.types';
 import { AttributeDefinition } from '../../core/schema/schema.types';
 import { insertRows } from '../repositories/sql.util';
 import { Sql } from '../repositories/sql-transaction';
-import { TableDescriptor, VALUE_KEY_LENGTH } from './table-descriptor';
+import { TableDescriptor, VALUE_KEY_LENGTH, checkedColumns } from './table-descriptor';
 
 /** The descriptor's columns of one resource: names and values, in the same order. */
 export interface ColumnValues {
@@ -12,27 +11,11 @@ export interface ColumnValues {
   readonly values: readonly unknown[];
 }
 
-/**
- * The column values of a resource, checked against the columns: a required attribute without
- * a value, or a value longer than its column, is 400 invalidValue (never a driver error).
- */
+/** The descriptor's column values of a resource (checkedColumns), as column names and values. */
 export function columnValues(d: TableDescriptor, resource: ScimJson): ColumnValues {
   const names: string[] = [];
   const values: unknown[] = [];
-  for (const c of d.columns) {
-    const raw = resource[c.attribute];
-    let value: string | boolean | null;
-    if (c.type === 'boolean') {
-      value = typeof raw === 'boolean' ? raw : null;
-    } else {
-      value = typeof raw === 'string' ? raw : null;
-      if (value !== null && c.maxLength !== undefined && [...value].length > c.maxLength) {
-        throw ScimError.invalidValue(`${c.attribute} is longer than ${c.maxLength} characters`);
-      }
-    }
-    if (c.required && (value === null || value === '')) {
-      throw ScimError.invalidValue(`${c.attribute} is required`);
-    }
+  for (const { c, value } of checkedColumns(d, resource)) {
     if (c.column) {
       names.push(c.column);
       values.push(value);

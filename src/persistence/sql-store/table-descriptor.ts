@@ -1,3 +1,6 @@
+import { ScimError } from '../../core/errors/scim-error';
+import { ScimJson } from '../../core/ports/resource.types';
+
 /**
  * How one resource type is kept in SQL tables: the only thing a resource type's store needs
  * besides its schema. The SQL store (sql-resource.store.ts) and the in-memory store
@@ -54,6 +57,33 @@ export interface TableDescriptor {
   readonly softDelete?: { readonly restoreBy: readonly string[] };
   /** the column of the password hash (never in `doc`, never read back) */
   readonly passwordColumn?: string;
+}
+
+/**
+ * The values of a resource for the descriptor's columns, checked against them: a required
+ * attribute without a value, or a value longer than its column, is 400 invalidValue (never a
+ * driver error, and the same answer from every store).
+ */
+export function checkedColumns(
+  d: TableDescriptor,
+  resource: ScimJson,
+): Array<{ c: ColumnDescriptor; value: string | boolean | null }> {
+  return d.columns.map((c) => {
+    const raw = resource[c.attribute];
+    let value: string | boolean | null;
+    if (c.type === 'boolean') {
+      value = typeof raw === 'boolean' ? raw : null;
+    } else {
+      value = typeof raw === 'string' ? raw : null;
+      if (value !== null && c.maxLength !== undefined && [...value].length > c.maxLength) {
+        throw ScimError.invalidValue(`${c.attribute} is longer than ${c.maxLength} characters`);
+      }
+    }
+    if (c.required && (value === null || value === '')) {
+      throw ScimError.invalidValue(`${c.attribute} is required`);
+    }
+    return { c, value };
+  });
 }
 
 /** The longest value the singular indexed columns take (utf8mb4 keys of 255 code points). */
