@@ -9,6 +9,7 @@ import {
   ScimResourceName,
   ScimStaticOptions,
 } from '../scim/scim.options';
+import { resolveResourceTypes } from './resource-types.validate';
 
 /**
  * The options of ScimModule, checked once: a bad value fails the boot with a message that names
@@ -79,6 +80,7 @@ export function resolveStaticOptions(extras: Partial<ScimStaticOptions>): ScimSt
     ...(hooks.length ? { hooks: [...hooks] } : {}),
     ...(extras.auth ? { auth: extras.auth } : {}),
     ...(extras.tenancy ? { tenancy: extras.tenancy } : {}),
+    resourceTypes: resolveResourceTypes(extras.resourceTypes),
   };
 }
 

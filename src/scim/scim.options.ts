@@ -5,7 +5,9 @@ import { RoleHolderDirectory, ScimLifecycleHooks } from '../core/ports/lifecycle
 import { ScimAuthenticator, ScimTenancyResolver } from '../core/ports/authenticator';
 import { GroupRepository } from '../core/ports/group.repository';
 import { UserRepository } from '../core/ports/user.repository';
-import { SchemaDefinition } from '../core/schema/schema.types';
+import { ResourceStore } from '../core/ports/resource.store';
+import { ResourceTypeDefinition, SchemaDefinition } from '../core/schema/schema.types';
+import { TableDescriptor } from '../persistence/sql-store/table-descriptor';
 
 /** Runtime options of ScimModule (forRoot / forRootAsync useFactory result). */
 export interface ScimModuleOptions {
@@ -89,6 +91,48 @@ export interface ScimAdapters {
   imports?: Array<Type | DynamicModule | Promise<DynamicModule> | ForwardReference>;
 }
 
+/**
+ * A resource type served beyond User and Group (RFC 7643 §6), from its schema and storage
+ * description alone: the same endpoints, filters, sorting, paging, PATCH, ETags, Bulk,
+ * discovery, events and hooks as the built-in types, with no class of its own.
+ */
+export interface ScimResourceTypeOption {
+  /** its definition: name, endpoint (e.g. `/Devices`), core schema URN, extensions */
+  readonly resourceType: Omit<ResourceTypeDefinition, 'id' | 'description' | 'schemaExtensions'> & {
+    /** default: the name */
+    readonly id?: string;
+    readonly description?: string;
+    readonly schemaExtensions?: ResourceTypeDefinition['schemaExtensions'];
+  };
+  /** its core schema and extension schemas (RFC 7643 §7), checked at boot */
+  readonly schemas: readonly SchemaDefinition[];
+  /**
+   * The scope prefix of the tokens that may use it: `<scope>:read`, `<scope>:write` (write
+   * implies read). Default: the endpoint lower-cased without the slash (`/Devices` → `devices`).
+   */
+  readonly scope?: string;
+  /**
+   * How the built-in SQL store keeps it; default the shared tables scim_resources and
+   * scim_resource_values (genericTable). A descriptor naming the host's own table needs the
+   * host's migration for it.
+   */
+  readonly table?: TableDescriptor;
+  /** the host's own store instead of the built-in one */
+  readonly store?: ScimAdapter<ResourceStore>;
+}
+
+/** A resource type option once checked at boot, every default filled in. */
+export interface ResolvedResourceType extends ScimResourceTypeOption {
+  readonly resourceType: ResourceTypeDefinition;
+  readonly scope: string;
+  readonly table: TableDescriptor;
+}
+
+/** The extra resource types of resolved static options (resolveStaticOptions checked them). */
+export function servedResourceTypes(statics: ScimStaticOptions): readonly ResolvedResourceType[] {
+  return (statics.resourceTypes ?? []) as readonly ResolvedResourceType[];
+}
+
 /** Needed while the module graph is built (ConfigurableModuleBuilder extras). */
 export interface ScimStaticOptions {
   /** route prefix of the SCIM API, default `scim/v2` */
@@ -104,6 +148,8 @@ export interface ScimStaticOptions {
   resources: readonly ScimResourceName[];
   /** the host's own stores; default the built-in TypeORM ones on `dataSource` */
   adapters?: ScimAdapters;
+  /** resource types served beyond User and Group (each with its own endpoint and scopes) */
+  resourceTypes?: readonly ScimResourceTypeOption[];
   /**
    * the host's in-process change-event listeners. A class is instantiated by
    * ScimModule (it may inject global providers and what `adapters.imports` export); with

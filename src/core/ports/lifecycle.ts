@@ -31,7 +31,8 @@ export interface ScimLifecycleHooks {
   afterMembershipChange?(e: MembershipHookEvent): void | Promise<void>;
 }
 
-export type HookResourceType = 'User' | 'Group';
+/** 'User', 'Group', or the name of another resource type the server serves */
+export type HookResourceType = 'User' | 'Group' | (string & {});
 
 /** Who asked: the tenant, the service-account token and the request (never the secret). */
 export interface HookContext {

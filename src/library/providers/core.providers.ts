@@ -23,6 +23,7 @@ import {
   ScimLimits,
   ScimModuleOptions,
   ScimStaticOptions,
+  servedResourceTypes,
 } from '../../scim/scim.options';
 import { validateScimOptions, validatedUserExtensions } from '../options.validate';
 
@@ -38,8 +39,9 @@ export function coreProviders(statics: ScimStaticOptions): Provider[] {
       useFactory: (o: ScimModuleOptions) => {
         validateScimOptions(o);
         const extensions = validatedUserExtensions(o.userExtensions ?? []);
+        const extra = servedResourceTypes(statics);
         return createDefaultRegistry({
-          schemas: extensions,
+          schemas: [...extensions, ...extra.flatMap((t) => t.schemas)],
           resourceTypes: [
             {
               ...USER_RESOURCE_TYPE,
@@ -49,6 +51,7 @@ export function coreProviders(statics: ScimStaticOptions): Provider[] {
               ],
             },
             GROUP_RESOURCE_TYPE,
+            ...extra.map((t) => t.resourceType),
           ],
         });
       },

@@ -4,6 +4,7 @@ import { UserEntity, UserValueEntity } from './user.entity';
 import { GroupEntity, GroupMemberEntity } from './group.entity';
 import { AuditEntity, RateLimitEntity } from './audit.entity';
 import { OutboxEntity } from './outbox.entity';
+import { ResourceEntity, ResourceValueEntity } from './resource.entity';
 
 export {
   TenantEntity,
@@ -16,6 +17,8 @@ export {
   AuditEntity,
   RateLimitEntity,
   OutboxEntity,
+  ResourceEntity,
+  ResourceValueEntity,
 };
 
 /** Every entity of the module; hosts without autoLoadEntities list these in their DataSource. */
@@ -30,4 +33,6 @@ export const SCIM_ENTITIES = [
   AuditEntity,
   RateLimitEntity,
   OutboxEntity,
+  ResourceEntity,
+  ResourceValueEntity,
 ];

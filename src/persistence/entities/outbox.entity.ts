@@ -23,7 +23,7 @@ export class OutboxEntity {
   tenantId!: string;
 
   /** User | Group */
-  @Column({ name: 'resource_type', type: 'varchar', length: 16 })
+  @Column({ name: 'resource_type', type: 'varchar', length: 64 })
   resourceType!: string;
 
   @Column({ name: 'resource_id', type: 'varchar', length: 255 })

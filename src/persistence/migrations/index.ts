@@ -9,6 +9,7 @@ import { Outbox1763940000000 } from './1763940000000-Outbox';
 
 import { OutboxLeaseIndex1763950000000 } from './1763950000000-OutboxLeaseIndex';
 import { TenantLifecycle1763960000000 } from './1763960000000-TenantLifecycle';
+import { ResourceTypes1763970000000 } from './1763970000000-ResourceTypes';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -22,4 +23,5 @@ export const SCIM_MIGRATIONS = [
   Outbox1763940000000,
   OutboxLeaseIndex1763950000000,
   TenantLifecycle1763960000000,
+  ResourceTypes1763970000000,
 ];
