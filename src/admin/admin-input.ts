@@ -90,7 +90,7 @@ export interface NewTokenCommand {
 const TOKEN_KEYS = new Set(['name', 'scopes', 'expiresInDays', 'profile']);
 
 /** POST /tenants/:slug/tokens: `{ name, scopes: [..] | "a,b", expiresInDays?, profile? }` */
-export function parseNewToken(body: unknown): NewTokenCommand {
+export function parseNewToken(body: unknown, known?: readonly string[]): NewTokenCommand {
   const o = object(body);
   for (const key of Object.keys(o)) {
     if (!TOKEN_KEYS.has(key)) {
@@ -115,7 +115,7 @@ export function parseNewToken(body: unknown): NewTokenCommand {
   }
   return {
     name: o.name,
-    scopes: parseScopes(Array.isArray(scopes) ? scopes.join(',') : scopes),
+    scopes: parseScopes(Array.isArray(scopes) ? scopes.join(',') : scopes, known),
     ...(typeof exp === 'number' ? { expiresInDays: exp } : {}),
     ...(typeof o.profile === 'string' ? { profile: o.profile } : {}),
   };

@@ -8,7 +8,7 @@ import {
 } from '../core/ports/authenticator';
 import { ALL_SCOPES } from '../core/ports/token.repository';
 import { Tenant, TenantRepository } from '../core/ports/tenant.repository';
-import { SCIM_AUTHENTICATOR, SCIM_TENANCY_RESOLVER, TENANT_REPOSITORY } from '../core/ports/tokens';
+import { SCIM_AUTHENTICATOR, SCIM_SCOPES, SCIM_TENANCY_RESOLVER, TENANT_REPOSITORY } from '../core/ports/tokens';
 import { ScimPrincipal, principalOf } from './token.service';
 
 /**
@@ -24,6 +24,7 @@ export class ScimCallers {
     @Inject(TENANT_REPOSITORY) private readonly tenants: TenantRepository,
     @Optional() @Inject(SCIM_AUTHENTICATOR) private readonly authenticator?: ScimAuthenticator,
     @Optional() @Inject(SCIM_TENANCY_RESOLVER) private readonly tenancy?: ScimTenancyResolver,
+    @Optional() @Inject(SCIM_SCOPES) private readonly known: readonly string[] = ALL_SCOPES,
   ) {}
 
   /** true when the host authenticates SCIM requests itself */
@@ -66,7 +67,7 @@ export class ScimCallers {
     if (!tenant) {
       return null;
     }
-    const unknown = caller.scopes.filter((s) => !(ALL_SCOPES as readonly string[]).includes(s));
+    const unknown = caller.scopes.filter((s) => !this.known.includes(s));
     const actor = caller.actorId;
     if (unknown.length || typeof actor !== 'string' || actor === '' || actor.length > 36) {
       throw new Error(

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { ScimError } from '../core/errors/scim-error';
 import { ALL_SCOPES, Scope, ServiceToken, TokenRepository } from '../core/ports/token.repository';
 import { DeprovisioningMode, RoleMapping, Tenant } from '../core/ports/tenant.repository';
-import { CLOCK, TOKEN_REPOSITORY } from '../core/ports/tokens';
+import { CLOCK, SCIM_SCOPES, TOKEN_REPOSITORY } from '../core/ports/tokens';
 import { Clock } from '../core/ports/clock';
 import { ProfileName, isProfileName } from '../core/profile/idp-profile';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from './auth.options';
@@ -38,18 +38,18 @@ const TOKEN_PREFIX = 'scim_';
 /** how stale last_used_at may get before a request writes it again */
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** Parses `users:read,groups:write`; throws on unknown scopes. */
-export function parseScopes(text: string): Scope[] {
+/** Parses `users:read,groups:write`; throws on scopes not in `known`. */
+export function parseScopes(text: string, known: readonly string[] = ALL_SCOPES): Scope[] {
   const scopes = text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   if (scopes.length === 0) {
-    throw invalid(`No scopes given: use a comma list of ${ALL_SCOPES.join(', ')}`);
+    throw invalid(`No scopes given: use a comma list of ${known.join(', ')}`);
   }
   for (const s of scopes) {
-    if (!(ALL_SCOPES as readonly string[]).includes(s)) {
-      throw invalid(`Unknown scope "${s}": use ${ALL_SCOPES.join(', ')}`);
+    if (!known.includes(s)) {
+      throw invalid(`Unknown scope "${s}": use ${known.join(', ')}`);
     }
   }
   return [...new Set(scopes)] as Scope[];
@@ -112,7 +112,13 @@ export class TokenService {
     private readonly tenants: TenantService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SCIM_AUTH_OPTIONS) private readonly options: ScimAuthOptions,
+    @Optional() @Inject(SCIM_SCOPES) private readonly known: readonly Scope[] = ALL_SCOPES,
   ) {}
+
+  /** every scope a token of this server may hold */
+  get scopes(): readonly Scope[] {
+    return this.known;
+  }
 
   hash(token: string): string {
     return createHmac('sha256', this.options.tokenPepper).update(token, 'utf8').digest('hex');
@@ -199,7 +205,7 @@ export class TokenService {
       return undefined;
     }
     await this.tenants.createTenant('default');
-    return this.issue('default', 'bootstrap', ALL_SCOPES);
+    return this.issue('default', 'bootstrap', this.known);
   }
 
   // The tenant methods hosts call on TokenService (the public API): TenantService does them.

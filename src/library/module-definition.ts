@@ -31,6 +31,7 @@ export const {
       hooks: undefined,
       auth: undefined,
       tenancy: undefined,
+      resourceTypes: undefined,
     },
     (def, extras) => {
       const statics = resolveStaticOptions(extras);

@@ -50,7 +50,7 @@ export function resolveResourceTypes(input: unknown): ResolvedResourceType[] {
     scopes.add(scope);
     let schemas;
     try {
-      schemas = parseExtensionSchemas(raw.schemas, { taken });
+      schemas = parseExtensionSchemas(raw.schemas, { taken, multiValuedComplex: (raw.table ?? genericTable(rt.name)).valuesTable !== undefined });
     } catch (e) {
       throw e instanceof SchemaDefinitionError ? new Error(`${where}: ${e.message}`, { cause: e }) : e;
     }

@@ -13,7 +13,8 @@ import { SchemasModule } from '../scim/discovery/schemas.module';
 import { ScimCoreModule } from './scim-core.module';
 import { ScimForRootAsyncOptions, ScimForRootOptions } from './module-definition';
 import { resolveStaticOptions } from './options.validate';
-import { ScimResourceName, ScimStaticOptions } from '../scim/scim.options';
+import { ScimResourceName, ScimStaticOptions, servedResourceTypes } from '../scim/scim.options';
+import { ServedTypesModule } from '../scim/resources/served-types.module';
 import { RootSearchController } from '../scim/search/root-search.controller';
 import { RootSearchService } from '../scim/search/root-search.service';
 import { SearchModule } from '../scim/search/search.module';
@@ -50,12 +51,18 @@ export class ScimModule {
       ServiceProviderConfigModule,
       ...fanOutModules(statics.resources),
     ];
+    // the resource types a host adds: one dynamic module serving them all
+    const extraTypes = servedResourceTypes(statics);
+    const extra = extraTypes.length ? [ServedTypesModule.register(extraTypes)] : [];
     return {
       module: ScimModule,
       imports: [
         core,
         ...features,
-        RouterModule.register(features.map((module) => ({ path: statics.path, module }))),
+        ...extra,
+        RouterModule.register(
+          [...features, ...extra.map((d) => d.module)].map((module) => ({ path: statics.path, module })),
+        ),
       ],
     };
   }

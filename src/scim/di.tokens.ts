@@ -15,7 +15,9 @@ export const SCIM_STATIC_OPTIONS = Symbol('scim:StaticOptions');
 export const SCIM_LIMITS = Symbol('scim:Limits');
 /** IdpProfile: the tolerance switches used when the request's credential names no profile */
 export const SCIM_DEFAULT_PROFILE = Symbol('scim:DefaultProfile');
-/** ScimResourceName[]: the resource types served (e.g. ['User']); discovery lists only these */
+/** string[]: the names of the resource types served (e.g. ['User', 'Device']); discovery lists only these */
 export const SCIM_ENABLED_RESOURCES = Symbol('scim:EnabledResources');
 /** ScimRolesOptions | undefined: the host's roles and its break-glass role */
 export const SCIM_ROLES_OPTIONS = Symbol('scim:RolesOptions');
+/** ServedResource[]: the resource types served beyond User and Group, with their services */
+export const SCIM_SERVED_RESOURCES = Symbol('scim:ServedResources');

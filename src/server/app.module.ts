@@ -50,6 +50,8 @@ export class AppModule {
         }),
         ScimModule.forRoot({
           path: config.basePath,
+          // SCIM_RESOURCE_TYPES
+          resourceTypes: config.resourceTypes,
           baseUrl: config.baseUrl,
           tokenPepper: config.tokenPepper,
           // SCIM_TOKEN_CACHE_TTL_MS (0 = every request reads its token)

@@ -1,4 +1,10 @@
-export type Scope = 'users:read' | 'users:write' | 'groups:read' | 'groups:write';
+/** The scopes of the built-in resource types. */
+export type BuiltInScope = 'users:read' | 'users:write' | 'groups:read' | 'groups:write';
+/**
+ * What a token may do: `<prefix>:read` / `<prefix>:write` per resource type (write implies
+ * read); the prefixes are `users`, `groups` and those of the resource types a server adds.
+ */
+export type Scope = BuiltInScope | `${string}:read` | `${string}:write`;
 export const ALL_SCOPES: readonly Scope[] = ['users:read', 'users:write', 'groups:read', 'groups:write'];
 
 /** Scoped service-account bearer tokens: stored hashed, shown once, revocable. */

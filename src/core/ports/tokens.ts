@@ -12,6 +12,10 @@ export const TOKEN_REPOSITORY = Symbol('scim:TokenRepository');
 
 /** SchemaRegistry (../schema/schema.registry): schemas and resource types served */
 export const SCHEMA_REGISTRY = Symbol('scim:SchemaRegistry');
+/** every scope this server knows (the built-in ones and those of its extra resource types) */
+export const SCIM_SCOPES = Symbol('scim:Scopes');
+/** the stores of the resource types beyond User and Group (ResourceStores) */
+export const RESOURCE_STORES = Symbol('scim:ResourceStores');
 /** Clock (./clock) */
 export const CLOCK = Symbol('scim:Clock');
 /** IdGenerator (./id-generator) */

@@ -37,6 +37,12 @@ export class SchemaDefinitionError extends Error {
 export interface ExtensionSchemaOptions {
   /** URNs already registered (core and built-in extension schemas): an extension cannot reuse one */
   readonly taken?: readonly string[];
+  /**
+   * The schemas are the core schema of a resource type whose store keeps each value of a
+   * multi-valued complex attribute as a row of its own (table descriptor `valuesTable`):
+   * top-level multi-valued complex attributes are allowed (filters and sorts reach them in SQL).
+   */
+  readonly multiValuedComplex?: boolean;
 }
 
 const TYPES: readonly AttributeType[] = [
@@ -98,7 +104,7 @@ export function parseExtensionSchemas(
   input.forEach((raw, i) => {
     const id = isObject(raw) && typeof raw.id === 'string' ? ` "${raw.id}"` : '';
     const where = `schema #${i + 1}${id}`;
-    const schema = parseSchema(raw, where, problems);
+    const schema = parseSchema(raw, where, problems, opts);
     if (!schema) {
       return;
     }
@@ -120,6 +126,7 @@ function parseSchema(
   raw: unknown,
   where: string,
   problems: string[],
+  opts: ExtensionSchemaOptions,
 ): SchemaDefinition | undefined {
   if (!isObject(raw)) {
     problems.push(`${where}: expected an object`);
@@ -144,7 +151,7 @@ function parseSchema(
     problems.push(`${where}: "attributes" must be a non-empty array`);
     return undefined;
   }
-  const defs = parseAttributes(attributes, where, false, problems);
+  const defs = parseAttributes(attributes, where, false, problems, opts);
   if (problems.length > before || typeof id !== 'string') {
     return undefined;
   }
@@ -161,13 +168,14 @@ function parseAttributes(
   where: string,
   isSub: boolean,
   problems: string[],
+  opts: ExtensionSchemaOptions,
 ): AttributeDefinition[] {
   const names = new Set<string>();
   const out: AttributeDefinition[] = [];
   list.forEach((raw, i) => {
     const label = isObject(raw) && typeof raw.name === 'string' ? `"${raw.name}"` : `#${i + 1}`;
     const at = `${where}: ${isSub ? 'sub-attribute' : 'attribute'} ${label}`;
-    const def = parseAttribute(raw, at, isSub, problems);
+    const def = parseAttribute(raw, at, isSub, problems, opts);
     if (!def) {
       return;
     }
@@ -186,6 +194,7 @@ function parseAttribute(
   at: string,
   isSub: boolean,
   problems: string[],
+  opts: ExtensionSchemaOptions,
 ): AttributeDefinition | undefined {
   if (!isObject(raw)) {
     problems.push(`${at}: expected an object`);
@@ -212,7 +221,7 @@ function parseAttribute(
   const referenceTypes = optionalStrings(raw, 'referenceTypes', at, problems);
   const effectiveType = type ?? 'string';
 
-  if (multiValued) {
+  if (multiValued && !(opts.multiValuedComplex && !isSub && effectiveType === 'complex')) {
     problems.push(
       `${at}: multi-valued attributes are not supported in extension schemas ` +
         '(extension values are kept in the JSON document, where filters read singular values only)',
@@ -242,7 +251,7 @@ function parseAttribute(
     } else if (!Array.isArray(raw.subAttributes) || raw.subAttributes.length === 0) {
       problems.push(`${at}: a complex attribute needs a non-empty "subAttributes" array`);
     } else {
-      subAttributes = parseAttributes(raw.subAttributes, at, true, problems);
+      subAttributes = parseAttributes(raw.subAttributes, at, true, problems, opts);
     }
   } else if (raw.subAttributes !== undefined) {
     problems.push(`${at}: "subAttributes" applies to complex attributes only`);

@@ -1,9 +1,11 @@
+import { ALL_SCOPES } from '../../core/ports/token.repository';
 import { InjectionToken, Provider } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { profileFor } from '../../core/profile/idp-profile';
 import { Clock } from '../../core/ports/clock';
 import { IdGenerator } from '../../core/ports/id-generator';
-import { CLOCK, ID_GENERATOR, SCHEMA_REGISTRY } from '../../core/ports/tokens';
+import { CLOCK, ID_GENERATOR, SCHEMA_REGISTRY,
+  SCIM_SCOPES } from '../../core/ports/tokens';
 import {
   GROUP_RESOURCE_TYPE,
   USER_RESOURCE_TYPE,
@@ -67,7 +69,17 @@ export function coreProviders(statics: ScimStaticOptions): Provider[] {
       inject: [SCIM_OPTIONS],
     },
     { provide: SCIM_DEFAULT_PROFILE, useValue: profileFor('lenient') },
-    { provide: SCIM_ENABLED_RESOURCES, useValue: statics.resources },
+    {
+      provide: SCIM_ENABLED_RESOURCES,
+      useValue: [...statics.resources, ...servedResourceTypes(statics).map((t) => t.resourceType.name)],
+    },
+    {
+      provide: SCIM_SCOPES,
+      useValue: [
+        ...ALL_SCOPES,
+        ...servedResourceTypes(statics).flatMap((t) => [`${t.scope}:read`, `${t.scope}:write`]),
+      ],
+    },
     { provide: CLOCK, useValue: { nowIso: () => new Date().toISOString() } satisfies Clock },
     { provide: ID_GENERATOR, useValue: { newId: () => randomUUID() } satisfies IdGenerator },
   ];
@@ -79,6 +91,7 @@ export const CORE_EXPORTS: InjectionToken[] = [
   SCIM_LIMITS,
   SCIM_DEFAULT_PROFILE,
   SCIM_ENABLED_RESOURCES,
+  SCIM_SCOPES,
   CLOCK,
   ID_GENERATOR,
 ];

@@ -5,6 +5,7 @@ import { OutboxSignal } from '../../core/ports/change-event';
 import {
   GROUP_REPOSITORY,
   OUTBOX_SIGNAL,
+  RESOURCE_STORES,
   SCHEMA_REGISTRY,
   TENANT_REPOSITORY,
   USER_REPOSITORY,
@@ -17,7 +18,9 @@ import { TypeOrmGroupRepository } from '../../persistence/repositories/typeorm-g
 import { TOKEN_LOOKUP_CACHE, TokenLookupCache } from '../../persistence/repositories/token-lookup.cache';
 import { TypeOrmTenantRepository } from '../../persistence/repositories/typeorm-tenant.repository';
 import { TypeOrmUserRepository } from '../../persistence/repositories/typeorm-user.repository';
-import { ScimStaticOptions } from '../../scim/scim.options';
+import { ScimStaticOptions, servedResourceTypes } from '../../scim/scim.options';
+import { ResourceStore, ResourceStores } from '../../core/ports/resource.store';
+import { SqlResourceStore } from '../../persistence/sql-store/sql-resource.store';
 import { portProvider } from './port-binding';
 
 /** resolved once the database's SQL mode was found safe (see assertSafeSqlMode) */
@@ -64,6 +67,7 @@ export function persistenceProviders(statics: ScimStaticOptions): Provider[] {
       useFactory: (d: DataSource, c: TokenLookupCache) => new TypeOrmTenantRepository(d, c),
       inject: [ds, TOKEN_LOOKUP_CACHE],
     },
+    ...resourceStoreProviders(statics, ds),
     // refuses a MySQL server whose sql_mode makes client-side escaping unsafe
     {
       provide: SQL_MODE_CHECKED,
@@ -76,7 +80,42 @@ export function persistenceProviders(statics: ScimStaticOptions): Provider[] {
   ];
 }
 
+/**
+ * One store per extra resource type (the host's, or the one SQL store with the type's table
+ * descriptor), and RESOURCE_STORES, which finds them by type name.
+ */
+function resourceStoreProviders(statics: ScimStaticOptions, ds: InjectionToken): Provider[] {
+  const types = servedResourceTypes(statics);
+  const tokens = types.map((t) => Symbol(`scim:ResourceStore:${t.resourceType.name}`));
+  return [
+    ...types.map((t, i) =>
+      portProvider(tokens[i], t.store, {
+        provide: tokens[i],
+        useFactory: (d: DataSource, r: SchemaRegistry, s: OutboxSignal) => new SqlResourceStore(d, r, t.table, s),
+        inject: [ds, SCHEMA_REGISTRY, OUTBOX_SIGNAL],
+      }),
+    ),
+    {
+      provide: RESOURCE_STORES,
+      useFactory: (...stores: ResourceStore[]): ResourceStores => {
+        const byName = new Map(types.map((t, i) => [t.resourceType.name, stores[i]]));
+        return {
+          storeFor: (name) => {
+            const store = byName.get(name);
+            if (!store) {
+              throw new Error(`No store for resource type ${name}`);
+            }
+            return store;
+          },
+        };
+      },
+      inject: tokens,
+    },
+  ];
+}
+
 export const PERSISTENCE_EXPORTS: InjectionToken[] = [
+  RESOURCE_STORES,
   USER_REPOSITORY,
   GROUP_REPOSITORY,
   TENANT_REPOSITORY,

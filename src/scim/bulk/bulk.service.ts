@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ScimError } from '../../core/errors/scim-error';
 import { BulkStep, planBulk } from '../../core/messages/bulk.plan';
 import { BULK_ID_PREFIX, replaceBulkIdRefs, stripBulkIdRefs } from '../../core/messages/bulk.refs';
@@ -12,7 +12,8 @@ import { Scope } from '../../core/ports/token.repository';
 import { ScimJson } from '../../core/ports/resource.types';
 import { GroupsService } from '../groups/groups.service';
 import { DEFAULT_MAX_OPERATIONS, ScimLimits } from '../scim.options';
-import { SCIM_LIMITS } from '../di.tokens';
+import { SCIM_LIMITS, SCIM_SERVED_RESOURCES } from '../di.tokens';
+import type { ServedResource } from '../resources/served-types.module';
 import { ProjectionQueryDto } from '../http/list-query.dto';
 import { RequestContext } from '../http/request-context';
 import { toScimErrorResponse } from '../http/scim-error.mapper';
@@ -35,7 +36,7 @@ function lean(excluded: string): ProjectionQueryDto {
 }
 
 /**
- * POST /Bulk (RFC 7644 §3.7): runs the operations through the Users and Groups services, one
+ * POST /Bulk (RFC 7644 §3.7): runs the operations through the resource types' services, one
  * at a time and each on its own (non-atomic across operations, atomic per operation), in the
  * order planBulk gives, resolving bulkId references (§3.7.2) and circular references (§3.7.1).
  */
@@ -48,10 +49,15 @@ export class BulkService {
     users: UsersService,
     groups: GroupsService,
     @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
+    @Optional() @Inject(SCIM_SERVED_RESOURCES) served: readonly ServedResource[] = [],
   ) {
     this.endpoints = new Map<string, BulkEndpoint>([
       ['Users', { scope: 'users:write', service: users, lean: lean('groups') }],
       ['Groups', { scope: 'groups:write', service: groups, lean: lean('members') }],
+      ...served.map((s): [string, BulkEndpoint] => [
+        s.path,
+        { scope: s.writeScope, service: s.service, lean: new ProjectionQueryDto() },
+      ]),
     ]);
   }
 

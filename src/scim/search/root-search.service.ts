@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { SCIM_SERVED_RESOURCES } from '../di.tokens';
+import type { ServedResource } from '../resources/served-types.module';
 import { ScimError } from '../../core/errors/scim-error';
 import { ListResponse, listResponse } from '../../core/messages/list-response';
 import { Scope } from '../../core/ports/token.repository';
@@ -15,17 +17,22 @@ interface Source {
 
 /**
  * POST /.search (RFC 7644 §3.4.3): one query over every resource type the token may read,
- * Users then Groups, paged as one list. A filter that names an attribute one type lacks matches
+ * Users, Groups, then the other served types, paged as one list. A filter that names an attribute one type lacks matches
  * nothing of that type; it is a 400 only when no type can evaluate it.
  */
 @Injectable()
 export class RootSearchService {
   private readonly sources: Source[];
 
-  constructor(users: UsersService, groups: GroupsService) {
+  constructor(
+    users: UsersService,
+    groups: GroupsService,
+    @Optional() @Inject(SCIM_SERVED_RESOURCES) served: readonly ServedResource[] = [],
+  ) {
     this.sources = [
       { scope: 'users:read', list: (q, c) => users.list(q, c) },
       { scope: 'groups:read', list: (q, c) => groups.list(q, c) },
+      ...served.map((s): Source => ({ scope: s.readScope, list: (q, c) => s.service.list(q, c) })),
     ];
   }
 

@@ -1,6 +1,7 @@
+import { ResolvedResourceType } from '../../scim/scim.options';
 import { LogLevel } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { ConfigError } from './config-error';
+import { loadResourceTypes, readJsonConfigFile } from './json-file.config';
 import {
   ENTERPRISE_USER_SCHEMA_ID,
   GROUP_SCHEMA_ID,
@@ -35,6 +36,8 @@ export interface AppConfig {
   metricsToken?: string;
   /** extension schemas for Users, from the SCIM_SCHEMA_EXTENSIONS file */
   userExtensions: SchemaDefinition[];
+  /** resource types beyond User and Group, from the SCIM_RESOURCE_TYPES file */
+  resourceTypes: ResolvedResourceType[];
   /** this process delivers change events (the CLI sets false) */
   eventsDispatch: boolean;
   /** longest wait for one webhook POST (or listener call), ms */
@@ -82,7 +85,7 @@ function httpTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {
 /** Shortest ADMIN_TOKEN accepted: it is the only secret guarding every tenant's settings. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
-export class ConfigError extends Error {}
+export { ConfigError } from './config-error';
 
 /** Well known: only protects nothing beyond the tokens' own 256-bit entropy. Set your own. */
 export const DEFAULT_TOKEN_PEPPER = 'scim-nest-default-token-pepper-change-me';
@@ -215,24 +218,9 @@ function rateLimit(env: NodeJS.ProcessEnv): AppConfig['rateLimit'] {
  * the file, the schema and the attribute.
  */
 export function loadSchemaExtensions(env: NodeJS.ProcessEnv): SchemaDefinition[] {
-  const file = env.SCIM_SCHEMA_EXTENSIONS?.trim();
-  if (!file) {
+  const json = readJsonConfigFile(env, 'SCIM_SCHEMA_EXTENSIONS');
+  if (json === undefined) {
     return [];
-  }
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError(
-      `SCIM_SCHEMA_EXTENSIONS="${file}": cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`SCIM_SCHEMA_EXTENSIONS="${file}" is not valid JSON: ${(e as Error).message}`);
   }
   try {
     return parseExtensionSchemas(json, {
@@ -240,7 +228,7 @@ export function loadSchemaExtensions(env: NodeJS.ProcessEnv): SchemaDefinition[]
     });
   } catch (e) {
     if (e instanceof SchemaDefinitionError) {
-      throw new ConfigError(`SCIM_SCHEMA_EXTENSIONS="${file}": ${e.message}`);
+      throw new ConfigError(`SCIM_SCHEMA_EXTENSIONS="${env.SCIM_SCHEMA_EXTENSIONS?.trim()}": ${e.message}`);
     }
     throw e;
   }
@@ -301,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimit: rateLimit(env),
     metricsToken: env.METRICS_TOKEN || undefined,
     userExtensions: loadSchemaExtensions(env),
+    resourceTypes: loadResourceTypes(env),
     eventsDispatch: bool(env, 'SCIM_EVENTS_DISPATCH', true),
     webhookTimeoutMs: int(env, 'SCIM_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     ...(adminToken !== undefined ? { adminToken } : {}),
