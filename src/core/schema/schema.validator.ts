@@ -261,7 +261,7 @@ function parseAttribute(
   }
   return attr(name, {
     type: effectiveType,
-    multiValued: false,
+    multiValued: multiValued === true,
     ...(description !== undefined ? { description } : {}),
     ...(required !== undefined ? { required } : {}),
     ...(caseExact !== undefined ? { caseExact } : {}),
