@@ -1,0 +1,131 @@
+/**
+ * Webhook destinations and their verdicts. `url` cases go through WHATWG URL parsing first
+ * (as a stored webhook URL does), so the odd literal forms are covered as written by a user.
+ */
+import { RefusalReason } from './destination-address';
+
+/** [address as DNS or a URL gives it, the reason it is refused] */
+export const REFUSED_ADDRESSES: ReadonlyArray<[string, RefusalReason]> = [
+  // IPv4 special-purpose ranges (RFC 6890)
+  ['127.0.0.1', 'loopback'],
+  ['127.255.255.254', 'loopback'],
+  ['10.0.0.1', 'private'],
+  ['10.255.255.255', 'private'],
+  ['172.16.0.1', 'private'],
+  ['172.31.255.255', 'private'],
+  ['192.168.1.1', 'private'],
+  ['100.64.0.1', 'shared'],
+  ['100.127.255.254', 'shared'],
+  ['169.254.0.1', 'link-local'],
+  ['224.0.0.1', 'multicast'],
+  ['239.255.255.250', 'multicast'],
+  ['0.0.0.0', 'unspecified'],
+  ['0.1.2.3', 'unspecified'],
+  ['255.255.255.255', 'broadcast'],
+  ['240.0.0.1', 'reserved'],
+  ['192.0.0.8', 'reserved'],
+  ['198.18.0.1', 'reserved'],
+  ['192.88.99.1', 'reserved'],
+  ['192.0.2.1', 'documentation'],
+  ['198.51.100.7', 'documentation'],
+  ['203.0.113.9', 'documentation'],
+  // cloud metadata services
+  ['169.254.169.254', 'metadata'],
+  ['169.254.170.2', 'metadata'],
+  ['100.100.100.200', 'metadata'],
+  ['168.63.129.16', 'metadata'],
+  ['fd00:ec2::254', 'metadata'],
+  ['fd20:ce::254', 'metadata'],
+  ['::ffff:169.254.169.254', 'metadata'],
+  ['64:ff9b::a9fe:a9fe', 'metadata'],
+  // IPv6
+  ['::1', 'loopback'],
+  ['::', 'unspecified'],
+  ['fe80::1', 'link-local'],
+  ['fe80::1%eth0', 'link-local'],
+  ['febf:ffff::1', 'link-local'],
+  ['fc00::1', 'unique-local'],
+  ['fd12:3456:789a::1', 'unique-local'],
+  ['fec0::1', 'private'],
+  ['ff02::1', 'multicast'],
+  ['ff0e::1', 'multicast'],
+  ['2001:db8::1', 'documentation'],
+  ['3fff::1', 'documentation'],
+  ['100::1', 'reserved'],
+  ['2001::1', 'reserved'],
+  ['2001:2::1', 'reserved'],
+  ['64:ff9b:1::a00:1', 'reserved'],
+  ['4000::1', 'reserved'],
+  ['::2', 'unspecified'],
+  // IPv6 forms carrying an IPv4 address: the IPv4 verdict
+  ['::ffff:127.0.0.1', 'loopback'],
+  ['::ffff:7f00:1', 'loopback'],
+  ['::ffff:10.1.2.3', 'private'],
+  ['::ffff:0:7f00:1', 'loopback'],
+  ['::127.0.0.1', 'loopback'],
+  ['::a00:1', 'private'],
+  ['::8.8.8.8', 'reserved'],
+  ['64:ff9b::127.0.0.1', 'loopback'],
+  ['64:ff9b::a00:1', 'private'],
+  ['64:ff9b::c0a8:101', 'private'],
+  ['2002:7f00:1::', 'loopback'],
+  ['2002:a00:1::1', 'private'],
+  ['2002:a9fe:a9fe::', 'metadata'],
+  ['2002:c0a8:101:1::1', 'private'],
+  // not an address at all: never connected to
+  ['not-an-address', 'reserved'],
+  ['127.1', 'reserved'],
+];
+
+export const ALLOWED_ADDRESSES: readonly string[] = [
+  '8.8.8.8',
+  '1.1.1.1',
+  '93.184.215.14',
+  '172.15.255.255',
+  '172.32.0.1',
+  '100.63.255.255',
+  '100.128.0.1',
+  '169.253.255.255',
+  '2606:4700:4700::1111',
+  '2a00:1450:4001:80b::200e',
+  '::ffff:8.8.8.8',
+  '64:ff9b::808:808',
+  '2002:808:808::1',
+];
+
+/** [webhook URL as a user writes it, the reason its literal host is refused] */
+export const REFUSED_URLS: ReadonlyArray<[string, RefusalReason]> = [
+  ['http://127.0.0.1:8080/hook', 'loopback'],
+  ['http://0x7f000001/hook', 'loopback'],
+  ['http://2130706433/hook', 'loopback'],
+  ['http://0177.0.0.1/hook', 'loopback'],
+  ['http://127.1/hook', 'loopback'],
+  ['http://0x7f.1/hook', 'loopback'],
+  ['http://%31%32%37.0.0.1/hook', 'loopback'],
+  ['http://0/hook', 'unspecified'],
+  ['https://10.0.0.5/hook', 'private'],
+  ['https://012.0.0.5/hook', 'private'],
+  ['http://169.254.169.254/latest/meta-data/', 'metadata'],
+  ['http://169.254.169.254./latest/meta-data/', 'metadata'],
+  ['http://[fd00:ec2::254]/latest/meta-data/', 'metadata'],
+  ['http://100.100.100.200/latest/meta-data/', 'metadata'],
+  ['http://[::1]:8080/hook', 'loopback'],
+  ['http://[::ffff:127.0.0.1]/hook', 'loopback'],
+  ['http://[::ffff:7f00:1]/hook', 'loopback'],
+  ['http://[64:ff9b::10.0.0.1]/hook', 'private'],
+  ['http://[2002:7f00:1::]/hook', 'loopback'],
+  ['http://[fe80::1]/hook', 'link-local'],
+  ['http://localhost:3000/hook', 'loopback'],
+  ['http://LOCALHOST./hook', 'loopback'],
+  ['http://api.localhost/hook', 'loopback'],
+];
+
+/** URLs registration accepts: public literals, and names (checked when resolved, at delivery) */
+export const ACCEPTED_URLS: readonly string[] = [
+  'https://hooks.example.com/scim',
+  'https://8.8.8.8/hook',
+  'https://[2606:4700:4700::1111]/hook',
+  'http://127.0.0.1.nip.io/hook',
+  'http://localhost.example.com/hook',
+  'http://metadata.google.internal/computeMetadata/v1/',
+];
