@@ -2,6 +2,8 @@
  * The value checks of tenants and tokens, shared by TenantService and TokenService: each
  * returns the checked value or throws a SCIM 400 invalidValue naming what is wrong.
  */
+import { REFUSAL_WORDING } from '../core/egress/destination-address';
+import { EgressPolicy } from '../core/egress/egress-policy';
 import { ScimError } from '../core/errors/scim-error';
 import { PROFILE_NAMES, isProfileName } from '../core/profile/idp-profile';
 
@@ -56,8 +58,12 @@ export function checkGroupName(group: unknown): string {
   return group;
 }
 
-/** An absolute http(s) URL without credentials or whitespace, at most 2048 characters. */
-export function checkWebhookUrl(url: string): void {
+/**
+ * An absolute http(s) URL without credentials or whitespace, at most 2048 characters, whose
+ * host as written is not an internal address the egress policy refuses (loopback, private,
+ * metadata, ...; a host name is checked on the addresses it resolves to, at delivery).
+ */
+export function checkWebhookUrl(url: string, egress: EgressPolicy): void {
   let u: URL | undefined;
   try {
     u = new URL(url);
@@ -74,6 +80,14 @@ export function checkWebhookUrl(url: string): void {
   ) {
     throw invalid(
       `Webhook URL "${url.slice(0, 2048)}" must be an absolute http:// or https:// URL (at most 2048 characters, no credentials)`,
+    );
+  }
+  const refused = egress.literalRefusal(u);
+  if (refused) {
+    throw invalid(
+      `Webhook URL host ${refused.host} is ${REFUSAL_WORDING[refused.reason]}: webhooks may reach ` +
+        'public addresses only. An operator can allow an internal destination with SCIM_WEBHOOK_ALLOW ' +
+        '(standalone server) or the ScimModule option events.webhookAllow',
     );
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ScimError } from '../core/errors/scim-error';
 import {
@@ -11,7 +11,8 @@ import {
   TenantRepository,
   TenantSettings,
 } from '../core/ports/tenant.repository';
-import { CLOCK, TENANT_REPOSITORY } from '../core/ports/tokens';
+import { CLOCK, TENANT_REPOSITORY, WEBHOOK_EGRESS_POLICY } from '../core/ports/tokens';
+import { EgressPolicy } from '../core/egress/egress-policy';
 import { Clock } from '../core/ports/clock';
 import {
   checkGroupName,
@@ -62,6 +63,10 @@ export class TenantService {
   constructor(
     @Inject(TENANT_REPOSITORY) private readonly tenants: TenantRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    // where a webhook URL may point; without a binding only public addresses
+    @Optional()
+    @Inject(WEBHOOK_EGRESS_POLICY)
+    private readonly egress: EgressPolicy = EgressPolicy.STRICT,
   ) {}
 
   /**
@@ -226,7 +231,7 @@ export class TenantService {
       return { webhookUrl: null, webhookSecret: null };
     }
     if (url !== undefined) {
-      checkWebhookUrl(url);
+      checkWebhookUrl(url, this.egress);
       if (secret === undefined && !(tenant && (await this.tenants.webhookOf(tenant.id)))) {
         throw invalid('A webhook URL needs a secret: give the webhook secret too (CLI: --webhook-secret)');
       }

@@ -2,6 +2,7 @@
  * Options of change-event delivery, resolved once from ScimModuleOptions `events` by the core
  * module and checked at boot.
  */
+import { EgressAllowlistError, EgressPolicy } from '../core/egress/egress-policy';
 
 /** What a host (or the standalone config) may set; every field has a default. */
 export interface ScimEventsOptions {
@@ -34,6 +35,16 @@ export interface ScimEventsOptions {
   retryBaseMs?: number;
   /** longest retry delay, ms (default 3 600 000) */
   retryMaxMs?: number;
+  /**
+   * Internal destinations tenant webhooks may reach anyway (default none): IP addresses,
+   * CIDR ranges (`10.0.0.0/8`, `fd00::/8`) and host names (exact, case-insensitive). Without
+   * an entry, a webhook reaches public unicast addresses only: loopback, private, CGNAT,
+   * link-local, unique-local, multicast, reserved, documentation and cloud metadata addresses
+   * are refused, at registration for an address written in the URL and at delivery for every
+   * address its host resolves to. A metadata address (169.254.169.254, ...) is opened only by
+   * an entry naming it exactly.
+   */
+  webhookAllow?: readonly string[];
 }
 
 export interface EventsOptions {
@@ -114,4 +125,20 @@ export function resolveEventsOptions(
     throw new Error('ScimModule: events.retryMaxMs must not be below events.retryBaseMs');
   }
   return resolved;
+}
+
+/** The egress policy of tenant webhooks from `events.webhookAllow`; a bad entry stops the boot. */
+export function resolveEgressPolicy(o: ScimEventsOptions | undefined): EgressPolicy {
+  const allow = o?.webhookAllow;
+  if (allow === undefined) {
+    return EgressPolicy.STRICT;
+  }
+  try {
+    return new EgressPolicy(allow);
+  } catch (e) {
+    if (e instanceof EgressAllowlistError) {
+      throw new Error(`ScimModule: events.webhookAllow: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
 }

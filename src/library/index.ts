@@ -108,6 +108,12 @@ export {
   TIMESTAMP_HEADER,
   EVENT_ID_HEADER,
 } from '../events/webhook-signature';
+// where tenant webhooks may point (ScimModule events.webhookAllow, SCIM_WEBHOOK_ALLOW)
+export { WEBHOOK_EGRESS_POLICY } from '../core/ports/tokens';
+export { EgressPolicy, EgressAllowlistError } from '../core/egress/egress-policy';
+export { classifyAddress, REFUSAL_WORDING } from '../core/egress/destination-address';
+export type { AddressVerdict, RefusalReason } from '../core/egress/destination-address';
+export type { WebhookFailure } from '../events/webhook.sender';
 
 // --- Roles and lifecycle: hooks, break-glass protection, linking ----------------------------
 export { ScimRoles } from '../scim/lifecycle/scim-roles.service';

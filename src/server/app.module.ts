@@ -63,8 +63,12 @@ export class AppModule {
           rateLimit: config.rateLimit,
           // SCIM_SCHEMA_EXTENSIONS
           userExtensions: config.userExtensions,
-          // SCIM_EVENTS_DISPATCH, SCIM_WEBHOOK_TIMEOUT_MS
-          events: { dispatch: config.eventsDispatch, deliveryTimeoutMs: config.webhookTimeoutMs },
+          // SCIM_EVENTS_DISPATCH, SCIM_WEBHOOK_TIMEOUT_MS, SCIM_WEBHOOK_ALLOW
+          events: {
+            dispatch: config.eventsDispatch,
+            deliveryTimeoutMs: config.webhookTimeoutMs,
+            webhookAllow: config.webhookAllow,
+          },
           // SCIM_ROLES, SCIM_PROTECTED_ROLE (break-glass)
           ...(config.roles ? { roles: config.roles } : {}),
         }),

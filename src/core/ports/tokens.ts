@@ -28,6 +28,11 @@ export const RATE_LIMIT_REPOSITORY = Symbol('scim:RateLimitRepository');
 // Change events (./change-event)
 export const OUTBOX_REPOSITORY = Symbol('scim:OutboxRepository');
 export const OUTBOX_SIGNAL = Symbol('scim:OutboxSignal');
+/**
+ * EgressPolicy (../egress/egress-policy): where tenant webhooks may point, checked when a
+ * webhook is registered and again, on resolved addresses, when it is delivered
+ */
+export const WEBHOOK_EGRESS_POLICY = Symbol('scim:WebhookEgressPolicy');
 /** ScimEventListener[]: the host's in-process listeners (ScimModule `listeners`) */
 export const SCIM_EVENT_LISTENERS = Symbol('scim:EventListeners');
 

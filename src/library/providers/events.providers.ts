@@ -3,9 +3,18 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AUDIT_OPTIONS, AuditOptions } from '../../audit/audit.options';
 import { ScimEventListener } from '../../core/ports/change-event';
-import { OUTBOX_REPOSITORY, OUTBOX_SIGNAL, SCIM_EVENT_LISTENERS } from '../../core/ports/tokens';
+import {
+  OUTBOX_REPOSITORY,
+  OUTBOX_SIGNAL,
+  SCIM_EVENT_LISTENERS,
+  WEBHOOK_EGRESS_POLICY,
+} from '../../core/ports/tokens';
 import { EventDispatcher } from '../../events/event-dispatcher.service';
-import { EVENTS_OPTIONS, resolveEventsOptions } from '../../events/events.options';
+import {
+  EVENTS_OPTIONS,
+  resolveEgressPolicy,
+  resolveEventsOptions,
+} from '../../events/events.options';
 import { OutboxSignalHub } from '../../events/outbox-signal';
 import { WebhookSender } from '../../events/webhook.sender';
 import { TypeOrmOutboxRepository } from '../../persistence/repositories/typeorm-outbox.repository';
@@ -29,6 +38,13 @@ export function eventsProviders(statics: ScimStaticOptions): Provider[] {
         resolveEventsOptions(o.events, a.retentionDays),
       inject: [SCIM_OPTIONS, AUDIT_OPTIONS],
     },
+    // where tenant webhooks may point: checked by TenantService at registration and by
+    // WebhookSender on the resolved addresses at delivery
+    {
+      provide: WEBHOOK_EGRESS_POLICY,
+      useFactory: (o: ScimModuleOptions) => resolveEgressPolicy(o.events),
+      inject: [SCIM_OPTIONS],
+    },
     {
       provide: OUTBOX_REPOSITORY,
       useFactory: (d: DataSource) => new TypeOrmOutboxRepository(d),
@@ -48,6 +64,7 @@ export function eventsProviders(statics: ScimStaticOptions): Provider[] {
 export const EVENTS_EXPORTS: InjectionToken[] = [
   OUTBOX_REPOSITORY,
   EVENTS_OPTIONS,
+  WEBHOOK_EGRESS_POLICY,
   EventDispatcher,
   // a host adapter's appendEvents wakes the dispatcher at once instead of at the next poll
   OUTBOX_SIGNAL,

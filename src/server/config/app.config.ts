@@ -3,6 +3,8 @@ import { LogLevel } from '@nestjs/common';
 import { ConfigError } from './config-error';
 import { loadResourceTypes, readJsonConfigFile } from './json-file.config';
 import {
+  EgressAllowlistError,
+  EgressPolicy,
   ENTERPRISE_USER_SCHEMA_ID,
   GROUP_SCHEMA_ID,
   SchemaDefinition,
@@ -42,6 +44,8 @@ export interface AppConfig {
   eventsDispatch: boolean;
   /** longest wait for one webhook POST (or listener call), ms */
   webhookTimeoutMs: number;
+  /** SCIM_WEBHOOK_ALLOW: internal addresses, CIDR ranges and host names webhooks may reach */
+  webhookAllow: string[];
   /** the admin API's bearer token (ADMIN_TOKEN); undefined = admin API off */
   adminToken?: string;
   /** `json` (pino, one object per line; default) or `pretty` (Nest's console) */
@@ -192,6 +196,24 @@ function rolesOf(env: NodeJS.ProcessEnv): AppConfig['roles'] {
   return { names, ...(protect !== undefined ? { protect } : {}) };
 }
 
+/**
+ * SCIM_WEBHOOK_ALLOW: comma-separated IP addresses, CIDR ranges and host names that tenant
+ * webhooks may reach although they are internal (loopback, private, link-local, ...); empty =
+ * public addresses only. Checked as ScimModule checks events.webhookAllow.
+ */
+function webhookAllow(env: NodeJS.ProcessEnv): string[] {
+  const entries = (env.SCIM_WEBHOOK_ALLOW ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  try {
+    new EgressPolicy(entries);
+  } catch (e) {
+    if (e instanceof EgressAllowlistError) {
+      throw new ConfigError(`SCIM_WEBHOOK_ALLOW="${env.SCIM_WEBHOOK_ALLOW}": ${e.message}`);
+    }
+    throw e;
+  }
+  return entries;
+}
+
 const WINDOW_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 
 /** SCIM_RATE_LIMIT: `<requests>/<seconds>` (`600/60`, also `600/1m`), or off/false/0/empty. */
@@ -292,6 +314,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     resourceTypes: loadResourceTypes(env),
     eventsDispatch: bool(env, 'SCIM_EVENTS_DISPATCH', true),
     webhookTimeoutMs: int(env, 'SCIM_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    webhookAllow: webhookAllow(env),
     ...(adminToken !== undefined ? { adminToken } : {}),
     logFormat,
     ...(roles ? { roles } : {}),
