@@ -18,7 +18,7 @@ import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { RecordingListener } from '../support/events-app';
 import { ALL, TestApp } from '../support/test-app';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { RECEIVER_ALLOW, WebhookReceiver } from '../support/webhook-receiver';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef0123456789abcdef';
 const SECRET = 'webhook-shared-secret-0123456789';
@@ -155,6 +155,9 @@ describe.each(TEST_DATABASES)('admin API of the standalone server on %s', (kind:
       [{ color: 'blue' }, /Unknown setting "color"/],
       [{ webhookUrl: 'ftp://x.example.com' }, /http:\/\/ or https:\/\//],
       [{ webhookSecret: SECRET }, /needs a webhook URL/],
+      // no allowlist here: internal destinations are refused as written
+      [{ webhookUrl: 'http://169.254.169.254/latest/meta-data/', webhookSecret: SECRET }, /cloud metadata/],
+      [{ webhookUrl: 'http://0x7f000001:8080/hook', webhookSecret: SECRET }, /127\.0\.0\.1 is a loopback address.*SCIM_WEBHOOK_ALLOW/],
     ] as const) {
       expectScimError(await t.http.patch('/admin/v1/tenants/beta').set(admin).send(body), 400, detail);
     }
@@ -358,7 +361,8 @@ class AdminHostModule {
         ScimModule.forRoot({
           tokenPepper: 'admin-test-pepper-0123456789',
           listeners: [RecordingListener],
-          events: { pollIntervalMs: 100, retryBaseMs: 200, maxAttempts: 2 },
+          // the test receiver is on loopback, allowed as an on-premises operator would
+          events: { pollIntervalMs: 100, retryBaseMs: 200, maxAttempts: 2, webhookAllow: [RECEIVER_ALLOW] },
         }),
         AdminModule.forRootAsync({ useFactory: () => ({ adminToken: ADMIN_TOKEN }) }),
       ],
@@ -418,7 +422,7 @@ describe.each(TEST_DATABASES)('admin API embedded in a host, with a listener, on
         operation: 'created',
         status: 'failed',
         attempts: 2,
-        lastError: 'webhook answered HTTP 500',
+        lastError: 'HTTP 5xx',
         finishedAt: expect.any(String),
       });
       const backlog = await http().get('/admin/v1/tenants/acme/events/backlog').set(admin);

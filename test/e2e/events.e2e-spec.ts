@@ -12,8 +12,8 @@ import { verifyWebhookSignature } from '../../src/library';
 import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { EventsApp } from '../support/events-app';
-import { ServerProcess, cli } from '../support/server-process';
-import { ReceivedRequest, WebhookReceiver } from '../support/webhook-receiver';
+import { ServerProcess, cliWith } from '../support/server-process';
+import { RECEIVER_ALLOW, ReceivedRequest, WebhookReceiver } from '../support/webhook-receiver';
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -50,7 +50,7 @@ describe.each(TEST_DATABASES)('change events in one app on %s', (kind: DatabaseK
   beforeAll(async () => {
     receiver = await WebhookReceiver.start();
     db = await createTestDatabase(kind);
-    app = await EventsApp.start(db.url, { pollIntervalMs: 100, retryBaseMs: 300 });
+    app = await EventsApp.start(db.url, { pollIntervalMs: 100, retryBaseMs: 300, webhookAllow: [RECEIVER_ALLOW] });
     tenantId = (await app.tenantService.createTenant('acme')).id;
     const issued = await app.tokens.issue('acme', 'idp', ['users:write', 'groups:write']);
     token = issued.token;
@@ -265,8 +265,11 @@ describe.each(TEST_DATABASES)('change events across server processes on %s', (ki
   let receiver: WebhookReceiver;
   let servers: ServerProcess[] = [];
   let token: string;
-  // a short delivery timeout makes the lease a dead instance leaves behind 3 s
-  const env = { MIGRATIONS_RUN: 'false', SCIM_WEBHOOK_TIMEOUT_MS: '1000' };
+  // a short delivery timeout makes the lease a dead instance leaves behind 3 s; the receiver
+  // is on loopback, which the operator allows (CLI and servers alike)
+  const allow = { SCIM_WEBHOOK_ALLOW: RECEIVER_ALLOW };
+  const env = { MIGRATIONS_RUN: 'false', SCIM_WEBHOOK_TIMEOUT_MS: '1000', ...allow };
+  const cli = (url: string, ...args: string[]) => cliWith(allow, url, ...args);
   const on = (s: ServerProcess) => {
     const url = new URL(s.baseUrl);
     return { http: request(url.origin), base: url.pathname };
@@ -277,6 +280,10 @@ describe.each(TEST_DATABASES)('change events across server processes on %s', (ki
     receiver = await WebhookReceiver.start();
     db = await createTestDatabase(kind);
     cli(db.url, 'tenant', 'create', 'acme'); // the CLI applies the migrations first
+    // without the operator's allowlist the CLI refuses a loopback webhook
+    expect(() =>
+      cliWith({ SCIM_WEBHOOK_ALLOW: '' }, db.url, 'tenant', 'set', 'acme', '--webhook-url', receiver.url, '--webhook-secret', SECRET),
+    ).toThrow(/127\.0\.0\.1 is a loopback address/);
     const set = cli(db.url, 'tenant', 'set', 'acme', '--webhook-url', receiver.url, '--webhook-secret', SECRET);
     expect(set).toContain(`webhook ${receiver.url}`);
     expect(set).not.toContain(SECRET);

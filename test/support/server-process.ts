@@ -7,9 +7,14 @@ export const CLI = join(ROOT, 'dist', 'src', 'server', 'cli', 'main.js');
 
 /** The compiled CLI on `databaseUrl`; returns stdout (throws with stderr on failure). */
 export function cli(databaseUrl: string, ...args: string[]): string {
+  return cliWith({}, databaseUrl, ...args);
+}
+
+/** The compiled CLI with `env` added to the environment (e.g. SCIM_WEBHOOK_ALLOW). */
+export function cliWith(env: NodeJS.ProcessEnv, databaseUrl: string, ...args: string[]): string {
   const res = spawnSync('node', [CLI, ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, SCIM_BOOTSTRAP: 'false' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, SCIM_BOOTSTRAP: 'false', ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });

@@ -24,8 +24,8 @@ export class TestApp {
   }
 
   /** The app on an existing database (not dropped on close: the caller owns it). */
-  static async attach(url: string): Promise<TestApp> {
-    const config = loadConfig({ DATABASE_URL: url, SCIM_BOOTSTRAP: 'false' });
+  static async attach(url: string, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+    const config = loadConfig({ DATABASE_URL: url, SCIM_BOOTSTRAP: 'false', ...env });
     const app = await createApp(config, false);
     await app.listen(0, '127.0.0.1');
     return new TestApp(app, { kind: 'sqlite', url, drop: async () => undefined }, config);

@@ -1,6 +1,9 @@
 import { IncomingHttpHeaders, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 
+/** The allowlist entry an app needs to deliver to a WebhookReceiver (it listens on loopback). */
+export const RECEIVER_ALLOW = '127.0.0.1';
+
 /** What the receiver does with a request: answer 200 or 500, never answer, or drop the socket. */
 export type ReceiverAnswer = 'ok' | 'fail' | 'hang' | 'refuse';
 
@@ -17,6 +20,8 @@ export interface ReceivedRequest {
 /**
  * A webhook endpoint for the change-event tests: node:http on 127.0.0.1 and
  * a random port, recording every request. `answer` decides per request (default: 200).
+ * Loopback is refused to webhooks unless allowed: an app that delivers here is started with
+ * RECEIVER_ALLOW in its ScimModule events.webhookAllow, or SCIM_WEBHOOK_ALLOW=127.0.0.1.
  */
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
