@@ -122,6 +122,26 @@ describe('WebhookSender (loopback receiver)', () => {
     expect(seen[0].headers.host).toMatch(/^hooks\.scim-nest\.test:\d+$/);
   });
 
+  it('sends nothing to a stored URL that is not http(s)', async () => {
+    await expect(sender.send({ url: 'file:///etc/passwd', secret: SECRET }, EVENT)).rejects.toMatchObject({
+      failure: 'refused destination',
+    });
+  });
+
+  it('bounds name resolution by the timeout, and stops at once on shutdown while resolving', async () => {
+    const never: HostResolver = () => new Promise<LookupAddress[]>(() => undefined);
+    const slow = new WebhookSender(options, EgressPolicy.STRICT, never);
+    const t0 = Date.now();
+    await expect(slow.send({ url: 'https://slow.example/hook', secret: SECRET }, EVENT)).rejects.toMatchObject({
+      failure: 'timeout',
+    });
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    const abort = new AbortController();
+    const sending = slow.send({ url: 'https://slow.example/hook', secret: SECRET }, EVENT, abort.signal);
+    abort.abort();
+    await expect(sending).rejects.toMatchObject({ failure: 'connection failed' });
+  });
+
   it('tells a closed port from an open one by nothing: both are "connection failed"', async () => {
     const closed = await freePort();
     // an open port that speaks no HTTP: closes every connection at once

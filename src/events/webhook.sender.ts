@@ -100,6 +100,7 @@ export class WebhookSender {
         }
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         sent?.cancel();
         if (failure === null) {
           resolve();
@@ -107,6 +108,8 @@ export class WebhookSender {
           reject(new WebhookError(failure, { cause }));
         }
       };
+      // shutdown: stop at once, also while the name is being resolved
+      const onAbort = () => finish('connection failed', signal?.reason);
       // the whole delivery, name resolution included, is bounded by the timeout; a status
       // already received stands (only the rest of its body was slow)
       const timer = setTimeout(() => {
@@ -114,17 +117,27 @@ export class WebhookSender {
         finish(status === undefined ? 'timeout' : statusClass(status));
       }, this.options.deliveryTimeoutMs);
       timer.unref();
-      const url = new URL(hook.url);
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const url = URL.canParse(hook.url) ? new URL(hook.url) : null;
+      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+        // stored before the URL checks existed: nothing is sent to it
+        finish('refused destination');
+        return;
+      }
       resolveDestination(url, this.policy, this.resolve).then(
         (addresses) => {
           if (settled) {
             return;
           }
-          if (signal?.aborted) {
-            finish('connection failed', signal.reason);
-            return;
+          try {
+            sent = this.post(url, addresses, hook.secret, event, signal, finish);
+          } catch (e) {
+            finish(failureOf(e), e);
           }
-          sent = this.post(url, addresses, hook.secret, event, signal, finish);
         },
         (e: unknown) => finish(failureOf(e), e),
       );
