@@ -48,7 +48,7 @@ function setup() {
   const groups = new GroupsService(
     groupRepo,
     new ResourcePipeline(registry, clock, ids, profileFor('lenient'), LIMITS, new LifecycleHooks([])),
-    new GroupMembership(groupRepo),
+    new GroupMembership(groupRepo, new LifecycleHooks([])),
   );
   /** the events both stores recorded, each as [operation, resource id, changed or members, version] */
   const recorded = () =>

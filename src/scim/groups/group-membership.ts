@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ScimError } from '../../core/errors/scim-error';
 import { AttributeDelta, DeltaElement } from '../../core/patch/patch.types';
 import {
@@ -10,8 +10,10 @@ import {
 import { MembershipHookEvent } from '../../core/ports/lifecycle';
 import { ScimJson } from '../../core/ports/resource.types';
 import { GROUP_REPOSITORY } from '../../core/ports/tokens';
+import { StoredResource } from '../../core/ports/resource.types';
 import { RequestContext } from '../http/request-context';
-import { hookContext } from '../lifecycle/lifecycle-hooks.service';
+import { LifecycleHooks, hookContext } from '../lifecycle/lifecycle-hooks.service';
+import { DetachedAttribute, DetachedChange, DetachedInput, HookBracket } from '../resources/detached-attribute';
 
 /** A member as a client sent it: `type` not yet checked against the member's real type. */
 export interface MemberInput {
@@ -30,13 +32,76 @@ export interface PendingDelta {
 const MEMBER_PAGE = 1000;
 
 /**
- * A group's membership as the Groups service changes it (RFC 7643 §4.2): the referential
- * checks of the members a change adds (they exist, their type is right, no nesting cycle),
- * the membership hook event of a change, and the whole member list when one is needed.
+ * A group's `members` (RFC 7643 §4.2) as the one resource service changes them: kept apart
+ * from the document, so membership changes are set operations that cost the members changed
+ * and reads that exclude `members` never touch the membership table (docs/idp/quirks.md #6,
+ * #22, #31). Here: the referential checks of the members a change adds (they exist, their
+ * type is right, no nesting cycle), the membership hook events, and the whole member list
+ * when one is needed.
  */
 @Injectable()
-export class GroupMembership {
-  constructor(@Inject(GROUP_REPOSITORY) private readonly groups: GroupRepository) {}
+export class GroupMembership implements DetachedAttribute {
+  readonly name = 'members';
+  private readonly logger = new Logger('GroupMembership');
+
+  constructor(
+    @Inject(GROUP_REPOSITORY) private readonly groups: GroupRepository,
+    private readonly hooks: LifecycleHooks,
+  ) {}
+
+  hooked(): boolean {
+    return this.hooks.has('beforeMembershipChange') || this.hooks.has('afterMembershipChange');
+  }
+
+  async created(ctx: RequestContext, id: string, doc: ScimJson, values: unknown): Promise<DetachedChange> {
+    const refs = await this.checkMembers(ctx, id, asElements(values));
+    const event =
+      refs.length && this.hooked()
+        ? membershipEvent(hookContext(ctx), id, doc, refs.map((r) => r.value), async () => [], false)
+        : undefined;
+    // the store adds a members-added event for the initial members
+    return { fields: { members: refs }, nonEmpty: refs.length > 0, hooks: event && this.bracket(event) };
+  }
+
+  async changed(ctx: RequestContext, id: string, doc: ScimJson, input: DetachedInput): Promise<DetachedChange | undefined> {
+    let pending: PendingDelta;
+    if ('replaceAll' in input) {
+      pending = { replaceAll: asElements(input.replaceAll), add: [], remove: [], removeAll: false };
+    } else {
+      pending = toMemberDelta(input.delta);
+      if (pending.removeAll) {
+        this.logger.warn(`PATCH /Groups/${id} removed every member (explicit remove of members)`);
+      }
+    }
+    const delta = await this.checkDelta(ctx, id, pending);
+    if (!delta) {
+      return undefined;
+    }
+    // the store adds members-removed / members-added events for what the delta really changed
+    return { fields: { members: delta }, nonEmpty: true, hooks: this.hooked() ? this.bracket(this.change(ctx, id, doc, delta)) : undefined };
+  }
+
+  /** every member leaves with the group */
+  deleted(ctx: RequestContext, id: string, current: StoredResource): HookBracket {
+    const all = async () => (await this.all(ctx.tenantId, id)).map((m) => m.value);
+    return this.bracket(membershipEvent(hookContext(ctx), id, current.resource, [], all, true));
+  }
+
+  wire(values: readonly unknown[], ctx: RequestContext): ScimJson[] {
+    return (values as MemberView[]).map((m) => ({
+      value: m.value,
+      $ref: `${ctx.baseUrl}/${m.type === 'Group' ? 'Groups' : 'Users'}/${m.value}`,
+      ...(m.display !== undefined ? { display: m.display } : {}),
+      type: m.type,
+    }));
+  }
+
+  private bracket(event: MembershipHookEvent): HookBracket {
+    return {
+      before: () => this.hooks.beforeMembershipChange(event),
+      after: () => this.hooks.afterMembershipChange(event),
+    };
+  }
 
   /**
    * The membership hook event of a delta: added ids as sent; removed ids exact for an explicit
@@ -126,12 +191,6 @@ export class GroupMembership {
     } while (after !== undefined);
     return out;
   }
-}
-
-/** The group document without members, and the members as sent. */
-export function splitMembers(resource: ScimJson): { doc: ScimJson; members: MemberInput[] } {
-  const { members, ...doc } = resource;
-  return { doc, members: asElements(members) };
 }
 
 export function asElements(members: unknown): MemberInput[] {

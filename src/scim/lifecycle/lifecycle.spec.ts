@@ -99,7 +99,7 @@ async function setup(opts: { protect?: string; hooks?: ScimLifecycleHooks[] } = 
   const groups = new GroupsService(
     groupRepo,
     new ResourcePipeline(registry, clock, ids, profileFor('lenient'), LIMITS, hooks),
-    new GroupMembership(groupRepo),
+    new GroupMembership(groupRepo, hooks),
   );
   const newUser = async (name: string, extra: Record<string, unknown> = {}) =>
     (await users.create(user(name, extra), {}, ctx)).id as string;

@@ -1,10 +1,17 @@
 import { ScimError } from '../../core/errors/scim-error';
 import { ListResponse } from '../../core/messages/list-response';
-import { applyPatch } from '../../core/patch/patch.engine';
-import { ResourceOperation, changedAttributes } from '../../core/ports/change-event';
-import { ResourceStore } from '../../core/ports/resource.store';
-import { ScimJson, StoredResource } from '../../core/ports/resource.types';
-import { ProjectionRequest, projectResource } from '../../core/projection/projection';
+import { applyPatch, requiresFullAttribute } from '../../core/patch/patch.engine';
+import { ResourceOperation, WriteEvents, changedAttributes } from '../../core/ports/change-event';
+import {
+  NewResource,
+  ResourcePage,
+  ResourceQuery,
+  ResourceUpdate,
+  ScimJson,
+  StoredResource,
+  WriteLocking,
+} from '../../core/ports/resource.types';
+import { ProjectionRequest, projectResource, wantsAttribute } from '../../core/projection/projection';
 import { checkIfMatch, etagOf, isNotModified } from '../../core/resource/etag';
 import { deepEqual } from '../../core/resource/json.util';
 import { toWire } from '../../core/resource/wire';
@@ -14,6 +21,7 @@ import { RequestContext } from '../http/request-context';
 import { writeResource } from '../http/resource-write';
 import { eventsOf, projectionOf } from '../http/resource.util';
 import { hookContext } from '../lifecycle/lifecycle-hooks.service';
+import { DetachedAttribute, DetachedChange, DetachedInput } from './detached-attribute';
 import { ResourceResult, noBody, withBody } from './resource-result';
 import { ScimResourceService } from './resource-service';
 import { ResourcePipeline } from './resource.pipeline';
@@ -48,6 +56,34 @@ export interface ResourceStrategy {
   createOptions?(ctx: RequestContext): { linkByVerifiedEmail?: true };
   /** what follows a delete in other resources (a deleted user leaves its groups) */
   afterDelete?(id: string, at: string, ctx: RequestContext): Promise<void>;
+  /** a multi-valued attribute kept apart from the document (a group's members) */
+  readonly detached?: DetachedAttribute;
+  /**
+   * Whether a PATCH answers 200 with the resource rather than 204 (RFC 7644 §3.5.2 allows
+   * both); by default 200 unless the client asks for no attributes (`attributes=`).
+   */
+  patchAnswersBody?(proj: ProjectionQueryDto): boolean;
+}
+
+/**
+ * The store calls of the one resource service: a type's ResourceStore, or a store with a
+ * detached attribute, whose reads may include it (`withDetached`) and whose updates may
+ * change only it (`resource` and `expectedVersion` then absent, the detached change in the
+ * update's extra fields).
+ */
+export interface ServiceStore extends WriteLocking {
+  findById(tenantId: string, id: string): Promise<StoredResource | null>;
+  search(tenantId: string, query: ResourceQuery, withDetached?: boolean): Promise<ResourcePage>;
+  create(tenantId: string, resource: NewResource, events?: WriteEvents): Promise<StoredResource>;
+  update(tenantId: string, id: string, update: ResourceUpdate, events?: WriteEvents): Promise<StoredResource>;
+  delete(tenantId: string, id: string, soft?: { at: string }, events?: WriteEvents): Promise<boolean>;
+}
+
+/** What a PUT or PATCH makes of the current resource. */
+interface Change {
+  readonly resource: ScimJson;
+  readonly password?: string;
+  readonly detached?: DetachedInput;
 }
 
 /**
@@ -60,22 +96,35 @@ export interface ResourceStrategy {
 export class ResourceService implements ScimResourceService {
   constructor(
     protected readonly rt: ResourceTypeDefinition,
-    protected readonly store: Omit<ResourceStore, 'findByIds'>,
+    protected readonly store: ServiceStore,
     protected readonly p: ResourcePipeline,
     private readonly strategy: ResourceStrategy = {},
   ) {}
 
   async create(body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
-    const { resource, password } = this.p.normalize(`POST /${this.rt.name}`, body, this.rt, ctx);
+    const normalized = this.p.normalize(`POST /${this.rt.name}`, body, this.rt, ctx);
+    const { password } = normalized;
     const id = this.p.ids.newId();
+    const d = this.strategy.detached;
+    const { doc: resource, values } = this.split(normalized.resource);
+    const detached = d && (await d.created(ctx, id, resource, values));
     const hookCtx = hookContext(ctx);
     await this.p.hooks.beforeCreate({ ctx: hookCtx, resourceType: this.rt.name, id, resource });
+    await detached?.hooks?.before();
     const created = this.p.clock.nowIso();
+    const changed = changedAttributes({}, detached?.nonEmpty ? { ...resource, [d!.name]: values } : resource, password !== undefined);
     const stored = await this.store.create(
       ctx.tenantId,
-      { id, resource, created, passwordHash: await this.hash(password), ...this.strategy.createOptions?.(ctx) },
+      {
+        id,
+        resource,
+        created,
+        passwordHash: await this.hash(password),
+        ...this.strategy.createOptions?.(ctx),
+        ...detached?.fields,
+      },
       // `restored` instead when the store brings a tombstone back
-      eventsOf(ctx, created, 'created', changedAttributes({}, resource, password !== undefined)),
+      eventsOf(ctx, created, 'created', changed),
     );
     await this.p.hooks.afterCreate({
       ctx: hookCtx,
@@ -84,6 +133,7 @@ export class ResourceService implements ScimResourceService {
       resource: stored.resource,
       version: stored.version,
     });
+    await detached?.hooks?.after();
     return this.renderOne(stored, projectionOf(proj), ctx, true);
   }
 
@@ -97,8 +147,11 @@ export class ResourceService implements ScimResourceService {
 
   async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
     const plan = this.p.planSearch(q, this.rt, ctx);
-    const page = await this.store.search(ctx.tenantId, plan.query);
     const proj = projectionOf(q);
+    const d = this.strategy.detached;
+    const page = d
+      ? await this.store.search(ctx.tenantId, plan.query, wantsAttribute(proj, d.name))
+      : await this.store.search(ctx.tenantId, plan.query);
     const complete = await this.completer(page.items, proj, ctx, false);
     return plan.respond(
       page,
@@ -106,51 +159,73 @@ export class ResourceService implements ScimResourceService {
     );
   }
 
-  replace(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
-    return this.write(
+  async replace(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
+    const stored = await this.write(
       id,
       ctx,
-      async (current) => this.p.normalize(`PUT /${this.rt.name}/${id}`, body, this.rt, ctx, current.resource),
-      proj,
+      async (current) => {
+        const { resource, password } = this.p.normalize(`PUT /${this.rt.name}/${id}`, body, this.rt, ctx, current.resource);
+        const { doc, values } = this.split(resource);
+        // PUT replaces the whole resource (RFC 7644 §3.5.1): detached values as sent, none when absent
+        return { resource: doc, password, ...(this.strategy.detached ? { detached: { replaceAll: values } } : {}) };
+      },
       'replaced',
     );
+    return this.renderOne(stored, projectionOf(proj), ctx, false);
   }
 
   async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ResourceResult> {
     const { ops, profile } = this.p.parsePatch(body, ctx);
-    const result = await this.write(
+    const d = this.strategy.detached;
+    // a filter on the detached values (e.g. `members[type eq "Group"]`) needs them loaded
+    const full = d !== undefined && requiresFullAttribute(ops, d.name);
+    const stored = await this.write(
       id,
       ctx,
-      async (current) => {
-        const patched = applyPatch({ ...current.resource, id: current.id }, ops, {
+      async (current): Promise<Change> => {
+        const values = full ? await d!.all(ctx.tenantId, id) : undefined;
+        const patched = applyPatch({ ...current.resource, id: current.id, ...(full ? { [d!.name]: values } : {}) }, ops, {
           registry: this.p.registry,
           resourceType: this.rt,
           profile,
+          ...(d && !full ? { deltaAttributes: [d.name] } : {}),
         });
         this.p.logIgnored(`PATCH /${this.rt.name}/${id}`, patched.ignored);
-        const { id: _id, meta: _meta, ...resource } = patched.resource;
-        return { resource, password: patched.password };
+        const { id: _id, meta: _meta, ...rest } = patched.resource;
+        const { doc: resource, values: after } = this.split(rest);
+        let detached: DetachedInput | undefined;
+        if (full) {
+          detached = deepEqual(after ?? [], values) ? undefined : { replaceAll: after };
+        } else if (d && patched.deltas[d.name]) {
+          detached = { delta: patched.deltas[d.name] };
+        }
+        return { resource, password: patched.password, detached };
       },
-      proj,
       'patched',
     );
-    if (proj.attributes !== undefined && proj.attributes.trim() === '') {
-      // RFC 7644 §3.5.2: the server MAY answer 204; we do when the client asks for no attributes
-      return noBody(204, (result.meta as { version: string }).version);
+    const wantsBody = this.strategy.patchAnswersBody
+      ? this.strategy.patchAnswersBody(proj)
+      : !(proj.attributes !== undefined && proj.attributes.trim() === '');
+    if (!wantsBody) {
+      return noBody(204, etagOf(stored.version));
     }
-    return withBody(result);
+    return withBody(await this.renderOne(stored, projectionOf(proj), ctx, false));
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
+    const d = this.strategy.detached;
     const hooked = this.p.hooks.has('beforeDelete') || this.p.hooks.has('afterDelete');
-    const current = ctx.ifMatch !== undefined || hooked ? await this.load(id, ctx) : undefined;
+    const watched = d?.hooked() === true;
+    const current = ctx.ifMatch !== undefined || hooked || watched ? await this.load(id, ctx) : undefined;
     if (ctx.ifMatch !== undefined) {
       checkIfMatch(ctx.ifMatch, current!.version);
     }
-    const hookEvent = current && { ctx: hookContext(ctx), resourceType: this.rt.name, id, resource: current.resource };
+    const hookEvent = current && hooked ? { ctx: hookContext(ctx), resourceType: this.rt.name, id, resource: current.resource } : undefined;
+    const bracket = current && watched ? d!.deleted(ctx, id, current) : undefined;
     if (hookEvent) {
       await this.p.hooks.beforeDelete(hookEvent);
     }
+    await bracket?.before();
     const at = this.p.clock.nowIso();
     // the tenant's deprovisioning mode: 'soft' keeps a tombstone that a later POST restores
     const soft = ctx.deprovisioning === 'soft' ? { at } : undefined;
@@ -161,54 +236,75 @@ export class ResourceService implements ScimResourceService {
     if (hookEvent) {
       await this.p.hooks.afterDelete(hookEvent);
     }
+    await bracket?.after();
   }
 
   /**
    * Read, change, write under the shared write policy (writeResource: 412 only for the client's
-   * own If-Match). Nothing is written when the change leaves the resource as it was.
+   * own If-Match). Nothing is written when the change leaves the resource as it was. A change
+   * of the detached attribute alone does not rewrite the document: it is a set operation
+   * (the store's events say which values changed), versioned only against the client's If-Match.
    */
   private async write(
     id: string,
     ctx: RequestContext,
-    change: (current: StoredResource) => Promise<{ resource: ScimJson; password?: string }>,
-    proj: ProjectionQueryDto,
+    change: (current: StoredResource) => Promise<Change>,
     verb: 'replaced' | 'patched',
-  ): Promise<ScimJson> {
-    const { stored, hookEvent } = await writeResource(this.store, ctx, id, async () => {
+  ): Promise<StoredResource> {
+    const { stored, hookEvent, detached } = await writeResource(this.store, ctx, id, async () => {
       const current = await this.load(id, ctx);
       checkIfMatch(ctx.ifMatch, current.version);
-      const { resource, password } = await change(current);
-      if (password === undefined && deepEqual(resource, current.resource)) {
-        return { stored: current, hookEvent: undefined };
+      const { resource, password, detached: input } = await change(current);
+      const detached: DetachedChange | undefined =
+        input && this.strategy.detached ? await this.strategy.detached.changed(ctx, id, resource, input) : undefined;
+      const docChanged = password !== undefined || !deepEqual(resource, current.resource);
+      if (!docChanged && !detached) {
+        return { stored: current, hookEvent: undefined, detached };
       }
-      const hookEvent = this.p.hooks.wantsUpdate(current.resource, resource)
-        ? {
-            ctx: hookContext(ctx),
-            resourceType: this.rt.name,
-            id,
-            method: verb === 'replaced' ? ('PUT' as const) : ('PATCH' as const),
-            before: current.resource,
-            after: resource,
-          }
-        : undefined;
+      const hookEvent =
+        docChanged && this.p.hooks.wantsUpdate(current.resource, resource)
+          ? {
+              ctx: hookContext(ctx),
+              resourceType: this.rt.name,
+              id,
+              method: verb === 'replaced' ? ('PUT' as const) : ('PATCH' as const),
+              before: current.resource,
+              after: resource,
+            }
+          : undefined;
       if (hookEvent) {
         await this.p.hooks.beforeUpdate(hookEvent);
       }
+      await detached?.hooks?.before();
       const at = this.p.clock.nowIso();
       const operation = this.strategy.writeOperation?.(current.resource, resource, verb) ?? verb;
-      const events = eventsOf(ctx, at, operation, changedAttributes(current.resource, resource, password !== undefined));
+      const events = docChanged
+        ? eventsOf(ctx, at, operation, changedAttributes(current.resource, resource, password !== undefined))
+        : eventsOf(ctx, at);
       const update = {
-        resource,
+        resource: docChanged ? resource : undefined,
         lastModified: at,
         passwordHash: await this.hash(password),
-        expectedVersion: current.version,
-      };
-      return { stored: await this.store.update(ctx.tenantId, id, update, events), hookEvent };
+        expectedVersion: docChanged || ctx.ifMatch !== undefined ? current.version : undefined,
+        ...detached?.fields,
+      } as ResourceUpdate;
+      return { stored: await this.store.update(ctx.tenantId, id, update, events), hookEvent, detached };
     });
     if (hookEvent) {
       await this.p.hooks.afterUpdate({ ...hookEvent, after: stored.resource });
     }
-    return this.renderOne(stored, projectionOf(proj), ctx, false);
+    await detached?.hooks?.after();
+    return stored;
+  }
+
+  /** The document without the detached attribute, and that attribute's values. */
+  private split(resource: ScimJson): { doc: ScimJson; values: unknown } {
+    const d = this.strategy.detached;
+    if (!d) {
+      return { doc: resource, values: undefined };
+    }
+    const { [d.name]: values, ...doc } = resource;
+    return { doc, values };
   }
 
   protected load(id: string, ctx: RequestContext): Promise<StoredResource> {
@@ -226,8 +322,13 @@ export class ResourceService implements ScimResourceService {
   }
 
   private async renderOne(stored: StoredResource, proj: ProjectionRequest, ctx: RequestContext, fresh: boolean) {
-    const complete = await this.completer([stored], proj, ctx, fresh);
-    return this.render(complete(stored), proj, ctx);
+    const d = this.strategy.detached;
+    const loaded =
+      d && wantsAttribute(proj, d.name)
+        ? { ...stored, resource: { ...stored.resource, [d.name]: await d.all(ctx.tenantId, stored.id) } }
+        : stored;
+    const complete = await this.completer([loaded], proj, ctx, fresh);
+    return this.render(complete(loaded), proj, ctx);
   }
 
   private completer(
@@ -241,8 +342,13 @@ export class ResourceService implements ScimResourceService {
       : Promise.resolve((stored) => ({ stored }));
   }
 
+  /** `stored.resource` holds the detached values when they were read (else they are left out). */
   private render(r: Rendered, proj: ProjectionRequest, ctx: RequestContext): ScimJson {
-    const full = toWire(r.stored, this.rt.name, `${ctx.baseUrl}${this.rt.endpoint}/${r.stored.id}`, r.extra ?? {});
+    const d = this.strategy.detached;
+    const { doc, values } = this.split(r.stored.resource);
+    const detached = Array.isArray(values) && values.length ? { [d!.name]: d!.wire(values, ctx) } : {};
+    const stored = d ? { ...r.stored, resource: doc } : r.stored;
+    const full = toWire(stored, this.rt.name, `${ctx.baseUrl}${this.rt.endpoint}/${stored.id}`, { ...r.extra, ...detached });
     return projectResource(full, this.p.registry, this.rt, proj);
   }
 }
