@@ -3,6 +3,7 @@ export * from './tenant.repository';
 export * from './token.repository';
 export * from './tokens';
 export * from './clock';
+export * from './unit-of-work';
 export * from './id-generator';
 export * from './user.repository';
 export * from './group.repository';

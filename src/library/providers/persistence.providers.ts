@@ -8,6 +8,7 @@ import {
   RESOURCE_STORES,
   SCHEMA_REGISTRY,
   TENANT_REPOSITORY,
+  UNIT_OF_WORK,
   USER_REPOSITORY,
 } from '../../core/ports/tokens';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
@@ -17,6 +18,7 @@ import { NoGroupRepository } from '../../persistence/repositories/no-group.repos
 import { TypeOrmGroupRepository } from '../../persistence/repositories/typeorm-group.repository';
 import { TOKEN_LOOKUP_CACHE, TokenLookupCache } from '../../persistence/repositories/token-lookup.cache';
 import { TypeOrmTenantRepository } from '../../persistence/repositories/typeorm-tenant.repository';
+import { TypeOrmUnitOfWork } from '../../persistence/repositories/typeorm-unit-of-work';
 import { TypeOrmUserRepository } from '../../persistence/repositories/typeorm-user.repository';
 import { ScimStaticOptions, servedResourceTypes } from '../../scim/scim.options';
 import { ResourceStore, ResourceStores } from '../../core/ports/resource.store';
@@ -68,6 +70,8 @@ export function persistenceProviders(statics: ScimStaticOptions): Provider[] {
       inject: [ds, TOKEN_LOOKUP_CACHE],
     },
     ...resourceStoreProviders(statics, ds),
+    // one transaction on the module's DataSource, joined by the stores' writes (Bulk cycles)
+    { provide: UNIT_OF_WORK, useFactory: (d: DataSource) => new TypeOrmUnitOfWork(d), inject: [ds] },
     // refuses a MySQL server whose sql_mode makes client-side escaping unsafe
     {
       provide: SQL_MODE_CHECKED,
@@ -119,4 +123,5 @@ export const PERSISTENCE_EXPORTS: InjectionToken[] = [
   USER_REPOSITORY,
   GROUP_REPOSITORY,
   TENANT_REPOSITORY,
+  UNIT_OF_WORK,
 ];

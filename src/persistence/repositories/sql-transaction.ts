@@ -22,7 +22,8 @@ interface Scope {
 /**
  * The open transaction of each DataSource in this async context. A store call made while one
  * is open (a read-change-write under withWriteLock, a repository called from another one's
- * transaction) runs in it: on SQLite there is one connection, so queueing behind the open
+ * transaction, every write of a unit of work: typeorm-unit-of-work.ts) runs in it, and its
+ * change events and after-commit callbacks go with that transaction: on SQLite there is one connection, so queueing behind the open
  * transaction would wait for itself; on MySQL a second pooled connection would not see the
  * transaction's rows and could wait for its locks.
  */

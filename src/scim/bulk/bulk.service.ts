@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ScimError } from '../../core/errors/scim-error';
 import { BulkStep, planBulk } from '../../core/messages/bulk.plan';
 import { BULK_ID_PREFIX, replaceBulkIdRefs, stripBulkIdRefs } from '../../core/messages/bulk.refs';
@@ -10,6 +10,9 @@ import {
 } from '../../core/messages/bulk.response';
 import { Scope } from '../../core/ports/token.repository';
 import { ScimJson } from '../../core/ports/resource.types';
+import { UNIT_OF_WORK } from '../../core/ports/tokens';
+import { UnitOfWork } from '../../core/ports/unit-of-work';
+import { LifecycleHooks } from '../lifecycle/lifecycle-hooks.service';
 import { GroupsService } from '../groups/groups.service';
 import { DEFAULT_MAX_OPERATIONS, ScimLimits } from '../scim.options';
 import { SCIM_LIMITS, SCIM_SERVED_RESOURCES } from '../di.tokens';
@@ -38,17 +41,19 @@ function lean(excluded: string): ProjectionQueryDto {
 /**
  * POST /Bulk (RFC 7644 §3.7): runs the operations through the resource types' services, one
  * at a time and each on its own (non-atomic across operations, atomic per operation), in the
- * order planBulk gives, resolving bulkId references (§3.7.2) and circular references (§3.7.1).
+ * order planBulk gives, resolving bulkId references (§3.7.2). Operations that reference each
+ * other in a cycle (§3.7.1) run as one unit of work: that set is atomic.
  */
 @Injectable()
 export class BulkService {
-  private readonly logger = new Logger(BulkService.name);
   private readonly endpoints: ReadonlyMap<string, BulkEndpoint>;
 
   constructor(
     users: UsersService,
     groups: GroupsService,
     @Inject(SCIM_LIMITS) private readonly limits: ScimLimits,
+    @Inject(UNIT_OF_WORK) private readonly unitOfWork: UnitOfWork,
+    private readonly hooks: LifecycleHooks,
     @Optional() @Inject(SCIM_SERVED_RESOURCES) served: readonly ServedResource[] = [],
   ) {
     this.endpoints = new Map<string, BulkEndpoint>([
@@ -70,7 +75,7 @@ export class BulkService {
       maxOperations: this.maxOperations,
       endpoints: [...this.endpoints.keys()],
     });
-    const run = new BulkRun(request, ctx, this.endpoints, this.logger);
+    const run = new BulkRun(request, ctx, this.endpoints, this.unitOfWork, this.hooks);
     return bulkResponse(await run.execute(planBulk(request.operations)));
   }
 }
@@ -86,7 +91,8 @@ class BulkRun {
     private readonly request: BulkRequest,
     private readonly ctx: RequestContext,
     private readonly endpoints: ReadonlyMap<string, BulkEndpoint>,
-    private readonly logger: Logger,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly hooks: LifecycleHooks,
   ) {}
 
   async execute(steps: readonly BulkStep[]): Promise<BulkOperationResult[]> {
@@ -143,90 +149,90 @@ class BulkRun {
   }
 
   /**
-   * RFC 7644 §3.7.1: operations that reference each other in a cycle. Each resource is created
-   * without its references to the cycle, then completed with a PUT of the data as sent, with
-   * every reference resolved. When that PUT fails (e.g. the server refuses a group nesting
-   * cycle) the operation fails with 409 Conflict ("MAY stop after a failed attempt and instead
-   * return HTTP status code 409") and the resource it created is deleted again, so that each
-   * operation stays all-or-nothing.
+   * RFC 7644 §3.7.1: operations that reference each other in a cycle (all POSTs). Each
+   * resource is created without its references to the cycle, then completed with a PUT of the
+   * data as sent, every reference resolved: all in one unit of work, so the set commits whole
+   * or not at all. A server stopped part-way keeps none of it; an operation that fails (refused,
+   * or its completion refused, e.g. a group nesting cycle: the RFC's "MAY stop after a failed
+   * attempt and instead return HTTP status code 409 (Conflict)") rolls the set back, reports
+   * its error, and the others of the set report 409 without having changed anything.
    */
   private async runCycle(ops: readonly BulkOperation[]): Promise<void> {
     const inCycle = new Set(ops.map((op) => op.bulkId));
-    const pending: BulkOperation[] = [];
     for (const op of ops) {
-      const refused = this.refusal(op);
-      if (refused) {
-        this.fail(op, refused);
-        continue;
-      }
       const outside = op.refs.find((r) => !inCycle.has(r) && !this.ids.has(r));
-      if (outside !== undefined) {
-        this.fail(op, this.unresolved(outside));
-        continue;
-      }
-      const first = stripBulkIdRefs(op.data as ScimJson, (r) => inCycle.has(r));
-      try {
-        const { service, lean: proj } = this.endpoints.get(op.target!.endpoint)!;
-        const res = await service.create(replaceBulkIdRefs(first, this.ids), proj, this.contextOf(op));
-        this.created(op, res);
-        pending.push(op);
-      } catch (e) {
-        this.fail(op, e);
+      const refused = this.refusal(op) ?? (outside !== undefined ? this.unresolved(outside) : undefined);
+      if (refused) {
+        this.failCycle(ops, op, refused);
+        return;
       }
     }
-    let undone = false;
-    for (const op of pending) {
-      const endpoint = this.endpoints.get(op.target!.endpoint)!;
-      const id = this.ids.get(op.bulkId!)!;
-      const missing = op.refs.find((r) => !this.ids.has(r));
-      try {
-        if (missing !== undefined) {
-          throw this.unresolved(missing);
-        }
-        // the password was set (and hashed) by the create already
-        const data = withoutPassword(replaceBulkIdRefs(op.data as ScimJson, this.ids));
-        this.created(op, await endpoint.service.replace(id, data, endpoint.lean, this.contextOf(op)));
-      } catch (e) {
+    /** the operation being written, for the report when the unit of work fails */
+    const step: { op?: BulkOperation; completing?: boolean } = {};
+    try {
+      const { value: written, release } = await this.unitOfWork.run(() =>
+        this.hooks.holdingAfterHooks(async () => {
+          // local state: a MySQL deadlock victim runs this again from the start
+          const ids = new Map(this.ids);
+          const answers = new Map<BulkOperation, ScimJson>();
+          for (const op of ops) {
+            Object.assign(step, { op, completing: false });
+            const first = stripBulkIdRefs(op.data as ScimJson, (r) => inCycle.has(r));
+            const { service, lean: proj } = this.endpoints.get(op.target!.endpoint)!;
+            const res = await service.create(replaceBulkIdRefs(first, ids), proj, this.contextOf(op));
+            ids.set(op.bulkId!, res.id as string);
+            answers.set(op, res);
+          }
+          for (const op of ops) {
+            Object.assign(step, { op, completing: true });
+            const { service, lean: proj } = this.endpoints.get(op.target!.endpoint)!;
+            // the password was set (and hashed) by the create already
+            const data = withoutPassword(replaceBulkIdRefs(op.data as ScimJson, ids));
+            answers.set(op, await service.replace(ids.get(op.bulkId!)!, data, proj, this.contextOf(op)));
+          }
+          Object.assign(step, { op: undefined, completing: false });
+          return answers;
+        }),
+      );
+      for (const [op, res] of written) {
+        this.created(op, res);
+      }
+      await release();
+    } catch (e) {
+      const culprit = step.op;
+      if (culprit && step.completing) {
         const { body } = toScimErrorResponse(e);
-        await this.undoCreate(op, endpoint, id);
-        undone = true;
-        this.fail(
-          op,
+        this.failCycle(
+          ops,
+          culprit,
           ScimError.conflict(
             `Circular references could not be resolved (RFC 7644 §3.7.1): ${body.detail ?? ''}`,
           ),
         );
+      } else {
+        this.failCycle(ops, culprit, e);
       }
-    }
-    if (undone) {
-      await this.refresh(pending.filter((op) => this.ids.has(op.bulkId!)));
     }
   }
 
-  /** After an undo (which may remove memberships), report the survivors' current versions. */
-  private async refresh(ops: readonly BulkOperation[]): Promise<void> {
+  /**
+   * The whole circular set failed: `culprit` with `error`, every other operation of the set
+   * with 409 (nothing of the set was kept). Without a culprit (the commit itself failed) every
+   * operation reports `error`.
+   */
+  private failCycle(ops: readonly BulkOperation[], culprit: BulkOperation | undefined, error: unknown): void {
     for (const op of ops) {
-      try {
-        const { service, lean: proj } = this.endpoints.get(op.target!.endpoint)!;
-        const res = await service.get(this.ids.get(op.bulkId!)!, proj, this.contextOf(op));
-        if (res.kind === 'resource') {
-          this.succeeded(op, '201', res.body);
-        }
-      } catch {
-        // keep the version the write returned
+      if (culprit === undefined || op === culprit) {
+        this.fail(op, error);
+      } else {
+        this.fail(
+          op,
+          ScimError.conflict(
+            `Not applied: Operations[${culprit.index}] failed, and operations whose bulkIds ` +
+              'reference each other in a cycle are applied together or not at all (RFC 7644 §3.7.1)',
+          ),
+        );
       }
-    }
-  }
-
-  private async undoCreate(op: BulkOperation, endpoint: BulkEndpoint, id: string): Promise<void> {
-    this.ids.delete(op.bulkId!);
-    try {
-      await endpoint.service.delete(id, { ...this.ctx, ifMatch: undefined, ifNoneMatch: undefined });
-    } catch (e) {
-      this.logger.error(
-        `Bulk Operations[${op.index}]: could not delete ${op.target!.endpoint}/${id} after its ` +
-          `circular references failed: ${e instanceof Error ? e.message : String(e)}`,
-      );
     }
   }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   CreateHookEvent,
@@ -14,6 +15,9 @@ import { SCIM_LIFECYCLE_HOOKS } from '../../core/ports/tokens';
 import { RequestContext } from '../http/request-context';
 
 type HookName = keyof ScimLifecycleHooks;
+
+/** The after-hooks held back while a unit of work is open in this async context. */
+const held = new AsyncLocalStorage<Array<() => Promise<void>>>();
 
 /**
  * Runs the lifecycle hooks for the Users and Groups services. Which hooks
@@ -35,6 +39,24 @@ export class LifecycleHooks {
       }
     }
     this.present = present;
+  }
+
+  /**
+   * Runs `work` (a unit of work, see core/ports/unit-of-work.ts) with its after-hooks held
+   * back: after-hooks run after the change committed, so `release` runs them once the unit
+   * committed, and they are dropped when it rolled back. Called again for each attempt.
+   */
+  async holdingAfterHooks<T>(work: () => Promise<T>): Promise<{ value: T; release: () => Promise<void> }> {
+    const queue: Array<() => Promise<void>> = [];
+    const value = await held.run(queue, work);
+    return {
+      value,
+      release: async () => {
+        for (const run of queue) {
+          await run();
+        }
+      },
+    };
   }
 
   has(name: HookName): boolean {
@@ -112,6 +134,15 @@ export class LifecycleHooks {
     if (!this.present.has(name)) {
       return;
     }
+    const queue = held.getStore();
+    if (queue) {
+      queue.push(() => this.runAfterNow(name, e));
+      return;
+    }
+    await this.runAfterNow(name, e);
+  }
+
+  private async runAfterNow<E>(name: HookName, e: E): Promise<void> {
     for (const h of this.hooks) {
       const fn = h[name] as ((e: E) => void | Promise<void>) | undefined;
       try {
