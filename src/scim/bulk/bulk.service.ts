@@ -220,7 +220,11 @@ class BulkRun {
    * with 409 (nothing of the set was kept). Without a culprit (the commit itself failed) every
    * operation reports `error`.
    */
-  private failCycle(ops: readonly BulkOperation[], culprit: BulkOperation | undefined, error: unknown): void {
+  private failCycle(
+    ops: readonly BulkOperation[],
+    culprit: BulkOperation | undefined,
+    error: unknown,
+  ): void {
     for (const op of ops) {
       if (culprit === undefined || op === culprit) {
         this.fail(op, error);

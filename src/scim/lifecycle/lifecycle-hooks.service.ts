@@ -46,7 +46,9 @@ export class LifecycleHooks {
    * back: after-hooks run after the change committed, so `release` runs them once the unit
    * committed, and they are dropped when it rolled back. Called again for each attempt.
    */
-  async holdingAfterHooks<T>(work: () => Promise<T>): Promise<{ value: T; release: () => Promise<void> }> {
+  async holdingAfterHooks<T>(
+    work: () => Promise<T>,
+  ): Promise<{ value: T; release: () => Promise<void> }> {
     const queue: Array<() => Promise<void>> = [];
     const value = await held.run(queue, work);
     return {
