@@ -77,28 +77,30 @@ export async function insertRows(
 /**
  * One page in creation order by the auto-increment key (RFC 9865 cursor paging): `seq > after`
  * ascending, or `seq < before` descending then reversed, one row more than asked to know
- * whether another page exists. Costs the page, at any depth, through the primary key.
+ * whether another page exists. Costs the page, at any depth, through the primary key. `seq`
+ * is the table's auto-increment column; the rows carry it as `row_key`.
  */
-export async function keysetPage<R extends { seq: string | number }>(
+export async function keysetPage<R>(
   query: (sql: string, params: unknown[]) => Promise<R[]>,
   select: string,
   where: { sql: string; params: unknown[] },
   keyset: { after?: string; before?: string },
   count: number,
+  seq = 'seq',
 ): Promise<{ rows: R[]; hasNext: boolean; hasPrevious: boolean }> {
   if (count === 0) {
     return { rows: [], hasNext: false, hasPrevious: false };
   }
   if (keyset.before !== undefined) {
     const rows = await query(
-      `${select} WHERE ${where.sql} AND r.seq < ? ORDER BY r.seq DESC LIMIT ?`,
+      `${select} WHERE ${where.sql} AND r.${seq} < ? ORDER BY r.${seq} DESC LIMIT ?`,
       [...where.params, keyset.before, count + 1],
     );
     const hasPrevious = rows.length > count;
     return { rows: rows.slice(0, count).reverse(), hasNext: true, hasPrevious };
   }
-  const after = keyset.after !== undefined ? ' AND r.seq > ?' : '';
-  const rows = await query(`${select} WHERE ${where.sql}${after} ORDER BY r.seq ASC LIMIT ?`, [
+  const after = keyset.after !== undefined ? ` AND r.${seq} > ?` : '';
+  const rows = await query(`${select} WHERE ${where.sql}${after} ORDER BY r.${seq} ASC LIMIT ?`, [
     ...where.params,
     ...(keyset.after !== undefined ? [keyset.after] : []),
     count + 1,
@@ -119,12 +121,17 @@ export function metaColumn(
   sub: string,
   resourceType: string,
   dialect: SqlDialect,
+  columns: { created: string; modified: string; version: string } = {
+    created: 'created',
+    modified: 'last_modified',
+    version: 'version',
+  },
 ): ColumnRef | undefined {
   switch (sub) {
     case 'created':
-      return { expr: 'r.created' };
+      return { expr: `r.${columns.created}` };
     case 'lastModified':
-      return { expr: 'r.last_modified' };
+      return { expr: `r.${columns.modified}` };
     case 'resourceType': {
       // a name from the server's own resource type definitions; quoted as a literal all the same
       const literal = `'${resourceType.replace(/'/g, "''")}'`;
@@ -134,8 +141,8 @@ export function metaColumn(
       return {
         expr:
           dialect === 'mysql'
-            ? `(CONCAT('W/"', r.version, '"') COLLATE utf8mb4_bin)`
-            : `('W/"' || r.version || '"')`,
+            ? `(CONCAT('W/"', r.${columns.version}, '"') COLLATE utf8mb4_bin)`
+            : `('W/"' || r.${columns.version} || '"')`,
       };
     default:
       return undefined;

@@ -3,7 +3,7 @@ import { ScimJson } from '../../core/ports/resource.types';
 import { AttributeDefinition } from '../../core/schema/schema.types';
 import { insertRows } from '../repositories/sql.util';
 import { Sql } from '../repositories/sql-transaction';
-import { TableDescriptor, VALUE_KEY_LENGTH, checkedColumns } from './table-descriptor';
+import { ColumnDescriptor, TableDescriptor, VALUE_KEY_LENGTH, checkedColumns } from './table-descriptor';
 
 /** The descriptor's columns of one resource: names and values, in the same order. */
 export interface ColumnValues {
@@ -28,22 +28,24 @@ export function columnValues(d: TableDescriptor, resource: ScimJson): ColumnValu
   return { names, values };
 }
 
-/** The attribute of a unique column a driver's error message names, for the 409's detail. */
-export function uniqueAttributeOf(d: TableDescriptor, message: string, resource: ScimJson): string | undefined {
+/** The 409's detail for a unique column a driver's error message names (undefined: none named). */
+export function uniqueDetailOf(d: TableDescriptor, message: string, resource: ScimJson): string | undefined {
+  const detail = (c: ColumnDescriptor) =>
+    `${c.attribute} "${String(resource[c.attribute])}" is already in use${c.unique === 'table' ? '' : ' in this tenant'}`;
   for (const c of d.columns) {
     if (!c.unique) {
       continue;
     }
     const cols = [c.column, c.ciColumn].filter((x): x is string => x !== undefined);
     if (cols.some((col) => message.includes(col))) {
-      return `${c.attribute} "${String(resource[c.attribute])}"`;
+      return detail(c);
     }
   }
   // SQLite names the columns (`scim_users.tenant_id, scim_users.user_name_ci`); MySQL names the
   // index, which the migrations name after the columns; with one unique column it is that one
   const unique = d.columns.filter((c) => c.unique);
   if (unique.length === 1 && !/\bid\b|_id\b|PRIMARY/.test(message)) {
-    return `${unique[0].attribute} "${String(resource[unique[0].attribute])}"`;
+    return detail(unique[0]);
   }
   return undefined;
 }
@@ -125,5 +127,14 @@ export async function writeValues(
   }
   if (rows.length) {
     await insertRows(qr, table, VALUE_COLUMNS, rows);
+  }
+}
+
+/** A column's value laid over the document (readColumns): booleans as drivers give them, 1/0. */
+export function setColumn(resource: ScimJson, c: ColumnDescriptor, v: unknown): void {
+  if (v === null || v === undefined) {
+    delete resource[c.attribute];
+  } else {
+    resource[c.attribute] = c.type === 'boolean' ? v === true || Number(v) === 1 : String(v);
   }
 }

@@ -1,15 +1,9 @@
 import { QueryRunner } from 'typeorm';
-import { SqlDialect } from '../../core/filter/filter-sql.dialect';
+import { ScimError } from '../../core/errors/scim-error';
 import { NewChangeEvent, WriteEvents, membershipEvents } from '../../core/ports/change-event';
 import { MemberRef } from '../../core/ports/group.repository';
 import { CheckedDelta } from '../../core/resource/members';
-import { ResourceRow } from './sql-resource.store';
-import { IN_CHUNK, placeholders } from './sql-group-graph';
-
-/** rows per multi-row INSERT into scim_group_members (4 binds each, under 900 binds) */
-const INSERT_CHUNK = 225;
-
-type GroupRow = ResourceRow;
+import { MembershipSql, chunks, placeholders } from './sql-membership';
 
 /** member ids a delta really removed and added */
 export interface MemberChanges {
@@ -20,16 +14,33 @@ export interface MemberChanges {
 export const NO_CHANGES: MemberChanges = { removed: [], added: [] };
 
 /**
+ * Columns a new membership row gets besides the group and the member (a host's permission
+ * and time of joining), by column name.
+ */
+export type MemberColumns = Readonly<Record<string, unknown>>;
+
+/** a member's SCIM id and what the membership table holds for it (the id, or its user's row key) */
+interface MemberKey {
+  readonly id: string;
+  readonly key: string;
+}
+
+/** binds per multi-row INSERT into the membership table (under SQLite's 999) */
+const INSERT_BINDS = 900;
+
+/**
  * Writes of group membership inside a caller's transaction: a delta as set operations, costing
  * the members it changes (docs/idp/quirks.md #13, #22, #31), and the removal of a deleted
- * member from every group.
+ * member from every group. Only the tenant's members are touched: memberships a host keeps
+ * for accounts no IdP manages stay as they are.
  */
 export class SqlGroupMembers {
-  constructor(private readonly dialect: SqlDialect) {}
+  constructor(private readonly ms: MembershipSql) {}
 
   /**
-   * Bumps the version of every group containing `memberId`, then drops those memberships;
-   * returns their members-removed events (none without `events`).
+   * Bumps the version of every group of the tenant containing `memberId`, then drops those
+   * memberships; returns their members-removed events (none without `events`). A user is
+   * found by its SCIM id alone: a host may have unlinked it from the tenant a moment ago.
    */
   async removeEverywhere(
     qr: QueryRunner,
@@ -38,127 +49,178 @@ export class SqlGroupMembers {
     at: string,
     events: WriteEvents | undefined,
   ): Promise<NewChangeEvent[]> {
+    const { m, g } = this.ms;
+    const G = this.ms.groups.table;
+    let key = memberId;
+    if (m.byRow) {
+      const users = (await qr.query(
+        `SELECT u.${this.ms.u.row} AS k, u.${this.ms.u.id} AS id FROM ${this.ms.users.table} u WHERE u.${this.ms.u.id} = ?`,
+        [memberId],
+      )) as { k: string; id: string }[];
+      const user = users.find((x) => x.id === memberId);
+      if (!user) {
+        return [];
+      }
+      key = String(user.k);
+    }
+    // with a tenant column the (tenant, member) index finds the rows; without, the groups do
+    const scope = m.tenant ? `m.${m.tenant} = ? AND ` : '';
+    const scoped = m.tenant ? [tenantId] : [];
+    const containing = `SELECT m.${m.group} FROM ${m.table} m WHERE ${scope}m.${m.member} = ?`;
     const parents = events
       ? ((await qr.query(
-          `SELECT r.id, r.version FROM scim_groups r
-           WHERE r.tenant_id = ? AND r.seq IN (
-             SELECT m.group_seq FROM scim_group_members m WHERE m.tenant_id = ? AND m.member_id = ?)
-           ORDER BY r.seq${this.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
-          [tenantId, tenantId, memberId],
-        )) as Pick<GroupRow, 'id' | 'version'>[])
+          `SELECT r.${g.id} AS id, r.${g.version} AS version FROM ${G} r
+           WHERE r.${g.tenant} = ? AND r.${g.row} IN (${containing})
+           ORDER BY r.${g.row}${this.ms.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+          [tenantId, ...scoped, key],
+        )) as { id: string; version: number | string }[])
       : [];
     await qr.query(
-      `UPDATE scim_groups SET version = version + 1, last_modified = ?
-       WHERE tenant_id = ? AND seq IN (
-         SELECT m.group_seq FROM scim_group_members m WHERE m.tenant_id = ? AND m.member_id = ?)`,
-      [at, tenantId, tenantId, memberId],
+      `UPDATE ${G} SET ${g.version} = ${g.version} + 1, ${g.modified} = ?
+       WHERE ${g.tenant} = ? AND ${g.row} IN (${containing})`,
+      [this.ms.groupTime(at), tenantId, ...scoped, key],
     );
-    await qr.query('DELETE FROM scim_group_members WHERE tenant_id = ? AND member_id = ?', [
-      tenantId,
-      memberId,
-    ]);
+    await qr.query(
+      m.tenant
+        ? `DELETE FROM ${m.table} WHERE ${m.tenant} = ? AND ${m.member} = ?`
+        : `DELETE FROM ${m.table} WHERE ${m.member} = ? AND ${m.group} IN (SELECT g.${g.row} FROM ${G} g WHERE g.${g.tenant} = ?)`,
+      m.tenant ? [tenantId, key] : [key, tenantId],
+    );
     return parents.flatMap((p) =>
-      membershipEvents(
-        events,
-        { tenantId, groupId: p.id, version: Number(p.version) + 1 },
-        [memberId],
-        [],
-      ),
+      membershipEvents(events, { tenantId, groupId: p.id, version: Number(p.version) + 1 }, [memberId], []),
     );
   }
 
+  /** Drops every membership row of a group (before the group's row goes). */
+  async removeAll(qr: QueryRunner, groupKey: string): Promise<void> {
+    await qr.query(`DELETE FROM ${this.ms.m.table} WHERE ${this.ms.m.group} = ?`, [groupKey]);
+  }
+
   /**
-   * The membership delta as set operations (docs/idp/quirks.md #13, #22, #31): `replaceAll` is
-   * DELETE all + INSERT; otherwise `removeAll` / `remove` (DELETE ... IN, chunked), then `add`
-   * (INSERT IGNORE / INSERT OR IGNORE: an existing membership stays as it is). With `track`
-   * it returns the ids really removed and added (for the change events), read under the
-   * group's row lock: the delta's ids only, or the whole membership for replaceAll/removeAll.
+   * The membership delta as set operations (docs/idp/quirks.md #13, #22, #31): `replaceAll` and
+   * `removeAll` read the group's members of the tenant (they must know whom to remove), the
+   * rest cost the ids named; `add` skips existing memberships (their columns stay as they
+   * are) and inserts the others with `columns`. Answers the ids really removed and added,
+   * read under the group's row lock.
    */
   async applyDelta(
     qr: QueryRunner,
     tenantId: string,
-    seq: string,
+    groupKey: string,
     d: CheckedDelta,
-    track: boolean,
+    columns: MemberColumns,
   ): Promise<MemberChanges> {
-    if (d.replaceAll) {
-      const before = track ? await this.memberIds(qr, seq) : [];
-      await qr.query('DELETE FROM scim_group_members WHERE group_seq = ?', [seq]);
-      await this.insertMembers(qr, 'INSERT', tenantId, seq, d.replaceAll);
-      const next = new Set(d.replaceAll.map((m) => m.value));
-      const prev = new Set(before);
-      return {
-        removed: before.filter((v) => !next.has(v)),
-        added: d.replaceAll.map((m) => m.value).filter((v) => !prev.has(v)),
-      };
+    if (d.replaceAll || d.removeAll) {
+      const current = await this.members(qr, tenantId, groupKey);
+      const next = new Set((d.replaceAll ?? []).map((r) => r.value));
+      const leaving = current.filter((c) => !next.has(c.id));
+      await this.deleteKeys(qr, groupKey, leaving.map((c) => c.key));
+      const have = new Set(current.filter((c) => next.has(c.id)).map((c) => c.id));
+      const joining = (d.replaceAll ?? []).filter((r) => !have.has(r.value));
+      const added = await this.add(qr, tenantId, groupKey, [...joining, ...d.add], columns);
+      return { removed: leaving.map((c) => c.id), added };
     }
-    let removed: string[];
-    if (d.removeAll) {
-      removed = track ? await this.memberIds(qr, seq) : [];
-      await qr.query('DELETE FROM scim_group_members WHERE group_seq = ?', [seq]);
-    } else {
-      removed = track ? await this.presentMembers(qr, seq, d.remove) : [];
-      for (let i = 0; i < d.remove.length; i += IN_CHUNK) {
-        const chunk = d.remove.slice(i, i + IN_CHUNK);
-        await qr.query(
-          `DELETE FROM scim_group_members
-           WHERE group_seq = ? AND member_id IN (${placeholders(chunk.length)})`,
-          [seq, ...chunk],
-        );
-      }
-    }
-    const adding = d.add.map((m) => m.value);
-    const present = track ? new Set(await this.presentMembers(qr, seq, adding)) : undefined;
-    await this.insertMembers(qr, 'INSERT IGNORE', tenantId, seq, d.add);
-    return { removed, added: present ? adding.filter((v) => !present.has(v)) : [] };
+    const present = await this.members(qr, tenantId, groupKey, d.remove);
+    await this.deleteKeys(qr, groupKey, present.map((c) => c.key));
+    const added = await this.add(qr, tenantId, groupKey, d.add, columns);
+    return { removed: present.map((c) => c.id), added };
   }
 
-  /** every member id of a group, in member id order */
-  async memberIds(qr: QueryRunner, seq: string): Promise<string[]> {
-    const rows = (await qr.query(
-      'SELECT m.member_id FROM scim_group_members m WHERE m.group_seq = ? ORDER BY m.member_id',
-      [seq],
-    )) as { member_id: string }[];
-    return rows.map((r) => r.member_id);
-  }
-
-  /** which of `ids` are members of the group (one IN look-up per IN_CHUNK ids) */
-  async presentMembers(
+  /** Inserts the members not yet in the group (INSERT IGNORE); answers their ids. */
+  async add(
     qr: QueryRunner,
-    seq: string,
-    ids: readonly string[],
+    tenantId: string,
+    groupKey: string,
+    refs: readonly MemberRef[],
+    columns: MemberColumns,
   ): Promise<string[]> {
-    const out: string[] = [];
-    for (let i = 0; i < ids.length; i += IN_CHUNK) {
-      const chunk = ids.slice(i, i + IN_CHUNK);
+    const { m } = this.ms;
+    const unique = [...new Map(refs.map((r) => [r.value, r])).values()];
+    if (!unique.length) {
+      return [];
+    }
+    const keys = m.byRow ? await this.userKeys(qr, tenantId, unique.map((r) => r.value)) : undefined;
+    const keyOf = (r: MemberRef) => keys?.get(r.value) ?? r.value;
+    const present = new Set<string>();
+    for (const chunk of chunks(unique.map(keyOf))) {
       const rows = (await qr.query(
-        `SELECT m.member_id FROM scim_group_members m
-         WHERE m.group_seq = ? AND m.member_id IN (${placeholders(chunk.length)})`,
-        [seq, ...chunk],
-      )) as { member_id: string }[];
-      // exact match only (MySQL's PAD SPACE collation would also match 'id ')
+        `SELECT m.${m.member} AS k FROM ${m.table} m WHERE m.${m.group} = ? AND m.${m.member} IN (${placeholders(chunk.length)})`,
+        [groupKey, ...chunk],
+      )) as { k: string }[];
+      // exact match only (MySQL's PAD SPACE or _ci collations would also match 'id ', 'ID')
       const wanted = new Set(chunk);
-      out.push(...rows.map((r) => r.member_id).filter((v) => wanted.has(v)));
+      rows.filter((r) => wanted.has(String(r.k))).forEach((r) => present.add(String(r.k)));
+    }
+    const joining = unique.filter((r) => !present.has(keyOf(r)));
+    const extra = Object.keys(columns);
+    const names = [m.group, m.member, ...(m.tenant ? [m.tenant] : []), ...(m.type ? [m.type] : []), ...extra];
+    const ignore = this.ms.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+    for (const chunk of chunks(joining, Math.floor(INSERT_BINDS / names.length))) {
+      await qr.query(
+        `${ignore} INTO ${m.table} (${names.join(', ')})
+         VALUES ${chunk.map(() => `(${placeholders(names.length)})`).join(', ')}`,
+        chunk.flatMap((r) => [
+          groupKey,
+          keyOf(r),
+          ...(m.tenant ? [tenantId] : []),
+          ...(m.type ? [r.type] : []),
+          ...extra.map((c) => columns[c]),
+        ]),
+      );
+    }
+    return joining.map((r) => r.value);
+  }
+
+  /** The group's members of the tenant, all of them or those among `ids`, with their keys. */
+  private async members(qr: QueryRunner, tenantId: string, groupKey: string, ids?: readonly string[]): Promise<MemberKey[]> {
+    const { m } = this.ms;
+    const base = `SELECT ${this.ms.memberId} AS id, m.${m.member} AS k FROM ${this.ms.from}
+      WHERE m.${m.group} = ? AND ${this.ms.tenantTerm}`;
+    const toKeys = (rows: { id: string; k: string | number }[]) => rows.map((r) => ({ id: r.id, key: String(r.k) }));
+    if (ids === undefined) {
+      return toKeys((await qr.query(base, [groupKey, tenantId])) as { id: string; k: string }[]);
+    }
+    const out: MemberKey[] = [];
+    for (const chunk of chunks([...new Set(ids)])) {
+      const rows = (await qr.query(`${base} AND ${this.ms.memberId} IN (${placeholders(chunk.length)})`, [
+        groupKey,
+        tenantId,
+        ...chunk,
+      ])) as { id: string; k: string }[];
+      const wanted = new Set(chunk);
+      out.push(...toKeys(rows.filter((r) => wanted.has(r.id))));
     }
     return out;
   }
 
-  async insertMembers(
-    qr: QueryRunner,
-    mode: 'INSERT' | 'INSERT IGNORE',
-    tenantId: string,
-    seq: string,
-    members: readonly MemberRef[],
-  ): Promise<void> {
-    const ignore = this.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-    const verb = mode === 'INSERT' ? 'INSERT' : ignore;
-    for (let i = 0; i < members.length; i += INSERT_CHUNK) {
-      const chunk = members.slice(i, i + INSERT_CHUNK);
-      await qr.query(
-        `${verb} INTO scim_group_members (group_seq, member_id, tenant_id, member_type)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
-        chunk.flatMap((m) => [seq, m.value, tenantId, m.type]),
-      );
+  private async deleteKeys(qr: QueryRunner, groupKey: string, keys: readonly string[]): Promise<void> {
+    const { m } = this.ms;
+    for (const chunk of chunks(keys)) {
+      await qr.query(`DELETE FROM ${m.table} WHERE ${m.group} = ? AND ${m.member} IN (${placeholders(chunk.length)})`, [
+        groupKey,
+        ...chunk,
+      ]);
     }
+  }
+
+  /** SCIM id → the user's row key, for users of the tenant; an unknown id is 400. */
+  private async userKeys(qr: QueryRunner, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    const { u } = this.ms;
+    const out = new Map<string, string>();
+    for (const chunk of chunks(ids)) {
+      const rows = (await qr.query(
+        `SELECT r.${u.row} AS k, r.${u.id} AS id FROM ${this.ms.users.table} r
+         WHERE r.${u.tenant} = ? AND r.${u.id} IN (${placeholders(chunk.length)})`,
+        [tenantId, ...chunk],
+      )) as { k: string | number; id: string }[];
+      const wanted = new Set(chunk);
+      rows.filter((r) => wanted.has(r.id)).forEach((r) => out.set(r.id, String(r.k)));
+    }
+    const missing = ids.filter((id) => !out.has(id));
+    if (missing.length) {
+      // a user deleted between the service's check and this transaction
+      throw ScimError.invalidValue(`members reference unknown ids: ${missing.slice(0, 10).join(', ')}`);
+    }
+    return out;
   }
 }

@@ -2,12 +2,21 @@ import { ScimError } from '../../core/errors/scim-error';
 import { compileFilter } from '../../core/filter/filter-sql.compiler';
 import { SqlDialect } from '../../core/filter/filter-sql.dialect';
 import { ColumnRef, FilterSqlTarget, MultiValuedRef, SqlFragment } from '../../core/filter/filter-sql.target';
-import { ResourceQuery } from '../../core/ports/resource.types';
+import { ResourceQuery, ScimJson, StoredResource } from '../../core/ports/resource.types';
 import { parseAttrPath } from '../../core/schema/attr-path';
 import { ResolvedAttribute, SchemaRegistry } from '../../core/schema/schema.registry';
 import { AttributeDefinition, ResourceTypeDefinition } from '../../core/schema/schema.types';
 import { metaColumn } from '../repositories/sql.util';
-import { TableDescriptor, VALUE_KEY_LENGTH } from './table-descriptor';
+import { setColumn } from './sql-columns';
+import {
+  MAX_INDEXED_LENGTH,
+  ResolvedKeys,
+  TableDescriptor,
+  VALUE_KEY_LENGTH,
+  isoTime,
+  keysOf,
+  storedTime,
+} from './table-descriptor';
 
 /** Child-table storage of a multi-valued attribute the descriptor keeps outside `doc`. */
 export type ExtraMultiValued = (
@@ -24,12 +33,30 @@ export interface SearchSql {
 }
 
 /**
+ * A resource row as `SqlQueries.select` reads it, whatever the table names its columns:
+ * `row_key` is the row's key (keys.row), `c_<i>` the descriptor's columns (readColumns).
+ */
+export interface ResourceRow {
+  row_key: string | number;
+  id: string;
+  tenant_id: string;
+  doc: string | null;
+  version: number | string;
+  created: string | Date;
+  last_modified: string | Date;
+  [column: `c_${number}`]: unknown;
+}
+
+/**
  * Everything a descriptor-driven store says in SQL about reading its table: where each
  * attribute is (for the filter compiler), the live rows of a tenant, ORDER BY, the statements
- * of a search. One copy for every resource type and both databases.
+ * of a search, and how a row reads back. One copy for every resource type and both databases.
  */
 export class SqlQueries {
+  readonly k: ResolvedKeys;
   readonly select: string;
+  /** reads show the columns' values (readColumns, or a table without a document) */
+  readonly shownColumns: boolean;
   /** the multi-valued attributes with rows in the descriptor's values table */
   readonly multiAttributes: AttributeDefinition[];
 
@@ -40,7 +67,13 @@ export class SqlQueries {
     readonly rt: ResourceTypeDefinition,
     private readonly extraMultiValued?: ExtraMultiValued,
   ) {
-    this.select = `SELECT r.seq, r.id, r.tenant_id, r.doc, r.version, r.created, r.last_modified FROM ${d.table} r`;
+    const k = (this.k = keysOf(d));
+    this.shownColumns = d.readColumns === true || !k.document;
+    const shown = this.shownColumns ? d.columns.map((c, i) => (c.column ? `, r.${c.column} AS c_${i}` : '')).join('') : '';
+    this.select =
+      `SELECT r.${k.row} AS row_key, r.${k.id} AS id, r.${k.tenant} AS tenant_id, ` +
+      `${k.document ? `r.${k.document}` : 'NULL'} AS doc, r.${k.version} AS version, r.${k.created} AS created, ` +
+      `r.${k.modified} AS last_modified${shown} FROM ${d.table} r`;
     this.multiAttributes = d.valuesTable
       ? registry
           .coreSchema(rt)
@@ -48,31 +81,52 @@ export class SqlQueries {
       : [];
   }
 
-  /** `r.tenant_id = ?` plus the row's type and liveness; `filtered`: see searchSql */
+  /** `r.tenant_id = ?` plus the row's type and liveness; `filtered`: see liveSql */
   live(tenantId: string, filtered = false): SqlFragment {
-    let sql = 'r.tenant_id = ?';
-    const params: unknown[] = [tenantId];
-    if (this.d.typeColumn) {
-      sql += ` AND r.${this.d.typeColumn} = ?`;
-      params.push(this.d.resourceType);
-    }
-    if (this.d.softDelete) {
-      // `+r.deleted_at` with a filter: not an index term (a no-op on both databases), so the
-      // tombstone index (tenant_id, deleted_at) never wins over the filter's own index; without
-      // statistics SQLite took it for `externalId eq` and walked the whole tenant
-      sql += filtered ? ' AND +r.deleted_at IS NULL' : ' AND r.deleted_at IS NULL';
-    }
-    return { sql, params };
+    return liveSql(this.d, tenantId, filtered);
   }
 
   /** One live row by id: `SELECT ... WHERE r.id = ? AND <live>` (and FOR UPDATE on MySQL). */
-  byId(tenantId: string, id: string, columns: string, forUpdate: boolean): SqlFragment {
+  byId(tenantId: string, id: string, forUpdate: boolean): SqlFragment {
     const live = this.live(tenantId);
     return {
-      sql: `SELECT ${columns} FROM ${this.d.table} r WHERE r.id = ? AND ${live.sql}${
-        forUpdate && this.dialect === 'mysql' ? ' FOR UPDATE' : ''
-      }`,
+      sql: `${this.select} WHERE r.${this.k.id} = ? AND ${live.sql}${this.forUpdate(forUpdate)}`,
       params: [id, ...live.params],
+    };
+  }
+
+  forUpdate(lock = true): string {
+    return lock && this.dialect === 'mysql' ? ' FOR UPDATE' : '';
+  }
+
+  /** Creation order: the auto-increment key, else (created, row key). */
+  creationOrder(dir: 'ASC' | 'DESC', alias = 'r'): string {
+    return this.k.seq ? `${alias}.${this.k.seq} ${dir}` : `${alias}.${this.k.created} ${dir}, ${alias}.${this.k.row} ${dir}`;
+  }
+
+  /** A time as the table stores it (storedTime). */
+  time(iso: string): string {
+    return storedTime(this.d, iso);
+  }
+
+  /** A stored time as ISO-8601 (isoTime). */
+  iso(v: string | Date): string {
+    return isoTime(this.d, v);
+  }
+
+  /** The resource of a row: its document, with the columns laid over it when they are the truth. */
+  toStored(row: ResourceRow): StoredResource {
+    const resource = row.doc ? (JSON.parse(row.doc) as ScimJson) : { schemas: [this.rt.schema] };
+    if (this.shownColumns) {
+      this.d.columns.forEach((c, i) => c.column && setColumn(resource, c, row[`c_${i}`]));
+    }
+    return {
+      id: row.id,
+      tenantId: row.tenant_id,
+      resource,
+      version: Number(row.version),
+      created: this.iso(row.created),
+      lastModified: this.iso(row.last_modified),
     };
   }
 
@@ -102,10 +156,34 @@ export class SqlQueries {
       dialect: this.dialect,
       registry: this.registry,
       resourceType: this.rt,
-      docJson: 'r.doc',
-      column: (r) => this.column(r),
-      multiValued: (r) => this.multiValued(r, tenantId),
+      docJson: this.k.document ? `r.${this.k.document}` : 'NULL',
+      column: (r) => {
+        if (r.attribute.name === 'meta' && !r.extension && this.d.times === 'datetime' && r.subAttribute?.type === 'dateTime') {
+          throw ScimError.invalidFilter(`"meta.${r.subAttribute.name}" cannot be filtered on this server (its times are SQL datetimes)`);
+        }
+        const col = this.column(r);
+        if (!col && !this.k.document) {
+          throw this.unfilterable(r);
+        }
+        return col;
+      },
+      multiValued: (r) => {
+        const ref = this.multiValued(r, tenantId);
+        if (!ref && !r.extension) {
+          throw this.unfilterable(r);
+        }
+        return ref;
+      },
     };
+  }
+
+  private unfilterable(r: ResolvedAttribute): ScimError {
+    const path = r.subAttribute ? `${r.attribute.name}.${r.subAttribute.name}` : r.attribute.name;
+    const kept = ['id', ...this.d.columns.map((c) => c.attribute)].join(', ');
+    return ScimError.invalidFilter(
+      `"${path}" cannot be filtered on this server: ${this.rt.name} filters run on ${kept}` +
+        `${this.k.document ? ' and singular attributes' : ''}${this.d.members ? ' and members' : ''}`,
+    );
   }
 
   /** The real column of a singular attribute; undefined: read it from `doc`. */
@@ -114,19 +192,26 @@ export class SqlQueries {
       return undefined;
     }
     const name = r.attribute.name;
-    const sub = r.subAttribute?.name;
+    const sub = r.subAttribute;
     if (sub !== undefined) {
-      return name === 'meta' ? metaColumn(sub, this.d.resourceType, this.dialect) : undefined;
+      return name === 'meta' ? metaColumn(sub.name, this.d.resourceType, this.dialect, this.k) : undefined;
     }
     if (name === 'id') {
-      return { expr: 'r.id' };
+      return this.exact(`r.${this.k.id}`, true);
     }
     const c = this.d.columns.find((x) => x.attribute === name);
     if (!c) {
       return undefined;
     }
-    const expr = `r.${c.column ?? c.ciColumn!}`;
-    return c.ciColumn ? { expr, ciExpr: `r.${c.ciColumn}` } : { expr };
+    if (c.ciColumn) {
+      return { expr: `r.${c.column ?? c.ciColumn}`, ciExpr: `r.${c.ciColumn}` };
+    }
+    return c.type === 'string' ? this.exact(`r.${c.column!}`, r.attribute.caseExact) : { expr: `r.${c.column!}` };
+  }
+
+  /** A text column of this table, compared as its collation needs (exactColumn). */
+  exact(expr: string, caseExact: boolean, keyLength = MAX_INDEXED_LENGTH): ColumnRef {
+    return exactColumn(this.d, this.dialect, expr, caseExact, keyLength);
   }
 
   private multiValued(r: ResolvedAttribute, tenantId: string): MultiValuedRef | undefined {
@@ -137,7 +222,7 @@ export class SqlQueries {
     const attribute = r.attribute.name;
     return {
       wrap: (cond) => ({
-        sql: `r.seq IN (SELECT v.owner_seq FROM ${this.d.valuesTable!} v WHERE v.tenant_id = ? AND v.attribute = ? AND ${cond.sql})`,
+        sql: `r.${this.k.row} IN (SELECT v.owner_seq FROM ${this.d.valuesTable!} v WHERE v.tenant_id = ? AND v.attribute = ? AND ${cond.sql})`,
         params: [tenantId, attribute, ...cond.params],
       }),
       // `type` and `primary` are read from the item JSON, not from type_ci / is_primary:
@@ -155,7 +240,7 @@ export class SqlQueries {
   orderBy(q: ResourceQuery): SqlFragment {
     const dir = q.sortOrder === 'descending' ? 'DESC' : 'ASC';
     if (!q.sortBy) {
-      return { sql: `r.seq ${dir}`, params: [] };
+      return { sql: this.creationOrder(dir), params: [] };
     }
     const path = parseAttrPath(q.sortBy);
     const resolved = path ? this.registry.resolve(this.rt, path) : undefined;
@@ -171,9 +256,12 @@ export class SqlQueries {
     }
     const col = this.column(resolved);
     const ci = !def.caseExact && (def.type === 'string' || def.type === 'reference');
+    const lower = (e: string) => (this.dialect === 'mysql' ? `LOWER(${e})` : `scim_lower(${e})`);
     let expr: string;
     if (col) {
-      expr = ci ? (col.ciExpr ?? col.expr) : col.expr;
+      expr = ci ? (col.ciExpr ?? lower(col.expr)) : col.expr;
+    } else if (!this.k.document) {
+      throw ScimError.invalidValue(`sortBy "${q.sortBy}" is not supported for ${this.rt.name} on this server`);
     } else {
       const keys = resolved.extension ? [resolved.schemaId, resolved.attribute.name] : [resolved.attribute.name];
       if (resolved.subAttribute) {
@@ -181,20 +269,15 @@ export class SqlQueries {
       }
       // the path is a SQL string literal: a quote in a (schema-defined) name is doubled
       const jp = ('$' + keys.map((k) => '.' + JSON.stringify(k)).join('')).replace(/'/g, "''");
-      const raw = this.dialect === 'mysql' ? `JSON_VALUE(r.doc, '${jp}')` : `json_extract(r.doc, '${jp}')`;
+      const doc = `r.${this.k.document}`;
+      const raw = this.dialect === 'mysql' ? `JSON_VALUE(${doc}, '${jp}')` : `json_extract(${doc}, '${jp}')`;
       // MySQL's JSON_VALUE answers text: numbers are cast to sort as numbers (SQLite's
       // json_extract already answers a number)
       const numeric = this.dialect === 'mysql' && (def.type === 'integer' || def.type === 'decimal');
-      expr = ci
-        ? this.dialect === 'mysql'
-          ? `LOWER(${raw})`
-          : `scim_lower(${raw})`
-        : numeric
-          ? `CAST(${raw} AS DECIMAL(65,10))`
-          : raw;
+      expr = ci ? lower(raw) : numeric ? `CAST(${raw} AS DECIMAL(65,10))` : raw;
     }
     // RFC 7644 §3.4.2.3: resources without a value sort last ascending; ties keep creation order
-    return { sql: `(${expr} IS NULL) ${dir}, ${expr} ${dir}, r.seq ASC`, params: [] };
+    return { sql: `(${expr} IS NULL) ${dir}, ${expr} ${dir}, ${this.creationOrder('ASC')}`, params: [] };
   }
 
   /**
@@ -213,9 +296,47 @@ export class SqlQueries {
     }
     const column = value.caseExact ? 'v.value' : 'v.value_ci';
     const expr =
-      `(SELECT ${column} FROM ${this.d.valuesTable!} v WHERE v.owner_seq = r.seq AND v.attribute = ? ` +
+      `(SELECT ${column} FROM ${this.d.valuesTable!} v WHERE v.owner_seq = r.${this.k.row} AND v.attribute = ? ` +
       'ORDER BY v.is_primary DESC, v.position ASC LIMIT 1)';
     const name = resolved.attribute.name;
-    return { sql: `(${expr} IS NULL) ${dir}, ${expr} ${dir}, r.seq ASC`, params: [name, name] };
+    return { sql: `(${expr} IS NULL) ${dir}, ${expr} ${dir}, ${this.creationOrder('ASC')}`, params: [name, name] };
   }
+}
+
+/**
+ * The live rows of a tenant in table `r`: `r.tenant_id = ?` plus the row's type and no
+ * tombstone. `filtered` (a search with a filter): `+r.deleted_at` is no index term (a no-op on
+ * both databases), so the tombstone index (tenant_id, deleted_at) never wins over the filter's
+ * own index; without statistics SQLite took it for `externalId eq` and walked the whole tenant.
+ */
+export function liveSql(d: TableDescriptor, tenantId: string, filtered = false): SqlFragment {
+  const k = keysOf(d);
+  let sql = `r.${k.tenant} = ?`;
+  const params: unknown[] = [tenantId];
+  if (d.typeColumn) {
+    sql += ` AND r.${d.typeColumn} = ?`;
+    params.push(d.resourceType);
+  }
+  if (d.softDelete) {
+    sql += `${filtered ? ' AND +' : ' AND '}r.${k.deletedAt} IS NULL`;
+  }
+  return { sql, params };
+}
+
+/**
+ * A text column of table `d` for the filter compiler. In a case-insensitive MySQL collation a
+ * caseExact value is compared as bytes (LIKE too), and `eq` first compares the plain column
+ * (its index, which matches any letter case) then the exact value.
+ */
+export function exactColumn(
+  d: TableDescriptor,
+  dialect: SqlDialect,
+  expr: string,
+  caseExact: boolean,
+  keyLength = MAX_INDEXED_LENGTH,
+): ColumnRef {
+  if (dialect !== 'mysql' || d.collation !== 'case-insensitive') {
+    return { expr };
+  }
+  return { expr: caseExact ? `(${expr} COLLATE utf8mb4_bin)` : expr, keyExpr: expr, keyLength };
 }

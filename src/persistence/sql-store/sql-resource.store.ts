@@ -1,4 +1,5 @@
 import { DataSource, QueryRunner } from 'typeorm';
+import { SqlFragment } from '../../core/filter/filter-sql.target';
 import { ScimError } from '../../core/errors/scim-error';
 import { NewChangeEvent, OutboxSignal, WriteEvents, documentEvent } from '../../core/ports/change-event';
 import {
@@ -12,23 +13,14 @@ import {
 import { ResourceStore } from '../../core/ports/resource.store';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { appendEvents } from '../repositories/typeorm-outbox.repository';
-import { affected, dialectOf, indexPage, insertId, isUniqueViolation, keysetPage } from '../repositories/sql.util';
+import { dialectOf, indexPage, isUniqueViolation, keysetPage } from '../repositories/sql.util';
 import { Sql, readCommitted, withRowLock, writeTransaction } from '../repositories/sql-transaction';
-import { uniqueAttributeOf } from './sql-columns';
-import { SqlRows } from './sql-rows';
-import { ExtraMultiValued, SearchSql, SqlQueries } from './sql-query';
+import { uniqueDetailOf } from './sql-columns';
+import { Adoption, RowHooks, SqlRows } from './sql-rows';
+import { ExtraMultiValued, ResourceRow, SearchSql, SqlQueries } from './sql-query';
 import { MAX_ID_LENGTH, TableDescriptor } from './table-descriptor';
 
-/** A resource row as every descriptor-driven table has it. */
-export interface ResourceRow {
-  seq: string | number;
-  id: string;
-  tenant_id: string;
-  doc: string;
-  version: number | string;
-  created: string;
-  last_modified: string;
-}
+export type { ResourceRow } from './sql-query';
 
 /** ids per IN (...) list (SQLite's default bind limit is 999) */
 const IN_CHUNK = 500;
@@ -56,7 +48,14 @@ export class SqlResourceStore implements ResourceStore {
     extraMultiValued?: ExtraMultiValued,
   ) {
     this.q = new SqlQueries(d, dialectOf(ds), registry, registry.resourceType(d.resourceType), extraMultiValued);
-    this.rows = new SqlRows(this.q);
+    // the hooks are read when called, so that a subclass's overrides apply
+    const hooks: RowHooks = {
+      check: (r) => this.check(r),
+      adopt: (qr, tenantId, r) => this.adopt(qr, tenantId, r),
+      assignments: (r) => this.assignments(r),
+      removeRow: (qr, row, soft, at) => this.removeRow(qr, row, soft, at),
+    };
+    this.rows = new SqlRows(this.q, hooks);
   }
 
   get resourceType(): string {
@@ -66,28 +65,30 @@ export class SqlResourceStore implements ResourceStore {
   findById(tenantId: string, id: string): Promise<StoredResource | null> {
     return readCommitted(this.ds, async (sql) => {
       const row = await this.rowById(sql, tenantId, id);
-      return row ? toStored(row) : null;
+      return row ? this.q.toStored(row) : null;
     });
   }
 
-  /** the live row with this id, on `sql` (a read or a transaction) */
-  async rowById(sql: Sql, tenantId: string, id: string): Promise<ResourceRow | undefined> {
-    const s = this.q.byId(tenantId, id, 'r.seq, r.id, r.tenant_id, r.doc, r.version, r.created, r.last_modified', false);
-    return ((await sql.query(s.sql, s.params)) as ResourceRow[])[0];
+  /** the live row with this id, on `sql` (a read or a transaction; `lock`: FOR UPDATE on MySQL) */
+  async rowById(sql: Sql, tenantId: string, id: string, lock = false): Promise<ResourceRow | undefined> {
+    const s = this.q.byId(tenantId, id, lock);
+    // the exact id: a case-insensitive collation would also match it in another letter case
+    return ((await sql.query(s.sql, s.params)) as ResourceRow[]).find((r) => r.id === id);
   }
 
   findByIds(tenantId: string, ids: readonly string[]): Promise<StoredResource[]> {
     const unique = [...new Set(ids)].filter((id) => typeof id === 'string' && id.length <= MAX_ID_LENGTH);
+    const wanted = new Set(unique);
     return readCommitted(this.ds, async (sql) => {
       const out: StoredResource[] = [];
       const live = this.q.live(tenantId);
       for (let i = 0; i < unique.length; i += IN_CHUNK) {
         const chunk = unique.slice(i, i + IN_CHUNK);
         const rows = (await sql.query(
-          `${this.q.select} WHERE ${live.sql} AND r.id IN (${chunk.map(() => '?').join(', ')})`,
+          `${this.q.select} WHERE ${live.sql} AND r.${this.q.k.id} IN (${chunk.map(() => '?').join(', ')})`,
           [...live.params, ...chunk],
         )) as ResourceRow[];
-        out.push(...rows.map(toStored));
+        out.push(...rows.filter((r) => wanted.has(r.id)).map((r) => this.q.toStored(r)));
       }
       return out;
     });
@@ -95,11 +96,18 @@ export class SqlResourceStore implements ResourceStore {
 
   /** RFC 7644 §3.14 writes without If-Match: the resource's row is locked (sql-transaction.ts) */
   withWriteLock<T>(tenantId: string, id: string, fn: () => Promise<T>): Promise<T> {
-    return withRowLock(this.ds, `SELECT r.seq FROM ${this.d.table} r WHERE r.id = ? AND r.tenant_id = ?`, [id, tenantId], fn);
+    const { k } = this.q;
+    return withRowLock(
+      this.ds,
+      `SELECT r.${k.row} FROM ${this.d.table} r WHERE r.${k.id} = ? AND r.${k.tenant} = ?`,
+      [id, tenantId],
+      fn,
+    );
   }
 
   /** every statement of one search sees committed data, and the same data (readCommitted) */
   async search(tenantId: string, query: ResourceQuery): Promise<ResourcePage> {
+    this.checkPaging(query);
     const statements = this.q.searchSql(tenantId, query);
     return readCommitted(this.ds, async (sql) => (await this.searchIn(sql, statements, query)).page);
   }
@@ -110,6 +118,15 @@ export class SqlResourceStore implements ResourceStore {
    */
   buildSearchSql(tenantId: string, query: ResourceQuery): SearchSql {
     return this.q.searchSql(tenantId, query);
+  }
+
+  /** RFC 9865 cursors are keyset positions on the auto-increment key: 400 on a table without one. */
+  checkPaging(q: ResourceQuery): void {
+    if (q.keyset && !this.q.k.seq) {
+      throw ScimError.invalidValue(
+        `Cursor paging is not supported for ${this.q.rt.name} on this server: page with startIndex and count`,
+      );
+    }
   }
 
   /** One page of a search on `sql`, with the rows (a store with more tables reads theirs). */
@@ -134,7 +151,7 @@ export class SqlResourceStore implements ResourceStore {
         }
         return sql.query(page.sql, page.params) as Promise<ResourceRow[]>;
       });
-      return { page: { total, items: rows.map(toStored) }, rows };
+      return { page: { total, items: rows.map((r) => this.q.toStored(r)) }, rows };
     }
     const total = q.withTotal === false ? undefined : await countRows();
     if (!q.keyset) {
@@ -146,13 +163,16 @@ export class SqlResourceStore implements ResourceStore {
       statements.where,
       q.keyset,
       q.count,
+      this.q.k.seq,
     );
     const rows = page.rows;
     return {
       page: {
         total,
-        items: rows.map(toStored),
-        ...(rows.length ? { keys: { first: String(rows[0].seq), last: String(rows[rows.length - 1].seq) } } : {}),
+        items: rows.map((r) => this.q.toStored(r)),
+        ...(rows.length
+          ? { keys: { first: String(rows[0].row_key), last: String(rows[rows.length - 1].row_key) } }
+          : {}),
         hasNext: page.hasNext,
         hasPrevious: page.hasPrevious,
       },
@@ -175,8 +195,9 @@ export class SqlResourceStore implements ResourceStore {
   }
 
   async delete(tenantId: string, id: string, soft?: { at: string }, events?: WriteEvents): Promise<boolean> {
+    const at = soft?.at ?? events?.origin.at ?? new Date().toISOString();
     return writeTransaction(this.ds, this.signal, events, async (qr) => {
-      const gone = await this.rows.deleteIn(qr, tenantId, id, soft);
+      const gone = await this.rows.deleteIn(qr, tenantId, id, soft, at);
       if (!gone) {
         return false;
       }
@@ -218,13 +239,39 @@ export class SqlResourceStore implements ResourceStore {
     });
   }
 
+  // --- Hooks: a host's table policies, overridden by a subclass (RowHooks) -----------------
+
+  /** Checks a resource before it is written; the default takes what the descriptor checks. */
+  protected check(_resource: ScimJson): void {}
+
+  /**
+   * The row a create takes over instead of inserting one: by default a tombstone of the tenant
+   * matching `softDelete.restoreBy` (restored with its id). A host may link an account of its
+   * own here (`restore: false`: the row takes the new SCIM id and the tenant), or refuse (409).
+   */
+  protected async adopt(qr: QueryRunner, tenantId: string, r: NewResource): Promise<Adoption | undefined> {
+    const row = this.d.softDelete ? await this.rows.findTombstone(qr, tenantId, r.resource) : undefined;
+    return row ? { row, restore: true } : undefined;
+  }
+
+  /** Assignments an UPDATE of the row's columns makes before them (they see the old values). */
+  protected assignments(_resource: ScimJson): SqlFragment[] {
+    return [];
+  }
+
+  /**
+   * Removes the live row (RFC 7644 §3.6: it answers 404 from then on) and answers the version
+   * its event carries, or undefined when it was already gone. By default a tombstone when
+   * `soft` and the descriptor keeps them, else DELETE; a host may deactivate instead.
+   */
+  protected removeRow(qr: QueryRunner, row: ResourceRow, soft: { at: string } | undefined, _at: string): Promise<number | undefined> {
+    return this.rows.remove(qr, row, soft);
+  }
+
   mapWriteError(e: unknown, resource: ScimJson): unknown {
     if (isUniqueViolation(e)) {
-      const msg = e instanceof Error ? e.message : '';
-      const what = uniqueAttributeOf(this.d, msg, resource);
-      return what
-        ? ScimError.uniqueness(`${what} is already in use in this tenant`)
-        : ScimError.uniqueness('A resource with this id already exists');
+      const detail = uniqueDetailOf(this.d, e instanceof Error ? e.message : '', resource);
+      return ScimError.uniqueness(detail ?? 'A resource with this id already exists');
     }
     const errno = (e as { driverError?: { errno?: number } })?.driverError?.errno;
     if (errno === 1406) {
@@ -235,13 +282,3 @@ export class SqlResourceStore implements ResourceStore {
   }
 }
 
-export function toStored(row: ResourceRow): StoredResource {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    resource: JSON.parse(row.doc) as ScimJson,
-    version: Number(row.version),
-    created: row.created,
-    lastModified: row.last_modified,
-  };
-}

@@ -1,19 +1,22 @@
 import { QueryRunner } from 'typeorm';
 import { ScimError } from '../../core/errors/scim-error';
+import { SqlFragment } from '../../core/filter/filter-sql.target';
 import { NewResource, ScimJson, StoredResource } from '../../core/ports/resource.types';
 import { affected, insertId } from '../repositories/sql.util';
 import { Sql } from '../repositories/sql-transaction';
-import { columnValues, documentOf, writeValues } from './sql-columns';
-import { SqlQueries } from './sql-query';
-import type { ResourceRow } from './sql-resource.store';
-import { TableDescriptor } from './table-descriptor';
+import { ColumnValues, columnValues, documentOf, setColumn, writeValues } from './sql-columns';
+import { ResourceRow, SqlQueries } from './sql-query';
+import { TableDescriptor, checkedColumns } from './table-descriptor';
 
 /** A write of the document inside a transaction: the stored result and the row's key. */
 export interface RowWrite {
   readonly stored: StoredResource;
-  readonly seq: string;
+  /** the row's key (keys.row), as text */
+  readonly key: string;
   /** create only: a tombstone was brought back */
   readonly restored?: boolean;
+  /** update only: the resource as it was before the write */
+  readonly previous?: ScimJson;
 }
 
 /** What updateIn changes: the document (checked against expectedVersion) or only the version. */
@@ -24,50 +27,102 @@ export interface RowUpdate {
   readonly passwordHash?: string;
 }
 
+/** A row a create takes over instead of inserting one (RowHooks.adopt). */
+export interface Adoption {
+  readonly row: ResourceRow;
+  /**
+   * true: a tombstone of the tenant comes back with its own id (the event says `restored`);
+   * false: another row (a host account to link) takes the new SCIM id and the tenant.
+   */
+  readonly restore: boolean;
+}
+
 /**
- * The writes of one descriptor's rows inside a caller's transaction: insert (or bring back a
- * tombstone), update under the row lock with the version check, delete or soft delete. The
- * column values are checked against the descriptor first (columnValues).
+ * The per-table policies of a store (SqlResourceStore's protected methods), called by SqlRows
+ * inside the write's transaction.
+ */
+export interface RowHooks {
+  /** checks a resource before it is written (400 for what the table cannot take) */
+  check(resource: ScimJson): void;
+  /** the row a create takes over, if any */
+  adopt(qr: QueryRunner, tenantId: string, r: NewResource): Promise<Adoption | undefined>;
+  /** assignments an UPDATE of the row's columns makes first (they see the old values) */
+  assignments(resource: ScimJson): SqlFragment[];
+  /** removes the live row; the version its event carries, undefined when it was gone */
+  removeRow(qr: QueryRunner, row: ResourceRow, soft: { at: string } | undefined, at: string): Promise<number | undefined>;
+}
+
+/**
+ * The writes of one descriptor's rows inside a caller's transaction: insert (or take over a
+ * row the hooks name: a tombstone, a host account), update under the row lock with the version
+ * check, delete. The column values are checked against the descriptor first (columnValues).
  */
 export class SqlRows {
   private readonly d: TableDescriptor;
 
-  constructor(private readonly q: SqlQueries) {
+  constructor(
+    private readonly q: SqlQueries,
+    private readonly hooks: RowHooks,
+  ) {
     this.d = q.d;
   }
 
-  /** Inserts the resource, or brings back a tombstone it matches (softDelete.restoreBy). */
+  /** Inserts the resource, or takes over the row the hooks' `adopt` names. */
   async createIn(qr: QueryRunner, tenantId: string, r: NewResource): Promise<RowWrite> {
+    const { k } = this.q;
+    this.hooks.check(r.resource);
     const cols = columnValues(this.d, r.resource);
     const kept = documentOf(this.d, r.resource);
     const doc = JSON.stringify(kept);
-    const tombstone = this.d.softDelete ? await this.findTombstone(qr, tenantId, r.resource) : undefined;
-    if (tombstone) {
-      const version = Number(tombstone.version) + 1;
-      await this.setRow(qr, tombstone.seq, cols, doc, r.created, r.passwordHash ?? null, {
+    const adoption = await this.hooks.adopt(qr, tenantId, r);
+    if (adoption) {
+      const { row, restore } = adoption;
+      const version = Number(row.version) + 1;
+      const res = await this.setRow(qr, row.row_key, cols, doc, r.created, r.passwordHash ?? null, r.resource, {
         version,
-        revive: true,
+        expected: Number(row.version),
+        ...(restore ? { revive: true } : { claim: { id: r.id, tenantId } }),
       });
-      await this.writeValues(qr, tenantId, String(tombstone.seq), r.resource, JSON.parse(tombstone.doc) as ScimJson);
-      const stored = this.stored(tenantId, tombstone.id, kept, version, tombstone.created, r.created);
-      return { stored, seq: String(tombstone.seq), restored: true };
+      if (affected(res) !== 1) {
+        throw ScimError.uniqueness(`${this.d.resourceType} "${r.id}" met a concurrent change of the row it takes over: retry`);
+      }
+      const key = String(row.row_key);
+      await this.writeValues(qr, tenantId, key, r.resource, row.doc ? (JSON.parse(row.doc) as ScimJson) : {});
+      const id = restore ? row.id : r.id;
+      const stored = this.stored(tenantId, id, kept, r.resource, version, this.q.iso(row.created), r.created);
+      return { stored, key, restored: restore };
     }
-    const names = ['id', 'tenant_id', ...(this.d.typeColumn ? [this.d.typeColumn] : []), ...cols.names, 'doc'];
-    const values = [r.id, tenantId, ...(this.d.typeColumn ? [this.d.resourceType] : []), ...cols.values, doc];
+    const names = [k.id, k.tenant];
+    const values: unknown[] = [r.id, tenantId];
+    if (k.row !== k.id && k.row !== k.seq) {
+      // a table keyed by its own column: a row SCIM creates is keyed by the SCIM id
+      names.push(k.row);
+      values.push(r.id);
+    }
+    if (this.d.typeColumn) {
+      names.push(this.d.typeColumn);
+      values.push(this.d.resourceType);
+    }
+    names.push(...cols.names);
+    values.push(...cols.values);
+    if (k.document) {
+      names.push(k.document);
+      values.push(doc);
+    }
     if (this.d.passwordColumn) {
       names.push(this.d.passwordColumn);
       values.push(r.passwordHash ?? null);
     }
-    names.push('version', 'created', 'last_modified');
-    values.push(1, r.created, r.created);
+    names.push(k.version, k.created, k.modified);
+    values.push(1, this.q.time(r.created), this.q.time(r.created));
     const res = await qr.query(
       `INSERT INTO ${this.d.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
       values,
       true,
     );
-    const seq = insertId(res);
-    await this.writeValues(qr, tenantId, seq, r.resource, undefined);
-    return { stored: this.stored(tenantId, r.id, kept, 1, r.created, r.created), seq };
+    const key = k.row === k.seq ? insertId(res) : r.id;
+    await this.writeValues(qr, tenantId, key, r.resource, undefined);
+    return { stored: this.stored(tenantId, r.id, kept, r.resource, 1, r.created, r.created), key };
   }
 
   /**
@@ -76,9 +131,12 @@ export class SqlRows {
    * version) and returns the new state.
    */
   async updateIn(qr: QueryRunner, tenantId: string, id: string, u: RowUpdate): Promise<RowWrite> {
+    const { k } = this.q;
+    if (u.resource) {
+      this.hooks.check(u.resource);
+    }
     const cols = u.resource ? columnValues(this.d, u.resource) : undefined;
-    const s = this.q.byId(tenantId, id, 'r.seq, r.id, r.tenant_id, r.doc, r.version, r.created, r.last_modified', true);
-    const row = ((await qr.query(s.sql, s.params)) as ResourceRow[])[0];
+    const row = await this.lockedRow(qr, tenantId, id);
     if (!row) {
       throw ScimError.notFound(`${this.d.resourceType} ${id} not found`);
     }
@@ -88,79 +146,103 @@ export class SqlRows {
       );
     }
     const version = Number(row.version) + 1;
+    const key = String(row.row_key);
+    const previous = this.q.toStored(row);
     if (!u.resource || !cols) {
-      await qr.query(`UPDATE ${this.d.table} SET version = ?, last_modified = ? WHERE seq = ?`, [
+      await qr.query(`UPDATE ${this.d.table} SET ${k.version} = ?, ${k.modified} = ? WHERE ${k.row} = ?`, [
         version,
-        u.lastModified,
-        row.seq,
+        this.q.time(u.lastModified),
+        row.row_key,
       ]);
-      return { stored: this.stored(tenantId, id, row.doc, version, row.created, u.lastModified), seq: String(row.seq) };
+      return { stored: { ...previous, version, lastModified: u.lastModified }, key, previous: previous.resource };
     }
     const kept = documentOf(this.d, u.resource);
-    const doc = JSON.stringify(kept);
-    const res = await this.setRow(qr, row.seq, cols, doc, u.lastModified, u.passwordHash, {
+    const res = await this.setRow(qr, row.row_key, cols, JSON.stringify(kept), u.lastModified, u.passwordHash, u.resource, {
       version,
       expected: Number(row.version),
     });
     if (affected(res) !== 1) {
       throw ScimError.preconditionFailed(`${this.d.resourceType} ${id} was modified concurrently`);
     }
-    await this.writeValues(qr, tenantId, String(row.seq), u.resource, JSON.parse(row.doc) as ScimJson);
-    return { stored: this.stored(tenantId, id, kept, version, row.created, u.lastModified), seq: String(row.seq) };
+    await this.writeValues(qr, tenantId, key, u.resource, row.doc ? (JSON.parse(row.doc) as ScimJson) : {});
+    const stored = this.stored(tenantId, id, kept, u.resource, version, previous.created, u.lastModified);
+    return { stored, key, previous: previous.resource };
   }
 
   /**
-   * Deletes the live row (or leaves a tombstone, RFC 7644 §3.6: it then answers 404 like a
-   * deleted one): its key and the version its event carries (a soft delete bumps it).
+   * Removes the live row as the hooks' `removeRow` does (RFC 7644 §3.6: it then answers 404):
+   * its key and the version its event carries.
    */
   async deleteIn(
     qr: QueryRunner,
     tenantId: string,
     id: string,
     soft?: { at: string },
-  ): Promise<{ seq: string; version: number } | undefined> {
-    const s = this.q.byId(tenantId, id, 'r.seq, r.version', true);
-    const row = ((await qr.query(s.sql, s.params)) as Pick<ResourceRow, 'seq' | 'version'>[])[0];
+    at = soft?.at ?? new Date().toISOString(),
+  ): Promise<{ key: string; version: number } | undefined> {
+    const row = await this.lockedRow(qr, tenantId, id);
     if (!row) {
       return undefined;
     }
-    const res =
-      soft && this.d.softDelete
-        ? await qr.query(
-            `UPDATE ${this.d.table} SET deleted_at = ?, version = version + 1, last_modified = ?
-             WHERE seq = ? AND deleted_at IS NULL`,
-            [soft.at, soft.at, row.seq],
-            true,
-          )
-        : await qr.query(`DELETE FROM ${this.d.table} WHERE seq = ?`, [row.seq], true);
-    if (affected(res as { affected?: number }) === 0) {
-      return undefined;
-    }
-    return { seq: String(row.seq), version: Number(row.version) + (soft && this.d.softDelete ? 1 : 0) };
+    const version = await this.hooks.removeRow(qr, row, soft, at);
+    return version === undefined ? undefined : { key: String(row.row_key), version };
   }
 
-  private async setRow(
+  /** The default removal: a tombstone (`softDelete`, when `soft`), else DELETE. */
+  async remove(qr: QueryRunner, row: ResourceRow, soft: { at: string } | undefined): Promise<number | undefined> {
+    const { k } = this.q;
+    const tombstone = soft !== undefined && this.d.softDelete !== undefined;
+    const res = tombstone
+      ? await qr.query(
+          `UPDATE ${this.d.table} SET ${k.deletedAt} = ?, ${k.version} = ${k.version} + 1, ${k.modified} = ?
+           WHERE ${k.row} = ? AND ${k.deletedAt} IS NULL`,
+          [this.q.time(soft.at), this.q.time(soft.at), row.row_key],
+          true,
+        )
+      : await qr.query(`DELETE FROM ${this.d.table} WHERE ${k.row} = ?`, [row.row_key], true);
+    return affected(res as { affected?: number }) === 0 ? undefined : Number(row.version) + (tombstone ? 1 : 0);
+  }
+
+  /** the live row with this id, locked (exact id: a _ci collation also matches other cases) */
+  private async lockedRow(qr: QueryRunner, tenantId: string, id: string): Promise<ResourceRow | undefined> {
+    const s = this.q.byId(tenantId, id, true);
+    return ((await qr.query(s.sql, s.params)) as ResourceRow[]).find((r) => r.id === id);
+  }
+
+  private setRow(
     qr: QueryRunner,
-    seq: string | number,
-    cols: { names: readonly string[]; values: readonly unknown[] },
+    key: string | number,
+    cols: ColumnValues,
     doc: string,
     lastModified: string,
     passwordHash: string | null | undefined,
-    opts: { version: number; expected?: number; revive?: boolean },
+    resource: ScimJson,
+    opts: { version: number; expected: number; revive?: boolean; claim?: { id: string; tenantId: string } },
   ) {
-    const sets = [...cols.names.map((n) => `${n} = ?`), 'doc = ?', 'version = ?', 'last_modified = ?'];
-    const params: unknown[] = [...cols.values, doc, opts.version, lastModified];
+    const { k } = this.q;
+    const first = this.hooks.assignments(resource);
+    const sets = [...first.map((f) => f.sql), ...cols.names.map((n) => `${n} = ?`)];
+    const params: unknown[] = [...first.flatMap((f) => f.params), ...cols.values];
+    if (k.document) {
+      sets.push(`${k.document} = ?`);
+      params.push(doc);
+    }
+    sets.push(`${k.version} = ?`, `${k.modified} = ?`);
+    params.push(opts.version, this.q.time(lastModified));
     if (this.d.passwordColumn && passwordHash !== undefined) {
       sets.push(`${this.d.passwordColumn} = ?`);
       params.push(passwordHash);
     }
     if (opts.revive) {
-      sets.push('deleted_at = NULL');
+      sets.push(`${k.deletedAt} = NULL`);
     }
-    const versionCheck = opts.expected !== undefined ? ' AND version = ?' : '';
+    if (opts.claim) {
+      sets.push(`${k.id} = ?`, `${k.tenant} = ?`);
+      params.push(opts.claim.id, opts.claim.tenantId);
+    }
     return qr.query(
-      `UPDATE ${this.d.table} SET ${sets.join(', ')} WHERE seq = ?${versionCheck}`,
-      [...params, seq, ...(opts.expected !== undefined ? [opts.expected] : [])],
+      `UPDATE ${this.d.table} SET ${sets.join(', ')} WHERE ${k.row} = ? AND ${k.version} = ?`,
+      [...params, key, opts.expected],
       true,
     );
   }
@@ -170,10 +252,11 @@ export class SqlRows {
    * look-up per attribute, each on its own index (an OR with ORDER BY let SQLite walk the
    * whole tenant by seq on every create).
    */
-  private async findTombstone(qr: QueryRunner, tenantId: string, resource: ScimJson): Promise<ResourceRow | undefined> {
+  async findTombstone(qr: Sql, tenantId: string, resource: ScimJson): Promise<ResourceRow | undefined> {
+    const { k } = this.q;
     const parts: string[] = [];
     const params: unknown[] = [];
-    for (const attribute of this.d.softDelete!.restoreBy) {
+    for (const attribute of this.d.softDelete?.restoreBy ?? []) {
       const c = this.d.columns.find((x) => x.attribute === attribute);
       const value = resource[attribute];
       if (!c || typeof value !== 'string') {
@@ -182,38 +265,49 @@ export class SqlRows {
       // compared as the unique index compares: lower-cased where a ci column exists
       const col = c.ciColumn ?? c.column!;
       const key = c.ciColumn ? value.toLowerCase() : value;
-      parts.push(`${this.q.select} WHERE r.tenant_id = ? AND r.${col} = ? AND r.deleted_at IS NOT NULL`);
+      parts.push(`${this.q.select} WHERE r.${k.tenant} = ? AND r.${col} = ? AND r.${k.deletedAt} IS NOT NULL`);
       params.push(tenantId, key);
     }
     if (!parts.length) {
       return undefined;
     }
     const rows = (await qr.query(parts.join(' UNION ALL '), params)) as ResourceRow[];
-    return rows.sort((a, b) => Number(b.seq) - Number(a.seq))[0];
+    const latest = (r: ResourceRow) => (k.seq ? Number(r.row_key) : Date.parse(this.q.iso(r.last_modified)));
+    return rows.sort((a, b) => latest(b) - latest(a))[0];
   }
 
   private writeValues(
     qr: Sql,
     tenantId: string,
-    seq: string,
+    key: string,
     resource: ScimJson,
     previous: ScimJson | undefined,
   ): Promise<void> {
     if (!this.d.valuesTable) {
       return Promise.resolve();
     }
-    return writeValues(qr, this.d.valuesTable, this.q.multiAttributes, tenantId, seq, resource, previous);
+    return writeValues(qr, this.d.valuesTable, this.q.multiAttributes, tenantId, key, resource, previous);
   }
 
+  /** What was written as a read gives it back: the document, or the columns where they rule. */
   private stored(
     tenantId: string,
     id: string,
-    doc: ScimJson | string,
+    kept: ScimJson,
+    resource: ScimJson,
     version: number,
     created: string,
     lastModified: string,
   ): StoredResource {
-    const resource = typeof doc === 'string' ? (JSON.parse(doc) as ScimJson) : doc;
-    return { id, tenantId, resource, version, created, lastModified };
+    let shown = kept;
+    if (this.q.shownColumns) {
+      shown = this.q.k.document ? { ...kept } : { schemas: [this.q.rt.schema] };
+      for (const { c, value } of checkedColumns(this.d, resource)) {
+        if (c.column) {
+          setColumn(shown, c, value);
+        }
+      }
+    }
+    return { id, tenantId, resource: shown, version, created, lastModified };
   }
 }

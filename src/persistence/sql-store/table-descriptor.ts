@@ -26,8 +26,79 @@ export interface ColumnDescriptor {
   readonly maxLength?: number;
   /** a resource without a value for it is 400 invalidValue (the column is NOT NULL) */
   readonly required?: boolean;
-  /** the column (or ciColumn) has a unique index per tenant: a clash is 409 uniqueness */
-  readonly unique?: boolean;
+  /**
+   * The column (or ciColumn) has a unique index per tenant (`true`), or across the whole table
+   * (`'table'`, a host's email): a clash is 409 uniqueness.
+   */
+  readonly unique?: boolean | 'table';
+  /** a sub-attribute path (`name.formatted`) whose value the column takes when the attribute has none */
+  readonly fallback?: string;
+  /** the value the column takes when the resource has none (a host's NOT NULL column) */
+  readonly whenAbsent?: string | boolean;
+}
+
+/**
+ * The structural columns of a resource table. Every name defaults to the library's own
+ * (scim_users, scim_groups, scim_resources), so a host table names only what differs.
+ */
+export interface TableKeys {
+  /**
+   * The auto-increment key: creation order and RFC 9865 cursor (keyset) positions. `null`: the
+   * table has none; creation order is then (created, row) and a cursor request is 400.
+   */
+  readonly seq?: string | null;
+  /**
+   * The column writes, child rows and membership rows address a row by. Default `seq`, or
+   * `id` without one. When it is neither, a row SCIM inserts gets the SCIM id there too.
+   */
+  readonly row?: string;
+  /** the SCIM id (RFC 7643 §3.1), unique; default `id` */
+  readonly id?: string;
+  /** the tenant owning the row; default `tenant_id` (a row whose tenant is NULL is no tenant's) */
+  readonly tenant?: string;
+  /** the JSON document; `null`: the table has none, a resource is its columns alone */
+  readonly document?: string | null;
+  readonly version?: string;
+  readonly created?: string;
+  readonly modified?: string;
+  /** the tombstone time of `softDelete`; default `deleted_at` */
+  readonly deletedAt?: string;
+}
+
+/** TableKeys with every default filled in (keysOf). */
+export interface ResolvedKeys {
+  readonly seq: string | undefined;
+  readonly row: string;
+  readonly id: string;
+  readonly tenant: string;
+  readonly document: string | undefined;
+  readonly version: string;
+  readonly created: string;
+  readonly modified: string;
+  readonly deletedAt: string;
+}
+
+/**
+ * The membership table of a group table (RFC 7643 §4.2 `members`): one row per (group, member).
+ * With `type` members may be users or groups (nested groups); without it they are users only,
+ * and a group as a member is 400.
+ */
+export interface MembersDescriptor {
+  readonly table: string;
+  /** the column holding the group's row key (`keys.row` of the group table) */
+  readonly group: string;
+  /** the column holding the member: its SCIM id, or with `byRow` its user's row key */
+  readonly member: string;
+  /**
+   * The member column holds the user's row key (a host's own user id), not its SCIM id: reads
+   * join the users table for the SCIM id, and a member is visible only while that user is the
+   * tenant's. Needs users-only membership (no `type`).
+   */
+  readonly byRow?: boolean;
+  /** the member's type column (`User` / `Group`) */
+  readonly type?: string;
+  /** the tenant column; without it a membership's tenant is its user's (then no `type`) */
+  readonly tenant?: string;
 }
 
 export interface TableDescriptor {
@@ -35,6 +106,25 @@ export interface TableDescriptor {
   readonly resourceType: string;
   /** the resource table (`seq` auto-increment key, id, tenant_id, doc, version, created, ...) */
   readonly table: string;
+  /** its structural columns when they are not the library's names (a host's own table) */
+  readonly keys?: TableKeys;
+  /**
+   * How `created` / `modified` are stored: ISO-8601 text (default) or SQL `datetime(3)` in UTC.
+   * SQL datetimes do not compare with RFC 3339 text, so `meta.created` / `meta.lastModified`
+   * cannot be filtered then (400 invalidFilter); they still sort.
+   */
+  readonly times?: 'iso' | 'datetime';
+  /**
+   * How MySQL compares the table's text columns: `binary` (utf8mb4_bin, the library's tables)
+   * or `case-insensitive` (a _ci collation, as a host's tables often are): caseExact
+   * attributes then compare with COLLATE utf8mb4_bin, `eq` keeping the plain column's index.
+   */
+  readonly collation?: 'binary' | 'case-insensitive';
+  /**
+   * The columns are the truth (a host edits them directly): reads lay their values over the
+   * document, and a resource without a document is made of them.
+   */
+  readonly readColumns?: boolean;
   /**
    * For a table shared by several resource types: the column naming the type of each row
    * (every read and write is restricted to rows of this descriptor's type).
@@ -49,6 +139,8 @@ export interface TableDescriptor {
   readonly valuesTable?: string;
   /** multi-valued attributes kept elsewhere (a group's members): left out of `doc` */
   readonly notInDocument?: readonly string[];
+  /** a group table's membership table */
+  readonly members?: MembersDescriptor;
   /**
    * Deletion may leave a tombstone (`deleted_at`), invisible to every read; creating a
    * resource whose value of one of `restoreBy` (compared as the column compares) equals a
@@ -69,12 +161,12 @@ export function checkedColumns(
   resource: ScimJson,
 ): Array<{ c: ColumnDescriptor; value: string | boolean | null }> {
   return d.columns.map((c) => {
-    const raw = resource[c.attribute];
+    const raw = valueOf(resource, c.attribute) ?? (c.fallback ? valueOf(resource, c.fallback) : undefined);
     let value: string | boolean | null;
     if (c.type === 'boolean') {
-      value = typeof raw === 'boolean' ? raw : null;
+      value = typeof raw === 'boolean' ? raw : typeof c.whenAbsent === 'boolean' ? c.whenAbsent : null;
     } else {
-      value = typeof raw === 'string' ? raw : null;
+      value = typeof raw === 'string' ? raw : typeof c.whenAbsent === 'string' ? c.whenAbsent : null;
       if (value !== null && c.maxLength !== undefined && [...value].length > c.maxLength) {
         throw ScimError.invalidValue(`${c.attribute} is longer than ${c.maxLength} characters`);
       }
@@ -84,6 +176,46 @@ export function checkedColumns(
     }
     return { c, value };
   });
+}
+
+/** A top-level attribute, or a dotted sub-attribute path (`name.formatted`), of a resource. */
+function valueOf(resource: ScimJson, path: string): unknown {
+  const [attr, sub] = path.split('.');
+  const v = resource[attr];
+  if (sub === undefined) {
+    return v === null ? undefined : v;
+  }
+  return v !== null && typeof v === 'object' ? ((v as ScimJson)[sub] ?? undefined) : undefined;
+}
+
+export function keysOf(d: TableDescriptor): ResolvedKeys {
+  const k = d.keys ?? {};
+  const seq = k.seq === null ? undefined : (k.seq ?? 'seq');
+  const document = k.document === null ? undefined : (k.document ?? 'doc');
+  return {
+    seq,
+    row: k.row ?? seq ?? k.id ?? 'id',
+    id: k.id ?? 'id',
+    tenant: k.tenant ?? 'tenant_id',
+    document,
+    version: k.version ?? 'version',
+    created: k.created ?? 'created',
+    modified: k.modified ?? 'last_modified',
+    deletedAt: k.deletedAt ?? 'deleted_at',
+  };
+}
+
+/** A time as table `d` stores it: ISO-8601 text, or `YYYY-MM-DD HH:MM:SS.SSS` in UTC. */
+export function storedTime(d: TableDescriptor, iso: string): string {
+  return d.times === 'datetime' ? new Date(iso).toISOString().replace('T', ' ').replace('Z', '') : iso;
+}
+
+/** A time of table `d` as ISO-8601 (MySQL gives datetimes as Dates, SQLite as UTC text). */
+export function isoTime(d: TableDescriptor, v: string | Date): string {
+  if (v instanceof Date) {
+    return v.toISOString();
+  }
+  return d.times === 'datetime' ? new Date(v.includes('T') ? v : `${v.replace(' ', 'T')}Z`).toISOString() : v;
 }
 
 /** The longest value the singular indexed columns take (utf8mb4 keys of 255 code points). */
@@ -133,6 +265,7 @@ export const GROUP_TABLE: TableDescriptor = {
     { attribute: 'externalId', column: 'external_id', type: 'string', maxLength: MAX_INDEXED_LENGTH },
   ],
   notInDocument: ['members'],
+  members: { table: 'scim_group_members', group: 'group_seq', member: 'member_id', type: 'member_type', tenant: 'tenant_id' },
 };
 
 /**
