@@ -40,6 +40,25 @@ export type {
   StoredResource,
 } from '../core/ports/resource.types';
 
+// --- The SQL stores over a host's own tables: a descriptor plus hooks ------------------------
+// SqlResourceStore (Users, any resource type) and SqlGroupStore (groups and their membership
+// table) keep filters, sorting, paging, versions, uniqueness and events; a host describes its
+// columns (TableDescriptor) and overrides the protected hooks for its policies.
+export { SqlResourceStore } from '../persistence/sql-store/sql-resource.store';
+export { SqlGroupStore } from '../persistence/sql-store/sql-group.store';
+export type { MemberColumns } from '../persistence/sql-store/sql-group-members';
+export type { Adoption, AdoptedRow } from '../persistence/sql-store/sql-rows';
+export type { ResourceRow } from '../persistence/sql-store/sql-query';
+export type {
+  ColumnDescriptor,
+  MembersDescriptor,
+  TableDescriptor,
+  TableKeys,
+} from '../persistence/sql-store/table-descriptor';
+export { MAX_INDEXED_LENGTH, USER_TABLE, GROUP_TABLE } from '../persistence/sql-store/table-descriptor';
+// reads of a host's own tables that see committed data only (SQLite: a reader connection)
+export { readCommitted } from '../persistence/repositories/sql-transaction';
+
 // --- SCIM filters compiled to SQL, for a host's store ----------------------------------------
 export { compileFilter } from '../core/filter/filter-sql.compiler';
 export { jsonMemberPath } from '../core/filter/filter-sql.dialect';

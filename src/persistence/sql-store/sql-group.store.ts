@@ -74,6 +74,11 @@ export class SqlGroupStore implements GroupRepository {
     return Promise.resolve({});
   }
 
+  /** A time as the group table stores it (for a hook's own columns). */
+  protected time(iso: string): string {
+    return this.docs.q.time(iso);
+  }
+
   findById(tenantId: string, id: string, withMembers: boolean): Promise<StoredResource | null> {
     return readCommitted(this.ds, async (sql) => {
       const row = await this.docs.rowById(sql, tenantId, id);

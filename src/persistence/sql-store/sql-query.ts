@@ -170,7 +170,8 @@ export class SqlQueries {
       multiValued: (r) => {
         const ref = this.multiValued(r, tenantId);
         if (!ref && !r.extension) {
-          throw this.unfilterable(r);
+          // no child table keeps its values: the whole attribute cannot be filtered
+          throw this.unfilterable({ ...r, subAttribute: undefined });
         }
         return ref;
       },
@@ -182,7 +183,7 @@ export class SqlQueries {
     const kept = ['id', ...this.d.columns.map((c) => c.attribute)].join(', ');
     return ScimError.invalidFilter(
       `"${path}" cannot be filtered on this server: ${this.rt.name} filters run on ${kept}` +
-        `${this.k.document ? ' and singular attributes' : ''}${this.d.members ? ' and members' : ''}`,
+        `${this.k.document ? ' and singular attributes of the document' : ''}${this.d.members ? ' and members' : ''}`,
     );
   }
 

@@ -27,9 +27,12 @@ export interface RowUpdate {
   readonly passwordHash?: string;
 }
 
+/** What a create needs of the row it takes over: its key, id, version, document, created time. */
+export type AdoptedRow = Pick<ResourceRow, 'row_key' | 'id' | 'version' | 'doc' | 'created'>;
+
 /** A row a create takes over instead of inserting one (RowHooks.adopt). */
 export interface Adoption {
-  readonly row: ResourceRow;
+  readonly row: AdoptedRow;
   /**
    * true: a tombstone of the tenant comes back with its own id (the event says `restored`);
    * false: another row (a host account to link) takes the new SCIM id and the tenant.
