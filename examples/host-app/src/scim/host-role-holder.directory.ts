@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RoleHolderDirectory, RoleHolderExclusion } from '../scim-nest';
+import { RoleHolderDirectory, RoleHolderExclusion, readCommitted } from '../scim-nest';
 import { OWNER_ROLE, highestRole } from './host-roles';
-import { isTrue, placeholders, read } from './host-sql';
 
 /**
  * Who holds a role, read from the host's own tables (ScimModule `adapters.roleHolders`), for
@@ -25,7 +24,7 @@ export class HostRoleHolderDirectory implements RoleHolderDirectory {
   constructor(private readonly ds: DataSource) {}
 
   async roleOf(tenantId: string, userId: string): Promise<string | null> {
-    const rows = (await read(this.ds, (m) =>
+    const rows = (await readCommitted(this.ds, (m) =>
       m.query(
         `SELECT u.is_owner, m.permission FROM host_users u
          LEFT JOIN host_team_members m ON m.user_id = u.id
@@ -70,7 +69,7 @@ export class HostRoleHolderDirectory implements RoleHolderDirectory {
       }
     }
     sql += ` AND (${role === OWNER_ROLE ? 'u.is_owner = 1 OR ' : ''}EXISTS (${membership})) LIMIT 1`;
-    const rows = (await read(this.ds, (m) => m.query(sql, params))) as unknown[];
+    const rows = (await readCommitted(this.ds, (m) => m.query(sql, params))) as unknown[];
     return rows.length > 0;
   }
 
@@ -80,7 +79,7 @@ export class HostRoleHolderDirectory implements RoleHolderDirectory {
    * changed after its members were added is judged by what its members really hold.
    */
   async groupGivesRole(_tenantId: string, groupId: string, role: string): Promise<boolean> {
-    const rows = (await read(this.ds, (m) =>
+    const rows = (await readCommitted(this.ds, (m) =>
       m.query('SELECT 1 AS found FROM host_team_members WHERE team_id = ? AND permission = ? LIMIT 1', [
         groupId,
         role,
@@ -88,4 +87,13 @@ export class HostRoleHolderDirectory implements RoleHolderDirectory {
     )) as unknown[];
     return rows.length > 0;
   }
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+/** booleans as raw queries return them: 1/0 (both drivers), '1' or true */
+function isTrue(v: unknown): boolean {
+  return v === true || Number(v) === 1;
 }
