@@ -224,6 +224,14 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
       expectScimError(await send('post', '/Users', { schemas: [USER_SCHEMA], userName: 'JANE.DOE@acme.example' }), 409, 'uniqueness');
     });
 
+    it('3b. ids compare exactly, though host_users is case-insensitive on MySQL', async () => {
+      const upper = id.toUpperCase();
+      expect(upper).not.toBe(id);
+      expectScimError(await http().get(`${SCIM}/Users/${upper}`).set(auth()), 404);
+      expect((await list(`id eq "${upper}"`)).body.totalResults).toBe(0);
+      expect((await list(`id eq "${id}"`)).body.totalResults).toBe(1);
+    });
+
     it('4. filters run in SQL on host_users columns and on the extension in its JSON column', async () => {
       const ids = async (filter: string, extra: Record<string, string> = {}) => {
         const res = await list(filter, extra);
