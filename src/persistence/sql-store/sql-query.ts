@@ -44,7 +44,14 @@ export interface ResourceRow {
   version: number | string;
   created: string | Date;
   last_modified: string | Date;
+  /** the auto-increment key, when it is not the row key (keys.seq beside keys.row) */
+  seq_key?: string | number;
   [column: `c_${number}`]: unknown;
+}
+
+/** The auto-increment key of a row: cursor positions and the most recent tombstone. */
+export function seqOf(row: ResourceRow): string {
+  return String(row.seq_key ?? row.row_key);
 }
 
 /**
@@ -73,7 +80,8 @@ export class SqlQueries {
     this.select =
       `SELECT r.${k.row} AS row_key, r.${k.id} AS id, r.${k.tenant} AS tenant_id, ` +
       `${k.document ? `r.${k.document}` : 'NULL'} AS doc, r.${k.version} AS version, r.${k.created} AS created, ` +
-      `r.${k.modified} AS last_modified${shown} FROM ${d.table} r`;
+      `r.${k.modified} AS last_modified${k.seq && k.seq !== k.row ? `, r.${k.seq} AS seq_key` : ''}${shown} ` +
+      `FROM ${d.table} r`;
     this.multiAttributes = d.valuesTable
       ? registry
           .coreSchema(rt)

@@ -17,7 +17,7 @@ import { dialectOf, indexPage, isUniqueViolation, keysetPage } from '../reposito
 import { Sql, readCommitted, withRowLock, writeTransaction } from '../repositories/sql-transaction';
 import { uniqueDetailOf } from './sql-columns';
 import { Adoption, RowHooks, SqlRows } from './sql-rows';
-import { ExtraMultiValued, ResourceRow, SearchSql, SqlQueries } from './sql-query';
+import { ExtraMultiValued, ResourceRow, SearchSql, SqlQueries, seqOf } from './sql-query';
 import { MAX_ID_LENGTH, TableDescriptor } from './table-descriptor';
 
 export type { ResourceRow } from './sql-query';
@@ -171,7 +171,7 @@ export class SqlResourceStore implements ResourceStore {
         total,
         items: rows.map((r) => this.q.toStored(r)),
         ...(rows.length
-          ? { keys: { first: String(rows[0].row_key), last: String(rows[rows.length - 1].row_key) } }
+          ? { keys: { first: seqOf(rows[0]), last: seqOf(rows[rows.length - 1]) } }
           : {}),
         hasNext: page.hasNext,
         hasPrevious: page.hasPrevious,

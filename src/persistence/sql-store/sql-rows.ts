@@ -5,7 +5,7 @@ import { NewResource, ScimJson, StoredResource } from '../../core/ports/resource
 import { affected, insertId } from '../repositories/sql.util';
 import { Sql } from '../repositories/sql-transaction';
 import { ColumnValues, columnValues, documentOf, setColumn, writeValues } from './sql-columns';
-import { ResourceRow, SqlQueries } from './sql-query';
+import { ResourceRow, SqlQueries, seqOf } from './sql-query';
 import { TableDescriptor, checkedColumns } from './table-descriptor';
 
 /** A write of the document inside a transaction: the stored result and the row's key. */
@@ -275,7 +275,7 @@ export class SqlRows {
       return undefined;
     }
     const rows = (await qr.query(parts.join(' UNION ALL '), params)) as ResourceRow[];
-    const latest = (r: ResourceRow) => (k.seq ? Number(r.row_key) : Date.parse(this.q.iso(r.last_modified)));
+    const latest = (r: ResourceRow) => (k.seq ? Number(seqOf(r)) : Date.parse(this.q.iso(r.last_modified)));
     return rows.sort((a, b) => latest(b) - latest(a))[0];
   }
 
