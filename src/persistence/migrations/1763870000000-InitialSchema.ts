@@ -3,7 +3,8 @@ import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex 
 /**
  * Tenants, service-account tokens, Users and their multi-valued attribute rows.
  * One file for SQLite and MySQL/MariaDB: string columns that compare exactly get utf8mb4_bin on
- * MySQL (SQLite's default BINARY collation is already exact); case-insensitive look-ups use
+ * MySQL (SQLite's default BINARY collation is already exact; NoPadStrings later makes trailing
+ * spaces count on MySQL too); case-insensitive look-ups use
  * shadow `*_ci` columns holding the lower-cased value, so both databases behave the same.
  */
 export class InitialSchema1763870000000 implements MigrationInterface {
@@ -112,10 +113,14 @@ export class InitialSchema1763870000000 implements MigrationInterface {
   }
 }
 
-/** Column builders that pick the right type and collation for the connection's dialect. */
-export function columnKit(q: QueryRunner) {
+/**
+ * Column builders that pick the right type and collation for the connection's dialect. String
+ * columns get `collation` on MySQL: utf8mb4_bin (PAD SPACE) for the migrations up to
+ * NoPadStrings, which converts them all; migrations after it pass `await exactCollation(q)`.
+ */
+export function columnKit(q: QueryRunner, collation = 'utf8mb4_bin') {
   const mysql = q.connection.options.type === 'mysql' || q.connection.options.type === 'mariadb';
-  const bin = mysql ? { charset: 'utf8mb4', collation: 'utf8mb4_bin' } : {};
+  const bin = mysql ? { charset: 'utf8mb4', collation } : {};
   return {
     mysql,
     str: (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({

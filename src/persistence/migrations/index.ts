@@ -10,6 +10,7 @@ import { Outbox1763940000000 } from './1763940000000-Outbox';
 import { OutboxLeaseIndex1763950000000 } from './1763950000000-OutboxLeaseIndex';
 import { TenantLifecycle1763960000000 } from './1763960000000-TenantLifecycle';
 import { ResourceTypes1763970000000 } from './1763970000000-ResourceTypes';
+import { NoPadStrings1763980000000 } from './1763980000000-NoPadStrings';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -24,4 +25,5 @@ export const SCIM_MIGRATIONS = [
   OutboxLeaseIndex1763950000000,
   TenantLifecycle1763960000000,
   ResourceTypes1763970000000,
+  NoPadStrings1763980000000,
 ];
