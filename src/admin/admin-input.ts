@@ -8,6 +8,7 @@ import { parseScopes } from '../auth/token.service';
 import { ScimError } from '../core/errors/scim-error';
 import { OUTBOX_STATUSES, OutboxStatus } from '../core/ports/change-event';
 import { Scope } from '../core/ports/token.repository';
+import { checkWellFormed } from '../core/resource/well-formed';
 
 const invalid = (detail: string) => ScimError.invalidValue(detail);
 
@@ -30,6 +31,8 @@ function object(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw invalid('The request body must be a JSON object');
   }
+  // a token name or webhook secret with a lone surrogate would be stored differently per database
+  checkWellFormed(body, 'The request body');
   return body as Record<string, unknown>;
 }
 

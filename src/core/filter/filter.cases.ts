@@ -314,6 +314,14 @@ export const SYNTAX_ERROR_CASES: ReadonlyArray<[string, RegExp]> = [
   ['userName eq "x" and (', /Expected attribute path, '\(' or 'not \(' at position 21/],
   ['a eq eq "x"', /Expected comparison value .* at position 5, found "eq"/],
   ['a pr pr', /Expected 'and', 'or' or end of filter at position 5/],
+  // RFC 7643 §2.3.1: a string is Unicode characters; a lone surrogate is none
+  ['userName eq "\\ud800"', /String at position 12 is not well-formed Unicode/],
+  ['userName eq "a\\uDFFFb"', /String at position 12 is not well-formed Unicode/],
+  ['userName eq "\\ude00\\ud83d"', /String at position 12 is not well-formed Unicode/],
+  ['userName eq "\\uD83D😀"', /String at position 12 is not well-formed Unicode/],
+  ['emails[value sw "\\udbff"]', /String at position 16 is not well-formed Unicode/],
+  ['userName eq "\ud800"', /Filter is not well-formed Unicode/],
+  ['userName\udc00 pr', /Filter is not well-formed Unicode/],
 ];
 
 /** PATCH paths (RFC 7644 §3.5.2 PATH = attrPath / valuePath [subAttr]). */
@@ -392,6 +400,8 @@ export const PATCH_PATH_ERROR_CASES: ReadonlyArray<
   ['emails[type eq "work"', 'invalidFilter', /Expected '\]' at position 21/],
   ['emails[type eq "wo', 'invalidFilter', /Unterminated string starting at position 15/],
   ['emails[type[value pr]]', 'invalidFilter', /cannot contain another value filter/],
+  ['emails[value eq "\\ud800"]', 'invalidFilter', /String at position 16 is not well-formed/],
+  ['name.givenName\ud800', 'invalidPath', /Path is not well-formed Unicode/],
 ];
 
 /** Schema-aware normalization: filter in, canonical printed filter out (User resource). */

@@ -9,6 +9,7 @@
  * Single pass, no regular expressions, no backtracking: linear in the input length.
  */
 import { ScimError } from '../errors/scim-error';
+import { isWellFormed } from '../resource/well-formed';
 
 export type TokenKind = 'word' | 'string' | 'lparen' | 'rparen' | 'lbracket' | 'rbracket' | 'eof';
 
@@ -172,10 +173,17 @@ export class FilterLexer {
     let out = '';
     let chunk = start + 1;
     let i = start + 1;
+    // a `\u` escape of a surrogate: the decoded value may hold a lone one (the source text itself
+    // is well-formed: the parser checks it first)
+    let escapedSurrogate = false;
     while (i < len) {
       const c = src.charCodeAt(i);
       if (c === CH_QUOTE) {
         out += src.slice(chunk, i);
+        if (escapedSurrogate && !isWellFormed(out)) {
+          // `"\ud800"` spells no character (RFC 7643 §2.3.1: strings are Unicode characters)
+          throw this.fail(`String at position ${start} is not well-formed Unicode (a lone surrogate)`);
+        }
         this.offset = i + 1;
         const end = i + 1;
         return { kind: 'string', text: src.slice(start, end), value: out, pos: start, end };
@@ -209,6 +217,7 @@ export class FilterLexer {
           code = code * 16 + h;
         }
         out += String.fromCharCode(code);
+        escapedSurrogate ||= code >= 0xd800 && code <= 0xdfff;
         i += 6;
       } else {
         throw this.fail(`Invalid escape sequence ${quoteSnippet('\\' + e)} at position ${i}`);

@@ -24,6 +24,7 @@
  * a PATCH path (the filter between its brackets still fails with invalidFilter).
  */
 import { ScimError } from '../errors/scim-error';
+import { isWellFormed } from '../resource/well-formed';
 import { AttrPath, isAttrName, parseAttrPath } from '../schema/attr-path';
 import { COMPARE_OPS, CompareOp, FilterNode, FilterValue } from './filter.ast';
 import { describeToken, ErrorFactory, FilterLexer, quoteSnippet, Token } from './filter.lexer';
@@ -257,6 +258,10 @@ function checkInput(text: unknown, what: string, fail: ErrorFactory): asserts te
   }
   if (text.length > MAX_FILTER_LENGTH) {
     throw fail(`${what} exceeds the maximum length of ${MAX_FILTER_LENGTH} characters`);
+  }
+  // RFC 7643 §2.3.1: strings are Unicode characters; the lexer checks `\u` escapes the same way
+  if (!isWellFormed(text)) {
+    throw fail(`${what} is not well-formed Unicode (it holds a lone surrogate)`);
   }
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { ScimError } from '../errors/scim-error';
+import { isWellFormed } from '../resource/well-formed';
 import { AttrPath, formatAttrPath } from '../schema/attr-path';
 import { createDefaultRegistry, USER_RESOURCE_TYPE } from '../schema/schema.registry';
 import { COMPARE_OPS, FilterNode, FilterValue } from './filter.ast';
@@ -55,10 +56,11 @@ const fullPath: fc.Arbitrary<AttrPath> = fc
 
 const relativePath: fc.Arbitrary<AttrPath> = attrName.map((attr) => ({ attr }));
 
+/** filter values are Unicode strings: lone surrogates are invalidFilter (SYNTAX_ERROR_CASES) */
 const value: fc.Arbitrary<FilterValue> = fc.oneof(
   fc.string(),
-  fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.constantFrom('\ud800', 'a\udfffb', '"', '\\', '\u0000\u001f', 'x" or 1=1 --'),
+  fc.string({ unit: 'binary', maxLength: 12 }).filter(isWellFormed),
+  fc.constantFrom('\ud83d\ude00', 'a\uffffb', '"', '\\', '\u0000\u001f', 'x" or 1=1 --'),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (n === 0 ? 0 : n)),
   fc.boolean(),

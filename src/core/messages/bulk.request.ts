@@ -1,5 +1,6 @@
 import { ScimError } from '../errors/scim-error';
 import { getCI, isPlainObject } from '../resource/json.util';
+import { illFormedError } from '../resource/well-formed';
 import { BULK_ID_PREFIX, collectBulkIdRefs } from './bulk.refs';
 import { BULK_REQUEST_SCHEMA } from './list-response';
 
@@ -159,6 +160,12 @@ function parseOperation(raw: unknown, index: number, endpoints: readonly string[
     target !== undefined &&
     endpoints.includes(target.endpoint) &&
     (method === 'POST') === (target.id === undefined);
+  // a lone surrogate anywhere in the operation (path, bulkId, data): refused, and not routed,
+  // so nothing (not even its location) is built from it (well-formed.ts)
+  const illFormed = illFormedError(raw, `Operations[${index}]`);
+  if (illFormed) {
+    return { ...base, error: illFormed };
+  }
   const error = operationError(base, rawBulkId, rawVersion, target, endpoints);
   return { ...base, ...(routed ? { target } : {}), ...(error ? { error } : {}) };
 }

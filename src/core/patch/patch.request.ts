@@ -1,5 +1,6 @@
 import { ScimError } from '../errors/scim-error';
 import { getCI, isPlainObject } from '../resource/json.util';
+import { checkWellFormed } from '../resource/well-formed';
 import { IdpProfile } from '../profile/idp-profile';
 import { PatchOperation, PatchOpName } from './patch.types';
 
@@ -18,11 +19,14 @@ const OPS: readonly PatchOpName[] = ['add', 'remove', 'replace'];
  * - add/replace MUST carry "value" (§3.5.2.1, §3.5.2.3) → invalidValue ("a required value was
  *   missing", §3.12); remove without path → noTarget (§3.5.2.2).
  * - An empty or null `path` is the same as no path.
+ * - A string anywhere in the body (values, paths) that is not well-formed Unicode → invalidValue
+ *   (well-formed.ts).
  */
 export function parsePatchRequest(body: unknown, profile: IdpProfile): PatchOperation[] {
   if (!isPlainObject(body)) {
     throw ScimError.invalidSyntax('The PATCH body must be a JSON object (RFC 7644 §3.5.2)');
   }
+  checkWellFormed(body, 'The PATCH body');
   checkPatchSchemas(getCI(body, 'schemas'), profile);
   const ops = getCI(body, 'Operations');
   if (!Array.isArray(ops) || ops.length === 0) {

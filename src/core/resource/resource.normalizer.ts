@@ -7,6 +7,7 @@ import { deepEqual, getCI, isPlainObject, isUnassigned, JsonObject } from './jso
 import { checkResourceSchemas, resourceSchemas } from './resource.schemas';
 import { ScimJson } from './resource.types';
 import { checkRequiredSubAttributes, coerceValue } from './value.coercer';
+import { checkWellFormed } from './well-formed';
 
 export interface NormalizeOptions {
   readonly registry: SchemaRegistry;
@@ -36,7 +37,9 @@ export interface NormalizeResult {
  * - PUT: an immutable attribute that has a value must not change (§3.5.1) → mutability, and is
  *   carried over when omitted;
  * - unknown attributes: 400 invalidValue ("not compatible with ... resource schema", RFC 7644
- *   §3.12 Table 9) when profile.unknownAttributes = 'reject', else ignored and listed.
+ *   §3.12 Table 9) when profile.unknownAttributes = 'reject', else ignored and listed;
+ * - a string (value or member name) that is not well-formed Unicode → invalidValue
+ *   (well-formed.ts), in every profile.
  */
 export function normalizeResource(body: unknown, opts: NormalizeOptions): NormalizeResult {
   const { registry, profile, existing } = opts;
@@ -47,6 +50,7 @@ export function normalizeResource(body: unknown, opts: NormalizeOptions): Normal
   if (!isPlainObject(body)) {
     throw ScimError.invalidSyntax('The request body must be a JSON object (RFC 7644 §3.3)');
   }
+  checkWellFormed(body, 'The resource');
   const ignored: string[] = [];
   checkResourceSchemas(getCI(body, 'schemas'), { registry, rt, profile, ignored });
 
