@@ -191,7 +191,7 @@ describe.each(TEST_DATABASES)('Same strings, same answers on %s', (kind) => {
     expect(got).toEqual([...names].sort(byCodePoint));
   });
 
-  it('an id followed by spaces or a tab is not the id: 404 on GET, PUT, PATCH and DELETE', async () => {
+  it('an id followed by spaces or a tab is not the id: 404, not a member, not matched', async () => {
     const h = helpers(await t.token('ids'));
     const user = await created(h, '/Users', { schemas: [USER], userName: 'ids' });
     const group = await created(h, '/Groups', { schemas: [GROUP], displayName: 'ids' });
@@ -212,6 +212,16 @@ describe.each(TEST_DATABASES)('Same strings, same answers on %s', (kind) => {
     }
     expect((await h.get(`/Users/${user}`)).status).toBe(200);
     expect((await h.get(`/Groups/${group}`)).status).toBe(200);
+    // nor a member, nor a match for `id eq` / `members.value eq`
+    for (const value of [`${user} `, `${user}\t`]) {
+      const add = await h.patch(`/Groups/${group}`, patchOp({ op: 'add', path: 'members', value: [{ value }] }));
+      expect({ status: add.status, scimType: add.body.scimType }).toEqual({ status: 400, scimType: 'invalidValue' });
+      expect(await ids(h, '/Users', eq('id', value))).toEqual([]);
+    }
+    const member = await h.patch(`/Groups/${group}`, patchOp({ op: 'add', path: 'members', value: [{ value: user }] }));
+    expect(member.status).toBe(204);
+    expect(await ids(h, '/Groups', eq('members.value', user))).toEqual([group]);
+    expect(await ids(h, '/Groups', eq('members.value', `${user} `))).toEqual([]);
   });
 
   describe('strings that are not well-formed Unicode (lone surrogates)', () => {
