@@ -21,7 +21,13 @@ export {
   ResourceValueEntity,
 };
 
-/** Every entity of the module; hosts without autoLoadEntities list these in their DataSource. */
+/**
+ * Every entity of the module; hosts without autoLoadEntities list these in their DataSource.
+ * The schema comes from SCIM_MIGRATIONS, never from `synchronize`: the string columns' collation
+ * (exact, trailing spaces included: NoPadStrings) depends on the server (MariaDB or MySQL), which
+ * an entity cannot say; test/integration/string-collations.int-spec.ts checks every string column
+ * declared here has it.
+ */
 export const SCIM_ENTITIES = [
   TenantEntity,
   RoleMappingEntity,
