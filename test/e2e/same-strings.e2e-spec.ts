@@ -49,7 +49,6 @@ const PAIRS: ReadonlyArray<readonly [string, string, string, Folded]> = [
   ['a trailing space after an emoji', 'bob😀', 'bob😀 ', 'distinct'],
 ];
 
-/** Lone surrogates (not Unicode characters) where a client can put them: [label, scimType, request]. */
 type Call = (h: Helpers) => Promise<{ status: number; body: Record<string, unknown> }>;
 
 interface Helpers {
@@ -63,6 +62,7 @@ interface Helpers {
 
 const patchOp = (...ops: unknown[]) => ({ schemas: [PATCH_OP], Operations: ops });
 
+/** Lone surrogates (not Unicode characters) where a client can put them: [label, scimType, request]. */
 const LONE_SURROGATES: ReadonlyArray<readonly [string, string, Call]> = [
   ['POST /Users userName', 'invalidValue', (h) => h.post('/Users', { schemas: [USER], userName: 'x\ud800' })],
   ['POST /Users userName (low half)', 'invalidValue', (h) => h.post('/Users', { schemas: [USER], userName: '\udc00x' })],
