@@ -6,7 +6,8 @@ import { ArgumentMetadata, Type, ValidationPipe } from '@nestjs/common';
 import fc from 'fast-check';
 import { ScimError } from '../../core/errors/scim-error';
 import { ListQueryDto, ProjectionQueryDto, listQueryOf, projectionQueryOf } from './list-query.dto';
-import { scimValidationPipe } from './scim-validation.pipe';
+import { hasNestedConstructorMember, scimValidationPipe } from './scim-validation.pipe';
+import { SearchRequestDto } from './search-request.dto';
 
 /** the pipe as it was: decorators only */
 const reference = new ValidationPipe({
@@ -124,6 +125,59 @@ describe('scimValidationPipe: direct path for query DTOs', () => {
             await outcome(reference, query(o), type),
           );
         }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('scimValidationPipe: bodies', () => {
+  const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+  const body = (value: unknown) =>
+    scimValidationPipe.transform(value, { type: 'body', metatype: SearchRequestDto });
+
+  // class-transformer reads a nested object's `constructor` to type it and threw a TypeError (a 500)
+  it.each([
+    ['an array element', { schemas: [SEARCH], attributes: [{ constructor: {} }] }],
+    ['a member value', { schemas: [SEARCH], filter: { constructor: 'x' } }],
+    ['an unknown member', { schemas: [SEARCH], x: [[{ constructor: 1 }]] }],
+    ['schemas', { schemas: [SEARCH, { constructor: ' ' }] }],
+  ])('a nested "constructor" member in %s is 400 invalidValue', async (_l, value) => {
+    await expect(body(JSON.parse(JSON.stringify(value)))).rejects.toMatchObject({
+      status: 400,
+      scimType: 'invalidValue',
+    });
+  });
+
+  it('a top-level "constructor" member is an unknown member like any other', async () => {
+    const dto = (await body({ schemas: [SEARCH], constructor: 'x', filter: 'userName pr' })) as SearchRequestDto;
+    expect(dto).toBeInstanceOf(SearchRequestDto);
+    expect(dto.toListQuery().filter).toBe('userName pr');
+  });
+
+  it('finds the member at any depth without recursion', () => {
+    let deep: unknown = { constructor: 1 };
+    for (let i = 0; i < 100_000; i++) {
+      deep = [deep];
+    }
+    expect(hasNestedConstructorMember({ a: deep })).toBe(true);
+    expect(hasNestedConstructorMember({ constructor: 1, a: [{ b: 'constructor' }] })).toBe(false);
+  });
+
+  it('answers any JSON body with a DTO or a ScimError (property)', async () => {
+    const key = fc.constantFrom('schemas', 'filter', 'attributes', 'count', 'constructor', 'toString', 'x');
+    const json = fc.letrec<{ v: unknown }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 0 }),
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.dictionary(key, tie('v'), { maxKeys: 3 }),
+      ),
+    })).v;
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(key, json, { maxKeys: 4 }), async (o) => {
+        const value = JSON.parse(JSON.stringify(o)) as unknown;
+        await body(value).catch((e: unknown) => expect(e).toBeInstanceOf(ScimError));
       }),
       { numRuns: 300 },
     );
