@@ -182,6 +182,8 @@ describe('slow and oversized clients (standalone server)', () => {
     ['an unsupported Content-Type', 'POST', '/scim/v2/Users', 'application/xml', '<User/>', 415],
     ['an unknown route', 'GET', '/no/such/route', undefined, '', 404],
     ['an unknown method', 'PROPFIND', '/scim/v2/Users', undefined, '', 404],
+    ['a path that is not valid percent-encoding', 'GET', '/scim/v2/Users/%zz', undefined, '', 400],
+    ['a path with a truncated escape', 'DELETE', '/scim/v2/Groups/%E2%82', undefined, '', 400],
   ])('%s gets a SCIM error body', async (_name, method, path, type, body, status) => {
     const res = await exchange(
       port,

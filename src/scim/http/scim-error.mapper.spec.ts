@@ -9,6 +9,7 @@ function bodyParserError(status: number, type: string, message: string): Error {
 describe('toScimErrorResponse: framework errors of Fastify and Express', () => {
   it.each<[string, unknown, number, string | undefined]>([
     ['Fastify: body too large', Object.assign(new Error('x'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }), 413, undefined],
+    ['Fastify router: a path that is not valid percent-encoding', Object.assign(new Error("'/scim/v2/Users/%zz' is not a valid url component"), { code: 'FST_ERR_BAD_URL', statusCode: 400 }), 400, 'invalidSyntax'],
     ['Express: body too large', bodyParserError(413, 'entity.too.large', 'request entity too large'), 413, undefined],
     ['Express: unsupported charset', bodyParserError(415, 'charset.unsupported', 'unsupported charset "LATIN1"'), 415, undefined],
     ['Express: unsupported encoding', bodyParserError(415, 'encoding.unsupported', 'unsupported content encoding "br"'), 415, undefined],

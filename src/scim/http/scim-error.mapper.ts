@@ -43,6 +43,9 @@ function frameworkError(e: unknown): ScimError | undefined {
       return ScimError.invalidSyntax('The request body is empty');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return ScimError.invalidSyntax('Content-Length does not match the body');
+    // the router's: a path that is not valid percent-encoding (RFC 3986 §2.1), e.g. /Users/%zz
+    case 'FST_ERR_BAD_URL':
+      return ScimError.invalidSyntax('The request path is not valid percent-encoding');
     default:
       break;
   }
