@@ -6,7 +6,7 @@ import { ArgumentMetadata, Type, ValidationPipe } from '@nestjs/common';
 import fc from 'fast-check';
 import { ScimError } from '../../core/errors/scim-error';
 import { ListQueryDto, ProjectionQueryDto, listQueryOf, projectionQueryOf } from './list-query.dto';
-import { hasNestedConstructorMember, scimValidationPipe } from './scim-validation.pipe';
+import { MAX_ENVELOPE_DEPTH, envelopeShapeError, scimValidationPipe } from './scim-validation.pipe';
 import { SearchRequestDto } from './search-request.dto';
 
 /** the pipe as it was: decorators only */
@@ -155,13 +155,35 @@ describe('scimValidationPipe: bodies', () => {
     expect(dto.toListQuery().filter).toBe('userName pr');
   });
 
-  it('finds the member at any depth without recursion', () => {
-    let deep: unknown = { constructor: 1 };
+  // class-transformer recursed once per level and overflowed the stack (a 500)
+  it.each([
+    ['arrays', (v: unknown) => [v]],
+    ['objects', (v: unknown) => ({ x: v })],
+  ])('a body nested 100,000 levels deep in %s is 400 invalidValue', async (_l, wrap) => {
+    let deep: unknown = 'x';
     for (let i = 0; i < 100_000; i++) {
+      deep = wrap(deep);
+    }
+    await expect(body({ schemas: [SEARCH], attributes: [deep] })).rejects.toMatchObject({
+      status: 400,
+      scimType: 'invalidValue',
+    });
+    await expect(body({ schemas: [SEARCH], unknown: deep })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('finds either fault at any depth without recursion, and nothing in a plain envelope', () => {
+    let deep: unknown = { constructor: 1 };
+    for (let i = 0; i < MAX_ENVELOPE_DEPTH - 1; i++) {
       deep = [deep];
     }
-    expect(hasNestedConstructorMember({ a: deep })).toBe(true);
-    expect(hasNestedConstructorMember({ constructor: 1, a: [{ b: 'constructor' }] })).toBe(false);
+    expect(envelopeShapeError({ a: deep })).toMatch(/constructor/);
+    expect(envelopeShapeError({ a: [deep] })).toMatch(/levels deep/);
+    expect(envelopeShapeError({ constructor: 1, a: [{ b: 'constructor' }] })).toBeUndefined();
+  });
+
+  it('leaves bodies that are not envelope DTOs (resource bodies) to the schema core', async () => {
+    const resource = { schemas: ['x'], name: { constructor: 'x' } };
+    expect(await scimValidationPipe.transform(resource, { type: 'body', metatype: Object })).toBe(resource);
   });
 
   it('answers any JSON body with a DTO or a ScimError (property)', async () => {

@@ -15,27 +15,33 @@ const DIRECT_QUERIES = new Map<Type<unknown> | undefined, (q: unknown) => object
   [ProjectionQueryDto, projectionQueryOf],
 ]);
 
+/** far deeper than any envelope: a SearchRequest nests a string in an array in an object */
+export const MAX_ENVELOPE_DEPTH = 32;
+
 /**
- * Whether an object below the top of `value` has its own `constructor` member. class-transformer
- * takes a nested plain object's type from its `constructor`, so a JSON member of that name
+ * Why class-transformer cannot be given `value`, or undefined when it can. It recurses once per
+ * level, so a body nested thousands of levels deep overflows the stack; and it takes a nested
+ * plain object's type from its `constructor`, so a JSON member of that name
  * (`{"attributes": [{"constructor": 1}]}`) makes it throw. Iterative: bodies may nest deeply.
  */
-export function hasNestedConstructorMember(value: unknown): boolean {
-  const stack: unknown[] =
-    typeof value === 'object' && value !== null ? Object.values(value as object) : [];
+export function envelopeShapeError(value: unknown): string | undefined {
+  const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length) {
-    const v = stack.pop();
+    const [v, depth] = stack.pop()!;
     if (typeof v !== 'object' || v === null) {
       continue;
     }
-    if (!Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, 'constructor')) {
-      return true;
+    if (depth > MAX_ENVELOPE_DEPTH) {
+      return `The request nests values more than ${MAX_ENVELOPE_DEPTH} levels deep`;
+    }
+    if (depth > 0 && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, 'constructor')) {
+      return 'The request must not contain objects with a "constructor" member';
     }
     for (const child of Object.values(v as object)) {
-      stack.push(child);
+      stack.push([child, depth + 1]);
     }
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -52,12 +58,11 @@ class ScimValidationPipe extends ValidationPipe {
         return Promise.resolve(dto);
       }
     }
-    // no envelope member is an object, so an object named `constructor` inside one is no
-    // valid request (RFC 7644 §3.4.3 lists the members and their types): 400, not a TypeError
-    if (hasNestedConstructorMember(value)) {
-      return Promise.reject(
-        ScimError.invalidValue('The request must not contain objects with a "constructor" member'),
-      );
+    // no envelope member is an object or nests deeper than an array of strings (RFC 7644
+    // §3.4.3 lists the members and their types): what class-transformer cannot take is a 400
+    const shape = this.toValidate(metadata) ? envelopeShapeError(value) : undefined;
+    if (shape) {
+      return Promise.reject(ScimError.invalidValue(shape));
     }
     return super.transform(value, metadata) as Promise<unknown>;
   }
