@@ -48,15 +48,18 @@ export class SearchRequestDto {
   @MaxLength(512)
   cursor?: string;
 
-  /** the same query in the shape of GET's query parameters */
+  /**
+   * the same query in the shape of GET's query parameters; a member sent as JSON null is one not
+   * sent (RFC 7643 §2.5: null is equivalent to "unassigned"), as @IsOptional already lets it by
+   */
   toListQuery(): ListQueryDto {
     const q = new ListQueryDto();
-    q.filter = this.filter;
-    q.sortBy = this.sortBy;
-    q.sortOrder = this.sortOrder;
-    q.startIndex = this.startIndex;
-    q.count = this.count;
-    q.cursor = this.cursor;
+    q.filter = this.filter ?? undefined;
+    q.sortBy = this.sortBy ?? undefined;
+    q.sortOrder = this.sortOrder ?? undefined;
+    q.startIndex = this.startIndex ?? undefined;
+    q.count = this.count ?? undefined;
+    q.cursor = this.cursor ?? undefined;
     q.attributes = this.attributes?.join(',');
     q.excludedAttributes = this.excludedAttributes?.join(',');
     return q;
