@@ -138,6 +138,16 @@ class StatusCounts {
     this.byTest.set(name, counts);
     const scimType = res.status >= 400 ? (/"scimType":"(\w+)"/.exec(res.text)?.[1] ?? '') : '';
     bump(counts, `${res.status} ${scimType}`.trim());
+    if (res.status === 200 && res.text.includes('BulkResponse')) {
+      type Op = { status: string; response?: { detail?: string } };
+      const ops = (JSON.parse(res.text) as { Operations?: Op[] }).Operations ?? [];
+      for (const o of ops) {
+        bump(counts, `operation ${o.status}`);
+        if (this.mode === 'detail' && o.response?.detail) {
+          bump(this.details, `operation: ${o.response.detail.slice(0, 70).replace(/[0-9a-f-]{36}|\d+/g, '#')}`);
+        }
+      }
+    }
     if (this.mode === 'detail' && res.status >= 400) {
       const detail = /"detail":"(.{0,70})/.exec(res.text)?.[1] ?? '';
       bump(this.details, detail.replace(/[0-9a-f-]{36}|\d+/g, '#'));
@@ -282,9 +292,16 @@ describe.each(TEST_DATABASES)('Fuzz: no 5xx on %s', (kind) => {
     );
 
   it('GET /Users and /Groups with random filters, paging, sorting and projections', async () => {
+    // mostly lists; sometimes one resource, whose read takes the same projection parameters
+    const target = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('Users', 'Groups').map((type) => ({ type, which: undefined })) },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('Users', 'Groups'), fc.nat()).map(([type, which]) => ({ type, which })) },
+    );
     await fc.assert(
-      fc.asyncProperty(tenantIndex, fc.constantFrom('Users', 'Groups'), queryString, async (ti, type, qs) => {
-        await exchange({ method: 'GET', path: `/scim/v2/${type}?${qs}`, token: tenants[ti].token });
+      fc.asyncProperty(tenantIndex, target, queryString, async (ti, { type, which }, qs) => {
+        const tn = tenants[ti];
+        const id = which === undefined ? '' : `/${pick(type === 'Users' ? tn.users : tn.groups, which)}`;
+        await exchange({ method: 'GET', path: `/scim/v2/${type}${id}?${qs}`, token: tn.token });
       }),
       budget(1500, 10),
     );
@@ -292,21 +309,20 @@ describe.each(TEST_DATABASES)('Fuzz: no 5xx on %s', (kind) => {
 
   it('POST /.search bodies (per type and at the root)', async () => {
     const searchBody = fc
-      .tuple(filter, attrPath, sortOrder, attrList, attrList, fc.integer({ min: -3, max: 50 }), fc.boolean())
-      .chain(([f, sortBy, order, a, x, n, byCursor]) =>
-        mutate(
-          obj({
-            schemas: [SEARCH],
-            filter: f,
-            sortBy,
-            sortOrder: order,
-            ...(byCursor ? { cursor: '' } : { startIndex: n }),
-            count: n,
-            attributes: a.split(','),
-            excludedAttributes: x.split(','),
-          }),
-        ),
-      );
+      .record({
+        filter: sometimes(filter, 6),
+        sortBy: sometimes(attrPath),
+        sortOrder: sometimes(sortOrder),
+        startIndex: sometimes(fc.integer({ min: -3, max: 20 })),
+        count: sometimes(fc.integer({ min: -3, max: 50 })),
+        cursor: sometimes(fc.constantFrom('', 'x')),
+        attributes: sometimes(attrList.map((a) => a.split(','))),
+        excludedAttributes: sometimes(attrList.map((a) => a.split(','))),
+      })
+      .chain((members) => {
+        const present = Object.entries(members).filter(([, v]) => v !== undefined) as Array<[string, J]>;
+        return mutate(new Obj([['schemas', [SEARCH]], ...present]));
+      });
     await fc.assert(
       fc.asyncProperty(tenantIndex, fc.constantFrom('/Users', '/Users', '/Groups', '/Groups', ''), searchBody, async (ti, at, body) => {
         await exchange({ method: 'POST', path: `/scim/v2${at}/.search`, token: tenants[ti].token, contentType: 'application/scim+json', body: toJson(body) });
@@ -510,44 +526,70 @@ describe.each(TEST_DATABASES)('Fuzz: no 5xx on %s', (kind) => {
 
   const BULK_IDS = ['a', 'b', 'c'];
 
-  /** one Bulk operation: methods, bulkIds and paths (with references) drawn from small pools */
+  /**
+   * one Bulk operation: mostly a well-formed one (method, path and data that go together, a
+   * bulkId from a small pool so that references and cycles are frequent), sometimes edited
+   */
   const bulkOperation = (ti: number): fc.Arbitrary<J> => {
     const tn = tenants[ti];
-    const targets = [...tn.victims, ...BULK_IDS.map((b) => `bulkId:${b}`), 'bulkId:', 'bulkId:zz', 'unknown-id'];
+    const targets = [...tn.victims, ...BULK_IDS.map((b) => `bulkId:${b}`)];
     const refs = [...tn.victims, ...BULK_IDS.map((b) => `bulkId:${b}`)];
-    return fc
-      .tuple(
-        fc.oneof(
-          { weight: 8, arbitrary: fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE', 'post', 'Patch') },
-          { weight: 1, arbitrary: fc.constantFrom('GET', '', 'HEAD') },
-          { weight: 1, arbitrary: json },
+    const endpoint = fc.constantFrom('Users', 'Groups');
+    const coherent = fc.oneof(
+      fc
+        .tuple(endpoint, fc.constantFrom(...BULK_IDS), fc.nat())
+        .chain(([e, bulkId]) => resourceBody(ti, e, refs).map((data) => obj({ method: 'POST', bulkId, path: `/${e}`, data }))),
+      fc
+        .tuple(endpoint, fc.constantFrom(...targets))
+        .chain(([e, id]) => resourceBody(ti, e, refs).map((data) => obj({ method: 'PUT', path: `/${e}/${id}`, data }))),
+      fc
+        .tuple(endpoint, fc.constantFrom(...targets), fc.option(fc.constantFrom('W/"1"', '*'), { nil: undefined }))
+        .chain(([e, id, version]) =>
+          patchBody(refs).map((data) => obj({ method: 'PATCH', path: `/${e}/${id}`, data, ...(version ? { version } : {}) })),
         ),
-        fc.option(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...BULK_IDS, 'bulkId:a', '') }, { weight: 1, arbitrary: json }), { nil: undefined }),
-        fc.oneof(
-          { weight: 6, arbitrary: fc.tuple(fc.constantFrom('/Users', '/Groups'), fc.option(fc.constantFrom(...targets), { nil: undefined })).map(([e, id]) => (id === undefined ? e : `${e}/${id}`)) },
-          { weight: 1, arbitrary: fc.constantFrom('/Schemas', '/Users?x=1', 'Users', '', '/', '/Users/a/b', '/Bulk', '/Users/%zz', '/Users/.search') },
-          { weight: 1, arbitrary: json },
-        ),
-        fc.oneof(
-          { weight: 3, arbitrary: resourceBody(ti, 'Users', refs) },
-          { weight: 3, arbitrary: resourceBody(ti, 'Groups', refs) },
-          { weight: 3, arbitrary: patchBody(refs) },
-        ),
-        fc.option(fc.oneof(fc.constantFrom('W/"1"', '*', ''), json), { nil: undefined }),
-      )
-      .map(([method, bulkId, path, data, version]) => {
-        const entries: Array<[string, J]> = [['method', method], ['path', path], ['data', data]];
-        if (bulkId !== undefined) {
-          entries.push(['bulkId', bulkId]);
-        }
-        if (version !== undefined) {
-          entries.push(['version', version]);
-        }
-        return new Obj(entries);
-      });
+      fc.tuple(endpoint, fc.constantFrom(...targets)).map(([e, id]) => obj({ method: 'DELETE', path: `/${e}/${id}` })),
+    );
+    const odd = fc.record({
+      method: fc.oneof(fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE', 'post', 'Patch', 'GET', '', 'HEAD'), json),
+      path: fc.oneof(
+        fc.constantFrom('/Users', '/Groups', '/Users/bulkId:', '/Users/bulkId:zz', '/Groups/unknown-id', '/Schemas'),
+        fc.constantFrom('/Users?x=1', 'Users', '', '/', '/Users/a/b', '/Bulk', '/Users/%zz', '/Users/.search'),
+        json,
+      ),
+      bulkId: fc.oneof(fc.constantFrom(...BULK_IDS, 'bulkId:a', ''), json),
+      version: fc.oneof(fc.constantFrom('W/"1"', '*', ''), json),
+      data: fc.oneof(resourceBody(ti, 'Users', refs), patchBody(refs), json),
+    }, { requiredKeys: [] }).map((o) => obj(o as Record<string, J>));
+    return fc.oneof(
+      { weight: 6, arbitrary: coherent },
+      { weight: 2, arbitrary: coherent.chain(mutate) },
+      { weight: 1, arbitrary: odd },
+    );
   };
 
   it('POST /Bulk with random operations, bulkId references and cycles', async () => {
+    /**
+     * RFC 7644 §3.7.2's circular references: two groups that are members of each other, two
+     * users who manage each other, a PATCH and a DELETE of what the request creates
+     */
+    const cycles = (ti: number, n: number): Obj => {
+      const post = (bulkId: string, path: string, data: Obj) => obj({ method: 'POST', bulkId, path, data });
+      const user = (name: string, manager: string) =>
+        obj({ schemas: [USER, ENTERPRISE], userName: `cycle-${ti}-${n}-${name}@example.com`, [ENTERPRISE]: obj({ manager: obj({ value: manager }) }) });
+      const group = (name: string, member: string) =>
+        obj({ schemas: [GROUP], displayName: `cycle-${ti}-${n}-${name}`, members: [obj({ value: member, type: 'Group' })] });
+      return obj({
+        schemas: [BULK],
+        Operations: [
+          post('a', '/Groups', group('a', 'bulkId:b')),
+          post('b', '/Groups', group('b', 'bulkId:a')),
+          post('c', '/Users', user('c', 'bulkId:d')),
+          post('d', '/Users', user('d', 'bulkId:c')),
+          obj({ method: 'PATCH', path: '/Groups/bulkId:a', data: obj({ schemas: [PATCH_OP], Operations: [obj({ op: 'add', path: 'members', value: [obj({ value: 'bulkId:c' })] })] }) }),
+          obj({ method: 'DELETE', path: '/Users/bulkId:d' }),
+        ],
+      });
+    };
     const bulkBody = (ti: number): fc.Arbitrary<J> =>
       fc.oneof(
         {
@@ -571,6 +613,7 @@ describe.each(TEST_DATABASES)('Fuzz: no 5xx on %s', (kind) => {
                 ]),
             ),
         },
+        { weight: 2, arbitrary: fc.nat().chain((n) => mutate(cycles(ti, n))) },
         { weight: 1, arbitrary: mutate(obj({ schemas: [BULK], Operations: [] })) },
       );
     await fc.assert(
