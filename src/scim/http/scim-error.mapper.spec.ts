@@ -1,4 +1,4 @@
-import { BadRequestException, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, HttpException, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { toScimErrorResponse } from './scim-error.mapper';
 
 /** An error shaped as Express's body-parser (http-errors) makes it. */
@@ -30,6 +30,14 @@ describe('toScimErrorResponse: framework errors of Fastify and Express', () => {
   it('never echoes the parser message of a JSON failure', () => {
     const res = toScimErrorResponse(new BadRequestException('Unexpected token \'s\', "secret-ish" is not valid JSON'));
     expect(res.body.detail).toBe('The request body is not valid JSON');
+  });
+
+  it('says what a 415 wants, not the Content-Type Fastify saw (or "undefined")', () => {
+    for (const seen of ['undefined', 'text/plain']) {
+      const res = toScimErrorResponse(new HttpException(`Unsupported Media Type: ${seen}`, 415));
+      expect(res.status).toBe(415);
+      expect(res.body.detail).toBe('Unsupported Content-Type: send application/scim+json or application/json');
+    }
   });
 
   it('names no route in the 404 of an unmatched one', () => {

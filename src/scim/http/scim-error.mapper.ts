@@ -13,6 +13,9 @@ const logger = new Logger('ScimError');
  * JSON.parse's messages: on Express, Nest turns body-parser's SyntaxError into a
  * BadRequestException with the message alone (RoutesResolver.mapExternalException).
  */
+const UNSUPPORTED_MEDIA_TYPE =
+  'Unsupported Content-Type: send application/scim+json or application/json';
+
 const JSON_PARSE_FAILURE = /\bJSON at position\b|\bend of JSON input\b|\bafter JSON\b|is not valid JSON/;
 
 /**
@@ -36,7 +39,7 @@ function frameworkError(e: unknown): ScimError | undefined {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new ScimError(415, 'Unsupported Content-Type: send application/scim+json or application/json');
+      return new ScimError(415, UNSUPPORTED_MEDIA_TYPE);
     case 'request.aborted':
       return ScimError.invalidSyntax('The request was aborted');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -83,14 +86,18 @@ export function toScimErrorResponse(e: unknown): ScimErrorResponse {
         : Array.isArray((res as { message?: unknown }).message)
           ? ((res as { message: string[] }).message).join('; ')
           : String((res as { message?: unknown }).message ?? e.message);
+    const notFound = status === 404 && /Cannot (GET|POST|PUT|PATCH|DELETE)/.test(msg);
     err =
       status === 401
         ? ScimError.unauthorized(msg)
         : status === 413
           ? ScimError.payloadTooLarge('The request body exceeds maxPayloadSize')
-          : status === 400 && JSON_PARSE_FAILURE.test(msg)
-            ? ScimError.invalidSyntax('The request body is not valid JSON')
-            : new ScimError(status, status === 404 && /Cannot (GET|POST|PUT|PATCH|DELETE)/.test(msg) ? 'Resource endpoint not found' : msg);
+          : // Fastify's "Unsupported Media Type: undefined" as Nest rethrows it (its code lost)
+            status === 415
+            ? new ScimError(415, UNSUPPORTED_MEDIA_TYPE)
+            : status === 400 && JSON_PARSE_FAILURE.test(msg)
+              ? ScimError.invalidSyntax('The request body is not valid JSON')
+              : new ScimError(status, notFound ? 'Resource endpoint not found' : msg);
   } else {
     const fw = frameworkError(e);
     if (fw) {
