@@ -262,6 +262,9 @@ describe.each(TEST_DATABASES)('Fuzz: no 5xx on %s', (kind) => {
   const sometimes = <T>(a: fc.Arbitrary<T>, odds = 1) =>
     fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: odds, arbitrary: a });
 
+  /** stands for a cursor the server issued (for the same query or another one) */
+  const ISSUED = '\u0000issued';
+
   /** a query string: known parameters (each at most once), sometimes repeated or unknown ones */
   const queryString = fc
     .tuple(
@@ -275,7 +278,7 @@ describe.each(TEST_DATABASES)('Fuzz: no 5xx on %s', (kind) => {
         count: sometimes(fc.integer({ min: -5, max: 2000 }).map(String)),
         attributes: sometimes(attrList),
         excludedAttributes: sometimes(attrList),
-        cursor: sometimes(fc.oneof(fc.constant(''), fc.base64String({ maxLength: 80 }), text(40))),
+        cursor: sometimes(fc.oneof(fc.constant(''), fc.constant(ISSUED), fc.base64String({ maxLength: 80 }), text(40))),
       }),
       fc.array(
         fc.tuple(
@@ -298,10 +301,21 @@ describe.each(TEST_DATABASES)('Fuzz: no 5xx on %s', (kind) => {
       { weight: 1, arbitrary: fc.tuple(fc.constantFrom('Users', 'Groups'), fc.nat()).map(([type, which]) => ({ type, which })) },
     );
     await fc.assert(
-      fc.asyncProperty(tenantIndex, target, queryString, async (ti, { type, which }, qs) => {
+      fc.asyncProperty(tenantIndex, target, queryString, fc.boolean(), async (ti, { type, which }, qs, same) => {
         const tn = tenants[ti];
         const id = which === undefined ? '' : `/${pick(type === 'Users' ? tn.users : tn.groups, which)}`;
-        await exchange({ method: 'GET', path: `/scim/v2/${type}${id}?${qs}`, token: tn.token });
+        let query = qs;
+        if (qs.includes(encodeURIComponent(ISSUED))) {
+          // a real cursor (RFC 9865), issued for this query or for an unfiltered one
+          const first = await exchange({
+            method: 'GET',
+            path: `/scim/v2/${type}?${same ? qs.replace(encodeURIComponent(ISSUED), '') : 'cursor=&count=1'}`,
+            token: tn.token,
+          });
+          const next = first.status === 200 ? (JSON.parse(first.text) as { nextCursor?: string }).nextCursor : undefined;
+          query = qs.replace(encodeURIComponent(ISSUED), encodeURIComponent(next ?? ''));
+        }
+        await exchange({ method: 'GET', path: `/scim/v2/${type}${id}?${query}`, token: tn.token });
       }),
       budget(1500, 10),
     );
@@ -359,13 +373,27 @@ describe.each(TEST_DATABASES)('Fuzz: no 5xx on %s', (kind) => {
 
   /** a User or Group body, mostly well-formed, with any attribute of any type */
   const resourceBody = (ti: number, type: string, ids: readonly string[]): fc.Arbitrary<J> =>
-    fc.tuple(fc.nat({ max: 10_000 }), fc.nat(), fc.nat()).chain(([n, a, b]) =>
-      fc.oneof(
-        { weight: 16, arbitrary: mutate(type === 'Users' ? userTemplate(n, pick(ids, a), pick(tenants[ti].groups, b)) : groupTemplate(n, [pick(ids, a), pick(ids, b), pick(ids, a + b)])) },
+    fc.tuple(fc.nat({ max: 10_000 }), fc.nat(), fc.nat()).chain(([n, a, b]) => {
+      const template =
+        type === 'Users'
+          ? userTemplate(n, pick(ids, a), pick(tenants[ti].groups, b))
+          : groupTemplate(n, [pick(ids, a), pick(ids, b), pick(ids, a + b)]);
+      const core = type === 'Users' ? USER : GROUP;
+      return fc.oneof(
+        { weight: 14, arbitrary: mutate(template) },
+        // schemas: the other core schema, unknown or extension URNs, wrong types (RFC 7643 §3)
+        {
+          weight: 2,
+          arbitrary: fc
+            .tuple(fc.oneof(schemasFor(core), schemasFor(core === USER ? GROUP : USER)), mutate(template))
+            .map(([schemas, body]) =>
+              body instanceof Obj ? new Obj([['schemas', schemas], ...body.entries.filter(([k]) => k !== 'schemas')]) : body,
+            ),
+        },
         { weight: 1, arbitrary: fc.tuple(schemasFor(type === 'Users' ? USER : GROUP), deep).map(([s, d]) => obj({ schemas: s, userName: `deep-${n}`, displayName: `deep-${n}`, name: d, members: d })) },
         { weight: 1, arbitrary: json },
-      ),
-    );
+      );
+    });
 
   /** mostly no precondition (RFC 7644 §3.14), else a right, wrong or malformed one */
   const preconditions = fc.oneof(
