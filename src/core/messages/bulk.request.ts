@@ -1,5 +1,5 @@
 import { ScimError } from '../errors/scim-error';
-import { getCI, isPlainObject } from '../resource/json.util';
+import { getCI, isPlainObject, nestsDeeperThan } from '../resource/json.util';
 import { illFormedError } from '../resource/well-formed';
 import { BULK_ID_PREFIX, collectBulkIdRefs } from './bulk.refs';
 import { BULK_REQUEST_SCHEMA } from './list-response';
@@ -9,6 +9,13 @@ import { BULK_REQUEST_SCHEMA } from './list-response';
  * bulkId, version and data, with the bulkIds it references (§3.7.2). Pure: no I/O; the order
  * the operations run in is bulk.plan.ts, the Nest service executes it.
  */
+
+/**
+ * How deep an operation's data may nest. A resource or a PatchOp nests a handful of levels
+ * (an extension's manager, an operation's value); the bulkId references in data thousands of
+ * levels deep would overflow the recursive copies that replace them (§3.7.2).
+ */
+export const MAX_BULK_DATA_DEPTH = 64;
 
 export type BulkMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export const BULK_METHODS: readonly BulkMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
@@ -225,6 +232,11 @@ function operationError(
   if (op.method !== 'DELETE' && !isPlainObject(op.data)) {
     return ScimError.invalidValue(
       `${where}: data (a JSON object) is required when method is ${op.method} (RFC 7644 §3.7)`,
+    );
+  }
+  if (op.data !== undefined && nestsDeeperThan(op.data, MAX_BULK_DATA_DEPTH)) {
+    return ScimError.invalidValue(
+      `${where}: data nests more than ${MAX_BULK_DATA_DEPTH} levels deep`,
     );
   }
   return undefined;

@@ -1,7 +1,7 @@
 import { ScimError, isScimError } from '../errors/scim-error';
 import { planBulk } from './bulk.plan';
 import { collectBulkIdRefs, replaceBulkIdRefs, stripBulkIdRefs } from './bulk.refs';
-import { BulkOperation, BulkParseOptions, parseBulkRequest } from './bulk.request';
+import { BulkOperation, BulkParseOptions, MAX_BULK_DATA_DEPTH, parseBulkRequest } from './bulk.request';
 import { bulkResponse } from './bulk.response';
 import { BULK_REQUEST_SCHEMA, BULK_RESPONSE_SCHEMA } from './list-response';
 
@@ -285,6 +285,29 @@ describe('parseBulkRequest: one operation (RFC 7644 §3.7)', () => {
     expect(parsed.error?.status).toBe(status);
     expect(parsed.error?.scimType).toBe(scimType);
     expect(parsed.target !== undefined).toBe(routed);
+  });
+
+  // replacing the references of data 2,500 levels deep overflowed the stack: a 500 for the request
+  it('data nested deeper than MAX_BULK_DATA_DEPTH is that operation\'s 400 invalidValue', () => {
+    const nest = (levels: number) => {
+      let v: unknown = 'bulkId:a';
+      for (let i = 0; i < levels; i++) {
+        v = i % 2 ? [v] : { value: v };
+      }
+      return v;
+    };
+    const deepUser = (levels: number) => ({
+      method: 'POST',
+      path: '/Users',
+      bulkId: `d${levels}`,
+      data: { schemas: [USER], userName: 'deep', x: nest(levels) },
+    });
+    const req = parse(bulk([user('a'), deepUser(MAX_BULK_DATA_DEPTH - 2), deepUser(100_000)]));
+    expect(req.operations.map((o) => [o.error?.status, o.error?.scimType])).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+      [400, 'invalidValue'],
+    ]);
   });
 
   it('§3.7 a bad operation fails alone: the others parse', () => {

@@ -79,6 +79,27 @@ export function deleteCI(obj: JsonObject, name: string): void {
   }
 }
 
+/**
+ * Whether `value` nests arrays and objects more than `max` levels deep. Iterative, so that it
+ * answers for a client's document of any depth without overflowing the stack itself.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) {
+      continue;
+    }
+    if (depth >= max) {
+      return true;
+    }
+    for (const child of Object.values(v as object)) {
+      stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /** RFC 7643 §2.5: null, an empty array (and an empty complex value) are unassigned. */
 export function isUnassigned(value: unknown): boolean {
   return (
