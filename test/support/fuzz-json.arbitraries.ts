@@ -207,9 +207,16 @@ export const json: fc.Arbitrary<J> = fc.letrec<{ value: J }>((tie) => ({
 export const deep: fc.Arbitrary<J> = fc
   .tuple(
     fc.constantFrom('array', 'object', 'mixed'),
-    fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 33, max: 1_500 }) }, { weight: 1, arbitrary: fc.integer({ min: 1_500, max: 20_000 }) }),
+    fc.oneof(
+      { weight: 3, arbitrary: fc.integer({ min: 33, max: 1_500 }) },
+      // around the depth where the server's JSON reviver gives up (about 2,500 levels)
+      { weight: 2, arbitrary: fc.integer({ min: 1_500, max: 3_000 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 3_000, max: 20_000 }) },
+    ),
+    // a bulkId reference at the bottom: Bulk walks data for them (RFC 7644 §3.7.2)
+    fc.constantFrom('"bottom"', '"bulkId:a"', '"bulkId:b"', '{"value":"bulkId:c"}'),
   )
-  .map(([shape, depth]) => {
+  .map(([shape, depth, bottom]) => {
     const open: string[] = [];
     const close: string[] = [];
     for (let i = 0; i < depth; i++) {
@@ -217,7 +224,7 @@ export const deep: fc.Arbitrary<J> = fc
       open.push(asArray ? '[' : '{"value":');
       close.push(asArray ? ']' : '}');
     }
-    return new Raw(`${open.join('')}"bottom"${close.reverse().join('')}`);
+    return new Raw(`${open.join('')}${bottom}${close.reverse().join('')}`);
   });
 
 type How = 'replace' | 'drop' | 'add' | 'recase' | 'duplicate' | 'wrap' | 'unwrap';
