@@ -28,6 +28,8 @@ import {
 } from './admin.options';
 import { EventAdminService } from './event-admin.service';
 import { TenantAdminService } from './tenant-admin.service';
+import { AdminCatalogueController } from './admin-catalogue.controller';
+import { CatalogueAdminService } from './catalogue-admin.service';
 
 /** One line at boot saying whether the admin API is served, and how to turn it on. */
 @Injectable()
@@ -81,7 +83,7 @@ export class AdminModule extends AdminModuleBase {
     return {
       ...base,
       imports: [...(base.imports ?? []), RouterModule.register([{ path, module: AdminModule }])],
-      controllers: [AdminTenantsController, AdminTokensController, AdminEventsController],
+      controllers: [AdminTenantsController, AdminTokensController, AdminEventsController, AdminCatalogueController],
       providers: [
         ...(base.providers ?? []),
         {
@@ -94,8 +96,9 @@ export class AdminModule extends AdminModuleBase {
         AdminStatusLogger,
         TenantAdminService,
         EventAdminService,
+        CatalogueAdminService,
       ],
-      exports: [TenantAdminService, EventAdminService],
+      exports: [TenantAdminService, EventAdminService, CatalogueAdminService],
     };
   }
 }

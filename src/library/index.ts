@@ -176,3 +176,18 @@ export type { UnlinkedUsersView } from '../admin/tenant-admin.service';
 export { EventAdminService } from '../admin/event-admin.service';
 export type { EventPage, EventQuery } from '../admin/event-admin.service';
 export type { TenantView, TokenView, IssuedTokenView, EventView } from '../admin/admin.views';
+
+// --- Catalogue types: roles and entitlements as SCIM resources (Okta Identity Governance,
+// draft-ietf-scim-roles-entitlements) ---------------------------------------------------------
+export { ROLE_CATALOGUE_TYPE, ENTITLEMENT_CATALOGUE_TYPE } from '../scim/catalogue/catalogue-types';
+export type { ScimResourceTypeOption, ScimCatalogueOption } from '../scim/scim.options';
+export type {
+  CatalogueEntry,
+  CatalogueProvider,
+  CatalogueRepository,
+  StoredCatalogueEntry,
+} from '../core/ports/catalogue';
+export { CATALOGUE_REPOSITORY } from '../core/ports/tokens';
+export { CatalogueAdminService } from '../admin/catalogue-admin.service';
+export type { CatalogueValueView } from '../admin/catalogue-admin.service';
+export { parseCatalogueEntry } from '../admin/catalogue-input';

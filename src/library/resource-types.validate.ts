@@ -1,6 +1,7 @@
 import { SchemaDefinitionError, parseExtensionSchemas } from '../core/schema/schema.validator';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../core/schema/user.schema';
 import { GROUP_SCHEMA } from '../core/schema/group.schema';
+import { CATALOGUE_SCHEMA_IDS, catalogueKindOf } from '../core/schema/catalogue.schema';
 import { MAX_RESOURCE_TYPE_LENGTH, genericTable } from '../persistence/sql-store/table-descriptor';
 import { ResolvedResourceType, ScimResourceTypeOption } from '../scim/scim.options';
 
@@ -24,7 +25,7 @@ export function resolveResourceTypes(input: unknown): ResolvedResourceType[] {
   const names = new Set<string>(['user', 'group']);
   const endpoints = new Set<string>(RESERVED_ENDPOINTS);
   const scopes = new Set<string>(RESERVED_SCOPES);
-  const taken = [USER_SCHEMA.id, ENTERPRISE_USER_SCHEMA.id, GROUP_SCHEMA.id];
+  const taken = [USER_SCHEMA.id, ENTERPRISE_USER_SCHEMA.id, GROUP_SCHEMA.id, ...Object.values(CATALOGUE_SCHEMA_IDS)];
   return input.map((raw: ScimResourceTypeOption, i) => {
     const rt = raw?.resourceType;
     const where = `ScimModule resourceTypes[${i}]${typeof rt?.name === 'string' ? ` "${rt.name}"` : ''}`;
@@ -48,15 +49,19 @@ export function resolveResourceTypes(input: unknown): ResolvedResourceType[] {
       throw new Error(`${where}: scope "${String(scope)}" must be a new prefix of a-z, 0-9, - and _`);
     }
     scopes.add(scope);
+    const catalogue = checkCatalogue(raw, where);
     let schemas;
     try {
-      schemas = parseExtensionSchemas(raw.schemas, { taken, multiValuedComplex: (raw.table ?? genericTable(rt.name)).valuesTable !== undefined });
+      // a catalogue type's values live in memory: any attribute can be filtered there
+      const multiValuedComplex = catalogue || (raw.table ?? genericTable(rt.name)).valuesTable !== undefined;
+      schemas = parseExtensionSchemas(raw.schemas, { taken, multiValuedComplex });
     } catch (e) {
       throw e instanceof SchemaDefinitionError ? new Error(`${where}: ${e.message}`, { cause: e }) : e;
     }
     taken.push(...schemas.map((s) => s.id));
     const extensions = rt.schemaExtensions ?? [];
-    for (const id of [rt.schema, ...extensions.map((e) => e.schema)]) {
+    // a catalogue type's core schema is the library's Role or Entitlement schema
+    for (const id of [...(catalogue ? [] : [rt.schema]), ...extensions.map((e) => e.schema)]) {
       if (!schemas.some((s) => s.id.toLowerCase() === String(id).toLowerCase())) {
         throw new Error(`${where}: schema ${String(id)} is not among its schemas`);
       }
@@ -78,4 +83,46 @@ export function resolveResourceTypes(input: unknown): ResolvedResourceType[] {
       table,
     };
   });
+}
+
+/**
+ * A `catalogue` entry's shape: `{ provider?: class | { useExisting }, writable?: boolean }`,
+ * on a type whose core schema is Okta's Role or Entitlement URN (what Okta Identity Governance
+ * imports). true when the type is a catalogue type.
+ */
+function checkCatalogue(raw: ScimResourceTypeOption, where: string): boolean {
+  const c = raw.catalogue as unknown;
+  if (c === undefined) {
+    if (catalogueKindOf(String(raw.resourceType.schema)) !== undefined) {
+      throw new Error(`${where}: the schema ${raw.resourceType.schema} is a catalogue schema: add catalogue: {}`);
+    }
+    return false;
+  }
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) {
+    throw new Error(`${where}: catalogue must be an object { provider?, writable? }`);
+  }
+  if (raw.store !== undefined) {
+    throw new Error(`${where}: a catalogue type takes a catalogue.provider, not a store`);
+  }
+  const { provider, writable, ...rest } = c as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length) {
+    throw new Error(`${where}: catalogue has no option "${unknown[0]}" (use provider, writable)`);
+  }
+  const isAdapter =
+    typeof provider === 'function' ||
+    (typeof provider === 'object' && provider !== null && (provider as { useExisting?: unknown }).useExisting !== undefined);
+  if (provider !== undefined && !isAdapter) {
+    throw new Error(`${where}: catalogue.provider must be a class or { useExisting: <token> }`);
+  }
+  if (writable !== undefined && typeof writable !== 'boolean') {
+    throw new Error(`${where}: catalogue.writable must be true or false`);
+  }
+  if (catalogueKindOf(String(raw.resourceType.schema)) === undefined) {
+    throw new Error(
+      `${where}: a catalogue type's schema must be ${Object.values(CATALOGUE_SCHEMA_IDS).join(' or ')} ` +
+        '(its own attributes go in an extension schema)',
+    );
+  }
+  return true;
 }

@@ -6,6 +6,7 @@ import { ScimAuthenticator, ScimTenancyResolver } from '../core/ports/authentica
 import { GroupRepository } from '../core/ports/group.repository';
 import { UserRepository } from '../core/ports/user.repository';
 import { ResourceStore } from '../core/ports/resource.store';
+import { CatalogueProvider } from '../core/ports/catalogue';
 import { ResourceTypeDefinition, SchemaDefinition } from '../core/schema/schema.types';
 import { TableDescriptor } from '../persistence/sql-store/table-descriptor';
 
@@ -119,6 +120,27 @@ export interface ScimResourceTypeOption {
   readonly table?: TableDescriptor;
   /** the host's own store instead of the built-in one */
   readonly store?: ScimAdapter<ResourceStore>;
+  /**
+   * A catalogue type (draft-ietf-scim-roles-entitlements; Okta Identity Governance): its core
+   * schema is Okta's Role or Entitlement URN (the library's, not listed in `schemas`, which
+   * then holds its extensions only), its resources are the values its provider lists, and a
+   * User's `roles` (Role) or `entitlements` (Entitlement) accept only those values.
+   */
+  readonly catalogue?: ScimCatalogueOption;
+}
+
+/** Where a catalogue type's values come from, and whether SCIM clients may write them. */
+export interface ScimCatalogueOption {
+  /**
+   * The host's source of the values (its plans, licences, permissions); default the library's:
+   * the tenant catalogue table (CLI / admin API), plus the tenant's roles for a Role type.
+   */
+  readonly provider?: ScimAdapter<CatalogueProvider>;
+  /**
+   * SCIM clients may create, replace and delete values (through the provider's save/remove).
+   * Default false: writes are 405 Method Not Allowed with `Allow: GET`.
+   */
+  readonly writable?: boolean;
 }
 
 /** A resource type option once checked at boot, every default filled in. */

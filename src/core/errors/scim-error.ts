@@ -101,6 +101,14 @@ export class ScimError extends Error {
   static notImplemented(detail: string): ScimError {
     return new ScimError(501, detail);
   }
+  /**
+   * 405: the resource exists but does not accept this method (RFC 9110 §15.5.6, with the
+   * Allow header it requires), e.g. a write to a read-only catalogue. A 4xx, so that clients
+   * do not retry it as they retry a 501.
+   */
+  static methodNotAllowed(detail: string, allow: readonly string[]): ScimError {
+    return new ScimError(405, detail, undefined, { Allow: allow.join(', ') });
+  }
 }
 
 export function isScimError(e: unknown): e is ScimError {

@@ -16,6 +16,8 @@ export const SCHEMA_REGISTRY = Symbol('scim:SchemaRegistry');
 export const SCIM_SCOPES = Symbol('scim:Scopes');
 /** the stores of the resource types beyond User and Group (ResourceStores) */
 export const RESOURCE_STORES = Symbol('scim:ResourceStores');
+/** CatalogueRepository (./catalogue): the tenant catalogue table (CLI / admin API) */
+export const CATALOGUE_REPOSITORY = Symbol('scim:CatalogueRepository');
 /** UnitOfWork (./unit-of-work): writes that commit together (a Bulk reference cycle) */
 export const UNIT_OF_WORK = Symbol('scim:UnitOfWork');
 /** Clock (./clock) */

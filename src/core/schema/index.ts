@@ -4,3 +4,4 @@ export * from './group.schema';
 export * from './schema.registry';
 export * from './schema.types';
 export * from './user.schema';
+export * from './catalogue.schema';

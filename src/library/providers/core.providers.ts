@@ -28,6 +28,7 @@ import {
   servedResourceTypes,
 } from '../../scim/scim.options';
 import { validateScimOptions, validatedUserExtensions } from '../options.validate';
+import { catalogueCoreSchemas } from '../../scim/catalogue/catalogue-types';
 
 /**
  * What every request needs: the options, the schema registry (which checks the runtime options
@@ -43,7 +44,7 @@ export function coreProviders(statics: ScimStaticOptions): Provider[] {
         const extensions = validatedUserExtensions(o.userExtensions ?? []);
         const extra = servedResourceTypes(statics);
         return createDefaultRegistry({
-          schemas: [...extensions, ...extra.flatMap((t) => t.schemas)],
+          schemas: [...extensions, ...catalogueCoreSchemas(extra), ...extra.flatMap((t) => t.schemas)],
           resourceTypes: [
             {
               ...USER_RESOURCE_TYPE,

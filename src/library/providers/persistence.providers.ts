@@ -24,6 +24,7 @@ import { ScimStaticOptions, servedResourceTypes } from '../../scim/scim.options'
 import { ResourceStore, ResourceStores } from '../../core/ports/resource.store';
 import { SqlResourceStore } from '../../persistence/sql-store/sql-resource.store';
 import { portProvider } from './port-binding';
+import { CATALOGUE_EXPORTS, catalogueProviders, catalogueStoreProviders } from './catalogue.providers';
 
 /** resolved once the database's SQL mode was found safe (see assertSafeSqlMode) */
 const SQL_MODE_CHECKED = Symbol('scim:SqlModeChecked');
@@ -92,12 +93,18 @@ function resourceStoreProviders(statics: ScimStaticOptions, ds: InjectionToken):
   const types = servedResourceTypes(statics);
   const tokens = types.map((t) => Symbol(`scim:ResourceStore:${t.resourceType.name}`));
   return [
-    ...types.map((t, i) =>
-      portProvider(tokens[i], t.store, {
-        provide: tokens[i],
-        useFactory: (d: DataSource, r: SchemaRegistry, s: OutboxSignal) => new SqlResourceStore(d, r, t.table, s),
-        inject: [ds, SCHEMA_REGISTRY, OUTBOX_SIGNAL],
-      }),
+    ...catalogueProviders(statics, ds),
+    ...types.flatMap((t, i) =>
+      // a catalogue type's values come from its catalogue provider, not from a table
+      t.catalogue
+        ? catalogueStoreProviders(t, tokens[i])
+        : [
+            portProvider(tokens[i], t.store, {
+              provide: tokens[i],
+              useFactory: (d: DataSource, r: SchemaRegistry, s: OutboxSignal) => new SqlResourceStore(d, r, t.table, s),
+              inject: [ds, SCHEMA_REGISTRY, OUTBOX_SIGNAL],
+            }),
+          ],
     ),
     {
       provide: RESOURCE_STORES,
@@ -124,4 +131,5 @@ export const PERSISTENCE_EXPORTS: InjectionToken[] = [
   GROUP_REPOSITORY,
   TENANT_REPOSITORY,
   UNIT_OF_WORK,
+  ...CATALOGUE_EXPORTS,
 ];

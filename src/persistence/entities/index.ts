@@ -5,6 +5,7 @@ import { GroupEntity, GroupMemberEntity } from './group.entity';
 import { AuditEntity, RateLimitEntity } from './audit.entity';
 import { OutboxEntity } from './outbox.entity';
 import { ResourceEntity, ResourceValueEntity } from './resource.entity';
+import { CatalogueValueEntity } from './catalogue.entity';
 
 export {
   TenantEntity,
@@ -19,6 +20,7 @@ export {
   OutboxEntity,
   ResourceEntity,
   ResourceValueEntity,
+  CatalogueValueEntity,
 };
 
 /**
@@ -41,4 +43,5 @@ export const SCIM_ENTITIES = [
   OutboxEntity,
   ResourceEntity,
   ResourceValueEntity,
+  CatalogueValueEntity,
 ];

@@ -11,6 +11,7 @@ import { OutboxLeaseIndex1763950000000 } from './1763950000000-OutboxLeaseIndex'
 import { TenantLifecycle1763960000000 } from './1763960000000-TenantLifecycle';
 import { ResourceTypes1763970000000 } from './1763970000000-ResourceTypes';
 import { NoPadStrings1763980000000 } from './1763980000000-NoPadStrings';
+import { TenantCatalogue1763987000000 } from './1763987000000-TenantCatalogue';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -26,4 +27,5 @@ export const SCIM_MIGRATIONS = [
   TenantLifecycle1763960000000,
   ResourceTypes1763970000000,
   NoPadStrings1763980000000,
+  TenantCatalogue1763987000000,
 ];

@@ -1,7 +1,8 @@
 import { Get, Inject, Query, Req } from '@nestjs/common';
 import { PublicEndpoint } from '../../auth/require-scopes.decorator';
 import { refuseDiscoveryFilter } from './discovery.util';
-import { DEFAULT_MAX_OPERATIONS, ScimLimits, ScimStaticOptions } from '../scim.options';
+import { DEFAULT_MAX_OPERATIONS, ScimLimits, ScimStaticOptions, servedResourceTypes } from '../scim.options';
+import { rolesAndEntitlementsConfig } from '../catalogue/catalogue-types';
 import { SCIM_LIMITS, SCIM_STATIC_OPTIONS } from '../di.tokens';
 import { ScimController } from '../http/scim-controller.decorator';
 import { ScimHttpRequest, scimBaseUrl } from '../http/base-url';
@@ -34,6 +35,8 @@ export class ServiceProviderConfigController {
       changePassword: { supported: true },
       sort: { supported: true },
       etag: { supported: true },
+      // draft-ietf-scim-roles-entitlements §3.1, when catalogue types are served
+      ...rolesAndEntitlementsConfig(servedResourceTypes(this.options)),
       // RFC 9865 §4: both paging methods; cursors are keyset positions and do not expire
       pagination: {
         cursor: true,

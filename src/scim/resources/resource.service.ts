@@ -63,6 +63,11 @@ export interface ResourceStrategy {
    * both); by default 200 unless the client asks for no attributes (`attributes=`).
    */
   patchAnswersBody?(proj: ProjectionQueryDto): boolean;
+  /**
+   * The error a write of this type answers before its body is read (a read-only catalogue:
+   * 405), or undefined when clients may write it; a type without it accepts writes.
+   */
+  refuseWrite?(verb: 'create' | 'replace' | 'patch' | 'delete'): ScimError | undefined;
 }
 
 /**
@@ -102,6 +107,7 @@ export class ResourceService implements ScimResourceService {
   ) {}
 
   async create(body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
+    this.writable('create');
     const normalized = this.p.normalize(`POST /${this.rt.name}`, body, this.rt, ctx);
     const { password } = normalized;
     const id = this.p.ids.newId();
@@ -160,6 +166,7 @@ export class ResourceService implements ScimResourceService {
   }
 
   async replace(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
+    this.writable('replace');
     const stored = await this.write(
       id,
       ctx,
@@ -175,6 +182,7 @@ export class ResourceService implements ScimResourceService {
   }
 
   async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ResourceResult> {
+    this.writable('patch');
     const { ops, profile } = this.p.parsePatch(body, ctx);
     const d = this.strategy.detached;
     // a filter on the detached values (e.g. `members[type eq "Group"]`) needs them loaded
@@ -213,6 +221,7 @@ export class ResourceService implements ScimResourceService {
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
+    this.writable('delete');
     const d = this.strategy.detached;
     const hooked = this.p.hooks.has('beforeDelete') || this.p.hooks.has('afterDelete');
     const watched = d?.hooked() === true;
@@ -305,6 +314,13 @@ export class ResourceService implements ScimResourceService {
     }
     const { [d.name]: values, ...doc } = resource;
     return { doc, values };
+  }
+
+  private writable(verb: 'create' | 'replace' | 'patch' | 'delete'): void {
+    const refused = this.strategy.refuseWrite?.(verb);
+    if (refused) {
+      throw refused;
+    }
   }
 
   protected load(id: string, ctx: RequestContext): Promise<StoredResource> {

@@ -8,6 +8,7 @@ import { ResolvedResourceType } from '../scim.options';
 import { resourceController } from './resource.controller';
 import { ResourcePipeline } from './resource.pipeline';
 import { ResourceService } from './resource.service';
+import { servedTypeStrategy } from '../catalogue/catalogue.strategy';
 
 /** A resource type served beyond User and Group, as Bulk and root /.search reach it. */
 export interface ServedResource {
@@ -54,6 +55,7 @@ export class ServedTypesModule {
               p.registry.resourceType(t.resourceType.name),
               stores.storeFor(t.resourceType.name),
               p,
+              servedTypeStrategy(t),
             ),
           inject: [ResourcePipeline, RESOURCE_STORES],
         })),

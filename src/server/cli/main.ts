@@ -8,6 +8,7 @@ import { AuditService } from '../../audit/audit.service';
 import { ensureDatabaseDirectory } from '../bootstrap';
 import { ConfigError, loadConfig } from '../config/app.config';
 import {
+  CatalogueAdminService,
   EventAdminService,
   OUTBOX_STATUSES,
   OutboxStatus,
@@ -27,15 +28,8 @@ import {
   requiredFlag,
   scimFlag,
 } from './cli.args';
-import {
-  endQuietlyOnClosedPipe,
-  err,
-  exitWhenDrained,
-  out,
-  table,
-  tenantDetails,
-  tenantLine,
-} from './cli.output';
+import { endQuietlyOnClosedPipe, err, exitWhenDrained, out, table, tenantDetails, tenantLine } from './cli.output';
+import { CATALOGUE_USAGE, runCatalogueCommand } from './catalogue.command';
 import { StderrLogger } from './stderr.logger';
 
 const USAGE = `Usage: npm run -s cli -- <command>
@@ -56,6 +50,7 @@ const USAGE = `Usage: npm run -s cli -- <command>
   events retry <event-id>
   events retry --tenant <slug> --all-failed
   users unlinked --tenant <slug> [--offset <n>] [--limit <n>] [--json]
+${CATALOGUE_USAGE}
   migration run
 
 The database is the server's: DATABASE_URL (default sqlite:./data/scim.sqlite).
@@ -68,14 +63,18 @@ interface Services {
   events: EventAdminService;
   ds: DataSource;
   audit: AuditService;
+  catalogue: CatalogueAdminService;
 }
 
 async function run(
   args: ParsedArgs,
-  { tokens, tenantService, tenants, events, ds, audit }: Services,
+  { tokens, tenantService, tenants, events, ds, audit, catalogue }: Services,
 ): Promise<void> {
   const [group, cmd, arg] = args.positionals;
   const json = args.flags.json === true;
+  if (group === 'catalogue' && (await runCatalogueCommand(args, catalogue))) {
+    return;
+  }
   switch (`${group ?? ''} ${cmd ?? ''}`) {
     case 'tenant create': {
       if (!arg) {
@@ -377,6 +376,7 @@ async function main(): Promise<number> {
       events: app.get(EventAdminService),
       ds: app.get<DataSource>(getDataSourceToken()),
       audit: app.get(AuditService),
+      catalogue: app.get(CatalogueAdminService),
     });
     return 0;
   } finally {
