@@ -21,3 +21,5 @@ export const SCIM_ENABLED_RESOURCES = Symbol('scim:EnabledResources');
 export const SCIM_ROLES_OPTIONS = Symbol('scim:RolesOptions');
 /** ServedResource[]: the resource types served beyond User and Group, with their services */
 export const SCIM_SERVED_RESOURCES = Symbol('scim:ServedResources');
+/** CatalogueAssignments | undefined: Users' roles / entitlements checked against the catalogue types served */
+export const SCIM_CATALOGUE_ASSIGNMENTS = Symbol('scim:CatalogueAssignments');

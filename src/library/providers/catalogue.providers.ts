@@ -2,13 +2,15 @@ import { InjectionToken, Logger, Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CatalogueProvider, CatalogueRepository } from '../../core/ports/catalogue';
 import { TenantRepository } from '../../core/ports/tenant.repository';
-import { CATALOGUE_REPOSITORY, SCHEMA_REGISTRY, TENANT_REPOSITORY } from '../../core/ports/tokens';
+import { CATALOGUE_REPOSITORY, RESOURCE_STORES, SCHEMA_REGISTRY, TENANT_REPOSITORY } from '../../core/ports/tokens';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { CatalogueStore } from '../../persistence/catalogue/catalogue.store';
 import { TenantCatalogueProvider } from '../../persistence/catalogue/tenant-catalogue.provider';
 import { TypeOrmCatalogueRepository } from '../../persistence/repositories/typeorm-catalogue.repository';
 import { catalogueBindings } from '../../scim/catalogue/catalogue-types';
-import { SCIM_OPTIONS } from '../../scim/di.tokens';
+import { SCIM_CATALOGUE_ASSIGNMENTS, SCIM_OPTIONS } from '../../scim/di.tokens';
+import { CatalogueAssignments } from '../../scim/catalogue/catalogue-assignments';
+import { ResourceStores } from '../../core/ports/resource.store';
 import { ResolvedResourceType, ScimModuleOptions, ScimStaticOptions, servedResourceTypes } from '../../scim/scim.options';
 import { portProvider } from './port-binding';
 
@@ -24,8 +26,27 @@ export function catalogueProviders(statics: ScimStaticOptions, ds: InjectionToke
       .filter((b) => b.builtIn && b.kind === 'Role')
       .map((b) => b.name),
   );
+  const bindings = catalogueBindings(servedResourceTypes(statics));
   return [
     { provide: CATALOGUE_REPOSITORY, useFactory: (d: DataSource) => new TypeOrmCatalogueRepository(d), inject: [ds] },
+    {
+      provide: SCIM_CATALOGUE_ASSIGNMENTS,
+      useFactory: (stores: ResourceStores) =>
+        bindings.length
+          ? new CatalogueAssignments(
+              bindings.map((b) => {
+                const store = stores.storeFor(b.name) as CatalogueStore;
+                return {
+                  name: b.name,
+                  endpoint: b.type.resourceType.endpoint,
+                  attribute: b.attribute,
+                  resources: (tenantId: string) => store.resources(tenantId),
+                };
+              }),
+            )
+          : undefined,
+      inject: [RESOURCE_STORES],
+    },
     {
       provide: TENANT_CATALOGUE_PROVIDER,
       useFactory: (table: CatalogueRepository, tenants: TenantRepository, o: ScimModuleOptions) =>
@@ -55,4 +76,4 @@ export function catalogueStoreProviders(t: ResolvedResourceType, token: symbol):
   ];
 }
 
-export const CATALOGUE_EXPORTS: InjectionToken[] = [CATALOGUE_REPOSITORY];
+export const CATALOGUE_EXPORTS: InjectionToken[] = [CATALOGUE_REPOSITORY, SCIM_CATALOGUE_ASSIGNMENTS];

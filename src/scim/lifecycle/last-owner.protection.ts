@@ -44,9 +44,16 @@ export class LastOwnerProtection implements ScimLifecycleHooks {
     }
   }
 
-  /** a rename of the group that gives the role takes it from every member */
+  /**
+   * A user's directly assigned role taken away (a PATCH or PUT of `roles`), or a rename of the
+   * group that gives the role (which takes it from every member).
+   */
   async beforeUpdate(e: UpdateHookEvent): Promise<void> {
     const role = this.roles.protectedRole;
+    if (role !== undefined && e.resourceType === 'User') {
+      await this.guardDirectRole(e, role);
+      return;
+    }
     if (role === undefined || e.resourceType !== 'Group' || this.holders.groupGivesRole) {
       return;
     }
@@ -85,6 +92,24 @@ export class LastOwnerProtection implements ScimLifecycleHooks {
         `removing ${removed.length === 1 ? `member ${removed[0]}` : `${removed.length} members`} from group "${name}" takes the role "${role}" from them`,
       );
     }
+  }
+
+  /**
+   * The protected role assigned directly and removed by this change, from a user who keeps
+   * being active (a deactivation is guarded as such) and holds it through no group.
+   */
+  private async guardDirectRole(e: UpdateHookEvent, role: string): Promise<void> {
+    const had = this.roles.directRoles(e.before).includes(role);
+    if (!had || this.roles.directRoles(e.after).includes(role) || e.after.active === false) {
+      return;
+    }
+    const { fromGroups } = await this.roles.rolesOf(e.ctx.tenantId, e.id);
+    if (fromGroups.includes(role)) {
+      return;
+    }
+    await this.guard(e.ctx.tenantId, role, { userIds: [e.id] }, () =>
+      `removing the role "${role}" from user ${e.id} takes it from them`,
+    );
   }
 
   private async guardUser(tenantId: string, userId: string, verb: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ScimError } from '../../core/errors/scim-error';
 import { parseFilter } from '../../core/filter/filter.parser';
 import { validateFilter } from '../../core/filter/filter.validator';
 import { GroupRepository } from '../../core/ports/group.repository';
@@ -15,9 +16,10 @@ const MEMBER_PAGE = 500;
 const GROUP_PAGE = 200;
 
 /**
- * The built-in RoleHolderDirectory: a user holds a role through a group that gives it (the
- * tenant's mapping, else its default role), directly or through nested groups, and counts only
- * while active. Goes through the users/groups ports, so it also serves a host's adapters.
+ * The built-in RoleHolderDirectory: a user holds a role assigned to them directly (`roles`),
+ * or through a group that gives it (the tenant's mapping, else its default role), directly or
+ * through nested groups, and counts only while active. Goes through the users/groups ports,
+ * so it also serves a host's adapters.
  * It stops at the first holder found: the cost is the groups giving the role, walked until one
  * active member turns up, never the tenant's size.
  */
@@ -39,8 +41,11 @@ export class ScimRoleHolderDirectory implements RoleHolderDirectory {
     role: string,
     ignoring: RoleHolderExclusion,
   ): Promise<boolean> {
-    const rules = await this.roles.rules(tenantId);
     const ignoredUsers = new Set(ignoring.userIds ?? []);
+    if (await this.hasDirectHolder(tenantId, role, ignoredUsers)) {
+      return true;
+    }
+    const rules = await this.roles.rules(tenantId);
     const ignoredGroup = ignoring.group;
     const ignoredInGroup = new Set(ignoredGroup?.memberIds ?? []);
     const active = new Map<string, boolean>();
@@ -83,6 +88,35 @@ export class ScimRoleHolderDirectory implements RoleHolderDirectory {
       }
     }
     return false;
+  }
+
+  /**
+   * An active user, not among `ignored`, assigned `role` directly (`roles.value eq`: an indexed
+   * look-up of the users' multi-valued values). A user store that cannot filter on `roles`
+   * (a host's) has no direct holders here.
+   */
+  private async hasDirectHolder(tenantId: string, role: string, ignored: ReadonlySet<string>): Promise<boolean> {
+    const filter = validateFilter(
+      parseFilter(`roles.value eq ${JSON.stringify(role)}`),
+      this.registry,
+      this.registry.resourceType('User'),
+    );
+    try {
+      for (let startIndex = 1; ; startIndex += MEMBER_PAGE) {
+        const page = await this.users.search(tenantId, { filter, startIndex, count: MEMBER_PAGE });
+        if (page.items.some((u) => !ignored.has(u.id) && u.resource.active !== false)) {
+          return true;
+        }
+        if (page.items.length < MEMBER_PAGE) {
+          return false;
+        }
+      }
+    } catch (e) {
+      if (e instanceof ScimError && e.scimType === 'invalidFilter') {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** ids of the groups giving `role`: those mapped to it, or every unmapped one if it is the default */

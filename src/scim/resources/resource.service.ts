@@ -68,6 +68,12 @@ export interface ResourceStrategy {
    * 405), or undefined when clients may write it; a type without it accepts writes.
    */
   refuseWrite?(verb: 'create' | 'replace' | 'patch' | 'delete'): ScimError | undefined;
+  /**
+   * What a type checks of a resource against other data before it is written (a User's new
+   * roles and entitlements against the tenant's catalogue), after the schema core and PATCH:
+   * the resource to write (possibly canonicalised), or a ScimError. `before`: the stored one.
+   */
+  checkResource?(resource: ScimJson, before: ScimJson | undefined, ctx: RequestContext): Promise<ScimJson>;
 }
 
 /**
@@ -112,7 +118,9 @@ export class ResourceService implements ScimResourceService {
     const { password } = normalized;
     const id = this.p.ids.newId();
     const d = this.strategy.detached;
-    const { doc: resource, values } = this.split(normalized.resource);
+    const split = this.split(normalized.resource);
+    const { values } = split;
+    const resource = (await this.strategy.checkResource?.(split.doc, undefined, ctx)) ?? split.doc;
     const detached = d && (await d.created(ctx, id, resource, values));
     const hookCtx = hookContext(ctx);
     await this.p.hooks.beforeCreate({ ctx: hookCtx, resourceType: this.rt.name, id, resource });
@@ -263,7 +271,9 @@ export class ResourceService implements ScimResourceService {
     const { stored, hookEvent, detached } = await writeResource(this.store, ctx, id, async () => {
       const current = await this.load(id, ctx);
       checkIfMatch(ctx.ifMatch, current.version);
-      const { resource, password, detached: input } = await change(current);
+      const changed = await change(current);
+      const { password, detached: input } = changed;
+      const resource = (await this.strategy.checkResource?.(changed.resource, current.resource, ctx)) ?? changed.resource;
       const detached: DetachedChange | undefined =
         input && this.strategy.detached ? await this.strategy.detached.changed(ctx, id, resource, input) : undefined;
       const docChanged = password !== undefined || !deepEqual(resource, current.resource);

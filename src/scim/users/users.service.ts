@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ResourceOperation, userWriteOperation } from '../../core/ports/change-event';
 import { GroupOfMember, GroupRepository } from '../../core/ports/group.repository';
 import { ScimJson, StoredResource } from '../../core/ports/resource.types';
@@ -12,6 +12,8 @@ import { eventsOf } from '../http/resource.util';
 import { Rendered, ResourceService, ResourceStrategy } from '../resources/resource.service';
 import { ResourcePipeline } from '../resources/resource.pipeline';
 import { findUsersByIds } from './users-by-id';
+import { CatalogueAssignments } from '../catalogue/catalogue-assignments';
+import { SCIM_CATALOGUE_ASSIGNMENTS } from '../di.tokens';
 
 /**
  * Users (RFC 7643 §4.1): the one resource service with what only users have: a password
@@ -26,8 +28,9 @@ export class UsersService extends ResourceService {
     @Inject(GROUP_REPOSITORY) groups: GroupRepository,
     p: ResourcePipeline,
     passwords: PasswordHasher,
+    @Optional() @Inject(SCIM_CATALOGUE_ASSIGNMENTS) assignments?: CatalogueAssignments,
   ) {
-    super(p.registry.resourceType('User'), users, p, new UserStrategy(users, groups, passwords));
+    super(p.registry.resourceType('User'), users, p, new UserStrategy(users, groups, passwords, assignments));
   }
 }
 
@@ -36,7 +39,13 @@ class UserStrategy implements ResourceStrategy {
     private readonly users: UserRepository,
     private readonly groups: GroupRepository,
     private readonly passwords: PasswordHasher,
+    private readonly assignments: CatalogueAssignments | undefined,
   ) {}
+
+  /** new roles / entitlements must be in the tenant's catalogue, when one is served */
+  async checkResource(resource: ScimJson, before: ScimJson | undefined, ctx: RequestContext): Promise<ScimJson> {
+    return this.assignments ? this.assignments.check(ctx.tenantId, resource, before) : resource;
+  }
 
   hashPassword(password: string): Promise<string> {
     return this.passwords.hash(password);
