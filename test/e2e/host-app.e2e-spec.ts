@@ -134,9 +134,10 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
   });
 
   describe('discovery serves Users and Groups (the host\'s teams)', () => {
-    it('lists both resource types, with the extension registered in code', async () => {
+    it('lists both resource types, with the extension registered in code, and the catalogues', async () => {
       const rts = await http().get(`${SCIM}/ResourceTypes`);
-      expect(rts.body.Resources.map((r: { id: string }) => r.id)).toEqual(['User', 'Group']);
+      // Role and License: the catalogue types (host-app-entitlements.e2e-spec.ts)
+      expect(rts.body.Resources.map((r: { id: string }) => r.id)).toEqual(['User', 'Group', 'Role', 'License']);
       expect(rts.body.Resources[0].schemaExtensions).toContainEqual({ schema: ACME, required: false });
       expect(rts.body.Resources[0].meta.location).toBe(`${host}${SCIM}/ResourceTypes/User`);
       const schemas = await http().get(`${SCIM}/Schemas`);

@@ -10,7 +10,11 @@ import { HostRoleHolderDirectory } from './scim/host-role-holder.directory';
 import { HOST_ROLES, OWNER_ROLE } from './scim/host-roles';
 import { HostTeamRepository } from './scim/host-team.repository';
 import { HostUserRepository } from './scim/host-user.repository';
-import { ScimAdapters, ScimModule } from './scim-nest';
+import { ROLE_CATALOGUE_TYPE, ScimAdapters, ScimModule } from './scim-nest';
+import { HostPlanCatalogue } from './plans/host-plan.catalogue';
+import { HostPlanGrants } from './plans/host-plan.grants';
+import { HostPlansModule } from './plans/host-plans.module';
+import { licenseCatalogueType } from './plans/license.catalogue';
 import { HostTeamsModule } from './teams/host-teams.module';
 import { HostUsersModule } from './users/host-users.module';
 
@@ -31,7 +35,7 @@ export class HostAppModule {
             users: { useExisting: HostUserRepository },
             groups: { useExisting: HostTeamRepository },
             roleHolders: { useExisting: HostRoleHolderDirectory },
-            imports: [HostUsersModule, HostTeamsModule],
+            imports: [HostUsersModule, HostTeamsModule, HostPlansModule],
           }
         : // ScimModule instantiates the classes; they inject the host's DataSource
           { users: HostUserRepository, groups: HostTeamRepository, roleHolders: HostRoleHolderDirectory };
@@ -45,12 +49,22 @@ export class HostAppModule {
         }),
         HostUsersModule,
         HostTeamsModule,
+        HostPlansModule,
         ScimModule.forRootAsync({
           // build-time options: where, which resource types, whose stores, who listens
           path: 'scim/v2',
           resources: ['User', 'Group'],
           adapters,
-          listeners: config.scimListeners ?? [],
+          // catalogues Okta Identity Governance imports: the host's roles (ScimModule `roles`,
+          // the tenants' mappings) at /Roles, and its plans at /Licenses
+          resourceTypes: [
+            ROLE_CATALOGUE_TYPE,
+            licenseCatalogueType(
+              config.scimAdapterBinding === 'useExisting' ? { useExisting: HostPlanCatalogue } : HostPlanCatalogue,
+            ),
+          ],
+          // plans granted and revoked from the users' License entitlements
+          listeners: [HostPlanGrants, ...(config.scimListeners ?? [])],
           // runtime options, from the host's configuration
           inject: [HOST_CONFIG],
           useFactory: (c: HostConfig) => ({

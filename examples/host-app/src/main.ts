@@ -4,7 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { HostConfig } from './config';
 import { migrate } from './database/data-source';
 import { HostAppModule } from './host-app.module';
-import { TenantService, TokenService } from './scim-nest';
+import { Scope, TenantService, TokenService } from './scim-nest';
 
 /** The host app on Fastify, with the one line SCIM needs: application/scim+json is JSON. */
 export async function createHostApp(config: HostConfig, logger: false | undefined = undefined) {
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const tenants = app.get(TenantService);
   if (!(await tenants.listTenants()).some((t) => t.slug === 'okta')) {
     await tenants.createTenant('okta', 'okta');
-    const issued = await tokens.issue('okta', 'okta', ['users:write', 'groups:write']);
+    const issued = await tokens.issue('okta', 'okta', ['users:write', 'groups:write', 'roles:read', 'licenses:read'] as Scope[]);
     process.stdout.write(`SCIM base URL: ${await app.getUrl()}/api/scim/v2\nToken (shown once): ${issued.token}\n`);
   }
 }

@@ -6,8 +6,14 @@ import { HostUser } from '../users/host-user.entity';
 import { HostUsers1764000000000 } from './migrations/1764000000000-HostUsers';
 import { HostUserLinking1765000000000 } from './migrations/1765000000000-HostUserLinking';
 import { HostTeams1765000000001 } from './migrations/1765000000001-HostTeams';
+import { HostPlans1765000000002 } from './migrations/1765000000002-HostPlans';
 
-export const HOST_MIGRATIONS = [HostUsers1764000000000, HostUserLinking1765000000000, HostTeams1765000000001];
+export const HOST_MIGRATIONS = [
+  HostUsers1764000000000,
+  HostUserLinking1765000000000,
+  HostTeams1765000000001,
+  HostPlans1765000000002,
+];
 export const HOST_ENTITIES = [HostUser, HostTeam, HostTeamMember];
 
 /**

@@ -48,6 +48,10 @@ export class HostUser {
   @Column({ name: 'scim_attributes', type: 'text', nullable: true })
   scimAttributes!: string | null;
 
+  /** the plan the user is licensed for (host_plans.code): granted by the IdP as a License entitlement */
+  @Column({ name: 'plan_code', type: 'varchar', length: 64, nullable: true })
+  planCode!: string | null;
+
   /** optimistic concurrency; SCIM meta.version is W/"<version>" */
   @Column({ type: 'int', default: 1 })
   version!: number;
