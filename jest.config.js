@@ -2,8 +2,14 @@
  * One runner, three projects: pure/unit specs next to the code, integration specs on real
  * SQLite + MariaDB, and e2e specs (supertest, full app) on both databases.
  */
-const transform = { '^.+\\.ts$': ['@swc/jest'] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// jose ships ES modules only: Node 20.19+ requires them as they are, Jest needs them compiled
+const transform = { '^.+\\.ts$': ['@swc/jest'], '/node_modules/jose/.+\\.js$': ['@swc/jest'] };
+const common = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 module.exports = {
   projects: [

@@ -8,7 +8,13 @@ import { AuditEntry } from '../core/ports/audit.repository';
 import { OutboxRepository } from '../core/ports/change-event';
 import { TenantRepository } from '../core/ports/tenant.repository';
 import { TokenRepository } from '../core/ports/token.repository';
-import { OUTBOX_REPOSITORY, TENANT_REPOSITORY, TOKEN_REPOSITORY } from '../core/ports/tokens';
+import { OAuthClientRepository } from '../core/ports/oauth-client.repository';
+import {
+  OAUTH_CLIENT_REPOSITORY,
+  OUTBOX_REPOSITORY,
+  TENANT_REPOSITORY,
+  TOKEN_REPOSITORY,
+} from '../core/ports/tokens';
 import { isAdminAuthenticated } from './admin-token.guard';
 
 /** What the guard reads of a request, on Fastify and Express alike. */
@@ -54,6 +60,7 @@ export class AdminAuditGuard implements CanActivate {
     @Inject(TENANT_REPOSITORY) private readonly tenants: TenantRepository,
     @Inject(TOKEN_REPOSITORY) private readonly tokens: TokenRepository,
     @Inject(OUTBOX_REPOSITORY) private readonly outbox: OutboxRepository,
+    @Inject(OAUTH_CLIENT_REPOSITORY) private readonly clients: OAuthClientRepository,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -106,7 +113,7 @@ export class AdminAuditGuard implements CanActivate {
     }
   }
 
-  /** The tenant the request concerned: by slug, by a new tenant's slug, by token or event id. */
+  /** The tenant the request concerned: by slug, by a new tenant's slug, by token, event or client id. */
   private async tenantOf(req: AdminRequest): Promise<string | null> {
     const p = req.params ?? {};
     const bodySlug = (req.body as { slug?: unknown } | undefined)?.slug;
@@ -120,12 +127,15 @@ export class AdminAuditGuard implements CanActivate {
     if (p.eventId !== undefined) {
       return (await this.outbox.findByEventId(p.eventId))?.tenantId ?? null;
     }
+    if (p.clientId !== undefined) {
+      return (await this.clients.findById(p.clientId))?.tenantId ?? null;
+    }
     return null;
   }
 }
 
-/** The most specific route parameter: a group, a token or event id, else the tenant slug. */
+/** The most specific route parameter: a group, a token, event, secret or client id, else the tenant slug. */
 function resourceIdOf(req: AdminRequest): string | null {
   const p = req.params ?? {};
-  return p.group ?? p.id ?? p.eventId ?? p.slug ?? null;
+  return p.group ?? p.id ?? p.eventId ?? p.secretId ?? p.clientId ?? p.slug ?? null;
 }

@@ -9,6 +9,7 @@ import {
 import { HttpAdapterHost, RouterModule } from '@nestjs/core';
 import { AdminAuditGuard } from './admin-audit.guard';
 import { AdminEventsController } from './admin-events.controller';
+import { AdminOAuthClientsController } from './admin-oauth-clients.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
 import { AdminTokenGuard } from './admin-token.guard';
 import { AdminTokensController } from './admin-tokens.controller';
@@ -27,6 +28,7 @@ import {
   resolveAdminOptions,
 } from './admin.options';
 import { EventAdminService } from './event-admin.service';
+import { OAuthClientAdminService } from './oauth-client-admin.service';
 import { TenantAdminService } from './tenant-admin.service';
 import { AdminCatalogueController } from './admin-catalogue.controller';
 import { CatalogueAdminService } from './catalogue-admin.service';
@@ -61,7 +63,7 @@ class AdminStatusLogger implements OnApplicationBootstrap {
 /**
  * The admin HTTP API, at `/admin/v1` of the server root (never under the
  * SCIM base path): tenants and their settings, role mappings, service-account tokens, the
- * change-event outbox, the unlinked-users report. Protected by one admin bearer token (not a
+ * change-event outbox, the unlinked-users report, OAuth clients. Protected by one admin bearer token (not a
  * SCIM token); without one its routes answer 404. Needs ScimModule in the same application
  * (it uses the SCIM core's global providers). Registers nothing global.
  *
@@ -83,7 +85,13 @@ export class AdminModule extends AdminModuleBase {
     return {
       ...base,
       imports: [...(base.imports ?? []), RouterModule.register([{ path, module: AdminModule }])],
-      controllers: [AdminTenantsController, AdminTokensController, AdminEventsController, AdminCatalogueController],
+      controllers: [
+        AdminTenantsController,
+        AdminTokensController,
+        AdminEventsController,
+        AdminCatalogueController,
+        AdminOAuthClientsController,
+      ],
       providers: [
         ...(base.providers ?? []),
         {
@@ -97,8 +105,9 @@ export class AdminModule extends AdminModuleBase {
         TenantAdminService,
         EventAdminService,
         CatalogueAdminService,
+        OAuthClientAdminService,
       ],
-      exports: [TenantAdminService, EventAdminService, CatalogueAdminService],
+      exports: [TenantAdminService, EventAdminService, CatalogueAdminService, OAuthClientAdminService],
     };
   }
 }

@@ -89,6 +89,22 @@ export { ScimCallers } from '../auth/scim-caller.service';
 export { ALL_SCOPES } from '../core/ports/token.repository';
 export type { Scope } from '../core/ports/token.repository';
 export type { LinkPolicy, RoleMapping } from '../core/ports/tenant.repository';
+// OAuth 2.0 client credentials (docs/oauth.md): clients, secrets
+export { OAuthClientService } from '../auth/oauth/oauth-client.service';
+export type {
+  IssuedClientSecret,
+  NewOAuthClient,
+  OAuthClientChanges,
+  SecretCheck,
+  SecretRefusal,
+} from '../auth/oauth/oauth-client.service';
+export type { ScimOAuthOptions } from '../auth/oauth/oauth.options';
+export type {
+  JwkSet,
+  OAuthClient,
+  OAuthClientSecret,
+  OAuthClientStatus,
+} from '../core/ports/oauth-client.repository';
 export type {
   ScimAuthenticator,
   ScimAuthRequest,
@@ -191,3 +207,10 @@ export { CATALOGUE_REPOSITORY } from '../core/ports/tokens';
 export { CatalogueAdminService } from '../admin/catalogue-admin.service';
 export type { CatalogueValueView } from '../admin/catalogue-admin.service';
 export { parseCatalogueEntry } from '../admin/catalogue-input';
+export { OAuthClientAdminService } from '../admin/oauth-client-admin.service';
+export type {
+  ClientSecretView,
+  CreatedOAuthClientView,
+  IssuedClientSecretView,
+  OAuthClientView,
+} from '../admin/oauth-admin.views';

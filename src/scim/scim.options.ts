@@ -1,5 +1,6 @@
 import { DynamicModule, ForwardReference, InjectionToken, Type } from '@nestjs/common';
 import { ScimEventsOptions } from '../events/events.options';
+import { ScimOAuthOptions } from '../auth/oauth/oauth.options';
 import { ScimEventListener } from '../core/ports/change-event';
 import { RoleHolderDirectory, ScimLifecycleHooks } from '../core/ports/lifecycle';
 import { ScimAuthenticator, ScimTenancyResolver } from '../core/ports/authenticator';
@@ -53,6 +54,8 @@ export interface ScimModuleOptions {
    * user's role is the highest of their groups' roles, ranked by `names`.
    */
   roles?: ScimRolesOptions;
+  /** the OAuth 2.0 client credentials grant: token lifetime, client secret lifetimes (docs/oauth.md) */
+  oauth?: ScimOAuthOptions;
 }
 
 export interface ScimRolesOptions {

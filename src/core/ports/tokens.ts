@@ -9,6 +9,8 @@ export const GROUP_REPOSITORY = Symbol('scim:GroupRepository');
 export const TENANT_REPOSITORY = Symbol('scim:TenantRepository');
 /** TokenRepository (./token.repository): service-account bearer tokens */
 export const TOKEN_REPOSITORY = Symbol('scim:TokenRepository');
+/** OAuthClientRepository (./oauth-client.repository): OAuth clients and their secrets */
+export const OAUTH_CLIENT_REPOSITORY = Symbol('scim:OAuthClientRepository');
 
 /** SchemaRegistry (../schema/schema.registry): schemas and resource types served */
 export const SCHEMA_REGISTRY = Symbol('scim:SchemaRegistry');

@@ -5,6 +5,7 @@ import { AUTH_EXPORTS, authProviders } from './auth.providers';
 import { CORE_EXPORTS, coreProviders } from './core.providers';
 import { EVENTS_EXPORTS, eventsProviders } from './events.providers';
 import { LIFECYCLE_EXPORTS, lifecycleProviders } from './lifecycle.providers';
+import { OAUTH_EXPORTS, oauthProviders } from './oauth.providers';
 import { PERSISTENCE_EXPORTS, persistenceProviders } from './persistence.providers';
 
 export { persistenceImports } from './persistence.providers';
@@ -18,6 +19,7 @@ export function scimCoreProviders(statics: ScimStaticOptions): Provider[] {
     ...auditProviders(statics),
     ...eventsProviders(statics),
     ...lifecycleProviders(statics),
+    ...oauthProviders(statics),
   ];
 }
 
@@ -29,4 +31,5 @@ export const SCIM_CORE_EXPORTS: InjectionToken[] = [
   ...AUDIT_EXPORTS,
   ...EVENTS_EXPORTS,
   ...LIFECYCLE_EXPORTS,
+  ...OAUTH_EXPORTS,
 ];

@@ -6,6 +6,7 @@ import { AuditEntity, RateLimitEntity } from './audit.entity';
 import { OutboxEntity } from './outbox.entity';
 import { ResourceEntity, ResourceValueEntity } from './resource.entity';
 import { CatalogueValueEntity } from './catalogue.entity';
+import { OAuthClientEntity, OAuthClientSecretEntity } from './oauth.entity';
 
 export {
   TenantEntity,
@@ -21,6 +22,8 @@ export {
   ResourceEntity,
   ResourceValueEntity,
   CatalogueValueEntity,
+  OAuthClientEntity,
+  OAuthClientSecretEntity,
 };
 
 /**
@@ -44,4 +47,6 @@ export const SCIM_ENTITIES = [
   ResourceEntity,
   ResourceValueEntity,
   CatalogueValueEntity,
+  OAuthClientEntity,
+  OAuthClientSecretEntity,
 ];

@@ -12,6 +12,7 @@ import { TenantLifecycle1763960000000 } from './1763960000000-TenantLifecycle';
 import { ResourceTypes1763970000000 } from './1763970000000-ResourceTypes';
 import { NoPadStrings1763980000000 } from './1763980000000-NoPadStrings';
 import { TenantCatalogue1763987000000 } from './1763987000000-TenantCatalogue';
+import { OAuthClients1763980000000 } from './1763980000000-OAuthClients';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -28,4 +29,5 @@ export const SCIM_MIGRATIONS = [
   ResourceTypes1763970000000,
   NoPadStrings1763980000000,
   TenantCatalogue1763987000000,
+  OAuthClients1763980000000,
 ];

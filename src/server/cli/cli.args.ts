@@ -1,13 +1,13 @@
 /**
  * Minimal argv parsing: positionals plus `--flag value` / `--flag=value` / the boolean flags
- * `--json`, `--help`, `--all-failed`, `--remove`.
+ * `--json`, `--help`, `--all-failed`, `--remove`, `--no-secret`.
  */
 export interface ParsedArgs {
   positionals: string[];
   flags: Record<string, string | true>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'all-failed', 'remove']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'all-failed', 'remove', 'no-secret']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positionals: string[] = [];

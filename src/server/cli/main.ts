@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from '../config/app.config';
 import {
   CatalogueAdminService,
   EventAdminService,
+  OAuthClientAdminService,
   OUTBOX_STATUSES,
   OutboxStatus,
   TenantAdminService,
@@ -29,34 +30,14 @@ import {
   scimFlag,
 } from './cli.args';
 import { endQuietlyOnClosedPipe, err, exitWhenDrained, out, table, tenantDetails, tenantLine } from './cli.output';
-import { CATALOGUE_USAGE, runCatalogueCommand } from './catalogue.command';
+import { runCatalogueCommand } from './catalogue.command';
 import { StderrLogger } from './stderr.logger';
+import { USAGE } from './cli.usage';
+import { runOAuthCommand } from './cli-oauth.commands';
 
-const USAGE = `Usage: npm run -s cli -- <command>
-
-  tenant create <slug> [--profile rfc-strict|entra|okta|lenient] [--deprovisioning hard|soft]
-  tenant set <slug> [--profile rfc-strict|entra|okta|lenient|default] [--deprovisioning hard|soft] [--group-cycles refuse|allow]
-             [--webhook-url <http(s) URL>|off] [--webhook-secret <shared secret, 16+ characters>]
-             [--scim enabled|disabled] [--notifications on|off] [--default-role <role>|none] [--link-policy off|verified-email]
-  tenant show <slug> [--json]
-  tenant role-map <slug> --group <IdP group name> --role <role>
-  tenant role-map <slug> --group <IdP group name> --remove
-  tenant list [--json]
-  token create --tenant <slug> --name <label> --scopes <users:read,users:write,groups:read,groups:write> [--expires-in <days>] [--profile rfc-strict|entra|okta|lenient]
-  token list [--tenant <slug>] [--json]
-  token revoke <token-id>
-  audit [--tenant <slug>] [--since 1h|30m|7d|<ISO date>] [--limit <n>] [--json]
-  events list --tenant <slug> [--status ${OUTBOX_STATUSES.join('|')}] [--limit <n>] [--json]
-  events retry <event-id>
-  events retry --tenant <slug> --all-failed
-  users unlinked --tenant <slug> [--offset <n>] [--limit <n>] [--json]
-${CATALOGUE_USAGE}
-  migration run
-
-The database is the server's: DATABASE_URL (default sqlite:./data/scim.sqlite).
-A created token is printed alone on stdout; everything else goes to stderr.`;
 
 interface Services {
+  oauth: OAuthClientAdminService;
   tokens: TokenService;
   tenantService: TenantService;
   tenants: TenantAdminService;
@@ -68,7 +49,7 @@ interface Services {
 
 async function run(
   args: ParsedArgs,
-  { tokens, tenantService, tenants, events, ds, audit, catalogue }: Services,
+  { oauth, tokens, tenantService, tenants, events, ds, audit, catalogue }: Services,
 ): Promise<void> {
   const [group, cmd, arg] = args.positionals;
   const json = args.flags.json === true;
@@ -344,6 +325,9 @@ async function run(
       return;
     }
     default:
+      if (await runOAuthCommand(args, oauth)) {
+        return;
+      }
       throw new UsageError(group ? `Unknown command "${args.positionals.join(' ')}"` : 'No command given');
   }
 }
@@ -370,6 +354,7 @@ async function main(): Promise<number> {
   );
   try {
     await run(args, {
+      oauth: app.get(OAuthClientAdminService),
       tokens: app.get(TokenService),
       tenantService: app.get(TenantService),
       tenants: app.get(TenantAdminService),

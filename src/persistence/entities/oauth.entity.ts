@@ -1,0 +1,68 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** An OAuth 2.0 client of the client credentials grant (RFC 6749 §4.4), one tenant's. */
+@Entity('scim_oauth_clients')
+@Index('ix_scim_oauth_clients_tenant', ['tenantId'])
+export class OAuthClientEntity {
+  /** the client_id */
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'varchar', length: 36 })
+  tenantId!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  /** comma-separated scopes: the most a token of this client may carry */
+  @Column({ type: 'varchar', length: 1000 })
+  scopes!: string;
+
+  /** 'active' or 'disabled' */
+  @Column({ type: 'varchar', length: 16 })
+  status!: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 24 })
+  createdAt!: string;
+
+  @Column({ name: 'disabled_at', type: 'varchar', length: 24, nullable: true })
+  disabledAt!: string | null;
+
+  /** the client's public keys (a JWKS as JSON text) for private_key_jwt; null = none */
+  @Column({ type: 'text', nullable: true })
+  jwks!: string | null;
+
+  @Column({ name: 'jwks_uri', type: 'varchar', length: 2048, nullable: true })
+  jwksUri!: string | null;
+}
+
+/** One secret of a client: only its HMAC is stored; several may be active at once. */
+@Entity('scim_oauth_client_secrets')
+@Index('ix_scim_oauth_client_secrets_client', ['clientId'])
+export class OAuthClientSecretEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 36 })
+  clientId!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  prefix!: string;
+
+  /** HMAC-SHA256 of the secret under the token pepper: the secret itself is never stored */
+  @Index('uq_scim_oauth_client_secrets_hash', { unique: true })
+  @Column({ name: 'secret_hash', type: 'varchar', length: 64 })
+  secretHash!: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 24 })
+  createdAt!: string;
+
+  @Column({ name: 'expires_at', type: 'varchar', length: 24 })
+  expiresAt!: string;
+
+  @Column({ name: 'revoked_at', type: 'varchar', length: 24, nullable: true })
+  revokedAt!: string | null;
+
+  @Column({ name: 'last_used_at', type: 'varchar', length: 24, nullable: true })
+  lastUsedAt!: string | null;
+}

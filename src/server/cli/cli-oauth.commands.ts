@@ -1,0 +1,140 @@
+import type { OAuthClientAdminService, OAuthClientView } from '../../library';
+import { ParsedArgs, booleanFlag, flag, requiredFlag } from './cli.args';
+import { err, out, table } from './cli.output';
+
+/** `--expires-in` / `--secret-expires-in`: a whole number of days, or undefined */
+function daysFlag(args: ParsedArgs, name: string): number | undefined {
+  const text = flag(args, name);
+  if (text === undefined) {
+    return undefined;
+  }
+  if (!/^\d{1,6}$/.test(text)) {
+    throw new Error(`--${name} must be a whole number of days`);
+  }
+  return Number(text);
+}
+
+const scopeList = (text: string) => text.split(/[\s,]+/).filter(Boolean);
+
+function clientLine(c: OAuthClientView): string {
+  return `${c.clientId} "${c.name}": ${c.enabled ? 'enabled' : `disabled since ${c.disabledAt}`}, scopes ${c.scopes.join(',')}`;
+}
+
+/**
+ * The `oauth-client` commands (OAuth 2.0 client credentials, docs/oauth.md). Returns false for
+ * a command that is not one of them. A new client prints its client_id and then its secret,
+ * each alone on a line of stdout; a new secret prints the secret alone. Both are shown once.
+ */
+export async function runOAuthCommand(args: ParsedArgs, clients: OAuthClientAdminService): Promise<boolean> {
+  const [group, cmd, arg, extra] = args.positionals;
+  if (group !== 'oauth-client') {
+    return false;
+  }
+  const json = args.flags.json === true;
+  switch (cmd) {
+    case 'create': {
+      const tenant = requiredFlag(args, 'tenant');
+      const created = await clients.create(tenant, {
+        name: requiredFlag(args, 'name'),
+        scopes: scopeList(requiredFlag(args, 'scopes')),
+        ...(daysFlag(args, 'secret-expires-in') !== undefined
+          ? { secretExpiresInDays: daysFlag(args, 'secret-expires-in') }
+          : {}),
+        ...(booleanFlag(args, 'no-secret') ? { withSecret: false } : {}),
+      });
+      if (json) {
+        out(JSON.stringify(created, null, 2));
+      } else {
+        out(created.clientId);
+        if (created.clientSecret) {
+          out(created.clientSecret.secret);
+        }
+      }
+      err(
+        `Created OAuth client ${created.clientId} "${created.name}" for tenant "${tenant}" (scopes ${created.scopes.join(',')})` +
+          (created.clientSecret
+            ? `, secret ${created.clientSecret.id} expiring ${created.clientSecret.expiresAt}. The secret is shown once and stored only as a hash.`
+            : ', without a secret.'),
+      );
+      return true;
+    }
+    case 'list': {
+      const list = (await clients.list(flag(args, 'tenant'))).items;
+      out(
+        json
+          ? JSON.stringify(list, null, 2)
+          : table(
+              list.map((c) => ({
+                clientId: c.clientId,
+                name: c.name,
+                status: c.enabled ? 'enabled' : 'disabled',
+                scopes: c.scopes.join(','),
+                created: c.createdAt,
+              })),
+            ),
+      );
+      return true;
+    }
+    case 'show': {
+      if (!arg) {
+        throw new Error('oauth-client show needs a client id (see oauth-client list)');
+      }
+      const c = await clients.get(arg);
+      if (json) {
+        out(JSON.stringify(c, null, 2));
+        return true;
+      }
+      out(clientLine(c));
+      out(
+        table(
+          (c.secrets ?? []).map((s) => ({
+            secretId: s.id,
+            prefix: s.prefix + '…',
+            state: s.state,
+            created: s.createdAt,
+            expires: s.expiresAt,
+            lastUsed: s.lastUsedAt ?? '',
+          })),
+        ),
+      );
+      return true;
+    }
+    case 'set': {
+      if (!arg) {
+        throw new Error('oauth-client set needs a client id');
+      }
+      const status = flag(args, 'status');
+      if (status !== undefined && status !== 'enabled' && status !== 'disabled') {
+        throw new Error('--status must be enabled or disabled');
+      }
+      const name = flag(args, 'name');
+      const scopes = flag(args, 'scopes');
+      const c = await clients.update(arg, {
+        ...(name !== undefined ? { name } : {}),
+        ...(scopes !== undefined ? { scopes: scopeList(scopes) } : {}),
+        ...(status !== undefined ? { enabled: status === 'enabled' } : {}),
+      });
+      out(json ? JSON.stringify(c) : clientLine(c));
+      return true;
+    }
+    case 'secret-add': {
+      if (!arg) {
+        throw new Error('oauth-client secret-add needs a client id');
+      }
+      const s = await clients.addSecret(arg, daysFlag(args, 'expires-in'));
+      out(json ? JSON.stringify(s) : s.secret);
+      err(`Added secret ${s.id} to client ${arg}, expiring ${s.expiresAt}. It is shown once and stored only as a hash.`);
+      return true;
+    }
+    case 'secret-revoke': {
+      if (!arg || !extra) {
+        throw new Error('oauth-client secret-revoke needs a client id and a secret id (see oauth-client show)');
+      }
+      await clients.revokeSecret(arg, extra);
+      err(`Revoked secret ${extra} of client ${arg}`);
+      return true;
+    }
+    default:
+      throw new Error(`Unknown command "oauth-client ${cmd ?? ''}": use create, list, show, set, secret-add, secret-revoke`);
+  }
+}
