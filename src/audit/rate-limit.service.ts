@@ -32,6 +32,21 @@ export class RateLimitService {
     if (limit === false) {
       return undefined;
     }
+    return this.checkWindow(tokenId, limit, requestId, nowMs);
+  }
+
+  /**
+   * Counts one request under `key` against `limit` (another limit than the SCIM one, such as
+   * the token endpoint's per client and per address), in the same shared counters. `key` is
+   * at most 36 characters. Returns undefined within the limit, else the seconds to wait.
+   */
+  async checkWindow(
+    key: string,
+    limit: { requestsPerWindow: number; windowSeconds: number },
+    requestId: string,
+    nowMs = Date.now(),
+  ): Promise<number | undefined> {
+    const tokenId = key;
     const now = nowMs / 1000;
     const windowStart = Math.floor(now / limit.windowSeconds) * limit.windowSeconds;
     let count: number;

@@ -98,7 +98,12 @@ export type {
   SecretCheck,
   SecretRefusal,
 } from '../auth/oauth/oauth-client.service';
-export type { ScimOAuthOptions } from '../auth/oauth/oauth.options';
+export type { ScimOAuthOptions, RateWindow } from '../auth/oauth/oauth.options';
+export { AccessTokenService, InvalidAccessToken } from '../auth/oauth/access-token.service';
+export type { AccessTokenClaims, IssuedAccessToken } from '../auth/oauth/access-token.service';
+export { SigningKeyService } from '../auth/oauth/signing-key.service';
+export type { SigningKeyView } from '../auth/oauth/signing-key.service';
+export type { Clock } from '../core/ports/clock';
 export type {
   JwkSet,
   OAuthClient,

@@ -32,6 +32,8 @@ export const {
       auth: undefined,
       tenancy: undefined,
       resourceTypes: undefined,
+      oauthEndpoints: undefined,
+      clock: undefined,
     },
     (def, extras) => {
       const statics = resolveStaticOptions(extras);

@@ -63,6 +63,12 @@ export function resolveStaticOptions(extras: Partial<ScimStaticOptions>): ScimSt
   if (extras.tenancy !== undefined && !isAdapter(extras.tenancy)) {
     throw new Error('ScimModule: tenancy must be a class or { useExisting: <token> }');
   }
+  if (extras.oauthEndpoints !== undefined && typeof extras.oauthEndpoints !== 'boolean') {
+    throw new Error('ScimModule: oauthEndpoints must be true or false');
+  }
+  if (extras.clock !== undefined && typeof extras.clock?.nowIso !== 'function') {
+    throw new Error('ScimModule: clock must have a nowIso() method');
+  }
   const listeners = extras.listeners ?? [];
   if (
     !Array.isArray(listeners) ||
@@ -81,6 +87,8 @@ export function resolveStaticOptions(extras: Partial<ScimStaticOptions>): ScimSt
     ...(extras.auth ? { auth: extras.auth } : {}),
     ...(extras.tenancy ? { tenancy: extras.tenancy } : {}),
     resourceTypes: resolveResourceTypes(extras.resourceTypes),
+    ...(extras.oauthEndpoints === true ? { oauthEndpoints: true } : {}),
+    ...(extras.clock ? { clock: extras.clock } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ import { ScimController } from '../scim/http/scim-controller.decorator';
 import { ListQueryDto } from '../scim/http/list-query.dto';
 import { UsersModule } from '../scim/users/users.module';
 import { UsersService } from '../scim/users/users.service';
+import { OAuthModule } from '../scim/oauth/oauth.module';
+import { oauthMetadataModule } from '../scim/oauth/oauth-metadata';
 
 const ENDPOINTS: Record<ScimResourceName, string> = { User: 'Users', Group: 'Groups' };
 
@@ -50,6 +52,8 @@ export class ScimModule {
       ResourceTypesModule,
       ServiceProviderConfigModule,
       ...fanOutModules(statics.resources),
+      // the token endpoint and JWKS under the SCIM prefix; the RFC 8414 metadata at the root
+      ...(statics.oauthEndpoints ? [OAuthModule] : []),
     ];
     // the resource types a host adds: one dynamic module serving them all
     const extraTypes = servedResourceTypes(statics);
@@ -60,6 +64,7 @@ export class ScimModule {
         core,
         ...features,
         ...extra,
+        ...(statics.oauthEndpoints ? [oauthMetadataModule(statics.path)] : []),
         RouterModule.register(
           [...features, ...extra.map((d) => d.module)].map((module) => ({ path: statics.path, module })),
         ),

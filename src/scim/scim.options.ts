@@ -4,6 +4,7 @@ import { ScimOAuthOptions } from '../auth/oauth/oauth.options';
 import { ScimEventListener } from '../core/ports/change-event';
 import { RoleHolderDirectory, ScimLifecycleHooks } from '../core/ports/lifecycle';
 import { ScimAuthenticator, ScimTenancyResolver } from '../core/ports/authenticator';
+import { Clock } from '../core/ports/clock';
 import { GroupRepository } from '../core/ports/group.repository';
 import { UserRepository } from '../core/ports/user.repository';
 import { ResourceStore } from '../core/ports/resource.store';
@@ -196,6 +197,15 @@ export interface ScimStaticOptions {
    * another tenant gets 403. Default: the credential's tenant, unchecked
    */
   tenancy?: ScimAdapter<ScimTenancyResolver>;
+  /**
+   * Serves the OAuth 2.0 client credentials grant (docs/oauth.md): `{path}/oauth/token`,
+   * `{path}/oauth/jwks` and the RFC 8414 metadata at the server root
+   * (`/.well-known/oauth-authorization-server`). Default false. Access tokens are accepted by
+   * the SCIM endpoints either way.
+   */
+  oauthEndpoints?: boolean;
+  /** the time source of every timestamp and expiry check; default the system clock (tests pass their own) */
+  clock?: Clock;
 }
 
 /** route prefix of the SCIM API when `path` is not given */

@@ -8,6 +8,7 @@ import {
   AdminModule,
   ScimExceptionFilter,
   ScimModule,
+  Clock,
   buildDataSourceOptions,
   runMigrationsLocked,
 } from '../library';
@@ -34,9 +35,14 @@ async function openDataSource(options: DataSourceOptions, migrate: boolean): Pro
  * ScimModule and the admin API. Only here, in the app, is a global filter registered: it turns unmatched routes
  * and body-parser failures into SCIM error bodies too.
  */
+export interface AppOverrides {
+  readonly clock?: Clock;
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `overrides.clock`: the time source instead of the system clock (tests) */
+  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -71,6 +77,10 @@ export class AppModule {
           },
           // SCIM_ROLES, SCIM_PROTECTED_ROLE (break-glass)
           ...(config.roles ? { roles: config.roles } : {}),
+          // SCIM_OAUTH, SCIM_OAUTH_* (docs/oauth.md)
+          oauthEndpoints: config.oauth.enabled,
+          oauth: config.oauth.options,
+          ...(overrides.clock ? { clock: overrides.clock } : {}),
         }),
         // /health/live, /health/ready, /metrics at the server root (app only)
         ObservabilityModule.forRoot({ metricsToken: config.metricsToken }),

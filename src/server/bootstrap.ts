@@ -3,13 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AppModule } from './app.module';
+import { AppModule, AppOverrides } from './app.module';
 import { AppConfig } from './config/app.config';
 import { installHttpHooks } from './observability/fastify-hooks.util';
 import { HttpMetrics } from './observability/http-metrics.service';
 import { ConsoleAccessLog, JsonLogger } from './observability/json.logger';
 import { httpServerOptions } from './transport/http-server.options';
 import { installLingeringClose } from './transport/lingering-close.util';
+import { parseFormBody } from './transport/form-body';
 import { ScimError, parseDatabaseUrl } from '../library';
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
@@ -45,6 +46,7 @@ export function createLogger(config: AppConfig): JsonLogger | LogLevel[] {
 export async function createApp(
   config: AppConfig,
   logger: LoggerService | LogLevel[] | false = createLogger(config),
+  overrides: AppOverrides = {},
 ): Promise<NestFastifyApplication & INestApplication> {
   ensureDatabaseDirectory(config.databaseUrl);
   // maxParamLength: a group name in /admin/v1/.../role-mappings/:group may be 255 characters
@@ -69,7 +71,11 @@ export async function createApp(
       done(ScimError.invalidSyntax('The request body is not valid JSON'), undefined);
     }
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  // the OAuth token endpoint's form parameters (RFC 6749 §4.4.2)
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, parseFormBody(String(body)));
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger,
     abortOnError: false,
     // our own JSON parser above handles both media types; Nest's would clash with it

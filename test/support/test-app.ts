@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../src/server/bootstrap';
 import { AppConfig, loadConfig } from '../../src/server/config/app.config';
-import { Scope, TenantService, TokenService } from '../../src/library';
+import { Clock, Scope, TenantService, TokenService } from '../../src/library';
 import { DatabaseKind, TestDatabase, createTestDatabase } from './databases';
 
 export const ALL: Scope[] = ['users:read', 'users:write', 'groups:read', 'groups:write'];
@@ -15,10 +15,15 @@ export class TestApp {
     readonly config: AppConfig,
   ) {}
 
-  static async start(kind: DatabaseKind, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  /** `overrides.clock`: a time source the test moves (expiry checks) */
+  static async start(
+    kind: DatabaseKind,
+    env: NodeJS.ProcessEnv = {},
+    overrides: { clock?: Clock } = {},
+  ): Promise<TestApp> {
     const db = await createTestDatabase(kind);
     const config = loadConfig({ DATABASE_URL: db.url, SCIM_BOOTSTRAP: 'false', ...env });
-    const app = await createApp(config, false);
+    const app = await createApp(config, false, overrides);
     await app.listen(0, '127.0.0.1');
     return new TestApp(app, db, config);
   }

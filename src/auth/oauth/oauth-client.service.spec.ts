@@ -137,9 +137,10 @@ describe('OAuthClientService', () => {
 
 describe('resolveOAuthOptions', () => {
   it('defaults: 60 minute tokens, secrets 730 days within 365..1095', () => {
-    expect(resolveOAuthOptions(undefined)).toEqual({
+    expect(resolveOAuthOptions(undefined)).toMatchObject({
       accessTokenMinutes: 60,
       secretDays: { default: 730, min: 365, max: 1095 },
+      keyRotationDays: 90,
     });
   });
   it.each([[59], [361], [90.5]])('refuses an access token lifetime of %p minutes', (m) => {

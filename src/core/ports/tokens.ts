@@ -11,6 +11,8 @@ export const TENANT_REPOSITORY = Symbol('scim:TenantRepository');
 export const TOKEN_REPOSITORY = Symbol('scim:TokenRepository');
 /** OAuthClientRepository (./oauth-client.repository): OAuth clients and their secrets */
 export const OAUTH_CLIENT_REPOSITORY = Symbol('scim:OAuthClientRepository');
+/** SigningKeyRepository (./signing-key.repository): the keys that sign OAuth access tokens */
+export const SIGNING_KEY_REPOSITORY = Symbol('scim:SigningKeyRepository');
 
 /** SchemaRegistry (../schema/schema.registry): schemas and resource types served */
 export const SCHEMA_REGISTRY = Symbol('scim:SchemaRegistry');

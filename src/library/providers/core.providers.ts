@@ -81,7 +81,7 @@ export function coreProviders(statics: ScimStaticOptions): Provider[] {
         ...servedResourceTypes(statics).flatMap((t) => [`${t.scope}:read`, `${t.scope}:write`]),
       ],
     },
-    { provide: CLOCK, useValue: { nowIso: () => new Date().toISOString() } satisfies Clock },
+    { provide: CLOCK, useValue: statics.clock ?? ({ nowIso: () => new Date().toISOString() } satisfies Clock) },
     { provide: ID_GENERATOR, useValue: { newId: () => randomUUID() } satisfies IdGenerator },
   ];
 }

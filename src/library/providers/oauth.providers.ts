@@ -1,20 +1,26 @@
 import { InjectionToken, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AccessTokenService } from '../../auth/oauth/access-token.service';
 import { OAuthClientService } from '../../auth/oauth/oauth-client.service';
+import { SigningKeyService } from '../../auth/oauth/signing-key.service';
 import { SCIM_OAUTH_OPTIONS, resolveOAuthOptions } from '../../auth/oauth/oauth.options';
-import { OAUTH_CLIENT_REPOSITORY } from '../../core/ports/tokens';
+import { OAUTH_CLIENT_REPOSITORY, SIGNING_KEY_REPOSITORY } from '../../core/ports/tokens';
 import { TypeOrmOAuthClientRepository } from '../../persistence/repositories/typeorm-oauth-client.repository';
+import { TypeOrmSigningKeyRepository } from '../../persistence/repositories/typeorm-signing-key.repository';
 import { SCIM_OPTIONS } from '../../scim/di.tokens';
 import { ScimModuleOptions, ScimStaticOptions } from '../../scim/scim.options';
 
-/** OAuth 2.0 clients of the client credentials grant and their secrets. */
+/**
+ * The OAuth 2.0 client credentials grant: clients and their secrets, the keys that sign access
+ * tokens (sealed at rest), and the access tokens themselves (RFC 9068).
+ */
 export function oauthProviders(statics: ScimStaticOptions): Provider[] {
   const ds = getDataSourceToken(statics.dataSource);
   return [
     {
       provide: SCIM_OAUTH_OPTIONS,
-      useFactory: (o: ScimModuleOptions) => resolveOAuthOptions(o.oauth),
+      useFactory: (o: ScimModuleOptions) => resolveOAuthOptions(o.oauth, o.tokenPepper),
       inject: [SCIM_OPTIONS],
     },
     {
@@ -22,8 +28,22 @@ export function oauthProviders(statics: ScimStaticOptions): Provider[] {
       useFactory: (d: DataSource) => new TypeOrmOAuthClientRepository(d),
       inject: [ds],
     },
+    {
+      provide: SIGNING_KEY_REPOSITORY,
+      useFactory: (d: DataSource) => new TypeOrmSigningKeyRepository(d),
+      inject: [ds],
+    },
     OAuthClientService,
+    SigningKeyService,
+    AccessTokenService,
   ];
 }
 
-export const OAUTH_EXPORTS: InjectionToken[] = [SCIM_OAUTH_OPTIONS, OAUTH_CLIENT_REPOSITORY, OAuthClientService];
+export const OAUTH_EXPORTS: InjectionToken[] = [
+  SCIM_OAUTH_OPTIONS,
+  OAUTH_CLIENT_REPOSITORY,
+  SIGNING_KEY_REPOSITORY,
+  OAuthClientService,
+  SigningKeyService,
+  AccessTokenService,
+];

@@ -6,7 +6,7 @@ import { AuditEntity, RateLimitEntity } from './audit.entity';
 import { OutboxEntity } from './outbox.entity';
 import { ResourceEntity, ResourceValueEntity } from './resource.entity';
 import { CatalogueValueEntity } from './catalogue.entity';
-import { OAuthClientEntity, OAuthClientSecretEntity } from './oauth.entity';
+import { OAuthClientEntity, OAuthClientSecretEntity, OAuthSigningKeyEntity } from './oauth.entity';
 
 export {
   TenantEntity,
@@ -24,6 +24,7 @@ export {
   CatalogueValueEntity,
   OAuthClientEntity,
   OAuthClientSecretEntity,
+  OAuthSigningKeyEntity,
 };
 
 /**
@@ -49,4 +50,5 @@ export const SCIM_ENTITIES = [
   CatalogueValueEntity,
   OAuthClientEntity,
   OAuthClientSecretEntity,
+  OAuthSigningKeyEntity,
 ];

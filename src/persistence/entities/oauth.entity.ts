@@ -66,3 +66,27 @@ export class OAuthClientSecretEntity {
   @Column({ name: 'last_used_at', type: 'varchar', length: 24, nullable: true })
   lastUsedAt!: string | null;
 }
+
+/** A key that signs OAuth access tokens; the private key is stored sealed only. */
+@Entity('scim_oauth_signing_keys')
+export class OAuthSigningKeyEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  kid!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  alg!: string;
+
+  /** the public key as a JWK, JSON text */
+  @Column({ name: 'public_jwk', type: 'text' })
+  publicJwk!: string;
+
+  /** the private key, AES-256-GCM sealed under the key-encryption key */
+  @Column({ name: 'private_key', type: 'text' })
+  privateKey!: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 24 })
+  createdAt!: string;
+
+  @Column({ name: 'retired_at', type: 'varchar', length: 24, nullable: true })
+  retiredAt!: string | null;
+}

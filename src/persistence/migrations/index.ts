@@ -13,6 +13,7 @@ import { ResourceTypes1763970000000 } from './1763970000000-ResourceTypes';
 import { NoPadStrings1763980000000 } from './1763980000000-NoPadStrings';
 import { TenantCatalogue1763987000000 } from './1763987000000-TenantCatalogue';
 import { OAuthClients1763980000000 } from './1763980000000-OAuthClients';
+import { OAuthSigningKeys1763990000000 } from './1763990000000-OAuthSigningKeys';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -30,4 +31,5 @@ export const SCIM_MIGRATIONS = [
   NoPadStrings1763980000000,
   TenantCatalogue1763987000000,
   OAuthClients1763980000000,
+  OAuthSigningKeys1763990000000,
 ];

@@ -1,4 +1,4 @@
-import type { OAuthClientAdminService, OAuthClientView } from '../../library';
+import type { OAuthClientAdminService, OAuthClientView, SigningKeyService } from '../../library';
 import { ParsedArgs, booleanFlag, flag, requiredFlag } from './cli.args';
 import { err, out, table } from './cli.output';
 
@@ -25,12 +25,27 @@ function clientLine(c: OAuthClientView): string {
  * a command that is not one of them. A new client prints its client_id and then its secret,
  * each alone on a line of stdout; a new secret prints the secret alone. Both are shown once.
  */
-export async function runOAuthCommand(args: ParsedArgs, clients: OAuthClientAdminService): Promise<boolean> {
+export async function runOAuthCommand(
+  args: ParsedArgs,
+  clients: OAuthClientAdminService,
+  keys: SigningKeyService,
+): Promise<boolean> {
   const [group, cmd, arg, extra] = args.positionals;
+  const json = args.flags.json === true;
+  if (group === 'oauth-key') {
+    if (cmd === 'rotate') {
+      await keys.rotate();
+      err('Generated a new access-token signing key; the previous one verifies until its tokens expire');
+    } else if (cmd !== 'list') {
+      throw new Error(`Unknown command "oauth-key ${cmd ?? ''}": use list or rotate`);
+    }
+    const list = await keys.list();
+    out(json ? JSON.stringify(list, null, 2) : table(list.map((k) => ({ ...k, retiredAt: k.retiredAt ?? '' }))));
+    return true;
+  }
   if (group !== 'oauth-client') {
     return false;
   }
-  const json = args.flags.json === true;
   switch (cmd) {
     case 'create': {
       const tenant = requiredFlag(args, 'tenant');

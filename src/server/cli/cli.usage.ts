@@ -26,6 +26,8 @@ export const USAGE = `Usage: npm run -s cli -- <command>
   oauth-client set <client-id> [--name <label>] [--scopes <list>] [--status enabled|disabled]
   oauth-client secret-add <client-id> [--expires-in <days>]
   oauth-client secret-revoke <client-id> <secret-id>
+  oauth-key list [--json]
+  oauth-key rotate
 ${CATALOGUE_USAGE}
   migration run
 

@@ -12,6 +12,7 @@ import {
   EventAdminService,
   OAuthClientAdminService,
   OUTBOX_STATUSES,
+  SigningKeyService,
   OutboxStatus,
   TenantAdminService,
   TenantService,
@@ -38,6 +39,7 @@ import { runOAuthCommand } from './cli-oauth.commands';
 
 interface Services {
   oauth: OAuthClientAdminService;
+  keys: SigningKeyService;
   tokens: TokenService;
   tenantService: TenantService;
   tenants: TenantAdminService;
@@ -49,7 +51,7 @@ interface Services {
 
 async function run(
   args: ParsedArgs,
-  { oauth, tokens, tenantService, tenants, events, ds, audit, catalogue }: Services,
+  { oauth, keys, tokens, tenantService, tenants, events, ds, audit, catalogue }: Services,
 ): Promise<void> {
   const [group, cmd, arg] = args.positionals;
   const json = args.flags.json === true;
@@ -325,7 +327,7 @@ async function run(
       return;
     }
     default:
-      if (await runOAuthCommand(args, oauth)) {
+      if (await runOAuthCommand(args, oauth, keys)) {
         return;
       }
       throw new UsageError(group ? `Unknown command "${args.positionals.join(' ')}"` : 'No command given');
@@ -355,6 +357,7 @@ async function main(): Promise<number> {
   try {
     await run(args, {
       oauth: app.get(OAuthClientAdminService),
+      keys: app.get(SigningKeyService),
       tokens: app.get(TokenService),
       tenantService: app.get(TenantService),
       tenants: app.get(TenantAdminService),

@@ -2,6 +2,7 @@ import { ResolvedResourceType } from '../../scim/scim.options';
 import { LogLevel } from '@nestjs/common';
 import { ConfigError } from './config-error';
 import { loadResourceTypes, readJsonConfigFile } from './json-file.config';
+import { OAuthConfig, loadOAuthConfig } from './oauth.config';
 import {
   EgressAllowlistError,
   EgressPolicy,
@@ -59,6 +60,8 @@ export interface AppConfig {
   tokenCacheTtlMs: number;
   /** HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS */
   http: HttpTimeouts;
+  /** SCIM_OAUTH* (the client credentials grant) */
+  oauth: OAuthConfig;
 }
 
 /** How long the HTTP server waits for a client (ms); a slower one gets a 408 and is closed. */
@@ -320,5 +323,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(roles ? { roles } : {}),
     tokenCacheTtlMs: int(env, 'SCIM_TOKEN_CACHE_TTL_MS', 0, 0, 60_000),
     http: httpTimeouts(env),
+    oauth: loadOAuthConfig(env),
   };
 }
