@@ -23,6 +23,7 @@ const SETTINGS: Record<keyof TenantSettingsUpdate, string> = {
   notifications: 'string',
   defaultRole: 'string or null',
   linkPolicy: 'string',
+  tokenPolicy: 'string',
 };
 /** what GET returns but no request may set */
 const READ_ONLY = new Set(['id', 'slug', 'createdAt', 'webhookSecretSet', 'disabledAt']);

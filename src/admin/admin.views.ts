@@ -11,6 +11,7 @@ import {
   NotificationSetting,
   RoleMapping,
   Tenant,
+  TokenPolicy,
 } from '../core/ports/tenant.repository';
 import { ServiceToken } from '../core/ports/token.repository';
 
@@ -32,6 +33,8 @@ export interface TenantView {
   readonly notifications: NotificationSetting;
   readonly defaultRole: string | null;
   readonly linkPolicy: LinkPolicy;
+  /** 'oauth-only': the tenant's static tokens are refused (401 invalid_token) */
+  readonly tokenPolicy: TokenPolicy;
 }
 
 export function tenantView(t: Tenant, webhookSecretSet: boolean): TenantView {
@@ -49,6 +52,7 @@ export function tenantView(t: Tenant, webhookSecretSet: boolean): TenantView {
     notifications: t.notifications ?? 'on',
     defaultRole: t.defaultRole ?? null,
     linkPolicy: t.linkPolicy ?? 'off',
+    tokenPolicy: t.tokenPolicy ?? 'any',
   };
 }
 

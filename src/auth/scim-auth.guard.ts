@@ -68,11 +68,22 @@ export class ScimAuthGuard extends AuthGuard(SCIM_BEARER) {
     return isPublic;
   }
 
-  override handleRequest<T>(err: unknown, user: T | false): T {
+  /**
+   * RFC 6750 §3.1: a request without a token gets the bare challenge; one whose token is
+   * refused gets error="invalid_token" with the reason (the strategy throws its own when it
+   * knows more, such as "expired").
+   */
+  override handleRequest<T>(err: unknown, user: T | false, _info?: unknown, context?: ExecutionContext): T {
     if (err) {
       throw err;
     }
     if (!user) {
+      const req = context?.switchToHttp().getRequest<ScimAuthRequest>();
+      const header = req?.headers.authorization;
+      const value = Array.isArray(header) ? header[0] : header;
+      if (value !== undefined && /^Bearer\s+\S/i.test(value)) {
+        throw ScimError.invalidToken('The bearer token is unknown, expired or revoked');
+      }
       throw ScimError.unauthorized('A valid bearer token is required');
     }
     return user;

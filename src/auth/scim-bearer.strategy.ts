@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
+import { OAuthPrincipals } from './oauth/oauth-principals.service';
 import { ScimPrincipal, TokenService } from './token.service';
 
 export const SCIM_BEARER = 'scim-bearer';
@@ -10,7 +11,10 @@ type BearerRequest = Parameters<Strategy<never>['authenticate']>[0];
 /** passport-http-bearer under a name of its own, so it never shadows a host's `bearer`. */
 @Injectable()
 export class ScimBearerStrategy extends PassportStrategy(Strategy, SCIM_BEARER) {
-  constructor(private readonly tokens: TokenService) {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly oauth: OAuthPrincipals,
+  ) {
     super();
   }
 
@@ -24,7 +28,14 @@ export class ScimBearerStrategy extends PassportStrategy(Strategy, SCIM_BEARER) 
     super.authenticate({ headers: req.headers } as BearerRequest, options);
   }
 
+  /**
+   * A JWT is an OAuth access token (checked without the database, OAuthPrincipals), anything
+   * else a static service-account token. A refusal with a reason throws a 401 invalid_token.
+   */
   async validate(token: string): Promise<ScimPrincipal | false> {
+    if (OAuthPrincipals.isJwt(token)) {
+      return this.oauth.verify(token);
+    }
     return (await this.tokens.verify(token)) ?? false;
   }
 }

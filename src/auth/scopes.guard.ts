@@ -39,7 +39,8 @@ export class ScopesGuard implements CanActivate {
       }
     }
     if (missing) {
-      throw ScimError.forbidden(`This token lacks the scope ${missing.join(', ')}`);
+      // RFC 6750 §3.1 insufficient_scope, with the scopes the request needs
+      throw ScimError.insufficientScope(`This token lacks the scope ${missing.join(', ')}`, route.required);
     }
     return true;
   }

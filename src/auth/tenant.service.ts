@@ -6,6 +6,7 @@ import {
   GroupCyclePolicy,
   LinkPolicy,
   NotificationSetting,
+  TokenPolicy,
   RoleMapping,
   Tenant,
   TenantRepository,
@@ -48,6 +49,8 @@ export interface TenantSettingsUpdate {
   defaultRole?: string | null;
   /** 'verified-email' lets POST /Users link to a host user with that verified email */
   linkPolicy?: string | null;
+  /** 'oauth-only' refuses the tenant's static tokens: only OAuth access tokens are accepted */
+  tokenPolicy?: string | null;
 }
 
 const unknownTenant = (slug: string) => ScimError.notFound(`Unknown tenant "${slug}"`);
@@ -177,6 +180,7 @@ export class TenantService {
       'off',
     ]);
     const linkPolicy = oneOf<LinkPolicy>('link policy', settings.linkPolicy, ['off', 'verified-email']);
+    const tokenPolicy = oneOf<TokenPolicy>('token policy', settings.tokenPolicy, ['any', 'oauth-only']);
     if (settings.scimEnabled !== undefined && typeof settings.scimEnabled !== 'boolean') {
       throw invalid('scimEnabled must be true or false');
     }
@@ -200,6 +204,7 @@ export class TenantService {
       ...(notifications !== undefined ? { notifications } : {}),
       ...(defaultRole !== undefined ? { defaultRole } : {}),
       ...(linkPolicy !== undefined ? { linkPolicy } : {}),
+      ...(tokenPolicy !== undefined ? { tokenPolicy } : {}),
     };
   }
 

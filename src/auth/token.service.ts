@@ -124,6 +124,7 @@ export class TokenService {
     return createHmac('sha256', this.options.tokenPepper).update(token, 'utf8').digest('hex');
   }
 
+  /** The principal of a static token; null when unknown, expired or revoked. */
   async verify(token: string): Promise<ScimPrincipal | null> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) {
       return null;
@@ -132,6 +133,10 @@ export class TokenService {
     const now = this.clock.nowIso();
     if (!record || record.revokedAt !== null || (record.expiresAt !== null && record.expiresAt <= now)) {
       return null;
+    }
+    if (record.tenantTokenPolicy === 'oauth-only') {
+      // the app gallery rule: such a tenant's IdP must use the client credentials grant
+      throw ScimError.invalidToken('This tenant accepts OAuth access tokens only');
     }
     if (!record.lastUsedAt || Date.parse(now) - Date.parse(record.lastUsedAt) > TOUCH_INTERVAL_MS) {
       await this.tokens.touch(record.id, now);

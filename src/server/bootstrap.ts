@@ -14,6 +14,8 @@ import { parseFormBody } from './transport/form-body';
 import { ScimError, parseDatabaseUrl } from '../library';
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
+/** the token endpoint, `{prefix}/oauth/token` */
+const OAUTH_TOKEN_PATH = /\/oauth\/token\/?(\?|$)/;
 
 /** JSON.parse that drops `__proto__` keys instead of letting them reach object merges. */
 function parseJson(text: string): unknown {
@@ -71,8 +73,13 @@ export async function createApp(
       done(ScimError.invalidSyntax('The request body is not valid JSON'), undefined);
     }
   });
-  // the OAuth token endpoint's form parameters (RFC 6749 §4.4.2)
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+  // form parameters for the OAuth token endpoint only (RFC 6749 §4.4.2); anywhere else a form
+  // body stays an unsupported media type (415), so an RFC 6750 §2.2 body token is never read
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) => {
+    if (!OAUTH_TOKEN_PATH.test(req.url ?? '')) {
+      done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined);
+      return;
+    }
     done(null, parseFormBody(String(body)));
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {

@@ -109,6 +109,7 @@ describe.each(TEST_DATABASES)('admin API of the standalone server on %s', (kind:
       notifications: 'off',
       defaultRole: null,
       linkPolicy: 'off',
+      tokenPolicy: 'any',
     });
     expectScimError(await t.http.post('/admin/v1/tenants').set(admin).send({ slug: 'beta' }), 409, /already exists/);
     expectScimError(await t.http.post('/admin/v1/tenants').set(admin).send({ slug: 'Not A Slug' }), 400, /slug/);

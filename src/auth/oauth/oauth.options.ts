@@ -26,6 +26,12 @@ export interface ScimOAuthOptions {
    * generated and the tokens already issued stop working.
    */
   readonly keyEncryptionKey?: string;
+  /**
+   * ms a process answers an access token's client and tenant state from memory (0-60000;
+   * default 30000): the bound within which a client or tenant disabled elsewhere stops the
+   * tokens it already holds (through this process: at once). 0 reads the state on every request.
+   */
+  readonly clientCacheTtlMs?: number;
   /** token endpoint requests per client_id and per source address (against guessing) */
   readonly tokenRateLimit?: {
     readonly perClient?: RateWindow;
@@ -46,6 +52,7 @@ export interface ResolvedOAuthOptions {
   /** the AES-256 key sealing the signing keys */
   readonly keyEncryptionKey: Buffer;
   readonly tokenRateLimit: { readonly perClient: RateWindow; readonly perAddress: RateWindow };
+  readonly clientCacheTtlMs: number;
 }
 
 export const SCIM_OAUTH_OPTIONS = Symbol('scim:OAuthOptions');
@@ -56,6 +63,8 @@ export const DEFAULT_SECRET_DAYS = { default: 730, min: 365, max: 1095 } as cons
 /** active (unrevoked, unexpired) secrets a client may hold at once: rotation needs two */
 export const MAX_ACTIVE_SECRETS = 5;
 export const DEFAULT_KEY_ROTATION_DAYS = 90;
+export const DEFAULT_CLIENT_CACHE_TTL_MS = 30_000;
+export const MAX_CLIENT_CACHE_TTL_MS = 60_000;
 /** a legitimate client asks for a token about once an hour; a guesser asks far more often */
 export const DEFAULT_TOKEN_RATE_LIMIT = {
   perClient: { requestsPerWindow: 30, windowSeconds: 60 },
@@ -97,6 +106,10 @@ export function resolveOAuthOptions(o: ScimOAuthOptions | undefined, tokenPepper
   if (kek !== undefined && (typeof kek !== 'string' || kek.length < 32)) {
     throw new Error('ScimModule: oauth.keyEncryptionKey must be a string of at least 32 characters');
   }
+  const ttl = o?.clientCacheTtlMs ?? DEFAULT_CLIENT_CACHE_TTL_MS;
+  if (!int(ttl) || ttl < 0 || ttl > MAX_CLIENT_CACHE_TTL_MS) {
+    throw new Error(`ScimModule: oauth.clientCacheTtlMs must be an integer from 0 to ${MAX_CLIENT_CACHE_TTL_MS}`);
+  }
   const limits = {
     perClient: o?.tokenRateLimit?.perClient ?? DEFAULT_TOKEN_RATE_LIMIT.perClient,
     perAddress: o?.tokenRateLimit?.perAddress ?? DEFAULT_TOKEN_RATE_LIMIT.perAddress,
@@ -116,5 +129,6 @@ export function resolveOAuthOptions(o: ScimOAuthOptions | undefined, tokenPepper
         ? createHash('sha256').update(kek, 'utf8').digest()
         : createHmac('sha256', tokenPepper).update('scim-oauth-keys', 'utf8').digest(),
     tokenRateLimit: limits,
+    clientCacheTtlMs: ttl,
   };
 }

@@ -86,6 +86,24 @@ export class ScimError extends Error {
   static unauthorized(detail = 'Authentication required'): ScimError {
     return new ScimError(401, detail, undefined, { 'WWW-Authenticate': 'Bearer realm="scim"' });
   }
+  /**
+   * RFC 6750 §3.1 invalid_token: a bearer token was sent but is expired, revoked, malformed or
+   * not accepted here; the challenge names the error and why (quotes and backslashes, which the
+   * quoted-string cannot hold as is, become apostrophes and slashes).
+   */
+  static invalidToken(description: string): ScimError {
+    return new ScimError(401, description, undefined, {
+      'WWW-Authenticate': `Bearer realm="scim", error="invalid_token", error_description="${challengeText(description)}"`,
+    });
+  }
+  /** RFC 6750 §3.1 insufficient_scope: 403 with the scopes the request needs */
+  static insufficientScope(description: string, scopes: readonly string[]): ScimError {
+    return new ScimError(403, description, undefined, {
+      'WWW-Authenticate':
+        `Bearer realm="scim", error="insufficient_scope", error_description="${challengeText(description)}", ` +
+        `scope="${challengeText(scopes.join(' '))}"`,
+    });
+  }
   static forbidden(detail: string): ScimError {
     return new ScimError(403, detail);
   }
@@ -109,6 +127,11 @@ export class ScimError extends Error {
   static methodNotAllowed(detail: string, allow: readonly string[]): ScimError {
     return new ScimError(405, detail, undefined, { Allow: allow.join(', ') });
   }
+}
+
+/** RFC 6750 §3: error_description and scope hold %x20-21 / %x23-5B / %x5D-7E only */
+function challengeText(text: string): string {
+  return text.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7e]/g, '?');
 }
 
 export function isScimError(e: unknown): e is ScimError {

@@ -19,11 +19,15 @@ export interface Tenant {
   readonly defaultRole?: string | null;
   /** whether a POST /Users links to an existing host user; null/absent = off */
   readonly linkPolicy?: LinkPolicy | null;
+  /** which bearer tokens its SCIM requests may carry; null/absent = any */
+  readonly tokenPolicy?: TokenPolicy | null;
 }
 
 export type NotificationSetting = 'on' | 'off';
 /** 'verified-email': POST /Users links to the host user with that verified email */
 export type LinkPolicy = 'off' | 'verified-email';
+/** 'oauth-only': only OAuth access tokens, no static service-account tokens (app gallery rules) */
+export type TokenPolicy = 'any' | 'oauth-only';
 
 /** An IdP group, by displayName (matched case-insensitively), mapped to a host role. */
 export interface RoleMapping {
@@ -70,4 +74,5 @@ export interface TenantSettings {
   readonly notifications?: NotificationSetting | null;
   readonly defaultRole?: string | null;
   readonly linkPolicy?: LinkPolicy | null;
+  readonly tokenPolicy?: TokenPolicy | null;
 }

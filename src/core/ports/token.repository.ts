@@ -31,6 +31,8 @@ export interface ServiceToken {
   readonly tenantDisabledAt?: string | null;
   /** the token's tenant's link policy, loaded with the token (findByHash) */
   readonly tenantLinkPolicy?: string | null;
+  /** the token's tenant's token policy ('oauth-only' refuses it), loaded with the token (findByHash) */
+  readonly tenantTokenPolicy?: string | null;
 }
 
 export interface NewServiceToken {

@@ -8,6 +8,10 @@ import { SCIM_OAUTH_OPTIONS, resolveOAuthOptions } from '../../auth/oauth/oauth.
 import { OAUTH_CLIENT_REPOSITORY, SIGNING_KEY_REPOSITORY } from '../../core/ports/tokens';
 import { TypeOrmOAuthClientRepository } from '../../persistence/repositories/typeorm-oauth-client.repository';
 import { TypeOrmSigningKeyRepository } from '../../persistence/repositories/typeorm-signing-key.repository';
+import { LookupCache, OAUTH_CLIENT_CACHE } from '../../persistence/repositories/token-lookup.cache';
+import { ResolvedOAuthOptions } from '../../auth/oauth/oauth.options';
+import { OAuthClientState } from '../../core/ports/oauth-client.repository';
+import { OAuthPrincipals } from '../../auth/oauth/oauth-principals.service';
 import { SCIM_OPTIONS } from '../../scim/di.tokens';
 import { ScimModuleOptions, ScimStaticOptions } from '../../scim/scim.options';
 
@@ -23,10 +27,17 @@ export function oauthProviders(statics: ScimStaticOptions): Provider[] {
       useFactory: (o: ScimModuleOptions) => resolveOAuthOptions(o.oauth, o.tokenPepper),
       inject: [SCIM_OPTIONS],
     },
+    // the client states behind access tokens, kept clientCacheTtlMs; shared with the tenant
+    // repository, which drops a tenant's when its settings change
+    {
+      provide: OAUTH_CLIENT_CACHE,
+      useFactory: (o: ResolvedOAuthOptions) => new LookupCache<OAuthClientState>(o.clientCacheTtlMs),
+      inject: [SCIM_OAUTH_OPTIONS],
+    },
     {
       provide: OAUTH_CLIENT_REPOSITORY,
-      useFactory: (d: DataSource) => new TypeOrmOAuthClientRepository(d),
-      inject: [ds],
+      useFactory: (d: DataSource, c: LookupCache<OAuthClientState>) => new TypeOrmOAuthClientRepository(d, c),
+      inject: [ds, OAUTH_CLIENT_CACHE],
     },
     {
       provide: SIGNING_KEY_REPOSITORY,
@@ -36,6 +47,7 @@ export function oauthProviders(statics: ScimStaticOptions): Provider[] {
     OAuthClientService,
     SigningKeyService,
     AccessTokenService,
+    OAuthPrincipals,
   ];
 }
 
@@ -46,4 +58,5 @@ export const OAUTH_EXPORTS: InjectionToken[] = [
   OAuthClientService,
   SigningKeyService,
   AccessTokenService,
+  OAuthPrincipals,
 ];

@@ -16,7 +16,12 @@ import { SCIM_ENTITIES } from '../../persistence/entities';
 import { assertSafeSqlMode } from '../../persistence/mysql-mode.check';
 import { NoGroupRepository } from '../../persistence/repositories/no-group.repository';
 import { TypeOrmGroupRepository } from '../../persistence/repositories/typeorm-group.repository';
-import { TOKEN_LOOKUP_CACHE, TokenLookupCache } from '../../persistence/repositories/token-lookup.cache';
+import {
+  LookupCache,
+  OAUTH_CLIENT_CACHE,
+  TOKEN_LOOKUP_CACHE,
+  TokenLookupCache,
+} from '../../persistence/repositories/token-lookup.cache';
 import { TypeOrmTenantRepository } from '../../persistence/repositories/typeorm-tenant.repository';
 import { TypeOrmUnitOfWork } from '../../persistence/repositories/typeorm-unit-of-work';
 import { TypeOrmUserRepository } from '../../persistence/repositories/typeorm-user.repository';
@@ -67,8 +72,9 @@ export function persistenceProviders(statics: ScimStaticOptions): Provider[] {
     ),
     {
       provide: TENANT_REPOSITORY,
-      useFactory: (d: DataSource, c: TokenLookupCache) => new TypeOrmTenantRepository(d, c),
-      inject: [ds, TOKEN_LOOKUP_CACHE],
+      useFactory: (d: DataSource, c: TokenLookupCache, o: LookupCache<{ id: string; tenantId: string }>) =>
+        new TypeOrmTenantRepository(d, c, o),
+      inject: [ds, TOKEN_LOOKUP_CACHE, OAUTH_CLIENT_CACHE],
     },
     ...resourceStoreProviders(statics, ds),
     // one transaction on the module's DataSource, joined by the stores' writes (Bulk cycles)

@@ -46,6 +46,10 @@ export class TenantEntity {
   /** 'verified-email' links a POST to an existing host user; null = off */
   @Column({ name: 'link_policy', type: 'varchar', length: 16, nullable: true })
   linkPolicy!: string | null;
+
+  /** 'oauth-only': static service-account tokens are refused; null = any token */
+  @Column({ name: 'token_policy', type: 'varchar', length: 16, nullable: true })
+  tokenPolicy!: string | null;
 }
 
 /** An IdP group (by displayName, case-insensitively) maps to a host role. */

@@ -44,6 +44,7 @@ export class InMemoryTenantRepository implements TenantRepository {
       notifications: t.notifications ?? null,
       defaultRole: t.defaultRole ?? null,
       linkPolicy: t.linkPolicy ?? null,
+      tokenPolicy: t.tokenPolicy ?? null,
     });
     return { ...t };
   }
@@ -77,6 +78,7 @@ export class InMemoryTenantRepository implements TenantRepository {
       ...(settings.notifications !== undefined ? { notifications: settings.notifications } : {}),
       ...(settings.defaultRole !== undefined ? { defaultRole: settings.defaultRole } : {}),
       ...(settings.linkPolicy !== undefined ? { linkPolicy: settings.linkPolicy } : {}),
+      ...(settings.tokenPolicy !== undefined ? { tokenPolicy: settings.tokenPolicy } : {}),
       // present only when set, as TypeOrmTenantRepository reads it
       ...(webhookUrl ? { webhookUrl } : {}),
     });

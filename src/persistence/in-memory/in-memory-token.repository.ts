@@ -45,6 +45,7 @@ export class InMemoryTokenRepository implements TokenRepository {
       tenantGroupCycles: tenant?.groupCycles ?? null,
       tenantDisabledAt: tenant?.disabledAt ?? null,
       tenantLinkPolicy: tenant?.linkPolicy ?? null,
+      tenantTokenPolicy: tenant?.tokenPolicy ?? null,
     };
   }
 

@@ -14,6 +14,7 @@ import { NoPadStrings1763980000000 } from './1763980000000-NoPadStrings';
 import { TenantCatalogue1763987000000 } from './1763987000000-TenantCatalogue';
 import { OAuthClients1763980000000 } from './1763980000000-OAuthClients';
 import { OAuthSigningKeys1763990000000 } from './1763990000000-OAuthSigningKeys';
+import { TenantTokenPolicy1764000000000 } from './1764000000000-TenantTokenPolicy';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -32,4 +33,5 @@ export const SCIM_MIGRATIONS = [
   TenantCatalogue1763987000000,
   OAuthClients1763980000000,
   OAuthSigningKeys1763990000000,
+  TenantTokenPolicy1764000000000,
 ];

@@ -11,13 +11,21 @@ import {
 } from '../../core/ports/oauth-client.repository';
 import { Scope } from '../../core/ports/token.repository';
 import { OAuthClientEntity, OAuthClientSecretEntity } from '../entities/oauth.entity';
+import { LookupCache } from './token-lookup.cache';
 
 /** OAuth clients and their secrets in scim_oauth_clients / scim_oauth_client_secrets. */
 export class TypeOrmOAuthClientRepository implements OAuthClientRepository {
   private readonly clients: Repository<OAuthClientEntity>;
   private readonly secrets: Repository<OAuthClientSecretEntity>;
 
-  constructor(private readonly ds: DataSource) {
+  /**
+   * `cache`: client states answered from memory (the access-token check of every SCIM request);
+   * a change through this repository drops the client's at once.
+   */
+  constructor(
+    private readonly ds: DataSource,
+    private readonly cache: LookupCache<OAuthClientState> = new LookupCache(0),
+  ) {
     this.clients = ds.getRepository(OAuthClientEntity);
     this.secrets = ds.getRepository(OAuthClientSecretEntity);
   }
@@ -42,8 +50,20 @@ export class TypeOrmOAuthClientRepository implements OAuthClientRepository {
     return e ? toClient(e) : null;
   }
 
-  /** One indexed look-up: the client and its tenant's settings, as plain SQL. */
+  /** The client and its tenant's settings: from the cache, else one indexed look-up. */
   async findState(id: string): Promise<OAuthClientState | null> {
+    const hit = this.cache.get(id);
+    if (hit) {
+      return hit;
+    }
+    const state = await this.readState(id);
+    if (state) {
+      this.cache.put(id, state);
+    }
+    return state;
+  }
+
+  private async readState(id: string): Promise<OAuthClientState | null> {
     const rows = (await this.ds.query(
       `SELECT c.id, c.tenant_id, c.name, c.scopes, c.status, c.created_at, c.disabled_at, c.jwks,
          c.jwks_uri, n.profile AS tenant_profile, n.deprovisioning AS tenant_deprovisioning,
@@ -98,6 +118,7 @@ export class TypeOrmOAuthClientRepository implements OAuthClientRepository {
       return (await this.clients.countBy({ id })) > 0;
     }
     const res = await this.clients.update({ id }, set);
+    this.cache.forgetToken(id);
     return (res.affected ?? 0) > 0;
   }
 

@@ -7,7 +7,7 @@ import {
   TenantWebhook,
 } from '../../core/ports/tenant.repository';
 import { RoleMappingEntity, TenantEntity } from '../entities/tenant.entity';
-import { TokenLookupCache } from './token-lookup.cache';
+import { LookupCache, TokenLookupCache } from './token-lookup.cache';
 
 export class TypeOrmTenantRepository implements TenantRepository {
   private readonly repo: Repository<TenantEntity>;
@@ -20,6 +20,8 @@ export class TypeOrmTenantRepository implements TenantRepository {
   constructor(
     ds: DataSource,
     private readonly tokenCache?: TokenLookupCache,
+    /** the OAuth client states (they carry the tenant's settings too) */
+    private readonly clientCache?: LookupCache<{ id: string; tenantId: string }>,
   ) {
     this.repo = ds.getRepository(TenantEntity);
     this.mappings = ds.getRepository(RoleMappingEntity);
@@ -47,6 +49,7 @@ export class TypeOrmTenantRepository implements TenantRepository {
       notifications: t.notifications ?? null,
       defaultRole: t.defaultRole ?? null,
       linkPolicy: t.linkPolicy ?? null,
+      tokenPolicy: t.tokenPolicy ?? null,
     });
     return t;
   }
@@ -75,6 +78,7 @@ export class TypeOrmTenantRepository implements TenantRepository {
     const changed = ((await this.repo.update({ id }, patch)).affected ?? 0) > 0;
     // SCIM on/off, profile, deprovisioning...: effective on this instance's next request
     this.tokenCache?.forgetTenant(id);
+    this.clientCache?.forgetTenant(id);
     return changed;
   }
 
@@ -124,6 +128,7 @@ const SETTING_KEYS = [
   'notifications',
   'defaultRole',
   'linkPolicy',
+  'tokenPolicy',
 ] as const satisfies readonly (keyof TenantSettings & keyof TenantEntity)[];
 
 function toTenant(e: TenantEntity | null): Tenant | null {
@@ -141,6 +146,7 @@ function toTenant(e: TenantEntity | null): Tenant | null {
         notifications: e.notifications === 'off' || e.notifications === 'on' ? e.notifications : null,
         defaultRole: e.defaultRole,
         linkPolicy: e.linkPolicy === 'verified-email' || e.linkPolicy === 'off' ? e.linkPolicy : null,
+        tokenPolicy: e.tokenPolicy === 'oauth-only' || e.tokenPolicy === 'any' ? e.tokenPolicy : null,
       }
     : null;
 }

@@ -56,7 +56,8 @@ export class TypeOrmTokenRepository implements TokenRepository {
       `SELECT t.id, t.tenant_id, t.name, t.prefix, t.scopes, t.created_at, t.expires_at,
          t.revoked_at, t.last_used_at, t.profile, n.profile AS tenant_profile,
          n.deprovisioning AS tenant_deprovisioning, n.group_cycles AS tenant_group_cycles,
-         n.disabled_at AS tenant_disabled_at, n.link_policy AS tenant_link_policy
+         n.disabled_at AS tenant_disabled_at, n.link_policy AS tenant_link_policy,
+         n.token_policy AS tenant_token_policy
        FROM scim_tokens t LEFT JOIN scim_tenants n ON n.id = t.tenant_id
        WHERE t.token_hash = ?`,
       [hash],
@@ -81,6 +82,7 @@ export class TypeOrmTokenRepository implements TokenRepository {
       tenantGroupCycles: r.tenant_group_cycles,
       tenantDisabledAt: r.tenant_disabled_at,
       tenantLinkPolicy: r.tenant_link_policy,
+      tenantTokenPolicy: r.tenant_token_policy,
     };
   }
 
@@ -141,6 +143,7 @@ interface TokenRow {
   tenant_group_cycles: string | null;
   tenant_disabled_at: string | null;
   tenant_link_policy: string | null;
+  tenant_token_policy: string | null;
 }
 
 function toToken(e: TokenEntity | null): ServiceToken | null {

@@ -49,7 +49,7 @@ export function tenantLine(t: TenantView): string {
     `${t.slug}: scim ${t.scimEnabled ? 'enabled' : `disabled since ${t.disabledAt}`}, ` +
     `profile ${t.profile ?? 'default'}, deprovisioning ${t.deprovisioning}, group cycles ${t.groupCycles}, ` +
     `webhook ${t.webhookUrl ?? 'none'}, notifications ${t.notifications}, ` +
-    `default role ${t.defaultRole ?? 'none'}, link policy ${t.linkPolicy}`
+    `default role ${t.defaultRole ?? 'none'}, link policy ${t.linkPolicy}, token policy ${t.tokenPolicy}`
   );
 }
 
@@ -71,6 +71,7 @@ export function tenantDetails(
     ['notifications', t.notifications],
     ['default role', t.defaultRole ?? 'none'],
     ['link policy', t.linkPolicy],
+    ['token policy', t.tokenPolicy],
     [
       'events',
       `${backlog.pending} pending${backlog.oldestPendingAt ? ` (oldest ${backlog.oldestPendingAt})` : ''}, ${backlog.failed} failed`,

@@ -8,6 +8,7 @@ export const USAGE = `Usage: npm run -s cli -- <command>
   tenant set <slug> [--profile rfc-strict|entra|okta|lenient|default] [--deprovisioning hard|soft] [--group-cycles refuse|allow]
              [--webhook-url <http(s) URL>|off] [--webhook-secret <shared secret, 16+ characters>]
              [--scim enabled|disabled] [--notifications on|off] [--default-role <role>|none] [--link-policy off|verified-email]
+             [--token-policy any|oauth-only]
   tenant show <slug> [--json]
   tenant role-map <slug> --group <IdP group name> --role <role>
   tenant role-map <slug> --group <IdP group name> --remove

@@ -85,6 +85,7 @@ async function run(
       const notifications = flag(args, 'notifications');
       const defaultRole = flag(args, 'default-role');
       const linkPolicy = flag(args, 'link-policy');
+      const tokenPolicy = flag(args, 'token-policy');
       const t = await tenants.updateTenant(arg, {
         ...(profile !== undefined ? { profile: profile === 'default' ? null : profile } : {}),
         ...(mode !== undefined ? { deprovisioning: mode } : {}),
@@ -97,6 +98,7 @@ async function run(
         ...(notifications !== undefined ? { notifications } : {}),
         ...(defaultRole !== undefined ? { defaultRole: defaultRole === 'none' ? null : defaultRole } : {}),
         ...(linkPolicy !== undefined ? { linkPolicy } : {}),
+        ...(tokenPolicy !== undefined ? { tokenPolicy } : {}),
       });
       out(json ? JSON.stringify(t) : tenantLine(t));
       return;

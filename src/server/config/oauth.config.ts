@@ -49,6 +49,7 @@ export function loadOAuthConfig(env: NodeJS.ProcessEnv): OAuthConfig {
   }
   const minutes = integer(env, 'SCIM_OAUTH_TOKEN_MINUTES', 60, 360);
   const rotation = integer(env, 'SCIM_OAUTH_KEY_ROTATION_DAYS', 1, 3650);
+  const ttl = integer(env, 'SCIM_OAUTH_CLIENT_CACHE_TTL_MS', 0, 60_000);
   const perClient = window(env, 'SCIM_OAUTH_RATE_LIMIT_CLIENT');
   const perAddress = window(env, 'SCIM_OAUTH_RATE_LIMIT_ADDRESS');
   return {
@@ -58,6 +59,7 @@ export function loadOAuthConfig(env: NodeJS.ProcessEnv): OAuthConfig {
       ...(issuer !== undefined ? { issuer } : {}),
       ...(kek !== undefined ? { keyEncryptionKey: kek } : {}),
       ...(rotation !== undefined ? { keyRotationDays: rotation } : {}),
+      ...(ttl !== undefined ? { clientCacheTtlMs: ttl } : {}),
       ...(perClient || perAddress
         ? { tokenRateLimit: { ...(perClient ? { perClient } : {}), ...(perAddress ? { perAddress } : {}) } }
         : {}),

@@ -37,6 +37,7 @@ const stored = (t: Tenant): Tenant => ({
   notifications: t.notifications ?? null,
   defaultRole: t.defaultRole ?? null,
   linkPolicy: t.linkPolicy ?? null,
+  tokenPolicy: t.tokenPolicy ?? null,
 });
 
 const newToken = (tenantId: string, overrides: Partial<NewServiceToken> = {}): NewServiceToken => ({
@@ -120,6 +121,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         notifications: 'off' as const,
         defaultRole: 'member',
         linkPolicy: 'verified-email' as const,
+        tokenPolicy: 'oauth-only' as const,
       };
       expect(await h.tenants.updateSettings(t.id, settings)).toBe(true);
       expect(await h.tenants.findById(t.id)).toEqual({ ...stored(t), ...settings });
@@ -128,6 +130,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
       expect(await h.tokens.findByHash(token.hash)).toMatchObject({
         tenantDisabledAt: settings.disabledAt,
         tenantLinkPolicy: 'verified-email',
+        tenantTokenPolicy: 'oauth-only',
       });
       await h.tenants.updateSettings(t.id, { disabledAt: null, defaultRole: null });
       expect(await h.tenants.findById(t.id)).toEqual({ ...stored(t), ...settings, disabledAt: null, defaultRole: null });
@@ -179,6 +182,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         tenantGroupCycles: null,
         tenantDisabledAt: null,
         tenantLinkPolicy: null,
+        tenantTokenPolicy: null,
       });
       expect(await h.tokens.findById(input.id)).toEqual(recordOf(input));
       expect(created).not.toHaveProperty('hash');
@@ -197,6 +201,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         tenantGroupCycles: null,
         tenantDisabledAt: null,
         tenantLinkPolicy: null,
+        tenantTokenPolicy: null,
       });
       expect(await h.tokens.findByHash(inherited.hash)).toMatchObject({
         profile: null,
@@ -205,6 +210,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         tenantGroupCycles: null,
         tenantDisabledAt: null,
         tenantLinkPolicy: null,
+        tenantTokenPolicy: null,
       });
       expect(await h.tokens.findById(own.id)).toEqual(recordOf(own));
     });
@@ -264,6 +270,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         tenantGroupCycles: null,
         tenantDisabledAt: null,
         tenantLinkPolicy: null,
+        tenantTokenPolicy: null,
       });
       await expect(
         h.tokens.touch(randomUUID(), '2024-02-01T00:00:00.000Z'),
