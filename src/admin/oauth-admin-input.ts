@@ -45,7 +45,7 @@ function daysOf(v: unknown, name: string): number | undefined {
 
 /** POST /tenants/:slug/oauth-clients: `{ name, scopes, secretExpiresInDays?, withSecret? }` */
 export function parseNewOAuthClient(body: unknown): NewOAuthClient {
-  const o = object(body, ['name', 'scopes', 'secretExpiresInDays', 'withSecret']);
+  const o = object(body, ['name', 'scopes', 'secretExpiresInDays', 'withSecret', 'jwks', 'jwksUri']);
   if (typeof o.name !== 'string') {
     throw invalid('"name" is required: a label of 1 to 200 characters');
   }
@@ -62,12 +62,17 @@ export function parseNewOAuthClient(body: unknown): NewOAuthClient {
     scopes,
     ...(days !== undefined ? { secretExpiresInDays: days } : {}),
     ...(o.withSecret === false ? { withSecret: false } : {}),
+    ...(o.jwks !== undefined && o.jwks !== null ? { jwks: o.jwks } : {}),
+    ...(typeof o.jwksUri === 'string' ? { jwksUri: o.jwksUri } : {}),
   };
 }
 
-/** PATCH /oauth-clients/:clientId: `{ name?, scopes?, enabled? }` */
+/** PATCH /oauth-clients/:clientId: `{ name?, scopes?, enabled?, jwks?, jwksUri? }` (null removes a key source) */
 export function parseOAuthClientChanges(body: unknown): OAuthClientChanges {
-  const o = object(body, ['name', 'scopes', 'enabled']);
+  const o = object(body, ['name', 'scopes', 'enabled', 'jwks', 'jwksUri']);
+  if (o.jwksUri !== undefined && o.jwksUri !== null && typeof o.jwksUri !== 'string') {
+    throw invalid('"jwksUri" must be a string, or null to remove it');
+  }
   if (o.name !== undefined && typeof o.name !== 'string') {
     throw invalid('"name" must be a string');
   }
@@ -79,6 +84,8 @@ export function parseOAuthClientChanges(body: unknown): OAuthClientChanges {
     ...(typeof o.name === 'string' ? { name: o.name } : {}),
     ...(scopes ? { scopes } : {}),
     ...(typeof o.enabled === 'boolean' ? { enabled: o.enabled } : {}),
+    ...(o.jwks !== undefined ? { jwks: o.jwks } : {}),
+    ...(o.jwksUri !== undefined ? { jwksUri: o.jwksUri as string | null } : {}),
   };
 }
 

@@ -4,15 +4,20 @@
  * signing-key rollover made elsewhere (the CLI) is picked up by both without a restart, the
  * old key's tokens still valid; a client disabled through one instance has its issued tokens
  * refused by the other within the documented bound (SCIM_OAUTH_CLIENT_CACHE_TTL_MS), and by
- * the first at once.
+ * the first at once; a private_key_jwt assertion used on one instance is refused on the other
+ * (jti single use through the database).
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
-import { basic, form } from '../support/oauth';
+import { JWT_BEARER, basic, clientKey, form } from '../support/oauth';
 import { ServerProcess, cli } from '../support/server-process';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef0123456789abcdef';
 const TTL_MS = 1000;
+const ISSUER = 'https://scim.example.test/scim/v2';
 
 describe.each(TEST_DATABASES)('OAuth across two instances on one %s database', (kind: DatabaseKind) => {
   let db: TestDatabase;
@@ -45,7 +50,7 @@ describe.each(TEST_DATABASES)('OAuth across two instances on one %s database', (
     const env = {
       MIGRATIONS_RUN: 'false',
       ADMIN_TOKEN,
-      SCIM_OAUTH_ISSUER: 'https://scim.example.test/scim/v2',
+      SCIM_OAUTH_ISSUER: ISSUER,
       SCIM_OAUTH_CLIENT_CACHE_TTL_MS: String(TTL_MS),
     };
     servers = await Promise.all([ServerProcess.start(db.url, env), ServerProcess.start(db.url, env)]);
@@ -74,6 +79,33 @@ describe.each(TEST_DATABASES)('OAuth across two instances on one %s database', (
     }
     const jwks = (await on(0).http.get(`${on(0).base}/oauth/jwks`)).body.keys.map((k: { kid: string }) => k.kid);
     expect(jwks).toEqual(expect.arrayContaining([kid(old), kid(fresh)]));
+  });
+
+  it('a private_key_jwt assertion used on one instance is refused on the other (replay)', async () => {
+    const key = clientKey('k1');
+    const file = join(tmpdir(), `jwks-${Date.now()}.json`);
+    writeFileSync(file, JSON.stringify({ keys: [key.jwk] }));
+    const [certClient] = cli(db.url, 'oauth-client', 'create', '--tenant', 'acme', '--name', 'cert', '--scopes', 'users:read', '--no-secret', '--jwks', file)
+      .trim()
+      .split('\n');
+    const assertion = key.assertion(certClient, `${ISSUER}/oauth/token`);
+    const send = (i: number) =>
+      on(i)
+        .http.post(`${on(i).base}/oauth/token`)
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send(form({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion }));
+    const first = await send(0);
+    expect(first.status).toBe(200);
+    expect((await users(1, first.body.access_token)).status).toBe(200);
+    const replay = await send(1);
+    expect(replay.status).toBe(401);
+    expect(replay.body).toMatchObject({ error: 'invalid_client', error_description: expect.stringMatching(/used already/) });
+    // and in parallel: of two sends of one fresh assertion to both instances, one wins
+    const fresh = key.assertion(certClient, `${ISSUER}/oauth/token`);
+    const both = await Promise.all([0, 1].map((i) =>
+      on(i).http.post(`${on(i).base}/oauth/token`).set('Content-Type', 'application/x-www-form-urlencoded')
+        .send(form({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: fresh }))));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 401]);
   });
 
   it('a client disabled through one instance: refused there at once, on the other within the bound', async () => {

@@ -3,7 +3,7 @@
  * authentication, and an independent check of a JWS with node:crypto against a JWKS (not
  * jose, which the server uses).
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import type { Clock } from '../../src/library';
 
 export class MovableClock implements Clock {
@@ -48,3 +48,23 @@ export function verifyWithJwks(token: string, jwks: { keys: Jwk[] }): { header: 
   }
   return { header, claims: b64json(p) };
 }
+
+/** A private_key_jwt client key pair: the public JWK (with kid) and a signer (node:crypto, not jose). */
+export function clientKey(kid: string, kind: 'rsa' | 'ec' = 'rsa') {
+  const pair = kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const alg = kind === 'rsa' ? 'RS256' : 'ES256';
+  const jwk: Jwk = { ...(pair.publicKey.export({ format: 'jwk' }) as Jwk), kid, use: 'sig', alg };
+  /** a compact JWS over `claims` (defaults: iss = sub = clientId, aud, a fresh jti, 5 minutes) */
+  const assertion = (clientId: string, aud: string, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}) => {
+    const now = Math.floor(Date.now() / 1000);
+    const h = Buffer.from(JSON.stringify({ alg, typ: 'JWT', kid, ...header })).toString('base64url');
+    const p = Buffer.from(
+      JSON.stringify({ iss: clientId, sub: clientId, aud, iat: now, exp: now + 300, jti: randomUUID(), ...claims }),
+    ).toString('base64url');
+    const s = sign('sha256', Buffer.from(`${h}.${p}`), { key: pair.privateKey, dsaEncoding: 'ieee-p1363' });
+    return `${h}.${p}.${s.toString('base64url')}`;
+  };
+  return { jwk, assertion };
+}
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

@@ -9,7 +9,9 @@ import {
   OAuthClientUpdate,
 } from '../../core/ports/oauth-client.repository';
 import { ALL_SCOPES, Scope } from '../../core/ports/token.repository';
-import { CLOCK, OAUTH_CLIENT_REPOSITORY, SCIM_SCOPES } from '../../core/ports/tokens';
+import { CLOCK, OAUTH_CLIENT_REPOSITORY, SCIM_SCOPES, WEBHOOK_EGRESS_POLICY } from '../../core/ports/tokens';
+import { EgressPolicy } from '../../core/egress/egress-policy';
+import { checkJwks, checkJwksUri } from './client-jwks';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from '../auth.options';
 import { invalid } from '../auth-input';
 import { TenantService } from '../tenant.service';
@@ -30,6 +32,10 @@ export interface NewOAuthClient {
   readonly secretExpiresInDays?: number;
   /** false: no secret (a client that authenticates with private_key_jwt only) */
   readonly withSecret?: boolean;
+  /** public keys for private_key_jwt (RFC 7523 §2.2): an inline JWKS */
+  readonly jwks?: unknown;
+  /** or where the client publishes them */
+  readonly jwksUri?: string;
 }
 
 export interface OAuthClientChanges {
@@ -37,6 +43,10 @@ export interface OAuthClientChanges {
   readonly scopes?: readonly string[];
   /** false disables the client: no new token, and its issued tokens stop (docs/oauth.md) */
   readonly enabled?: boolean;
+  /** the inline JWKS for private_key_jwt; null removes it */
+  readonly jwks?: unknown;
+  /** the jwks_uri for private_key_jwt; null removes it */
+  readonly jwksUri?: string | null;
 }
 
 /** Why a client secret did not authenticate (audited; the caller only sees invalid_client). */
@@ -64,6 +74,8 @@ export class OAuthClientService {
     @Inject(SCIM_AUTH_OPTIONS) private readonly auth: ScimAuthOptions,
     @Inject(SCIM_OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
     @Optional() @Inject(SCIM_SCOPES) private readonly known: readonly Scope[] = ALL_SCOPES,
+    // where a jwks_uri may point, as for webhooks; without a binding only public addresses
+    @Optional() @Inject(WEBHOOK_EGRESS_POLICY) private readonly egress: EgressPolicy = EgressPolicy.STRICT,
   ) {}
 
   /** A new client of the tenant, with its first secret unless `withSecret` is false. */
@@ -75,6 +87,8 @@ export class OAuthClientService {
     const name = checkName(input.name);
     const scopes = this.checkScopes(input.scopes);
     const days = this.checkDays(input.secretExpiresInDays);
+    const jwks = input.jwks === undefined ? null : checkJwks(input.jwks);
+    const jwksUri = input.jwksUri === undefined ? null : checkJwksUri(input.jwksUri, this.egress);
     const client = await this.clients.create({
       id: randomUUID(),
       tenantId: tenant.id,
@@ -83,8 +97,8 @@ export class OAuthClientService {
       status: 'active',
       createdAt: this.clock.nowIso(),
       disabledAt: null,
-      jwks: null,
-      jwksUri: null,
+      jwks,
+      jwksUri,
     });
     if (input.withSecret === false) {
       return { client };
@@ -122,6 +136,10 @@ export class OAuthClientService {
         ? { status: 'disabled' as const, disabledAt: this.clock.nowIso() }
         : {}),
       ...(changes.enabled === true ? { status: 'active' as const, disabledAt: null } : {}),
+      ...(changes.jwks !== undefined ? { jwks: changes.jwks === null ? null : checkJwks(changes.jwks) } : {}),
+      ...(changes.jwksUri !== undefined
+        ? { jwksUri: changes.jwksUri === null ? null : checkJwksUri(changes.jwksUri, this.egress) }
+        : {}),
     };
     await this.clients.update(client.id, update);
     return this.getClient(client.id);

@@ -16,6 +16,29 @@ export type AssertionResult =
       readonly clientId?: string;
     };
 
+/**
+ * Single use of assertion `jti`s (RFC 7523 §3 item 7) across every instance: a database
+ * table whose key is the (client, jti) pair, kept until the assertion expires.
+ */
+export interface AssertionJtiRepository {
+  /** records the pair; false when it was recorded already (a replay) */
+  use(key: string, clientId: string, expiresAt: string): Promise<boolean>;
+  /** deletes at most `limit` pairs expired before `before`; returns how many */
+  pruneExpired(before: string, limit: number): Promise<number>;
+}
+
+/** DI token of the AssertionJtiRepository */
+export const ASSERTION_JTI_REPOSITORY = Symbol('scim:AssertionJtiRepository');
+
+/** Fetches a client's jwks_uri under the webhook egress rules (public addresses only by default). */
+export interface JwksFetcher {
+  /** the JWKS document, or throws with a reason */
+  fetch(uri: string): Promise<unknown>;
+}
+
+/** DI token of the JwksFetcher; without it a jwks_uri is not used */
+export const JWKS_FETCHER = Symbol('scim:JwksFetcher');
+
 /** Checks a client assertion for the token endpoint. */
 export interface ClientAssertionCheck {
   /** the client an assertion claims to be (its unverified `sub`), for the per-client rate limit */

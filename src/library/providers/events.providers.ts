@@ -17,6 +17,8 @@ import {
 } from '../../events/events.options';
 import { OutboxSignalHub } from '../../events/outbox-signal';
 import { WebhookSender } from '../../events/webhook.sender';
+import { EgressJwksFetcher } from '../../events/jwks.fetcher';
+import { JWKS_FETCHER } from '../../core/ports/client-assertion';
 import { TypeOrmOutboxRepository } from '../../persistence/repositories/typeorm-outbox.repository';
 import { SCIM_OPTIONS } from '../../scim/di.tokens';
 import { ScimModuleOptions, ScimStaticOptions } from '../../scim/scim.options';
@@ -58,6 +60,8 @@ export function eventsProviders(statics: ScimStaticOptions): Provider[] {
     },
     WebhookSender,
     EventDispatcher,
+    // a private_key_jwt client's jwks_uri, read under the webhook egress rules
+    { provide: JWKS_FETCHER, useClass: EgressJwksFetcher },
   ];
 }
 
@@ -66,6 +70,7 @@ export const EVENTS_EXPORTS: InjectionToken[] = [
   EVENTS_OPTIONS,
   WEBHOOK_EGRESS_POLICY,
   EventDispatcher,
+  JWKS_FETCHER,
   // a host adapter's appendEvents wakes the dispatcher at once instead of at the next poll
   OUTBOX_SIGNAL,
 ];

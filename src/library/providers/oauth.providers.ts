@@ -6,6 +6,9 @@ import { OAuthClientService } from '../../auth/oauth/oauth-client.service';
 import { SigningKeyService } from '../../auth/oauth/signing-key.service';
 import { SCIM_OAUTH_OPTIONS, resolveOAuthOptions } from '../../auth/oauth/oauth.options';
 import { OAUTH_CLIENT_REPOSITORY, SIGNING_KEY_REPOSITORY } from '../../core/ports/tokens';
+import { ASSERTION_JTI_REPOSITORY, CLIENT_ASSERTIONS } from '../../core/ports/client-assertion';
+import { ClientAssertionVerifier } from '../../auth/oauth/client-assertion.verifier';
+import { TypeOrmAssertionJtiRepository } from '../../persistence/repositories/typeorm-assertion-jti.repository';
 import { TypeOrmOAuthClientRepository } from '../../persistence/repositories/typeorm-oauth-client.repository';
 import { TypeOrmSigningKeyRepository } from '../../persistence/repositories/typeorm-signing-key.repository';
 import { LookupCache, OAUTH_CLIENT_CACHE } from '../../persistence/repositories/token-lookup.cache';
@@ -44,6 +47,13 @@ export function oauthProviders(statics: ScimStaticOptions): Provider[] {
       useFactory: (d: DataSource) => new TypeOrmSigningKeyRepository(d),
       inject: [ds],
     },
+    {
+      provide: ASSERTION_JTI_REPOSITORY,
+      useFactory: (d: DataSource) => new TypeOrmAssertionJtiRepository(d),
+      inject: [ds],
+    },
+    // private_key_jwt client authentication (RFC 7523 §2.2)
+    { provide: CLIENT_ASSERTIONS, useClass: ClientAssertionVerifier },
     OAuthClientService,
     SigningKeyService,
     AccessTokenService,
@@ -59,4 +69,5 @@ export const OAUTH_EXPORTS: InjectionToken[] = [
   SigningKeyService,
   AccessTokenService,
   OAuthPrincipals,
+  CLIENT_ASSERTIONS,
 ];

@@ -6,7 +6,12 @@ import { AuditEntity, RateLimitEntity } from './audit.entity';
 import { OutboxEntity } from './outbox.entity';
 import { ResourceEntity, ResourceValueEntity } from './resource.entity';
 import { CatalogueValueEntity } from './catalogue.entity';
-import { OAuthClientEntity, OAuthClientSecretEntity, OAuthSigningKeyEntity } from './oauth.entity';
+import {
+  OAuthAssertionJtiEntity,
+  OAuthClientEntity,
+  OAuthClientSecretEntity,
+  OAuthSigningKeyEntity,
+} from './oauth.entity';
 
 export {
   TenantEntity,
@@ -25,6 +30,7 @@ export {
   OAuthClientEntity,
   OAuthClientSecretEntity,
   OAuthSigningKeyEntity,
+  OAuthAssertionJtiEntity,
 };
 
 /**
@@ -51,4 +57,5 @@ export const SCIM_ENTITIES = [
   OAuthClientEntity,
   OAuthClientSecretEntity,
   OAuthSigningKeyEntity,
+  OAuthAssertionJtiEntity,
 ];

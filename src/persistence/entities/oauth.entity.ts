@@ -90,3 +90,18 @@ export class OAuthSigningKeyEntity {
   @Column({ name: 'retired_at', type: 'varchar', length: 24, nullable: true })
   retiredAt!: string | null;
 }
+
+/** A private_key_jwt assertion seen: its (client, jti) pair until it expires (single use). */
+@Entity('scim_oauth_assertion_jtis')
+@Index('ix_scim_oauth_assertion_jtis_expires', ['expiresAt'])
+export class OAuthAssertionJtiEntity {
+  /** SHA-256 (hex) of the client id and the jti */
+  @PrimaryColumn({ name: 'jti_key', type: 'varchar', length: 64 })
+  jtiKey!: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  clientId!: string;
+
+  @Column({ name: 'expires_at', type: 'varchar', length: 24 })
+  expiresAt!: string;
+}

@@ -15,6 +15,7 @@ import { TenantCatalogue1763987000000 } from './1763987000000-TenantCatalogue';
 import { OAuthClients1763980000000 } from './1763980000000-OAuthClients';
 import { OAuthSigningKeys1763990000000 } from './1763990000000-OAuthSigningKeys';
 import { TenantTokenPolicy1764000000000 } from './1764000000000-TenantTokenPolicy';
+import { OAuthAssertionJtis1764010000000 } from './1764010000000-OAuthAssertionJtis';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -34,4 +35,5 @@ export const SCIM_MIGRATIONS = [
   OAuthClients1763980000000,
   OAuthSigningKeys1763990000000,
   TenantTokenPolicy1764000000000,
+  OAuthAssertionJtis1764010000000,
 ];

@@ -5,9 +5,8 @@ import { ScimHttpRequest } from '../http/base-url';
 import { OAuthExceptionFilter } from './oauth-exception.filter';
 import { OAuthModule } from './oauth.module';
 import { TokenEndpointService } from './token-endpoint.service';
+import { ASSERTION_ALGORITHMS } from '../../auth/oauth/client-assertion.verifier';
 
-/** algorithms a private_key_jwt assertion may be signed with (RFC 7518 §3.1, asymmetric only) */
-export const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 /**
  * RFC 8414 authorization server metadata, served at the server root: at

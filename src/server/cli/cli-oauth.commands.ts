@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { OAuthClientAdminService, OAuthClientView, SigningKeyService } from '../../library';
 import { ParsedArgs, booleanFlag, flag, requiredFlag } from './cli.args';
 import { err, out, table } from './cli.output';
@@ -15,6 +16,22 @@ function daysFlag(args: ParsedArgs, name: string): number | undefined {
 }
 
 const scopeList = (text: string) => text.split(/[\s,]+/).filter(Boolean);
+
+/** `--jwks <file>`: the JSON of a JWKS file; `none` (set only) removes it */
+function jwksFlag(args: ParsedArgs): unknown {
+  const file = flag(args, 'jwks');
+  if (file === undefined) {
+    return undefined;
+  }
+  if (file === 'none') {
+    return null;
+  }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (e) {
+    throw new Error(`--jwks ${file}: not a readable JSON file (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
 
 function clientLine(c: OAuthClientView): string {
   return `${c.clientId} "${c.name}": ${c.enabled ? 'enabled' : `disabled since ${c.disabledAt}`}, scopes ${c.scopes.join(',')}`;
@@ -56,6 +73,8 @@ export async function runOAuthCommand(
           ? { secretExpiresInDays: daysFlag(args, 'secret-expires-in') }
           : {}),
         ...(booleanFlag(args, 'no-secret') ? { withSecret: false } : {}),
+        ...(jwksFlag(args) ? { jwks: jwksFlag(args) } : {}),
+        ...(flag(args, 'jwks-uri') !== undefined ? { jwksUri: flag(args, 'jwks-uri') } : {}),
       });
       if (json) {
         out(JSON.stringify(created, null, 2));
@@ -124,10 +143,14 @@ export async function runOAuthCommand(
       }
       const name = flag(args, 'name');
       const scopes = flag(args, 'scopes');
+      const jwks = jwksFlag(args);
+      const jwksUri = flag(args, 'jwks-uri');
       const c = await clients.update(arg, {
         ...(name !== undefined ? { name } : {}),
         ...(scopes !== undefined ? { scopes: scopeList(scopes) } : {}),
         ...(status !== undefined ? { enabled: status === 'enabled' } : {}),
+        ...(jwks !== undefined ? { jwks } : {}),
+        ...(jwksUri !== undefined ? { jwksUri: jwksUri === 'none' ? null : jwksUri } : {}),
       });
       out(json ? JSON.stringify(c) : clientLine(c));
       return true;

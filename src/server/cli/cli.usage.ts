@@ -21,10 +21,12 @@ export const USAGE = `Usage: npm run -s cli -- <command>
   events retry <event-id>
   events retry --tenant <slug> --all-failed
   users unlinked --tenant <slug> [--offset <n>] [--limit <n>] [--json]
-  oauth-client create --tenant <slug> --name <label> --scopes <users:read,...> [--secret-expires-in <days>] [--no-secret] [--json]
+  oauth-client create --tenant <slug> --name <label> --scopes <users:read,...> [--secret-expires-in <days>] [--no-secret]
+                      [--jwks <JWKS file>] [--jwks-uri <https URL>] [--json]
   oauth-client list [--tenant <slug>] [--json]
   oauth-client show <client-id> [--json]
   oauth-client set <client-id> [--name <label>] [--scopes <list>] [--status enabled|disabled]
+                   [--jwks <JWKS file>|none] [--jwks-uri <https URL>|none]
   oauth-client secret-add <client-id> [--expires-in <days>]
   oauth-client secret-revoke <client-id> <secret-id>
   oauth-key list [--json]

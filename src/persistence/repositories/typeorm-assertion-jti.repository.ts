@@ -1,0 +1,42 @@
+import { DataSource } from 'typeorm';
+import { AssertionJtiRepository } from '../../core/ports/client-assertion';
+import { affected, dialectOf, execute, isUniqueViolation } from './sql.util';
+
+/**
+ * Assertion jtis in scim_oauth_assertion_jtis: the primary key makes the first INSERT of a
+ * pair win on every instance; a second one is a unique violation, i.e. a replay.
+ */
+export class TypeOrmAssertionJtiRepository implements AssertionJtiRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async use(key: string, clientId: string, expiresAt: string): Promise<boolean> {
+    try {
+      await execute(
+        this.ds,
+        'INSERT INTO scim_oauth_assertion_jtis (jti_key, client_id, expires_at) VALUES (?, ?, ?)',
+        [key, clientId, expiresAt],
+      );
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e) || isPrimaryKeyViolation(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  async pruneExpired(before: string, limit: number): Promise<number> {
+    const sql =
+      dialectOf(this.ds) === 'mysql'
+        ? 'DELETE FROM scim_oauth_assertion_jtis WHERE expires_at < ? LIMIT ?'
+        : 'DELETE FROM scim_oauth_assertion_jtis WHERE rowid IN ' +
+          '(SELECT rowid FROM scim_oauth_assertion_jtis WHERE expires_at < ? LIMIT ?)';
+    return affected(await execute(this.ds, sql, [before, limit]));
+  }
+}
+
+/** SQLite reports a duplicate primary key with its own code */
+function isPrimaryKeyViolation(e: unknown): boolean {
+  const d = (e as { driverError?: { code?: string } }).driverError;
+  return d?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
