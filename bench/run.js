@@ -270,11 +270,31 @@ async function main() {
   const afterSeed = procStats(server.pid);
   log(`seeded in ${seedSeconds.toFixed(1)} s; server RSS ${afterSeed?.rssMiB.toFixed(0)} MiB`);
 
+  // --- an OAuth client and one access token (client credentials grant) for get-oauth -------
+  const [oauthId, oauthSecret] = (
+    await runCli(['oauth-client', 'create', '--tenant', 'bench', '--name', 'bench', '--scopes', SCOPES], env)
+  ).split('\n');
+  const grant = await fetch(`${baseUrl}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: `Basic ${Buffer.from(`${encodeURIComponent(oauthId)}:${encodeURIComponent(oauthSecret)}`).toString('base64')}`,
+    },
+    body: 'grant_type=client_credentials',
+  });
+  const accessToken = grant.ok ? (await grant.json()).access_token : undefined;
+  if (!accessToken) {
+    throw new Error(`the token endpoint answered ${grant.status}`);
+  }
+  const oauthClient = new ScimClient({ port, basePath: BASE_PATH, token: accessToken, concurrency: C, impl: opts.client });
+  cleanups.push(async () => oauthClient.close());
+
   // --- scenarios ----------------------------------------------------------------------------
   const counters = new Map();
   const ctx = {
     opts,
     client,
+    oauthClient,
     log,
     spc,
     runId,
@@ -313,6 +333,8 @@ async function main() {
     }
     let state = Array.from({ length: C }, () => ({}));
     const next = (w) => sc.next(ctx, w, state[w]);
+    // a scenario may send its requests with another credential (get-oauth: an access token)
+    const client = sc.client ? sc.client(ctx) : ctx.client;
     if (opts.warmup > 0) {
       if (sc.reset) {
         await sc.reset(ctx, state);

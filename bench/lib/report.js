@@ -146,6 +146,13 @@ function evaluateTargets(result) {
   ratio('create rate', 'create', raw?.insert.rps, 0.25, 'insert');
   ratio('GET by id rate', 'get', raw?.select.rps, 0.35, 'PK select');
   ratio('userName eq rate', 'filter-username', raw?.select.rps, 0.35, 'PK select');
+  // an access token is checked from memory, a static token by a database look-up
+  const staticGet = rate('get');
+  const oauthGet = rate('get-oauth');
+  if (staticGet !== undefined && oauthGet !== undefined) {
+    const v = oauthGet / staticGet;
+    add('GET by id, OAuth vs static token', `${(v * 100).toFixed(1)}% (${oauthGet.toFixed(0)}/${staticGet.toFixed(0)} per s)`, '≥ 100% (5% noise)', v >= 0.95);
+  }
   ratio('deep cursor page rate', 'page-deep-cursor', raw?.select.rps, 0.15, 'PK select');
   for (const lean of ['', '-lean']) {
     const suffix = lean ? ' (excludedAttributes=members)' : ' (as IdPs send it)';

@@ -120,6 +120,18 @@ const SCENARIOS = [
     },
   },
   {
+    name: 'get-oauth',
+    kind: 'read',
+    label: () => 'GET user by id (OAuth)',
+    describe: () =>
+      'GET /Users/{random seeded id} with an OAuth access token (RFC 9068 JWT, client credentials grant) instead of a static token',
+    // the requests go out with the access token (ctx.oauthClient) instead of the static token
+    client: (ctx) => ctx.oauthClient,
+    next(ctx) {
+      return { method: 'GET', path: `/Users/${ctx.ids[rand(ctx.N)]}` };
+    },
+  },
+  {
     name: 'filter-username',
     kind: 'read',
     label: () => 'userName eq',
