@@ -97,6 +97,7 @@ describe.each(TEST_DATABASES)('OAuth token endpoint on %s', (kind: DatabaseKind)
     expect(res.status).toBe(200);
     expect(res.body.scope).toBe('users:read');
     expect(verifyWithJwks(res.body.access_token, await jwks()).claims.scope).toBe('users:read');
+    expect((await t.http.get('/scim/v2/Users').set('Authorization', `Bearer ${res.body.access_token}`)).status).toBe(200);
     const wider = await tokenReq({ ...CC, client_id: c.id, client_secret: c.secret, scope: 'groups:write' });
     expectOAuthError(wider, 400, 'invalid_scope');
     const unknown = await tokenReq({ ...CC, client_id: c.id, client_secret: c.secret, scope: 'users:read admin' });
