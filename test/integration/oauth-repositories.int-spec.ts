@@ -147,7 +147,7 @@ describe.each(TEST_DATABASES)('OAuth keys, jtis and migrations on %s', (kind) =>
         .filter((q) => !/^ALTER TABLE `\w+` CHANGE `(\w+)` `\1` varchar\(\d+\) NULL$/.test(q));
       expect(pending).toEqual([]);
     }
-    const first = ds.migrations.findIndex((m) => m.name === 'OAuthClients1763980000000');
+    const first = ds.migrations.findIndex((m) => m.name === 'OAuthClients1763985000000');
     for (let i = ds.migrations.length - 1; i >= first; i--) {
       await ds.undoLastMigration();
     }

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { columnKit } from './1763870000000-InitialSchema';
-import { noPad } from './1763980000000-OAuthClients';
+import { noPad } from './1763985000000-OAuthClients';
 
 /**
  * `scim_oauth_assertion_jtis`: the private_key_jwt assertions seen (RFC 7523 §3 item 7: a jti

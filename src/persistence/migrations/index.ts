@@ -11,8 +11,8 @@ import { OutboxLeaseIndex1763950000000 } from './1763950000000-OutboxLeaseIndex'
 import { TenantLifecycle1763960000000 } from './1763960000000-TenantLifecycle';
 import { ResourceTypes1763970000000 } from './1763970000000-ResourceTypes';
 import { NoPadStrings1763980000000 } from './1763980000000-NoPadStrings';
+import { OAuthClients1763985000000 } from './1763985000000-OAuthClients';
 import { TenantCatalogue1763987000000 } from './1763987000000-TenantCatalogue';
-import { OAuthClients1763980000000 } from './1763980000000-OAuthClients';
 import { OAuthSigningKeys1763990000000 } from './1763990000000-OAuthSigningKeys';
 import { TenantTokenPolicy1764000000000 } from './1764000000000-TenantTokenPolicy';
 import { OAuthAssertionJtis1764010000000 } from './1764010000000-OAuthAssertionJtis';
@@ -31,8 +31,8 @@ export const SCIM_MIGRATIONS = [
   TenantLifecycle1763960000000,
   ResourceTypes1763970000000,
   NoPadStrings1763980000000,
+  OAuthClients1763985000000,
   TenantCatalogue1763987000000,
-  OAuthClients1763980000000,
   OAuthSigningKeys1763990000000,
   TenantTokenPolicy1764000000000,
   OAuthAssertionJtis1764010000000,

@@ -36,8 +36,8 @@ export async function tenantIdColumn(q: QueryRunner, name = 'tenant_id'): Promis
  *   only as an HMAC under the token pepper (looked up by it), with an expiry, a revocation time
  *   and a last-used time.
  */
-export class OAuthClients1763980000000 implements MigrationInterface {
-  name = 'OAuthClients1763980000000';
+export class OAuthClients1763985000000 implements MigrationInterface {
+  name = 'OAuthClients1763985000000';
 
   async up(q: QueryRunner): Promise<void> {
     const c = columnKit(q);
