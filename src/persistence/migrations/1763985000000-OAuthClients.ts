@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions } from 'typeorm';
 import { columnKit } from './1763870000000-InitialSchema';
+import { exactCollation } from './1763980000000-NoPadStrings';
 
 /**
  * String key and look-up columns compare byte for byte, trailing spaces included: on MySQL /
@@ -8,6 +9,17 @@ import { columnKit } from './1763870000000-InitialSchema';
  */
 export function noPad(q: QueryRunner, column: TableColumnOptions): TableColumnOptions {
   return columnKit(q).mysql ? { ...column, charset: 'utf8mb4', collation: 'utf8mb4_nopad_bin' } : column;
+}
+
+/**
+ * A table created after the NO PAD conversion (1763980000000-NoPadStrings) gives every string
+ * column the server's NO PAD binary collation, as that conversion gave the existing tables.
+ */
+export async function noPadTable(q: QueryRunner, table: string): Promise<void> {
+  const collation = columnKit(q).mysql ? await exactCollation(q) : undefined;
+  if (collation) {
+    await q.query(`ALTER TABLE ${table} CONVERT TO CHARACTER SET utf8mb4 COLLATE ${collation}`);
+  }
 }
 
 /**
@@ -95,6 +107,8 @@ export class OAuthClients1763985000000 implements MigrationInterface {
         ],
       }),
     );
+    await noPadTable(q, 'scim_oauth_clients');
+    await noPadTable(q, 'scim_oauth_client_secrets');
   }
 
   async down(q: QueryRunner): Promise<void> {

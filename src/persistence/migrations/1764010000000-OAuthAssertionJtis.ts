@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { columnKit } from './1763870000000-InitialSchema';
-import { noPad } from './1763985000000-OAuthClients';
+import { noPad, noPadTable } from './1763985000000-OAuthClients';
 
 /**
  * `scim_oauth_assertion_jtis`: the private_key_jwt assertions seen (RFC 7523 §3 item 7: a jti
@@ -23,6 +23,7 @@ export class OAuthAssertionJtis1764010000000 implements MigrationInterface {
         indices: [{ name: 'ix_scim_oauth_assertion_jtis_expires', columnNames: ['expires_at'] }],
       }),
     );
+    await noPadTable(q, 'scim_oauth_assertion_jtis');
   }
 
   async down(q: QueryRunner): Promise<void> {
