@@ -3,15 +3,6 @@ import { columnKit } from './1763870000000-InitialSchema';
 import { exactCollation } from './1763980000000-NoPadStrings';
 
 /**
- * String key and look-up columns compare byte for byte, trailing spaces included: on MySQL /
- * MariaDB a PAD SPACE collation (utf8mb4_bin) would find `"abc "` under `"abc"`, so these
- * columns take utf8mb4_nopad_bin. SQLite's BINARY collation is already exact.
- */
-export function noPad(q: QueryRunner, column: TableColumnOptions): TableColumnOptions {
-  return columnKit(q).mysql ? { ...column, charset: 'utf8mb4', collation: 'utf8mb4_nopad_bin' } : column;
-}
-
-/**
  * A table created after the NO PAD conversion (1763980000000-NoPadStrings) gives every string
  * column the server's NO PAD binary collation, as that conversion gave the existing tables.
  */
@@ -52,9 +43,10 @@ export class OAuthClients1763985000000 implements MigrationInterface {
   name = 'OAuthClients1763985000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const c = columnKit(q);
+    // created after the NO PAD conversion: string columns compare as the others do
+    const c = columnKit(q, (await exactCollation(q)) ?? undefined);
     const key = (name: string, length: number, extra: Partial<TableColumnOptions> = {}) =>
-      noPad(q, c.str(name, length, extra));
+      c.str(name, length, extra);
     await q.createTable(
       new Table({
         name: 'scim_oauth_clients',

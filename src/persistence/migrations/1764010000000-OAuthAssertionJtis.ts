@@ -1,6 +1,7 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { columnKit } from './1763870000000-InitialSchema';
-import { noPad, noPadTable } from './1763985000000-OAuthClients';
+import { exactCollation } from './1763980000000-NoPadStrings';
+import { noPadTable } from './1763985000000-OAuthClients';
 
 /**
  * `scim_oauth_assertion_jtis`: the private_key_jwt assertions seen (RFC 7523 §3 item 7: a jti
@@ -11,12 +12,13 @@ export class OAuthAssertionJtis1764010000000 implements MigrationInterface {
   name = 'OAuthAssertionJtis1764010000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const c = columnKit(q);
+    // created after the NO PAD conversion: string columns compare as the others do
+    const c = columnKit(q, (await exactCollation(q)) ?? undefined);
     await q.createTable(
       new Table({
         name: 'scim_oauth_assertion_jtis',
         columns: [
-          noPad(q, c.str('jti_key', 64, { isPrimary: true })),
+          c.str('jti_key', 64, { isPrimary: true }),
           c.str('client_id', 255),
           c.str('expires_at', 24),
         ],
