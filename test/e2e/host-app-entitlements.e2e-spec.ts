@@ -10,27 +10,19 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { HostConfig } from '../../examples/host-app/src/config';
-import { migrate } from '../../examples/host-app/src/database/data-source';
-import { createHostApp } from '../../examples/host-app/src/main';
 import { LICENSE_SCHEMA_ID } from '../../examples/host-app/src/plans/license.schema';
 import { HostUser } from '../../examples/host-app/src/users/host-user.entity';
 import { Scope, TenantService, TokenService } from '../../src/library';
 import { USER_SCHEMA } from '../fixtures/users.factory';
-import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
+import { EXAMPLE_HOST_VARIANTS, ExampleHost } from '../support/example-host';
 import { OKTA_ENTITLEMENT, OKTA_ROLE, OktaGovernance } from '../support/okta-governance';
 
 const SCIM = '/api/scim/v2';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 type Json = Record<string, any>;
 
-const variants: Array<[DatabaseKind, NonNullable<HostConfig['scimAdapterBinding']>]> = [
-  ...TEST_DATABASES.map((kind) => [kind, 'useClass'] as [DatabaseKind, 'useClass']),
-  ['sqlite', 'useExisting'],
-];
-
-describe.each(variants)('Okta entitlements in the host app on %s (%s)', (kind, binding) => {
-  let db: TestDatabase;
+describe.each(EXAMPLE_HOST_VARIANTS)('Okta entitlements in the host app on %s (%s)', (kind, binding) => {
+  let example: ExampleHost;
   let app: NestFastifyApplication;
   let ds: DataSource;
   let okta: OktaGovernance;
@@ -38,15 +30,8 @@ describe.each(variants)('Okta entitlements in the host app on %s (%s)', (kind, b
   let ann: Json;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    await migrate(db.url);
-    app = await createHostApp(
-      { databaseUrl: db.url, scimTokenPepper: 'host-app-test-pepper-0123456789', scimAdapterBinding: binding },
-      false,
-    );
-    await app.listen(0, '127.0.0.1');
-    host = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    ds = app.get(DataSource);
+    example = await ExampleHost.start(kind, binding);
+    ({ app, origin: host, dataSource: ds } = example);
     await app.get(TenantService).createTenant('okta', 'okta');
     const scopes = ['users:write', 'groups:write', 'roles:read', 'licenses:read'] as Scope[];
     const token = (await app.get(TokenService).issue('okta', 'okta-oig', scopes)).token;
@@ -64,8 +49,7 @@ describe.each(variants)('Okta entitlements in the host app on %s (%s)', (kind, b
     ann = res.body as Json;
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await example?.close();
   });
 
   /** the host's row of a SCIM user, once the change events are delivered */

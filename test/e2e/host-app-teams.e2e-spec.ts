@@ -12,9 +12,6 @@ import { Injectable } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource, IsNull } from 'typeorm';
-import { HostConfig } from '../../examples/host-app/src/config';
-import { migrate } from '../../examples/host-app/src/database/data-source';
-import { createHostApp } from '../../examples/host-app/src/main';
 import { HostTeamMember } from '../../examples/host-app/src/teams/host-team-member.entity';
 import { HostTeam } from '../../examples/host-app/src/teams/host-team.entity';
 import { HostUser } from '../../examples/host-app/src/users/host-user.entity';
@@ -26,12 +23,7 @@ import {
   USER_REPOSITORY,
   UserRepository,
 } from '../../src/library';
-import {
-  DatabaseKind,
-  TEST_DATABASES,
-  TestDatabase,
-  createTestDatabase,
-} from '../support/databases';
+import { EXAMPLE_HOST_VARIANTS, ExampleHost } from '../support/example-host';
 import { SCIM_JSON } from '../support/test-app';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -52,15 +44,10 @@ class RecordingListener implements ScimEventListener {
   }
 }
 
-const variants: Array<[DatabaseKind, NonNullable<HostConfig['scimAdapterBinding']>]> = [
-  ...TEST_DATABASES.map((kind) => [kind, 'useClass'] as [DatabaseKind, 'useClass']),
-  ['sqlite', 'useExisting'],
-];
-
-describe.each(variants)(
+describe.each(EXAMPLE_HOST_VARIANTS)(
   'Teams, roles, break-glass and linking in the host app on %s (%s)',
   (kind, binding) => {
-    let db: TestDatabase;
+    let example: ExampleHost;
     let app: NestFastifyApplication;
     let ds: DataSource;
     let tokens: TokenService;
@@ -70,28 +57,13 @@ describe.each(variants)(
     let host: string;
 
     beforeAll(async () => {
-      db = await createTestDatabase(kind);
-      await migrate(db.url);
-      app = await createHostApp(
-        {
-          databaseUrl: db.url,
-          scimTokenPepper: 'host-app-test-pepper-0123456789',
-          scimAdapterBinding: binding,
-          scimListeners: [RecordingListener],
-        },
-        false,
-      );
-      await app.listen(0, '127.0.0.1');
-      host = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-      ds = app.get(DataSource);
-      tokens = app.get(TokenService);
-      tenants = app.get(TenantService);
+      example = await ExampleHost.start(kind, binding, { scimListeners: [RecordingListener] });
+      ({ app, origin: host, dataSource: ds, tokens, tenantService: tenants } = example);
       tenantId = (await tenants.createTenant('okta', 'okta')).id;
       token = (await tokens.issue('okta', 'okta-app', ['users:write', 'groups:write'])).token;
     });
     afterAll(async () => {
-      await app?.close();
-      await db?.drop();
+      await example?.close();
     });
 
     const http = () => request(host);

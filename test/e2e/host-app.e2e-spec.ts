@@ -10,9 +10,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { HostConfig } from '../../examples/host-app/src/config';
-import { migrate } from '../../examples/host-app/src/database/data-source';
-import { createHostApp } from '../../examples/host-app/src/main';
 import { ACME_USER_SCHEMA_ID as ACME } from '../../examples/host-app/src/scim/acme-user.extension';
 import { HostUserRepository } from '../../examples/host-app/src/scim/host-user.repository';
 import { HostTeamMember } from '../../examples/host-app/src/teams/host-team-member.entity';
@@ -20,7 +17,7 @@ import { HostTeam } from '../../examples/host-app/src/teams/host-team.entity';
 import { HostUser } from '../../examples/host-app/src/users/host-user.entity';
 import { ScimModule, TenantService, TokenService } from '../../src/library';
 import { USER_SCHEMA } from '../fixtures/users.factory';
-import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
+import { EXAMPLE_HOST_VARIANTS, ExampleHost } from '../support/example-host';
 import { SCIM_JSON } from '../support/test-app';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -46,13 +43,8 @@ describe('ScimModule build-time options are checked at boot', () => {
   });
 });
 
-const variants: Array<[DatabaseKind, NonNullable<HostConfig['scimAdapterBinding']>]> = [
-  ...TEST_DATABASES.map((kind) => [kind, 'useClass'] as [DatabaseKind, 'useClass']),
-  ['sqlite', 'useExisting'],
-];
-
-describe.each(variants)('The host app on %s, adapter bound with %s', (kind, binding) => {
-  let db: TestDatabase;
+describe.each(EXAMPLE_HOST_VARIANTS)('The host app on %s, adapter bound with %s', (kind, binding) => {
+  let example: ExampleHost;
   let app: NestFastifyApplication;
   let ds: DataSource;
   let token: string;
@@ -60,15 +52,8 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
   let host: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    await migrate(db.url);
-    app = await createHostApp(
-      { databaseUrl: db.url, scimTokenPepper: 'host-app-test-pepper-0123456789', scimAdapterBinding: binding },
-      false,
-    );
-    await app.listen(0, '127.0.0.1');
-    host = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    ds = app.get(DataSource);
+    example = await ExampleHost.start(kind, binding);
+    ({ app, origin: host, dataSource: ds } = example);
     const tokens = app.get(TokenService);
     const tenants = app.get(TenantService);
     tenantId = (await tenants.createTenant('okta', 'okta')).id;
@@ -88,8 +73,7 @@ describe.each(variants)('The host app on %s, adapter bound with %s', (kind, bind
     });
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await example?.close();
   });
 
   const http = () => request(host);

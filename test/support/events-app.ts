@@ -1,18 +1,6 @@
-import { DynamicModule, Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import request from 'supertest';
-import { DataSource } from 'typeorm';
-import {
-  ScimChangeEvent,
-  ScimEventListener,
-  ScimEventsOptions,
-  ScimModule,
-  TenantService,
-  TokenService,
-  buildDataSourceOptions,
-} from '../../src/library';
+import { Injectable } from '@nestjs/common';
+import { ScimChangeEvent, ScimEventListener, ScimEventsOptions } from '../../src/library';
+import { EmbeddedHost } from './embedded-host';
 
 /** An in-process listener of the host app: records what it is handed, can be made to fail. */
 @Injectable()
@@ -31,62 +19,22 @@ export class RecordingListener implements ScimEventListener {
   }
 }
 
-@Module({})
-class EventsHostModule {
-  static forRoot(url: string, events: ScimEventsOptions): DynamicModule {
-    return {
-      module: EventsHostModule,
-      imports: [
-        TypeOrmModule.forRoot(buildDataSourceOptions({ url, migrationsRun: true })),
-        ScimModule.forRoot({
-          tokenPepper: 'events-test-pepper-0123456789',
-          listeners: [RecordingListener],
-          events,
-        }),
-      ],
-    };
-  }
-}
-
 /**
  * A host application embedding ScimModule with one in-process change-event listener (the
  * ScimModule `listeners` option), on an existing database, listening on a loopback port.
  */
-export class EventsApp {
-  private constructor(readonly app: NestFastifyApplication) {}
-
+export class EventsApp extends EmbeddedHost {
   static async start(url: string, events: ScimEventsOptions = {}): Promise<EventsApp> {
-    const app = await NestFactory.create<NestFastifyApplication>(
-      EventsHostModule.forRoot(url, events),
-      new FastifyAdapter(),
-      { logger: false },
+    return new EventsApp(
+      await EmbeddedHost.boot(url, {
+        tokenPepper: 'events-test-pepper-0123456789',
+        listeners: [RecordingListener],
+        events,
+      }),
     );
-    await app.listen(0, '127.0.0.1');
-    return new EventsApp(app);
-  }
-
-  get http() {
-    const addr = this.app.getHttpServer().address() as { port: number };
-    return request(`http://127.0.0.1:${addr.port}`);
-  }
-
-  get tokens(): TokenService {
-    return this.app.get(TokenService);
-  }
-
-  get tenantService(): TenantService {
-    return this.app.get(TenantService);
   }
 
   get listener(): RecordingListener {
-    return this.app.get(RecordingListener, { strict: false });
-  }
-
-  get dataSource(): DataSource {
-    return this.app.get(DataSource);
-  }
-
-  close(): Promise<void> {
-    return this.app.close();
+    return this.provider(RecordingListener);
   }
 }

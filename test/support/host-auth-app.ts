@@ -1,18 +1,6 @@
-import { DynamicModule, Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import request from 'supertest';
-import {
-  ScimAuthRequest,
-  ScimAuthenticator,
-  ScimCaller,
-  ScimModule,
-  ScimTenancyResolver,
-  TenantService,
-  TokenService,
-  buildDataSourceOptions,
-} from '../../src/library';
+import { Injectable } from '@nestjs/common';
+import { ScimAuthRequest, ScimAuthenticator, ScimCaller, ScimTenancyResolver } from '../../src/library';
+import { EmbeddedHost } from './embedded-host';
 
 /** The host's own API keys (a gateway's, say): key → the tenant it provisions and its rights. */
 export const HOST_KEYS: Record<string, ScimCaller> = {
@@ -41,51 +29,15 @@ export class SubdomainTenancy implements ScimTenancyResolver {
 
 export type HostAuthMode = 'api-keys+tenancy' | 'tokens+tenancy';
 
-@Module({})
-class HostAuthModule {
-  static forRoot(url: string, mode: HostAuthMode): DynamicModule {
-    return {
-      module: HostAuthModule,
-      imports: [
-        TypeOrmModule.forRoot(buildDataSourceOptions({ url, migrationsRun: true })),
-        ScimModule.forRoot({
-          tokenPepper: 'host-auth-test-pepper-0123456789',
-          ...(mode === 'api-keys+tenancy' ? { auth: { authenticator: ApiKeyAuthenticator } } : {}),
-          tenancy: SubdomainTenancy,
-        }),
-      ],
-    };
-  }
-}
-
 /** A host app whose SCIM requests are authenticated by its own keys and/or checked for tenancy. */
-export class HostAuthApp {
-  private constructor(readonly app: NestFastifyApplication) {}
-
+export class HostAuthApp extends EmbeddedHost {
   static async start(url: string, mode: HostAuthMode): Promise<HostAuthApp> {
-    const app = await NestFactory.create<NestFastifyApplication>(
-      HostAuthModule.forRoot(url, mode),
-      new FastifyAdapter(),
-      { logger: false },
+    return new HostAuthApp(
+      await EmbeddedHost.boot(url, {
+        tokenPepper: 'host-auth-test-pepper-0123456789',
+        ...(mode === 'api-keys+tenancy' ? { auth: { authenticator: ApiKeyAuthenticator } } : {}),
+        tenancy: SubdomainTenancy,
+      }),
     );
-    await app.listen(0, '127.0.0.1');
-    return new HostAuthApp(app);
-  }
-
-  get http() {
-    const addr = this.app.getHttpServer().address() as { port: number };
-    return request(`http://127.0.0.1:${addr.port}`);
-  }
-
-  get tokens(): TokenService {
-    return this.app.get(TokenService);
-  }
-
-  get tenantService(): TenantService {
-    return this.app.get(TenantService);
-  }
-
-  close(): Promise<void> {
-    return this.app.close();
   }
 }

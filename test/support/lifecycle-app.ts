@@ -1,19 +1,6 @@
-import { DynamicModule, Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import request from 'supertest';
-import {
-  CreateHookEvent,
-  ScimError,
-  ScimLifecycleHooks,
-  ScimModule,
-  ScimRoles,
-  TenantService,
-  TokenService,
-  UpdateHookEvent,
-  buildDataSourceOptions,
-} from '../../src/library';
+import { Injectable } from '@nestjs/common';
+import { CreateHookEvent, ScimError, ScimLifecycleHooks, ScimRoles, UpdateHookEvent } from '../../src/library';
+import { EmbeddedHost } from './embedded-host';
 import { TENANT_REPOSITORY } from '../../src/core/ports/tokens';
 import { TenantRepository } from '../../src/core/ports/tenant.repository';
 
@@ -36,48 +23,16 @@ export class DomainPolicyHooks implements ScimLifecycleHooks {
   }
 }
 
-@Module({})
-class LifecycleHostModule {
-  static forRoot(url: string): DynamicModule {
-    return {
-      module: LifecycleHostModule,
-      imports: [
-        TypeOrmModule.forRoot(buildDataSourceOptions({ url, migrationsRun: true })),
-        ScimModule.forRoot({
-          tokenPepper: 'lifecycle-test-pepper-0123456789',
-          roles: { names: ['owner', 'admin', 'member'], protect: 'owner' },
-          hooks: [DomainPolicyHooks],
-        }),
-      ],
-    };
-  }
-}
-
 /** A host app embedding ScimModule with hooks and break-glass protection, on loopback. */
-export class LifecycleApp {
-  private constructor(readonly app: NestFastifyApplication) {}
-
+export class LifecycleApp extends EmbeddedHost {
   static async start(url: string): Promise<LifecycleApp> {
-    const app = await NestFactory.create<NestFastifyApplication>(
-      LifecycleHostModule.forRoot(url),
-      new FastifyAdapter(),
-      { logger: false },
+    return new LifecycleApp(
+      await EmbeddedHost.boot(url, {
+        tokenPepper: 'lifecycle-test-pepper-0123456789',
+        roles: { names: ['owner', 'admin', 'member'], protect: 'owner' },
+        hooks: [DomainPolicyHooks],
+      }),
     );
-    await app.listen(0, '127.0.0.1');
-    return new LifecycleApp(app);
-  }
-
-  get http() {
-    const addr = this.app.getHttpServer().address() as { port: number };
-    return request(`http://127.0.0.1:${addr.port}`);
-  }
-
-  get tokens(): TokenService {
-    return this.app.get(TokenService);
-  }
-
-  get tenantService(): TenantService {
-    return this.app.get(TenantService);
   }
 
   get tenants(): TenantRepository {
@@ -89,10 +44,6 @@ export class LifecycleApp {
   }
 
   get hooks(): DomainPolicyHooks {
-    return this.app.get(DomainPolicyHooks, { strict: false });
-  }
-
-  close(): Promise<void> {
-    return this.app.close();
+    return this.provider(DomainPolicyHooks);
   }
 }
