@@ -40,7 +40,7 @@ const MEMBER_PAGE = 1000;
  * when one is needed.
  */
 @Injectable()
-export class GroupMembership implements DetachedAttribute {
+export class GroupMembership implements DetachedAttribute<readonly MemberRef[], MemberDelta> {
   readonly name = 'members';
   private readonly logger = new Logger('GroupMembership');
 
@@ -53,17 +53,17 @@ export class GroupMembership implements DetachedAttribute {
     return this.hooks.has('beforeMembershipChange') || this.hooks.has('afterMembershipChange');
   }
 
-  async created(ctx: RequestContext, id: string, doc: ScimJson, values: unknown): Promise<DetachedChange> {
+  async created(ctx: RequestContext, id: string, doc: ScimJson, values: unknown): Promise<DetachedChange<readonly MemberRef[]>> {
     const refs = await this.checkMembers(ctx, id, asElements(values));
     const event =
       refs.length && this.hooked()
         ? membershipEvent(hookContext(ctx), id, doc, refs.map((r) => r.value), async () => [], false)
         : undefined;
     // the store adds a members-added event for the initial members
-    return { fields: { members: refs }, nonEmpty: refs.length > 0, hooks: event && this.bracket(event) };
+    return { value: refs, nonEmpty: refs.length > 0, hooks: event && this.bracket(event) };
   }
 
-  async changed(ctx: RequestContext, id: string, doc: ScimJson, input: DetachedInput): Promise<DetachedChange | undefined> {
+  async changed(ctx: RequestContext, id: string, doc: ScimJson, input: DetachedInput): Promise<DetachedChange<MemberDelta> | undefined> {
     let pending: PendingDelta;
     if ('replaceAll' in input) {
       pending = { replaceAll: asElements(input.replaceAll), add: [], remove: [], removeAll: false };
@@ -78,7 +78,7 @@ export class GroupMembership implements DetachedAttribute {
       return undefined;
     }
     // the store adds members-removed / members-added events for what the delta really changed
-    return { fields: { members: delta }, nonEmpty: true, hooks: this.hooked() ? this.bracket(this.change(ctx, id, doc, delta)) : undefined };
+    return { value: delta, nonEmpty: true, hooks: this.hooked() ? this.bracket(this.change(ctx, id, doc, delta)) : undefined };
   }
 
   /** every member leaves with the group */

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GroupRepository, GroupUpdate, NewGroup } from '../../core/ports/group.repository';
+import { GroupRepository, MemberDelta, MemberRef } from '../../core/ports/group.repository';
 import { GROUP_REPOSITORY } from '../../core/ports/tokens';
 import { ProjectionQueryDto } from '../http/list-query.dto';
 import { ResourcePipeline } from '../resources/resource.pipeline';
-import { ResourceService, ResourceStrategy, ServiceStore } from '../resources/resource.service';
+import { ResourceService, ResourceStrategy } from '../resources/resource.service';
+import { ServiceStore } from '../resources/service-store';
 import { GroupMembership } from './group-membership';
 
 /**
@@ -12,7 +13,7 @@ import { GroupMembership } from './group-membership';
  * attributes.
  */
 @Injectable()
-export class GroupsService extends ResourceService {
+export class GroupsService extends ResourceService<readonly MemberRef[], MemberDelta> {
   constructor(
     @Inject(GROUP_REPOSITORY) groups: GroupRepository,
     p: ResourcePipeline,
@@ -22,7 +23,7 @@ export class GroupsService extends ResourceService {
   }
 }
 
-function groupStrategy(members: GroupMembership): ResourceStrategy {
+function groupStrategy(members: GroupMembership): ResourceStrategy<readonly MemberRef[], MemberDelta> {
   return {
     detached: members,
     // RFC 7644 §3.5.2: 200 with the resource, or 204. A group can hold 100,000 members, and
@@ -34,14 +35,14 @@ function groupStrategy(members: GroupMembership): ResourceStrategy {
 }
 
 /** The group repository as the resource service calls it: members read only when asked for. */
-function groupStore(groups: GroupRepository): ServiceStore {
+function groupStore(groups: GroupRepository): ServiceStore<readonly MemberRef[], MemberDelta> {
   return {
     ...(groups.withWriteLock ? { withWriteLock: groups.withWriteLock.bind(groups) } : {}),
     findById: (tenantId, id) => groups.findById(tenantId, id, false),
     search: (tenantId, query, withMembers) => groups.search(tenantId, query, withMembers === true),
-    // the resource service merges `members` (GroupMembership's fields) into creates and updates
-    create: (tenantId, group, events) => groups.create(tenantId, group as NewGroup, events),
-    update: (tenantId, id, update, events) => groups.update(tenantId, id, update as GroupUpdate, events),
+    // GroupMembership's checked member refs (create) and delta (update) are the `detached` values
+    create: (tenantId, { detached, ...group }, events) => groups.create(tenantId, { ...group, members: detached ?? [] }, events),
+    update: (tenantId, id, { detached, ...update }, events) => groups.update(tenantId, id, { ...update, members: detached }, events),
     // groups leave no tombstone: a deleted group's members are gone with it
     delete: (tenantId, id, _soft, events) => groups.delete(tenantId, id, events),
   };

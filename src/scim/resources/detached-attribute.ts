@@ -8,10 +8,10 @@ export interface HookBracket {
   after(): Promise<void>;
 }
 
-/** What a change of a detached attribute adds to the store call, and the hooks it fires. */
-export interface DetachedChange {
-  /** merged into the store's create or update (e.g. `{ members: delta }`) */
-  readonly fields: Readonly<Record<string, unknown>>;
+/** What a change of a detached attribute hands the store, and the hooks it fires. */
+export interface DetachedChange<V> {
+  /** the store's `detached` value of the create or update (a group's member refs or delta) */
+  readonly value: V;
   /** the change sets or changes values (a create with none leaves the attribute out of its event) */
   readonly nonEmpty: boolean;
   readonly hooks?: HookBracket;
@@ -30,12 +30,12 @@ export type DetachedInput =
  * only when a client asks for it. The one resource service takes the attribute out of the
  * document and hands its changes here.
  */
-export interface DetachedAttribute {
+export interface DetachedAttribute<C, U> {
   readonly name: string;
   /** the values a POST sets, checked (unknown references are 400) */
-  created(ctx: RequestContext, id: string, doc: ScimJson, values: unknown): Promise<DetachedChange>;
+  created(ctx: RequestContext, id: string, doc: ScimJson, values: unknown): Promise<DetachedChange<C>>;
   /** a PUT or PATCH change, checked; undefined when it changes nothing */
-  changed(ctx: RequestContext, id: string, doc: ScimJson, input: DetachedInput): Promise<DetachedChange | undefined>;
+  changed(ctx: RequestContext, id: string, doc: ScimJson, input: DetachedInput): Promise<DetachedChange<U> | undefined>;
   /** whether hooks watch changes of the values (a delete then reads the resource first) */
   hooked(): boolean;
   /** the hooks of a delete (the values leave with the resource); called when `hooked()` */

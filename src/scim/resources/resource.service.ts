@@ -25,6 +25,7 @@ import { DetachedAttribute, DetachedChange, DetachedInput } from './detached-att
 import { ResourceResult, noBody, withBody } from './resource-result';
 import { ScimResourceService } from './resource-service';
 import { ResourcePipeline } from './resource.pipeline';
+import { ServiceStore, ServiceUpdate } from './service-store';
 
 /** A stored resource as rendered: the stored one (possibly completed) plus readOnly extras. */
 export interface Rendered {
@@ -37,7 +38,7 @@ export interface Rendered {
  * every type. Every member is optional: a type with none (a host's `Device`) is served from
  * its schema and store alone.
  */
-export interface ResourceStrategy {
+export interface ResourceStrategy<C = never, U = never> {
   /**
    * The readOnly attributes a type computes when rendering (a user's `groups`, a manager's
    * displayName), read once for a whole page; `fresh`: the resources were just created.
@@ -57,7 +58,7 @@ export interface ResourceStrategy {
   /** what follows a delete in other resources (a deleted user leaves its groups) */
   afterDelete?(id: string, at: string, ctx: RequestContext): Promise<void>;
   /** a multi-valued attribute kept apart from the document (a group's members) */
-  readonly detached?: DetachedAttribute;
+  readonly detached?: DetachedAttribute<C, U>;
   /**
    * Whether a PATCH answers 200 with the resource rather than 204 (RFC 7644 §3.5.2 allows
    * both); by default 200 unless the client asks for no attributes (`attributes=`).
@@ -76,20 +77,6 @@ export interface ResourceStrategy {
   checkResource?(resource: ScimJson, before: ScimJson | undefined, ctx: RequestContext): Promise<ScimJson>;
 }
 
-/**
- * The store calls of the one resource service: a type's ResourceStore, or a store with a
- * detached attribute, whose reads may include it (`withDetached`) and whose updates may
- * change only it (`resource` and `expectedVersion` then absent, the detached change in the
- * update's extra fields).
- */
-export interface ServiceStore extends WriteLocking {
-  findById(tenantId: string, id: string): Promise<StoredResource | null>;
-  search(tenantId: string, query: ResourceQuery, withDetached?: boolean): Promise<ResourcePage>;
-  create(tenantId: string, resource: NewResource, events?: WriteEvents): Promise<StoredResource>;
-  update(tenantId: string, id: string, update: ResourceUpdate, events?: WriteEvents): Promise<StoredResource>;
-  delete(tenantId: string, id: string, soft?: { at: string }, events?: WriteEvents): Promise<boolean>;
-}
-
 /** What a PUT or PATCH makes of the current resource. */
 interface Change {
   readonly resource: ScimJson;
@@ -104,12 +91,12 @@ interface Change {
  * If-Match, lifecycle hooks and change events, through the one write policy (writeResource).
  * Parameterised by a resource type's definition, its store and its strategy.
  */
-export class ResourceService implements ScimResourceService {
+export class ResourceService<C = never, U = never> implements ScimResourceService {
   constructor(
     protected readonly rt: ResourceTypeDefinition,
-    protected readonly store: ServiceStore,
+    protected readonly store: ServiceStore<C, U>,
     protected readonly p: ResourcePipeline,
-    private readonly strategy: ResourceStrategy = {},
+    private readonly strategy: ResourceStrategy<C, U> = {},
   ) {}
 
   async create(body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
@@ -135,7 +122,7 @@ export class ResourceService implements ScimResourceService {
         created,
         passwordHash: await this.hash(password),
         ...this.strategy.createOptions?.(ctx),
-        ...detached?.fields,
+        ...(detached ? { detached: detached.value } : {}),
       },
       // `restored` instead when the store brings a tombstone back
       eventsOf(ctx, created, 'created', changed),
@@ -274,7 +261,7 @@ export class ResourceService implements ScimResourceService {
       const changed = await change(current);
       const { password, detached: input } = changed;
       const resource = (await this.strategy.checkResource?.(changed.resource, current.resource, ctx)) ?? changed.resource;
-      const detached: DetachedChange | undefined =
+      const detached: DetachedChange<U> | undefined =
         input && this.strategy.detached ? await this.strategy.detached.changed(ctx, id, resource, input) : undefined;
       const docChanged = password !== undefined || !deepEqual(resource, current.resource);
       if (!docChanged && !detached) {
@@ -300,13 +287,19 @@ export class ResourceService implements ScimResourceService {
       const events = docChanged
         ? eventsOf(ctx, at, operation, changedAttributes(current.resource, resource, password !== undefined))
         : eventsOf(ctx, at);
-      const update = {
-        resource: docChanged ? resource : undefined,
-        lastModified: at,
-        passwordHash: await this.hash(password),
-        expectedVersion: docChanged || ctx.ifMatch !== undefined ? current.version : undefined,
-        ...detached?.fields,
-      } as ResourceUpdate;
+      const update: ServiceUpdate<U> = docChanged
+        ? {
+            resource,
+            lastModified: at,
+            passwordHash: await this.hash(password),
+            expectedVersion: current.version,
+            ...(detached ? { detached: detached.value } : {}),
+          }
+        : {
+            lastModified: at,
+            expectedVersion: ctx.ifMatch !== undefined ? current.version : undefined,
+            detached: detached!.value,
+          };
       return { stored: await this.store.update(ctx.tenantId, id, update, events), hookEvent, detached };
     });
     if (hookEvent) {
