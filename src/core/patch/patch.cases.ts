@@ -383,16 +383,48 @@ const REPLACE_CASES: PatchCase[] = [
     },
   },
   {
-    name: 'docs/idp/quirks.md #9 lenient: a filter with "or" cannot describe a new element → noTarget (RFC 7644 §3.5.2.3)',
+    name: 'docs/idp/quirks.md #9 entra: a filter with "or" cannot describe a new element → noTarget (RFC 7644 §3.5.2.3)',
+    profile: 'entra',
     resource: PLAIN_USER,
     ops: [op('replace', 'emails[type eq "work" or type eq "other"].value', 'w@example.com')],
     error: 'noTarget',
   },
   {
-    name: 'docs/idp/quirks.md #9 + #11: no-match create coerces "True" from the filter to a boolean (RFC 7643 §2.3.2)',
+    name: 'docs/idp/quirks.md #9 lenient: add with an "or" filter cannot describe a new element → noTarget (RFC 7644 §3.12)',
+    resource: PLAIN_USER,
+    ops: [op('add', 'emails[type eq "work" or type eq "other"].value', 'w@example.com')],
+    error: 'noTarget',
+  },
+  {
+    name: 'docs/idp/quirks.md #9 + #11 entra: no-match create coerces "True" from the filter to a boolean (RFC 7643 §2.3.2)',
+    profile: 'entra',
     resource: PLAIN_USER,
     ops: [op('replace', 'roles[primary eq "True"].value', 'Admin')],
     expected: { roles: [{ primary: true, value: 'Admin' }] },
+  },
+  {
+    name: 'docs/idp/quirks.md #9 + #11 lenient: Add roles[primary eq "True"].value creates the role (RFC 7643 §2.3.2)',
+    resource: PLAIN_USER,
+    ops: [op('Add', 'roles[primary eq "True"].value', 'Admin')],
+    expected: { roles: [{ primary: true, value: 'Admin' }] },
+  },
+  {
+    name: 'RFC 7644 §3.5.2.3 lenient (default): replace phoneNumbers[type eq "fax"].value with no fax → noTarget',
+    ops: [op('replace', 'phoneNumbers[type eq "fax"].value', '555-0199')],
+    error: { scimType: 'noTarget', status: 400, detail: /"add" creates it/ },
+  },
+  {
+    name: 'RFC 7644 §3.5.2.3 lenient (default): replace emails[type eq "fax"].value with null and no match → noTarget',
+    resource: PLAIN_USER,
+    ops: [op('replace', 'emails[type eq "fax"].value', null)],
+    error: 'noTarget',
+  },
+  {
+    name: 'docs/idp/quirks.md #9 entra: replace with null and no match has nothing to clear (RFC 7643 §2.5)',
+    profile: 'entra',
+    resource: PLAIN_USER,
+    ops: [op('replace', 'emails[type eq "fax"].value', null)],
+    changed: false,
   },
   {
     name: 'Entra doc "Known issues" aadOptscim062020: path-less replace, dotted + URN keys (docs/idp/quirks.md #3)',
@@ -1239,7 +1271,7 @@ const PROFILE_CASES: PatchCase[] = [
       ['rfc-strict', 'noTarget'],
       ['entra', undefined],
       ['okta', 'noTarget'],
-      ['lenient', undefined],
+      ['lenient', 'noTarget'],
     ] as const
   ).map(
     ([profile, error]): PatchCase => ({
@@ -1247,6 +1279,31 @@ const PROFILE_CASES: PatchCase[] = [
         `docs/idp/quirks.md #9 profile ${profile}: replace phoneNumbers[type eq "mobile"].value, no match (RFC 7644 §3.5.2.3)`,
       profile,
       ops: [op('replace', 'phoneNumbers[type eq "mobile"].value', '555-0100')],
+      ...(error
+        ? { error }
+        : {
+            expected: {
+              phoneNumbers: [
+                { value: '555-555-8377', type: 'work' },
+                { type: 'mobile', value: '555-0100' },
+              ],
+            },
+          }),
+    }),
+  ),
+  ...(
+    [
+      ['rfc-strict', 'noTarget'],
+      ['entra', undefined],
+      ['okta', 'noTarget'],
+      ['lenient', undefined],
+    ] as const
+  ).map(
+    ([profile, error]): PatchCase => ({
+      name:
+        `docs/idp/quirks.md #9 profile ${profile}: add phoneNumbers[type eq "mobile"].value, no match (RFC 7644 §3.5.2.1)`,
+      profile,
+      ops: [op('add', 'phoneNumbers[type eq "mobile"].value', '555-0100')],
       ...(error
         ? { error }
         : {

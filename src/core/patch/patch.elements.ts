@@ -91,7 +91,8 @@ export function matchingIndexes(
 
 /**
  * The `sub eq literal` terms of a value filter made only of `eq` and `and`: the element that a
- * replace or add with no matching element creates (IdpProfile.replaceNoTargetAdds: Entra ID
+ * replace or add with no matching element creates (IdpProfile.replaceNoTargetAdds and
+ * addNoTargetCreates: Entra ID
  * writes `emails[type eq "work"].value` to a user without a work email). Undefined when the
  * filter has any other shape (or, not, pr, other operators, null): no element can be derived.
  * `filter` is validated (PatchTarget.filter): each literal already has its sub-attribute's type.

@@ -11,6 +11,11 @@ import { PatchContext, PatchOperation } from './patch.types';
 
 const registry = createDefaultRegistry();
 const lenient: PatchContext = { registry, resourceType: 'User', profile: profileFor('lenient') };
+/** lenient with Entra's no-match replace (docs/idp/quirks.md #9): a filtered replace never fails */
+const creating: PatchContext = {
+  ...lenient,
+  profile: profileFor('lenient', { replaceNoTargetAdds: true }),
+};
 
 const EMAIL_TYPES = ['work', 'home', 'other'];
 const text = fc.string({ minLength: 1, maxLength: 12 });
@@ -78,12 +83,38 @@ describe('applyPatch properties (fast-check)', () => {
       fc.property(userArb, fc.array(replaceOpArb, { minLength: 1, maxLength: 4 }), (user, ops) => {
         let once;
         try {
+          once = applyPatch(user, ops, creating);
+        } catch (e) {
+          expect(isScimError(e)).toBe(true);
+          return;
+        }
+        const twice = applyPatch(once.resource, ops, creating);
+        expect(twice.resource).toEqual(once.resource);
+        expect(twice.changed).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('RFC 7644 §3.5.2.3 default profile: a second application is a no-op, or noTarget when a filter no longer matches', () => {
+    fc.assert(
+      fc.property(userArb, fc.array(replaceOpArb, { minLength: 1, maxLength: 4 }), (user, ops) => {
+        let once;
+        try {
           once = applyPatch(user, ops, lenient);
         } catch (e) {
           expect(isScimError(e)).toBe(true);
           return;
         }
-        const twice = applyPatch(once.resource, ops, lenient);
+        let twice;
+        try {
+          twice = applyPatch(once.resource, ops, lenient);
+        } catch (e) {
+          // a later operation of the list removed what an earlier filter selected
+          expect(isScimError(e) && e.scimType).toBe('noTarget');
+          expect(ops.some((o) => o.path?.includes('['))).toBe(true);
+          return;
+        }
         expect(twice.resource).toEqual(once.resource);
         expect(twice.changed).toBe(false);
       }),

@@ -154,8 +154,10 @@ function finishList(
  * replace: "all matching record values SHALL be replaced" (§3.5.2.3; whole element, as in the
  * RFC's "change a User's entire work address" example), or their sub-attribute. add (not defined
  * by the RFC, erratum 8097; Entra sends it): merged into the matching elements.
- * No match: noTarget (§3.5.2.3), or with profile.replaceNoTargetAdds a new element built from the
- * filter's `eq` terms plus the value (docs/idp/quirks.md #9).
+ * No match: a replace is noTarget ("no record match was made ... SHALL indicate failure by
+ * returning ... noTarget", §3.5.2.3) unless profile.replaceNoTargetAdds (Entra); an add, for
+ * which §3.5.2.1 has no value-filter rule, creates only with profile.addNoTargetCreates. The new
+ * element is built from the filter's `eq` terms plus the value (docs/idp/quirks.md #9).
  */
 function writeFiltered(state: EngineState, t: PatchTarget, op: WriteOp, value: unknown): void {
   const def = t.attribute;
@@ -212,8 +214,10 @@ function addFromFilter(
 ): void {
   const def = t.attribute;
   const { profile } = state.ctx;
-  if (!profile.replaceNoTargetAdds) {
-    throw ScimError.noTarget(`No value of '${t.label}' matches the filter in '${t.text}'`);
+  if (!(op === 'replace' ? profile.replaceNoTargetAdds : profile.addNoTargetCreates)) {
+    const hint =
+      op === 'replace' && profile.addNoTargetCreates ? ' (RFC 7644 §3.5.2.3; "add" creates it)' : '';
+    throw ScimError.noTarget(`No value of '${t.label}' matches the filter in '${t.text}'${hint}`);
   }
   const terms = equalityTerms(t.filter!, def);
   if (!terms) {

@@ -9,11 +9,13 @@ describe('profiles', () => {
     }
   });
 
-  it('lenient accepts every form that loses no data; remove-all stays off (docs/idp/quirks.md #33)', () => {
+  it('lenient accepts every form that loses no data; remove-all stays off (docs/idp/quirks.md #33), RFC-valid requests get the RFC outcome', () => {
     const d = PATCH_PROFILES.lenient;
     for (const [k, v] of Object.entries(d)) {
       const special: Record<string, unknown> = {
         allowRemoveAll: false,
+        // RFC 7644 §3.5.2.3: a replace whose filter matches nothing is noTarget
+        replaceNoTargetAdds: false,
         unknownAttributes: 'ignore',
         missingSchemas: 'tolerate',
       };

@@ -2,9 +2,13 @@ import { FilterValidationOptions } from '../filter/filter.validator';
 
 /**
  * An IdP profile: named tolerance switches for what real SCIM clients send, shared by the PATCH
- * engine and the POST/PUT body normalizer. Every switch is a deviation from (or a choice within) RFC 7643/7644;
- * `rfc-strict` turns them all off, `lenient` (the default) accepts every known IdP form that loses
- * no data. Sources: docs/idp/quirks.md (row numbers in the comments).
+ * engine and the POST/PUT body normalizer. Every switch is a deviation from (or a choice within)
+ * RFC 7643/7644; `rfc-strict` turns them all off. The rule for `lenient` (the default): where the
+ * RFC defines the outcome of a request, the default gives that outcome; its tolerances only
+ * cover requests the RFC does not define or calls invalid. A switch that changes the outcome of
+ * an RFC-valid request is on only in the profile of the IdP that needs it.
+ * docs/idp/profiles.md has the table (switch, RFC text, IdP, profiles); docs/idp/quirks.md the
+ * request shapes (row numbers in the comments).
  */
 export interface IdpProfile {
   /** "True"/"False" strings for boolean attributes (#2: Entra without the flag) */
@@ -26,8 +30,17 @@ export interface IdpProfile {
   readonly removeValueListRemovesListed: boolean;
   /** `remove path=members` without filter (or with a value list read as RFC remove-all) (#33) */
   readonly allowRemoveAll: boolean;
-  /** replace/add `emails[type eq "work"].value` with no match creates the element (#9) */
+  /**
+   * replace `emails[type eq "work"].value` with no match creates the element (#9). Changes the
+   * outcome of an RFC-valid request (RFC 7644 §3.5.2.3: 400 noTarget): Entra's profile only.
+   */
   readonly replaceNoTargetAdds: boolean;
+  /**
+   * add `emails[type eq "work"].value` with no match creates the element (#9). RFC 7644
+   * §3.5.2.1 gives add no rule for a value filter ("if the target location does not exist, the
+   * attribute and value are added"); without the switch the server answers noTarget.
+   */
+  readonly addNoTargetCreates: boolean;
   /** Okta rename `{"op":"replace","value":{"id":"<same id>","displayName":"X"}}` (#21a) */
   readonly ignoreMatchingIdInValue: boolean;
   /** readOnly `meta` / `groups` / `schemas` keys inside a path-less PATCH value are ignored */
@@ -56,6 +69,7 @@ const RFC_STRICT: IdpProfile = {
   removeValueListRemovesListed: false,
   allowRemoveAll: false,
   replaceNoTargetAdds: false,
+  addNoTargetCreates: false,
   ignoreMatchingIdInValue: false,
   ignoreReadOnlyInValue: false,
   unknownAttributes: 'reject',
@@ -73,6 +87,7 @@ const ENTRA: IdpProfile = {
   wrapScalarForComplex: true,
   removeValueListRemovesListed: true,
   replaceNoTargetAdds: true,
+  addNoTargetCreates: true,
   stringBooleansInFilters: true,
   unknownAttributes: 'ignore',
 };
@@ -85,7 +100,12 @@ const OKTA: IdpProfile = {
   unknownAttributes: 'ignore',
 };
 
-/** Every known IdP form that loses no data. Remove-all stays off: it is a data-loss hazard. */
+/**
+ * The default: every known IdP form of a request the RFC does not define or calls invalid, as
+ * long as it loses no data. RFC-valid requests get the RFC's outcome (a replace whose filter
+ * matches nothing is noTarget), except remove-all of a guarded attribute, which stays refused:
+ * one wrong request would empty a group (a documented data-loss guard, docs/idp/quirks.md #33).
+ */
 const LENIENT: IdpProfile = {
   coerceBooleanStrings: true,
   coerceNumericStrings: true,
@@ -95,7 +115,8 @@ const LENIENT: IdpProfile = {
   singleValueAsArray: true,
   removeValueListRemovesListed: true,
   allowRemoveAll: false,
-  replaceNoTargetAdds: true,
+  replaceNoTargetAdds: false,
+  addNoTargetCreates: true,
   ignoreMatchingIdInValue: true,
   ignoreReadOnlyInValue: true,
   unknownAttributes: 'ignore',
