@@ -24,6 +24,7 @@ const SETTINGS: Record<keyof TenantSettingsUpdate, string> = {
   defaultRole: 'string or null',
   linkPolicy: 'string',
   tokenPolicy: 'string',
+  switches: 'string or null',
 };
 /** what GET returns but no request may set */
 const READ_ONLY = new Set(['id', 'slug', 'createdAt', 'webhookSecretSet', 'disabledAt']);

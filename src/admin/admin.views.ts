@@ -35,6 +35,8 @@ export interface TenantView {
   readonly linkPolicy: LinkPolicy;
   /** 'oauth-only': the tenant's static tokens are refused (401 invalid_token) */
   readonly tokenPolicy: TokenPolicy;
+  /** IdP profile switches on top of the tokens' profile (`allowRemoveAll=true`); null = none */
+  readonly switches: string | null;
 }
 
 export function tenantView(t: Tenant, webhookSecretSet: boolean): TenantView {
@@ -53,6 +55,7 @@ export function tenantView(t: Tenant, webhookSecretSet: boolean): TenantView {
     defaultRole: t.defaultRole ?? null,
     linkPolicy: t.linkPolicy ?? 'off',
     tokenPolicy: t.tokenPolicy ?? 'any',
+    switches: t.switches ?? null,
   };
 }
 

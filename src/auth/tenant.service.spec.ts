@@ -86,6 +86,19 @@ describe('TenantService tenant settings', () => {
     expect(await tenants.findById(id)).toEqual(reset);
   });
 
+  it('merges profile switches into the stored ones; default drops one or all (docs/idp/profiles.md)', async () => {
+    const { service } = setup();
+    await service.createTenant('acme', undefined, { switches: 'allowRemoveAll=true' });
+    expect((await service.getTenant('acme')).switches).toBe('allowRemoveAll=true');
+    const t = await service.updateTenant('acme', { switches: 'unknownAttributes=reject' });
+    expect(t.switches).toBe('allowRemoveAll=true,unknownAttributes=reject');
+    expect((await service.updateTenant('acme', { switches: 'allowRemoveAll=default' })).switches).toBe(
+      'unknownAttributes=reject',
+    );
+    expect((await service.updateTenant('acme', { groupCycles: 'allow' })).switches).toBe('unknownAttributes=reject');
+    expect((await service.updateTenant('acme', { switches: null })).switches).toBeNull();
+  });
+
   it('scimEnabled false records since when (kept while it stays off); true clears it', async () => {
     const { service, clock } = setup();
     await service.createTenant('acme');
@@ -107,6 +120,9 @@ describe('TenantService tenant settings', () => {
     ['deprovisioning later', { deprovisioning: 'later' }, /Unknown deprovisioning mode "later": use hard or soft/],
     ['group cycles sometimes', { groupCycles: 'sometimes' }, /Unknown group cycle policy/],
     ['an unknown profile', { profile: 'azure' }, /Unknown profile "azure"/],
+    ['an unknown switch', { switches: 'removeEverything=true' }, /Unknown switch "removeEverything=true"/],
+    ['a switch value', { switches: 'allowRemoveAll=yes' }, /allowRemoveAll takes true, false, default/],
+    ['switches as an object', { switches: { allowRemoveAll: true } }, /switches must be a string/],
     ['a secret without a URL', { webhookSecret: 'shared-secret-0123456789' }, /needs a webhook URL/],
     ['a webhook URL as a number', { webhookUrl: 42 }, /webhook URL must be a string/],
   ])('refuses %s with 400 invalidValue and changes nothing', async (_label, settings, message) => {

@@ -14,6 +14,7 @@ import {
 } from '../core/ports/tenant.repository';
 import { CLOCK, TENANT_REPOSITORY, WEBHOOK_EGRESS_POLICY } from '../core/ports/tokens';
 import { EgressPolicy } from '../core/egress/egress-policy';
+import { mergeSwitches } from '../core/profile/profile-switches';
 import { Clock } from '../core/ports/clock';
 import {
   checkGroupName,
@@ -51,6 +52,11 @@ export interface TenantSettingsUpdate {
   linkPolicy?: string | null;
   /** 'oauth-only' refuses the tenant's static tokens: only OAuth access tokens are accepted */
   tokenPolicy?: string | null;
+  /**
+   * IdP profile switches on top of the tokens' profile, as `name=value` pairs merged into the
+   * stored ones (`name=default` drops one); null or `default` drops them all
+   */
+  switches?: string | null;
 }
 
 const unknownTenant = (slug: string) => ScimError.notFound(`Unknown tenant "${slug}"`);
@@ -58,8 +64,8 @@ const unknownTenant = (slug: string) => ScimError.notFound(`Unknown tenant "${sl
 /**
  * Tenants and their settings: IdP profile, deprovisioning mode, group cycle policy, the
  * change-event webhook (its URL, and a secret that is stored but never read out), SCIM on/off,
- * notifications, the default role, group-to-role mappings and the link policy. Every value is
- * checked before anything is written.
+ * notifications, the default role, group-to-role mappings, the link policy and the IdP profile
+ * switches. Every value is checked before anything is written.
  */
 @Injectable()
 export class TenantService {
@@ -189,6 +195,13 @@ export class TenantService {
         ? settings.defaultRole
         : checkRole(settings.defaultRole, 'default role');
     const webhook = await this.webhookSettings(tenant, settings.webhookUrl, settings.webhookSecret);
+    if (settings.switches !== undefined && settings.switches !== null && typeof settings.switches !== 'string') {
+      throw invalid('The switches must be a string of name=value pairs, or null');
+    }
+    const switches =
+      settings.switches === undefined
+        ? undefined
+        : mergeSwitches(tenant?.switches, settings.switches ?? 'default');
     const disabledAt =
       settings.scimEnabled === undefined
         ? undefined
@@ -205,6 +218,7 @@ export class TenantService {
       ...(defaultRole !== undefined ? { defaultRole } : {}),
       ...(linkPolicy !== undefined ? { linkPolicy } : {}),
       ...(tokenPolicy !== undefined ? { tokenPolicy } : {}),
+      ...(switches !== undefined ? { switches } : {}),
     };
   }
 

@@ -6,6 +6,7 @@ import { DeprovisioningMode, RoleMapping, Tenant } from '../core/ports/tenant.re
 import { CLOCK, SCIM_SCOPES, TOKEN_REPOSITORY } from '../core/ports/tokens';
 import { Clock } from '../core/ports/clock';
 import { ProfileName, isProfileName } from '../core/profile/idp-profile';
+import { ProfileSwitches, switchesOf } from '../core/profile/profile-switches';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from './auth.options';
 import { checkProfile, invalid } from './auth-input';
 import { TenantService, TenantSettingsUpdate } from './tenant.service';
@@ -26,6 +27,8 @@ export interface ScimPrincipal {
   readonly tenantDisabled?: boolean;
   /** POST /Users may link to an existing host user with that verified email */
   readonly linkByVerifiedEmail?: boolean;
+  /** the tenant's profile switches, applied on top of the profile (absent = none) */
+  readonly switches?: ProfileSwitches;
 }
 
 export interface IssuedToken {
@@ -62,6 +65,7 @@ export interface PrincipalTenantSettings {
   readonly groupCycles?: string | null;
   readonly disabledAt?: string | null;
   readonly linkPolicy?: string | null;
+  readonly switches?: string | null;
 }
 
 /**
@@ -86,6 +90,7 @@ export function principalOf(
     ...(tenant.groupCycles === 'allow' ? { allowGroupCycles: true } : {}),
     ...(tenant.disabledAt ? { tenantDisabled: true } : {}),
     ...(tenant.linkPolicy === 'verified-email' ? { linkByVerifiedEmail: true } : {}),
+    ...(tenant.switches ? { switches: switchesOf(tenant.switches) } : {}),
   };
 }
 
@@ -147,6 +152,7 @@ export class TokenService {
       groupCycles: record.tenantGroupCycles,
       disabledAt: record.tenantDisabledAt,
       linkPolicy: record.tenantLinkPolicy,
+      switches: record.tenantSwitches,
     });
   }
 

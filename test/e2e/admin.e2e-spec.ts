@@ -110,6 +110,7 @@ describe.each(TEST_DATABASES)('admin API of the standalone server on %s', (kind:
       defaultRole: null,
       linkPolicy: 'off',
       tokenPolicy: 'any',
+      switches: null,
     });
     expectScimError(await t.http.post('/admin/v1/tenants').set(admin).send({ slug: 'beta' }), 409, /already exists/);
     expectScimError(await t.http.post('/admin/v1/tenants').set(admin).send({ slug: 'Not A Slug' }), 400, /slug/);
@@ -130,6 +131,7 @@ describe.each(TEST_DATABASES)('admin API of the standalone server on %s', (kind:
       notifications: 'on',
       defaultRole: 'member',
       linkPolicy: 'verified-email',
+      switches: 'allowRemoveAll=true',
     };
     const patched = await t.http.patch('/admin/v1/tenants/beta').set(admin).send(settings);
     expect(patched.status).toBe(200);
@@ -145,6 +147,15 @@ describe.each(TEST_DATABASES)('admin API of the standalone server on %s', (kind:
     // absent keys stay as they are; null goes back to the default
     const reset = await t.http.patch('/admin/v1/tenants/beta').set(admin).send({ defaultRole: null, profile: null });
     expect(reset.body).toMatchObject({ defaultRole: null, profile: null, deprovisioning: 'soft', linkPolicy: 'verified-email' });
+    // profile switches merge into the stored ones (docs/idp/profiles.md); null drops them all
+    const merged = await t.http.patch('/admin/v1/tenants/beta').set(admin).send({ switches: 'unknownAttributes=reject' });
+    expect(merged.body.switches).toBe('allowRemoveAll=true,unknownAttributes=reject');
+    expectScimError(
+      await t.http.patch('/admin/v1/tenants/beta').set(admin).send({ switches: 'allowRemoveAll=please' }),
+      400,
+      /allowRemoveAll takes true, false, default/,
+    );
+    expect((await t.http.patch('/admin/v1/tenants/beta').set(admin).send({ switches: null })).body.switches).toBeNull();
     const unhooked = await t.http.patch('/admin/v1/tenants/beta').set(admin).send({ webhookUrl: null });
     expect(unhooked.body).toMatchObject({ webhookUrl: null, webhookSecretSet: false });
 

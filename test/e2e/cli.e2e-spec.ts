@@ -161,7 +161,13 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
     );
     expect(set.status).toBe(0);
     expect(set.stdout).toMatch(/^acme: scim disabled since \d{4}-\d\d-\d\dT[\d:.]+Z, /);
-    expect(set.stdout).toContain('notifications off, default role member, link policy verified-email');
+    expect(set.stdout).toContain('notifications off, default role member, link policy verified-email, token policy any, switches none');
+    // IdP profile switches on top of the tokens' profile (docs/idp/profiles.md)
+    const switched = cli('tenant', 'set', 'acme', '--switches', 'allowRemoveAll=true');
+    expect(switched.status).toBe(0);
+    expect(switched.stdout).toContain('switches allowRemoveAll=true');
+    expect(cli('tenant', 'show', 'acme').stdout).toMatch(/^switches +allowRemoveAll=true$/m);
+    expect(cli('tenant', 'set', 'acme', '--switches', 'default').stdout).toContain('switches none');
 
     const token = cli('token', 'create', '--tenant', 'acme', '--name', 'idp', '--scopes', 'users:write').stdout.trim();
     const app = await TestApp.attach(db.url);
@@ -197,6 +203,7 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
       [['--notifications', 'loud'], /Unknown notifications setting "loud": use on or off/],
       [['--default-role', 'team admin'], /default role must be 1 to 64 characters/],
       [['--link-policy', 'email'], /Unknown link policy "email"/],
+      [['--switches', 'allowRemoveAll=maybe'], /allowRemoveAll takes true, false, default/],
     ] as const) {
       const bad = cli('tenant', 'set', 'acme', ...args);
       expect(bad.status).toBe(1);

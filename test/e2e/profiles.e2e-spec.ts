@@ -10,6 +10,7 @@ import { TEST_DATABASES } from '../support/databases';
 import { SCIM_JSON, TestApp } from '../support/test-app';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 type Res = { status: number; body: Record<string, any>; headers: Record<string, string> };
@@ -49,6 +50,61 @@ describe.each(TEST_DATABASES)('IdP profiles on %s', (kind) => {
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
+
+  /** a group of two new users; its id */
+  const newGroup = async (name: string): Promise<string> => {
+    const members = [await newUser(), await newUser()].map((value) => ({ value }));
+    const res = await send('post', '/Groups', { schemas: [GROUP_SCHEMA], displayName: name, members });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const membersOf = async (id: string): Promise<unknown[]> =>
+    (await t.http.get(`/scim/v2/Groups/${id}`).set('Authorization', `Bearer ${tokens.lenient}`)).body.members ?? [];
+
+  describe('remove of members without a filter (RFC 7644 §3.5.2.2, docs/idp/quirks.md #33)', () => {
+    it.each(['lenient', 'entra', 'okta'])('%s: refused with 400 invalidValue (the data-loss guard), nothing removed', async (profile) => {
+      const id = await newGroup(`guarded ${profile} ${kind}`);
+      const res = await patch(`/Groups/${id}`, [{ op: 'remove', path: 'members' }], profile);
+      expectScimError(res, 400, 'invalidValue');
+      expect(res.body.detail).toMatch(/members\[value eq/);
+      expect(await membersOf(id)).toHaveLength(2);
+    });
+
+    it('rfc-strict: every member is removed, as the RFC says', async () => {
+      const id = await newGroup(`strict ${kind}`);
+      const res = await patch(`/Groups/${id}`, [{ op: 'remove', path: 'members' }], 'rfc-strict');
+      expect(res.status).toBe(204);
+      expect(await membersOf(id)).toEqual([]);
+    });
+
+    it("the tenant's explicit switch allowRemoveAll=true allows it under any profile", async () => {
+      await t.tenantService.createTenant('switched', undefined, { switches: 'allowRemoveAll=true' });
+      const plain = await t.token('switched');
+      const okta = (await t.tokens.issue('switched', 'okta', ['users:write', 'groups:write'], undefined, 'okta')).token;
+      for (const [name, token] of [['default', plain], ['okta', okta]]) {
+        const users = [];
+        for (let i = 0; i < 2; i++) {
+          const { emails: _e, ...body } = oktaUser();
+          users.push((await t.http.post('/scim/v2/Users').set('Authorization', `Bearer ${token}`).send(body)).body.id as string);
+        }
+        const group = await t.http.post('/scim/v2/Groups').set('Authorization', `Bearer ${token}`)
+          .send({ schemas: [GROUP_SCHEMA], displayName: `switched ${name}`, members: users.map((value) => ({ value })) });
+        expect(group.status).toBe(201);
+        const res = await t.http.patch(`/scim/v2/Groups/${group.body.id}`).set('Authorization', `Bearer ${token}`)
+          .send({ schemas: [PATCH_OP], Operations: [{ op: 'remove', path: 'members' }] });
+        expect(res.status).toBe(204);
+        const after = await t.http.get(`/scim/v2/Groups/${group.body.id}`).set('Authorization', `Bearer ${token}`);
+        expect(after.body.members).toBeUndefined();
+      }
+      // dropping the switch brings the guard back on the next request
+      await t.tenantService.updateTenant('switched', { switches: 'allowRemoveAll=default' });
+      const group = await t.http.post('/scim/v2/Groups').set('Authorization', `Bearer ${plain}`)
+        .send({ schemas: [GROUP_SCHEMA], displayName: 'switched again' });
+      const res = await t.http.patch(`/scim/v2/Groups/${group.body.id}`).set('Authorization', `Bearer ${plain}`)
+        .send({ schemas: [PATCH_OP], Operations: [{ op: 'remove', path: 'members' }] });
+      expectScimError(res as unknown as Res, 400, 'invalidValue');
+    });
+  });
 
   describe('a filtered replace that matches nothing (RFC 7644 §3.5.2.3, docs/idp/quirks.md #9)', () => {
     it.each(['lenient', 'rfc-strict', 'okta'])('%s: replace phoneNumbers[type eq "fax"].value -> 400 noTarget, nothing written', async (profile) => {

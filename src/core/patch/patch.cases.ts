@@ -847,8 +847,16 @@ const REMOVE_CASES: PatchCase[] = [
     expected: { members: [M2] },
   },
   {
-    name: 'docs/idp/quirks.md #4b rfc-strict: remove members + value list = remove-all → invalidValue (RFC 7644 §3.5.2.2)',
+    name: 'docs/idp/quirks.md #4b rfc-strict: remove members + value list is the RFC remove-all (RFC 7644 §3.5.2.2)',
     profile: 'rfc-strict',
+    resource: GROUP,
+    ops: [op('Remove', 'members', [{ value: 'u1' }])],
+    absent: ['members'],
+  },
+  {
+    name: 'docs/idp/quirks.md #4b rfc-strict without allowRemoveAll: remove members + value list = remove-all → invalidValue (RFC 7644 §3.5.2.2)',
+    profile: 'rfc-strict',
+    overrides: { allowRemoveAll: false },
     resource: GROUP,
     ops: [op('Remove', 'members', [{ value: 'u1' }])],
     error: { scimType: 'invalidValue', detail: /value list/ },
@@ -861,8 +869,8 @@ const REMOVE_CASES: PatchCase[] = [
     error: 'invalidValue',
   },
   {
-    name: 'RFC 7644 §3.5.2.2 rfc-strict + allowRemoveAll: value list means remove all',
-    profile: 'rfc-strict',
+    name: 'RFC 7644 §3.5.2.2 okta + allowRemoveAll: value list means remove all',
+    profile: 'okta',
     overrides: { allowRemoveAll: true },
     resource: GROUP,
     ops: [op('remove', 'members', [{ value: 'u1' }])],
@@ -1231,6 +1239,38 @@ const DELTA_CASES: PatchCase[] = [
 
 /** Where the profiles differ, one case per profile. */
 const PROFILE_CASES: PatchCase[] = [
+  ...(
+    [
+      ['rfc-strict', undefined],
+      ['entra', 'invalidValue'],
+      ['okta', 'invalidValue'],
+      ['lenient', 'invalidValue'],
+    ] as const
+  ).map(
+    ([profile, error]): PatchCase => ({
+      name: `docs/idp/quirks.md #33 profile ${profile}: remove path=members without a filter (RFC 7644 §3.5.2.2)`,
+      profile,
+      resource: GROUP,
+      ops: [op('remove', 'members')],
+      ...(error ? { error } : { absent: ['members'], changedAttributes: ['members'] }),
+    }),
+  ),
+  ...(
+    [
+      ['rfc-strict', undefined],
+      ['entra', 'invalidValue'],
+      ['okta', 'invalidValue'],
+      ['lenient', 'invalidValue'],
+    ] as const
+  ).map(
+    ([profile, error]): PatchCase => ({
+      name: `docs/idp/quirks.md #33 delta, profile ${profile}: remove path=members without a filter (RFC 7644 §3.5.2.2)`,
+      profile,
+      ...DELTA,
+      ops: [op('remove', 'members')],
+      ...(error ? { error } : { deltas: { members: { ...emptyDelta, removeAll: true } } }),
+    }),
+  ),
   ...(
     [
       ['rfc-strict', 'invalidPath'],

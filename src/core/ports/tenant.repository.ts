@@ -21,6 +21,11 @@ export interface Tenant {
   readonly linkPolicy?: LinkPolicy | null;
   /** which bearer tokens its SCIM requests may carry; null/absent = any */
   readonly tokenPolicy?: TokenPolicy | null;
+  /**
+   * IdP profile switches applied on top of the profile of the tenant's tokens, as canonical
+   * `name=value` text (core/profile/profile-switches.ts); null/absent = none
+   */
+  readonly switches?: string | null;
 }
 
 export type NotificationSetting = 'on' | 'off';
@@ -75,4 +80,5 @@ export interface TenantSettings {
   readonly defaultRole?: string | null;
   readonly linkPolicy?: LinkPolicy | null;
   readonly tokenPolicy?: TokenPolicy | null;
+  readonly switches?: string | null;
 }

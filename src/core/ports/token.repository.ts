@@ -33,6 +33,8 @@ export interface ServiceToken {
   readonly tenantLinkPolicy?: string | null;
   /** the token's tenant's token policy ('oauth-only' refuses it), loaded with the token (findByHash) */
   readonly tenantTokenPolicy?: string | null;
+  /** the token's tenant's profile switches (canonical text), loaded with the token (findByHash) */
+  readonly tenantSwitches?: string | null;
 }
 
 export interface NewServiceToken {

@@ -1,12 +1,18 @@
 import { profileFor, PATCH_PROFILES, PROFILE_NAMES, suggestProfile } from './idp-profile';
 
 describe('profiles', () => {
-  it('rfc-strict turns every tolerance off', () => {
+  it('rfc-strict turns every tolerance off and performs the RFC remove-all (RFC 7644 §3.5.2.2)', () => {
     const d = PATCH_PROFILES['rfc-strict'];
     for (const [k, v] of Object.entries(d)) {
-      const expected = ['unknownAttributes', 'missingSchemas'].includes(k) ? 'reject' : false;
+      const expected = ['unknownAttributes', 'missingSchemas'].includes(k)
+        ? 'reject'
+        : k === 'allowRemoveAll';
       expect([k, v]).toEqual([k, expected]);
     }
+  });
+
+  it('only rfc-strict removes every member without a filter; the others keep the guard (docs/idp/quirks.md #33)', () => {
+    expect(PROFILE_NAMES.filter((n) => PATCH_PROFILES[n].allowRemoveAll)).toEqual(['rfc-strict']);
   });
 
   it('lenient accepts every form that loses no data; remove-all stays off (docs/idp/quirks.md #33), RFC-valid requests get the RFC outcome', () => {
@@ -32,8 +38,8 @@ describe('profiles', () => {
   });
 
   it('profileFor applies overrides without changing the profile', () => {
-    expect(profileFor('rfc-strict', { allowRemoveAll: true }).allowRemoveAll).toBe(true);
-    expect(PATCH_PROFILES['rfc-strict'].allowRemoveAll).toBe(false);
+    expect(profileFor('lenient', { allowRemoveAll: true }).allowRemoveAll).toBe(true);
+    expect(PATCH_PROFILES.lenient.allowRemoveAll).toBe(false);
   });
 
   it.each([

@@ -28,7 +28,12 @@ export interface IdpProfile {
   readonly singleValueAsArray: boolean;
   /** Entra legacy `remove path=members value=[{value}]` removes only the listed members (#4b) */
   readonly removeValueListRemovesListed: boolean;
-  /** `remove path=members` without filter (or with a value list read as RFC remove-all) (#33) */
+  /**
+   * `remove path=members` without filter (or with a value list read as RFC remove-all) removes
+   * every member, as RFC 7644 §3.5.2.2 says (#33). Off, it is refused: the default's documented
+   * data-loss guard, the one place where the default does not give an RFC-valid request the
+   * RFC's outcome. Guards only the attributes named as guarded (`members` by default).
+   */
   readonly allowRemoveAll: boolean;
   /**
    * replace `emails[type eq "work"].value` with no match creates the element (#9). Changes the
@@ -59,6 +64,7 @@ export type ProfileName = 'rfc-strict' | 'entra' | 'okta' | 'lenient';
 
 export const PROFILE_NAMES: readonly ProfileName[] = ['rfc-strict', 'entra', 'okta', 'lenient'];
 
+/** Every tolerance off; what RFC 7644 §3.5.2.2 defines (remove-all) is performed. */
 const RFC_STRICT: IdpProfile = {
   coerceBooleanStrings: false,
   coerceNumericStrings: false,
@@ -67,7 +73,7 @@ const RFC_STRICT: IdpProfile = {
   wrapScalarForComplex: false,
   singleValueAsArray: false,
   removeValueListRemovesListed: false,
-  allowRemoveAll: false,
+  allowRemoveAll: true,
   replaceNoTargetAdds: false,
   addNoTargetCreates: false,
   ignoreMatchingIdInValue: false,
@@ -81,6 +87,7 @@ const RFC_STRICT: IdpProfile = {
 /** Microsoft Entra ID: both the default (legacy) and the aadOptscim062020 request shapes. */
 const ENTRA: IdpProfile = {
   ...RFC_STRICT,
+  allowRemoveAll: false,
   coerceBooleanStrings: true,
   dottedKeysInValue: true,
   urnKeysInValue: true,
@@ -95,6 +102,7 @@ const ENTRA: IdpProfile = {
 /** Okta: path-less replaces carrying `id`, members without `type`, full pushes. */
 const OKTA: IdpProfile = {
   ...RFC_STRICT,
+  allowRemoveAll: false,
   ignoreMatchingIdInValue: true,
   ignoreReadOnlyInValue: true,
   unknownAttributes: 'ignore',

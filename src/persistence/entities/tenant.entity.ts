@@ -50,6 +50,9 @@ export class TenantEntity {
   /** 'oauth-only': static service-account tokens are refused; null = any token */
   @Column({ name: 'token_policy', type: 'varchar', length: 16, nullable: true })
   tokenPolicy!: string | null;
+  /** IdP profile switches set on top of the tokens' profile (`allowRemoveAll=true`); null = none */
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  switches!: string | null;
 }
 
 /** An IdP group (by displayName, case-insensitively) maps to a host role. */

@@ -45,6 +45,7 @@ export class InMemoryTenantRepository implements TenantRepository {
       defaultRole: t.defaultRole ?? null,
       linkPolicy: t.linkPolicy ?? null,
       tokenPolicy: t.tokenPolicy ?? null,
+      switches: t.switches ?? null,
     });
     return { ...t };
   }
@@ -79,6 +80,7 @@ export class InMemoryTenantRepository implements TenantRepository {
       ...(settings.defaultRole !== undefined ? { defaultRole: settings.defaultRole } : {}),
       ...(settings.linkPolicy !== undefined ? { linkPolicy: settings.linkPolicy } : {}),
       ...(settings.tokenPolicy !== undefined ? { tokenPolicy: settings.tokenPolicy } : {}),
+      ...(settings.switches !== undefined ? { switches: settings.switches } : {}),
       // present only when set, as TypeOrmTenantRepository reads it
       ...(webhookUrl ? { webhookUrl } : {}),
     });

@@ -46,6 +46,7 @@ export class InMemoryTokenRepository implements TokenRepository {
       tenantDisabledAt: tenant?.disabledAt ?? null,
       tenantLinkPolicy: tenant?.linkPolicy ?? null,
       tenantTokenPolicy: tenant?.tokenPolicy ?? null,
+      tenantSwitches: tenant?.switches ?? null,
     };
   }
 

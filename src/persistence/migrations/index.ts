@@ -16,6 +16,7 @@ import { TenantCatalogue1763987000000 } from './1763987000000-TenantCatalogue';
 import { OAuthSigningKeys1763990000000 } from './1763990000000-OAuthSigningKeys';
 import { TenantTokenPolicy1764000000000 } from './1764000000000-TenantTokenPolicy';
 import { OAuthAssertionJtis1764010000000 } from './1764010000000-OAuthAssertionJtis';
+import { TenantSwitches1764020000000 } from './1764020000000-TenantSwitches';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -36,4 +37,5 @@ export const SCIM_MIGRATIONS = [
   OAuthSigningKeys1763990000000,
   TenantTokenPolicy1764000000000,
   OAuthAssertionJtis1764010000000,
+  TenantSwitches1764020000000,
 ];

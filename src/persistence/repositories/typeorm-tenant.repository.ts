@@ -50,6 +50,7 @@ export class TypeOrmTenantRepository implements TenantRepository {
       defaultRole: t.defaultRole ?? null,
       linkPolicy: t.linkPolicy ?? null,
       tokenPolicy: t.tokenPolicy ?? null,
+      switches: t.switches ?? null,
     });
     return t;
   }
@@ -129,6 +130,7 @@ const SETTING_KEYS = [
   'defaultRole',
   'linkPolicy',
   'tokenPolicy',
+  'switches',
 ] as const satisfies readonly (keyof TenantSettings & keyof TenantEntity)[];
 
 function toTenant(e: TenantEntity | null): Tenant | null {
@@ -147,6 +149,7 @@ function toTenant(e: TenantEntity | null): Tenant | null {
         defaultRole: e.defaultRole,
         linkPolicy: e.linkPolicy === 'verified-email' || e.linkPolicy === 'off' ? e.linkPolicy : null,
         tokenPolicy: e.tokenPolicy === 'oauth-only' || e.tokenPolicy === 'any' ? e.tokenPolicy : null,
+        switches: e.switches,
       }
     : null;
 }

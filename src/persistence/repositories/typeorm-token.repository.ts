@@ -57,7 +57,7 @@ export class TypeOrmTokenRepository implements TokenRepository {
          t.revoked_at, t.last_used_at, t.profile, n.profile AS tenant_profile,
          n.deprovisioning AS tenant_deprovisioning, n.group_cycles AS tenant_group_cycles,
          n.disabled_at AS tenant_disabled_at, n.link_policy AS tenant_link_policy,
-         n.token_policy AS tenant_token_policy
+         n.token_policy AS tenant_token_policy, n.switches AS tenant_switches
        FROM scim_tokens t LEFT JOIN scim_tenants n ON n.id = t.tenant_id
        WHERE t.token_hash = ?`,
       [hash],
@@ -83,6 +83,7 @@ export class TypeOrmTokenRepository implements TokenRepository {
       tenantDisabledAt: r.tenant_disabled_at,
       tenantLinkPolicy: r.tenant_link_policy,
       tenantTokenPolicy: r.tenant_token_policy,
+      tenantSwitches: r.tenant_switches,
     };
   }
 
@@ -144,6 +145,7 @@ interface TokenRow {
   tenant_disabled_at: string | null;
   tenant_link_policy: string | null;
   tenant_token_policy: string | null;
+  tenant_switches: string | null;
 }
 
 function toToken(e: TokenEntity | null): ServiceToken | null {

@@ -1,4 +1,5 @@
 import { ProfileName } from '../../core/profile/idp-profile';
+import { ProfileSwitches } from '../../core/profile/profile-switches';
 import { CursorCodec } from '../../core/ports/cursor-codec';
 import { Scope } from '../../core/ports/token.repository';
 
@@ -14,6 +15,8 @@ export interface RequestContext {
   readonly userAgent?: string;
   /** IdP profile of the token or its tenant; undefined = the server default */
   readonly profile?: ProfileName;
+  /** the tenant's profile switches, applied on top of the profile (absent = none) */
+  readonly switches?: ProfileSwitches;
   /** the tenant's deprovisioning mode: 'soft' keeps a deleted user as a tombstone */
   readonly deprovisioning?: 'hard' | 'soft';
   /** the tenant allows nested groups that form a cycle (default: refused) */

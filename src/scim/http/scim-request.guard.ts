@@ -69,6 +69,7 @@ export class ScimRequestGuard implements CanActivate {
         ifNoneMatch: header(req, 'if-none-match'),
         userAgent,
         ...(user.profile ? { profile: user.profile } : {}),
+        ...(user.switches ? { switches: user.switches } : {}),
         ...(user.deprovisioning ? { deprovisioning: user.deprovisioning } : {}),
         ...(user.allowGroupCycles ? { allowGroupCycles: true } : {}),
         ...(user.linkByVerifiedEmail ? { linkByVerifiedEmail: true } : {}),

@@ -39,9 +39,13 @@ export class ResourcePipeline {
     readonly hooks: LifecycleHooks,
   ) {}
 
-  /** The token's (or its tenant's) IdP profile, else the server's default one. */
+  /**
+   * The token's (or its tenant's) IdP profile, else the server's default one, with the
+   * tenant's explicit switches on top.
+   */
   profileOf(ctx: RequestContext): IdpProfile {
-    return ctx.profile ? profileFor(ctx.profile) : this.defaultProfile;
+    const profile = ctx.profile ? profileFor(ctx.profile) : this.defaultProfile;
+    return ctx.switches ? { ...profile, ...ctx.switches } : profile;
   }
 
   /**

@@ -49,7 +49,8 @@ export function tenantLine(t: TenantView): string {
     `${t.slug}: scim ${t.scimEnabled ? 'enabled' : `disabled since ${t.disabledAt}`}, ` +
     `profile ${t.profile ?? 'default'}, deprovisioning ${t.deprovisioning}, group cycles ${t.groupCycles}, ` +
     `webhook ${t.webhookUrl ?? 'none'}, notifications ${t.notifications}, ` +
-    `default role ${t.defaultRole ?? 'none'}, link policy ${t.linkPolicy}, token policy ${t.tokenPolicy}`
+    `default role ${t.defaultRole ?? 'none'}, link policy ${t.linkPolicy}, token policy ${t.tokenPolicy}, ` +
+    `switches ${t.switches ?? 'none'}`
   );
 }
 
@@ -72,6 +73,7 @@ export function tenantDetails(
     ['default role', t.defaultRole ?? 'none'],
     ['link policy', t.linkPolicy],
     ['token policy', t.tokenPolicy],
+    ['switches', t.switches ?? 'none'],
     [
       'events',
       `${backlog.pending} pending${backlog.oldestPendingAt ? ` (oldest ${backlog.oldestPendingAt})` : ''}, ${backlog.failed} failed`,

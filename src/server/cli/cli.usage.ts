@@ -8,7 +8,7 @@ export const USAGE = `Usage: npm run -s cli -- <command>
   tenant set <slug> [--profile rfc-strict|entra|okta|lenient|default] [--deprovisioning hard|soft] [--group-cycles refuse|allow]
              [--webhook-url <http(s) URL>|off] [--webhook-secret <shared secret, 16+ characters>]
              [--scim enabled|disabled] [--notifications on|off] [--default-role <role>|none] [--link-policy off|verified-email]
-             [--token-policy any|oauth-only]
+             [--token-policy any|oauth-only] [--switches <switch>=<value>,...|default]   (docs/idp/profiles.md)
   tenant show <slug> [--json]
   tenant role-map <slug> --group <IdP group name> --role <role>
   tenant role-map <slug> --group <IdP group name> --remove

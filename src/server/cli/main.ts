@@ -86,6 +86,8 @@ async function run(
       const defaultRole = flag(args, 'default-role');
       const linkPolicy = flag(args, 'link-policy');
       const tokenPolicy = flag(args, 'token-policy');
+      // IdP profile switches on top of the tokens' profile (docs/idp/profiles.md)
+      const switches = flag(args, 'switches');
       const t = await tenants.updateTenant(arg, {
         ...(profile !== undefined ? { profile: profile === 'default' ? null : profile } : {}),
         ...(mode !== undefined ? { deprovisioning: mode } : {}),
@@ -99,6 +101,7 @@ async function run(
         ...(defaultRole !== undefined ? { defaultRole: defaultRole === 'none' ? null : defaultRole } : {}),
         ...(linkPolicy !== undefined ? { linkPolicy } : {}),
         ...(tokenPolicy !== undefined ? { tokenPolicy } : {}),
+        ...(switches !== undefined ? { switches } : {}),
       });
       out(json ? JSON.stringify(t) : tenantLine(t));
       return;

@@ -38,6 +38,7 @@ const stored = (t: Tenant): Tenant => ({
   defaultRole: t.defaultRole ?? null,
   linkPolicy: t.linkPolicy ?? null,
   tokenPolicy: t.tokenPolicy ?? null,
+  switches: t.switches ?? null,
 });
 
 const newToken = (tenantId: string, overrides: Partial<NewServiceToken> = {}): NewServiceToken => ({
@@ -136,6 +137,20 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
       expect(await h.tenants.findById(t.id)).toEqual({ ...stored(t), ...settings, disabledAt: null, defaultRole: null });
     });
 
+    it("keeps a tenant's profile switches and loads them with its tokens", async () => {
+      const t = tenant('switches');
+      await h.tenants.create(t);
+      const token = newToken(t.id);
+      await h.tokens.create(token);
+      expect(await h.tokens.findByHash(token.hash)).toMatchObject({ tenantSwitches: null });
+      const switches = 'allowRemoveAll=true,unknownAttributes=reject';
+      expect(await h.tenants.updateSettings(t.id, { switches })).toBe(true);
+      expect(await h.tenants.findById(t.id)).toEqual({ ...stored(t), switches });
+      expect(await h.tokens.findByHash(token.hash)).toMatchObject({ tenantSwitches: switches });
+      await h.tenants.updateSettings(t.id, { switches: null });
+      expect(await h.tenants.findById(t.id)).toEqual(stored(t));
+    });
+
     it('maps groups to roles by displayName, case-insensitively, per tenant', async () => {
       const a = tenant('roles-a');
       const b = tenant('roles-b');
@@ -183,6 +198,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         tenantDisabledAt: null,
         tenantLinkPolicy: null,
         tenantTokenPolicy: null,
+        tenantSwitches: null,
       });
       expect(await h.tokens.findById(input.id)).toEqual(recordOf(input));
       expect(created).not.toHaveProperty('hash');
@@ -202,6 +218,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         tenantDisabledAt: null,
         tenantLinkPolicy: null,
         tenantTokenPolicy: null,
+        tenantSwitches: null,
       });
       expect(await h.tokens.findByHash(inherited.hash)).toMatchObject({
         profile: null,
@@ -211,6 +228,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         tenantDisabledAt: null,
         tenantLinkPolicy: null,
         tenantTokenPolicy: null,
+        tenantSwitches: null,
       });
       expect(await h.tokens.findById(own.id)).toEqual(recordOf(own));
     });
@@ -271,6 +289,7 @@ export function authRepositoriesContract(factory: AuthRepositoriesFactory): void
         tenantDisabledAt: null,
         tenantLinkPolicy: null,
         tenantTokenPolicy: null,
+        tenantSwitches: null,
       });
       await expect(
         h.tokens.touch(randomUUID(), '2024-02-01T00:00:00.000Z'),
