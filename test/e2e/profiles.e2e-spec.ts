@@ -106,6 +106,50 @@ describe.each(TEST_DATABASES)('IdP profiles on %s', (kind) => {
     });
   });
 
+  describe('filters IdPs send (RFC 7644 §3.4.2.2, docs/idp/quirks.md #36)', () => {
+    const list = (path: string, filter: string, profile = 'lenient') =>
+      t.http.get(`/scim/v2${path}`).query({ filter }).set('Authorization', `Bearer ${tokens[profile]}`) as unknown as Promise<Res>;
+    const ids = (res: Res) => (res.body.Resources as Array<{ id: string }>).map((r) => r.id).sort();
+
+    it('lenient and entra: emails[type eq "work"].value eq "x" answers like emails[type eq "work" and value eq "x"]; rfc-strict and okta: 400 invalidFilter', async () => {
+      const mail = `match.${kind}@example.com`;
+      const { emails: _e, ...body } = oktaUser();
+      const work = await send('post', '/Users', { ...body, emails: [{ type: 'work', value: mail }] });
+      const { emails: _e2, ...body2 } = oktaUser();
+      // the same address as a home email must not match
+      await send('post', '/Users', { ...body2, emails: [{ type: 'home', value: mail }, { type: 'work', value: `other.${mail}` }] });
+      const rfc = await list('/Users', `emails[type eq "work" and value eq "${mail.toUpperCase()}"]`);
+      expect(ids(rfc)).toEqual([work.body.id]);
+      for (const profile of ['lenient', 'entra']) {
+        const res = await list('/Users', `emails[type eq "work"].value eq "${mail.toUpperCase()}"`, profile);
+        expect(res.status).toBe(200);
+        expect(ids(res)).toEqual(ids(rfc));
+      }
+      const searched = await t.http.post('/scim/v2/Users/.search').set('Authorization', `Bearer ${tokens.entra}`)
+        .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `emails[type eq "work"].value eq "${mail}"` });
+      expect(ids(searched as unknown as Res)).toEqual(ids(rfc));
+      for (const profile of ['rfc-strict', 'okta']) {
+        expectScimError(await list('/Users', `emails[type eq "work"].value eq "${mail}"`, profile), 400, 'invalidFilter');
+      }
+    });
+
+    it('every profile: members[value eq "<id>"] finds the groups of a member (IPSIE group look-up)', async () => {
+      const member = await newUser();
+      const other = await newUser();
+      const mk = async (name: string, members: string[]) =>
+        (await send('post', '/Groups', { schemas: [GROUP_SCHEMA], displayName: `${name} ${kind}`, members: members.map((value) => ({ value })) })).body.id as string;
+      const a = await mk('with member A', [member, other]);
+      const b = await mk('with member B', [member]);
+      await mk('without member', [other]);
+      for (const profile of ['lenient', 'rfc-strict', 'entra', 'okta']) {
+        const res = await t.http.get('/scim/v2/Groups').query({ filter: `members[value eq "${member}"]`, excludedAttributes: 'members' })
+          .set('Authorization', `Bearer ${tokens[profile]}`);
+        expect(res.status).toBe(200);
+        expect(ids(res as unknown as Res)).toEqual([a, b].sort());
+      }
+    });
+  });
+
   describe('a filtered replace that matches nothing (RFC 7644 §3.5.2.3, docs/idp/quirks.md #9)', () => {
     it.each(['lenient', 'rfc-strict', 'okta'])('%s: replace phoneNumbers[type eq "fax"].value -> 400 noTarget, nothing written', async (profile) => {
       const id = await newUser();

@@ -22,6 +22,11 @@
  *
  * Every failure is a ScimError: invalidFilter for filters, invalidPath for the path part of
  * a PATCH path (the filter between its brackets still fails with invalidFilter).
+ *
+ * Outside the grammar, only with `subAttrAfterValuePath` (FilterParseOptions): a comparison of a
+ * sub-attribute after a valuePath, `emails[type eq "work"].value eq "x"` (Entra ID matches users
+ * by email that way), read as `emails[type eq "work" and value eq "x"]`: one value must
+ * satisfy both.
  */
 import { ScimError } from '../errors/scim-error';
 import { isWellFormed } from '../resource/well-formed';
@@ -41,6 +46,12 @@ export interface ParsedValuePath {
   readonly filter?: FilterNode;
   /** the sub-attribute after the brackets, e.g. `value` in `emails[type eq "work"].value` */
   readonly subAttr?: string;
+}
+
+/** How far a filter may stray from the RFC 7644 grammar (the caller's IdP profile decides). */
+export interface FilterParseOptions {
+  /** `attr[filter].sub op value` = `attr[filter and sub op value]` */
+  readonly subAttrAfterValuePath?: boolean;
 }
 
 const COMPARE_OP_SET: ReadonlySet<string> = new Set(COMPARE_OPS);
@@ -97,6 +108,7 @@ class FilterParser {
   constructor(
     src: string,
     private fail: ErrorFactory,
+    private readonly options: FilterParseOptions = {},
   ) {
     this.lexer = new FilterLexer(src, fail);
   }
@@ -202,9 +214,25 @@ class FilterParser {
             `(${quoteSnippet(token.text)}[ at position ${t.pos})`,
         );
       }
-      const { filter } = this.parseBracketFilter(t);
+      const { filter, close } = this.parseBracketFilter(t);
+      const sub = this.lexer.peek();
+      const attached = sub.kind === 'word' && sub.pos === close.end && sub.text.startsWith('.');
+      if (this.options.subAttrAfterValuePath && attached) {
+        this.lexer.next();
+        const name = sub.text.slice(1);
+        if (!isAttrName(name)) {
+          throw this.fail(`Invalid sub-attribute ${quoteSnippet(name)} at position ${sub.pos + 1}`);
+        }
+        const right = this.parseOperation({ attr: name }, inValuePath);
+        return { kind: 'valuePath', path, filter: { kind: 'and', left: filter, right } };
+      }
       return { kind: 'valuePath', path, filter };
     }
+    return this.parseOperation(path, inValuePath, t);
+  }
+
+  /** `pr` / compareOp compValue after `path`; `t` is the operator token when already read. */
+  private parseOperation(path: AttrPath, inValuePath: boolean, t = this.lexer.next()): FilterNode {
     const op = t.kind === 'word' ? t.text.toLowerCase() : '';
     if (op === 'pr') {
       return { kind: 'present', path };
@@ -269,9 +297,9 @@ function checkInput(text: unknown, what: string, fail: ErrorFactory): asserts te
  * Parses a SCIM filter (RFC 7644 §3.4.2.2). Returns the AST or throws
  * `ScimError` with scimType `invalidFilter`; never any other exception.
  */
-export function parseFilter(text: string): FilterNode {
+export function parseFilter(text: string, options?: FilterParseOptions): FilterNode {
   checkInput(text, 'Filter', ScimError.invalidFilter);
-  const parser = new FilterParser(text, ScimError.invalidFilter);
+  const parser = new FilterParser(text, ScimError.invalidFilter, options);
   if (parser.lexer.peek().kind === 'eof') {
     throw ScimError.invalidFilter('Filter must not be empty');
   }

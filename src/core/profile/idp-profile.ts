@@ -1,3 +1,4 @@
+import { FilterParseOptions } from '../filter/filter.parser';
 import { FilterValidationOptions } from '../filter/filter.validator';
 
 /**
@@ -56,6 +57,12 @@ export interface IdpProfile {
   readonly missingSchemas: 'reject' | 'tolerate';
   /** `roles[primary eq "True"].value`: string booleans inside PATCH path filters (#11) */
   readonly stringBooleansInFilters: boolean;
+  /**
+   * `emails[type eq "work"].value eq "x"` in a search filter, read as
+   * `emails[type eq "work" and value eq "x"]` (#36: Entra ID matching users by email); not in
+   * the RFC 7644 §3.4.2.2 grammar
+   */
+  readonly subAttrAfterValuePath: boolean;
   /** several `primary: true` in one multi-valued attribute: keep the first instead of 400 */
   readonly keepFirstPrimary: boolean;
 }
@@ -81,6 +88,7 @@ const RFC_STRICT: IdpProfile = {
   unknownAttributes: 'reject',
   missingSchemas: 'reject',
   stringBooleansInFilters: false,
+  subAttrAfterValuePath: false,
   keepFirstPrimary: false,
 };
 
@@ -96,6 +104,7 @@ const ENTRA: IdpProfile = {
   replaceNoTargetAdds: true,
   addNoTargetCreates: true,
   stringBooleansInFilters: true,
+  subAttrAfterValuePath: true,
   unknownAttributes: 'ignore',
 };
 
@@ -130,6 +139,7 @@ const LENIENT: IdpProfile = {
   unknownAttributes: 'ignore',
   missingSchemas: 'tolerate',
   stringBooleansInFilters: true,
+  subAttrAfterValuePath: true,
   keepFirstPrimary: true,
 };
 
@@ -144,6 +154,11 @@ export const DEFAULT_PROFILE: ProfileName = 'lenient';
 
 export function isProfileName(name: string): name is ProfileName {
   return (PROFILE_NAMES as readonly string[]).includes(name);
+}
+
+/** How a profile parses a search filter (`emails[type eq "work"].value eq "x"`). */
+export function filterParseOptions(profile: IdpProfile): FilterParseOptions {
+  return { subAttrAfterValuePath: profile.subAttrAfterValuePath };
 }
 
 /** How a profile reads the value filter of a PATCH path (`roles[primary eq "True"]`). */

@@ -8,7 +8,7 @@ import { Clock } from '../../core/ports/clock';
 import { IdGenerator } from '../../core/ports/id-generator';
 import { StoredResource } from '../../core/ports/resource.types';
 import { CLOCK, ID_GENERATOR, SCHEMA_REGISTRY } from '../../core/ports/tokens';
-import { IdpProfile, profileFor } from '../../core/profile/idp-profile';
+import { IdpProfile, filterParseOptions, profileFor } from '../../core/profile/idp-profile';
 import { NormalizeResult, normalizeResource } from '../../core/resource/resource.normalizer';
 import { ScimJson } from '../../core/ports/resource.types';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
@@ -81,9 +81,10 @@ export class ResourcePipeline {
    * the caller's tenant).
    */
   planSearch(q: ListQueryDto, rt: ResourceTypeDefinition, ctx: RequestContext): ListPlan {
+    const parse = (text: string) => parseFilter(text, filterParseOptions(this.profileOf(ctx)));
     const filter =
       q.filter !== undefined && q.filter.trim() !== ''
-        ? validateFilter(parseFilter(q.filter), this.registry, rt)
+        ? validateFilter(parse(q.filter), this.registry, rt)
         : undefined;
     return planList(q, filter, this.limits.maxResults, ctx.cursors);
   }
