@@ -1,5 +1,25 @@
 import { ScimError } from '../../core/errors/scim-error';
+import { COMMON_ATTRIBUTES } from '../../core/schema/common.schema';
 import { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from '../../core/schema/schema.types';
+
+const EXTERNAL_ID = COMMON_ATTRIBUTES.find((a) => a.name === 'externalId')!;
+
+/**
+ * A resource type's core schema as /Schemas lists it: its attributes, then `externalId`.
+ * RFC 7643 §3.1 defines `externalId` as a common attribute outside any schema, but clients
+ * that find the attributes they may map in /Schemas only see what a schema lists: Entra ID's
+ * gallery validation (Schema_Discoverability_Test) fails a server whose User schema does not
+ * list `externalId`, the attribute Entra maps `objectId`/`mailNickname` to. Listing it changes no
+ * request's outcome: it is the same attribute with the same characteristics. A schema whose
+ * attributes are all readOnly (a catalogue a client only reads) gets none: nothing maps to it.
+ */
+export function withExternalId(s: SchemaDefinition): SchemaDefinition {
+  const readOnly = s.attributes.every((a) => a.mutability === 'readOnly');
+  if (readOnly || s.attributes.some((a) => a.name.toLowerCase() === 'externalid')) {
+    return s;
+  }
+  return { ...s, attributes: [...s.attributes, EXTERNAL_ID] };
+}
 
 /** RFC 7643 §7 representation of a schema, with its meta (RFC 7644 §4). */
 export function renderSchema(s: SchemaDefinition, baseUrl: string) {

@@ -4,7 +4,7 @@ import { ScimError } from '../../core/errors/scim-error';
 import { listResponse } from '../../core/messages/list-response';
 import { SCHEMA_REGISTRY } from '../../core/ports/tokens';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
-import { refuseDiscoveryFilter, renderSchema } from './discovery.util';
+import { refuseDiscoveryFilter, renderSchema, withExternalId } from './discovery.util';
 import { ScimController } from '../http/scim-controller.decorator';
 import { ScimHttpRequest, scimBaseUrl } from '../http/base-url';
 import { SCIM_ENABLED_RESOURCES, SCIM_STATIC_OPTIONS } from '../di.tokens';
@@ -29,15 +29,18 @@ export class SchemasController {
     return listResponse(all.length, 1, all);
   }
 
-  /** the schemas of the resource types this server serves (a Group schema only with /Groups) */
+  /**
+   * the schemas of the resource types this server serves (a Group schema only with /Groups),
+   * each core schema listing `externalId` too
+   */
   private served(): SchemaDefinition[] {
-    const ids = new Set(
-      this.registry
-        .listResourceTypes()
-        .filter((rt) => this.enabled.includes(rt.name))
-        .flatMap((rt) => [rt.schema, ...rt.schemaExtensions.map((e) => e.schema)]),
-    );
-    return this.registry.listSchemas().filter((s) => ids.has(s.id));
+    const types = this.registry.listResourceTypes().filter((rt) => this.enabled.includes(rt.name));
+    const core = new Set(types.map((rt) => rt.schema));
+    const ids = new Set(types.flatMap((rt) => [rt.schema, ...rt.schemaExtensions.map((e) => e.schema)]));
+    return this.registry
+      .listSchemas()
+      .filter((s) => ids.has(s.id))
+      .map((s) => (core.has(s.id) ? withExternalId(s) : s));
   }
 
   @Get(':id')
