@@ -150,6 +150,36 @@ describe.each(TEST_DATABASES)('IdP profiles on %s', (kind) => {
     });
   });
 
+  describe("RFC 9865's pagination block in ServiceProviderConfig, and a tenant switch to leave it out", () => {
+    /** the members RFC 7643 §5 defines for a ServiceProviderConfig */
+    const RFC_7643_SPC = ['authenticationSchemes', 'bulk', 'changePassword', 'documentationUri', 'etag', 'filter', 'meta', 'patch', 'schemas', 'sort'];
+    const spc = (token?: string) => {
+      const req = t.http.get('/scim/v2/ServiceProviderConfig');
+      return (token ? req.set('Authorization', `Bearer ${token}`) : req) as unknown as Promise<Res>;
+    };
+
+    it('is advertised without a token, with an invalid one and with a token of a tenant without the switch', async () => {
+      for (const res of [await spc(), await spc('scim_not-a-token'), await spc(tokens.lenient), await spc(tokens['rfc-strict'])]) {
+        expect(res.status).toBe(200);
+        expect(res.body.pagination).toMatchObject({ cursor: true, index: true });
+      }
+    });
+
+    it('omitSpcPagination=true leaves it out for the tenant\'s tokens only; nothing else changes', async () => {
+      await t.tenantService.createTenant('strict-parser', undefined, { switches: 'omitSpcPagination=true' });
+      const token = await t.token('strict-parser');
+      const full = await spc(tokens.lenient);
+      const lean = await spc(token);
+      expect(lean.status).toBe(200);
+      expect(Object.keys(lean.body).sort()).toEqual(RFC_7643_SPC);
+      const { pagination: _p, ...rest } = full.body;
+      expect(lean.body).toEqual(rest);
+      // a tenant with SCIM switched off gets the RFC's view, like an anonymous caller
+      await t.tenantService.updateTenant('strict-parser', { scimEnabled: false });
+      expect((await spc(token)).body.pagination).toBeDefined();
+    });
+  });
+
   describe('a filtered replace that matches nothing (RFC 7644 §3.5.2.3, docs/idp/quirks.md #9)', () => {
     it.each(['lenient', 'rfc-strict', 'okta'])('%s: replace phoneNumbers[type eq "fax"].value -> 400 noTarget, nothing written', async (profile) => {
       const id = await newUser();

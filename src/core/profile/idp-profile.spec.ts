@@ -22,6 +22,8 @@ describe('profiles', () => {
         allowRemoveAll: false,
         // RFC 7644 §3.5.2.3: a replace whose filter matches nothing is noTarget
         replaceNoTargetAdds: false,
+        // RFC 9865 §4: the pagination block is advertised unless a tenant asks otherwise
+        omitSpcPagination: false,
         unknownAttributes: 'ignore',
         missingSchemas: 'tolerate',
       };

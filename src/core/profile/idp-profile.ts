@@ -65,6 +65,12 @@ export interface IdpProfile {
   readonly subAttrAfterValuePath: boolean;
   /** several `primary: true` in one multi-valued attribute: keep the first instead of 400 */
   readonly keepFirstPrimary: boolean;
+  /**
+   * leave RFC 9865's `pagination` block out of /ServiceProviderConfig, for clients built on
+   * models that refuse attributes RFC 7643 §5 does not list. Off in every profile (the block is
+   * the RFC); a tenant turns it on for such a client
+   */
+  readonly omitSpcPagination: boolean;
 }
 
 export type ProfileName = 'rfc-strict' | 'entra' | 'okta' | 'lenient';
@@ -90,6 +96,7 @@ const RFC_STRICT: IdpProfile = {
   stringBooleansInFilters: false,
   subAttrAfterValuePath: false,
   keepFirstPrimary: false,
+  omitSpcPagination: false,
 };
 
 /** Microsoft Entra ID: both the default (legacy) and the aadOptscim062020 request shapes. */
@@ -141,6 +148,7 @@ const LENIENT: IdpProfile = {
   stringBooleansInFilters: true,
   subAttrAfterValuePath: true,
   keepFirstPrimary: true,
+  omitSpcPagination: false,
 };
 
 export const PATCH_PROFILES: Readonly<Record<ProfileName, IdpProfile>> = {
