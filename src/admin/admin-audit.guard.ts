@@ -104,6 +104,8 @@ export class AdminAuditGuard implements CanActivate {
         clientIp: clip(req.ip ?? req.socket?.remoteAddress, 64),
         userAgent: clip(Array.isArray(header) ? header[0] : header, 512),
         body: WRITES.has(req.method) ? adminAuditBody(req.body) : null,
+        // no IdP profile: the admin API is not SCIM
+        profile: null,
       };
       this.audit.record(entry);
     } catch (e) {

@@ -20,6 +20,8 @@ interface AuditedRequest {
   body?: unknown;
   /** the principal the bearer strategy attached (auth/token.service ScimPrincipal) */
   user?: { tenantId?: string; tokenId?: string };
+  /** how the SCIM layer chose the request's IdP profile (scim/http request-context.ts) */
+  scimProfile?: string;
 }
 
 const RESOURCE_TYPES: Record<string, string> = { users: 'User', groups: 'Group' };
@@ -103,6 +105,7 @@ export class RequestAuditGuard implements CanActivate {
       clientIp: clip(req.ip ?? req.socket?.remoteAddress, 64),
       userAgent: clip(header(req, 'user-agent'), 512),
       body: WITH_BODY.has(req.method) ? auditBody(req.body) : null,
+      profile: clip(req.scimProfile, 32),
     };
   }
 

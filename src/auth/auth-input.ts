@@ -5,7 +5,8 @@
 import { REFUSAL_WORDING } from '../core/egress/destination-address';
 import { EgressPolicy } from '../core/egress/egress-policy';
 import { ScimError } from '../core/errors/scim-error';
-import { PROFILE_NAMES, isProfileName } from '../core/profile/idp-profile';
+import { PROFILE_NAMES } from '../core/profile/idp-profile';
+import { AUTO_PROFILE, isProfileChoice } from '../core/profile/profile-auto';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** a host role name (default role, role mappings) */
@@ -92,9 +93,11 @@ export function checkWebhookUrl(url: string, egress: EgressPolicy): void {
   }
 }
 
-/** An IdP profile name (a tenant's or a token's), or undefined for the default. */
+/** An IdP profile name or `auto` (a tenant's or a token's), or undefined for the default. */
 export function checkProfile(profile: unknown): void {
-  if (profile !== undefined && (typeof profile !== 'string' || !isProfileName(profile))) {
-    throw invalid(`Unknown profile ${JSON.stringify(profile)}: use ${PROFILE_NAMES.join(', ')}`);
+  if (profile !== undefined && (typeof profile !== 'string' || !isProfileChoice(profile))) {
+    throw invalid(
+      `Unknown profile ${JSON.stringify(profile)}: use ${[...PROFILE_NAMES, AUTO_PROFILE].join(', ')}`,
+    );
   }
 }

@@ -5,7 +5,7 @@ import { ALL_SCOPES, Scope, ServiceToken, TokenRepository } from '../core/ports/
 import { DeprovisioningMode, RoleMapping, Tenant } from '../core/ports/tenant.repository';
 import { CLOCK, SCIM_SCOPES, TOKEN_REPOSITORY } from '../core/ports/tokens';
 import { Clock } from '../core/ports/clock';
-import { ProfileName, isProfileName } from '../core/profile/idp-profile';
+import { ProfileChoice, isProfileChoice } from '../core/profile/profile-auto';
 import { ProfileSwitches, switchesOf } from '../core/profile/profile-switches';
 import { SCIM_AUTH_OPTIONS, ScimAuthOptions } from './auth.options';
 import { checkProfile, invalid } from './auth-input';
@@ -18,7 +18,7 @@ export interface ScimPrincipal {
   /** effective scopes: write implies read */
   readonly scopes: ReadonlySet<Scope>;
   /** the token's IdP profile, else its tenant's; undefined = server default */
-  readonly profile?: ProfileName;
+  readonly profile?: ProfileChoice;
   /** the tenant's deprovisioning mode (what DELETE does to a user) */
   readonly deprovisioning?: DeprovisioningMode;
   /** true when the tenant allows group memberships that form cycles */
@@ -85,7 +85,7 @@ export function principalOf(
     tokenId,
     tenantId,
     scopes: effectiveScopes(scopes),
-    ...(profile && isProfileName(profile) ? { profile } : {}),
+    ...(profile && isProfileChoice(profile) ? { profile } : {}),
     ...(tenant.deprovisioning === 'soft' ? { deprovisioning: 'soft' as const } : {}),
     ...(tenant.groupCycles === 'allow' ? { allowGroupCycles: true } : {}),
     ...(tenant.disabledAt ? { tenantDisabled: true } : {}),

@@ -177,6 +177,8 @@ describe.each(TEST_DATABASES)('Audit log on %s', (kind) => {
       tokenId,
       resourceId: id,
       tenantId,
+      // the token names no profile: the request ran under the default
+      profile: 'default',
     });
     const header = printed.split('\n')[0];
     expect(header.split(/\s+/)).toEqual([
@@ -186,10 +188,11 @@ describe.each(TEST_DATABASES)('Audit log on %s', (kind) => {
       'status',
       'latency',
       'token',
+      'profile',
       'ip',
     ]);
     expect(printed).toMatch(
-      new RegExp(`PATCH\\s+/scim/v2/Users/${id}\\s+200\\s+\\d+ ms\\s+${tokenId}`),
+      new RegExp(`PATCH\\s+/scim/v2/Users/${id}\\s+200\\s+\\d+ ms\\s+${tokenId}\\s+default`),
     );
   });
 
@@ -283,6 +286,7 @@ describe.each(TEST_DATABASES)('Audit log on %s', (kind) => {
       clientIp: '127.0.0.1',
       userAgent: null,
       body: null,
+      profile: null,
     });
     // more old entries than one DELETE removes (1000): the pruning loops
     const old = Array.from({ length: 1005 }, (_, i) => entry(91, `old-${i}`));

@@ -118,6 +118,7 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
       clientIp: '127.0.0.1',
       userAgent: 'cli-pipe-test',
       body: JSON.stringify({ userName: `u${i}`, note: 'x'.repeat(2000) }),
+      profile: null,
     }));
     let expected: number;
     try {

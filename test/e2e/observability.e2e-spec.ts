@@ -318,6 +318,8 @@ describe('Logs of the compiled server with LOG_FORMAT=json', () => {
         tokenId: expect.any(String),
         userAgent: 'observability-test/1.0',
         clientIp: '127.0.0.1',
+        // the IdP profile the request ran under: the bootstrap token names none
+        profile: 'default',
       });
       const refused = await accessLine('json-log-2');
       expect(refused).toMatchObject({ status: 401, context: 'HTTP' });

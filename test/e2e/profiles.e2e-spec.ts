@@ -5,6 +5,7 @@
  * IdP that needs it. Each case runs the same request under the default and under the IdP's
  * profile.
  */
+import { AuditService } from '../../src/audit/audit.service';
 import { oktaUser } from '../fixtures/users.factory';
 import { TEST_DATABASES } from '../support/databases';
 import { SCIM_JSON, TestApp } from '../support/test-app';
@@ -147,6 +148,68 @@ describe.each(TEST_DATABASES)('IdP profiles on %s', (kind) => {
         expect(res.status).toBe(200);
         expect(ids(res as unknown as Res)).toEqual([a, b].sort());
       }
+    });
+  });
+
+  describe('profile auto: okta or entra from documented fingerprints, else the default', () => {
+    let auto: string;
+    const send2 = (method: 'patch' | 'post', path: string, body: object, headers: Record<string, string> = {}) =>
+      t.http[method](`/scim/v2${path}`).set('Authorization', `Bearer ${auto}`).set(headers).send(body) as unknown as Promise<Res & { header: Record<string, string> }>;
+    const noMatch = (op: string) => ({ schemas: [PATCH_OP], Operations: [{ op, path: 'phoneNumbers[type eq "fax"].value', value: '555-0199' }] });
+
+    beforeAll(async () => {
+      await t.tenantService.createTenant('auto-tenant', 'auto');
+      auto = await t.token('auto-tenant');
+    });
+
+    it('a capitalised op (Entra) runs under entra; the same request in lower case under the default', async () => {
+      const { emails: _e, ...body } = oktaUser();
+      const id = (await send2('post', '/Users', body)).body.id as string;
+      const entra = await send2('patch', `/Users/${id}`, noMatch('Replace'));
+      expect(entra.status).toBe(200);
+      expect(entra.body.phoneNumbers).toEqual([{ type: 'fax', value: '555-0199' }]);
+      const plain = await send2('patch', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'phoneNumbers[type eq "work"].value', value: '1' }] });
+      expectScimError(plain, 400, 'noTarget');
+      // Entra's aadOptscim062020 flag in the URL is a fingerprint too
+      const flagged = await t.http.patch(`/scim/v2/Users/${id}?aadOptscim062020`).set('Authorization', `Bearer ${auto}`)
+        .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'phoneNumbers[type eq "work"].value', value: '1' }] });
+      expect(flagged.status).toBe(200);
+    });
+
+    it("Okta's User-Agent runs under okta: a string boolean the default would coerce is refused", async () => {
+      const { emails: _e, ...body } = oktaUser();
+      const id = (await send2('post', '/Users', body)).body.id as string;
+      const op = { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: 'False' }] };
+      expectScimError(await send2('patch', `/Users/${id}`, op, { 'User-Agent': 'Okta SCIM Client 1.0.0' }), 400, 'invalidValue');
+      expect((await send2('patch', `/Users/${id}`, op, { 'User-Agent': 'curl/8.0' })).body.active).toBe(false);
+    });
+
+    it('the audit row names the profile each request ran under and how it was chosen', async () => {
+      const { emails: _e, ...body } = oktaUser();
+      const created = await send2('post', '/Users', body, { 'X-Request-Id': 'auto-profile-1', 'User-Agent': 'Okta SCIM Client 1.0.0' });
+      const id = created.body.id as string;
+      await send2('patch', `/Users/${id}`, noMatch('Replace'), { 'X-Request-Id': 'auto-profile-2' });
+      await send2('patch', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] }, { 'X-Request-Id': 'auto-profile-3' });
+      await t.http.get('/scim/v2/Users').set('Authorization', `Bearer ${tokens.entra}`).set('X-Request-Id', 'auto-profile-4');
+      await t.http.get('/scim/v2/Users').set('Authorization', `Bearer ${tokens.lenient}`).set('X-Request-Id', 'auto-profile-5');
+      const audit = t.app.get(AuditService);
+      let rows: Array<{ requestId: string; profile: string | null }> = [];
+      for (let i = 0; i < 50 && rows.length < 5; i++) {
+        await audit.flush();
+        rows = (await audit.search({ limit: 1000 })).filter((r) => r.requestId.startsWith('auto-profile-'));
+      }
+      expect(Object.fromEntries(rows.map((r) => [r.requestId, r.profile]))).toEqual({
+        'auto-profile-1': 'auto:okta',
+        'auto-profile-2': 'auto:entra',
+        'auto-profile-3': 'auto:default',
+        'auto-profile-4': 'entra',
+        'auto-profile-5': 'default',
+      });
+    });
+
+    it('auto is accepted for tokens and tenants; an unknown name is refused', async () => {
+      expect((await t.tokens.issue('auto-tenant', 'auto-token', ['users:read'], undefined, 'auto')).record.profile).toBe('auto');
+      await expect(t.tenantService.updateTenant('auto-tenant', { profile: 'automatic' })).rejects.toThrow(/Unknown profile "automatic": use .*auto/);
     });
   });
 

@@ -25,6 +25,11 @@ export interface AuditEntry {
   readonly userAgent: string | null;
   /** the request body as JSON text with every password redacted, truncated; null without one */
   readonly body: string | null;
+  /**
+   * the IdP profile the request ran under and how it was chosen (`entra`, `default`,
+   * `auto:okta`, `auto:default`); null without a principal (401, discovery, admin API)
+   */
+  readonly profile: string | null;
 }
 
 export interface AuditRecord extends AuditEntry {

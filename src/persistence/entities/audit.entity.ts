@@ -48,6 +48,10 @@ export class AuditEntity {
   /** request body as JSON text, passwords redacted, truncated */
   @Column({ type: 'text', nullable: true })
   body!: string | null;
+
+  /** the IdP profile the request ran under and how it was chosen (`auto:entra`); null = none */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  profile!: string | null;
 }
 
 /** Requests of one token in one fixed window, shared by all instances. */

@@ -17,6 +17,7 @@ import { OAuthSigningKeys1763990000000 } from './1763990000000-OAuthSigningKeys'
 import { TenantTokenPolicy1764000000000 } from './1764000000000-TenantTokenPolicy';
 import { OAuthAssertionJtis1764010000000 } from './1764010000000-OAuthAssertionJtis';
 import { TenantSwitches1764020000000 } from './1764020000000-TenantSwitches';
+import { AuditProfile1764021000000 } from './1764021000000-AuditProfile';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -38,4 +39,5 @@ export const SCIM_MIGRATIONS = [
   TenantTokenPolicy1764000000000,
   OAuthAssertionJtis1764010000000,
   TenantSwitches1764020000000,
+  AuditProfile1764021000000,
 ];

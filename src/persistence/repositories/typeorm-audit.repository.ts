@@ -21,6 +21,7 @@ const COLUMNS = [
   'client_ip',
   'user_agent',
   'body',
+  'profile',
 ] as const;
 
 interface AuditRow {
@@ -38,6 +39,7 @@ interface AuditRow {
   client_ip: string | null;
   user_agent: string | null;
   body: string | null;
+  profile: string | null;
 }
 
 /** scim_audit with plain SQL: batched multi-row INSERTs, an indexed read, bounded DELETEs. */
@@ -62,6 +64,7 @@ export class TypeOrmAuditRepository implements AuditRepository {
       e.clientIp,
       e.userAgent,
       e.body,
+      e.profile,
     ]);
     // one transaction per batch: on SQLite it is queued behind the requests' own writes
     await inTransaction(this.ds, (qr) => insertRows(qr, 'scim_audit', COLUMNS, rows));
@@ -112,5 +115,6 @@ function toRecord(r: AuditRow): AuditRecord {
     clientIp: r.client_ip,
     userAgent: r.user_agent,
     body: r.body,
+    profile: r.profile,
   };
 }

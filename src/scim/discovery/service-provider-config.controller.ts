@@ -5,6 +5,7 @@ import { ScimCallers } from '../../auth/scim-caller.service';
 import { ScimPrincipal, TokenService } from '../../auth/token.service';
 import { ScimAuthRequest } from '../../core/ports/authenticator';
 import { profileFor } from '../../core/profile/idp-profile';
+import { chooseProfile } from '../../core/profile/profile-auto';
 import { refuseDiscoveryFilter } from './discovery.util';
 import { DEFAULT_MAX_OPERATIONS, ScimLimits, ScimStaticOptions, servedResourceTypes } from '../scim.options';
 import { rolesAndEntitlementsConfig } from '../catalogue/catalogue-types';
@@ -34,7 +35,8 @@ export class ServiceProviderConfigController {
   async get(@Query('filter') filter: string | undefined, @Req() req: ScimHttpRequest) {
     refuseDiscoveryFilter(filter);
     const caller = await this.callerOf(req);
-    const omitPagination = caller ? profileFor(caller.profile, caller.switches).omitSpcPagination : false;
+    const chosen = caller && chooseProfile(caller.profile, { userAgent: header(req, 'user-agent') });
+    const omitPagination = chosen ? profileFor(chosen.profile, caller.switches).omitSpcPagination : false;
     const config = this.config(req);
     if (omitPagination) {
       const { pagination: _p, ...rest } = config;

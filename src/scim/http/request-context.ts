@@ -33,3 +33,9 @@ export interface RequestContext {
 }
 
 export const REQUEST_CONTEXT_KEY = 'scimContext';
+
+/**
+ * The request property naming the profile a request ran under and how it was chosen
+ * (`entra`, `default`, `auto:okta`, `auto:default`): read by the audit row and the access log.
+ */
+export const PROFILE_LABEL_KEY = 'scimProfile';

@@ -5,18 +5,22 @@ import { stampRequest } from '../../audit/request-id.util';
 import { ScimPrincipal } from '../../auth/token.service';
 import { ScimError } from '../../core/errors/scim-error';
 import { suggestProfile } from '../../core/profile/idp-profile';
+import { chooseProfile } from '../../core/profile/profile-auto';
 import { CursorSealer } from '../../core/ports/cursor-codec';
 import { CURSOR_SEALER } from '../../core/ports/tokens';
 import { SCIM_LIMITS, SCIM_STATIC_OPTIONS } from '../di.tokens';
 import { ScimLimits, ScimStaticOptions } from '../scim.options';
 import { ScimHttpRequest, header, scimBaseUrl } from './base-url';
-import { REQUEST_CONTEXT_KEY, RequestContext } from './request-context';
+import { PROFILE_LABEL_KEY, REQUEST_CONTEXT_KEY, RequestContext } from './request-context';
 
 interface AnyRequest extends ScimHttpRequest {
   method: string;
+  url: string;
+  originalUrl?: string;
   body?: unknown;
   user?: ScimPrincipal;
   [REQUEST_CONTEXT_KEY]?: RequestContext;
+  [PROFILE_LABEL_KEY]?: string;
 }
 
 /** `application/scim+json` (RFC 7644 §3.8) or `application/json`, any parameters */
@@ -57,9 +61,38 @@ export class ScimRequestGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<AnyRequest>();
+    const adapter = this.adapterHost.httpAdapter;
+    adapter.setHeader(http.getResponse<unknown>(), 'Content-Type', SCIM_CONTENT_TYPE);
+    this.express ??= adapter.getType() === 'express';
+    if (this.express && req.body === undefined) {
+      const contentType = unreadBody(req as AnyRequest & IncomingMessage);
+      if (contentType !== undefined) {
+        return this.parseBody(req as AnyRequest & IncomingMessage, contentType).then(() => {
+          this.attachContext(req);
+          return true;
+        });
+      }
+    }
+    this.attachContext(req);
+    return true;
+  }
+
+  /**
+   * The RequestContext of an authenticated request, with the profile it runs under: the
+   * token's (or tenant's), or for `auto` the one its fingerprints name (core/profile/
+   * profile-auto.ts, which reads the body too). How the profile was chosen is left on the
+   * request for the audit row and the access log.
+   */
+  private attachContext(req: AnyRequest): void {
     const user = req.user;
     if (user) {
       const userAgent = header(req, 'user-agent');
+      const chosen = chooseProfile(user.profile, {
+        userAgent,
+        url: req.originalUrl ?? req.url,
+        body: req.body,
+      });
+      req[PROFILE_LABEL_KEY] = chosen.label;
       req[REQUEST_CONTEXT_KEY] = {
         tenantId: user.tenantId,
         tokenId: user.tokenId,
@@ -68,7 +101,7 @@ export class ScimRequestGuard implements CanActivate {
         ifMatch: header(req, 'if-match'),
         ifNoneMatch: header(req, 'if-none-match'),
         userAgent,
-        ...(user.profile ? { profile: user.profile } : {}),
+        ...(chosen.profile ? { profile: chosen.profile } : {}),
         ...(user.switches ? { switches: user.switches } : {}),
         ...(user.deprovisioning ? { deprovisioning: user.deprovisioning } : {}),
         ...(user.allowGroupCycles ? { allowGroupCycles: true } : {}),
@@ -79,16 +112,6 @@ export class ScimRequestGuard implements CanActivate {
       };
       this.suggestProfile(user, userAgent);
     }
-    const adapter = this.adapterHost.httpAdapter;
-    adapter.setHeader(http.getResponse<unknown>(), 'Content-Type', SCIM_CONTENT_TYPE);
-    this.express ??= adapter.getType() === 'express';
-    if (this.express && req.body === undefined) {
-      const contentType = unreadBody(req as AnyRequest & IncomingMessage);
-      if (contentType !== undefined) {
-        return this.parseBody(req as AnyRequest & IncomingMessage, contentType).then(() => true);
-      }
-    }
-    return true;
   }
 
   /**

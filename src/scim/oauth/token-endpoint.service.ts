@@ -200,6 +200,8 @@ export class TokenEndpointService {
           ...(o.scope !== undefined ? { scope: o.scope } : {}),
           ...(o.jti !== undefined ? { jti: o.jti } : {}),
         }),
+        // no IdP profile: the token endpoint is not SCIM
+        profile: null,
       });
     } catch (e) {
       this.logger.error(`Could not audit token request ${stamp.id}: ${e instanceof Error ? e.message : String(e)}`);

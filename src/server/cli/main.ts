@@ -233,6 +233,7 @@ async function run(
               status: e.status,
               latency: `${e.latencyMs} ms`,
               token: e.tokenId ?? '-',
+              profile: e.profile ?? '',
               ip: e.clientIp ?? '',
             })),
           ),

@@ -7,9 +7,13 @@ import { AccessLog } from './json.logger';
 /** the adapter's Fastify instance type (no direct import of fastify: not our dependency) */
 type Fastify = FastifyAdapter extends FastifyAdapter<any, any, any, any, any, infer I> ? I : never;
 
-/** what the bearer strategy attached to the request (auth/token.service ScimPrincipal) */
+/**
+ * what the bearer strategy attached to the request (auth/token.service ScimPrincipal), and the
+ * profile the SCIM layer chose for it (scim/http/request-context.ts PROFILE_LABEL_KEY)
+ */
 interface Authenticated {
   user?: { tenantId?: string; tokenId?: string };
+  scimProfile?: string;
 }
 
 /**
@@ -56,6 +60,7 @@ export function installHttpHooks(fastify: Fastify, metrics: HttpMetrics, accessL
       tokenId: user?.tokenId,
       userAgent: request.headers['user-agent'],
       clientIp: request.ip,
+      profile: (request as Authenticated).scimProfile,
     });
     done();
   });

@@ -17,6 +17,8 @@ export interface AccessLogEntry {
   readonly tokenId?: string;
   readonly userAgent?: string;
   readonly clientIp?: string;
+  /** the IdP profile a SCIM request ran under and how it was chosen (`auto:entra`) */
+  readonly profile?: string;
 }
 
 /** Where the standalone server's per-request access lines go (fastify-hooks.util.ts). */
