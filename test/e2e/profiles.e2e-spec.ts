@@ -6,7 +6,7 @@
  * profile.
  */
 import { AuditService } from '../../src/audit/audit.service';
-import { oktaUser } from '../fixtures/users.factory';
+import { USER_SCHEMA, oktaUser } from '../fixtures/users.factory';
 import { TEST_DATABASES } from '../support/databases';
 import { SCIM_JSON, TestApp } from '../support/test-app';
 
@@ -210,6 +210,78 @@ describe.each(TEST_DATABASES)('IdP profiles on %s', (kind) => {
     it('auto is accepted for tokens and tenants; an unknown name is refused', async () => {
       expect((await t.tokens.issue('auto-tenant', 'auto-token', ['users:read'], undefined, 'auto')).record.profile).toBe('auto');
       await expect(t.tenantService.updateTenant('auto-tenant', { profile: 'automatic' })).rejects.toThrow(/Unknown profile "automatic": use .*auto/);
+    });
+  });
+
+  describe('profile interop (draft-zollner-scim-interop-profile: what it asks of a service provider)', () => {
+    let interop: string;
+    const as = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object) => {
+      const req = t.http[method](`/scim/v2${path}`).set('Authorization', `Bearer ${interop}`);
+      return (body ? req.set('Content-Type', SCIM_JSON).send(JSON.stringify(body)) : req) as unknown as Promise<Res>;
+    };
+    const user = (extra: Record<string, unknown> = {}) => {
+      const { emails: _e, groups: _g, locale: _l, password: _p, ...body } = oktaUser();
+      return { ...body, ...extra };
+    };
+
+    beforeAll(async () => {
+      await t.tenantService.createTenant('interop-tenant', 'interop');
+      interop = await t.token('interop-tenant');
+    });
+
+    it('ServiceProviderConfig says interopProfileConformant: true to its callers only', async () => {
+      expect((await as('get', '/ServiceProviderConfig')).body.interopProfileConformant).toBe(true);
+      expect((await t.http.get('/scim/v2/ServiceProviderConfig')).body.interopProfileConformant).toBeUndefined();
+      const other = await t.http.get('/scim/v2/ServiceProviderConfig').set('Authorization', `Bearer ${tokens['rfc-strict']}`);
+      expect(other.body.interopProfileConformant).toBeUndefined();
+    });
+
+    it('attributes, sub-attributes and schema URIs the schemas do not define: 400 invalidSyntax', async () => {
+      expectScimError(await as('post', '/Users', user({ shoeSize: 42 })), 400, 'invalidSyntax');
+      expectScimError(await as('post', '/Users', user({ name: { givenName: 'A', nickname: 'x' } })), 400, 'invalidSyntax');
+      const urn = user({ schemas: [USER_SCHEMA, 'urn:scim:schemas:core:1.0'] });
+      expectScimError(await as('post', '/Users', urn), 400, 'invalidSyntax');
+      const id = (await as('post', '/Users', user())).body.id as string;
+      const bad = (ops: unknown[]) => as('patch', `/Users/${id}`, { schemas: [PATCH_OP], Operations: ops });
+      expectScimError(await bad([{ op: 'replace', path: 'shoeSize', value: 42 }]), 400, 'invalidSyntax');
+      expectScimError(await bad([{ op: 'replace', path: 'name.nickname', value: 'x' }]), 400, 'invalidSyntax');
+    });
+
+    it('a PATCH operation without a path: 400 invalidSyntax', async () => {
+      const id = (await as('post', '/Users', user())).body.id as string;
+      const res = await as('patch', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { title: 'x' } }] });
+      expectScimError(res, 400, 'invalidSyntax');
+      const ok = await as('patch', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] });
+      expect(ok.body.title).toBe('x');
+    });
+
+    it('a filter on an attribute the resource type does not define: 400 invalidFilter', async () => {
+      expectScimError(await as('get', '/Users?filter=' + encodeURIComponent('shoeSize eq 42')), 400, 'invalidFilter');
+      expectScimError(await as('get', '/Groups?filter=' + encodeURIComponent('userName eq "x"')), 400, 'invalidFilter');
+    });
+
+    it('type values are the declared canonical ones, and /Schemas declares them for every typed attribute', async () => {
+      expect((await as('post', '/Users', user({ emails: [{ type: 'WORK', value: `i.${kind}@example.com` }] }))).status).toBe(201);
+      expectScimError(await as('post', '/Users', user({ emails: [{ type: 'office', value: 'o@example.com' }] })), 400, 'invalidValue');
+      expectScimError(await as('post', '/Users', user({ roles: [{ type: 'app', value: 'admin' }] })), 400, 'invalidValue');
+      expect((await as('post', '/Users', user({ roles: [{ value: 'admin' }] }))).status).toBe(201);
+      const schemas = (await as('get', '/Schemas')).body.Resources as Array<{ attributes: Array<{ name: string; multiValued: boolean; subAttributes?: Array<{ name: string; canonicalValues?: string[] }> }> }>;
+      const typed = schemas.flatMap((s) => s.attributes).filter((a) => a.multiValued && a.subAttributes?.some((x) => x.name === 'type'));
+      expect(typed.length).toBeGreaterThan(5);
+      expect(typed.filter((a) => !Array.isArray(a.subAttributes!.find((x) => x.name === 'type')!.canonicalValues)).map((a) => a.name)).toEqual([]);
+      // every ResourceType's id equals its name
+      const types = (await as('get', '/ResourceTypes')).body.Resources as Array<{ id: string; name: string }>;
+      expect(types.filter((r) => r.id !== r.name)).toEqual([]);
+    });
+
+    it('DELETE frees the userName for a new resource', async () => {
+      const body = user();
+      const first = await as('post', '/Users', body);
+      expect((await as('delete', `/Users/${first.body.id}`)).status).toBe(204);
+      expect((await as('get', `/Users/${first.body.id}`)).status).toBe(404);
+      const again = await as('post', '/Users', body);
+      expect(again.status).toBe(201);
+      expect(again.body.id).not.toBe(first.body.id);
     });
   });
 

@@ -1239,6 +1239,49 @@ const DELTA_CASES: PatchCase[] = [
 
 /** Where the profiles differ, one case per profile. */
 const PROFILE_CASES: PatchCase[] = [
+  {
+    name: 'draft-zollner-scim-interop-profile (RFC 7644 §3.5.2) interop: a path-less replace → invalidSyntax',
+    profile: 'interop',
+    ops: [op('replace', undefined, { title: 'T' })],
+    error: 'invalidSyntax',
+  },
+  {
+    name: 'draft-zollner-scim-interop-profile (RFC 7644 §3.5.2) interop: a path naming an unknown attribute → invalidSyntax',
+    profile: 'interop',
+    ops: [op('replace', 'shoeSize', 42)],
+    error: 'invalidSyntax',
+  },
+  {
+    name: 'draft-zollner-scim-interop-profile (RFC 7644 §3.5.2) interop: an unknown sub-attribute in a value → invalidSyntax',
+    profile: 'interop',
+    ops: [op('add', 'emails', [{ value: 'x@example.com', type: 'work', label: 'x' }])],
+    error: 'invalidSyntax',
+  },
+  {
+    name: 'draft-zollner-scim-interop-profile (RFC 7643 §7) interop: a type outside canonicalValues → invalidValue',
+    profile: 'interop',
+    ops: [op('add', 'phoneNumbers', [{ value: '555', type: 'satellite' }])],
+    error: 'invalidValue',
+  },
+  {
+    name: 'draft-zollner-scim-interop-profile (RFC 7644 §3.5.2.3) interop: replace of the whole name replaces it',
+    profile: 'interop',
+    ops: [op('replace', 'name', { givenName: 'Babs' })],
+    expected: { name: { givenName: 'Babs' } },
+    absent: ['name/familyName', 'name/formatted'],
+  },
+  {
+    name: 'draft-zollner-scim-interop-profile (RFC 7644 §3.5.2.1) interop: add of the whole name still merges',
+    profile: 'interop',
+    ops: [op('add', 'name', { givenName: 'Babs' })],
+    expected: { name: { givenName: 'Babs', familyName: 'Jensen' } },
+  },
+  {
+    name: 'draft-zollner-scim-interop-profile (RFC 7644 §3.5.2.3) interop: a filtered replace of a sub-attribute works as in rfc-strict',
+    profile: 'interop',
+    ops: [op('replace', 'phoneNumbers[type eq "work"].value', '555-0000')],
+    expected: { phoneNumbers: [{ value: '555-0000', type: 'work' }] },
+  },
   ...(
     [
       ['rfc-strict', undefined],

@@ -22,6 +22,10 @@ export function applyOperation(state: EngineState, op: PatchOperation): void {
     if (op.op === 'remove') {
       throw ScimError.noTarget('"remove" requires a "path" (RFC 7644 §3.5.2.2)');
     }
+    if (state.ctx.profile.requirePatchPath) {
+      // the SCIM 2.0 Interoperability Profile: every operation names its target
+      throw ScimError.invalidSyntax(`A "${op.op}" without a "path" is not accepted on this server`);
+    }
     applyPathless(state, op.op, op.value);
     return;
   }

@@ -53,8 +53,10 @@ export function targetFromResolved(r: ResolvedAttribute, text: string): PatchTar
  * the target, so ignoring it would report success for a change that was not made. Unknown keys
  * inside a path-less value are governed by profile.unknownAttributes instead.
  */
-function unknown(_ctx: EngineContext, text: string, what: string): never {
-  throw ScimError.invalidPath(`PATCH path '${text}': ${what}`);
+function unknown(ctx: EngineContext, text: string, what: string): never {
+  // the SCIM 2.0 Interoperability Profile: what the schemas do not define is invalidSyntax
+  const make = ctx.profile.unknownAsInvalidSyntax ? ScimError.invalidSyntax : ScimError.invalidPath;
+  throw make(`PATCH path '${text}': ${what}`);
 }
 
 /** Resolves a PATCH path (RFC 7644 §3.5.2). Unknown attributes → invalidPath. */

@@ -63,7 +63,9 @@ function writeSingular(state: EngineState, t: PatchTarget, op: WriteOp, value: u
   const before = readAttr(state, def, t.urn);
   const v = coerceValue(def, value, t.label, state.ctx.profile, coerceOpts(state));
   let next = v;
-  if (def.type === 'complex' && isPlainObject(v) && isPlainObject(before)) {
+  // the SCIM 2.0 Interoperability Profile: a replace of the whole attribute replaces it
+  const whole = op === 'replace' && state.ctx.profile.replaceComplexWhole;
+  if (def.type === 'complex' && isPlainObject(v) && isPlainObject(before) && !whole) {
     next = { ...before, ...v };
     checkImmutableSubs(def, before, next, t.label);
   }

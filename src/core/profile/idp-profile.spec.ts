@@ -11,8 +11,18 @@ describe('profiles', () => {
     }
   });
 
-  it('only rfc-strict removes every member without a filter; the others keep the guard (docs/idp/quirks.md #33)', () => {
-    expect(PROFILE_NAMES.filter((n) => PATCH_PROFILES[n].allowRemoveAll)).toEqual(['rfc-strict']);
+  it('only rfc-strict (and interop, built on it) removes every member without a filter; the others keep the guard (docs/idp/quirks.md #33)', () => {
+    expect(PROFILE_NAMES.filter((n) => PATCH_PROFILES[n].allowRemoveAll)).toEqual(['rfc-strict', 'interop']);
+  });
+
+  it('interop is rfc-strict plus the SCIM 2.0 Interoperability Profile\'s service-provider rules', () => {
+    expect(PATCH_PROFILES.interop).toEqual({
+      ...PATCH_PROFILES['rfc-strict'],
+      unknownAsInvalidSyntax: true,
+      requirePatchPath: true,
+      canonicalTypesOnly: true,
+      replaceComplexWhole: true,
+    });
   });
 
   it('lenient accepts every form that loses no data; remove-all stays off (docs/idp/quirks.md #33), RFC-valid requests get the RFC outcome', () => {
@@ -24,6 +34,11 @@ describe('profiles', () => {
         replaceNoTargetAdds: false,
         // RFC 9865 §4: the pagination block is advertised unless a tenant asks otherwise
         omitSpcPagination: false,
+        // the interop profile's refusals
+        unknownAsInvalidSyntax: false,
+        requirePatchPath: false,
+        canonicalTypesOnly: false,
+        replaceComplexWhole: false,
         unknownAttributes: 'ignore',
         missingSchemas: 'tolerate',
       };

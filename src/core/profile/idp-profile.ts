@@ -71,11 +71,36 @@ export interface IdpProfile {
    * the RFC); a tenant turns it on for such a client
    */
   readonly omitSpcPagination: boolean;
+  /**
+   * the SCIM 2.0 Interoperability Profile's error for what the schemas do not define: an
+   * unknown attribute (in a body, a path-less value, a PATCH path), sub-attribute or schema
+   * URN in `schemas` is 400 invalidSyntax (instead of invalidValue/invalidPath, and unknown
+   * URNs are no longer tolerated)
+   */
+  readonly unknownAsInvalidSyntax: boolean;
+  /** every PATCH operation needs a `path`: a path-less add/replace is 400 invalidSyntax (interop) */
+  readonly requirePatchPath: boolean;
+  /**
+   * a multi-valued attribute's `type` must be one of its declared canonicalValues (none
+   * declared: no `type` at all), 400 invalidValue otherwise (interop: clients only use them)
+   */
+  readonly canonicalTypesOnly: boolean;
+  /**
+   * a `replace` of a whole singular complex attribute (`path: "name"`) replaces it: the
+   * sub-attributes the value leaves out are removed (interop). RFC 7644 §3.5.2.3 merges
+   */
+  readonly replaceComplexWhole: boolean;
 }
 
-export type ProfileName = 'rfc-strict' | 'entra' | 'okta' | 'lenient';
+export type ProfileName = 'rfc-strict' | 'entra' | 'okta' | 'lenient' | 'interop';
 
-export const PROFILE_NAMES: readonly ProfileName[] = ['rfc-strict', 'entra', 'okta', 'lenient'];
+export const PROFILE_NAMES: readonly ProfileName[] = [
+  'rfc-strict',
+  'entra',
+  'okta',
+  'lenient',
+  'interop',
+];
 
 /** Every tolerance off; what RFC 7644 §3.5.2.2 defines (remove-all) is performed. */
 const RFC_STRICT: IdpProfile = {
@@ -97,6 +122,24 @@ const RFC_STRICT: IdpProfile = {
   subAttrAfterValuePath: false,
   keepFirstPrimary: false,
   omitSpcPagination: false,
+  unknownAsInvalidSyntax: false,
+  requirePatchPath: false,
+  canonicalTypesOnly: false,
+  replaceComplexWhole: false,
+};
+
+/**
+ * The SCIM 2.0 Interoperability Profile (draft-zollner-scim-interop-profile): the RFC as
+ * `rfc-strict` reads it, plus the draft's service-provider rules: what the schemas do not
+ * define is 400 invalidSyntax, every PATCH operation names a `path`, `type` values are the
+ * declared canonical ones, a replace of a whole complex attribute replaces it. /ServiceProviderConfig then says `interopProfileConformant: true`.
+ */
+const INTEROP: IdpProfile = {
+  ...RFC_STRICT,
+  unknownAsInvalidSyntax: true,
+  requirePatchPath: true,
+  canonicalTypesOnly: true,
+  replaceComplexWhole: true,
 };
 
 /** Microsoft Entra ID: both the default (legacy) and the aadOptscim062020 request shapes. */
@@ -149,6 +192,10 @@ const LENIENT: IdpProfile = {
   subAttrAfterValuePath: true,
   keepFirstPrimary: true,
   omitSpcPagination: false,
+  unknownAsInvalidSyntax: false,
+  requirePatchPath: false,
+  canonicalTypesOnly: false,
+  replaceComplexWhole: false,
 };
 
 export const PATCH_PROFILES: Readonly<Record<ProfileName, IdpProfile>> = {
@@ -156,6 +203,7 @@ export const PATCH_PROFILES: Readonly<Record<ProfileName, IdpProfile>> = {
   entra: ENTRA,
   okta: OKTA,
   lenient: LENIENT,
+  interop: INTEROP,
 };
 
 export const DEFAULT_PROFILE: ProfileName = 'lenient';

@@ -96,8 +96,10 @@ function resolveKey(
   }
   if (!resolved) {
     const shown = extensionUrn !== undefined ? `${extensionUrn}:${key}` : key;
-    if (profile.unknownAttributes === 'reject') {
-      const make = ctx.unknownError ?? ScimError.invalidValue;
+    if (profile.unknownAttributes === 'reject' || profile.unknownAsInvalidSyntax) {
+      const make = profile.unknownAsInvalidSyntax
+        ? ScimError.invalidSyntax
+        : (ctx.unknownError ?? ScimError.invalidValue);
       throw make(`Unknown attribute '${shown}' for resource type ${resourceType.name}`);
     }
     ctx.ignored.push(shown);

@@ -48,6 +48,10 @@ export function checkResourceSchemas(
       );
     }
     if (!own.has(lower(urn))) {
+      if (profile.unknownAsInvalidSyntax) {
+        // the SCIM 2.0 Interoperability Profile: a schema URI the server does not define
+        throw ScimError.invalidSyntax(`"schemas" names ${urn}, which this server does not define`);
+      }
       ignored.push(`schemas:${urn}`);
     }
   }

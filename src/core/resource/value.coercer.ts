@@ -182,6 +182,20 @@ function coerceDateTime(value: unknown, path: string): string {
   return iso;
 }
 
+/**
+ * The SCIM 2.0 Interoperability Profile: clients use only the `type` values a multi-valued
+ * attribute declares in canonicalValues (compared without case: `type` is caseExact false).
+ */
+function checkCanonicalType(sub: AttributeDefinition, value: unknown, path: string): void {
+  const allowed = sub.canonicalValues ?? [];
+  if (!allowed.some((c) => c.toLowerCase() === String(value).toLowerCase())) {
+    throw ScimError.invalidValue(
+      `'${path}' must be one of the declared canonical values` +
+        (allowed.length ? ` (${allowed.join(', ')})` : ': none are declared for it'),
+    );
+  }
+}
+
 function coerceComplex(
   def: AttributeDefinition,
   value: unknown,
@@ -212,6 +226,9 @@ function coerceComplex(
     const sub = findIn(subs, key);
     const subPath = `${path}.${sub?.name ?? key}`;
     if (!sub) {
+      if (profile.unknownAsInvalidSyntax) {
+        throw ScimError.invalidSyntax(`Attribute '${path}' has no sub-attribute '${key}'`);
+      }
       if (profile.unknownAttributes === 'reject') {
         throw ScimError.invalidValue(`Attribute '${path}' has no sub-attribute '${key}'`);
       }
@@ -226,6 +243,9 @@ function coerceComplex(
     }
     const coerced = coerceValue(sub, raw, subPath, profile, opts);
     if (coerced !== undefined) {
+      if (profile.canonicalTypesOnly && def.multiValued && sub.name === 'type') {
+        checkCanonicalType(sub, coerced, subPath);
+      }
       out[sub.name] = coerced;
     }
   }

@@ -28,12 +28,19 @@ export function renderSchema(s: SchemaDefinition, baseUrl: string) {
     id: s.id,
     name: s.name,
     description: s.description,
-    attributes: s.attributes.map(renderAttribute),
+    attributes: s.attributes.map((a) => renderAttribute(a)),
     meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${s.id}` },
   };
 }
 
-function renderAttribute(a: AttributeDefinition): Record<string, unknown> {
+/**
+ * RFC 7643 §7 attribute representation. The `type` of a multi-valued attribute always lists
+ * its canonicalValues, an empty list when the schema suggests none (entitlements, roles,
+ * x509Certificates): the SCIM 2.0 Interoperability Profile requires the acceptable `type`
+ * values to be declared, and under its profile no other value is accepted.
+ */
+function renderAttribute(a: AttributeDefinition, parent?: AttributeDefinition): Record<string, unknown> {
+  const typed = parent?.multiValued === true && a.name === 'type';
   return {
     name: a.name,
     type: a.type,
@@ -44,9 +51,9 @@ function renderAttribute(a: AttributeDefinition): Record<string, unknown> {
     mutability: a.mutability,
     returned: a.returned,
     uniqueness: a.uniqueness,
-    ...(a.canonicalValues ? { canonicalValues: a.canonicalValues } : {}),
+    ...(a.canonicalValues || typed ? { canonicalValues: a.canonicalValues ?? [] } : {}),
     ...(a.referenceTypes ? { referenceTypes: a.referenceTypes } : {}),
-    ...(a.subAttributes ? { subAttributes: a.subAttributes.map(renderAttribute) } : {}),
+    ...(a.subAttributes ? { subAttributes: a.subAttributes.map((s) => renderAttribute(s, a)) } : {}),
   };
 }
 

@@ -17,8 +17,9 @@ import { ScimHttpRequest, header, scimBaseUrl } from '../http/base-url';
  * GET /ServiceProviderConfig (RFC 7643 §5). Truthful: a feature is advertised only when it
  * works end to end. The endpoint needs no token (RFC 7644 §4); a request that carries a valid
  * one gets its tenant's view: a tenant whose profile switches say `omitSpcPagination` does not
- * see RFC 9865's `pagination` block (docs/idp/profiles.md). A missing or invalid token is
- * never an error here.
+ * see RFC 9865's `pagination` block (docs/idp/profiles.md), and a caller under the `interop`
+ * profile sees `interopProfileConformant: true`. A missing or invalid token is never an error
+ * here.
  */
 @ScimController('ServiceProviderConfig')
 @PublicEndpoint()
@@ -37,12 +38,15 @@ export class ServiceProviderConfigController {
     const caller = await this.callerOf(req);
     const chosen = caller && chooseProfile(caller.profile, { userAgent: header(req, 'user-agent') });
     const omitPagination = chosen ? profileFor(chosen.profile, caller.switches).omitSpcPagination : false;
-    const config = this.config(req);
-    if (omitPagination) {
-      const { pagination: _p, ...rest } = config;
-      return rest;
-    }
-    return config;
+    const { pagination, meta, ...config } = this.config(req);
+    return {
+      ...config,
+      ...(omitPagination ? {} : { pagination }),
+      // draft-zollner-scim-interop-profile §4: claimed only to callers under the interop profile,
+      // whose requests get every refusal the profile asks of a service provider
+      ...(chosen?.profile === 'interop' ? { interopProfileConformant: true } : {}),
+      meta,
+    };
   }
 
   /** The caller a request's credentials name, or undefined (none, invalid, tenant switched off). */

@@ -4,8 +4,8 @@ import { CATALOGUE_USAGE } from './catalogue.command';
 /** The CLI's help text (`--help`, and after a usage error). */
 export const USAGE = `Usage: npm run -s cli -- <command>
 
-  tenant create <slug> [--profile rfc-strict|entra|okta|lenient|auto] [--deprovisioning hard|soft]
-  tenant set <slug> [--profile rfc-strict|entra|okta|lenient|auto|default] [--deprovisioning hard|soft] [--group-cycles refuse|allow]
+  tenant create <slug> [--profile rfc-strict|entra|okta|lenient|interop|auto] [--deprovisioning hard|soft]
+  tenant set <slug> [--profile rfc-strict|entra|okta|lenient|interop|auto|default] [--deprovisioning hard|soft] [--group-cycles refuse|allow]
              [--webhook-url <http(s) URL>|off] [--webhook-secret <shared secret, 16+ characters>]
              [--scim enabled|disabled] [--notifications on|off] [--default-role <role>|none] [--link-policy off|verified-email]
              [--token-policy any|oauth-only] [--switches <switch>=<value>,...|default]   (docs/idp/profiles.md)
@@ -13,7 +13,7 @@ export const USAGE = `Usage: npm run -s cli -- <command>
   tenant role-map <slug> --group <IdP group name> --role <role>
   tenant role-map <slug> --group <IdP group name> --remove
   tenant list [--json]
-  token create --tenant <slug> --name <label> --scopes <users:read,users:write,groups:read,groups:write> [--expires-in <days>] [--profile rfc-strict|entra|okta|lenient|auto]
+  token create --tenant <slug> --name <label> --scopes <users:read,users:write,groups:read,groups:write> [--expires-in <days>] [--profile rfc-strict|entra|okta|lenient|interop|auto]
   token list [--tenant <slug>] [--json]
   token revoke <token-id>
   audit [--tenant <slug>] [--since 1h|30m|7d|<ISO date>] [--limit <n>] [--json]
