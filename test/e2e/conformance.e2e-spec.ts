@@ -8,12 +8,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { migrate } from '../../examples/host-app/src/database/data-source';
-import { createHostApp } from '../../examples/host-app/src/main';
 import { TenantService, TokenService } from '../../src/library';
 import { runConformance } from '../../src/server/conformance/conformance.runner';
 import { PackProfile } from '../../src/server/conformance/conformance.types';
 import { TEST_DATABASES, createTestDatabase } from '../support/databases';
+import { ExampleHost } from '../support/example-host';
 import { startHostFixture } from '../support/host-fixture.module';
 import { TestApp } from '../support/test-app';
 
@@ -110,17 +109,13 @@ describe.each(TEST_DATABASES)('the conformance pack on %s', (kind) => {
   });
 
   it('passes against the example host app (examples/host-app)', async () => {
-    const db = await createTestDatabase(kind);
-    await migrate(db.url);
-    const app = await createHostApp({ databaseUrl: db.url, scimTokenPepper: 'host-app-test-pepper-0123456789' }, false);
+    const host = await ExampleHost.start(kind, 'useClass');
     try {
-      await app.listen(0, '127.0.0.1');
-      await app.get(TenantService).createTenant('okta', 'okta');
-      const token = (await app.get(TokenService).issue('okta', 'conformance', [...WRITE])).token;
-      await passes(baseOf(app, '/api/scim/v2'), token, 'okta');
+      await host.tenantService.createTenant('okta', 'okta');
+      const token = (await host.tokens.issue('okta', 'conformance', [...WRITE])).token;
+      await passes(`${host.origin}/api/scim/v2`, token, 'okta');
     } finally {
-      await app.close();
-      await db.drop();
+      await host.close();
     }
   });
 });
