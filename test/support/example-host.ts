@@ -1,10 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DataSource } from 'typeorm';
 import { HostConfig } from '../../examples/host-app/src/config';
 import { migrate } from '../../examples/host-app/src/database/data-source';
 import { createHostApp } from '../../examples/host-app/src/main';
-import { TenantService, TokenService } from '../../src/library';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from './databases';
+import { ListeningApp } from './listening-app';
 
 export type AdapterBinding = NonNullable<HostConfig['scimAdapterBinding']>;
 
@@ -18,13 +17,13 @@ export const EXAMPLE_HOST_VARIANTS: Array<[DatabaseKind, AdapterBinding]> = [
  * The example host application (examples/host-app) on a fresh database of `kind`, migrated the
  * host's way and listening on a loopback port.
  */
-export class ExampleHost {
+export class ExampleHost extends ListeningApp {
   private constructor(
     readonly db: TestDatabase,
-    readonly app: NestFastifyApplication,
-    /** http://127.0.0.1:<port> */
-    readonly origin: string,
-  ) {}
+    app: NestFastifyApplication,
+  ) {
+    super(app);
+  }
 
   static async start(
     kind: DatabaseKind,
@@ -44,24 +43,11 @@ export class ExampleHost {
         false,
       );
       await app.listen(0, '127.0.0.1');
-      const port = (app.getHttpServer().address() as { port: number }).port;
-      return new ExampleHost(db, app, `http://127.0.0.1:${port}`);
+      return new ExampleHost(db, app);
     } catch (e) {
       await db.drop();
       throw e;
     }
-  }
-
-  get dataSource(): DataSource {
-    return this.app.get(DataSource);
-  }
-
-  get tokens(): TokenService {
-    return this.app.get(TokenService);
-  }
-
-  get tenantService(): TenantService {
-    return this.app.get(TenantService);
   }
 
   async close(): Promise<void> {

@@ -1,19 +1,21 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
 import { createApp } from '../../src/server/bootstrap';
 import { AppConfig, loadConfig } from '../../src/server/config/app.config';
-import { Clock, Scope, TenantService, TokenService } from '../../src/library';
+import { Clock, Scope } from '../../src/library';
 import { DatabaseKind, TestDatabase, createTestDatabase } from './databases';
+import { ListeningApp } from './listening-app';
 
 export const ALL: Scope[] = ['users:read', 'users:write', 'groups:read', 'groups:write'];
 
 /** The full standalone app (Fastify, migrations applied) on a fresh real database. */
-export class TestApp {
+export class TestApp extends ListeningApp {
   private constructor(
-    readonly app: NestFastifyApplication,
+    app: NestFastifyApplication,
     readonly db: TestDatabase,
     readonly config: AppConfig,
-  ) {}
+  ) {
+    super(app);
+  }
 
   /** `overrides.clock`: a time source the test moves (expiry checks) */
   static async start(
@@ -34,20 +36,6 @@ export class TestApp {
     const app = await createApp(config, false);
     await app.listen(0, '127.0.0.1');
     return new TestApp(app, { kind: 'sqlite', url, drop: async () => undefined }, config);
-  }
-
-  /** supertest against the app listening once on a loopback port (parallel requests share it) */
-  get http() {
-    const addr = this.app.getHttpServer().address() as { port: number };
-    return request(`http://127.0.0.1:${addr.port}`);
-  }
-
-  get tokens(): TokenService {
-    return this.app.get(TokenService);
-  }
-
-  get tenantService(): TenantService {
-    return this.app.get(TenantService);
   }
 
   /** A new tenant (created if needed) and a token with `scopes` in it. */
