@@ -70,6 +70,9 @@ export type {
   SqlFragment,
 } from '../core/filter/filter-sql.target';
 export type { FilterNode } from '../core/filter/filter.ast';
+// what a host's store says it indexes (ResourceStore.filterIndexes), for the filter budget
+export { DEFAULT_FILTER_BUDGET, DEFAULT_FILTER_INDEXES } from '../core/filter/filter.cost';
+export type { FilterIndexes } from '../core/filter/filter.cost';
 
 // --- Schemas and extension schemas ----------------------------------------------------------
 export * from '../core/schema';

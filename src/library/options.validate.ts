@@ -125,6 +125,7 @@ export function validateScimOptions(o: ScimModuleOptions): ScimModuleOptions {
     ['maxResults', o.maxResults],
     ['maxPayloadSize', o.maxPayloadSize],
     ['maxOperations', o.maxOperations],
+    ['filterBudget', o.filterBudget],
   ] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
       throw new Error(`ScimModule: ${k} must be a positive integer`);

@@ -38,6 +38,13 @@ export interface ScimModuleOptions {
    * and projected like the Enterprise User extension.
    */
   userExtensions?: readonly SchemaDefinition[];
+  /**
+   * What one filter may cost the database (core/filter/filter.cost.ts: an indexed look-up
+   * costs 1, a term that cannot use an index 10, a sub-query over a multi-valued attribute 2);
+   * a costlier filter is answered 400 invalidFilter before anything runs, so one tenant cannot
+   * keep the database busy for the others. Default 200 (DEFAULT_FILTER_BUDGET)
+   */
+  filterBudget?: number;
   /** documentation URI advertised in ServiceProviderConfig */
   documentationUri?: string;
   /** days audit entries are kept (pruned at start-up, then hourly); default 90 */
@@ -220,4 +227,6 @@ export interface ScimLimits {
   readonly maxPayloadSize: number;
   /** most operations in one bulk request (RFC 7644 §3.7.4); absent = DEFAULT_MAX_OPERATIONS */
   readonly maxOperations?: number;
+  /** what one filter may cost (ScimModuleOptions.filterBudget); absent = DEFAULT_FILTER_BUDGET */
+  readonly filterBudget?: number;
 }

@@ -65,6 +65,8 @@ export class AppModule {
           maxResults: config.maxResults,
           maxPayloadSize: config.maxPayloadSize,
           maxOperations: config.maxBulkOperations,
+          // SCIM_FILTER_BUDGET
+          filterBudget: config.filterBudget,
           auditRetentionDays: config.auditRetentionDays,
           rateLimit: config.rateLimit,
           // SCIM_SCHEMA_EXTENSIONS

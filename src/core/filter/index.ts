@@ -19,4 +19,13 @@ export {
   isPresentValue,
 } from './filter.evaluator';
 export type { FilterPredicate, ElementPredicate } from './filter.evaluator';
+export {
+  filterCost,
+  checkFilterBudget,
+  FilterTooExpensiveError,
+  FILTER_TERM_COSTS,
+  DEFAULT_FILTER_BUDGET,
+  DEFAULT_FILTER_INDEXES,
+} from './filter.cost';
+export type { FilterCost, FilterCostContext, FilterIndexes, FilterTermKind } from './filter.cost';
 export { parseDateTime, isDateTime, normalizeFilterDateTime } from './filter.datetime';

@@ -1,3 +1,4 @@
+import { FilterIndexes } from '../filter/filter.cost';
 import { WriteEvents } from './change-event';
 import {
   NewResource,
@@ -77,6 +78,8 @@ export interface MemberPage {
  * event), written in the same transaction as the change.
  */
 export interface GroupRepository extends WriteLocking {
+  /** the attributes it filters on with an index (ResourceStore.filterIndexes) */
+  readonly filterIndexes?: FilterIndexes;
   /** `withMembers: false` must not read the membership table */
   findById(tenantId: string, id: string, withMembers: boolean): Promise<StoredResource | null>;
   search(tenantId: string, query: ResourceQuery, withMembers: boolean): Promise<ResourcePage>;

@@ -1,3 +1,4 @@
+import { FilterIndexes } from '../filter/filter.cost';
 import { WriteEvents } from './change-event';
 import {
   NewResource,
@@ -19,6 +20,11 @@ import {
  * the change event in the same transaction as the change; one without may ignore it.
  */
 export interface ResourceStore extends WriteLocking {
+  /**
+   * The attributes this store filters on with an index, which the filter budget prices as
+   * look-ups (core/filter/filter.cost.ts); absent: DEFAULT_FILTER_INDEXES.
+   */
+  readonly filterIndexes?: FilterIndexes;
   findById(tenantId: string, id: string): Promise<StoredResource | null>;
   /** the live resources of the tenant among `ids`, in any order (unknown ids left out) */
   findByIds(tenantId: string, ids: readonly string[]): Promise<StoredResource[]>;

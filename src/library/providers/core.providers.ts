@@ -1,6 +1,7 @@
 import { ALL_SCOPES } from '../../core/ports/token.repository';
 import { InjectionToken, Provider } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_FILTER_BUDGET } from '../../core/filter/filter.cost';
 import { profileFor } from '../../core/profile/idp-profile';
 import { Clock } from '../../core/ports/clock';
 import { IdGenerator } from '../../core/ports/id-generator';
@@ -66,6 +67,7 @@ export function coreProviders(statics: ScimStaticOptions): Provider[] {
         maxResults: o.maxResults ?? DEFAULT_MAX_RESULTS,
         maxPayloadSize: o.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE,
         maxOperations: o.maxOperations ?? DEFAULT_MAX_OPERATIONS,
+        filterBudget: o.filterBudget ?? DEFAULT_FILTER_BUDGET,
       }),
       inject: [SCIM_OPTIONS],
     },

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ScimError } from '../../core/errors/scim-error';
+import { FilterIndexes } from '../../core/filter/filter.cost';
 import { OutboxSignal, WriteEvents, documentEvent, membershipEvents } from '../../core/ports/change-event';
 import {
   GroupOfMember,
@@ -49,6 +50,8 @@ export class SqlGroupStore implements GroupRepository {
   private readonly ms: MembershipSql;
   private readonly graph: SqlGroupGraph;
   private readonly members: SqlGroupMembers;
+  /** the document's indexes, and `members.value` (SqlQueries.filterIndexes) */
+  readonly filterIndexes: FilterIndexes;
 
   constructor(
     private readonly ds: DataSource,
@@ -63,6 +66,7 @@ export class SqlGroupStore implements GroupRepository {
     );
     this.graph = new SqlGroupGraph(ds, this.ms, this.docs.q);
     this.members = new SqlGroupMembers(this.ms);
+    this.filterIndexes = this.docs.filterIndexes;
   }
 
   /**

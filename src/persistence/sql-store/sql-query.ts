@@ -1,6 +1,7 @@
 import { ScimError } from '../../core/errors/scim-error';
 import { compileFilter } from '../../core/filter/filter-sql.compiler';
 import { SqlDialect } from '../../core/filter/filter-sql.dialect';
+import { FilterIndexes } from '../../core/filter/filter.cost';
 import { ColumnRef, FilterSqlTarget, MultiValuedRef, SqlFragment } from '../../core/filter/filter-sql.target';
 import { ResourceQuery, ScimJson, StoredResource } from '../../core/ports/resource.types';
 import { parseAttrPath } from '../../core/schema/attr-path';
@@ -87,6 +88,26 @@ export class SqlQueries {
           .coreSchema(rt)
           .attributes.filter((a) => a.multiValued && a.type === 'complex' && a.mutability !== 'readOnly')
       : [];
+  }
+
+  /**
+   * What the filter budget prices as look-ups (core/filter/filter.cost.ts): `id`, the
+   * descriptor's columns, the indexed `meta` columns, the `value` of the multi-valued
+   * attributes in the values table (its (tenant, attribute, value_key) index), and a group
+   * table's `members.value` (its membership table's (tenant, member) index).
+   */
+  filterIndexes(): FilterIndexes {
+    return {
+      indexed: [
+        'id',
+        ...this.d.columns.map((c) => c.attribute),
+        ...(this.d.indexedMeta ?? []).map((m) => `meta.${m}`),
+        ...this.multiAttributes
+          .filter((a) => a.subAttributes?.some((s) => s.name === 'value'))
+          .map((a) => `${a.name}.value`),
+        ...(this.d.members ? ['members.value'] : []),
+      ],
+    };
   }
 
   /** `r.tenant_id = ?` plus the row's type and liveness; `filtered`: see liveSql */

@@ -11,6 +11,7 @@ import {
   StoredResource,
 } from '../../core/ports/resource.types';
 import { ResourceStore } from '../../core/ports/resource.store';
+import { FilterIndexes } from '../../core/filter/filter.cost';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { appendEvents } from '../repositories/typeorm-outbox.repository';
 import { dialectOf, indexPage, isUniqueViolation, keysetPage } from '../repositories/sql.util';
@@ -39,6 +40,7 @@ export class SqlResourceStore implements ResourceStore {
   readonly q: SqlQueries;
   /** the row writes, inside a caller's transaction */
   readonly rows: SqlRows;
+  readonly filterIndexes: FilterIndexes;
 
   constructor(
     private readonly ds: DataSource,
@@ -56,6 +58,7 @@ export class SqlResourceStore implements ResourceStore {
       removeRow: (qr, row, soft, at) => this.removeRow(qr, row, soft, at),
     };
     this.rows = new SqlRows(this.q, hooks);
+    this.filterIndexes = this.q.filterIndexes();
   }
 
   get resourceType(): string {

@@ -87,7 +87,10 @@ export interface MembersDescriptor {
   readonly table: string;
   /** the column holding the group's row key (`keys.row` of the group table) */
   readonly group: string;
-  /** the column holding the member: its SCIM id, or with `byRow` its user's row key */
+  /**
+   * The column holding the member: its SCIM id, or with `byRow` its user's row key; indexed
+   * (after the tenant column when there is one), as `members[value eq ...]` looks it up.
+   */
   readonly member: string;
   /**
    * The member column holds the user's row key (a host's own user id), not its SCIM id: reads
@@ -149,6 +152,8 @@ export interface TableDescriptor {
   readonly softDelete?: { readonly restoreBy: readonly string[] };
   /** the column of the password hash (never in `doc`, never read back) */
   readonly passwordColumn?: string;
+  /** the `meta` sub-attributes whose columns the table's migration indexes (created, lastModified) */
+  readonly indexedMeta?: readonly string[];
 }
 
 /**
@@ -246,6 +251,7 @@ export const USER_TABLE: TableDescriptor = {
   valuesTable: 'scim_user_values',
   softDelete: { restoreBy: ['userName', 'externalId'] },
   passwordColumn: 'password_hash',
+  indexedMeta: ['created', 'lastModified'],
 };
 
 /** scim_groups: displayName unique per tenant case-insensitively; members in scim_group_members. */
@@ -266,6 +272,7 @@ export const GROUP_TABLE: TableDescriptor = {
   ],
   notInDocument: ['members'],
   members: { table: 'scim_group_members', group: 'group_seq', member: 'member_id', type: 'member_type', tenant: 'tenant_id' },
+  indexedMeta: ['created', 'lastModified'],
 };
 
 /**

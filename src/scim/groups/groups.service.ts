@@ -38,6 +38,7 @@ function groupStrategy(members: GroupMembership): ResourceStrategy<readonly Memb
 function groupStore(groups: GroupRepository): ServiceStore<readonly MemberRef[], MemberDelta> {
   return {
     ...(groups.withWriteLock ? { withWriteLock: groups.withWriteLock.bind(groups) } : {}),
+    ...(groups.filterIndexes ? { filterIndexes: groups.filterIndexes } : {}),
     findById: (tenantId, id) => groups.findById(tenantId, id, false),
     search: (tenantId, query, withMembers) => groups.search(tenantId, query, withMembers === true),
     // GroupMembership's checked member refs (create) and delta (update) are the `detached` values

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ScimError } from '../../core/errors/scim-error';
 import { parseFilter } from '../../core/filter/filter.parser';
+import { DEFAULT_FILTER_BUDGET, DEFAULT_FILTER_INDEXES, FilterIndexes, checkFilterBudget } from '../../core/filter/filter.cost';
 import { validateFilter } from '../../core/filter/filter.validator';
 import { parsePatchRequest } from '../../core/patch/patch.request';
 import { PatchOperation } from '../../core/patch/patch.types';
@@ -78,14 +79,27 @@ export class ResourcePipeline {
   /**
    * A list or .search request (RFC 7644 §3.4.2, §3.4.3) as a store query: the filter parsed and
    * resolved against the type's schemas, the page by index or by cursor (RFC 9865, sealed for
-   * the caller's tenant).
+   * the caller's tenant). A filter over the budget is 400 invalidFilter before the store sees
+   * it; `indexes`: what the store filters on with an index (its `filterIndexes`).
    */
-  planSearch(q: ListQueryDto, rt: ResourceTypeDefinition, ctx: RequestContext): ListPlan {
+  planSearch(
+    q: ListQueryDto,
+    rt: ResourceTypeDefinition,
+    ctx: RequestContext,
+    indexes: FilterIndexes = DEFAULT_FILTER_INDEXES,
+  ): ListPlan {
     const parse = (text: string) => parseFilter(text, filterParseOptions(this.profileOf(ctx)));
     const filter =
       q.filter !== undefined && q.filter.trim() !== ''
         ? validateFilter(parse(q.filter), this.registry, rt)
         : undefined;
+    if (filter) {
+      checkFilterBudget(
+        filter,
+        { registry: this.registry, resourceType: rt, indexes },
+        this.limits.filterBudget ?? DEFAULT_FILTER_BUDGET,
+      );
+    }
     return planList(q, filter, this.limits.maxResults, ctx.cursors);
   }
 

@@ -147,7 +147,7 @@ export class ResourceService<C = never, U = never> implements ScimResourceServic
   }
 
   async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
-    const plan = this.p.planSearch(q, this.rt, ctx);
+    const plan = this.p.planSearch(q, this.rt, ctx, this.store.filterIndexes);
     const proj = projectionOf(q);
     const d = this.strategy.detached;
     const page = d

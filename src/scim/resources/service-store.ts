@@ -1,4 +1,5 @@
 import { WriteEvents } from '../../core/ports/change-event';
+import { FilterIndexes } from '../../core/filter/filter.cost';
 import {
   NewResource,
   ResourcePage,
@@ -31,6 +32,8 @@ export type ServiceUpdate<U> = (ResourceUpdate & { readonly detached?: U }) | De
  * values (C) and whose updates may carry a change of it (U) or only that.
  */
 export interface ServiceStore<C = never, U = never> extends WriteLocking {
+  /** what it filters on with an index, for the filter budget (ResourceStore.filterIndexes) */
+  readonly filterIndexes?: FilterIndexes;
   findById(tenantId: string, id: string): Promise<StoredResource | null>;
   search(tenantId: string, query: ResourceQuery, withDetached?: boolean): Promise<ResourcePage>;
   create(tenantId: string, resource: NewResource & { readonly detached?: C }, events?: WriteEvents): Promise<StoredResource>;

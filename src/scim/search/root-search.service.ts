@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SCIM_SERVED_RESOURCES } from '../di.tokens';
 import type { ServedResource } from '../resources/served-types.module';
 import { ScimError } from '../../core/errors/scim-error';
+import { FilterTooExpensiveError } from '../../core/filter/filter.cost';
 import { ListResponse, listResponse } from '../../core/messages/list-response';
 import { Scope } from '../../core/ports/token.repository';
 import { ScimJson } from '../../core/ports/resource.types';
@@ -52,7 +53,9 @@ export class RootSearchService {
       try {
         totals.push((await s.list(withPage(q, 1, 0), ctx)).totalResults ?? 0);
       } catch (e) {
-        if (!(e instanceof ScimError && e.scimType === 'invalidFilter')) {
+        // a type that cannot evaluate the filter is skipped; one that can, but only at too
+        // high a cost, refuses the whole search
+        if (!(e instanceof ScimError && e.scimType === 'invalidFilter') || e instanceof FilterTooExpensiveError) {
           throw e;
         }
         firstError ??= e;

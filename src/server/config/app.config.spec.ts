@@ -25,9 +25,15 @@ describe('loadConfig', () => {
     [{ HTTP_REQUEST_TIMEOUT_MS: '0' }, /HTTP_REQUEST_TIMEOUT_MS="0"/],
     [{ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' }, /HTTP_HEADERS_TIMEOUT_MS="6000" must be an integer from 100 to 5000/],
     [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: 'soon' }, /HTTP_KEEP_ALIVE_TIMEOUT_MS/],
+    [{ SCIM_FILTER_BUDGET: '0' }, /SCIM_FILTER_BUDGET="0" must be an integer from 1/],
   ])('rejects %j with a clear message', (env, msg) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(msg);
+  });
+
+  it('prices filters against a budget of 200 unless SCIM_FILTER_BUDGET says otherwise', () => {
+    expect(loadConfig({}).filterBudget).toBe(200);
+    expect(loadConfig({ SCIM_FILTER_BUDGET: '50' }).filterBudget).toBe(50);
   });
 
   it('times out slow clients by default, and reads the HTTP timeouts', () => {

@@ -11,6 +11,7 @@ import {
   SchemaDefinition,
   SchemaDefinitionError,
   USER_SCHEMA_ID,
+  DEFAULT_FILTER_BUDGET,
   parseDatabaseUrl,
   parseExtensionSchemas,
 } from '../../library';
@@ -31,6 +32,8 @@ export interface AppConfig {
   maxResults: number;
   maxPayloadSize: number;
   maxBulkOperations: number;
+  /** SCIM_FILTER_BUDGET: what one filter may cost (core/filter/filter.cost.ts) */
+  filterBudget: number;
   /** days audit entries are kept */
   auditRetentionDays: number;
   /** per-token request limit; false = none */
@@ -310,6 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxResults: int(env, 'SCIM_MAX_RESULTS', 1000, 1, 100000),
     maxPayloadSize: int(env, 'SCIM_MAX_PAYLOAD_SIZE', 1048576, 1024, 100 * 1048576),
     maxBulkOperations: int(env, 'SCIM_MAX_BULK_OPERATIONS', 1000, 1, 100000),
+    filterBudget: int(env, 'SCIM_FILTER_BUDGET', DEFAULT_FILTER_BUDGET, 1, 1_000_000),
     auditRetentionDays: int(env, 'SCIM_AUDIT_RETENTION_DAYS', 90, 1, 36500),
     rateLimit: rateLimit(env),
     metricsToken: env.METRICS_TOKEN || undefined,

@@ -1,0 +1,55 @@
+import { filterCost } from '../../core/filter/filter.cost';
+import { parseFilter } from '../../core/filter/filter.parser';
+import { validateFilter } from '../../core/filter/filter.validator';
+import { createDefaultRegistry } from '../../core/schema/schema.registry';
+import { SqlQueries } from './sql-query';
+import { GROUP_TABLE, USER_TABLE, genericTable } from './table-descriptor';
+
+const registry = createDefaultRegistry();
+
+describe('SqlQueries.filterIndexes (what the filter budget prices as look-ups)', () => {
+  it('scim_users: id, its columns, created and lastModified, the value of each multi-valued attribute', () => {
+    const q = new SqlQueries(USER_TABLE, 'sqlite', registry, registry.resourceType('User'));
+    expect([...q.filterIndexes().indexed].sort()).toEqual(
+      [
+        'id',
+        'userName',
+        'externalId',
+        'displayName',
+        'active',
+        'meta.created',
+        'meta.lastModified',
+        'emails.value',
+        'phoneNumbers.value',
+        'ims.value',
+        'photos.value',
+        'entitlements.value',
+        'roles.value',
+        'x509Certificates.value',
+      ].sort(),
+    );
+  });
+
+  it('scim_groups: id, displayName, externalId, the meta columns, and members.value of its membership table', () => {
+    const q = new SqlQueries(GROUP_TABLE, 'mysql', registry, registry.resourceType('Group'));
+    expect([...q.filterIndexes().indexed].sort()).toEqual(
+      ['id', 'displayName', 'externalId', 'meta.created', 'meta.lastModified', 'members.value'].sort(),
+    );
+  });
+
+  it('the shared table: id, externalId and the values table (no index on its meta columns)', () => {
+    const q = new SqlQueries(genericTable('Group'), 'sqlite', registry, registry.resourceType('Group'));
+    expect(q.filterIndexes().indexed).toEqual(['id', 'externalId', 'members.value']);
+  });
+
+  it('prices the IdP look-ups on scim_users as look-ups', () => {
+    const rt = registry.resourceType('User');
+    const indexes = new SqlQueries(USER_TABLE, 'sqlite', registry, rt).filterIndexes();
+    const cost = (text: string) =>
+      filterCost(validateFilter(parseFilter(text), registry, rt), { registry, resourceType: rt, indexes });
+    expect(cost('userName eq "a" or externalId eq "b" or displayName eq "c" or id eq "d"').terms).toEqual({
+      lookup: 4,
+    });
+    expect(cost('emails[type eq "work" and value eq "a@example.com"]').total).toBe(13);
+  });
+});
