@@ -131,6 +131,9 @@ export function validateScimOptions(o: ScimModuleOptions): ScimModuleOptions {
       throw new Error(`ScimModule: ${k} must be a positive integer`);
     }
   }
+  if (o.statementTimeoutMs !== undefined && (!Number.isInteger(o.statementTimeoutMs) || o.statementTimeoutMs < 0)) {
+    throw new Error('ScimModule: statementTimeoutMs must be a non-negative integer (ms; 0: no limit)');
+  }
   return o;
 }
 

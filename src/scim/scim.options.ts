@@ -45,6 +45,13 @@ export interface ScimModuleOptions {
    * keep the database busy for the others. Default 200 (DEFAULT_FILTER_BUDGET)
    */
   filterBudget?: number;
+  /**
+   * Longest a search's SELECT may run on MySQL/MariaDB, in ms (the server stops it:
+   * max_statement_time on MariaDB, MAX_EXECUTION_TIME on MySQL); such a search is answered 503
+   * with Retry-After. 0: no limit. Default 10000. SQLite has no way to stop a statement: there
+   * the filter budget bounds the work, and searches run on worker threads
+   */
+  statementTimeoutMs?: number;
   /** documentation URI advertised in ServiceProviderConfig */
   documentationUri?: string;
   /** days audit entries are kept (pruned at start-up, then hourly); default 90 */

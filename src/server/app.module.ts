@@ -67,6 +67,8 @@ export class AppModule {
           maxOperations: config.maxBulkOperations,
           // SCIM_FILTER_BUDGET
           filterBudget: config.filterBudget,
+          // SCIM_STATEMENT_TIMEOUT_MS
+          statementTimeoutMs: config.statementTimeoutMs,
           auditRetentionDays: config.auditRetentionDays,
           rateLimit: config.rateLimit,
           // SCIM_SCHEMA_EXTENSIONS

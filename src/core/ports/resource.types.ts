@@ -69,6 +69,11 @@ export interface ResourceQuery {
   readonly keyset?: { readonly after?: string; readonly before?: string };
   /** false: skip the COUNT (deep cursor pages stay O(page)); total is then undefined */
   readonly withTotal?: boolean;
+  /**
+   * Fires when the client went away: a store stops the search's work (drops it from its queue,
+   * stops a running statement where the database can) and rejects; it may ignore it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ResourcePage {

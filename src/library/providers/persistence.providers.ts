@@ -25,7 +25,9 @@ import {
 import { TypeOrmTenantRepository } from '../../persistence/repositories/typeorm-tenant.repository';
 import { TypeOrmUnitOfWork } from '../../persistence/repositories/typeorm-unit-of-work';
 import { TypeOrmUserRepository } from '../../persistence/repositories/typeorm-user.repository';
-import { ScimStaticOptions, servedResourceTypes } from '../../scim/scim.options';
+import { ScimModuleOptions, ScimStaticOptions, servedResourceTypes } from '../../scim/scim.options';
+import { SCIM_OPTIONS } from '../../scim/di.tokens';
+import { searchReads } from '../../persistence/search/search-reads';
 import { ResourceStore, ResourceStores } from '../../core/ports/resource.store';
 import { SqlResourceStore } from '../../persistence/sql-store/sql-resource.store';
 import { portProvider } from './port-binding';
@@ -33,6 +35,8 @@ import { CATALOGUE_EXPORTS, catalogueProviders, catalogueStoreProviders } from '
 
 /** resolved once the database's SQL mode was found safe (see assertSafeSqlMode) */
 const SQL_MODE_CHECKED = Symbol('scim:SqlModeChecked');
+/** the DataSource's searches, configured with the module's statement time limit */
+const SEARCH_READS = Symbol('scim:SearchReads');
 
 /** The entities on the host's DataSource, and the modules the host's adapters inject from. */
 export function persistenceImports(statics: ScimStaticOptions): NonNullable<DynamicModule['imports']> {
@@ -79,6 +83,13 @@ export function persistenceProviders(statics: ScimStaticOptions): Provider[] {
     ...resourceStoreProviders(statics, ds),
     // one transaction on the module's DataSource, joined by the stores' writes (Bulk cycles)
     { provide: UNIT_OF_WORK, useFactory: (d: DataSource) => new TypeOrmUnitOfWork(d), inject: [ds] },
+    // searches take fair turns, off the event loop on SQLite, time-limited on MySQL
+    {
+      provide: SEARCH_READS,
+      useFactory: (d: DataSource, o: ScimModuleOptions) =>
+        searchReads(d, { statementTimeoutMs: o.statementTimeoutMs }),
+      inject: [ds, SCIM_OPTIONS],
+    },
     // refuses a MySQL server whose sql_mode makes client-side escaping unsafe
     {
       provide: SQL_MODE_CHECKED,

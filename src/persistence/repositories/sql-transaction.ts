@@ -48,6 +48,11 @@ function openScope(ds: DataSource): Scope | undefined {
   return scope?.open ? scope : undefined;
 }
 
+/** The transaction open on `ds` in this async context, to run a read in it; undefined if none. */
+export function openTransaction(ds: DataSource): Sql | undefined {
+  return openScope(ds)?.qr;
+}
+
 /**
  * Runs `fn` in one write transaction on its own query runner (a pooled connection on MySQL),
  * or in the transaction already open on `ds` in this async context. A MySQL deadlock victim

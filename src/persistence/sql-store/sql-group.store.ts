@@ -18,6 +18,7 @@ import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { appendEvents } from '../repositories/typeorm-outbox.repository';
 import { dialectOf } from '../repositories/sql.util';
 import { readCommitted, writeTransaction } from '../repositories/sql-transaction';
+import { searchReads } from '../search/search-reads';
 import { SqlGroupGraph } from './sql-group-graph';
 import { MemberColumns, NO_CHANGES, SqlGroupMembers } from './sql-group-members';
 import { MembershipSql } from './sql-membership';
@@ -102,7 +103,7 @@ export class SqlGroupStore implements GroupRepository {
     this.docs.checkPaging(q);
     const statements = this.docs.buildSearchSql(tenantId, q);
     this.docs.q.orderBy(q);
-    return readCommitted(this.ds, async (sql) => {
+    return searchReads(this.ds).run(tenantId, q.signal, async (sql) => {
       const { page, rows } = await this.docs.searchIn(sql, statements, q);
       if (!withMembers) {
         return page;

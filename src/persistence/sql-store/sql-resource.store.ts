@@ -20,6 +20,7 @@ import { uniqueDetailOf } from './sql-columns';
 import { Adoption, RowHooks, SqlRows } from './sql-rows';
 import { ExtraMultiValued, ResourceRow, SearchSql, SqlQueries, seqOf } from './sql-query';
 import { MAX_ID_LENGTH, TableDescriptor } from './table-descriptor';
+import { searchReads } from '../search/search-reads';
 
 export type { ResourceRow } from './sql-query';
 
@@ -108,11 +109,19 @@ export class SqlResourceStore implements ResourceStore {
     );
   }
 
-  /** every statement of one search sees committed data, and the same data (readCommitted) */
+  /**
+   * Every statement of one search sees committed data; the search takes its turn among the
+   * searches of every tenant (search-reads.ts: off the event loop on SQLite, time-limited and
+   * killed when the client leaves on MySQL).
+   */
   async search(tenantId: string, query: ResourceQuery): Promise<ResourcePage> {
     this.checkPaging(query);
     const statements = this.q.searchSql(tenantId, query);
-    return readCommitted(this.ds, async (sql) => (await this.searchIn(sql, statements, query)).page);
+    return searchReads(this.ds).run(
+      tenantId,
+      query.signal,
+      async (sql) => (await this.searchIn(sql, statements, query)).page,
+    );
   }
 
   /**

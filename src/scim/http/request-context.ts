@@ -30,6 +30,11 @@ export interface RequestContext {
    * absent only in unit tests that page by index)
    */
   readonly cursors?: CursorCodec;
+  /**
+   * fires when the client closes the connection before its answer is written, so that work
+   * done only for it (a search) can stop (set by ScimRequestGuard; absent in unit tests)
+   */
+  readonly signal?: AbortSignal;
 }
 
 export const REQUEST_CONTEXT_KEY = 'scimContext';

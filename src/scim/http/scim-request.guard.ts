@@ -11,6 +11,7 @@ import { CURSOR_SEALER } from '../../core/ports/tokens';
 import { SCIM_LIMITS, SCIM_STATIC_OPTIONS } from '../di.tokens';
 import { ScimLimits, ScimStaticOptions } from '../scim.options';
 import { ScimHttpRequest, header, scimBaseUrl } from './base-url';
+import { clientGoneSignal } from './client-gone';
 import { PROFILE_LABEL_KEY, REQUEST_CONTEXT_KEY, RequestContext } from './request-context';
 
 interface AnyRequest extends ScimHttpRequest {
@@ -68,12 +69,12 @@ export class ScimRequestGuard implements CanActivate {
       const contentType = unreadBody(req as AnyRequest & IncomingMessage);
       if (contentType !== undefined) {
         return this.parseBody(req as AnyRequest & IncomingMessage, contentType).then(() => {
-          this.attachContext(req);
+          this.attachContext(req, http.getResponse<unknown>());
           return true;
         });
       }
     }
-    this.attachContext(req);
+    this.attachContext(req, http.getResponse<unknown>());
     return true;
   }
 
@@ -83,7 +84,7 @@ export class ScimRequestGuard implements CanActivate {
    * profile-auto.ts, which reads the body too). How the profile was chosen is left on the
    * request for the audit row and the access log.
    */
-  private attachContext(req: AnyRequest): void {
+  private attachContext(req: AnyRequest, response: unknown): void {
     const user = req.user;
     if (user) {
       const userAgent = header(req, 'user-agent');
@@ -93,6 +94,7 @@ export class ScimRequestGuard implements CanActivate {
         body: req.body,
       });
       req[PROFILE_LABEL_KEY] = chosen.label;
+      let signal: AbortSignal | undefined;
       req[REQUEST_CONTEXT_KEY] = {
         tenantId: user.tenantId,
         tokenId: user.tokenId,
@@ -109,6 +111,10 @@ export class ScimRequestGuard implements CanActivate {
         // the id RequestAuditGuard (or the app's onRequest hook) stamped and sent back
         requestId: stampRequest(req).id,
         cursors: this.cursors.forTenant(user.tenantId),
+        // made on first use (searches): most requests never need it
+        get signal(): AbortSignal {
+          return (signal ??= clientGoneSignal(response));
+        },
       };
       this.suggestProfile(user, userAgent);
     }

@@ -100,7 +100,9 @@ export class ResourcePipeline {
         this.limits.filterBudget ?? DEFAULT_FILTER_BUDGET,
       );
     }
-    return planList(q, filter, this.limits.maxResults, ctx.cursors);
+    const plan = planList(q, filter, this.limits.maxResults, ctx.cursors);
+    // the search stops when its client goes away (the store drops or kills its statements)
+    return ctx.signal ? { ...plan, query: { ...plan.query, signal: ctx.signal } } : plan;
   }
 
   /** The resource, or 404 (RFC 7644 §3.12) when the tenant has none with this id. */

@@ -36,6 +36,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ SCIM_FILTER_BUDGET: '50' }).filterBudget).toBe(50);
   });
 
+  it('stops a search statement on MySQL after 10 s unless SCIM_STATEMENT_TIMEOUT_MS says otherwise', () => {
+    expect(loadConfig({}).statementTimeoutMs).toBe(10_000);
+    expect(loadConfig({ SCIM_STATEMENT_TIMEOUT_MS: '0' }).statementTimeoutMs).toBe(0);
+    expect(() => loadConfig({ SCIM_STATEMENT_TIMEOUT_MS: '-1' })).toThrow(/SCIM_STATEMENT_TIMEOUT_MS/);
+  });
+
   it('times out slow clients by default, and reads the HTTP timeouts', () => {
     expect(loadConfig({}).http).toEqual({
       requestTimeoutMs: 30_000,

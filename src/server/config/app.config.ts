@@ -34,6 +34,8 @@ export interface AppConfig {
   maxBulkOperations: number;
   /** SCIM_FILTER_BUDGET: what one filter may cost (core/filter/filter.cost.ts) */
   filterBudget: number;
+  /** SCIM_STATEMENT_TIMEOUT_MS: longest a search's SELECT may run on MySQL/MariaDB (0: none) */
+  statementTimeoutMs: number;
   /** days audit entries are kept */
   auditRetentionDays: number;
   /** per-token request limit; false = none */
@@ -314,6 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxPayloadSize: int(env, 'SCIM_MAX_PAYLOAD_SIZE', 1048576, 1024, 100 * 1048576),
     maxBulkOperations: int(env, 'SCIM_MAX_BULK_OPERATIONS', 1000, 1, 100000),
     filterBudget: int(env, 'SCIM_FILTER_BUDGET', DEFAULT_FILTER_BUDGET, 1, 1_000_000),
+    statementTimeoutMs: int(env, 'SCIM_STATEMENT_TIMEOUT_MS', 10_000, 0, 3_600_000),
     auditRetentionDays: int(env, 'SCIM_AUDIT_RETENTION_DAYS', 90, 1, 36500),
     rateLimit: rateLimit(env),
     metricsToken: env.METRICS_TOKEN || undefined,
