@@ -293,6 +293,7 @@ async function main() {
   const counters = new Map();
   const ctx = {
     opts,
+    env,
     client,
     oauthClient,
     log,
@@ -333,6 +334,18 @@ async function main() {
     }
     let state = Array.from({ length: C }, () => ({}));
     const next = (w) => sc.next(ctx, w, state[w]);
+    if (sc.run) {
+      // a scenario with its own load shape (noisy-neighbour): no warm-up, no profile
+      const r = await sc.run(ctx, monitor);
+      if (sc.cleanup) {
+        await sc.cleanup(ctx);
+      }
+      results.push({ name: sc.name, label, kind: sc.kind, description: sc.describe(ctx), ...r });
+      for (const [tag, t] of Object.entries(r.tags)) {
+        log(`${label} ${tag}: ${t.requests} req, ${t.rps.toFixed(1)}/s, p50 ${t.p50?.toFixed(2)} ms, p99 ${t.p99?.toFixed(2)} ms, statuses ${JSON.stringify(t.statuses)}`);
+      }
+      continue;
+    }
     // a scenario may send its requests with another credential (get-oauth: an access token)
     const client = sc.client ? sc.client(ctx) : ctx.client;
     if (opts.warmup > 0) {

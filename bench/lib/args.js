@@ -21,6 +21,7 @@ const DEFAULTS = {
   'profile-dir': 'bench-results',
   'server-env': '',
   client: 'fast',
+  'noisy-rate': 10,
 };
 
 /** `--floor`: the HTTP floors and the two requests the speed targets compare with them, quickly. */
@@ -56,6 +57,8 @@ const USAGE = `Usage: npm run bench -- [flags]      (or: node bench/run.js [flag
   --client fast|node       load generator: raw keep-alive sockets (default) or Node's http module
                            with a keep-alive agent (the old one: ~4x the client CPU per request)
   --server-env K=V,K=V     extra environment of the server (e.g. SCIM_RATE_LIMIT=100000/60)
+  --noisy-rate R           requests per second of the noisy tenant in the noisy-neighbour scenario
+                           (open loop; what a rate limit of R/s lets through; default 10)
   --no-raw                 skip the raw-database ceiling
   --keep                   keep the database (and print its URL) instead of dropping it
 `;
@@ -102,6 +105,7 @@ function parse(argv) {
   int('port', 0, 65535);
   int('timeout', 1, 24 * 60);
   int('cursor-walk', 1, 3600);
+  int('noisy-rate', 1, 1000);
   if (!['sqlite', 'mysql'].includes(o.db)) {
     throw new Error('--db must be sqlite or mysql');
   }

@@ -196,6 +196,14 @@ function evaluateTargets(result) {
     );
   }
   add('userName eq p99 flat 10k → 1M', 'see bench/compare.js', '≤ 1.5×', null);
+  const noisy = byName.get('noisy-neighbour');
+  const quiet = noisy?.tags?.['with-noise'];
+  add(
+    'GET by id p99 beside a noisy tenant',
+    quiet ? `${quiet.p99.toFixed(1)} ms (alone ${noisy.tags.alone.p99.toFixed(1)} ms)` : 'n/a',
+    '< 100 ms',
+    quiet ? quiet.p99 < 100 : null,
+  );
   // not performance targets: how far each request is from what a bare Nest endpoint answers
   const nest = result.floors?.nest?.rps;
   if (nest) {

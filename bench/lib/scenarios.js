@@ -6,6 +6,7 @@
  * 'read' → primary-key select).
  */
 const { PATCH_OP, BULK_REQUEST, GROUP_SCHEMA, userBody, putBody, userName, externalId } = require('./data');
+const { NOISY_NEIGHBOUR } = require('./noisy-neighbour');
 
 const q = (s) => encodeURIComponent(s);
 const rand = (n) => Math.floor(Math.random() * n);
@@ -318,6 +319,8 @@ const SCENARIOS = [
       };
     },
   },
+  // before delete: the noisy tenant is the seeded one
+  NOISY_NEIGHBOUR,
   {
     name: 'delete',
     kind: 'write',
