@@ -16,6 +16,7 @@ import {
   filterCost,
   FilterTermKind,
   FilterTooExpensiveError,
+  isKeyLookup,
 } from './filter.cost';
 import { ENT } from './filter.cases';
 import { parseFilter } from './filter.parser';
@@ -273,5 +274,25 @@ describe('filterCost properties', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('isKeyLookup', () => {
+  const KEYS = ['id', 'userName'];
+  it.each([
+    ['userName eq "bjensen"', true],
+    ['USERNAME eq "bjensen"', true],
+    ['id eq "2819c223"', true],
+    ['userName eq "a" and emails.value co "b"', true],
+    ['(title co "x" and active eq true) and id eq "1"', true],
+    ['externalId eq "00u1"', false],
+    ['userName eq "a" or userName eq "b"', false],
+    ['not (userName eq "a")', false],
+    ['userName ne "a"', false],
+    ['userName sw "a"', false],
+    ['userName eq null', false],
+    ['emails[value eq "a"]', false],
+  ])('%s: %s', (text, expected) => {
+    expect(isKeyLookup(validated(text), KEYS)).toBe(expected);
   });
 });

@@ -153,6 +153,31 @@ function termKind(n: Leaf, negated: boolean, indexed: boolean): FilterTermKind {
   return n.kind === 'present' || RANGE_OPS.has(n.op) ? 'range' : 'lookup';
 }
 
+/**
+ * True when the filter can match one resource at most: it is a conjunction (`and`) one of whose
+ * terms is `eq` with a string on an attribute unique per tenant (`keys`: canonical paths such as
+ * `id`, `userName`; RFC 7643 §2.4 uniqueness "server"). Such a search is a look-up by key, as a
+ * read by id is, whatever else it tests.
+ */
+export function isKeyLookup(node: FilterNode, keys: readonly string[]): boolean {
+  const unique = new Set(keys.map((k) => k.toLowerCase()));
+  const stack: FilterNode[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.kind === 'and') {
+      stack.push(n.left, n.right);
+    } else if (
+      n.kind === 'compare' &&
+      n.op === 'eq' &&
+      typeof n.value === 'string' &&
+      unique.has(formatAttrPath(n.path).toLowerCase())
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
 const KIND_TEXT: Record<FilterTermKind, string> = {
   lookup: 'indexed look-ups',
   range: 'indexed ranges (sw, gt, ge, lt, le, pr)',

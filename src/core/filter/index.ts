@@ -22,6 +22,7 @@ export type { FilterPredicate, ElementPredicate } from './filter.evaluator';
 export {
   filterCost,
   checkFilterBudget,
+  isKeyLookup,
   FilterTooExpensiveError,
   FILTER_TERM_COSTS,
   DEFAULT_FILTER_BUDGET,

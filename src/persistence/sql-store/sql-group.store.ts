@@ -18,7 +18,6 @@ import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { appendEvents } from '../repositories/typeorm-outbox.repository';
 import { dialectOf } from '../repositories/sql.util';
 import { readCommitted, writeTransaction } from '../repositories/sql-transaction';
-import { searchReads } from '../search/search-reads';
 import { SqlGroupGraph } from './sql-group-graph';
 import { MemberColumns, NO_CHANGES, SqlGroupMembers } from './sql-group-members';
 import { MembershipSql } from './sql-membership';
@@ -103,7 +102,7 @@ export class SqlGroupStore implements GroupRepository {
     this.docs.checkPaging(q);
     const statements = this.docs.buildSearchSql(tenantId, q);
     this.docs.q.orderBy(q);
-    return searchReads(this.ds).run(tenantId, q.signal, async (sql) => {
+    return this.docs.readForSearch(tenantId, q, async (sql) => {
       const { page, rows } = await this.docs.searchIn(sql, statements, q);
       if (!withMembers) {
         return page;

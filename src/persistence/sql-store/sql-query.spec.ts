@@ -53,3 +53,27 @@ describe('SqlQueries.filterIndexes (what the filter budget prices as look-ups)',
     expect(cost('emails[type eq "work" and value eq "a@example.com"]').total).toBe(13);
   });
 });
+
+describe('SqlQueries.keyAttributes (look-ups that find one row at most, through an index)', () => {
+  const user = registry.resourceType('User');
+  it.each([
+    ['scim_users', USER_TABLE, 'sqlite', ['id', 'userName']],
+    ['scim_groups', GROUP_TABLE, 'mysql', ['id', 'displayName']],
+    ['the shared table', genericTable('Group'), 'sqlite', ['id']],
+  ] as const)('%s', (_, d, dialect, keys) => {
+    expect(new SqlQueries(d, dialect, registry, registry.resourceType(d.resourceType)).keyAttributes()).toEqual(keys);
+  });
+
+  // userName is caseExact:false: kept only as typed, `eq` compares it lower-cased (no index)
+  const asTyped = {
+    ...USER_TABLE,
+    columns: [{ attribute: 'userName', column: 'login', type: 'string', unique: true } as const],
+  };
+  it('leaves out a unique caseExact:false column kept only as typed', () => {
+    expect(new SqlQueries(asTyped, 'sqlite', registry, user).keyAttributes()).toEqual(['id']);
+  });
+  it('keeps it when MySQL compares the table case-insensitively', () => {
+    const ci = { ...asTyped, collation: 'case-insensitive' as const };
+    expect(new SqlQueries(ci, 'mysql', registry, user).keyAttributes()).toEqual(['id', 'userName']);
+  });
+});

@@ -110,6 +110,24 @@ export class SqlQueries {
     };
   }
 
+  /**
+   * The attributes whose `eq` finds at most one live row, through an index: `id` and the
+   * unique columns (per tenant or table-wide) compared as their index is: on the lower-cased
+   * column, or a caseExact attribute, or MySQL's case-insensitive collation. (A caseExact:false
+   * attribute kept only as typed is compared lower-cased, which no index serves.)
+   */
+  keyAttributes(): string[] {
+    const ciCollation = this.dialect === 'mysql' && this.d.collation === 'case-insensitive';
+    const caseExact = (name: string) =>
+      this.registry.resolve(this.rt, { attr: name })?.attribute.caseExact === true;
+    return [
+      'id',
+      ...this.d.columns
+        .filter((c) => c.unique && (c.ciColumn !== undefined || c.type !== 'string' || ciCollation || caseExact(c.attribute)))
+        .map((c) => c.attribute),
+    ];
+  }
+
   /** `r.tenant_id = ?` plus the row's type and liveness; `filtered`: see liveSql */
   live(tenantId: string, filtered = false): SqlFragment {
     return liveSql(this.d, tenantId, filtered);

@@ -11,7 +11,7 @@ import {
   StoredResource,
 } from '../../core/ports/resource.types';
 import { ResourceStore } from '../../core/ports/resource.store';
-import { FilterIndexes } from '../../core/filter/filter.cost';
+import { FilterIndexes, isKeyLookup } from '../../core/filter/filter.cost';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { appendEvents } from '../repositories/typeorm-outbox.repository';
 import { dialectOf, indexPage, isUniqueViolation, keysetPage } from '../repositories/sql.util';
@@ -42,6 +42,8 @@ export class SqlResourceStore implements ResourceStore {
   /** the row writes, inside a caller's transaction */
   readonly rows: SqlRows;
   readonly filterIndexes: FilterIndexes;
+  /** the attributes an `eq` finds one row at most of, with an index (SqlQueries.keyAttributes) */
+  readonly keys: readonly string[];
 
   constructor(
     private readonly ds: DataSource,
@@ -60,6 +62,7 @@ export class SqlResourceStore implements ResourceStore {
     };
     this.rows = new SqlRows(this.q, hooks);
     this.filterIndexes = this.q.filterIndexes();
+    this.keys = this.q.keyAttributes();
   }
 
   get resourceType(): string {
@@ -109,19 +112,30 @@ export class SqlResourceStore implements ResourceStore {
     );
   }
 
-  /**
-   * Every statement of one search sees committed data; the search takes its turn among the
-   * searches of every tenant (search-reads.ts: off the event loop on SQLite, time-limited and
-   * killed when the client leaves on MySQL).
-   */
+  /** every statement of one search sees committed data (readForSearch) */
   async search(tenantId: string, query: ResourceQuery): Promise<ResourcePage> {
     this.checkPaging(query);
     const statements = this.q.searchSql(tenantId, query);
-    return searchReads(this.ds).run(
+    return this.readForSearch(
       tenantId,
-      query.signal,
+      query,
       async (sql) => (await this.searchIn(sql, statements, query)).page,
     );
+  }
+
+  /**
+   * Runs the statements of a search. A look-up by a unique key (`userName eq`, `id eq`, ANDed
+   * with anything: at most one row) runs at once, as a read by id does; any other search takes
+   * its turn among the searches of every tenant (search-reads.ts: off the event loop on SQLite,
+   * time-limited and killed when its client leaves on MySQL). Measured on SQLite: a key look-up
+   * on the event loop costs ~0.03 ms, while a turn on a worker costs a round trip of the event
+   * loop, and one tenant's turns are taken one at a time.
+   */
+  readForSearch<T>(tenantId: string, query: ResourceQuery, fn: (sql: Sql) => Promise<T>): Promise<T> {
+    if (query.filter && isKeyLookup(query.filter, this.keys)) {
+      return readCommitted(this.ds, fn);
+    }
+    return searchReads(this.ds).run(tenantId, query.signal, fn);
   }
 
   /**
