@@ -124,6 +124,40 @@ async function seedApi(client, from, to, concurrency, monitor) {
   return ids;
 }
 
+/** Warm-up, then the measured closed loop of one scenario (CPU-profiled with --profile). */
+async function measure(sc, ctx, monitor, profiles, label) {
+  const C = opts.concurrency;
+  // a scenario may send its requests with another credential (get-oauth: an access token)
+  const client = sc.client ? sc.client(ctx) : ctx.client;
+  let state = Array.from({ length: C }, () => ({}));
+  const next = (w) => sc.next(ctx, w, state[w]);
+  if (opts.warmup > 0) {
+    if (sc.reset) {
+      await sc.reset(ctx, state);
+    }
+    await runLoad({ client, concurrency: C, durationS: opts.warmup, maxRequests: Math.min(1000, opts['max-requests']), next });
+  }
+  if (sc.reset) {
+    state = Array.from({ length: C }, () => ({}));
+    await sc.reset(ctx, state);
+  }
+  if (ctx.profileDir) {
+    server.profileStart();
+  }
+  const r = await runLoad({ client, concurrency: C, durationS: opts.duration, maxRequests: opts['max-requests'], next, monitor });
+  if (ctx.profileDir) {
+    const file = await server.profileStop();
+    if (file) {
+      const named = path.join(ctx.profileDir, `${sc.name}.cpuprofile`);
+      renameSync(file, named);
+      profiles.push({ scenario: sc.name, label, ...summarizeProfile(named, ROOT, 25, r.requests) });
+    } else {
+      log(`  no CPU profile was written for ${sc.name}`);
+    }
+  }
+  return r;
+}
+
 async function main() {
   opts = parse(process.argv.slice(2));
   if (opts.help) {
@@ -296,6 +330,7 @@ async function main() {
     env,
     client,
     oauthClient,
+    profileDir,
     log,
     spc,
     runId,
@@ -332,46 +367,8 @@ async function main() {
       results.push({ name: sc.name, label, kind: sc.kind, description: sc.describe(ctx), skipped });
       continue;
     }
-    let state = Array.from({ length: C }, () => ({}));
-    const next = (w) => sc.next(ctx, w, state[w]);
-    if (sc.run) {
-      // a scenario with its own load shape (noisy-neighbour): no warm-up, no profile
-      const r = await sc.run(ctx, monitor);
-      if (sc.cleanup) {
-        await sc.cleanup(ctx);
-      }
-      results.push({ name: sc.name, label, kind: sc.kind, description: sc.describe(ctx), ...r });
-      for (const [tag, t] of Object.entries(r.tags)) {
-        log(`${label} ${tag}: ${t.requests} req, ${t.rps.toFixed(1)}/s, p50 ${t.p50?.toFixed(2)} ms, p99 ${t.p99?.toFixed(2)} ms, statuses ${JSON.stringify(t.statuses)}`);
-      }
-      continue;
-    }
-    // a scenario may send its requests with another credential (get-oauth: an access token)
-    const client = sc.client ? sc.client(ctx) : ctx.client;
-    if (opts.warmup > 0) {
-      if (sc.reset) {
-        await sc.reset(ctx, state);
-      }
-      await runLoad({ client, concurrency: C, durationS: opts.warmup, maxRequests: Math.min(1000, opts['max-requests']), next });
-    }
-    if (sc.reset) {
-      state = Array.from({ length: C }, () => ({}));
-      await sc.reset(ctx, state);
-    }
-    if (profileDir) {
-      server.profileStart();
-    }
-    const r = await runLoad({ client, concurrency: C, durationS: opts.duration, maxRequests: opts['max-requests'], next, monitor });
-    if (profileDir) {
-      const file = await server.profileStop();
-      if (file) {
-        const named = path.join(profileDir, `${sc.name}.cpuprofile`);
-        renameSync(file, named);
-        profiles.push({ scenario: sc.name, label, ...summarizeProfile(named, ROOT, 25, r.requests) });
-      } else {
-        log(`  no CPU profile was written for ${sc.name}`);
-      }
-    }
+    // a scenario with its own load shape (noisy-neighbour) runs itself: no warm-up, no profile
+    const r = sc.run ? await sc.run(ctx, monitor) : await measure(sc, ctx, monitor, profiles, label);
     if (sc.cleanup) {
       await sc.cleanup(ctx);
     }
