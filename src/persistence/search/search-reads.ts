@@ -18,18 +18,21 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
  * other, and the event loop keeps a core of its own on a 2-core machine.
  */
 const SQLITE_WORKERS = 2;
+const SQLITE_SEARCHES_PER_TENANT = 1;
 /**
  * MySQL: searches on connections at once, of the pool's 20 (the rest serve reads by id and
- * writes), and of one tenant: two scans at a time is all one tenant takes of the server's cores.
+ * writes), and of one tenant: one scan at a time is all one tenant takes of the server's cores
+ * (measured on a 2-core machine beside MariaDB: with 2 or 4 at a time, the other tenants' reads
+ * by id took up to 2x longer).
  */
 const MYSQL_SEARCH_SLOTS = 8;
-const MYSQL_SEARCHES_PER_TENANT = 2;
+const MYSQL_SEARCHES_PER_TENANT = 1;
 
 /**
  * The statements of searches (RFC 7644 §3.4.2), kept from starving other tenants:
- * - each runs in a turn of the fair lanes (fair-lanes.ts): a tenant gets at most one of the two
- *   SQLite workers, two of the eight MySQL slots, and the next free one goes to the next tenant
- *   in turn;
+ * - each runs in a turn of the fair lanes (fair-lanes.ts): a tenant runs one search at a time
+ *   (one of the two SQLite workers, one of the eight MySQL slots), and a freed turn goes to the
+ *   next tenant in turn;
  * - on SQLite, on a worker thread with a read-only connection of its own (sqlite-search-workers.ts),
  *   so that a long scan never blocks the event loop (a read by id, a write, another tenant's
  *   request); an in-memory database has no second connection and keeps its reads queued on the
@@ -54,7 +57,7 @@ export class SearchReads {
     const slots = sqlite ? SQLITE_WORKERS : MYSQL_SEARCH_SLOTS;
     this.lanes = new FairLanes({
       slots,
-      perTenant: sqlite ? 1 : MYSQL_SEARCHES_PER_TENANT,
+      perTenant: sqlite ? SQLITE_SEARCHES_PER_TENANT : MYSQL_SEARCHES_PER_TENANT,
       // a turn waits at most what a statement may take (10 s on SQLite, which has no limit)
       maxWaitMs: Math.max(this.timeoutMs, DEFAULT_STATEMENT_TIMEOUT_MS),
       maxQueuedPerTenant: 64,

@@ -2,13 +2,25 @@ import { Worker } from 'node:worker_threads';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { SqlReader } from '../repositories/sqlite-reader';
 
+/** how much less CPU priority a search worker's thread has than the event loop (nice) */
+export const SEARCH_WORKER_NICE = 10;
+
 /**
  * The worker's code, plain JavaScript (no build step reaches it): a read-only connection of its
  * own to the SQLite file, with the functions and LIKE semantics the filter compiler relies on
- * (as prepareSqlite sets them), answering one statement per message.
+ * (as prepareSqlite sets them), answering one statement per message. It first lowers its own
+ * thread's CPU priority (nice +10; Linux keeps one per thread, named by /proc/thread-self), so
+ * that on a busy machine the event loop, which answers every tenant, wins the core over a scan.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  const os = require('node:os');
+  if (tid > 0) os.setPriority(tid, Math.min(19, os.getPriority(tid) + ${SEARCH_WORKER_NICE}));
+} catch (e) {
+  // another OS, or no /proc: the worker keeps the process's priority
+}
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: 5000 });
 db.function('scim_lower', { deterministic: true }, (v) => (typeof v === 'string' ? v.toLowerCase() : v));
