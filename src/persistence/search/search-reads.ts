@@ -15,7 +15,7 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 /**
  * SQLite: worker threads running searches, each with its own read-only connection. Two: one
  * tenant's searches run on one of them at most (perTenant), so another tenant always finds the
- * other, and the event loop keeps a core of its own on a 2-core machine.
+ * other; both yield the CPU to the event loop (sqlite-search-workers.ts: a lower priority).
  */
 const SQLITE_WORKERS = 2;
 const SQLITE_SEARCHES_PER_TENANT = 1;

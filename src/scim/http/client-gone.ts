@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
  * that was written closes with `writableFinished` set, and does not fire it.
  */
 export function clientGoneSignal(response: unknown): AbortSignal {
-  const raw = ((response as { raw?: ServerResponse }).raw ?? response) as ServerResponse;
+  const raw = ((response as { raw?: ServerResponse } | null)?.raw ?? response) as ServerResponse | null;
   const controller = new AbortController();
   if (typeof raw?.once !== 'function') {
     return controller.signal;
