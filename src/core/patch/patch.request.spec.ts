@@ -69,4 +69,18 @@ describe('parsePatchRequest (RFC 7644 §3.5.2)', () => {
     }
     expect(isScimError(err) && err.scimType).toBe(scimType);
   });
+
+  it('RFC 7644 §3.12 names an unknown op without serialising it: nested 100,000 deep is a 400', () => {
+    let op: unknown = 'bottom';
+    for (let i = 0; i < 100_000; i++) {
+      op = [op];
+    }
+    const parse = (o: unknown) => () =>
+      parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: o, path: 'title', value: 'x' }] }, strict);
+    expect(parse(op)).toThrow(expect.objectContaining({ scimType: 'invalidSyntax' }));
+    expect(parse(op)).toThrow(/got an array$/);
+    expect(parse({ op: 'add' })).toThrow(/got an object$/);
+    expect(parse(7)).toThrow(/got 7$/);
+    expect(parse('Frobnicate')).toThrow(/got "Frobnicate"$/);
+  });
 });
