@@ -5,6 +5,7 @@
 import { REFUSAL_WORDING } from '../core/egress/destination-address';
 import { EgressPolicy } from '../core/egress/egress-policy';
 import { ScimError } from '../core/errors/scim-error';
+import { shownValue } from '../core/errors/shown-value';
 import { PROFILE_NAMES } from '../core/profile/idp-profile';
 import { AUTO_PROFILE, isProfileChoice } from '../core/profile/profile-auto';
 
@@ -26,7 +27,7 @@ export function oneOf<T extends string>(
     return value;
   }
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw invalid(`Unknown ${name} ${JSON.stringify(value)}: use ${allowed.join(' or ')}`);
+    throw invalid(`Unknown ${name} ${shownValue(value)}: use ${allowed.join(' or ')}`);
   }
   return value as T;
 }
@@ -35,7 +36,7 @@ export function oneOf<T extends string>(
 export function checkSlug(slug: unknown): string {
   if (typeof slug !== 'string' || !SLUG.test(slug)) {
     throw invalid(
-      `Tenant slug ${JSON.stringify(slug)?.slice(0, 80)} must be lower-case letters, digits and dashes (max 63)`,
+      `Tenant slug ${shownValue(slug)} must be lower-case letters, digits and dashes (max 63)`,
     );
   }
   return slug;
@@ -45,7 +46,7 @@ export function checkSlug(slug: unknown): string {
 export function checkRole(role: unknown, what = 'role'): string {
   if (typeof role !== 'string' || !ROLE.test(role)) {
     throw invalid(
-      `The ${what} must be 1 to 64 characters of A-Z a-z 0-9 _ . : - (got ${JSON.stringify(role)?.slice(0, 80)})`,
+      `The ${what} must be 1 to 64 characters of A-Z a-z 0-9 _ . : - (got ${shownValue(role)})`,
     );
   }
   return role;
@@ -97,7 +98,7 @@ export function checkWebhookUrl(url: string, egress: EgressPolicy): void {
 export function checkProfile(profile: unknown): void {
   if (profile !== undefined && (typeof profile !== 'string' || !isProfileChoice(profile))) {
     throw invalid(
-      `Unknown profile ${JSON.stringify(profile)}: use ${[...PROFILE_NAMES, AUTO_PROFILE].join(', ')}`,
+      `Unknown profile ${shownValue(profile)}: use ${[...PROFILE_NAMES, AUTO_PROFILE].join(', ')}`,
     );
   }
 }

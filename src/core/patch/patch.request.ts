@@ -1,3 +1,4 @@
+import { shownValue } from '../errors/shown-value';
 import { ScimError } from '../errors/scim-error';
 import { getCI, isPlainObject } from '../resource/json.util';
 import { checkWellFormed } from '../resource/well-formed';
@@ -67,7 +68,7 @@ function parseOperation(raw: unknown, i: number): PatchOperation {
   const op = typeof opRaw === 'string' ? opRaw.trim().toLowerCase() : undefined;
   if (!op || !(OPS as readonly string[]).includes(op)) {
     throw ScimError.invalidSyntax(
-      `${where}: "op" must be one of "add", "remove" or "replace", got ${shown(opRaw)}`,
+      `${where}: "op" must be one of "add", "remove" or "replace", got ${shownValue(opRaw)}`,
     );
   }
   const pathRaw = getCI(raw, 'path');
@@ -90,17 +91,3 @@ function parseOperation(raw: unknown, i: number): PatchOperation {
   };
 }
 
-/**
- * A value as an error detail shows it: a string quoted (cut at 64 characters), a number, boolean
- * or null as written, an array or object by its kind only. Never serialised whole: a body may
- * nest thousands of levels deep, which JSON.stringify cannot walk (a 500, not the 400 it is).
- */
-function shown(v: unknown): string {
-  if (typeof v === 'string') {
-    return JSON.stringify(v.length > 64 ? `${v.slice(0, 64)}...` : v);
-  }
-  if (Array.isArray(v)) {
-    return 'an array';
-  }
-  return v !== null && typeof v === 'object' ? 'an object' : String(v);
-}
