@@ -29,6 +29,11 @@ const NOISY_RATE = 10;
 const NOISE_MS = 5_000;
 const TARGET_P99_MS = 100;
 
+// A latency bound measured on a shared machine: another process can take the cores for a
+// while. One more measurement window when a run misses it (each miss is logged with its
+// figures); a server that lets the noisy tenant starve the quiet one misses both.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 const noisyFilter = (k: number) =>
   Array.from({ length: 16 }, (_, i) => `emails.value co "noisy.${k}.${i}@"`).join(' or ');
 
@@ -223,9 +228,9 @@ describe.each(TEST_DATABASES)('A noisy tenant beside a quiet one on %s', (kind) 
     // enough samples that p99 is not the single worst one
     expect(figures.samples).toBeGreaterThan(100);
     // the figures are printed when it fails
-    expect({ ...figures, underTarget: p99 < TARGET_P99_MS }).toMatchObject({ underTarget: true });
+    expect({ figures, underTarget: p99 < TARGET_P99_MS }).toEqual({ figures, underTarget: true });
     // a look-up by userName is a read by key too: it never waits for the noisy tenant's scans
-    expect({ ...figures, lookupUnderTarget: lookupP95 < TARGET_P99_MS }).toMatchObject({ lookupUnderTarget: true });
+    expect({ figures, lookupUnderTarget: lookupP95 < TARGET_P99_MS }).toEqual({ figures, lookupUnderTarget: true });
     // the noisy searches ran (answered, or refused after waiting their turn), never failed otherwise
     expect(statuses[200] ?? 0).toBeGreaterThan(0);
     for (const status of Object.keys(statuses)) {
