@@ -18,32 +18,14 @@ import {
   FilterTooExpensiveError,
   isKeyLookup,
 } from './filter.cost';
+import { USER_INDEXES } from './filter.cost.cases';
 import { ENT } from './filter.cases';
 import { parseFilter } from './filter.parser';
 import { validateFilter } from './filter.validator';
 
 const registry = createDefaultRegistry();
 
-/** What the SQL store says of scim_users (SqlQueries.filterIndexes with USER_TABLE). */
-const USER_INDEXES: FilterIndexes = {
-  indexed: [
-    'id',
-    'userName',
-    'externalId',
-    'displayName',
-    'active',
-    'meta.created',
-    'meta.lastModified',
-    'emails.value',
-    'phoneNumbers.value',
-    'ims.value',
-    'photos.value',
-    'entitlements.value',
-    'roles.value',
-    'x509Certificates.value',
-  ],
-};
-/** ... and of scim_groups with its members table */
+/** What the SQL store says of scim_groups with its members table (USER_INDEXES: of scim_users) */
 const GROUP_INDEXES: FilterIndexes = {
   indexed: ['id', 'displayName', 'externalId', 'meta.created', 'meta.lastModified', 'members.value'],
 };
