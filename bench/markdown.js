@@ -51,10 +51,17 @@ for (const file of process.argv.slice(2)) {
       x.ratio === null || x.ratio === undefined ? '-' : `${(x.ratio * 100).toFixed(1)}% ${x.kind === 'write' ? 'ins' : 'sel'}`,
       x.floorRatio === null || x.floorRatio === undefined ? '-' : `${(x.floorRatio * 100).toFixed(1)}%`,
       fmt(x.cpuMsPerRequest, 2),
-      x.dbCpuMsPerRequest === undefined ? '-' : fmt(x.dbCpuMsPerRequest, 2),
+      x.dbCpuMsPerRequest === undefined ? '-' : fmt(x.dbCpuMsPerRequest, 3),
+      x.statements ? fmt(x.statements.inRequest, 2) : '-',
+      x.statements ? fmt(x.statements.background, 2) : '-',
       fmt(x.rssPeakMiB, 0),
     ]);
-  out.push(md(['scenario', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'vs raw', 'vs Nest floor', 'server CPU ms/req', 'DB CPU ms/req', 'peak RSS MiB'], rows));
+  out.push(
+    md(
+      ['scenario', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'vs raw', 'vs Nest floor', 'server CPU ms/req', 'DB CPU ms/req', 'stmts/req', 'bg stmts/req', 'peak RSS MiB'],
+      rows,
+    ),
+  );
   for (const s of rowsOf(r).filter((x) => x.skipped)) {
     out.push('', `${s.label}: ${s.skipped}`);
   }

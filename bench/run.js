@@ -26,6 +26,7 @@ const { GROUP_SCHEMA, PATCH_OP, userBody, userName } = require('./lib/data');
 const { formatResult, evaluateTargets } = require('./lib/report');
 const { summarizeProfile, formatProfile } = require('./lib/profile');
 const { measureFloors } = require('./lib/floors');
+const { readCounters, perRequest, settle } = require('./lib/statements');
 
 const BASE_PATH = '/scim/v2';
 const SCOPES = 'users:read,users:write,groups:read,groups:write';
@@ -141,6 +142,8 @@ async function measure(sc, ctx, monitor, profiles, label) {
     state = Array.from({ length: C }, () => ({}));
     await sc.reset(ctx, state);
   }
+  // the warm-up's and reset's background work (audit flush, outbox rounds) is done first
+  const st0 = ctx.statements ? (await settle(), await ctx.statements()) : null;
   if (ctx.profileDir) {
     server.profileStart();
   }
@@ -154,6 +157,11 @@ async function measure(sc, ctx, monitor, profiles, label) {
     } else {
       log(`  no CPU profile was written for ${sc.name}`);
     }
+  }
+  if (st0) {
+    // ... and the scenario's own background work is in
+    await settle();
+    r.statements = perRequest(st0, await ctx.statements(), r.requests);
   }
   return r;
 }
@@ -192,6 +200,8 @@ async function main() {
     SCIM_BOOTSTRAP: 'false',
     LOG_LEVEL: 'warn',
     SCIM_MAX_PAYLOAD_SIZE: String(64 * 1048576),
+    // statements per request: the server counts at its drivers, /metrics shows the counters
+    ...(opts['no-statements'] ? {} : { SCIM_COUNT_STATEMENTS: '1' }),
   };
   for (const kv of opts['server-env'] ? opts['server-env'].split(',') : []) {
     const eq = kv.indexOf('=');
@@ -331,6 +341,8 @@ async function main() {
     client,
     oauthClient,
     profileDir,
+    // the server's statement counters (bench/lib/statements.js), unless --no-statements
+    statements: opts['no-statements'] ? null : () => readCounters(port, env.METRICS_TOKEN),
     log,
     spc,
     runId,
@@ -368,7 +380,12 @@ async function main() {
       continue;
     }
     // a scenario with its own load shape (noisy-neighbour) runs itself: no warm-up, no profile
+    const st0 = sc.run && ctx.statements ? (await settle(), await ctx.statements()) : null;
     const r = sc.run ? await sc.run(ctx, monitor) : await measure(sc, ctx, monitor, profiles, label);
+    if (st0) {
+      await settle();
+      r.statements = perRequest(st0, await ctx.statements(), r.requests);
+    }
     if (sc.cleanup) {
       await sc.cleanup(ctx);
     }
@@ -391,6 +408,8 @@ async function main() {
         `${label}${tag === 'all' ? '' : ` ${tag}`}: ${t.requests} req, ${t.errors} err, ${t.rps.toFixed(0)}/s, ` +
           `p50 ${t.p50?.toFixed(2)} ms, p99 ${t.p99?.toFixed(2)} ms` +
           (r.server ? `, ${r.server.cpuMsPerRequest?.toFixed(2)} CPU ms/req, RSS peak ${r.server.rssPeakMiB.toFixed(0)} MiB` : '') +
+          (r.database ? `, db ${r.database.cpuMsPerRequest?.toFixed(3)} CPU ms/req` : '') +
+          (r.statements ? `, ${r.statements.inRequest.toFixed(2)} stmts/req (+${r.statements.background.toFixed(2)} background)` : '') +
           `, client ${(r.client.cpuMs / Math.max(1, r.requests)).toFixed(3)} CPU ms/req`,
       );
     }

@@ -1,7 +1,7 @@
 'use strict';
 /** Command-line flags of bench/run.js: `--flag value`, `--flag=value`, boolean switches. */
 
-const BOOLEAN = new Set(['json', 'profile', 'keep', 'help', 'no-raw', 'quiet', 'floor', 'no-floor']);
+const BOOLEAN = new Set(['json', 'profile', 'keep', 'help', 'no-raw', 'quiet', 'floor', 'no-floor', 'no-statements']);
 
 const DEFAULTS = {
   db: 'sqlite',
@@ -60,6 +60,8 @@ const USAGE = `Usage: npm run bench -- [flags]      (or: node bench/run.js [flag
   --noisy-rate R           requests per second of the noisy tenant in the noisy-neighbour scenario
                            (open loop; what a rate limit of R/s lets through; default 10)
   --no-raw                 skip the raw-database ceiling
+  --no-statements          do not count SQL statements per request (the server is started with
+                           SCIM_COUNT_STATEMENTS=1 and its /metrics read around each scenario)
   --keep                   keep the database (and print its URL) instead of dropping it
 `;
 

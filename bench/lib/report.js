@@ -29,6 +29,7 @@ function rowsOf(result) {
         ratio: t.ratio,
         cpuMsPerRequest: s.server?.cpuMsPerRequest,
         dbCpuMsPerRequest: s.database?.cpuMsPerRequest,
+        statements: s.statements,
         rssPeakMiB: s.server?.rssPeakMiB,
         unitsPerS: t.unitsPerS,
         floorRatio: t.floorRatio,
@@ -82,6 +83,8 @@ function formatResult(result) {
     'vs Nest floor',
     'srv CPU ms/req',
     'db CPU ms/req',
+    'stmts/req',
+    'bg stmts/req',
     'cli CPU ms/req',
     'peak RSS MiB',
   ];
@@ -97,7 +100,9 @@ function formatResult(result) {
           `${pct(r.ratio)} ${r.kind === 'write' ? 'ins' : 'sel'}`,
           pct(r.floorRatio),
           fmt(r.cpuMsPerRequest, 2),
-          fmt(r.dbCpuMsPerRequest, 2),
+          fmt(r.dbCpuMsPerRequest, 3),
+          fmt(r.statements?.inRequest, 2),
+          fmt(r.statements?.background, 2),
           fmt(r.clientCpuMsPerRequest, 3),
           fmt(r.rssPeakMiB, 0),
         ]);

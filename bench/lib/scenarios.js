@@ -77,6 +77,16 @@ function groupScenario(name, which, lean) {
   };
 }
 
+/** marks seeded user i deleted; false when a delete scenario already took it */
+function takeForDelete(ctx, i) {
+  ctx.deleted = ctx.deleted ?? new Set();
+  if (ctx.deleted.has(i)) {
+    return false;
+  }
+  ctx.deleted.add(i);
+  return true;
+}
+
 function listTotal(res) {
   return res.json && typeof res.json.totalResults === 'number' ? res.json.totalResults : -1;
 }
@@ -322,13 +332,28 @@ const SCENARIOS = [
   // before delete: the noisy tenant is the seeded one
   NOISY_NEIGHBOUR,
   {
+    name: 'delete-member',
+    kind: 'write',
+    label: (ctx) => `DELETE member of ${ctx.bigGroup.members}-member group`,
+    describe: () =>
+      'DELETE /Users/{id} of distinct members of the big group, from the first seeded user up (each delete also removes its membership and bumps the group version)',
+    next(ctx) {
+      // the members are users 0..M-1; `delete` takes users from the last one down
+      const k = ctx.counter('delete-member');
+      if (k >= ctx.bigGroup.members || !takeForDelete(ctx, k)) {
+        return null;
+      }
+      return { method: 'DELETE', path: `/Users/${ctx.ids[k]}` };
+    },
+  },
+  {
     name: 'delete',
     kind: 'write',
     label: () => 'DELETE user',
     describe: () => 'DELETE /Users/{id}, distinct seeded users from the last one down',
     next(ctx) {
       const k = ctx.counter('delete');
-      if (k >= ctx.N) {
+      if (k >= ctx.N || !takeForDelete(ctx, ctx.N - 1 - k)) {
         return null;
       }
       return { method: 'DELETE', path: `/Users/${ctx.ids[ctx.N - 1 - k]}` };

@@ -142,11 +142,20 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
    */
   async runOnce(): Promise<boolean> {
     const now = Date.now();
+    let finished = 0;
+    if (!this.listeners.length && this.outbox.dueUnclaimed && this.outbox.finishUnclaimed) {
+      const unconsumed = await this.finishUnconsumed(now);
+      if (!unconsumed.consumed) {
+        // nothing waits on these: another round at once only when the batch was full
+        return unconsumed.full;
+      }
+      finished = unconsumed.finished;
+    }
     const owner = `${this.instance}:${++this.claims}`;
     const leaseUntil = now + this.options.leaseMs;
     const events = await this.outbox.claim(owner, iso(now), iso(leaseUntil), this.options.batchSize);
     if (!events.length) {
-      return false;
+      return finished > 0;
     }
     let delivered = 0;
     try {
@@ -170,6 +179,33 @@ export class EventDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
       await this.outbox.release(owner).catch((e: unknown) => this.logFailure('release', e));
     }
     return delivered > 0 || events.length >= this.options.batchSize;
+  }
+
+  /**
+   * Events nobody consumes (no listener in this process, and no webhook for their tenant, or a
+   * muted one) are finished as they lie, as a claimed batch would finish them (delivered, or
+   * skipped when muted), without a lease: they need no order and nobody to wait for. Says how
+   * many were finished, whether due events of a tenant with a webhook are left for a claim
+   * (`consumed`), and whether the look found a full batch.
+   */
+  private async finishUnconsumed(now: number): Promise<{ finished: number; consumed: boolean; full: boolean }> {
+    const due = await this.outbox.dueUnclaimed!(iso(now), this.options.batchSize);
+    if (!due.length) {
+      return { finished: 0, consumed: false, full: false };
+    }
+    const webhooks = await webhooksOf(this.tenants, due);
+    const unheard = due.filter((e) => !webhooks.hooks.has(e.tenantId) && !webhooks.muted.has(e.tenantId));
+    const unsent = due.filter((e) => webhooks.muted.has(e.tenantId));
+    const at = iso(Date.now());
+    let finished = 0;
+    if (unheard.length) {
+      finished += await this.outbox.finishUnclaimed!(unheard.map((e) => e.seq), iso(now), at, 'delivered');
+    }
+    if (unsent.length) {
+      finished += await this.outbox.finishUnclaimed!(unsent.map((e) => e.seq), iso(now), at, 'skipped');
+    }
+    const consumed = unheard.length + unsent.length < due.length;
+    return { finished, consumed, full: due.length >= this.options.batchSize };
   }
 
   /** Delivers one resource's events in order; stops at the first failure. */

@@ -149,6 +149,28 @@ class MemoryOutbox implements OutboxRepository {
   }
 }
 
+/** With the unclaimed finish of TypeOrmOutboxRepository (events nobody consumes). */
+class UnclaimedOutbox extends MemoryOutbox {
+  async dueUnclaimed(now: string, limit: number): Promise<{ seq: string; tenantId: string }[]> {
+    return this.rows
+      .filter((r) => r.status === 'pending' && r.nextAttemptAt <= now && (r.leaseUntil === null || r.leaseUntil < now))
+      .slice(0, limit)
+      .map((r) => ({ seq: r.event.seq, tenantId: r.event.tenantId }));
+  }
+
+  async finishUnclaimed(seqs: readonly string[], now: string, _at: string, status: 'delivered' | 'skipped'): Promise<number> {
+    let n = 0;
+    for (const s of seqs) {
+      const r = this.row(s);
+      if (r.status === 'pending' && (r.leaseUntil === null || r.leaseUntil < now)) {
+        Object.assign(r, { status, lastError: null });
+        n++;
+      }
+    }
+    return n;
+  }
+}
+
 const HOOK: TenantWebhook = { url: 'http://127.0.0.1:9/hook', secret: 'secret-secret-secret' };
 
 function setup(
@@ -160,11 +182,12 @@ function setup(
     options?: Partial<EventsOptions>;
     /** an HTTP server is up: onApplicationBootstrap starts dispatching */
     serving?: boolean;
+    outbox?: MemoryOutbox;
   } = {},
 ) {
   jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-  const outbox = new MemoryOutbox();
+  const outbox = o.outbox ?? new MemoryOutbox();
   const sent: ScimChangeEvent[] = [];
   let fail = new Set<string>();
   const webhooks = {
@@ -340,6 +363,37 @@ describe('EventDispatcher', () => {
     expect(outbox.rows.map((r) => r.status)).toEqual(['skipped', 'delivered']);
     expect(markDelivered).toHaveBeenCalledTimes(2);
     expect(webhooks.send).not.toHaveBeenCalled();
+  });
+
+  it('no listener: events nobody consumes are finished without a claim, the rest claimed', async () => {
+    const { outbox, dispatcher, sent } = setup({ hooked: ['t1', 't2'], muted: ['t2'], outbox: new UnclaimedOutbox() });
+    outbox.add('t3', 'a', 1); // no webhook: delivered
+    outbox.add('t2', 'b', 1); // notifications off: skipped
+    outbox.add('t1', 'c', 1); // a webhook: claimed and sent
+    outbox.add('t3', 'a', 2);
+    const claim = jest.spyOn(outbox, 'claim');
+    expect(await dispatcher.runOnce()).toBe(true);
+    expect(claim).toHaveBeenCalledTimes(1);
+    expect(await claim.mock.results[0].value).toEqual([expect.objectContaining({ tenantId: 't1' })]);
+    expect(sent.map((e) => e.tenantId)).toEqual(['t1']);
+    expect(outbox.rows.map((r) => [r.event.tenantId, r.status])).toEqual([
+      ['t3', 'delivered'],
+      ['t2', 'skipped'],
+      ['t1', 'delivered'],
+      ['t3', 'delivered'],
+    ]);
+  });
+
+  it('no listener and no webhook: no claim at all, and no other round unless the batch was full', async () => {
+    const { outbox, dispatcher } = setup({ hooked: [], outbox: new UnclaimedOutbox(), options: { batchSize: 2 } });
+    outbox.add('t3', 'a', 1);
+    outbox.add('t3', 'b', 1);
+    outbox.add('t3', 'c', 1);
+    const claim = jest.spyOn(outbox, 'claim');
+    expect(await dispatcher.runOnce()).toBe(true);
+    expect(await dispatcher.runOnce()).toBe(false);
+    expect(claim).not.toHaveBeenCalled();
+    expect(outbox.rows.map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered']);
   });
 
   it('backs off exponentially with jitter, capped at retryMaxMs', () => {

@@ -31,7 +31,7 @@ export interface BatchRoutes {
  */
 export async function webhooksOf(
   tenants: TenantRepository,
-  events: readonly OutboxEvent[],
+  events: readonly { readonly tenantId: string }[],
 ): Promise<TenantWebhooks> {
   const hooks = new Map<string, TenantWebhook>();
   const muted = new Set<string>();

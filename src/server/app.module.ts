@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from './config/app.config';
 import { ObservabilityModule } from './observability/observability.module';
+import { StatementCounter } from './observability/statement-counter';
 import {
   AdminModule,
   ScimExceptionFilter,
@@ -87,7 +88,11 @@ export class AppModule {
           ...(overrides.clock ? { clock: overrides.clock } : {}),
         }),
         // /health/live, /health/ready, /metrics at the server root (app only)
-        ObservabilityModule.forRoot({ metricsToken: config.metricsToken }),
+        // SCIM_COUNT_STATEMENTS: statement counters in /metrics (the drivers wrapped at once)
+        ObservabilityModule.forRoot({
+          metricsToken: config.metricsToken,
+          ...(config.countStatements ? { statements: StatementCounter.install() } : {}),
+        }),
         // /admin/v1 at the server root, on with ADMIN_TOKEN (else 404)
         AdminModule.forRoot({ adminToken: config.adminToken }),
       ],

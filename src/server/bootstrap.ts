@@ -7,6 +7,7 @@ import { AppModule, AppOverrides } from './app.module';
 import { AppConfig } from './config/app.config';
 import { installHttpHooks } from './observability/fastify-hooks.util';
 import { HttpMetrics } from './observability/http-metrics.service';
+import { StatementCounter } from './observability/statement-counter';
 import { ConsoleAccessLog, JsonLogger } from './observability/json.logger';
 import { httpServerOptions } from './transport/http-server.options';
 import { installLingeringClose } from './transport/lingering-close.util';
@@ -100,7 +101,12 @@ export async function createApp(
         : new ConsoleAccessLog();
   // X-Request-Id on every response, the HTTP metrics and the access log (before
   // listen: Fastify assembles route hooks when it gets ready)
-  installHttpHooks(fastify, app.get(HttpMetrics), accessLog);
+  installHttpHooks(
+    fastify,
+    app.get(HttpMetrics),
+    accessLog,
+    config.countStatements ? StatementCounter.install() : undefined,
+  );
   app.enableShutdownHooks();
   return app as NestFastifyApplication & INestApplication;
 }

@@ -147,6 +147,18 @@ export interface OutboxRepository {
    */
   claim(owner: string, now: string, leaseUntil: string, limit: number): Promise<OutboxEvent[]>;
   /**
+   * Up to `limit` pending events due at `now` and leased by nobody, in outbox order: their seq
+   * and tenant (which of them anyone consumes is the dispatcher's question). Optional, with
+   * finishUnclaimed: an outbox without them has every event claimed.
+   */
+  dueUnclaimed?(now: string, limit: number): Promise<{ seq: string; tenantId: string }[]>;
+  /**
+   * Finishes the events among `seqs` that are still pending and leased by nobody (as markDelivered
+   * does for claimed ones): for events nobody consumes, which need neither a lease nor an
+   * order. Returns how many it finished.
+   */
+  finishUnclaimed?(seqs: readonly string[], now: string, at: string, status: 'delivered' | 'skipped'): Promise<number>;
+  /**
    * Finishes events: `delivered` (default), or `skipped` (the webhook was not called). No-op
    * for an event whose lease was lost (it is delivered again: at least once).
    */

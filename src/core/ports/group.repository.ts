@@ -107,6 +107,15 @@ export interface GroupRepository extends WriteLocking {
   groupsOf(tenantId: string, memberId: string): Promise<GroupOfMember[]>;
   /** groupsOf for a whole page of members in one query (no N+1); members in no group are absent */
   groupsOfMany(tenantId: string, memberIds: readonly string[]): Promise<Map<string, GroupOfMember[]>>;
+  /**
+   * A live user as the user repository's findById reads it, with its groupsOf, in one read;
+   * null when there is no such user. Optional: only a store that reads the user repository's
+   * own rows has it (the built-in SQL stores on one database).
+   */
+  readonly findUserWithGroups?: (
+    tenantId: string,
+    userId: string,
+  ) => Promise<{ user: StoredResource; groups: GroupOfMember[] } | null>;
   /** removes `memberId` from every group (a deleted user/group), bumping those groups' versions */
   removeMemberEverywhere(
     tenantId: string,

@@ -33,6 +33,11 @@ import { SqlResourceStore } from '../../persistence/sql-store/sql-resource.store
 import { portProvider } from './port-binding';
 import { CATALOGUE_EXPORTS, catalogueProviders, catalogueStoreProviders } from './catalogue.providers';
 
+/** the user repository when it is the built-in one itself (not a host's store or subclass) */
+function builtInUsers(u: unknown): TypeOrmUserRepository | undefined {
+  return u instanceof TypeOrmUserRepository && Object.getPrototypeOf(u) === TypeOrmUserRepository.prototype ? u : undefined;
+}
+
 /** resolved once the database's SQL mode was found safe (see assertSafeSqlMode) */
 const SQL_MODE_CHECKED = Symbol('scim:SqlModeChecked');
 /** the DataSource's searches, configured with the module's statement time limit */
@@ -68,9 +73,10 @@ export function persistenceProviders(statics: ScimStaticOptions): Provider[] {
       groupsServed
         ? {
             provide: GROUP_REPOSITORY,
-            useFactory: (d: DataSource, r: SchemaRegistry, s: OutboxSignal) =>
-              new TypeOrmGroupRepository(d, r, s),
-            inject: [ds, SCHEMA_REGISTRY, OUTBOX_SIGNAL],
+            // with the built-in user store (not a host's), a user and its groups are one read
+            useFactory: (d: DataSource, r: SchemaRegistry, s: OutboxSignal, u: unknown) =>
+              new TypeOrmGroupRepository(d, r, s, builtInUsers(u)),
+            inject: [ds, SCHEMA_REGISTRY, OUTBOX_SIGNAL, USER_REPOSITORY],
           }
         : { provide: GROUP_REPOSITORY, useClass: NoGroupRepository },
     ),

@@ -17,6 +17,9 @@ interface Scope {
   /** false once committed or rolled back: a timer started inside must not reuse the runner */
   open: boolean;
   readonly afterCommit: (() => void)[];
+  /** what collectUntilCommit gathered, by key, and the writes of it run before COMMIT */
+  readonly collected: Map<object, unknown[]>;
+  readonly beforeCommit: (() => Promise<unknown>)[];
 }
 
 /**
@@ -98,27 +101,6 @@ export function readCommitted<T>(ds: DataSource, fn: (sql: Sql) => Promise<T>): 
 }
 
 /**
- * Runs `fn` (a read-change-write of one resource, RFC 7644 §3.14) holding that resource's row
- * for writing until it returns: `lockSql` selects the row and gets `FOR UPDATE` on MySQL, which
- * makes every other writer of the row wait, in this process or another one; a SQLite write
- * transaction (BEGIN IMMEDIATE) already holds the whole database. Store calls made by `fn` run
- * in this transaction.
- */
-export function withRowLock<T>(
-  ds: DataSource,
-  lockSql: string,
-  params: unknown[],
-  fn: () => Promise<T>,
-): Promise<T> {
-  return inTransaction(ds, async (qr) => {
-    if (!isSqlite(ds)) {
-      await qr.query(`${lockSql} FOR UPDATE`, params);
-    }
-    return fn();
-  });
-}
-
-/**
  * A write transaction that may append change events to the outbox: `signal` is told once it
  * committed (the dispatcher must not look for events it cannot read yet), and only when the
  * write carried events.
@@ -149,6 +131,32 @@ export function afterCommit(ds: DataSource, cb: () => void): void {
   } else {
     cb();
   }
+}
+
+/**
+ * The list that the transaction running on `qr` (opened here: inTransaction) collects items of
+ * one kind in (`key`), written by `flush` as its last statement(s) before COMMIT, so that a
+ * transaction of several writes writes them at once (e.g. all of its change events in one
+ * INSERT). A failing `flush` rolls the transaction back. Undefined when `qr` runs no such
+ * transaction in this async context: the caller then writes at once.
+ */
+export function collectUntilCommit<T>(
+  qr: QueryRunner,
+  key: object,
+  flush: (qr: QueryRunner, items: readonly T[]) => Promise<unknown>,
+): T[] | undefined {
+  const scope = openScope(qr.connection);
+  if (!scope || scope.qr !== qr) {
+    return undefined;
+  }
+  let items = scope.collected.get(key) as T[] | undefined;
+  if (!items) {
+    const list: T[] = [];
+    items = list;
+    scope.collected.set(key, list);
+    scope.beforeCommit.push(() => flush(qr, list));
+  }
+  return items;
 }
 
 /** MySQL driver errno of a failed query (1062 duplicate, 1213 deadlock, 1406 too long ...) */
@@ -182,7 +190,7 @@ async function runTransaction<T>(
 ): Promise<T> {
   const qr = ds.createQueryRunner();
   await qr.connect();
-  const scope: Scope = { qr, open: true, afterCommit: [] };
+  const scope: Scope = { qr, open: true, afterCommit: [], collected: new Map(), beforeCommit: [] };
   const parent = scopes.getStore();
   const inScope = new Map(parent ?? []).set(ds, scope);
   const sqlite = begin !== 'START TRANSACTION';
@@ -190,7 +198,13 @@ async function runTransaction<T>(
     await (sqlite ? qr.query(begin) : qr.startTransaction());
     let result: T;
     try {
-      result = await scopes.run(inScope, () => fn(qr));
+      result = await scopes.run(inScope, async () => {
+        const out = await fn(qr);
+        for (const write of scope.beforeCommit) {
+          await write();
+        }
+        return out;
+      });
       scope.open = false;
       await (sqlite ? qr.query('COMMIT') : qr.commitTransaction());
     } catch (e) {

@@ -3,6 +3,7 @@ import { OutboxSignal } from '../../core/ports/change-event';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { SqlGroupStore } from '../sql-store/sql-group.store';
 import { GROUP_TABLE, USER_TABLE } from '../sql-store/table-descriptor';
+import { TypeOrmUserRepository } from './typeorm-user.repository';
 
 /**
  * Groups on SQLite or MySQL/MariaDB (RFC 7643 §4.2): the group store with the scim_groups
@@ -11,7 +12,8 @@ import { GROUP_TABLE, USER_TABLE } from '../sql-store/table-descriptor';
  * or nested groups (sql-group.store.ts has the rules).
  */
 export class TypeOrmGroupRepository extends SqlGroupStore {
-  constructor(ds: DataSource, registry: SchemaRegistry, signal?: OutboxSignal) {
-    super(ds, registry, GROUP_TABLE, USER_TABLE, signal);
+  /** `users`: the built-in user store on the same DataSource (a user and its groups are one read) */
+  constructor(ds: DataSource, registry: SchemaRegistry, signal?: OutboxSignal, users?: TypeOrmUserRepository) {
+    super(ds, registry, GROUP_TABLE, USER_TABLE, signal, users);
   }
 }

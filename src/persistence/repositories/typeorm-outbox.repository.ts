@@ -13,6 +13,7 @@ import {
   ScimEventResourceType,
 } from '../../core/ports/change-event';
 import { affected, dialectOf, execute, inTransaction, insertRows } from './sql.util';
+import { collectUntilCommit } from './sql-transaction';
 
 const INSERT_COLUMNS = [
   'event_id',
@@ -31,12 +32,29 @@ const INSERT_COLUMNS = [
   'next_attempt_at',
 ] as const;
 
+/** the events a transaction collects until its COMMIT (collectUntilCommit) */
+const OUTBOX_EVENTS = {};
+
 /**
  * Appends change events to scim_outbox on the caller's transaction: the
  * repositories call this inside the transaction of the change, so the events commit or roll
- * back with it. One multi-row INSERT, last in the transaction.
+ * back with it. In a transaction opened by inTransaction every write's events are collected
+ * and written in one multi-row INSERT, last in the transaction (in the order appended);
+ * otherwise (a host's own transaction) at once.
  */
 export async function appendEvents(qr: QueryRunner, events: readonly NewChangeEvent[]): Promise<void> {
+  if (!events.length) {
+    return;
+  }
+  const collected = collectUntilCommit(qr, OUTBOX_EVENTS, insertEvents);
+  if (collected) {
+    collected.push(...events);
+    return;
+  }
+  await insertEvents(qr, events);
+}
+
+async function insertEvents(qr: QueryRunner, events: readonly NewChangeEvent[]): Promise<void> {
   if (!events.length) {
     return;
   }
@@ -168,6 +186,37 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
       }
       return won.filter((r) => !out.has(String(r.seq))).map(toEvent);
     });
+  }
+
+  async dueUnclaimed(now: string, limit: number): Promise<{ seq: string; tenantId: string }[]> {
+    const rows = (await this.ds.query(
+      `SELECT o.seq, o.tenant_id FROM scim_outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+         AND (o.lease_until IS NULL OR o.lease_until < ?) ORDER BY o.seq LIMIT ?`,
+      [now, now, limit],
+    )) as { seq: string | number; tenant_id: string }[];
+    return rows.map((r) => ({ seq: String(r.seq), tenantId: r.tenant_id }));
+  }
+
+  async finishUnclaimed(
+    seqs: readonly string[],
+    now: string,
+    at: string,
+    status: 'delivered' | 'skipped',
+  ): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < seqs.length; i += 500) {
+      const chunk = seqs.slice(i, i + 500);
+      total += affected(
+        await execute(
+          this.ds,
+          `UPDATE scim_outbox SET status = ?, finished_at = ?, last_error = NULL
+           WHERE seq IN (${chunk.map(() => '?').join(', ')}) AND status = 'pending'
+             AND (lease_until IS NULL OR lease_until < ?)`,
+          [status, at, ...chunk, now],
+        ),
+      );
+    }
+    return total;
   }
 
   async markDelivered(

@@ -6,6 +6,7 @@ import { MAX_MEMBER_ID_LENGTH } from '../../core/resource/members';
 import { Sql, readCommitted } from '../repositories/sql-transaction';
 import { MembershipSql, chunks, placeholders } from './sql-membership';
 import { ResourceRow, SqlQueries, liveSql } from './sql-query';
+import { directGroupsOf, userWithGroupsSql } from './sql-user-groups';
 
 interface MemberRow {
   group_key: string | number;
@@ -118,35 +119,65 @@ export class SqlGroupGraph {
     });
   }
 
+  /**
+   * A live user of `users` (its store's queries) and its groups: one statement, a second one
+   * only when one of its groups is itself in a group (the indirect groups: groupsOf's walk).
+   */
+  userWithGroups(
+    users: SqlQueries,
+    tenantId: string,
+    id: string,
+  ): Promise<{ user: StoredResource; groups: GroupOfMember[] } | null> {
+    return this.read(async (sql) => {
+      const s = userWithGroupsSql(this.ms, users, tenantId, id);
+      const rows = (await sql.query(s.sql, s.params)) as (ResourceRow & { groups_direct: unknown })[];
+      // the exact id: a case-insensitive collation would also match it in another letter case
+      const row = rows.find((r) => r.id === id);
+      return row ? { user: users.toStored(row), groups: await this.groupsOfRow(sql, tenantId, id, row.groups_direct) } : null;
+    });
+  }
+
+  /** The groups of a user from its row's `groups_direct`, walking up only from nested ones. */
+  async groupsOfRow(sql: Sql, tenantId: string, id: string, direct: unknown): Promise<GroupOfMember[]> {
+    const d = directGroupsOf(direct, id, this.ms.dialect);
+    if (d && !d.nested) {
+      return d.groups;
+    }
+    return (await this.groupsIn(sql, tenantId, [id])).get(id) ?? [];
+  }
+
   async groupsOf(tenantId: string, memberId: string): Promise<GroupOfMember[]> {
     return (await this.groupsOfMany(tenantId, [memberId])).get(memberId) ?? [];
   }
 
   /** The groups of each member (RFC 7643 §4.1.2 `groups`), in creation order of the groups. */
   async groupsOfMany(tenantId: string, memberIds: readonly string[]): Promise<Map<string, GroupOfMember[]>> {
-    const out = new Map<string, GroupOfMember[]>();
     const ids = [...new Set(memberIds)];
     if (!ids.length) {
-      return out;
+      return new Map();
     }
-    return this.read(async (sql) => {
-      for (const chunk of chunks(ids)) {
-        const s = this.ms.nested ? this.nestedGroupsOf(tenantId, chunk) : this.directGroupsOf(tenantId, chunk);
-        const rows = (await sql.query(s.sql, s.params)) as {
-          member_id: string;
-          id: string;
-          display_name: string;
-          direct: number | string;
-        }[];
-        const wanted = new Set(chunk);
-        for (const r of rows.filter((x) => wanted.has(x.member_id))) {
-          const list = out.get(r.member_id) ?? [];
-          list.push({ value: r.id, display: r.display_name, type: Number(r.direct) > 0 ? 'direct' : 'indirect' });
-          out.set(r.member_id, list);
-        }
+    return this.read((sql) => this.groupsIn(sql, tenantId, ids));
+  }
+
+  /** groupsOfMany on `sql` (a read, or the transaction of a write) */
+  private async groupsIn(sql: Sql, tenantId: string, ids: readonly string[]): Promise<Map<string, GroupOfMember[]>> {
+    const out = new Map<string, GroupOfMember[]>();
+    for (const chunk of chunks(ids)) {
+      const s = this.ms.nested ? this.nestedGroupsOf(tenantId, chunk) : this.directGroupsOf(tenantId, chunk);
+      const rows = (await sql.query(s.sql, s.params)) as {
+        member_id: string;
+        id: string;
+        display_name: string;
+        direct: number | string;
+      }[];
+      const wanted = new Set(chunk);
+      for (const r of rows.filter((x) => wanted.has(x.member_id))) {
+        const list = out.get(r.member_id) ?? [];
+        list.push({ value: r.id, display: r.display_name, type: Number(r.direct) > 0 ? 'direct' : 'indirect' });
+        out.set(r.member_id, list);
       }
-      return out;
-    });
+    }
+    return out;
   }
 
   /**

@@ -38,8 +38,10 @@ export class SqlGroupMembers {
   constructor(private readonly ms: MembershipSql) {}
 
   /**
-   * Bumps the version of every group of the tenant containing `memberId`, then drops those
-   * memberships; returns their members-removed events (none without `events`). A user is
+   * Removes `memberId` from every group of the tenant containing it and bumps those groups'
+   * versions; returns their members-removed events (none without `events`). The groups are
+   * read and locked first (in key order), then only their rows and the membership rows of this
+   * member are written, by primary key: a group of any size costs one row of each. A user is
    * found by its SCIM id alone: a host may have unlinked it from the tenant a moment ago.
    */
   async removeEverywhere(
@@ -66,26 +68,22 @@ export class SqlGroupMembers {
     // with a tenant column the (tenant, member) index finds the rows; without, the groups do
     const scope = m.tenant ? `m.${m.tenant} = ? AND ` : '';
     const scoped = m.tenant ? [tenantId] : [];
-    const containing = `SELECT m.${m.group} FROM ${m.table} m WHERE ${scope}m.${m.member} = ?`;
-    const parents = events
-      ? ((await qr.query(
-          `SELECT r.${g.id} AS id, r.${g.version} AS version FROM ${G} r
-           WHERE r.${g.tenant} = ? AND r.${g.row} IN (${containing})
-           ORDER BY r.${g.row}${this.ms.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
-          [tenantId, ...scoped, key],
-        )) as { id: string; version: number | string }[])
-      : [];
-    await qr.query(
-      `UPDATE ${G} SET ${g.version} = ${g.version} + 1, ${g.modified} = ?
-       WHERE ${g.tenant} = ? AND ${g.row} IN (${containing})`,
-      [this.ms.groupTime(at), tenantId, ...scoped, key],
-    );
-    await qr.query(
-      m.tenant
-        ? `DELETE FROM ${m.table} WHERE ${m.tenant} = ? AND ${m.member} = ?`
-        : `DELETE FROM ${m.table} WHERE ${m.member} = ? AND ${m.group} IN (SELECT g.${g.row} FROM ${G} g WHERE g.${g.tenant} = ?)`,
-      m.tenant ? [tenantId, key] : [key, tenantId],
-    );
+    const parents = (await qr.query(
+      `SELECT r.${g.row} AS k, r.${g.id} AS id, r.${g.version} AS version FROM ${G} r
+       WHERE r.${g.tenant} = ? AND r.${g.row} IN (SELECT m.${m.group} FROM ${m.table} m WHERE ${scope}m.${m.member} = ?)
+       ORDER BY r.${g.row}${this.ms.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+      [tenantId, ...scoped, key],
+    )) as { k: string | number; id: string; version: number | string }[];
+    for (const chunk of chunks(parents.map((p) => p.k))) {
+      await qr.query(
+        `UPDATE ${G} SET ${g.version} = ${g.version} + 1, ${g.modified} = ? WHERE ${g.row} IN (${placeholders(chunk.length)})`,
+        [this.ms.groupTime(at), ...chunk],
+      );
+      await qr.query(`DELETE FROM ${m.table} WHERE ${m.group} IN (${placeholders(chunk.length)}) AND ${m.member} = ?`, [
+        ...chunk,
+        key,
+      ]);
+    }
     return parents.flatMap((p) =>
       membershipEvents(events, { tenantId, groupId: p.id, version: Number(p.version) + 1 }, [memberId], []),
     );

@@ -22,6 +22,8 @@ import { SqlGroupGraph } from './sql-group-graph';
 import { MemberColumns, NO_CHANGES, SqlGroupMembers } from './sql-group-members';
 import { MembershipSql } from './sql-membership';
 import { SqlResourceStore } from './sql-resource.store';
+import { heldRow } from './held-rows';
+import { userWithGroupsSql } from './sql-user-groups';
 import { TableDescriptor } from './table-descriptor';
 
 /**
@@ -52,13 +54,20 @@ export class SqlGroupStore implements GroupRepository {
   private readonly members: SqlGroupMembers;
   /** the document's indexes, and `members.value` (SqlQueries.filterIndexes) */
   readonly filterIndexes: FilterIndexes;
+  readonly findUserWithGroups?: GroupRepository['findUserWithGroups'];
 
+  /**
+   * `userStore`: the store whose rows `users` holds, when it reads them as its SqlQueries do
+   * (the built-in one): then a user and its groups are one read, also under a write's row lock
+   * (the user store's locked read carries the groups, answered from the held row).
+   */
   constructor(
     private readonly ds: DataSource,
     private readonly registry: SchemaRegistry,
     groups: TableDescriptor,
     users: TableDescriptor,
     private readonly signal?: OutboxSignal,
+    userStore?: SqlResourceStore,
   ) {
     this.ms = new MembershipSql(groups, users, dialectOf(ds));
     this.docs = new SqlResourceStore(ds, registry, groups, signal, (r, tenantId) =>
@@ -67,6 +76,24 @@ export class SqlGroupStore implements GroupRepository {
     this.graph = new SqlGroupGraph(ds, this.ms, this.docs.q);
     this.members = new SqlGroupMembers(this.ms);
     this.filterIndexes = this.docs.filterIndexes;
+    if (userStore && userStore.d === users) {
+      const reads = userStore.q;
+      userStore.readWhenLocking((tenantId, id) => userWithGroupsSql(this.ms, reads, tenantId, id, true));
+      this.findUserWithGroups = (tenantId, userId) => {
+        const held = heldRow(users, tenantId, userId);
+        if (held === null) {
+          return Promise.resolve(null);
+        }
+        if (held && 'groups_direct' in held) {
+          // read with the write's row lock; the walk to indirect groups, if any, in its transaction
+          return readCommitted(this.ds, async (sql) => ({
+            user: reads.toStored(held),
+            groups: await this.graph.groupsOfRow(sql, tenantId, userId, (held as { groups_direct?: unknown }).groups_direct),
+          }));
+        }
+        return this.graph.userWithGroups(reads, tenantId, userId);
+      };
+    }
   }
 
   /**

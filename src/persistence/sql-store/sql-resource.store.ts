@@ -15,7 +15,8 @@ import { FilterIndexes, isKeyLookup } from '../../core/filter/filter.cost';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { appendEvents } from '../repositories/typeorm-outbox.repository';
 import { dialectOf, indexPage, isUniqueViolation, keysetPage } from '../repositories/sql.util';
-import { Sql, readCommitted, withRowLock, writeTransaction } from '../repositories/sql-transaction';
+import { Sql, inTransaction, readCommitted, writeTransaction } from '../repositories/sql-transaction';
+import { heldRow, holdingRow } from './held-rows';
 import { uniqueDetailOf } from './sql-columns';
 import { Adoption, RowHooks, SqlRows } from './sql-rows';
 import { ExtraMultiValued, ResourceRow, SearchSql, SqlQueries, seqOf } from './sql-query';
@@ -44,6 +45,7 @@ export class SqlResourceStore implements ResourceStore {
   readonly filterIndexes: FilterIndexes;
   /** the attributes an `eq` finds one row at most of, with an index (SqlQueries.keyAttributes) */
   readonly keys: readonly string[];
+  private lockedRead?: (tenantId: string, id: string) => SqlFragment;
 
   constructor(
     private readonly ds: DataSource,
@@ -76,8 +78,15 @@ export class SqlResourceStore implements ResourceStore {
     });
   }
 
-  /** the live row with this id, on `sql` (a read or a transaction; `lock`: FOR UPDATE on MySQL) */
+  /**
+   * the live row with this id, on `sql` (a read or a transaction; `lock`: FOR UPDATE on MySQL),
+   * or the one this transaction holds under its row lock (held-rows.ts)
+   */
   async rowById(sql: Sql, tenantId: string, id: string, lock = false): Promise<ResourceRow | undefined> {
+    const held = heldRow(this.d, tenantId, id);
+    if (held !== undefined) {
+      return held ?? undefined;
+    }
     const s = this.q.byId(tenantId, id, lock);
     // the exact id: a case-insensitive collation would also match it in another letter case
     return ((await sql.query(s.sql, s.params)) as ResourceRow[]).find((r) => r.id === id);
@@ -101,15 +110,32 @@ export class SqlResourceStore implements ResourceStore {
     });
   }
 
-  /** RFC 7644 §3.14 writes without If-Match: the resource's row is locked (sql-transaction.ts) */
+  /**
+   * RFC 7644 §3.14 writes without If-Match: `fn` runs in a write transaction holding the
+   * resource's row (FOR UPDATE on MySQL, which makes every other writer of the row wait, in this
+   * process or another; SQLite's write transaction holds the whole database). The row is read
+   * once, as it is locked: `fn`'s reads of it and the store's write take it from there.
+   */
   withWriteLock<T>(tenantId: string, id: string, fn: () => Promise<T>): Promise<T> {
-    const { k } = this.q;
-    return withRowLock(
-      this.ds,
-      `SELECT r.${k.row} FROM ${this.d.table} r WHERE r.${k.id} = ? AND r.${k.tenant} = ?`,
-      [id, tenantId],
-      fn,
-    );
+    return inTransaction(this.ds, async (qr) => {
+      let row: ResourceRow | undefined;
+      if (this.lockedRead) {
+        const s = this.lockedRead(tenantId, id);
+        row = ((await qr.query(s.sql, s.params)) as ResourceRow[]).find((r) => r.id === id);
+      } else {
+        row = await this.rowById(qr, tenantId, id, true);
+      }
+      return holdingRow(this.d, tenantId, id, row ?? null, fn);
+    });
+  }
+
+  /**
+   * The statement withWriteLock reads the row with instead of `q.byId(…, true)`: the same row
+   * locked the same way, with more columns that other stores answer from while it is held (a
+   * user's groups, read by the group store in the same statement).
+   */
+  readWhenLocking(read: (tenantId: string, id: string) => SqlFragment): void {
+    this.lockedRead = read;
   }
 
   /** every statement of one search sees committed data (readForSearch) */

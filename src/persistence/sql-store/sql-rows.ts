@@ -7,6 +7,7 @@ import { Sql } from '../repositories/sql-transaction';
 import { ColumnValues, columnValues, documentOf, setColumn, writeValues } from './sql-columns';
 import { ResourceRow, SqlQueries, seqOf } from './sql-query';
 import { TableDescriptor, checkedColumns } from './table-descriptor';
+import { forgetRow, heldRow } from './held-rows';
 
 /** A write of the document inside a transaction: the stored result and the row's key. */
 export interface RowWrite {
@@ -80,6 +81,8 @@ export class SqlRows {
     const adoption = await this.hooks.adopt(qr, tenantId, r);
     if (adoption) {
       const { row, restore } = adoption;
+      forgetRow(this.d, tenantId, row.id);
+      forgetRow(this.d, tenantId, r.id);
       const version = Number(row.version) + 1;
       const res = await this.setRow(qr, row.row_key, cols, doc, r.created, r.passwordHash ?? null, r.resource, {
         version,
@@ -206,8 +209,16 @@ export class SqlRows {
     return affected(res as { affected?: number }) === 0 ? undefined : Number(row.version) + (tombstone ? 1 : 0);
   }
 
-  /** the live row with this id, locked (exact id: a _ci collation also matches other cases) */
+  /**
+   * the live row with this id, locked (exact id: a _ci collation also matches other cases), or
+   * the one withWriteLock read as it locked it; dropped from there as it is written
+   */
   private async lockedRow(qr: QueryRunner, tenantId: string, id: string): Promise<ResourceRow | undefined> {
+    const held = heldRow(this.d, tenantId, id);
+    if (held !== undefined) {
+      forgetRow(this.d, tenantId, id);
+      return held ?? undefined;
+    }
     const s = this.q.byId(tenantId, id, true);
     return ((await qr.query(s.sql, s.params)) as ResourceRow[]).find((r) => r.id === id);
   }

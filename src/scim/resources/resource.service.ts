@@ -1,16 +1,8 @@
 import { ScimError } from '../../core/errors/scim-error';
 import { ListResponse } from '../../core/messages/list-response';
 import { applyPatch, requiresFullAttribute } from '../../core/patch/patch.engine';
-import { ResourceOperation, WriteEvents, changedAttributes } from '../../core/ports/change-event';
-import {
-  NewResource,
-  ResourcePage,
-  ResourceQuery,
-  ResourceUpdate,
-  ScimJson,
-  StoredResource,
-  WriteLocking,
-} from '../../core/ports/resource.types';
+import { changedAttributes } from '../../core/ports/change-event';
+import { ScimJson, StoredResource } from '../../core/ports/resource.types';
 import { ProjectionRequest, projectResource, wantsAttribute } from '../../core/projection/projection';
 import { checkIfMatch, etagOf, isNotModified } from '../../core/resource/etag';
 import { deepEqual } from '../../core/resource/json.util';
@@ -21,61 +13,14 @@ import { RequestContext } from '../http/request-context';
 import { writeResource } from '../http/resource-write';
 import { eventsOf, projectionOf } from '../http/resource.util';
 import { hookContext } from '../lifecycle/lifecycle-hooks.service';
-import { DetachedAttribute, DetachedChange, DetachedInput } from './detached-attribute';
+import { DetachedChange, DetachedInput } from './detached-attribute';
 import { ResourceResult, noBody, withBody } from './resource-result';
 import { ScimResourceService } from './resource-service';
+import type { Rendered, ResourceStrategy } from './resource-strategy';
 import { ResourcePipeline } from './resource.pipeline';
 import { ServiceStore, ServiceUpdate } from './service-store';
 
-/** A stored resource as rendered: the stored one (possibly completed) plus readOnly extras. */
-export interface Rendered {
-  readonly stored: StoredResource;
-  readonly extra?: ScimJson;
-}
-
-/**
- * What differs between resource types, as small strategies; everything else is the same for
- * every type. Every member is optional: a type with none (a host's `Device`) is served from
- * its schema and store alone.
- */
-export interface ResourceStrategy<C = never, U = never> {
-  /**
-   * The readOnly attributes a type computes when rendering (a user's `groups`, a manager's
-   * displayName), read once for a whole page; `fresh`: the resources were just created.
-   */
-  completePage?(
-    items: readonly StoredResource[],
-    proj: ProjectionRequest,
-    ctx: RequestContext,
-    fresh: boolean,
-  ): Promise<(stored: StoredResource) => Rendered>;
-  /** a password the schema core took out of the body (RFC 7643 §4.1.1), hashed for the store */
-  hashPassword?(password: string): Promise<string>;
-  /** the event of a PUT/PATCH (a user's `active` flip is `activated`/`deactivated`) */
-  writeOperation?(before: ScimJson, after: ScimJson, verb: 'replaced' | 'patched'): ResourceOperation;
-  /** what else a create tells the store (a tenant's link-by-verified-email policy) */
-  createOptions?(ctx: RequestContext): { linkByVerifiedEmail?: true };
-  /** what follows a delete in other resources (a deleted user leaves its groups) */
-  afterDelete?(id: string, at: string, ctx: RequestContext): Promise<void>;
-  /** a multi-valued attribute kept apart from the document (a group's members) */
-  readonly detached?: DetachedAttribute<C, U>;
-  /**
-   * Whether a PATCH answers 200 with the resource rather than 204 (RFC 7644 §3.5.2 allows
-   * both); by default 200 unless the client asks for no attributes (`attributes=`).
-   */
-  patchAnswersBody?(proj: ProjectionQueryDto): boolean;
-  /**
-   * The error a write of this type answers before its body is read (a read-only catalogue:
-   * 405), or undefined when clients may write it; a type without it accepts writes.
-   */
-  refuseWrite?(verb: 'create' | 'replace' | 'patch' | 'delete'): ScimError | undefined;
-  /**
-   * What a type checks of a resource against other data before it is written (a User's new
-   * roles and entitlements against the tenant's catalogue), after the schema core and PATCH:
-   * the resource to write (possibly canonicalised), or a ScimError. `before`: the stored one.
-   */
-  checkResource?(resource: ScimJson, before: ScimJson | undefined, ctx: RequestContext): Promise<ScimJson>;
-}
+export type { Rendered, ResourceStrategy } from './resource-strategy';
 
 /** What a PUT or PATCH makes of the current resource. */
 interface Change {
@@ -138,12 +83,15 @@ export class ResourceService<C = never, U = never> implements ScimResourceServic
     return this.renderOne(stored, projectionOf(proj), ctx, true);
   }
 
-  async get(id: string, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ResourceResult> {
-    const stored = await this.load(id, ctx);
+  async get(id: string, q: ProjectionQueryDto, ctx: RequestContext): Promise<ResourceResult> {
+    const proj = projectionOf(q);
+    // (a type with a detached attribute reads it apart: renderOne)
+    const one = this.strategy.detached ? undefined : await this.strategy.readOne?.(id, proj, ctx);
+    const stored = one === undefined ? await this.load(id, ctx) : await this.p.found(this.rt, id, Promise.resolve(one?.stored ?? null));
     if (isNotModified(ctx.ifNoneMatch, stored.version)) {
       return noBody(304, etagOf(stored.version));
     }
-    return withBody(await this.renderOne(stored, projectionOf(proj), ctx, false));
+    return withBody(one ? this.render(one.complete(stored), proj, ctx) : await this.renderOne(stored, proj, ctx, false));
   }
 
   async list(q: ListQueryDto, ctx: RequestContext): Promise<ListResponse<ScimJson>> {
@@ -162,7 +110,7 @@ export class ResourceService<C = never, U = never> implements ScimResourceServic
 
   async replace(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ScimJson> {
     this.writable('replace');
-    const stored = await this.write(
+    const { stored, kept } = await this.write(
       id,
       ctx,
       async (current) => {
@@ -173,7 +121,7 @@ export class ResourceService<C = never, U = never> implements ScimResourceServic
       },
       'replaced',
     );
-    return this.renderOne(stored, projectionOf(proj), ctx, false);
+    return this.renderOne(stored, projectionOf(proj), ctx, false, kept);
   }
 
   async patch(id: string, body: unknown, proj: ProjectionQueryDto, ctx: RequestContext): Promise<ResourceResult> {
@@ -182,7 +130,7 @@ export class ResourceService<C = never, U = never> implements ScimResourceServic
     const d = this.strategy.detached;
     // a filter on the detached values (e.g. `members[type eq "Group"]`) needs them loaded
     const full = d !== undefined && requiresFullAttribute(ops, d.name);
-    const stored = await this.write(
+    const { stored, kept } = await this.write(
       id,
       ctx,
       async (current): Promise<Change> => {
@@ -212,7 +160,7 @@ export class ResourceService<C = never, U = never> implements ScimResourceServic
     if (!wantsBody) {
       return noBody(204, etagOf(stored.version));
     }
-    return withBody(await this.renderOne(stored, projectionOf(proj), ctx, false));
+    return withBody(await this.renderOne(stored, projectionOf(proj), ctx, false, kept));
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
@@ -233,10 +181,13 @@ export class ResourceService<C = never, U = never> implements ScimResourceServic
     const at = this.p.clock.nowIso();
     // the tenant's deprovisioning mode: 'soft' keeps a tombstone that a later POST restores
     const soft = ctx.deprovisioning === 'soft' ? { at } : undefined;
-    if (!(await this.store.delete(ctx.tenantId, id, soft, eventsOf(ctx, at, 'deleted', [])))) {
-      throw ScimError.notFound(`${this.rt.name} ${id} not found`);
-    }
-    await this.strategy.afterDelete?.(id, at, ctx);
+    const remove = async () => {
+      if (!(await this.store.delete(ctx.tenantId, id, soft, eventsOf(ctx, at, 'deleted', [])))) {
+        throw ScimError.notFound(`${this.rt.name} ${id} not found`);
+      }
+      await this.strategy.afterDelete?.(id, at, ctx);
+    };
+    await (this.strategy.atomically && this.strategy.afterDelete ? this.strategy.atomically(remove) : remove());
     if (hookEvent) {
       await this.p.hooks.afterDelete(hookEvent);
     }
@@ -254,9 +205,12 @@ export class ResourceService<C = never, U = never> implements ScimResourceServic
     ctx: RequestContext,
     change: (current: StoredResource) => Promise<Change>,
     verb: 'replaced' | 'patched',
-  ): Promise<StoredResource> {
+  ): Promise<{ stored: StoredResource; kept?: ScimJson }> {
+    let kept: ScimJson | undefined;
     const { stored, hookEvent, detached } = await writeResource(this.store, ctx, id, async () => {
-      const current = await this.load(id, ctx);
+      const read = await this.strategy.readForWrite?.(id, ctx);
+      kept = read?.kept;
+      const current = read === undefined ? await this.load(id, ctx) : await this.p.found(this.rt, id, Promise.resolve(read?.stored ?? null));
       checkIfMatch(ctx.ifMatch, current.version);
       const changed = await change(current);
       const { password, detached: input } = changed;
@@ -306,7 +260,7 @@ export class ResourceService<C = never, U = never> implements ScimResourceServic
       await this.p.hooks.afterUpdate({ ...hookEvent, after: stored.resource });
     }
     await detached?.hooks?.after();
-    return stored;
+    return { stored, kept };
   }
 
   /** The document without the detached attribute, and that attribute's values. */
@@ -340,13 +294,13 @@ export class ResourceService<C = never, U = never> implements ScimResourceServic
     return this.strategy.hashPassword(password);
   }
 
-  private async renderOne(stored: StoredResource, proj: ProjectionRequest, ctx: RequestContext, fresh: boolean) {
+  private async renderOne(stored: StoredResource, proj: ProjectionRequest, ctx: RequestContext, fresh: boolean, kept?: ScimJson) {
     const d = this.strategy.detached;
     const loaded =
       d && wantsAttribute(proj, d.name)
         ? { ...stored, resource: { ...stored.resource, [d.name]: await d.all(ctx.tenantId, stored.id) } }
         : stored;
-    const complete = await this.completer([loaded], proj, ctx, fresh);
+    const complete = await this.completer([loaded], proj, ctx, fresh, kept);
     return this.render(complete(loaded), proj, ctx);
   }
 
@@ -355,9 +309,10 @@ export class ResourceService<C = never, U = never> implements ScimResourceServic
     proj: ProjectionRequest,
     ctx: RequestContext,
     fresh: boolean,
+    kept?: ScimJson,
   ): Promise<(stored: StoredResource) => Rendered> {
     return this.strategy.completePage
-      ? this.strategy.completePage(items, proj, ctx, fresh)
+      ? this.strategy.completePage(items, proj, ctx, fresh, kept)
       : Promise.resolve((stored) => ({ stored }));
   }
 

@@ -2,7 +2,8 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ResourceOperation, userWriteOperation } from '../../core/ports/change-event';
 import { GroupOfMember, GroupRepository } from '../../core/ports/group.repository';
 import { ScimJson, StoredResource } from '../../core/ports/resource.types';
-import { GROUP_REPOSITORY, USER_REPOSITORY } from '../../core/ports/tokens';
+import { GROUP_REPOSITORY, UNIT_OF_WORK, USER_REPOSITORY } from '../../core/ports/tokens';
+import { UnitOfWork } from '../../core/ports/unit-of-work';
 import { UserRepository } from '../../core/ports/user.repository';
 import { ProjectionRequest, wantsAttribute } from '../../core/projection/projection';
 import { ENTERPRISE_USER_SCHEMA_ID } from '../../core/schema/user.schema';
@@ -29,8 +30,9 @@ export class UsersService extends ResourceService {
     p: ResourcePipeline,
     passwords: PasswordHasher,
     @Optional() @Inject(SCIM_CATALOGUE_ASSIGNMENTS) assignments?: CatalogueAssignments,
+    @Optional() @Inject(UNIT_OF_WORK) unitOfWork?: UnitOfWork,
   ) {
-    super(p.registry.resourceType('User'), users, p, new UserStrategy(users, groups, passwords, assignments));
+    super(p.registry.resourceType('User'), users, p, new UserStrategy(users, groups, passwords, assignments, unitOfWork));
   }
 }
 
@@ -40,7 +42,19 @@ class UserStrategy implements ResourceStrategy {
     private readonly groups: GroupRepository,
     private readonly passwords: PasswordHasher,
     private readonly assignments: CatalogueAssignments | undefined,
+    private readonly unitOfWork: UnitOfWork | undefined,
   ) {}
+
+  /** the group store's one read of a user with its groups, when it has one (an own property) */
+  private get userWithGroups(): GroupRepository['findUserWithGroups'] {
+    const g = this.groups;
+    return 'findUserWithGroups' in g && typeof g.findUserWithGroups === 'function' ? g.findUserWithGroups : undefined;
+  }
+
+  /** the user's row and its memberships go together: no membership outlives its user */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return this.unitOfWork ? this.unitOfWork.run(work) : work();
+  }
 
   /** new roles / entitlements must be in the tenant's catalogue, when one is served */
   async checkResource(resource: ScimJson, before: ScimJson | undefined, ctx: RequestContext): Promise<ScimJson> {
@@ -65,13 +79,57 @@ class UserStrategy implements ResourceStrategy {
     await this.groups.removeMemberEverywhere(ctx.tenantId, id, at, eventsOf(ctx, at));
   }
 
-  /** the page's memberships and managers in one query each, not one per user */
+  /**
+   * GET /Users/{id}: the user and its groups in one read when the group store can (the
+   * built-in stores), the manager's displayName only when the user names one.
+   */
+  async readOne(id: string, proj: ProjectionRequest, ctx: RequestContext) {
+    const read = this.userWithGroups;
+    if (!read || !wantsAttribute(proj, 'groups')) {
+      return undefined;
+    }
+    const found = await read(ctx.tenantId, id);
+    if (!found) {
+      return null;
+    }
+    const managers = await this.managerNames([found.user], proj, ctx);
+    return {
+      stored: found.user,
+      complete: (stored: StoredResource): Rendered => ({
+        stored: withManagerRef(stored, ctx, managers),
+        extra: groupsAttribute(found.groups, ctx),
+      }),
+    };
+  }
+
+  /**
+   * PUT/PATCH: the current user with its groups, read with the write's row lock (the lock's
+   * statement carries them: a user's own write never changes its groups)
+   */
+  async readForWrite(id: string, ctx: RequestContext) {
+    const read = this.userWithGroups;
+    if (!read) {
+      return undefined;
+    }
+    const found = await read(ctx.tenantId, id);
+    return found && { stored: found.user, kept: groupsAttribute(found.groups, ctx) };
+  }
+
+  /**
+   * the page's memberships and managers in one query each, not one per user; `kept`: the one
+   * user's groups as read for its write
+   */
   async completePage(
     items: readonly StoredResource[],
     proj: ProjectionRequest,
     ctx: RequestContext,
     fresh: boolean,
+    kept?: ScimJson,
   ): Promise<(stored: StoredResource) => Rendered> {
+    if (kept && items.length === 1) {
+      const managers = await this.managerNames(items, proj, ctx);
+      return (stored) => ({ stored: withManagerRef(stored, ctx, managers), extra: kept });
+    }
     const [groups, managers] = await Promise.all([
       // a new user is in no group yet
       !fresh && wantsAttribute(proj, 'groups')

@@ -63,6 +63,8 @@ export interface AppConfig {
   roles?: { names: string[]; protect?: string };
   /** SCIM_TOKEN_CACHE_TTL_MS, ms a token look-up may be answered from memory (0 = off) */
   tokenCacheTtlMs: number;
+  /** SCIM_COUNT_STATEMENTS: count SQL statements at the drivers, shown in /metrics (off) */
+  countStatements: boolean;
   /** HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS */
   http: HttpTimeouts;
   /** SCIM_OAUTH* (the client credentials grant) */
@@ -329,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logFormat,
     ...(roles ? { roles } : {}),
     tokenCacheTtlMs: int(env, 'SCIM_TOKEN_CACHE_TTL_MS', 0, 0, 60_000),
+    countStatements: bool(env, 'SCIM_COUNT_STATEMENTS', false),
     http: httpTimeouts(env),
     oauth: loadOAuthConfig(env),
   };

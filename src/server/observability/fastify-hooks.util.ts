@@ -3,6 +3,7 @@ import { redactUrl } from '../../audit/audit-redaction.util';
 import { REQUEST_ID_HEADER, stampOf, stampRequest } from '../../audit/request-id.util';
 import { HttpMetrics, UNMATCHED_ROUTE } from './http-metrics.service';
 import { AccessLog } from './json.logger';
+import { StatementCounter } from './statement-counter';
 
 /** the adapter's Fastify instance type (no direct import of fastify: not our dependency) */
 type Fastify = FastifyAdapter extends FastifyAdapter<any, any, any, any, any, infer I> ? I : never;
@@ -25,13 +26,32 @@ interface Authenticated {
  *   and, when `accessLog` is given (info level enabled), writes one access line: method,
  *   route, URL (credential-like query parameters redacted), status, duration, request id, tenant and token id
  *   (never the token), User-Agent and client IP, from fields Fastify already holds.
+ * With `statements` (SCIM_COUNT_STATEMENTS), the SQL statements run between the two hooks are
+ * counted as the request's.
  * The library installs no such hook (STYLE §3): only this app does, from bootstrap.ts.
  */
-export function installHttpHooks(fastify: Fastify, metrics: HttpMetrics, accessLog?: AccessLog): void {
+export function installHttpHooks(
+  fastify: Fastify,
+  metrics: HttpMetrics,
+  accessLog?: AccessLog,
+  statements?: StatementCounter,
+): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, stampRequest(request).id);
     done();
   });
+  if (statements) {
+    // the request's statements: from here until its response is sent (/metrics: not counted)
+    const scopes = new WeakMap<object, ReturnType<StatementCounter['beginRequest']>>();
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      scopes.set(request, statements.beginRequest(request.routeOptions.url === '/metrics'));
+      done();
+    });
+    fastify.addHook('onResponse', (request, _reply, done) => {
+      statements.endRequest(scopes.get(request));
+      done();
+    });
+  }
   if (accessLog === undefined) {
     fastify.addHook('onResponse', (request, reply, done) => {
       metrics.observe(

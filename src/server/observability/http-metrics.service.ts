@@ -52,9 +52,10 @@ export class HttpMetrics {
 
   /**
    * Everything in text format; with `outbox` (read from the database at scrape time) also the
-   * change-event backlog gauges, the oldest pending event's age taken at `nowMs`.
+   * change-event backlog gauges, the oldest pending event's age taken at `nowMs`; `extra`:
+   * more series (the SQL statement counters).
    */
-  render(outbox?: OutboxBacklog, nowMs = Date.now()): string {
+  render(outbox?: OutboxBacklog, nowMs = Date.now(), extra: readonly string[] = []): string {
     const requests: string[] = [
       '# HELP scim_http_requests_total HTTP requests by method, route template and status.',
       '# TYPE scim_http_requests_total counter',
@@ -86,6 +87,7 @@ export class HttpMetrics {
         ...requests,
         ...latency,
         ...(outbox ? outboxMetrics(outbox, nowMs) : []),
+        ...extra,
         ...this.processMetrics(),
       ].join('\n') + '\n'
     );

@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { OUTBOX_REPOSITORY, OutboxBacklog, OutboxRepository } from '../../library';
 import { HttpMetrics } from './http-metrics.service';
 import { OBSERVABILITY_OPTIONS, ObservabilityOptions } from './observability.options';
+import { StatementCounter } from './statement-counter';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 /** how long a scrape waits for the outbox backlog query before leaving its gauges out */
@@ -19,6 +20,7 @@ const BACKLOG_TIMEOUT_MS = 2_000;
 export class MetricsController {
   private readonly logger = new Logger('Metrics');
   private readonly expected: Buffer | undefined;
+  private readonly statements: StatementCounter | undefined;
 
   constructor(
     private readonly metrics: HttpMetrics,
@@ -27,6 +29,7 @@ export class MetricsController {
     @Optional() @Inject(OUTBOX_REPOSITORY) private readonly outbox?: OutboxRepository,
   ) {
     this.expected = options.metricsToken ? digest(options.metricsToken) : undefined;
+    this.statements = options.statements;
   }
 
   @Get()
@@ -43,7 +46,7 @@ export class MetricsController {
     }
     const backlog = await this.backlog();
     adapter.setHeader(res, 'Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
-    return this.metrics.render(backlog);
+    return this.metrics.render(backlog, Date.now(), this.statements?.render());
   }
 
   private async backlog(): Promise<OutboxBacklog | undefined> {

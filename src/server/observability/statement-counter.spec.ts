@@ -1,0 +1,67 @@
+import Database from 'better-sqlite3';
+import { StatementCounter, statementKind } from './statement-counter';
+
+describe('statementKind', () => {
+  it.each([
+    ['SELECT 1', 'select'],
+    ['  with recursive up(k) AS (SELECT 1) SELECT k FROM up', 'select'],
+    ['/* hint */ INSERT INTO t VALUES (1)', 'insert'],
+    ['INSERT IGNORE INTO t VALUES (1)', 'insert'],
+    ['UPDATE t SET a = 1', 'update'],
+    ['DELETE FROM t', 'delete'],
+    ['BEGIN IMMEDIATE', 'begin'],
+    ['START TRANSACTION', 'begin'],
+    ['COMMIT', 'commit'],
+    ['ROLLBACK', 'rollback'],
+    ['PRAGMA foreign_keys = ON', 'other'],
+    [{ sql: 'select * from t' }, 'select'],
+    [undefined, 'other'],
+  ])('%j is %s', (sql, kind) => {
+    expect(statementKind(sql)).toBe(kind);
+  });
+});
+
+describe('StatementCounter', () => {
+  it('counts better-sqlite3 statement runs, and a request scope counts its own', async () => {
+    const counter = StatementCounter.install();
+    expect(StatementCounter.install()).toBe(counter);
+    const db = new Database(':memory:');
+    try {
+      const before = { ...counter.total };
+      const inRequests = { ...counter.inRequests };
+      db.exec('CREATE TABLE t (a INTEGER)');
+      const insert = db.prepare('INSERT INTO t (a) VALUES (?)');
+      insert.run(1);
+      await new Promise<void>((resolve) => {
+        // a request's async context: its statements count as the request's until it ends
+        setImmediate(() => {
+          const scope = counter.beginRequest();
+          void Promise.resolve().then(() => {
+            insert.run(2);
+            db.prepare('SELECT a FROM t').all();
+            counter.endRequest(scope);
+            insert.run(3);
+            resolve();
+          });
+        });
+      });
+      expect(counter.total.insert - before.insert).toBe(3);
+      expect(counter.total.select - before.select).toBe(1);
+      expect(counter.total.other - before.other).toBe(1);
+      expect(counter.inRequests.insert - inRequests.insert).toBe(1);
+      expect(counter.inRequests.select - inRequests.select).toBe(1);
+      // an ignored scope (/metrics itself) counts nothing
+      await new Promise<void>((resolve) => {
+        setImmediate(() => {
+          counter.beginRequest(true);
+          insert.run(4);
+          resolve();
+        });
+      });
+      expect(counter.total.insert - before.insert).toBe(3);
+      expect(counter.render()).toEqual(expect.arrayContaining(['# TYPE scim_db_statements_total counter']));
+    } finally {
+      db.close();
+    }
+  });
+});
