@@ -13,7 +13,7 @@ import { lookupKey, normalizeDateTime, SqlFragment } from '../../src/core/filter
 import { FAKE_KEY_LENGTH, fakeTarget, SQL_CASES, SQL_ERROR_CASES } from '../../src/core/filter/filter-sql.cases';
 
 const registry = createDefaultRegistry();
-const DIALECTS: readonly SqlDialect[] = ['mysql', 'sqlite'];
+const DIALECTS: readonly SqlDialect[] = ['mysql', 'sqlite', 'postgres'];
 
 const validated = (text: string) => validateFilter(parseFilter(text), registry, USER_RESOURCE_TYPE);
 const compile = (node: FilterNode, dialect: SqlDialect) => compileFilter(node, fakeTarget(dialect));
@@ -34,11 +34,15 @@ function stringValues(node: FilterNode): string[] {
   }
 }
 
-/** SQL text without the literals the compiler may write itself (JSON paths, `'!'`, `''`). */
+/**
+ * SQL text without the literals the compiler may write itself (JSON paths, PostgreSQL's
+ * text[] paths, `'!'`, `''`, jsonb constants and type names).
+ */
 function withoutOwnLiterals(sql: string): string {
   return sql
     .replace(/'\$(?:[^']|'')*'/g, '')
-    .replace(/'(?:!|true|false|)'/g, '');
+    .replace(/'\{(?:[^']|'')*\}'/g, '')
+    .replace(/'(?:!|true|false|null|number|)'/g, '');
 }
 
 describe('FilterSqlCompiler (RFC 7644 §3.4.2.2 filters to parameterized SQL)', () => {

@@ -1,6 +1,6 @@
 /**
  * Case tables for filter-sql.compiler.spec.ts: filter text -> expected SQL and parameters for
- * both dialects (RFC 7644 §3.4.2.2), compiled against FAKE_TARGET, a small storage layout
+ * each dialect (RFC 7644 §3.4.2.2), compiled against FAKE_TARGET, a small storage layout
  * shaped like TypeOrmUserRepository's (indexed columns, a child table for multi-valued
  * attributes, a JSON document for the rest). Not a spec itself.
  */
@@ -10,7 +10,7 @@ import {
   USER_RESOURCE_TYPE,
 } from '../schema/schema.registry';
 import { ENTERPRISE_USER_SCHEMA_ID } from '../schema/user.schema';
-import { jsonMemberPath, SqlDialect } from './filter-sql.dialect';
+import { jsonMemberPath, pgPathLiteral, SqlDialect } from './filter-sql.dialect';
 import { ColumnRef, FilterSqlTarget, MultiValuedRef, SqlFragment } from './filter-sql.target';
 
 export const ENT = ENTERPRISE_USER_SCHEMA_ID;
@@ -80,6 +80,7 @@ export interface SqlCase {
   readonly filter: string;
   readonly mysql: SqlFragment;
   readonly sqlite: SqlFragment;
+  readonly postgres: SqlFragment;
 }
 
 export interface SqlErrorCase {
@@ -103,6 +104,13 @@ const myBool = (key: string) =>
   `WHEN JSON_CONTAINS(v.item, 'false', ${path(key)}) THEN 0 END)`;
 const liteBool = (key: string) =>
   `(CASE json_type(v.item, ${path(key)}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)`;
+/** PostgreSQL: a jsonb read in the "C" collation, and LOWER() by ICU's root locale */
+const pgDoc = (...keys: string[]) => `((r.doc::jsonb #>> ${pgPathLiteral(keys)}) COLLATE "C")`;
+const pgItem = (key: string) => `((v.item::jsonb #>> ${pgPathLiteral([key])}) COLLATE "C")`;
+const pgBool = (key: string) =>
+  `(CASE (v.item::jsonb #> ${pgPathLiteral([key])}) WHEN 'true'::jsonb THEN 1 ` +
+  `WHEN 'false'::jsonb THEN 0 END)`;
+const pgLower = (expr: string) => `(LOWER((${expr}) COLLATE "und-x-icu") COLLATE "C")`;
 /** the start of fakeTarget's child-table sub-query */
 const IN_VALS = 'r.seq IN (SELECT v.owner_seq FROM vals v WHERE v.attribute = ? AND ';
 
@@ -122,6 +130,7 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['bjensen', 'bjensen'],
     },
     sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci = ?)', params: ['bjensen'] },
+    postgres: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci = ?)', params: ['bjensen'] },
   },
   {
     name: 'the core schema URN prefix changes nothing',
@@ -133,6 +142,7 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['bjensen', 'bjensen'],
     },
     sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci = ?)', params: ['bjensen'] },
+    postgres: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci = ?)', params: ['bjensen'] },
   },
   {
     name: 'ne is not eq: true when absent',
@@ -142,6 +152,7 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['bjensen'],
     },
     sqlite: { sql: '(r.user_name_ci IS NULL OR r.user_name_ci <> ?)', params: ['bjensen'] },
+    postgres: { sql: '(r.user_name_ci IS NULL OR r.user_name_ci <> ?)', params: ['bjensen'] },
   },
   {
     name: 'co',
@@ -151,6 +162,10 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['%jen%'],
     },
     sqlite: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['%jen%'],
+    },
+    postgres: {
       sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
       params: ['%jen%'],
     },
@@ -166,6 +181,10 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
       params: ['bj%'],
     },
+    postgres: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['bj%'],
+    },
   },
   {
     name: 'ew',
@@ -178,6 +197,10 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
       params: ['%@example.com'],
     },
+    postgres: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['%@example.com'],
+    },
   },
   {
     name: 'gt',
@@ -187,6 +210,7 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['m'],
     },
     sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci > ?)', params: ['m'] },
+    postgres: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci > ?)', params: ['m'] },
   },
   {
     name: 'ge',
@@ -196,6 +220,7 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['m'],
     },
     sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci >= ?)', params: ['m'] },
+    postgres: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci >= ?)', params: ['m'] },
   },
   {
     name: 'lt',
@@ -205,6 +230,7 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['m'],
     },
     sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci < ?)', params: ['m'] },
+    postgres: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci < ?)', params: ['m'] },
   },
   {
     name: 'le',
@@ -214,12 +240,14 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['m'],
     },
     sqlite: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci <= ?)', params: ['m'] },
+    postgres: { sql: '(r.user_name_ci IS NOT NULL AND r.user_name_ci <= ?)', params: ['m'] },
   },
   {
     name: 'pr on a text column: not NULL and not empty',
     filter: 'userName pr',
     mysql: { sql: "(r.user_name IS NOT NULL AND CAST(r.user_name AS BINARY) <> '')", params: [] },
     sqlite: { sql: "(r.user_name IS NOT NULL AND r.user_name <> '')", params: [] },
+    postgres: { sql: "(r.user_name IS NOT NULL AND r.user_name <> '')", params: [] },
   },
   {
     name: 'caseExact:true column (id) compares as is',
@@ -229,6 +257,7 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['2819C223-7F76', '2819C223-7F76'],
     },
     sqlite: { sql: '(r.id IS NOT NULL AND r.id = ?)', params: ['2819C223-7F76'] },
+    postgres: { sql: '(r.id IS NOT NULL AND r.id = ?)', params: ['2819C223-7F76'] },
   },
   {
     name: 'caseExact:true column (externalId) LIKE is case-sensitive',
@@ -238,6 +267,10 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['%Ab%'],
     },
     sqlite: {
+      sql: "(r.external_id IS NOT NULL AND r.external_id LIKE ? ESCAPE '!')",
+      params: ['%Ab%'],
+    },
+    postgres: {
       sql: "(r.external_id IS NOT NULL AND r.external_id LIKE ? ESCAPE '!')",
       params: ['%Ab%'],
     },
@@ -255,6 +288,10 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: '(r.display_name_ci IS NOT NULL AND r.display_name_ci = ?)',
       params: ['babs jensen'],
     },
+    postgres: {
+      sql: '(r.display_name_ci IS NOT NULL AND r.display_name_ci = ?)',
+      params: ['babs jensen'],
+    },
   },
   {
     name: 'caseExact:false column without shadow column: lower-cased in SQL',
@@ -269,6 +306,10 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: '(scim_lower(r.nick_name) IS NOT NULL AND scim_lower(r.nick_name) = ?)',
       params: ['babs'],
     },
+    postgres: {
+      sql: `(${pgLower('r.nick_name')} IS NOT NULL AND ${pgLower('r.nick_name')} = ?)`,
+      params: ['babs'],
+    },
   },
   {
     name: 'JSON attribute (title), caseExact:false',
@@ -280,6 +321,12 @@ export const SQL_CASES: readonly SqlCase[] = [
     sqlite: {
       sql: `(scim_lower(${liteDoc('title')}) IS NOT NULL AND scim_lower(${liteDoc('title')}) = ?)`,
       params: ['tour guide'],
+    },
+    postgres: {
+      sql:
+        `(${pgLower(pgDoc('title'))} IS NOT NULL AND ` +
+        `${pgLower(pgDoc('title'))} = ${pgLower('?')})`,
+      params: ['Tour Guide'],
     },
   },
   {
@@ -293,6 +340,12 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: `(scim_lower(${liteDoc('title')}) IS NOT NULL AND scim_lower(${liteDoc('title')}) > ?)`,
       params: ['tour'],
     },
+    postgres: {
+      sql:
+        `(${pgLower(pgDoc('title'))} IS NOT NULL AND ` +
+        `${pgLower(pgDoc('title'))} > ${pgLower('?')})`,
+      params: ['Tour'],
+    },
   },
   {
     name: 'JSON attribute pr',
@@ -302,6 +355,7 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: [],
     },
     sqlite: { sql: `(${liteDoc('title')} IS NOT NULL AND ${liteDoc('title')} <> '')`, params: [] },
+    postgres: { sql: `(${pgDoc('title')} IS NOT NULL AND ${pgDoc('title')} <> '')`, params: [] },
   },
   {
     name: 'JSON sub-attribute of a singular complex attribute',
@@ -315,6 +369,12 @@ export const SQL_CASES: readonly SqlCase[] = [
         `(scim_lower(${liteDoc('name', 'familyName')}) IS NOT NULL AND ` +
         `scim_lower(${liteDoc('name', 'familyName')}) LIKE ? ESCAPE '!')`,
       params: ['%o\'malley%'],
+    },
+    postgres: {
+      sql:
+        `(${pgLower(pgDoc('name', 'familyName'))} IS NOT NULL AND ` +
+        `${pgLower(pgDoc('name', 'familyName'))} LIKE ${pgLower('?')} ESCAPE '!')`,
+      params: ['%O\'Malley%'],
     },
   },
   {
@@ -330,6 +390,12 @@ export const SQL_CASES: readonly SqlCase[] = [
         `scim_lower(json_extract(r.doc, '$."${ENT}"."employeeNumber"')) = ?)`,
       params: ['701984'],
     },
+    postgres: {
+      sql:
+        `(${pgLower(pgDoc(ENT, 'employeeNumber'))} IS NOT NULL AND ` +
+        `${pgLower(pgDoc(ENT, 'employeeNumber'))} = ${pgLower('?')})`,
+      params: ['701984'],
+    },
   },
   {
     name: 'extension sub-attribute',
@@ -342,6 +408,12 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql:
         `(scim_lower(json_extract(r.doc, '$."${ENT}"."manager"."value"')) IS NOT NULL AND ` +
         `scim_lower(json_extract(r.doc, '$."${ENT}"."manager"."value"')) = ?)`,
+      params: ['26118915'],
+    },
+    postgres: {
+      sql:
+        `(${pgLower(pgDoc(ENT, 'manager', 'value'))} IS NOT NULL AND ` +
+        `${pgLower(pgDoc(ENT, 'manager', 'value'))} = ${pgLower('?')})`,
       params: ['26118915'],
     },
   },
@@ -380,6 +452,22 @@ export const SQL_CASES: readonly SqlCase[] = [
         `${liteDoc('name', 'honorificSuffix')} <> ''))`,
       params: [],
     },
+    postgres: {
+      sql:
+        `((${pgDoc('name', 'formatted')} IS NOT NULL AND ` +
+        `${pgDoc('name', 'formatted')} <> '') OR ` +
+        `(${pgDoc('name', 'familyName')} IS NOT NULL AND ` +
+        `${pgDoc('name', 'familyName')} <> '') OR ` +
+        `(${pgDoc('name', 'givenName')} IS NOT NULL AND ` +
+        `${pgDoc('name', 'givenName')} <> '') OR ` +
+        `(${pgDoc('name', 'middleName')} IS NOT NULL AND ` +
+        `${pgDoc('name', 'middleName')} <> '') OR ` +
+        `(${pgDoc('name', 'honorificPrefix')} IS NOT NULL AND ` +
+        `${pgDoc('name', 'honorificPrefix')} <> '') OR ` +
+        `(${pgDoc('name', 'honorificSuffix')} IS NOT NULL AND ` +
+        `${pgDoc('name', 'honorificSuffix')} <> ''))`,
+      params: [],
+    },
   },
   {
     name: 'pr on an extension complex attribute',
@@ -402,6 +490,16 @@ export const SQL_CASES: readonly SqlCase[] = [
         `json_extract(r.doc, '$."${ENT}"."manager"."$ref"') <> '') OR ` +
         `(json_extract(r.doc, '$."${ENT}"."manager"."displayName"') IS NOT NULL AND ` +
         `json_extract(r.doc, '$."${ENT}"."manager"."displayName"') <> ''))`,
+      params: [],
+    },
+    postgres: {
+      sql:
+        `((${pgDoc(ENT, 'manager', 'value')} IS NOT NULL AND ` +
+        `${pgDoc(ENT, 'manager', 'value')} <> '') OR ` +
+        `(${pgDoc(ENT, 'manager', '$ref')} IS NOT NULL AND ` +
+        `${pgDoc(ENT, 'manager', '$ref')} <> '') OR ` +
+        `(${pgDoc(ENT, 'manager', 'displayName')} IS NOT NULL AND ` +
+        `${pgDoc(ENT, 'manager', 'displayName')} <> ''))`,
       params: [],
     },
   },
@@ -429,36 +527,51 @@ export const SQL_CASES: readonly SqlCase[] = [
         `(${liteDoc('meta', 'version')} IS NOT NULL AND ${liteDoc('meta', 'version')} <> ''))`,
       params: [],
     },
+    postgres: {
+      sql:
+        `((${pgDoc('meta', 'resourceType')} IS NOT NULL AND ` +
+        `${pgDoc('meta', 'resourceType')} <> '') OR (r.created IS NOT NULL AND ` +
+        "r.created <> '') OR (r.last_modified IS NOT NULL AND r.last_modified <> '') OR " +
+        `(${pgDoc('meta', 'location')} IS NOT NULL AND ` +
+        `${pgDoc('meta', 'location')} <> '') OR (${pgDoc('meta', 'version')} IS NOT NULL AND ` +
+        `${pgDoc('meta', 'version')} <> ''))`,
+      params: [],
+    },
   },
   {
     name: 'boolean column eq true',
     filter: 'active eq true',
     mysql: { sql: '(r.active IS NOT NULL AND r.active = ?)', params: [1] },
     sqlite: { sql: '(r.active IS NOT NULL AND r.active = ?)', params: [1] },
+    postgres: { sql: '(r.active IS NOT NULL AND r.active = ?)', params: [1] },
   },
   {
     name: 'boolean: the validator coerces the string "True" (Entra ID)',
     filter: 'active eq "True"',
     mysql: { sql: '(r.active IS NOT NULL AND r.active = ?)', params: [1] },
     sqlite: { sql: '(r.active IS NOT NULL AND r.active = ?)', params: [1] },
+    postgres: { sql: '(r.active IS NOT NULL AND r.active = ?)', params: [1] },
   },
   {
     name: 'boolean ne false is true when absent',
     filter: 'active ne false',
     mysql: { sql: '(r.active IS NULL OR r.active <> ?)', params: [0] },
     sqlite: { sql: '(r.active IS NULL OR r.active <> ?)', params: [0] },
+    postgres: { sql: '(r.active IS NULL OR r.active <> ?)', params: [0] },
   },
   {
     name: 'boolean pr',
     filter: 'active pr',
     mysql: { sql: '(r.active IS NOT NULL)', params: [] },
     sqlite: { sql: '(r.active IS NOT NULL)', params: [] },
+    postgres: { sql: '(r.active IS NOT NULL)', params: [] },
   },
   {
     name: 'boolean eq null',
     filter: 'active eq null',
     mysql: { sql: '(NOT (r.active IS NOT NULL))', params: [] },
     sqlite: { sql: '(NOT (r.active IS NOT NULL))', params: [] },
+    postgres: { sql: '(NOT (r.active IS NOT NULL))', params: [] },
   },
   {
     name: 'dateTime is normalised to the stored UTC form',
@@ -468,6 +581,10 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['2011-05-13T02:42:34.000Z'],
     },
     sqlite: {
+      sql: '(r.created IS NOT NULL AND r.created > ?)',
+      params: ['2011-05-13T02:42:34.000Z'],
+    },
+    postgres: {
       sql: '(r.created IS NOT NULL AND r.created > ?)',
       params: ['2011-05-13T02:42:34.000Z'],
     },
@@ -483,6 +600,10 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: '(r.last_modified IS NOT NULL AND r.last_modified <= ?)',
       params: ['2011-05-13T04:42:34.123Z'],
     },
+    postgres: {
+      sql: '(r.last_modified IS NOT NULL AND r.last_modified <= ?)',
+      params: ['2011-05-13T04:42:34.123Z'],
+    },
   },
   {
     name: 'dateTime eq without zone is UTC',
@@ -495,6 +616,10 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: '(r.last_modified IS NOT NULL AND r.last_modified = ?)',
       params: ['2011-05-13T04:42:34.000Z'],
     },
+    postgres: {
+      sql: '(r.last_modified IS NOT NULL AND r.last_modified = ?)',
+      params: ['2011-05-13T04:42:34.000Z'],
+    },
   },
   {
     name: 'LIKE escapes % _ and the escape character !',
@@ -504,6 +629,10 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['%50!%!_!!x%'],
     },
     sqlite: {
+      sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
+      params: ['%50!%!_!!x%'],
+    },
+    postgres: {
       sql: "(r.user_name_ci IS NOT NULL AND r.user_name_ci LIKE ? ESCAPE '!')",
       params: ['%50!%!_!!x%'],
     },
@@ -523,6 +652,14 @@ export const SQL_CASES: readonly SqlCase[] = [
         `scim_lower(${liteDoc('title')}) LIKE ? ESCAPE '!'))`,
       params: ['a!_%', '%!%!!'],
     },
+    postgres: {
+      sql:
+        `((${pgLower(pgDoc('title'))} IS NOT NULL AND ` +
+        `${pgLower(pgDoc('title'))} LIKE ${pgLower('?')} ESCAPE '!') OR ` +
+        `(${pgLower(pgDoc('title'))} IS NOT NULL AND ` +
+        `${pgLower(pgDoc('title'))} LIKE ${pgLower('?')} ESCAPE '!'))`,
+      params: ['a!_%', '%!%!!'],
+    },
   },
   {
     name: 'eq null on a singular attribute is not pr',
@@ -535,6 +672,10 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: `(NOT (${liteDoc('title')} IS NOT NULL AND ${liteDoc('title')} <> ''))`,
       params: [],
     },
+    postgres: {
+      sql: `(NOT (${pgDoc('title')} IS NOT NULL AND ${pgDoc('title')} <> ''))`,
+      params: [],
+    },
   },
   {
     name: 'ne null on a singular attribute is pr',
@@ -544,6 +685,7 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: [],
     },
     sqlite: { sql: `(${liteDoc('title')} IS NOT NULL AND ${liteDoc('title')} <> '')`, params: [] },
+    postgres: { sql: `(${pgDoc('title')} IS NOT NULL AND ${pgDoc('title')} <> '')`, params: [] },
   },
   {
     name: 'eq null on a multi-valued attribute: no element has a value',
@@ -556,6 +698,12 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: `(NOT (${IN_VALS}(v.value IS NOT NULL AND v.value <> ''))))`,
       params: ['emails'],
     },
+    postgres: {
+      sql:
+        `(NOT (${IN_VALS}` +
+        "(v.value IS NOT NULL AND v.value <> ''))))",
+      params: ['emails'],
+    },
   },
   {
     name: 'ne null on a multi-valued sub-attribute: some element has one',
@@ -565,6 +713,12 @@ export const SQL_CASES: readonly SqlCase[] = [
       params: ['emails'],
     },
     sqlite: { sql: `(${IN_VALS}(v.value IS NOT NULL AND v.value <> '')))`, params: ['emails'] },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        "(v.value IS NOT NULL AND v.value <> '')))",
+      params: ['emails'],
+    },
   },
   {
     name: 'eq null inside a value filter: an element without the sub-attribute',
@@ -577,6 +731,12 @@ export const SQL_CASES: readonly SqlCase[] = [
     },
     sqlite: {
       sql: `(${IN_VALS}(NOT (${liteItem('type')} IS NOT NULL AND ${liteItem('type')} <> ''))))`,
+      params: ['emails'],
+    },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        `(NOT (${pgItem('type')} IS NOT NULL AND ${pgItem('type')} <> ''))))`,
       params: ['emails'],
     },
   },
@@ -593,6 +753,12 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: `(${IN_VALS}(v.value_ci IS NOT NULL AND v.value_key = ? AND v.value_ci = ?)))`,
       params: ['emails', 'bjensen@', 'bjensen@example.com'],
     },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        '(v.value_ci IS NOT NULL AND v.value_key = ? AND v.value_ci = ?)))',
+      params: ['emails', 'bjensen@', 'bjensen@example.com'],
+    },
   },
   {
     name: 'multi-valued co',
@@ -603,6 +769,12 @@ export const SQL_CASES: readonly SqlCase[] = [
     },
     sqlite: {
       sql: `(${IN_VALS}(v.value_ci IS NOT NULL AND v.value_ci LIKE ? ESCAPE '!')))`,
+      params: ['emails', '%@example%'],
+    },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        "(v.value_ci IS NOT NULL AND v.value_ci LIKE ? ESCAPE '!')))",
       params: ['emails', '%@example%'],
     },
   },
@@ -619,6 +791,12 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: `(NOT (${IN_VALS}(v.value_ci IS NOT NULL AND v.value_key = ? AND v.value_ci = ?))))`,
       params: ['emails', 'babs@jen', 'babs@jensen.org'],
     },
+    postgres: {
+      sql:
+        `(NOT (${IN_VALS}` +
+        '(v.value_ci IS NOT NULL AND v.value_key = ? AND v.value_ci = ?))))',
+      params: ['emails', 'babs@jen', 'babs@jensen.org'],
+    },
   },
   {
     name: 'multi-valued sub-attribute read from the element JSON',
@@ -633,6 +811,13 @@ export const SQL_CASES: readonly SqlCase[] = [
         `scim_lower(${liteItem('type')}) = ?)))`,
       params: ['emails', 'work'],
     },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        `(${pgLower(pgItem('type'))} IS NOT NULL AND ` +
+        `${pgLower(pgItem('type'))} = ${pgLower('?')})))`,
+      params: ['emails', 'Work'],
+    },
   },
   {
     name: 'multi-valued boolean sub-attribute from JSON: JSON true/false only',
@@ -643,6 +828,12 @@ export const SQL_CASES: readonly SqlCase[] = [
     },
     sqlite: {
       sql: `(${IN_VALS}(${liteBool('primary')} IS NOT NULL AND ${liteBool('primary')} = ?)))`,
+      params: ['emails', 1],
+    },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        `(${pgBool('primary')} IS NOT NULL AND ${pgBool('primary')} = ?)))`,
       params: ['emails', 1],
     },
   },
@@ -665,6 +856,14 @@ export const SQL_CASES: readonly SqlCase[] = [
         `(${liteBool('primary')} IS NOT NULL))))`,
       params: ['emails'],
     },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        `((v.value IS NOT NULL AND v.value <> '') OR (${pgItem('display')} IS NOT NULL AND ` +
+        `${pgItem('display')} <> '') OR (${pgItem('type')} IS NOT NULL AND ` +
+        `${pgItem('type')} <> '') OR (${pgBool('primary')} IS NOT NULL))))`,
+      params: ['emails'],
+    },
   },
   {
     name: 'value filter: both conditions on the same element',
@@ -680,6 +879,14 @@ export const SQL_CASES: readonly SqlCase[] = [
         "v.value_ci LIKE ? ESCAPE '!'))))",
       params: ['emails', 'work', '%@example.com%'],
     },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        `((${pgLower(pgItem('type'))} IS NOT NULL AND ` +
+        `${pgLower(pgItem('type'))} = ${pgLower('?')}) AND (v.value_ci IS NOT NULL AND ` +
+        "v.value_ci LIKE ? ESCAPE '!'))))",
+      params: ['emails', 'work', '%@example.com%'],
+    },
   },
   {
     name: 'value filter with not and a "True" string',
@@ -690,6 +897,12 @@ export const SQL_CASES: readonly SqlCase[] = [
     },
     sqlite: {
       sql: `(${IN_VALS}(NOT (${liteBool('primary')} IS NOT NULL AND ${liteBool('primary')} = ?))))`,
+      params: ['roles', 1],
+    },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        `(NOT (${pgBool('primary')} IS NOT NULL AND ${pgBool('primary')} = ?))))`,
       params: ['roles', 1],
     },
   },
@@ -707,6 +920,14 @@ export const SQL_CASES: readonly SqlCase[] = [
         `(${liteItem('postalCode')} IS NOT NULL AND ${liteItem('postalCode')} <> ''))))`,
       params: ['addresses', 'par%'],
     },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        `((${pgLower(pgItem('locality'))} IS NOT NULL AND ` +
+        `${pgLower(pgItem('locality'))} LIKE ${pgLower('?')} ESCAPE '!') OR ` +
+        `(${pgItem('postalCode')} IS NOT NULL AND ${pgItem('postalCode')} <> ''))))`,
+      params: ['addresses', 'Par%'],
+    },
   },
   {
     name: 'binary value (x509Certificates) compares case-exactly',
@@ -717,6 +938,12 @@ export const SQL_CASES: readonly SqlCase[] = [
     },
     sqlite: {
       sql: `(${IN_VALS}(v.value IS NOT NULL AND v.value_key = ? AND v.value = ?)))`,
+      params: ['x509Certificates', 'miidqzcc', 'MIIDQzCCAqyg'],
+    },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        '(v.value IS NOT NULL AND v.value_key = ? AND v.value = ?)))',
       params: ['x509Certificates', 'miidqzcc', 'MIIDQzCCAqyg'],
     },
   },
@@ -734,6 +961,14 @@ export const SQL_CASES: readonly SqlCase[] = [
         `(NOT (${liteDoc('name', 'familyName')} IS NOT NULL AND ` +
         `${liteDoc('name', 'familyName')} <> '')))`,
       params: ['bar'],
+    },
+    postgres: {
+      sql:
+        `((${pgLower(pgDoc('name', 'givenName'))} IS NOT NULL AND ` +
+        `${pgLower(pgDoc('name', 'givenName'))} = ${pgLower('?')}) OR ` +
+        `(NOT (${pgDoc('name', 'familyName')} IS NOT NULL AND ` +
+        `${pgDoc('name', 'familyName')} <> '')))`,
+      params: ['Bar'],
     },
   },
   {
@@ -754,6 +989,13 @@ export const SQL_CASES: readonly SqlCase[] = [
         "(r.display_name_ci IS NOT NULL AND r.display_name_ci LIKE ? ESCAPE '!')))",
       params: ['a', '%b%'],
     },
+    postgres: {
+      sql:
+        '((r.user_name_ci IS NOT NULL AND r.user_name_ci = ?) OR ' +
+        `((NOT (${pgDoc('title')} IS NOT NULL AND ${pgDoc('title')} <> '')) AND ` +
+        "(r.display_name_ci IS NOT NULL AND r.display_name_ci LIKE ? ESCAPE '!')))",
+      params: ['a', '%b%'],
+    },
   },
   {
     name: 'injection text stays a parameter',
@@ -769,6 +1011,13 @@ export const SQL_CASES: readonly SqlCase[] = [
         `scim_lower(${liteDoc('title')}) LIKE ? ESCAPE '!'))`,
       params: ['x\' or 1=1 --', '%\'; drop table r; --%'],
     },
+    postgres: {
+      sql:
+        '((r.user_name_ci IS NOT NULL AND r.user_name_ci = ?) OR ' +
+        `(${pgLower(pgDoc('title'))} IS NOT NULL AND ` +
+        `${pgLower(pgDoc('title'))} LIKE ${pgLower('?')} ESCAPE '!'))`,
+      params: ['x\' or 1=1 --', '%\'; DROP TABLE r; --%'],
+    },
   },
   {
     name: 'counter-example: emails.primary eq false must not match elements without primary',
@@ -781,12 +1030,24 @@ export const SQL_CASES: readonly SqlCase[] = [
       sql: `(${IN_VALS}(${liteBool('primary')} IS NOT NULL AND ${liteBool('primary')} = ?)))`,
       params: ['emails', 0],
     },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        `(${pgBool('primary')} IS NOT NULL AND ${pgBool('primary')} = ?)))`,
+      params: ['emails', 0],
+    },
   },
   {
     name: 'counter-example: emails[primary pr] is false for an element without primary',
     filter: 'emails[primary pr]',
     mysql: { sql: `(${IN_VALS}(${myBool('primary')} IS NOT NULL)))`, params: ['emails'] },
     sqlite: { sql: `(${IN_VALS}(${liteBool('primary')} IS NOT NULL)))`, params: ['emails'] },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        `(${pgBool('primary')} IS NOT NULL)))`,
+      params: ['emails'],
+    },
   },
   {
     name: 'counter-example: title eq "pad" must not match "pad " on MySQL (PAD SPACE)',
@@ -797,6 +1058,12 @@ export const SQL_CASES: readonly SqlCase[] = [
     },
     sqlite: {
       sql: `(scim_lower(${liteDoc('title')}) IS NOT NULL AND scim_lower(${liteDoc('title')}) = ?)`,
+      params: ['pad'],
+    },
+    postgres: {
+      sql:
+        `(${pgLower(pgDoc('title'))} IS NOT NULL AND ` +
+        `${pgLower(pgDoc('title'))} = ${pgLower('?')})`,
       params: ['pad'],
     },
   },
@@ -815,6 +1082,15 @@ export const SQL_CASES: readonly SqlCase[] = [
         `scim_lower(${liteItem('type')}) = ?))))`,
       params: ['emails', 'home ', ''],
     },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        `((${pgLower(pgItem('type'))} IS NOT NULL AND ` +
+        `${pgLower(pgItem('type'))} = ${pgLower('?')}) OR ` +
+        `(${pgLower(pgItem('type'))} IS NOT NULL AND ` +
+        `${pgLower(pgItem('type'))} = ${pgLower('?')}))))`,
+      params: ['emails', 'home ', ''],
+    },
   },
   {
     name: 'counter-example: not (emails[value eq x]) keeps elements without a value two-valued',
@@ -827,6 +1103,12 @@ export const SQL_CASES: readonly SqlCase[] = [
     },
     sqlite: {
       sql: `(${IN_VALS}(NOT (v.value_ci IS NOT NULL AND v.value_key = ? AND v.value_ci = ?))))`,
+      params: ['emails', 'x', 'x'],
+    },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        '(NOT (v.value_ci IS NOT NULL AND v.value_key = ? AND v.value_ci = ?))))',
       params: ['emails', 'x', 'x'],
     },
   },

@@ -1,5 +1,5 @@
 /**
- * Filter AST -> parameterized SQL for MySQL/MariaDB and SQLite (RFC 7644 §3.4.2.2).
+ * Filter AST -> parameterized SQL for MySQL/MariaDB, SQLite and PostgreSQL (RFC 7644 §3.4.2.2).
  *
  * Values are always bound parameters; attribute names reach SQL only through the target's
  * column map (filter-sql.target.ts), never from the filter text. This file finds where each
@@ -12,7 +12,7 @@
  * - text compares exactly, trailing spaces included: MySQL's `utf8mb4_bin` is a PAD SPACE
  *   collation (`'a' = 'a '` is true), so on MySQL `=`, `<>`, `<`... compare
  *   `CAST(x AS BINARY)`; an `eq` on a real column keeps a plain `x = ?` beside it so the
- *   look-up still uses the column's index;
+ *   look-up still uses the column's index; PostgreSQL compares in the "C" collation;
  * - dateTime values are stored as normalized ISO-8601 UTC strings, so they compare as text;
  * - booleans read from JSON are 1/0 only for JSON true/false (NULL for anything else);
  * - `pr` on a complex attribute is true iff one of its sub-attributes is present (so `{}` and
@@ -237,7 +237,12 @@ export class FilterSqlCompiler {
   }
 
   private jsonOperand(json: string, keys: string[], def: AttributeDefinition): Operand {
-    const read = def.type === 'boolean' ? this.dialect.jsonBoolean : this.dialect.jsonValue;
+    const read =
+      def.type === 'boolean'
+        ? this.dialect.jsonBoolean
+        : def.type === 'integer' || def.type === 'decimal'
+          ? this.dialect.jsonNumber
+          : this.dialect.jsonValue;
     const expr = read(json, keys);
     return {
       expr,

@@ -1,10 +1,10 @@
 /**
- * How MySQL/MariaDB and SQLite spell what the filter SQL compiler needs (RFC 7644 §3.4.2.2):
- * one dialect object per database, so the compiler never branches on the database itself,
- * and the SQL text both share (LIKE escapes, JSON member paths).
+ * How MySQL/MariaDB, SQLite and PostgreSQL spell what the filter SQL compiler needs (RFC 7644
+ * §3.4.2.2): one dialect object per database, so the compiler never branches on the database
+ * itself, and the SQL text they share (LIKE escapes, JSON member paths).
  */
 
-export type SqlDialect = 'mysql' | 'sqlite';
+export type SqlDialect = 'mysql' | 'sqlite' | 'postgres';
 
 /** The SQL functions and casts of one database; each takes and returns SQL text. */
 export interface FilterSqlDialect {
@@ -29,8 +29,16 @@ export interface FilterSqlDialect {
   readonly exactText: (expr: string) => string;
   /** A JSON text value to match with LIKE: columns are utf8mb4_bin on MySQL, JSON is not. */
   readonly likeableJson: (expr: string) => string;
+  /** false where text cannot hold U+0000 (PostgreSQL): no stored value has one */
+  readonly storesNul: boolean;
   /** a JSON value read as a number, for `gt`/`ge`/`lt`/`le` */
   readonly numeric: (expr: string) => string;
+  /**
+   * The number at the member path `keys`, NULL when absent or not a number: what an
+   * integer/decimal attribute is read as (PostgreSQL refuses to cast other text to numeric;
+   * MySQL and SQLite read it as jsonValue and cast it where they compare it).
+   */
+  readonly jsonNumber: (json: string, keys: readonly string[]) => string;
 }
 
 const MYSQL: FilterSqlDialect = {
@@ -47,7 +55,9 @@ const MYSQL: FilterSqlDialect = {
   jsonExtract: (json, keys) => `JSON_EXTRACT(${json}, ${pathLiteral(keys)})`,
   exactText: (expr) => `CAST(${expr} AS BINARY)`,
   likeableJson: (expr) => `${expr} COLLATE utf8mb4_bin`,
+  storesNul: true,
   numeric: (expr) => `CAST(${expr} AS DECIMAL(65,10))`,
+  jsonNumber: (json, keys) => MYSQL.jsonValue(json, keys),
 };
 
 const SQLITE: FilterSqlDialect = {
@@ -59,12 +69,39 @@ const SQLITE: FilterSqlDialect = {
   jsonExtract: (json, keys) => `json_extract(${json}, ${pathLiteral(keys)})`,
   exactText: (expr) => expr,
   likeableJson: (expr) => expr,
+  storesNul: true,
   numeric: (expr) => `CAST(${expr} AS REAL)`,
+  jsonNumber: (json, keys) => SQLITE.jsonValue(json, keys),
+};
+
+/**
+ * PostgreSQL: the document is jsonb (a text document is cast, a no-op on jsonb) read with `#>`
+ * and `#>>`; text compares in the "C" collation (code points, trailing spaces count, as on the
+ * other two), which the string columns have and JSON text is given. LOWER() folds with ICU's
+ * root locale (full Unicode, like JavaScript; "C" would fold ASCII only).
+ */
+const POSTGRES: FilterSqlDialect = {
+  lower: (expr) => `(LOWER((${expr}) COLLATE "und-x-icu") COLLATE "C")`,
+  lowerIsJavaScript: false,
+  jsonValue: (json, keys) => `((${pgJson(json)} #>> ${pgPathLiteral(keys)}) COLLATE "C")`,
+  jsonBoolean: (json, keys) =>
+    `(CASE (${pgJson(json)} #> ${pgPathLiteral(keys)}) WHEN 'true'::jsonb THEN 1 WHEN 'false'::jsonb THEN 0 END)`,
+  // JSON null reads as absent, as SQLite's json_extract answers it
+  jsonExtract: (json, keys) => `NULLIF(${pgJson(json)} #> ${pgPathLiteral(keys)}, 'null'::jsonb)`,
+  exactText: (expr) => expr,
+  likeableJson: (expr) => expr,
+  storesNul: false,
+  numeric: (expr) => expr,
+  jsonNumber: (json, keys) => {
+    const at = `(${pgJson(json)} #> ${pgPathLiteral(keys)})`;
+    return `(CASE jsonb_typeof(${at}) WHEN 'number' THEN (${at} #>> '{}')::numeric END)`;
+  },
 };
 
 export const FILTER_SQL_DIALECTS: Readonly<Record<SqlDialect, FilterSqlDialect>> = {
   mysql: MYSQL,
   sqlite: SQLITE,
+  postgres: POSTGRES,
 };
 
 /** JSON path for a member, quoting it so URNs (with ':' and '.') are safe. */
@@ -72,12 +109,26 @@ export function jsonMemberPath(keys: readonly string[]): string {
   return '$' + keys.map((k) => '.' + JSON.stringify(k)).join('');
 }
 
+/** A document expression as jsonb (`::jsonb` is a no-op on a jsonb column; `NULL` stays NULL). */
+function pgJson(json: string): string {
+  return /^[\w.]+$/.test(json) ? `${json}::jsonb` : `(${json})::jsonb`;
+}
+
+/**
+ * The PostgreSQL path of `keys` (`#>`, `#>>`) as a SQL string literal: a text[] literal whose
+ * elements are double-quoted, so URNs with ':' and '.' stay one member.
+ */
+export function pgPathLiteral(keys: readonly string[]): string {
+  const array = `{${keys.map((k) => `"${k.replace(/["\\]/g, (c) => '\\' + c)}"`).join(',')}}`;
+  return `'${array.replace(/'/g, "''")}'`;
+}
+
 /** The JSON path of `keys` as a SQL string literal. */
 function pathLiteral(keys: readonly string[]): string {
   return `'${jsonMemberPath(keys).replace(/'/g, "''")}'`;
 }
 
-/** The escape character of every LIKE pattern, the same on both databases. */
+/** The escape character of every LIKE pattern, the same on every database. */
 export const LIKE_ESCAPE = '!';
 
 /** `s` as a LIKE pattern that matches only itself: `%`, `_` and the escape are escaped. */

@@ -64,12 +64,20 @@ export function predicateSql(node: Leaf, o: Operand, d: FilterSqlDialect): SqlFr
   }
   const ci = (o.type === 'string' || o.type === 'reference') && !o.caseExact;
   const lhs = ci ? o.ciExpr : o.expr;
-  // MySQL lower-cases a JSON value with LOWER(), whose Unicode folding is not JavaScript's
-  // ('İ'): fold the literal the same way there. Shadow columns hold JS-folded values.
+  // MySQL and PostgreSQL lower-case a JSON value in SQL, whose Unicode folding need not be
+  // JavaScript's ('İ'): fold the literal the same way there. Shadow columns hold JS-folded values.
   const sqlFolds = ci && o.json && !d.lowerIsJavaScript && typeof value === 'string';
-  const ph = sqlFolds ? 'LOWER(?)' : '?';
+  const ph = sqlFolds ? d.lower('?') : '?';
   const v = ci && typeof value === 'string' && !sqlFolds ? value.toLowerCase() : value;
   const exactLhs = exact(lhs, o, d);
+  if (!d.storesNul && typeof value === 'string' && value.includes('\u0000')) {
+    // PostgreSQL text cannot hold U+0000, so no stored value has one: `eq` matches nothing,
+    // `ne` everything; an order or a pattern with it has no meaning there
+    if (op === 'eq' || op === 'ne') {
+      return { sql: op === 'eq' ? '(1 = 0)' : '(1 = 1)', params: [] };
+    }
+    throw ScimError.invalidFilter(`The value of operator "${op}" cannot contain U+0000`);
+  }
   switch (op) {
     case 'eq':
       if (o.keyExpr && o.keyLength && typeof value === 'string') {
