@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
 import { OutboxSignal, WriteEvents } from '../../core/ports/change-event';
+import { isRetryableConflict, storeDialectOf, withDialect } from './sql-dialect';
 import { sqliteReader } from './sqlite-reader';
 
 /** anything that runs parameterized SQL: the DataSource (pooled) or a transaction's runner */
@@ -8,7 +9,10 @@ export interface Sql {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
 
-/** attempts of a MySQL transaction that InnoDB chose as a deadlock victim (errno 1213) */
+/**
+ * attempts of a transaction the database rolled back to break a conflict (an InnoDB deadlock
+ * victim, a PostgreSQL deadlock or serialization failure: isRetryableConflict)
+ */
 const DEADLOCK_ATTEMPTS = 3;
 
 /** The transaction open in the current async context on one DataSource. */
@@ -41,8 +45,7 @@ const scopes = new AsyncLocalStorage<ReadonlyMap<DataSource, Scope>>();
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 
 function isSqlite(ds: DataSource): boolean {
-  const t = ds.options.type;
-  return t !== 'mysql' && t !== 'mariadb';
+  return storeDialectOf(ds).kind === 'sqlite';
 }
 
 /** The transaction open on `ds` in this async context, if any. */
@@ -57,9 +60,10 @@ export function openTransaction(ds: DataSource): Sql | undefined {
 }
 
 /**
- * Runs `fn` in one write transaction on its own query runner (a pooled connection on MySQL),
- * or in the transaction already open on `ds` in this async context. A MySQL deadlock victim
- * is rolled back by InnoDB and run again from the start (only the outermost transaction can).
+ * Runs `fn` in one write transaction on its own query runner (a pooled connection on MySQL and
+ * PostgreSQL), or in the transaction already open on `ds` in this async context. A deadlock
+ * victim (or a PostgreSQL serialization failure) is rolled back by the database and run again
+ * from the start (only the outermost transaction can).
  */
 export async function inTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
   const open = openScope(ds);
@@ -73,7 +77,7 @@ export async function inTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => 
     try {
       return await runTransaction(ds, 'START TRANSACTION', fn);
     } catch (e) {
-      if (attempt >= DEADLOCK_ATTEMPTS || driverErrno(e) !== 1213) {
+      if (attempt >= DEADLOCK_ATTEMPTS || !isRetryableConflict(e)) {
         throw e;
       }
     }
@@ -85,16 +89,17 @@ export async function inTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => 
  * query there could see another caller's uncommitted (and maybe later rolled back) writes:
  * reads go to a read-only connection of their own (sqliteReader; WAL shows it committed data
  * only, and it never waits for the writers), or, for an in-memory database, take their turn
- * in the writers' queue in a deferred transaction. On MySQL they go to the pool. Inside an
- * open transaction they run in it (and see its own writes).
+ * in the writers' queue in a deferred transaction. On MySQL and PostgreSQL they go to the
+ * pool. Inside an open transaction they run in it (and see its own writes).
  */
 export function readCommitted<T>(ds: DataSource, fn: (sql: Sql) => Promise<T>): Promise<T> {
   const open = openScope(ds);
   if (open) {
     return fn(open.qr);
   }
-  if (!isSqlite(ds)) {
-    return fn(ds);
+  const d = storeDialectOf(ds);
+  if (d.kind !== 'sqlite') {
+    return fn({ query: (sql, params) => ds.query(d.statement(sql), params) });
   }
   const reader = sqliteReader(ds);
   return reader ? fn(reader) : queued(ds, () => runTransaction(ds, 'BEGIN', fn));
@@ -190,7 +195,14 @@ async function runTransaction<T>(
 ): Promise<T> {
   const qr = ds.createQueryRunner();
   await qr.connect();
-  const scope: Scope = { qr, open: true, afterCommit: [], collected: new Map(), beforeCommit: [] };
+  // the module's statements take `?` placeholders on every database (withDialect)
+  const scope: Scope = {
+    qr: withDialect(qr, storeDialectOf(ds)),
+    open: true,
+    afterCommit: [],
+    collected: new Map(),
+    beforeCommit: [],
+  };
   const parent = scopes.getStore();
   const inScope = new Map(parent ?? []).set(ds, scope);
   const sqlite = begin !== 'START TRANSACTION';
@@ -199,7 +211,7 @@ async function runTransaction<T>(
     let result: T;
     try {
       result = await scopes.run(inScope, async () => {
-        const out = await fn(qr);
+        const out = await fn(scope.qr);
         for (const write of scope.beforeCommit) {
           await write();
         }

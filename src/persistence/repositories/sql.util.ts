@@ -1,14 +1,19 @@
-import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { SqlDialect } from '../../core/filter/filter-sql.dialect';
 import { ColumnRef } from '../../core/filter/filter-sql.target';
+import { STORE_DIALECTS, storeDialectOf } from './sql-dialect';
 import { inTransaction } from './sql-transaction';
 
 // the transaction mechanism (one queue per SQLite DataSource, row locks) has its own file
 export { inTransaction } from './sql-transaction';
+export { dialectOf, isUniqueViolation } from './sql-dialect';
 
-export function dialectOf(ds: DataSource): SqlDialect {
-  const t = ds.options.type;
-  return t === 'mysql' || t === 'mariadb' ? 'mysql' : 'sqlite';
+/**
+ * One statement on the DataSource's pool (outside any transaction), as the dialect's driver
+ * takes it: the rows of a SELECT.
+ */
+export function query(ds: DataSource, sql: string, params: unknown[] = []): Promise<unknown> {
+  return ds.query(storeDialectOf(ds).statement(sql), params);
 }
 
 /** Runs one statement and returns the structured result (affected rows, insert id). */
@@ -17,13 +22,14 @@ export async function execute(
   sql: string,
   params: unknown[],
 ): Promise<{ affected?: number | null; raw?: unknown }> {
-  if (dialectOf(ds) === 'sqlite') {
+  const d = storeDialectOf(ds);
+  if (d.kind === 'sqlite') {
     // on the one SQLite connection a write must not land inside another caller's transaction
     return inTransaction(ds, (qr) => qr.query(sql, params, true) as Promise<{ affected?: number }>);
   }
   const qr = ds.createQueryRunner();
   try {
-    return (await qr.query(sql, params, true)) as { affected?: number | null; raw?: unknown };
+    return (await qr.query(d.statement(sql), params, true)) as { affected?: number | null; raw?: unknown };
   } finally {
     await qr.release();
   }
@@ -34,26 +40,22 @@ export function affected(res: { affected?: number | null }): number {
   return res.affected ?? 0;
 }
 
-/** Auto-increment id of an INSERT run with useStructuredResult (SQLite rowid, MySQL insertId). */
+/**
+ * Auto-increment id of an INSERT run with useStructuredResult: SQLite's rowid, MySQL's
+ * insertId, the `insert_id` PostgreSQL returns (StoreDialect.returning).
+ */
 export function insertId(res: { raw?: unknown }): string {
   const raw = res.raw as unknown;
   if (typeof raw === 'number' || typeof raw === 'bigint' || typeof raw === 'string') {
     return String(raw);
   }
-  const id = (raw as { insertId?: number | string } | undefined)?.insertId;
+  const id = Array.isArray(raw)
+    ? (raw[0] as { insert_id?: number | string } | undefined)?.insert_id
+    : (raw as { insertId?: number | string } | undefined)?.insertId;
   if (id === undefined) {
     throw new Error('The database returned no insert id');
   }
   return String(id);
-}
-
-/** True for a unique-key violation on either database (MySQL errno 1062, SQLite UNIQUE). */
-export function isUniqueViolation(e: unknown): boolean {
-  if (!(e instanceof QueryFailedError)) {
-    return false;
-  }
-  const d = (e as QueryFailedError & { driverError?: { errno?: number; code?: string } }).driverError;
-  return d?.errno === 1062 || d?.code === 'ER_DUP_ENTRY' || d?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** Multi-row INSERT ... VALUES (?, ?), (?, ?) split into chunks under the bind limits. */
@@ -114,8 +116,8 @@ export async function keysetPage<R>(
 
 /**
  * meta.* as columns of a resource table `r` (created, last_modified, version): meta.version as
- * rendered (W/"<version>"), meta.resourceType a literal. On MySQL text expressions carry
- * utf8mb4_bin like the columns (the connection collation is case-insensitive).
+ * rendered (W/"<version>"), meta.resourceType a literal. Text expressions compare as the text
+ * columns do (StoreDialect.textLiteral, concat).
  */
 export function metaColumn(
   sub: string,
@@ -127,23 +129,17 @@ export function metaColumn(
     version: 'version',
   },
 ): ColumnRef | undefined {
+  const d = STORE_DIALECTS[dialect];
   switch (sub) {
     case 'created':
       return { expr: `r.${columns.created}` };
     case 'lastModified':
       return { expr: `r.${columns.modified}` };
-    case 'resourceType': {
+    case 'resourceType':
       // a name from the server's own resource type definitions; quoted as a literal all the same
-      const literal = `'${resourceType.replace(/'/g, "''")}'`;
-      return { expr: dialect === 'mysql' ? `(_utf8mb4${literal} COLLATE utf8mb4_bin)` : literal };
-    }
+      return { expr: d.textLiteral(resourceType) };
     case 'version':
-      return {
-        expr:
-          dialect === 'mysql'
-            ? `(CONCAT('W/"', r.${columns.version}, '"') COLLATE utf8mb4_bin)`
-            : `('W/"' || r.${columns.version} || '"')`,
-      };
+      return { expr: d.concat(`'W/"'`, `r.${columns.version}`, `'"'`) };
     default:
       return undefined;
   }

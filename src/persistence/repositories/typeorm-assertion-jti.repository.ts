@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AssertionJtiRepository } from '../../core/ports/client-assertion';
-import { affected, dialectOf, execute, isUniqueViolation } from './sql.util';
+import { storeDialectOf } from './sql-dialect';
+import { affected, execute, isUniqueViolation } from './sql.util';
 
 /**
  * Assertion jtis in scim_oauth_assertion_jtis: the primary key makes the first INSERT of a
@@ -26,11 +27,7 @@ export class TypeOrmAssertionJtiRepository implements AssertionJtiRepository {
   }
 
   async pruneExpired(before: string, limit: number): Promise<number> {
-    const sql =
-      dialectOf(this.ds) === 'mysql'
-        ? 'DELETE FROM scim_oauth_assertion_jtis WHERE expires_at < ? LIMIT ?'
-        : 'DELETE FROM scim_oauth_assertion_jtis WHERE rowid IN ' +
-          '(SELECT rowid FROM scim_oauth_assertion_jtis WHERE expires_at < ? LIMIT ?)';
+    const sql = storeDialectOf(this.ds).boundedDelete('scim_oauth_assertion_jtis', 'expires_at < ?');
     return affected(await execute(this.ds, sql, [before, limit]));
   }
 }

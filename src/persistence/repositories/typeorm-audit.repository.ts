@@ -5,7 +5,8 @@ import {
   AuditRecord,
   AuditRepository,
 } from '../../core/ports/audit.repository';
-import { affected, dialectOf, execute, inTransaction, insertRows } from './sql.util';
+import { storeDialectOf } from './sql-dialect';
+import { affected, execute, inTransaction, insertRows, query } from './sql.util';
 
 const COLUMNS = [
   'at',
@@ -81,7 +82,8 @@ export class TypeOrmAuditRepository implements AuditRepository {
       where.push('at >= ?');
       params.push(q.since);
     }
-    const rows = (await this.ds.query(
+    const rows = (await query(
+      this.ds,
       `SELECT seq, ${COLUMNS.join(', ')} FROM scim_audit` +
         (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
         ' ORDER BY at DESC, seq DESC LIMIT ?',
@@ -91,10 +93,7 @@ export class TypeOrmAuditRepository implements AuditRepository {
   }
 
   async pruneBefore(before: string, limit: number): Promise<number> {
-    const sql =
-      dialectOf(this.ds) === 'mysql'
-        ? 'DELETE FROM scim_audit WHERE at < ? ORDER BY at LIMIT ?'
-        : 'DELETE FROM scim_audit WHERE seq IN (SELECT seq FROM scim_audit WHERE at < ? ORDER BY at LIMIT ?)';
+    const sql = storeDialectOf(this.ds).boundedDelete('scim_audit', 'at < ?', 'at', 'seq');
     return affected(await execute(this.ds, sql, [before, limit]));
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '../../core/ports/oauth-client.repository';
 import { Scope } from '../../core/ports/token.repository';
 import { OAuthClientEntity, OAuthClientSecretEntity } from '../entities/oauth.entity';
+import { query } from './sql.util';
 import { LookupCache } from './token-lookup.cache';
 
 /** OAuth clients and their secrets in scim_oauth_clients / scim_oauth_client_secrets. */
@@ -64,7 +65,8 @@ export class TypeOrmOAuthClientRepository implements OAuthClientRepository {
   }
 
   private async readState(id: string): Promise<OAuthClientState | null> {
-    const rows = (await this.ds.query(
+    const rows = (await query(
+      this.ds,
       `SELECT c.id, c.tenant_id, c.name, c.scopes, c.status, c.created_at, c.disabled_at, c.jwks,
          c.jwks_uri, n.profile AS tenant_profile, n.deprovisioning AS tenant_deprovisioning,
          n.group_cycles AS tenant_group_cycles, n.disabled_at AS tenant_disabled_at,

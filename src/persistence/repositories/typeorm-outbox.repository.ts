@@ -12,7 +12,8 @@ import {
   ScimEventOperation,
   ScimEventResourceType,
 } from '../../core/ports/change-event';
-import { affected, dialectOf, execute, inTransaction, insertRows } from './sql.util';
+import { storeDialectOf } from './sql-dialect';
+import { affected, execute, inTransaction, insertRows, query } from './sql.util';
 import { collectUntilCommit } from './sql-transaction';
 
 const INSERT_COLUMNS = [
@@ -121,14 +122,15 @@ const EARLIER_PENDING = `SELECT 1 FROM scim_outbox e
     AND e.resource_id = o.resource_id AND e.seq < o.seq AND e.status = 'pending'`;
 
 /**
- * The outbox on SQLite or MySQL/MariaDB. A claim is: read the due candidates in seq order, lease
+ * The outbox on SQLite, MySQL/MariaDB or PostgreSQL. A claim is: read the due candidates in seq order, lease
  * them with an UPDATE by primary key that re-checks they are free (on the latest committed
  * data, so two instances never both win a row), read back what this claim (a unique owner)
  * won, and give back any won event that has an earlier pending event of its resource not held
  * by this claim: events of one resource are delivered in order by one holder at a time. On
  * SQLite the claim is one BEGIN IMMEDIATE transaction (serialized with every other writer,
  * also across processes); on MySQL the UPDATE's row locks decide races, with no gap locks taken
- * on the table the writers insert into.
+ * on the table the writers insert into; on PostgreSQL the candidates are locked as they are
+ * read, skipping those another claim holds (FOR UPDATE SKIP LOCKED), so claims never wait.
  */
 export class TypeOrmOutboxRepository implements OutboxRepository {
   constructor(private readonly ds: DataSource) {}
@@ -136,7 +138,8 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
   async claim(owner: string, now: string, leaseUntil: string, limit: number): Promise<OutboxEvent[]> {
     // a look without a transaction first: an idle outbox costs one indexed read per poll, and
     // SQLite's write lock is only taken when there is something to claim
-    const due = (await this.ds.query(
+    const due = (await query(
+      this.ds,
       `SELECT o.seq FROM scim_outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?
          AND (o.lease_until IS NULL OR o.lease_until < ?) LIMIT 1`,
       [now, now],
@@ -144,6 +147,7 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
     if (!due.length) {
       return [];
     }
+    const claimLock = storeDialectOf(this.ds).claimLock;
     return inTransaction(this.ds, async (qr) => {
       const candidates = (await qr.query(
         `SELECT o.seq FROM scim_outbox o
@@ -151,7 +155,7 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
            AND (o.lease_until IS NULL OR o.lease_until < ?)
            AND NOT EXISTS (${EARLIER_PENDING}
              AND (e.next_attempt_at > ? OR (e.lease_until IS NOT NULL AND e.lease_until >= ?)))
-         ORDER BY o.seq LIMIT ?`,
+         ORDER BY o.seq LIMIT ?${claimLock}`,
         [now, now, now, now, limit],
       )) as { seq: string | number }[];
       if (!candidates.length) {
@@ -189,7 +193,8 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
   }
 
   async dueUnclaimed(now: string, limit: number): Promise<{ seq: string; tenantId: string }[]> {
-    const rows = (await this.ds.query(
+    const rows = (await query(
+      this.ds,
       `SELECT o.seq, o.tenant_id FROM scim_outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?
          AND (o.lease_until IS NULL OR o.lease_until < ?) ORDER BY o.seq LIMIT ?`,
       [now, now, limit],
@@ -268,11 +273,12 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
   async pruneBefore(before: string, limit: number): Promise<number> {
     let total = 0;
     for (const status of ['delivered', 'skipped', 'failed']) {
-      const sql =
-        dialectOf(this.ds) === 'mysql'
-          ? 'DELETE FROM scim_outbox WHERE status = ? AND finished_at < ? ORDER BY finished_at LIMIT ?'
-          : `DELETE FROM scim_outbox WHERE seq IN (SELECT seq FROM scim_outbox
-               WHERE status = ? AND finished_at < ? ORDER BY finished_at LIMIT ?)`;
+      const sql = storeDialectOf(this.ds).boundedDelete(
+        'scim_outbox',
+        'status = ? AND finished_at < ?',
+        'finished_at',
+        'seq',
+      );
       total += affected(await execute(this.ds, sql, [status, before, limit - total]));
       if (total >= limit) {
         break;
@@ -292,7 +298,8 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
       where.push('o.seq < ?');
       params.push(q.beforeSeq);
     }
-    const rows = (await this.ds.query(
+    const rows = (await query(
+      this.ds,
       `SELECT ${RECORD_COLUMNS} FROM scim_outbox o WHERE ${where.join(' AND ')}
        ORDER BY o.seq DESC LIMIT ?`,
       [...params, q.limit],
@@ -301,7 +308,8 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
   }
 
   async findByEventId(eventId: string): Promise<OutboxRecord | null> {
-    const rows = (await this.ds.query(
+    const rows = (await query(
+      this.ds,
       `SELECT ${RECORD_COLUMNS} FROM scim_outbox o WHERE o.event_id = ?`,
       [eventId],
     )) as OutboxRecordRow[];
@@ -330,7 +338,8 @@ export class TypeOrmOutboxRepository implements OutboxRepository {
   }
 
   async backlog(tenantId?: string): Promise<OutboxBacklog> {
-    const rows = (await this.ds.query(
+    const rows = (await query(
+      this.ds,
       `SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM scim_outbox
        WHERE status IN ('pending', 'failed')${tenantId !== undefined ? ' AND tenant_id = ?' : ''}
        GROUP BY status`,

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { RateLimitRepository } from '../../core/ports/audit.repository';
-import { affected, dialectOf, execute, inTransaction } from './sql.util';
+import { storeDialectOf } from './sql-dialect';
+import { affected, execute, inTransaction, query } from './sql.util';
 
 /** Hits of one (token, window) waiting for, or counted by, one statement. */
 interface Batch {
@@ -26,7 +27,8 @@ interface Batch {
  * MySQL/MariaDB: `ON DUPLICATE KEY UPDATE count = LAST_INSERT_ID(count + k)` hands the new
  * count back as the statement's insert id (the counter idiom of the MySQL manual,
  * LAST_INSERT_ID(expr)), so one round trip both counts and reads. SQLite: `ON CONFLICT ... DO
- * UPDATE ... RETURNING count`, inside the per-DataSource write queue (sql.util inTransaction).
+ * UPDATE ... RETURNING count`, inside the per-DataSource write queue (sql.util inTransaction);
+ * PostgreSQL: the same statement, alone on a pooled connection.
  */
 export class TypeOrmRateLimitRepository implements RateLimitRepository {
   private readonly batches = new Map<string, Batch>();
@@ -69,7 +71,8 @@ export class TypeOrmRateLimitRepository implements RateLimitRepository {
 
   /** Adds k to the window's count atomically; returns the new count. */
   private async add(tokenId: string, windowStart: number, k: number): Promise<number> {
-    if (dialectOf(this.ds) === 'mysql') {
+    const d = storeDialectOf(this.ds);
+    if (d.kind === 'mysql') {
       const res = await execute(
         this.ds,
         'INSERT INTO scim_rate_limits (token_id, window_start, count) VALUES (?, ?, ?) ' +
@@ -82,25 +85,20 @@ export class TypeOrmRateLimitRepository implements RateLimitRepository {
       }
       return Number((res.raw as { insertId?: number | string }).insertId);
     }
-    const rows = await inTransaction(
-      this.ds,
-      (qr) =>
-        qr.query(
-          'INSERT INTO scim_rate_limits (token_id, window_start, count) VALUES (?, ?, ?) ' +
-            'ON CONFLICT(token_id, window_start) DO UPDATE SET count = count + excluded.count ' +
-            'RETURNING count',
-          [tokenId, windowStart, k],
-        ) as Promise<Array<{ count: number }>>,
-    );
+    const upsert =
+      'INSERT INTO scim_rate_limits (token_id, window_start, count) VALUES (?, ?, ?) ' +
+      'ON CONFLICT(token_id, window_start) ' +
+      'DO UPDATE SET count = scim_rate_limits.count + excluded.count RETURNING count';
+    const params = [tokenId, windowStart, k];
+    // one statement is atomic on PostgreSQL's pool; SQLite's writes take their turn in the queue
+    const rows = (await (d.kind === 'postgres'
+      ? query(this.ds, upsert, params)
+      : inTransaction(this.ds, (qr) => qr.query(upsert, params)))) as Array<{ count: number | string }>;
     return Number(rows[0].count);
   }
 
   async pruneBefore(windowStart: number, limit: number): Promise<number> {
-    const sql =
-      dialectOf(this.ds) === 'mysql'
-        ? 'DELETE FROM scim_rate_limits WHERE window_start < ? LIMIT ?'
-        : 'DELETE FROM scim_rate_limits WHERE rowid IN ' +
-          '(SELECT rowid FROM scim_rate_limits WHERE window_start < ? LIMIT ?)';
+    const sql = storeDialectOf(this.ds).boundedDelete('scim_rate_limits', 'window_start < ?');
     return affected(await execute(this.ds, sql, [windowStart, limit]));
   }
 }

@@ -42,7 +42,11 @@ function fakeDataSource() {
     }
     return { affected: 1 };
   });
-  const ds = { query, getRepository: () => ({ update }) } as unknown as DataSource;
+  const ds = {
+    options: { type: 'better-sqlite3' },
+    query,
+    getRepository: () => ({ update }),
+  } as unknown as DataSource;
   return { ds, query, update, rows };
 }
 

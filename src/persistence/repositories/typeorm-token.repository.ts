@@ -6,6 +6,7 @@ import {
   TokenRepository,
 } from '../../core/ports/token.repository';
 import { TokenEntity } from '../entities/token.entity';
+import { query } from './sql.util';
 import { TokenLookupCache } from './token-lookup.cache';
 
 export interface TokenRepositoryOptions {
@@ -52,7 +53,8 @@ export class TypeOrmTokenRepository implements TokenRepository {
   }
 
   private async readByHash(hash: string): Promise<ServiceToken | null> {
-    const rows = (await this.ds.query(
+    const rows = (await query(
+      this.ds,
       `SELECT t.id, t.tenant_id, t.name, t.prefix, t.scopes, t.created_at, t.expires_at,
          t.revoked_at, t.last_used_at, t.profile, n.profile AS tenant_profile,
          n.deprovisioning AS tenant_deprovisioning, n.group_cycles AS tenant_group_cycles,

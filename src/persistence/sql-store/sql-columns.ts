@@ -50,6 +50,11 @@ export function uniqueDetailOf(d: TableDescriptor, message: string, resource: Sc
   return undefined;
 }
 
+/** A stored document: JSON text, or the object PostgreSQL's driver made of a jsonb column. */
+export function storedDocument(doc: string | ScimJson | null): ScimJson | undefined {
+  return typeof doc === 'string' ? (JSON.parse(doc) as ScimJson) : (doc ?? undefined);
+}
+
 /** The document as stored: the resource without the attributes kept elsewhere (`notInDocument`). */
 export function documentOf(d: TableDescriptor, resource: ScimJson): ScimJson {
   if (!d.notInDocument?.some((k) => k in resource)) {

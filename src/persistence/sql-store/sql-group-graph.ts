@@ -3,6 +3,7 @@ import { ScimError } from '../../core/errors/scim-error';
 import { GroupOfMember, MemberPage, MemberType, MemberView } from '../../core/ports/group.repository';
 import { StoredResource } from '../../core/ports/resource.types';
 import { MAX_MEMBER_ID_LENGTH } from '../../core/resource/members';
+import { STORE_DIALECTS } from '../repositories/sql-dialect';
 import { Sql, readCommitted } from '../repositories/sql-transaction';
 import { MembershipSql, chunks, placeholders } from './sql-membership';
 import { ResourceRow, SqlQueries, liveSql } from './sql-query';
@@ -73,8 +74,8 @@ export class SqlGroupGraph {
       // one query per IN_CHUNK ids: users and groups in one UNION ALL
       for (const chunk of chunks([...wanted])) {
         const marks = placeholders(chunk.length);
-        const users = liveSql(this.ms.users, tenantId, true);
-        const groups = liveSql(this.ms.groups, tenantId);
+        const users = liveSql(this.ms.users, tenantId, true, this.ms.dialect);
+        const groups = liveSql(this.ms.groups, tenantId, false, this.ms.dialect);
         const rows = (await sql.query(
           `SELECT r.${u.id} AS id, 'User' AS t FROM ${this.ms.users.table} r WHERE ${users.sql} AND r.${u.id} IN (${marks})
            UNION ALL
@@ -184,7 +185,7 @@ export class SqlGroupGraph {
    * One recursive walk for the members, seeded with every member id ((tenant, member) index):
    * the groups containing them, then (recursively) the groups containing those. `up CROSS
    * JOIN <groups>`: SQLite keeps the walk's few rows as the outer loop instead of scanning every
-   * group of the tenant (MySQL reads CROSS JOIN ... ON as a JOIN).
+   * group of the tenant (MySQL reads CROSS JOIN ... ON as a JOIN; PostgreSQL writes JOIN).
    */
   private nestedGroupsOf(tenantId: string, ids: readonly string[]): { sql: string; params: unknown[] } {
     const { m, g } = this.ms;
@@ -203,7 +204,7 @@ export class SqlGroupGraph {
            WHERE p.${m.type!} = 'Group'
          )
          SELECT up.member_id AS member_id, g.${g.id} AS id, ${display} AS display_name, MAX(up.direct) AS direct
-         FROM up CROSS JOIN ${G} g ON g.${g.row} = up.k
+         FROM up ${STORE_DIALECTS[this.ms.dialect].crossJoin} ${G} g ON g.${g.row} = up.k
          WHERE g.${g.tenant} = ?
          GROUP BY up.member_id, g.${g.row}, g.${g.id}, ${display}${orderGroup}
          ORDER BY ${order}`,

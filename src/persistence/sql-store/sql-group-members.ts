@@ -3,6 +3,7 @@ import { ScimError } from '../../core/errors/scim-error';
 import { NewChangeEvent, WriteEvents, membershipEvents } from '../../core/ports/change-event';
 import { MemberRef } from '../../core/ports/group.repository';
 import { CheckedDelta } from '../../core/resource/members';
+import { STORE_DIALECTS } from '../repositories/sql-dialect';
 import { MembershipSql, chunks, placeholders } from './sql-membership';
 
 /** member ids a delta really removed and added */
@@ -71,7 +72,7 @@ export class SqlGroupMembers {
     const parents = (await qr.query(
       `SELECT r.${g.row} AS k, r.${g.id} AS id, r.${g.version} AS version FROM ${G} r
        WHERE r.${g.tenant} = ? AND r.${g.row} IN (SELECT m.${m.group} FROM ${m.table} m WHERE ${scope}m.${m.member} = ?)
-       ORDER BY r.${g.row}${this.ms.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+       ORDER BY r.${g.row}${STORE_DIALECTS[this.ms.dialect].forUpdate}`,
       [tenantId, ...scoped, key],
     )) as { k: string | number; id: string; version: number | string }[];
     for (const chunk of chunks(parents.map((p) => p.k))) {
@@ -152,11 +153,13 @@ export class SqlGroupMembers {
     const joining = unique.filter((r) => !present.has(keyOf(r)));
     const extra = Object.keys(columns);
     const names = [m.group, m.member, ...(m.tenant ? [m.tenant] : []), ...(m.type ? [m.type] : []), ...extra];
-    const ignore = this.ms.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+    const d = STORE_DIALECTS[this.ms.dialect];
     for (const chunk of chunks(joining, Math.floor(INSERT_BINDS / names.length))) {
       await qr.query(
-        `${ignore} INTO ${m.table} (${names.join(', ')})
-         VALUES ${chunk.map(() => `(${placeholders(names.length)})`).join(', ')}`,
+        d.insertIgnore(
+          m.table,
+          `(${names.join(', ')}) VALUES ${chunk.map(() => `(${placeholders(names.length)})`).join(', ')}`,
+        ),
         chunk.flatMap((r) => [
           groupKey,
           keyOf(r),

@@ -1,6 +1,7 @@
 import { SqlDialect } from '../../core/filter/filter-sql.dialect';
 import { ColumnRef, MultiValuedRef } from '../../core/filter/filter-sql.target';
 import { MAX_MEMBER_ID_LENGTH } from '../../core/resource/members';
+import { STORE_DIALECTS } from '../repositories/sql-dialect';
 import { exactColumn } from './sql-query';
 import { MembersDescriptor, ResolvedKeys, TableDescriptor, keysOf, storedTime } from './table-descriptor';
 
@@ -76,8 +77,7 @@ export class MembershipSql {
     if (!this.u.document) {
       return 'NULL';
     }
-    const doc = `${alias}.${this.u.document}`;
-    return this.dialect === 'mysql' ? `JSON_VALUE(${doc}, '$.displayName')` : `json_extract(${doc}, '$.displayName')`;
+    return STORE_DIALECTS[this.dialect].filter.jsonValue(`${alias}.${this.u.document}`, ['displayName']);
   }
 
   /** A column of the attribute's value in `alias` of table `d`, or NULL. */

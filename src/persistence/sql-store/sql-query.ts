@@ -7,8 +7,9 @@ import { ResourceQuery, ScimJson, StoredResource } from '../../core/ports/resour
 import { parseAttrPath } from '../../core/schema/attr-path';
 import { ResolvedAttribute, SchemaRegistry } from '../../core/schema/schema.registry';
 import { AttributeDefinition, ResourceTypeDefinition } from '../../core/schema/schema.types';
+import { STORE_DIALECTS } from '../repositories/sql-dialect';
 import { metaColumn } from '../repositories/sql.util';
-import { setColumn } from './sql-columns';
+import { setColumn, storedDocument } from './sql-columns';
 import {
   MAX_INDEXED_LENGTH,
   ResolvedKeys,
@@ -41,7 +42,8 @@ export interface ResourceRow {
   row_key: string | number;
   id: string;
   tenant_id: string;
-  doc: string | null;
+  /** text; PostgreSQL's driver parses a jsonb document itself (storedDocument) */
+  doc: string | ScimJson | null;
   version: number | string;
   created: string | Date;
   last_modified: string | Date;
@@ -130,10 +132,10 @@ export class SqlQueries {
 
   /** `r.tenant_id = ?` plus the row's type and liveness; `filtered`: see liveSql */
   live(tenantId: string, filtered = false): SqlFragment {
-    return liveSql(this.d, tenantId, filtered);
+    return liveSql(this.d, tenantId, filtered, this.dialect);
   }
 
-  /** One live row by id: `SELECT ... WHERE r.id = ? AND <live>` (and FOR UPDATE on MySQL). */
+  /** One live row by id: `SELECT ... WHERE r.id = ? AND <live>` (FOR UPDATE where it locks). */
   byId(tenantId: string, id: string, forUpdate: boolean): SqlFragment {
     const live = this.live(tenantId);
     return {
@@ -143,7 +145,7 @@ export class SqlQueries {
   }
 
   forUpdate(lock = true): string {
-    return lock && this.dialect === 'mysql' ? ' FOR UPDATE' : '';
+    return lock ? STORE_DIALECTS[this.dialect].forUpdate : '';
   }
 
   /** Creation order: the auto-increment key, else (created, row key). */
@@ -163,7 +165,7 @@ export class SqlQueries {
 
   /** The resource of a row: its document, with the columns laid over it when they are the truth. */
   toStored(row: ResourceRow): StoredResource {
-    const resource = row.doc ? (JSON.parse(row.doc) as ScimJson) : { schemas: [this.rt.schema] };
+    const resource = storedDocument(row.doc) ?? { schemas: [this.rt.schema] };
     if (this.shownColumns) {
       this.d.columns.forEach((c, i) => c.column && setColumn(resource, c, row[`c_${i}`]));
     }
@@ -304,10 +306,10 @@ export class SqlQueries {
     }
     const col = this.column(resolved);
     const ci = !def.caseExact && (def.type === 'string' || def.type === 'reference');
-    const lower = (e: string) => (this.dialect === 'mysql' ? `LOWER(${e})` : `scim_lower(${e})`);
+    const sd = STORE_DIALECTS[this.dialect];
     let expr: string;
     if (col) {
-      expr = ci ? (col.ciExpr ?? lower(col.expr)) : col.expr;
+      expr = ci ? (col.ciExpr ?? sd.filter.lower(col.expr)) : col.expr;
     } else if (!this.k.document) {
       throw ScimError.invalidValue(`sortBy "${q.sortBy}" is not supported for ${this.rt.name} on this server`);
     } else {
@@ -315,14 +317,11 @@ export class SqlQueries {
       if (resolved.subAttribute) {
         keys.push(resolved.subAttribute.name);
       }
-      // the path is a SQL string literal: a quote in a (schema-defined) name is doubled
-      const jp = ('$' + keys.map((k) => '.' + JSON.stringify(k)).join('')).replace(/'/g, "''");
       const doc = `r.${this.k.document}`;
-      const raw = this.dialect === 'mysql' ? `JSON_VALUE(${doc}, '${jp}')` : `json_extract(${doc}, '${jp}')`;
-      // MySQL's JSON_VALUE answers text: numbers are cast to sort as numbers (SQLite's
-      // json_extract already answers a number)
-      const numeric = this.dialect === 'mysql' && (def.type === 'integer' || def.type === 'decimal');
-      expr = ci ? lower(raw) : numeric ? `CAST(${raw} AS DECIMAL(65,10))` : raw;
+      // a JSON text sorts as text: numbers are read as numbers (StoreDialect.sortNumber)
+      const numeric = def.type === 'integer' || def.type === 'decimal';
+      const value = numeric ? sd.sortNumber(doc, keys) : sd.filter.jsonValue(doc, keys);
+      expr = ci ? sd.filter.lower(value) : value;
     }
     // RFC 7644 §3.4.2.3: resources without a value sort last ascending; ties keep creation order
     return { sql: `(${expr} IS NULL) ${dir}, ${expr} ${dir}, ${this.creationOrder('ASC')}`, params: [] };
@@ -357,7 +356,7 @@ export class SqlQueries {
  * both databases), so the tombstone index (tenant_id, deleted_at) never wins over the filter's
  * own index; without statistics SQLite took it for `externalId eq` and walked the whole tenant.
  */
-export function liveSql(d: TableDescriptor, tenantId: string, filtered = false): SqlFragment {
+export function liveSql(d: TableDescriptor, tenantId: string, filtered = false, dialect: SqlDialect = 'sqlite'): SqlFragment {
   const k = keysOf(d);
   let sql = `r.${k.tenant} = ?`;
   const params: unknown[] = [tenantId];
@@ -366,7 +365,8 @@ export function liveSql(d: TableDescriptor, tenantId: string, filtered = false):
     params.push(d.resourceType);
   }
   if (d.softDelete) {
-    sql += `${filtered ? ' AND +' : ' AND '}r.${k.deletedAt} IS NULL`;
+    const deleted = `r.${k.deletedAt}`;
+    sql += ` AND ${filtered ? STORE_DIALECTS[dialect].noIndex(deleted) : deleted} IS NULL`;
   }
   return { sql, params };
 }

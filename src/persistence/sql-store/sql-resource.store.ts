@@ -14,6 +14,7 @@ import { ResourceStore } from '../../core/ports/resource.store';
 import { FilterIndexes, isKeyLookup } from '../../core/filter/filter.cost';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { appendEvents } from '../repositories/typeorm-outbox.repository';
+import { isUnstorableText, isValueTooLong } from '../repositories/sql-dialect';
 import { dialectOf, indexPage, isUniqueViolation, keysetPage } from '../repositories/sql.util';
 import { Sql, inTransaction, readCommitted, writeTransaction } from '../repositories/sql-transaction';
 import { heldRow, holdingRow } from './held-rows';
@@ -29,8 +30,8 @@ export type { ResourceRow } from './sql-query';
 const IN_CHUNK = 500;
 
 /**
- * The one SQL store of resources, on SQLite or MySQL/MariaDB, driven by a table descriptor
- * (table-descriptor.ts): Users, Groups' documents and every other resource type. Reads see
+ * The one SQL store of resources, on SQLite, MySQL/MariaDB or PostgreSQL, driven by a table
+ * descriptor (table-descriptor.ts): Users, Groups' documents and every other resource type. Reads see
  * committed data only (readCommitted); writes run in one transaction with their change events
  * (appended to scim_outbox in the same transaction; `signal` told after commit). Uniqueness
  * clashes are 409 uniqueness, version mismatches 412, never driver errors.
@@ -79,8 +80,8 @@ export class SqlResourceStore implements ResourceStore {
   }
 
   /**
-   * the live row with this id, on `sql` (a read or a transaction; `lock`: FOR UPDATE on MySQL),
-   * or the one this transaction holds under its row lock (held-rows.ts)
+   * the live row with this id, on `sql` (a read or a transaction; `lock`: FOR UPDATE on MySQL
+   * and PostgreSQL), or the one this transaction holds under its row lock (held-rows.ts)
    */
   async rowById(sql: Sql, tenantId: string, id: string, lock = false): Promise<ResourceRow | undefined> {
     const held = heldRow(this.d, tenantId, id);
@@ -325,10 +326,12 @@ export class SqlResourceStore implements ResourceStore {
       const detail = uniqueDetailOf(this.d, e instanceof Error ? e.message : '', resource);
       return ScimError.uniqueness(detail ?? 'A resource with this id already exists');
     }
-    const errno = (e as { driverError?: { errno?: number } })?.driverError?.errno;
-    if (errno === 1406) {
-      // ER_DATA_TOO_LONG: a value the descriptor's checks did not foresee
+    if (isValueTooLong(e)) {
+      // a value the descriptor's checks did not foresee
       return ScimError.invalidValue('A value is longer than its column allows');
+    }
+    if (isUnstorableText(e)) {
+      return ScimError.invalidValue('A value holds U+0000, which this database (PostgreSQL) cannot store');
     }
     return e;
   }

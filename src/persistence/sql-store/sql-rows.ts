@@ -2,9 +2,10 @@ import { QueryRunner } from 'typeorm';
 import { ScimError } from '../../core/errors/scim-error';
 import { SqlFragment } from '../../core/filter/filter-sql.target';
 import { NewResource, ScimJson, StoredResource } from '../../core/ports/resource.types';
+import { STORE_DIALECTS } from '../repositories/sql-dialect';
 import { affected, insertId } from '../repositories/sql.util';
 import { Sql } from '../repositories/sql-transaction';
-import { ColumnValues, columnValues, documentOf, setColumn, writeValues } from './sql-columns';
+import { ColumnValues, columnValues, documentOf, setColumn, storedDocument, writeValues } from './sql-columns';
 import { ResourceRow, SqlQueries, seqOf } from './sql-query';
 import { TableDescriptor, checkedColumns } from './table-descriptor';
 import { forgetRow, heldRow } from './held-rows';
@@ -93,7 +94,7 @@ export class SqlRows {
         throw ScimError.uniqueness(`${this.d.resourceType} "${r.id}" met a concurrent change of the row it takes over: retry`);
       }
       const key = String(row.row_key);
-      await this.writeValues(qr, tenantId, key, r.resource, row.doc ? (JSON.parse(row.doc) as ScimJson) : {});
+      await this.writeValues(qr, tenantId, key, r.resource, storedDocument(row.doc) ?? {});
       const id = restore ? row.id : r.id;
       const stored = this.stored(tenantId, id, kept, r.resource, version, this.q.iso(row.created), r.created);
       return { stored, key, restored: restore };
@@ -121,8 +122,9 @@ export class SqlRows {
     }
     names.push(k.version, k.created, k.modified);
     values.push(1, this.q.time(r.created), this.q.time(r.created));
+    const returning = k.row === k.seq ? STORE_DIALECTS[this.q.dialect].returning(k.seq) : '';
     const res = await qr.query(
-      `INSERT INTO ${this.d.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+      `INSERT INTO ${this.d.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})${returning}`,
       values,
       true,
     );
@@ -132,7 +134,7 @@ export class SqlRows {
   }
 
   /**
-   * Locks the live row (MySQL FOR UPDATE; SQLite transactions are queued), checks the version
+   * Locks the live row (FOR UPDATE; SQLite transactions are queued), checks the version
    * when `expectedVersion` is given, writes the document (or, without one, only bumps the
    * version) and returns the new state.
    */
@@ -170,7 +172,7 @@ export class SqlRows {
     if (affected(res) !== 1) {
       throw ScimError.preconditionFailed(`${this.d.resourceType} ${id} was modified concurrently`);
     }
-    await this.writeValues(qr, tenantId, key, u.resource, row.doc ? (JSON.parse(row.doc) as ScimJson) : {});
+    await this.writeValues(qr, tenantId, key, u.resource, storedDocument(row.doc) ?? {});
     const stored = this.stored(tenantId, id, kept, u.resource, version, previous.created, u.lastModified);
     return { stored, key, previous: previous.resource };
   }

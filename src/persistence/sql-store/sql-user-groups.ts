@@ -1,3 +1,4 @@
+import { SqlDialect } from '../../core/filter/filter-sql.dialect';
 import { SqlFragment } from '../../core/filter/filter-sql.target';
 import { GroupOfMember } from '../../core/ports/group.repository';
 import { MembershipSql } from './sql-membership';
@@ -12,12 +13,12 @@ export interface DirectGroups {
 
 /**
  * One statement for a user and its groups (RFC 7643 §4.1.2, read-only `groups`): the user's
- * live row as `users.byId` reads it (`lock`: FOR UPDATE on MySQL, which locks the user's row
- * only, never the rows a scalar subquery reads), plus a `groups_direct` column listing the
+ * live row as `users.byId` reads it (`lock`: FOR UPDATE on MySQL and PostgreSQL, which locks the
+ * user's row only, never the rows a scalar subquery reads), plus a `groups_direct` column listing the
  * groups it is directly in, each marked when it is itself a member of a group (then the
  * indirect groups take groupsOf's recursive walk, a second statement; a tenant without nested
- * groups never needs it). The list is a GROUP_CONCAT of length-prefixed fields: MariaDB's JSON
- * aggregates and HEX cost more than the user's row itself.
+ * groups never needs it). The list is a GROUP_CONCAT (PostgreSQL: string_agg) of length-prefixed
+ * fields: MariaDB's JSON aggregates and HEX cost more than the user's row itself.
  */
 export function userWithGroupsSql(
   ms: MembershipSql,
@@ -42,28 +43,42 @@ export function userWithGroupsSql(
 const FIELDS = 6;
 
 /**
- * `(SELECT GROUP_CONCAT(...) ...)`: per group its fields, each as `<bytes>:<value>` (a NULL as
+ * `(SELECT <aggregate>(...) ...)`: per group its fields, each as `<bytes>:<value>` (a NULL as
  * `-1:`), so that no character of a display name can be taken for a separator.
  */
 function directGroupsColumn(ms: MembershipSql, tenantId: string, id: string): SqlFragment {
   const { m, g } = ms;
-  const mysql = ms.dialect === 'mysql';
-  const field = (expr: string) =>
-    mysql
-      ? `COALESCE(CONCAT(LENGTH(${expr}), ':', ${expr}), '-1:')`
-      : `COALESCE(length(CAST(${expr} AS BLOB)) || ':' || ${expr}, '-1:')`;
   const nested = ms.nested
     ? `CASE WHEN EXISTS (SELECT 1 FROM ${m.table} p WHERE p.${m.tenant!} = g.${g.tenant} AND p.${m.member} = g.${g.id}
          AND p.${m.type!} = 'Group') THEN 1 ELSE 0 END`
     : '0';
   const display = ms.columnOf(ms.groups, 'displayName', 'g');
-  const fields = [ms.memberId, `g.${g.id}`, display, nested, g.seq ? `g.${g.seq}` : `g.${g.created}`, g.seq ? 'NULL' : `g.${g.row}`].map(field);
-  const agg = mysql ? `GROUP_CONCAT(CONCAT(${fields.join(', ')}) SEPARATOR ',')` : `group_concat(${fields.join(' || ')}, ',')`;
+  const fields = [ms.memberId, `g.${g.id}`, display, nested, g.seq ? `g.${g.seq}` : `g.${g.created}`, g.seq ? 'NULL' : `g.${g.row}`];
   return {
-    sql: `(SELECT ${agg} FROM ${ms.from} JOIN ${ms.groups.table} g ON g.${g.row} = m.${m.group}
+    sql: `(SELECT ${aggregate(ms.dialect, fields)} FROM ${ms.from} JOIN ${ms.groups.table} g ON g.${g.row} = m.${m.group}
       WHERE ${ms.tenantTerm} AND ${ms.memberId} = ? AND g.${g.tenant} = ?)`,
     params: [tenantId, id, tenantId],
   };
+}
+
+/** The `<bytes>:<value>` fields of every group joined by ',' in the database's own aggregate. */
+function aggregate(dialect: SqlDialect, exprs: readonly string[]): string {
+  switch (dialect) {
+    case 'mysql': {
+      const fields = exprs.map((e) => `COALESCE(CONCAT(LENGTH(${e}), ':', ${e}), '-1:')`);
+      return `GROUP_CONCAT(CONCAT(${fields.join(', ')}) SEPARATOR ',')`;
+    }
+    case 'sqlite': {
+      const fields = exprs.map((e) => `COALESCE(length(CAST(${e} AS BLOB)) || ':' || ${e}, '-1:')`);
+      return `group_concat(${fields.join(' || ')}, ',')`;
+    }
+    case 'postgres': {
+      // the length in UTF-8 bytes whatever the server encoding: the client reads UTF-8
+      const text = (e: string) => `CAST(${e} AS text)`;
+      const fields = exprs.map((e) => `COALESCE(octet_length(convert_to(${text(e)}, 'UTF8')) || ':' || ${text(e)}, '-1:')`);
+      return `string_agg(${fields.join(' || ')}, ',')`;
+    }
+  }
 }
 
 /** A MySQL GROUP_CONCAT at its server's default limit (1,024 bytes on MySQL 8) may be cut. */
@@ -74,7 +89,7 @@ const MAYBE_CUT_BYTES = 1024;
  * when the list may be incomplete (cut at GROUP_CONCAT's limit, or not as written): the caller
  * then reads the groups with groupsOf.
  */
-export function directGroupsOf(raw: unknown, id: string, dialect: 'mysql' | 'sqlite'): DirectGroups | null {
+export function directGroupsOf(raw: unknown, id: string, dialect: SqlDialect): DirectGroups | null {
   if (raw === null || raw === undefined || raw === '') {
     return { groups: [], nested: false };
   }

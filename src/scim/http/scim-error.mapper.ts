@@ -1,6 +1,9 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { ScimError, ScimErrorBody, isScimError } from '../../core/errors/scim-error';
 
+/** PostgreSQL SQLSTATEs of contention: 40P01 deadlock, 40001 serialization, 55P03 lock, 57014 timeout */
+const PG_CONTENTION = new Set(['40P01', '40001', '55P03', '57014']);
+
 export interface ScimErrorResponse {
   status: number;
   body: ScimErrorBody;
@@ -52,12 +55,23 @@ function frameworkError(e: unknown): ScimError | undefined {
     default:
       break;
   }
-  // database contention that outlived the lock wait: the client should retry (never a 500)
+  // database contention that outlived the lock wait: the client should retry (never a 500).
+  // PostgreSQL: deadlock, serialization failure, lock timeout, statement_timeout.
   const driver = (e as { driverError?: { code?: string; errno?: number } }).driverError;
-  if (driver && (driver.code === 'SQLITE_BUSY' || driver.errno === 1205 || driver.errno === 1213)) {
+  if (
+    driver &&
+    (driver.code === 'SQLITE_BUSY' ||
+      driver.errno === 1205 ||
+      driver.errno === 1213 ||
+      (driver.code !== undefined && PG_CONTENTION.has(driver.code)))
+  ) {
     return new ScimError(503, 'The database is busy; retry the request', undefined, {
       'Retry-After': '1',
     });
+  }
+  // PostgreSQL text cannot hold U+0000: a value with one is neither stored nor looked up
+  if (driver && (driver.code === '22021' || driver.code === '22P05')) {
+    return ScimError.invalidValue('A value holds U+0000, which this database (PostgreSQL) cannot store');
   }
   if (type === 'entity.parse.failed' || e instanceof SyntaxError) {
     return ScimError.invalidSyntax('The request body is not valid JSON');
