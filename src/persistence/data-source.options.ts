@@ -2,7 +2,7 @@ import { DataSourceOptions } from 'typeorm';
 import { SCIM_ENTITIES } from './entities';
 import { SCIM_MIGRATIONS } from './migrations';
 
-export type DatabaseKind = 'sqlite' | 'mysql';
+export type DatabaseKind = 'sqlite' | 'mysql' | 'postgres';
 
 export interface ParsedDatabaseUrl {
   kind: DatabaseKind;
@@ -15,7 +15,18 @@ export interface ParsedDatabaseUrl {
   database?: string;
 }
 
-/** `sqlite:./data/scim.sqlite`, `sqlite::memory:`, `mysql://user:pass@host:3306/db` (also mariadb://). */
+/** the server URLs: scheme -> kind and default port */
+const SERVER_SCHEMES: Record<string, { kind: 'mysql' | 'postgres'; port: number; user: string }> = {
+  mysql: { kind: 'mysql', port: 3306, user: 'root' },
+  mariadb: { kind: 'mysql', port: 3306, user: 'root' },
+  postgres: { kind: 'postgres', port: 5432, user: 'postgres' },
+  postgresql: { kind: 'postgres', port: 5432, user: 'postgres' },
+};
+
+/**
+ * `sqlite:./data/scim.sqlite`, `sqlite::memory:`, `mysql://user:pass@host:3306/db` (also
+ * mariadb://), `postgres://user:pass@host:5432/db` (also postgresql://).
+ */
 export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
   if (/^sqlite:/i.test(url)) {
     const file = url.replace(/^sqlite:(\/\/)?/i, '');
@@ -24,7 +35,10 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
     }
     return { kind: 'sqlite', file };
   }
-  if (/^(mysql|mariadb):\/\//i.test(url)) {
+  const scheme = /^([a-z]+):\/\//i.exec(url)?.[1].toLowerCase();
+  const server =
+    scheme !== undefined && Object.hasOwn(SERVER_SCHEMES, scheme) ? SERVER_SCHEMES[scheme] : undefined;
+  if (server) {
     let u: URL;
     try {
       u = new URL(url);
@@ -33,19 +47,22 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
     }
     const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
     if (!database) {
-      throw new Error(`DATABASE_URL "${redact(url)}" names no database (mysql://user:pass@host:3306/db)`);
+      throw new Error(
+        `DATABASE_URL "${redact(url)}" names no database (${scheme}://user:pass@host:${server.port}/db)`,
+      );
     }
     return {
-      kind: 'mysql',
+      kind: server.kind,
       host: u.hostname || '127.0.0.1',
-      port: u.port ? Number(u.port) : 3306,
-      username: decodeURIComponent(u.username || 'root'),
+      port: u.port ? Number(u.port) : server.port,
+      username: decodeURIComponent(u.username || server.user),
       password: decodeURIComponent(u.password),
       database,
     };
   }
   throw new Error(
-    `DATABASE_URL "${redact(url)}" is not supported: use sqlite:<file> or mysql://user:pass@host:port/db`,
+    `DATABASE_URL "${redact(url)}" is not supported: use sqlite:<file>, mysql://user:pass@host:port/db ` +
+      'or postgres://user:pass@host:port/db',
   );
 }
 
@@ -77,7 +94,15 @@ export interface DataSourceBuildOptions {
   logging?: boolean;
   /** extra entities (e.g. a host app's own) */
   entities?: DataSourceOptions['entities'];
+  /**
+   * PostgreSQL: the server cancels a statement running longer (statement_timeout), so a
+   * runaway query cannot hold a connection; default DEFAULT_PG_STATEMENT_TIMEOUT_MS, 0 = none.
+   */
+  statementTimeoutMs?: number;
 }
+
+/** PostgreSQL's statement_timeout unless the options say otherwise */
+export const DEFAULT_PG_STATEMENT_TIMEOUT_MS = 30_000;
 
 export function buildDataSourceOptions(o: DataSourceBuildOptions): DataSourceOptions {
   const db = parseDatabaseUrl(o.url);
@@ -95,6 +120,21 @@ export function buildDataSourceOptions(o: DataSourceBuildOptions): DataSourceOpt
       type: 'better-sqlite3',
       database: db.file!,
       prepareDatabase: prepareSqlite,
+    } as DataSourceOptions;
+  }
+  if (db.kind === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      host: db.host,
+      port: db.port,
+      username: db.username,
+      password: db.password,
+      database: db.database,
+      extra: {
+        max: 20,
+        statement_timeout: o.statementTimeoutMs ?? DEFAULT_PG_STATEMENT_TIMEOUT_MS,
+      },
     } as DataSourceOptions;
   }
   return {

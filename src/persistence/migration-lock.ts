@@ -17,6 +17,9 @@ export class MigrationLockError extends Error {}
  *   lock is server-wide), RELEASE_LOCK after; each migration keeps its own transaction.
  * - SQLite: BEGIN EXCLUSIVE on the DataSource's single connection; every migration runs in
  *   that one transaction (SQLite DDL is transactional), so a failure leaves nothing applied.
+ * - PostgreSQL: a session advisory lock (pg_try_advisory_lock, retried until the timeout) on
+ *   one dedicated connection, keyed by the schema (advisory locks are per database already);
+ *   the migrations run in one transaction (PostgreSQL DDL is transactional too).
  */
 export async function runMigrationsLocked(
   ds: DataSource,
@@ -28,6 +31,9 @@ export async function runMigrationsLocked(
   }
   if (type === 'better-sqlite3') {
     return withSqliteExclusive(ds, timeoutMs, () => ds.runMigrations({ transaction: 'none' }));
+  }
+  if (type === 'postgres') {
+    return withPostgresAdvisoryLock(ds, timeoutMs, () => ds.runMigrations({ transaction: 'all' }));
   }
   return ds.runMigrations({ transaction: 'each' });
 }
@@ -60,6 +66,44 @@ async function withMysqlLock<T>(ds: DataSource, timeoutMs: number, work: () => P
       return await work();
     } finally {
       await qr.query('SELECT RELEASE_LOCK(?)', [name]);
+    }
+  } finally {
+    await qr.release();
+  }
+}
+
+/**
+ * The advisory lock key of `scim_migrations.<schema>`: the first 63 bits of its SHA-256, as
+ * the decimal text of a bigint.
+ */
+export function postgresLockKey(schema: string): string {
+  const hash = createHash('sha256').update(`scim_migrations.${schema}`).digest();
+  return (hash.readBigUInt64BE(0) >> 1n).toString();
+}
+
+async function withPostgresAdvisoryLock<T>(ds: DataSource, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  const qr = ds.createQueryRunner();
+  await qr.connect();
+  try {
+    const [{ schema }] = (await qr.query('SELECT current_schema() AS schema')) as Array<{ schema: string }>;
+    const key = postgresLockKey(schema);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = (await qr.query('SELECT pg_try_advisory_lock($1::bigint) AS got', [key])) as Array<{ got: boolean }>;
+      if (rows[0].got) {
+        break;
+      }
+      if (Date.now() >= deadline) {
+        throw new MigrationLockError(
+          `Timed out after ${timeoutMs} ms waiting for the migration lock of schema "${schema}" (another instance is migrating)`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    try {
+      return await work();
+    } finally {
+      await qr.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
     }
   } finally {
     await qr.release();

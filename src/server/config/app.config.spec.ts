@@ -16,8 +16,10 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'abc' }, /PORT="abc"/],
     [{ PORT: '70000' }, /PORT/],
-    [{ DATABASE_URL: 'postgres://x' }, /not supported/],
+    [{ DATABASE_URL: 'oracle://x/db' }, /not supported/],
+    [{ DATABASE_URL: 'constructor://x/db' }, /not supported/],
     [{ DATABASE_URL: 'mysql://root@localhost:3306' }, /names no database/],
+    [{ DATABASE_URL: 'postgres://x' }, /names no database \(postgres:\/\/user:pass@host:5432\/db\)/],
     [{ SCIM_BOOTSTRAP: 'maybe' }, /SCIM_BOOTSTRAP/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ SCIM_BASE_PATH: '/scim v2' }, /SCIM_BASE_PATH/],
