@@ -2,10 +2,11 @@ import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex 
 
 /**
  * Tenants, service-account tokens, Users and their multi-valued attribute rows.
- * One file for SQLite and MySQL/MariaDB: string columns that compare exactly get utf8mb4_bin on
- * MySQL (SQLite's default BINARY collation is already exact; NoPadStrings later makes trailing
- * spaces count on MySQL too); case-insensitive look-ups use
- * shadow `*_ci` columns holding the lower-cased value, so both databases behave the same.
+ * One file for SQLite, MySQL/MariaDB and PostgreSQL: string columns that compare exactly get
+ * utf8mb4_bin on MySQL (SQLite's default BINARY collation is already exact; NoPadStrings later
+ * makes trailing spaces count on MySQL too) and "C" on PostgreSQL (columnKit); case-insensitive
+ * look-ups use shadow `*_ci` columns holding the lower-cased value, so every database behaves
+ * the same.
  */
 export class InitialSchema1763870000000 implements MigrationInterface {
   name = 'InitialSchema1763870000000';
@@ -59,7 +60,7 @@ export class InitialSchema1763870000000 implements MigrationInterface {
           c.str('external_id', 255, { isNullable: true }),
           c.str('display_name_ci', 255, { isNullable: true }),
           { name: 'active', type: 'boolean', isNullable: true },
-          c.text('doc'),
+          c.json('doc'),
           c.str('password_hash', 255, { isNullable: true }),
           { name: 'version', type: 'integer', default: 1 },
           c.str('created', 24),
@@ -93,7 +94,7 @@ export class InitialSchema1763870000000 implements MigrationInterface {
           c.text('value_ci', { isNullable: true }),
           c.str('type_ci', 64, { isNullable: true }),
           { name: 'is_primary', type: 'boolean', default: false },
-          c.text('item'),
+          c.json('item'),
         ],
         indices: [
           { name: 'ix_scim_user_values_lookup', columnNames: ['tenant_id', 'attribute', 'value_key'] },
@@ -117,12 +118,25 @@ export class InitialSchema1763870000000 implements MigrationInterface {
  * Column builders that pick the right type and collation for the connection's dialect. String
  * columns get `collation` on MySQL: utf8mb4_bin (PAD SPACE) for the migrations up to
  * NoPadStrings, which converts them all; migrations after it pass `await exactCollation(q)`.
+ * On PostgreSQL every string column is COLLATE "C": it compares code points exactly, trailing
+ * spaces included (as SQLite's BINARY and MySQL's NO PAD binary collations do), and its b-tree
+ * indexes serve `LIKE 'prefix%'` (sw) without text_pattern_ops. Documents are jsonb there
+ * (`json`), text elsewhere; auto-increment keys are bigint (bigserial).
  */
 export function columnKit(q: QueryRunner, collation = 'utf8mb4_bin') {
-  const mysql = q.connection.options.type === 'mysql' || q.connection.options.type === 'mariadb';
-  const bin = mysql ? { charset: 'utf8mb4', collation } : {};
+  const type = q.connection.options.type;
+  const mysql = type === 'mysql' || type === 'mariadb';
+  const postgres = type === 'postgres';
+  const bin = mysql ? { charset: 'utf8mb4', collation } : postgres ? { collation: 'C' } : {};
+  const text = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+    name,
+    type: mysql ? 'longtext' : 'text',
+    ...bin,
+    ...extra,
+  });
   return {
     mysql,
+    postgres,
     str: (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
       name,
       type: 'varchar',
@@ -130,20 +144,18 @@ export function columnKit(q: QueryRunner, collation = 'utf8mb4_bin') {
       ...bin,
       ...extra,
     }),
-    text: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
-      name,
-      type: mysql ? 'longtext' : 'text',
-      ...bin,
-      ...extra,
-    }),
+    text,
+    /** a JSON document: jsonb on PostgreSQL (read with #> and #>>), text elsewhere */
+    json: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions =>
+      postgres ? { name, type: 'jsonb', ...extra } : text(name, extra),
     seq: (name: string): TableColumnOptions => ({
       name,
-      type: mysql ? 'bigint' : 'integer',
+      type: mysql || postgres ? 'bigint' : 'integer',
       isPrimary: true,
       isGenerated: true,
       generationStrategy: 'increment',
     }),
-    bigint: (name: string): TableColumnOptions => ({ name, type: mysql ? 'bigint' : 'integer' }),
+    bigint: (name: string): TableColumnOptions => ({ name, type: mysql || postgres ? 'bigint' : 'integer' }),
     index: (name: string, columnNames: string[], isUnique = false) =>
       new TableIndex({ name, columnNames, isUnique }),
   };

@@ -26,7 +26,7 @@ export class Groups1763890000000 implements MigrationInterface {
           c.str('display_name', 255),
           c.str('display_name_ci', 255),
           c.str('external_id', 255, { isNullable: true }),
-          c.text('doc'),
+          c.json('doc'),
           { name: 'version', type: 'integer', default: 1 },
           c.str('created', 24),
           c.str('last_modified', 24),

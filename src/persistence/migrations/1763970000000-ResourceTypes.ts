@@ -11,8 +11,8 @@ import { columnKit } from './1763870000000-InitialSchema';
  * - `scim_resource_values`: one row per value of a writable multi-valued complex attribute, so
  *   `attr[type eq "x"].value eq "y"` is an indexed look-up as for users.
  *
- * `scim_outbox.resource_type` widens to 64 characters on MySQL (SQLite does not enforce
- * varchar lengths) so change events can name any of these types.
+ * `scim_outbox.resource_type` widens to 64 characters on MySQL and PostgreSQL (SQLite does
+ * not enforce varchar lengths) so change events can name any of these types.
  */
 export class ResourceTypes1763970000000 implements MigrationInterface {
   name = 'ResourceTypes1763970000000';
@@ -28,7 +28,7 @@ export class ResourceTypes1763970000000 implements MigrationInterface {
           c.str('tenant_id', 36),
           c.str('resource_type', 64),
           c.str('external_id', 255, { isNullable: true }),
-          c.text('doc'),
+          c.json('doc'),
           { name: 'version', type: 'integer', default: 1 },
           c.str('created', 24),
           c.str('last_modified', 24),
@@ -66,7 +66,7 @@ export class ResourceTypes1763970000000 implements MigrationInterface {
           c.text('value_ci', { isNullable: true }),
           c.str('type_ci', 64, { isNullable: true }),
           { name: 'is_primary', type: 'boolean', default: false },
-          c.text('item'),
+          c.json('item'),
         ],
         indices: [
           { name: 'ix_scim_resource_values_lookup', columnNames: ['tenant_id', 'attribute', 'value_key'] },
@@ -86,15 +86,22 @@ export class ResourceTypes1763970000000 implements MigrationInterface {
       await q.query(
         'ALTER TABLE scim_outbox MODIFY resource_type varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL',
       );
+    } else if (c.postgres) {
+      await q.query('ALTER TABLE scim_outbox ALTER COLUMN resource_type TYPE varchar(64) COLLATE "C"');
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
-    if (columnKit(q).mysql) {
+    const c = columnKit(q);
+    if (c.mysql || c.postgres) {
       await q.query("DELETE FROM scim_outbox WHERE resource_type NOT IN ('User', 'Group')");
+    }
+    if (c.mysql) {
       await q.query(
         'ALTER TABLE scim_outbox MODIFY resource_type varchar(16) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL',
       );
+    } else if (c.postgres) {
+      await q.query('ALTER TABLE scim_outbox ALTER COLUMN resource_type TYPE varchar(16) COLLATE "C"');
     }
     for (const t of ['scim_resource_values', 'scim_resources']) {
       await q.dropTable(t, true);
