@@ -19,6 +19,7 @@ import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '
 import { RecordingListener } from '../support/events-app';
 import { ALL, TestApp } from '../support/test-app';
 import { RECEIVER_ALLOW, WebhookReceiver } from '../support/webhook-receiver';
+import { query as dbQuery } from '../../src/persistence/repositories/sql.util';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef0123456789abcdef';
 const SECRET = 'webhook-shared-secret-0123456789';
@@ -307,7 +308,8 @@ describe.each(TEST_DATABASES)('admin API of the standalone server on %s', (kind:
     const audit = t.app.get(AuditService);
     const rows = await eventually('the audit entries', async () => {
       await audit.flush();
-      const found = (await ds.query(
+      const found = (await dbQuery(
+        ds,
         `SELECT * FROM scim_audit WHERE request_id IN (?, ?, ?) ORDER BY seq`,
         [`admin-audit-${kind}`, `admin-refused-${kind}`, `admin-read-${kind}`],
       )) as Json[];
@@ -315,7 +317,9 @@ describe.each(TEST_DATABASES)('admin API of the standalone server on %s', (kind:
     });
     await new Promise((r) => setTimeout(r, 200));
     await audit.flush();
-    const all = (await ds.query(`SELECT request_id FROM scim_audit WHERE request_id = ?`, [`admin-read-${kind}`])) as Json[];
+    const all = (await dbQuery(ds, `SELECT request_id FROM scim_audit WHERE request_id = ?`, [
+      `admin-read-${kind}`,
+    ])) as Json[];
     expect(all).toEqual([]); // reads are not recorded
     const acme = (await t.tenantService.listTenants()).find((x) => x.slug === 'acme')!;
     // each entry is written once its tenant is looked up: their order in the table may vary

@@ -18,6 +18,7 @@ import { oktaUser } from '../fixtures/users.factory';
 import { TEST_DATABASES } from '../support/databases';
 import { cli } from '../support/server-process';
 import { ALL, SCIM_JSON, TestApp } from '../support/test-app';
+import { query as dbQuery } from '../../src/persistence/repositories/sql.util';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -52,7 +53,8 @@ describe.each(TEST_DATABASES)('Audit log on %s', (kind) => {
   async function rowsOf(requestIds: string[]): Promise<Row[]> {
     for (let i = 0; ; i++) {
       await audit.flush();
-      const rows = (await ds.query(
+      const rows = (await dbQuery(
+        ds,
         `SELECT * FROM scim_audit WHERE request_id IN (${requestIds.map(() => '?').join(', ')}) ORDER BY seq`,
         requestIds,
       )) as Row[];

@@ -14,6 +14,7 @@ import { AUDIT_REPOSITORY } from '../../src/core/ports/tokens';
 import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { TestApp } from '../support/test-app';
+import { query as dbQuery } from '../../src/persistence/repositories/sql.util';
 
 const ROOT = join(__dirname, '..', '..');
 const SECRET = 'webhook-shared-secret-0123456789';
@@ -248,7 +249,8 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
       userId = created.body.id as string;
       // the server tries once (the webhook refuses the connection), then waits for the retry
       for (let i = 0; ; i++) {
-        const rows = (await app.app.get(DataSource).query(
+        const rows = (await dbQuery(
+          app.app.get(DataSource),
           'SELECT attempts FROM scim_outbox WHERE resource_id = ?',
           [userId],
         )) as Array<{ attempts: number | string }>;

@@ -1,10 +1,11 @@
 /**
  * Several replicas started at once on one empty database with MIGRATIONS_RUN=true: every one
  * becomes ready and the migrations are applied once (a database lock serialises them: GET_LOCK
- * on MariaDB, BEGIN EXCLUSIVE on SQLite).
+ * on MariaDB, BEGIN EXCLUSIVE on SQLite, an advisory lock on PostgreSQL).
  */
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
+import { Client } from 'pg';
 import { SCIM_MIGRATIONS } from '../../src/library';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { ServerProcess } from '../support/server-process';
@@ -19,6 +20,15 @@ async function appliedMigrations(db: TestDatabase): Promise<string[]> {
       return (conn.prepare('SELECT name FROM scim_migrations').all() as Array<{ name: string }>).map((r) => r.name);
     } finally {
       conn.close();
+    }
+  }
+  if (db.kind === 'postgres') {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      return (await client.query('SELECT name FROM scim_migrations')).rows.map((r: { name: string }) => r.name);
+    } finally {
+      await client.end();
     }
   }
   const conn = await mysql.createConnection({ uri: db.url });

@@ -12,7 +12,7 @@ import { TenantService, TokenService } from '../../src/library';
 import { runConformance } from '../../src/server/conformance/conformance.runner';
 import { PackProfile } from '../../src/server/conformance/conformance.types';
 import { TEST_DATABASES, createTestDatabase } from '../support/databases';
-import { ExampleHost } from '../support/example-host';
+import { EXAMPLE_HOST_VARIANTS, ExampleHost } from '../support/example-host';
 import { startHostFixture } from '../support/host-fixture.module';
 import { TestApp } from '../support/test-app';
 
@@ -108,14 +108,17 @@ describe.each(TEST_DATABASES)('the conformance pack on %s', (kind) => {
     }
   });
 
-  it('passes against the example host app (examples/host-app)', async () => {
-    const host = await ExampleHost.start(kind, 'useClass');
-    try {
-      await host.tenantService.createTenant('okta', 'okta');
-      const token = (await host.tokens.issue('okta', 'conformance', [...WRITE])).token;
-      await passes(`${host.origin}/api/scim/v2`, token, 'okta');
-    } finally {
-      await host.close();
-    }
-  });
+  // the example host runs on the databases its own migrations know (EXAMPLE_HOST_VARIANTS)
+  if (EXAMPLE_HOST_VARIANTS.some(([k]) => k === kind)) {
+    it('passes against the example host app (examples/host-app)', async () => {
+      const host = await ExampleHost.start(kind, 'useClass');
+      try {
+        await host.tenantService.createTenant('okta', 'okta');
+        const token = (await host.tokens.issue('okta', 'conformance', [...WRITE])).token;
+        await passes(`${host.origin}/api/scim/v2`, token, 'okta');
+      } finally {
+        await host.close();
+      }
+    });
+  }
 });

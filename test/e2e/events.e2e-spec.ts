@@ -14,6 +14,7 @@ import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '
 import { EventsApp } from '../support/events-app';
 import { ServerProcess, cliWith } from '../support/server-process';
 import { RECEIVER_ALLOW, ReceivedRequest, WebhookReceiver } from '../support/webhook-receiver';
+import { query as dbQuery } from '../../src/persistence/repositories/sql.util';
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -238,7 +239,8 @@ describe.each(TEST_DATABASES)('change events in one app on %s', (kind: DatabaseK
     expect(gap2).toBeLessThan(3_000);
     // the listener heard the event once: only the webhook was retried
     expect(app.listener.events.filter((e) => e.resourceId === user.id).map((e) => e.version)).toEqual([1, 2, 3, 4]);
-    const rows = (await app.dataSource.query(
+    const rows = (await dbQuery(
+      app.dataSource,
       'SELECT version, status, attempts, last_error FROM scim_outbox WHERE resource_id = ? ORDER BY seq',
       [user.id],
     )) as Array<{ version: number; status: string; attempts: number; last_error: string | null }>;

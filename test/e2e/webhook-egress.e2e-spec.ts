@@ -12,6 +12,7 @@ import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { ALL, TestApp } from '../support/test-app';
 import { RECEIVER_ALLOW, WebhookReceiver } from '../support/webhook-receiver';
+import { query as dbQuery } from '../../src/persistence/repositories/sql.util';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef0123456789abcdef';
 const SECRET = 'webhook-shared-secret-0123456789';
@@ -102,7 +103,7 @@ describe.each(TEST_DATABASES)('outbound webhooks on %s', (kind: DatabaseKind) =>
     // as an older release could have stored it: the name is checked when it is resolved
     const ds = app!.app.get<DataSource>(getDataSourceToken());
     const byName = receiver.url.replace('127.0.0.1', 'localhost');
-    await ds.query('UPDATE scim_tenants SET webhook_url = ? WHERE slug = ?', [byName, 'acme']);
+    await dbQuery(ds, 'UPDATE scim_tenants SET webhook_url = ? WHERE slug = ?', [byName, 'acme']);
     const before = receiver.requests.length;
     const id = await createUser();
     const event = await firstAttempt(id);

@@ -2,13 +2,14 @@
  * `userName eq`, `externalId eq`, `id eq`, `emails.value eq`, `displayName eq` and
  * `emails[type eq "work" and value eq "x"]` (the IPSIE SCIM profile's user look-ups, and
  * Entra ID's `emails[type eq "work"].value eq "x"` under the profiles that read it) must use an
- * index. EXPLAIN (MariaDB/MySQL) and EXPLAIN QUERY PLAN (SQLite) of the exact
+ * index. EXPLAIN (MariaDB/MySQL, PostgreSQL) and EXPLAIN QUERY PLAN (SQLite) of the exact
  * statements TypeOrmUserRepository.search runs (buildSearchSql), on a few hundred Users.
  */
 import { FilterNode } from '../../src/core/filter/filter.ast';
 import { FilterParseOptions, parseFilter } from '../../src/core/filter/filter.parser';
 import { validateFilter } from '../../src/core/filter/filter.validator';
 import { SqlFragment } from '../../src/core/filter/filter-sql.target';
+import { positionalParameters } from '../../src/persistence/repositories/sql-dialect';
 import { ScimJson } from '../../src/core/ports/resource.types';
 import { USER_RESOURCE_TYPE } from '../../src/core/schema/schema.registry';
 import { DatabaseKind, TEST_DATABASES } from '../support/databases';
@@ -193,3 +194,67 @@ sqliteDescribe.each([['with ANALYZE', true], ['without statistics', false]])(
   });
   },
 );
+
+interface PgPlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PgPlanNode[];
+}
+
+function pgNodes(n: PgPlanNode): PgPlanNode[] {
+  return [n, ...(n.Plans ?? []).flatMap(pgNodes)];
+}
+
+const postgresDescribe = TEST_DATABASES.includes('postgres') ? describe : describe.skip;
+
+/**
+ * PostgreSQL: the indexes must be usable (string columns and JSON text compare in the "C"
+ * collation, so the b-tree indexes serve `=` and LIKE 'prefix%'): with sequential scans priced
+ * out, the plan reads each table through the index, or it could not.
+ */
+postgresDescribe('filter look-ups use an index on PostgreSQL (EXPLAIN)', () => {
+  let store: FilterStore;
+  let users: SeededUser[];
+
+  beforeAll(async () => {
+    ({ store, users } = await setUp('postgres'));
+    await store.ds.query('ANALYZE scim_users, scim_user_values');
+  });
+
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  const SW_PROBES: readonly Probe[] = [
+    {
+      name: 'userName sw (LIKE with a prefix, "C" collation)',
+      filter: (u) => `userName sw ${JSON.stringify(String(u.doc.userName).toUpperCase())}`,
+      index: 'uq_scim_users_tenant_user_name',
+    },
+  ];
+
+  it.each([...PROBES, ...SW_PROBES])('RFC 7644 §3.4.2.2 $name uses $index', async (probe) => {
+    const user = users[123];
+    const { filter, sql } = statements(store, probe.filter(user), probe.options);
+    const qr = store.ds.createQueryRunner();
+    try {
+      await qr.query('SET enable_seqscan = off');
+      for (const s of sql) {
+        const [{ 'QUERY PLAN': plan }] = (await qr.query(
+          `EXPLAIN (FORMAT JSON) ${positionalParameters(s.sql)}`,
+          s.params,
+        )) as Array<{ 'QUERY PLAN': Array<{ Plan: PgPlanNode }> }>;
+        const nodes = pgNodes(plan[0].Plan);
+        const shown = JSON.stringify(nodes.map((n) => [n['Node Type'], n['Relation Name'], n['Index Name']]));
+        const usesIndex = nodes.some((n) => n['Index Name'] === probe.index);
+        expect({ shown, usesIndex }).toEqual({ shown, usesIndex: true });
+        expect(nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'])).toEqual([]);
+      }
+    } finally {
+      await qr.release();
+    }
+    const page = await store.repo.search(store.tenant, { filter, startIndex: 1, count: 100 });
+    expect(page.items.map((i) => i.id)).toContain(user.id);
+  });
+});

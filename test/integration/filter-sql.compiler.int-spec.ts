@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { Client } from 'pg';
 import { ScimError } from '../../src/core/errors/scim-error';
 import { createDefaultRegistry, USER_RESOURCE_TYPE } from '../../src/core/schema/schema.registry';
 import { FilterNode } from '../../src/core/filter/filter.ast';
@@ -11,6 +12,8 @@ import { compileFilter } from '../../src/core/filter/filter-sql.compiler';
 import { escapeLike, jsonMemberPath, SqlDialect } from '../../src/core/filter/filter-sql.dialect';
 import { lookupKey, normalizeDateTime, SqlFragment } from '../../src/core/filter/filter-sql.target';
 import { FAKE_KEY_LENGTH, fakeTarget, SQL_CASES, SQL_ERROR_CASES } from '../../src/core/filter/filter-sql.cases';
+import { positionalParameters } from '../../src/persistence/repositories/sql-dialect';
+import { TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 
 const registry = createDefaultRegistry();
 const DIALECTS: readonly SqlDialect[] = ['mysql', 'sqlite', 'postgres'];
@@ -119,6 +122,41 @@ describe('FilterSqlCompiler (RFC 7644 §3.4.2.2 filters to parameterized SQL)', 
   });
 });
 
+/** SAMPLE_USER in fakeTarget's layout: the row of `r`, and the rows of `vals`. */
+function sampleRows(): { r: unknown[]; vals: unknown[][] } {
+  const u = SAMPLE_USER as Record<string, unknown> & { meta: Record<string, string> };
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const r = [
+    u.id,
+    u.userName,
+    str(u.userName)?.toLowerCase() ?? null,
+    str(u.externalId),
+    str(u.displayName)?.toLowerCase() ?? null,
+    str(u.nickName),
+    typeof u.active === 'boolean' ? Number(u.active) : null,
+    normalizeFilterDateTime(u.meta.created),
+    normalizeFilterDateTime(u.meta.lastModified),
+    JSON.stringify(u),
+  ];
+  const vals: unknown[][] = [];
+  for (const def of registry.coreSchema(USER_RESOURCE_TYPE).attributes) {
+    if (!def.multiValued || def.type !== 'complex' || def.mutability === 'readOnly') {
+      continue;
+    }
+    for (const item of (u[def.name] as Record<string, unknown>[] | undefined) ?? []) {
+      const value = str(item.value);
+      vals.push([
+        def.name,
+        value,
+        value?.toLowerCase() ?? null,
+        value === null ? null : lookupKey(value, FAKE_KEY_LENGTH),
+        JSON.stringify(item),
+      ]);
+    }
+  }
+  return { r, vals };
+}
+
 /**
  * The compiled SQL run on an in-memory SQLite database holding SAMPLE_USER in fakeTarget's
  * layout must agree with the evaluator's cases on it (filter.evaluator.cases.ts MATCH_CASES).
@@ -139,37 +177,11 @@ describe('FilterSqlCompiler on SQLite agrees with MATCH_CASES (RFC 7644 §3.4.2.
       CREATE TABLE vals (owner_seq INTEGER, attribute TEXT, value TEXT, value_ci TEXT,
         value_key TEXT, item TEXT);
     `);
-    const u = SAMPLE_USER as Record<string, unknown> & { meta: Record<string, string> };
-    const str = (v: unknown) => (typeof v === 'string' ? v : null);
-    db.prepare(
-      `INSERT INTO r VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      u.id,
-      u.userName,
-      str(u.userName)?.toLowerCase() ?? null,
-      str(u.externalId),
-      str(u.displayName)?.toLowerCase() ?? null,
-      str(u.nickName),
-      typeof u.active === 'boolean' ? Number(u.active) : null,
-      normalizeFilterDateTime(u.meta.created),
-      normalizeFilterDateTime(u.meta.lastModified),
-      JSON.stringify(u),
-    );
+    const { r, vals } = sampleRows();
+    db.prepare(`INSERT INTO r VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...r);
     const insert = db.prepare('INSERT INTO vals VALUES (1, ?, ?, ?, ?, ?)');
-    for (const def of registry.coreSchema(USER_RESOURCE_TYPE).attributes) {
-      if (!def.multiValued || def.type !== 'complex' || def.mutability === 'readOnly') {
-        continue;
-      }
-      for (const item of (u[def.name] as Record<string, unknown>[] | undefined) ?? []) {
-        const value = str(item.value);
-        insert.run(
-          def.name,
-          value,
-          value?.toLowerCase() ?? null,
-          value === null ? null : lookupKey(value, FAKE_KEY_LENGTH),
-          JSON.stringify(item),
-        );
-      }
+    for (const v of vals) {
+      insert.run(...v);
     }
   });
 
@@ -184,5 +196,51 @@ describe('FilterSqlCompiler on SQLite agrees with MATCH_CASES (RFC 7644 §3.4.2.
   it.each(MATCH_CASES)('%s -> %s', (text, expected) => {
     expect(matches(text)).toBe(expected);
     expect(matches(`not (${text})`)).toBe(!expected);
+  });
+});
+
+const describePostgres = TEST_DATABASES.includes('postgres') ? describe : describe.skip;
+
+/** The same on PostgreSQL: fakeTarget's layout as the migrations type it ("C" text, jsonb). */
+describePostgres('FilterSqlCompiler on PostgreSQL agrees with MATCH_CASES (RFC 7644 §3.4.2.2)', () => {
+  let db: TestDatabase;
+  let client: Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('postgres');
+    client = new Client({ connectionString: db.url });
+    await client.connect();
+    const t = 'text COLLATE "C"';
+    await client.query(`
+      CREATE TABLE r (seq bigint PRIMARY KEY, id ${t}, user_name ${t}, user_name_ci ${t},
+        external_id ${t}, display_name_ci ${t}, nick_name ${t}, active boolean, created ${t},
+        last_modified ${t}, doc jsonb);
+      CREATE TABLE vals (owner_seq bigint, attribute ${t}, value ${t}, value_ci ${t},
+        value_key ${t}, item jsonb);
+    `);
+    const { r, vals } = sampleRows();
+    await client.query(positionalParameters('INSERT INTO r VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'), r);
+    for (const v of vals) {
+      await client.query(positionalParameters('INSERT INTO vals VALUES (1, ?, ?, ?, ?, ?)'), v);
+    }
+  });
+
+  afterAll(async () => {
+    await client?.end();
+    await db?.drop();
+  });
+
+  const matches = async (text: string): Promise<boolean> => {
+    const where = compile(validated(text), 'postgres');
+    const res = await client.query(
+      positionalParameters(`SELECT COUNT(*) AS n FROM r WHERE ${where.sql}`),
+      where.params,
+    );
+    return Number((res.rows[0] as { n: string }).n) === 1;
+  };
+
+  it.each(MATCH_CASES)('%s -> %s', async (text, expected) => {
+    expect(await matches(text)).toBe(expected);
+    expect(await matches(`not (${text})`)).toBe(!expected);
   });
 });

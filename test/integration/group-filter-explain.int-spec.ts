@@ -2,7 +2,7 @@
  * `members[value eq "<id>"]` and `members.value eq "<id>"` as a Group filter (the IPSIE SCIM
  * profile's group look-up by member) are answered from the membership table through its
  * (tenant_id, member_id) index, never by scanning memberships or reading group documents.
- * EXPLAIN (MariaDB/MySQL) and EXPLAIN QUERY PLAN (SQLite) of the statements
+ * EXPLAIN (MariaDB/MySQL, PostgreSQL) and EXPLAIN QUERY PLAN (SQLite) of the statements
  * TypeOrmGroupRepository.search runs, captured from TypeORM's query logger, on a few hundred
  * groups.
  */
@@ -105,6 +105,20 @@ describe.each(TEST_DATABASES)('Group filters by member use the membership index 
         const plan = (await s.store.ds.query(`EXPLAIN ${st.sql}`, st.params)) as Array<{ table: string; type: string; key: string | null }>;
         const shown = JSON.stringify(plan.map((r) => [r.table, r.type, r.key]));
         expect({ shown, uses: plan.some((r) => r.key === 'ix_scim_group_members_member') }).toEqual({ shown, uses: true });
+      } else if (kind === 'postgres') {
+        // the index must be usable: with sequential scans priced out the plan reads it
+        const qr = s.store.ds.createQueryRunner();
+        try {
+          await qr.query('SET enable_seqscan = off');
+          const [{ 'QUERY PLAN': plan }] = (await qr.query(`EXPLAIN (FORMAT JSON) ${st.sql}`, st.params)) as Array<{
+            'QUERY PLAN': unknown;
+          }>;
+          const shown = JSON.stringify(plan);
+          expect({ uses: shown.includes('"Index Name":"ix_scim_group_members_member"') }).toEqual({ uses: true });
+          expect(/"Node Type":"Seq Scan","[^}]*"Relation Name":"scim_group_members"/.test(shown)).toBe(false);
+        } finally {
+          await qr.release();
+        }
       } else {
         const plan = (await s.store.ds.query(`EXPLAIN QUERY PLAN ${st.sql}`, st.params)) as Array<{ detail: string }>;
         const details = plan.map((r) => r.detail);

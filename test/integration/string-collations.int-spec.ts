@@ -2,7 +2,8 @@
  * The NoPadStrings migration (src/persistence/migrations/1763980000000-NoPadStrings.ts) on the
  * real databases: after the migrations, every string column the entities declare compares
  * exactly on MariaDB (a NO PAD binary collation: trailing spaces count), as SQLite's BINARY
- * does; down() gives the columns and the foreign keys back as they were, and up() again.
+ * and PostgreSQL's "C" do; down() gives the columns and the foreign keys back as they were, and
+ * up() again.
  */
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -125,6 +126,54 @@ describe.each(TEST_DATABASES)('NoPadStrings migration on %s', (kind) => {
       await ds.runMigrations();
       expect((await stringColumns(ds)).every((col) => NO_PAD.includes(col.collation))).toBe(true);
       expect(await foreignKeys(ds)).toEqual(before);
+    });
+  } else if (kind === 'postgres') {
+    it('gives every string column of every entity the "C" collation; documents are jsonb', async () => {
+      const columns = (await store.ds.query(
+        `SELECT table_name AS "table", column_name AS "column", collation_name AS collation,
+                data_type AS type
+           FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name LIKE 'scim\\_%'
+            AND table_name <> 'scim_migrations'
+            AND data_type IN ('character varying', 'text', 'jsonb')`,
+      )) as Array<ColumnRow & { type: string }>;
+      const strings = columns.filter((c) => c.type !== 'jsonb');
+      expect(strings.filter((c) => c.collation !== 'C')).toEqual([]);
+      const covered = new Set(columns.map((c) => `${c.table}.${c.column}`));
+      const scimEntityColumns = entityStringColumns(store.ds).filter((c) => c.startsWith('scim_'));
+      expect(scimEntityColumns.length).toBeGreaterThan(50);
+      expect(scimEntityColumns.filter((c) => !covered.has(c))).toEqual([]);
+      expect(
+        columns
+          .filter((c) => c.type === 'jsonb')
+          .map((c) => `${c.table}.${c.column}`)
+          .sort(),
+      ).toEqual([
+        'scim_groups.doc',
+        'scim_resource_values.item',
+        'scim_resources.doc',
+        'scim_user_values.item',
+        'scim_users.doc',
+      ]);
+    });
+
+    it('undoes every migration, then applies them again to the same schema', async () => {
+      const { ds } = store;
+      const schema = () =>
+        ds.query(
+          `SELECT table_name, column_name, data_type, collation_name, is_nullable
+             FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name LIKE 'scim\\_%'
+              AND table_name <> 'scim_migrations'
+            ORDER BY table_name, column_name`,
+        );
+      const before = await schema();
+      for (let i = 0; i < ds.migrations.length; i++) {
+        await ds.undoLastMigration();
+      }
+      expect(await schema()).toEqual([]);
+      await ds.runMigrations();
+      expect(await schema()).toEqual(before);
     });
   } else {
     it('changes nothing on SQLite, up or down', async () => {

@@ -195,6 +195,18 @@ export function hostDataSourceOptions(url: string): DataSourceOptions {
   if (db.kind === 'sqlite') {
     return { ...common, type: 'better-sqlite3', database: db.file!, prepareDatabase: prepareSqlite };
   }
+  if (db.kind === 'postgres') {
+    // nothing to prepare: the module's statements take `?` placeholders on every driver
+    return {
+      ...common,
+      type: 'postgres',
+      host: db.host,
+      port: db.port,
+      username: db.username,
+      password: db.password,
+      database: db.database,
+    };
+  }
   return {
     ...common,
     type: 'mysql',

@@ -15,6 +15,7 @@ if (pattern) {
   const runners = [
     ['typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner', 'BetterSqlite3QueryRunner'],
     ['typeorm/driver/mysql/MysqlQueryRunner', 'MysqlQueryRunner'],
+    ['typeorm/driver/postgres/PostgresQueryRunner', 'PostgresQueryRunner'],
   ];
   for (const [path, name] of runners) {
     const proto = require(path)[name].prototype;
