@@ -46,8 +46,9 @@ export interface ScimModuleOptions {
    */
   filterBudget?: number;
   /**
-   * Longest a search's SELECT may run on MySQL/MariaDB, in ms (the server stops it:
-   * max_statement_time on MariaDB, MAX_EXECUTION_TIME on MySQL); such a search is answered 503
+   * Longest a search's SELECT may run on MySQL/MariaDB and PostgreSQL, in ms (the server stops
+   * it: max_statement_time on MariaDB, MAX_EXECUTION_TIME on MySQL, statement_timeout on
+   * PostgreSQL); such a search is answered 503
    * with Retry-After. 0: no limit. Default 10000. SQLite has no way to stop a statement: there
    * the filter budget bounds the work, and searches run on worker threads
    */

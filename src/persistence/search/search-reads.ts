@@ -3,11 +3,12 @@ import { dialectOf } from '../repositories/sql.util';
 import { openTransaction, readCommitted, Sql } from '../repositories/sql-transaction';
 import { abandoned, FairLanes } from './fair-lanes';
 import { onOwnConnection } from './mysql-search';
+import { onOwnPostgresConnection } from './postgres-search';
 import { SqliteSearchWorkers } from './sqlite-search-workers';
 
 /** How searches are run; the module passes its options (ScimModuleOptions.statementTimeoutMs). */
 export interface SearchReadOptions {
-  /** longest a search's SELECT may run on MySQL/MariaDB (ms; 0: no limit). Default 10 s */
+  /** longest a search's SELECT may run on MySQL/MariaDB and PostgreSQL (ms; 0: no limit). Default 10 s */
   readonly statementTimeoutMs?: number;
 }
 
@@ -39,7 +40,8 @@ const MYSQL_SEARCHES_PER_TENANT = 1;
  *   one connection (readCommitted);
  * - on MySQL/MariaDB, on a pooled connection of its own, each SELECT stopped by the server after
  *   `statementTimeoutMs` (503 with Retry-After), and stopped with KILL QUERY when the client goes
- *   away (mysql-search.ts).
+ *   away (mysql-search.ts); on PostgreSQL the same with statement_timeout and pg_cancel_backend
+ *   (postgres-search.ts).
  * A search whose client went away is dropped from the queue, and stops before its next statement.
  * Reads by id and writes do not take turns: they are short and bounded by their keys.
  */
@@ -86,10 +88,14 @@ export class SearchReads {
       if (this.workers) {
         return fn(checked(this.workers.reader(slot), signal));
       }
-      if (dialectOf(this.ds) === 'sqlite') {
-        return readCommitted(this.ds, (sql) => fn(checked(sql, signal)));
+      switch (dialectOf(this.ds)) {
+        case 'sqlite':
+          return readCommitted(this.ds, (sql) => fn(checked(sql, signal)));
+        case 'postgres':
+          return onOwnPostgresConnection(this.ds, this.timeoutMs, signal, fn);
+        case 'mysql':
+          return onOwnConnection(this.ds, this.timeoutMs, signal, fn);
       }
-      return onOwnConnection(this.ds, this.timeoutMs, signal, fn);
     });
   }
 

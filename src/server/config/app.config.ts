@@ -34,7 +34,7 @@ export interface AppConfig {
   maxBulkOperations: number;
   /** SCIM_FILTER_BUDGET: what one filter may cost (core/filter/filter.cost.ts) */
   filterBudget: number;
-  /** SCIM_STATEMENT_TIMEOUT_MS: longest a search's SELECT may run on MySQL/MariaDB (0: none) */
+  /** SCIM_STATEMENT_TIMEOUT_MS: longest a search's SELECT may run on MySQL/MariaDB or PostgreSQL (0: none) */
   statementTimeoutMs: number;
   /** days audit entries are kept */
   auditRetentionDays: number;
