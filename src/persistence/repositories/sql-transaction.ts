@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { OutboxSignal, WriteEvents } from '../../core/ports/change-event';
 import { isRetryableConflict, storeDialectOf, withDialect } from './sql-dialect';
 import { sqliteReader } from './sqlite-reader';
@@ -162,14 +162,6 @@ export function collectUntilCommit<T>(
     scope.beforeCommit.push(() => flush(qr, list));
   }
   return items;
-}
-
-/** MySQL driver errno of a failed query (1062 duplicate, 1213 deadlock, 1406 too long ...) */
-export function driverErrno(e: unknown): number | undefined {
-  if (!(e instanceof QueryFailedError)) {
-    return undefined;
-  }
-  return (e as QueryFailedError & { driverError?: { errno?: number } }).driverError?.errno;
 }
 
 function queued<T>(ds: DataSource, run: () => Promise<T>): Promise<T> {
