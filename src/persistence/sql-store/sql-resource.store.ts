@@ -31,10 +31,10 @@ const IN_CHUNK = 500;
 
 /**
  * The one SQL store of resources, on SQLite, MySQL/MariaDB or PostgreSQL, driven by a table
- * descriptor (table-descriptor.ts): Users, Groups' documents and every other resource type. Reads see
- * committed data only (readCommitted); writes run in one transaction with their change events
- * (appended to scim_outbox in the same transaction; `signal` told after commit). Uniqueness
- * clashes are 409 uniqueness, version mismatches 412, never driver errors.
+ * descriptor (table-descriptor.ts): Users, Groups' documents and every other resource type.
+ * Reads see committed data only (readCommitted); writes run in one transaction with their
+ * change events (appended to scim_outbox in the same transaction; `signal` told after commit).
+ * Uniqueness clashes are 409 uniqueness, version mismatches 412, never driver errors.
  *
  * Its row writes (`rows`, sql-rows.ts) run inside a caller's transaction, so a store with
  * more tables (a group's members) composes them with its own statements.
