@@ -239,11 +239,20 @@ describe.each(TEST_DATABASES)('change events in one app on %s', (kind: DatabaseK
     expect(gap2).toBeLessThan(3_000);
     // the listener heard the event once: only the webhook was retried
     expect(app.listener.events.filter((e) => e.resourceId === user.id).map((e) => e.version)).toEqual([1, 2, 3, 4]);
-    const rows = (await dbQuery(
-      app.dataSource,
-      'SELECT version, status, attempts, last_error FROM scim_outbox WHERE resource_id = ? ORDER BY seq',
-      [user.id],
-    )) as Array<{ version: number; status: string; attempts: number; last_error: string | null }>;
+    // the dispatcher marks an event delivered once the webhook answered: wait for the last one
+    type Row = { version: number; status: string; attempts: number; last_error: string | null };
+    let rows: Row[] = [];
+    for (let i = 0; i < 100; i++) {
+      rows = (await dbQuery(
+        app.dataSource,
+        'SELECT version, status, attempts, last_error FROM scim_outbox WHERE resource_id = ? ORDER BY seq',
+        [user.id],
+      )) as Row[];
+      if (rows.every((r) => r.status !== 'pending')) {
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
     expect(rows.map((r) => [Number(r.version), r.status, Number(r.attempts), r.last_error])).toEqual([
       [1, 'delivered', 0, null],
       [2, 'delivered', 2, null],
