@@ -1,6 +1,6 @@
 /**
  * The SQL statements of the single-resource hot paths, counted at the drivers
- * (SCIM_COUNT_STATEMENTS, read from /metrics), on SQLite and MariaDB/MySQL: so that a statement
+ * (SCIM_COUNT_STATEMENTS, read from /metrics), on SQLite, MariaDB/MySQL and PostgreSQL: so that a statement
  * added to a GET by id, a create, a replace, a deactivation or a delete shows as a failure
  * here, not only as a slower benchmark. With the default configuration every request reads
  * its token (one SELECT; SCIM_TOKEN_CACHE_TTL_MS answers it from memory).

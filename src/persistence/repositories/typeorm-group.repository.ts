@@ -6,7 +6,7 @@ import { GROUP_TABLE, USER_TABLE } from '../sql-store/table-descriptor';
 import { TypeOrmUserRepository } from './typeorm-user.repository';
 
 /**
- * Groups on SQLite or MySQL/MariaDB (RFC 7643 §4.2): the group store with the scim_groups
+ * Groups on SQLite, MySQL/MariaDB or PostgreSQL (RFC 7643 §4.2): the group store with the scim_groups
  * descriptor (GROUP_TABLE: displayName and externalId as indexed columns) and its membership
  * table scim_group_members keyed by (group_seq, member_id), members being users of scim_users
  * or nested groups (sql-group.store.ts has the rules).

@@ -15,6 +15,7 @@ describe('statementKind', () => {
     ['ROLLBACK', 'rollback'],
     ['PRAGMA foreign_keys = ON', 'other'],
     [{ sql: 'select * from t' }, 'select'],
+    [{ text: 'UPDATE t SET a = $1', values: [1] }, 'update'],
     [undefined, 'other'],
   ])('%j is %s', (sql, kind) => {
     expect(statementKind(sql)).toBe(kind);

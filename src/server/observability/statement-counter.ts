@@ -16,7 +16,9 @@ const zero = (): Counts => ({ select: 0, insert: 0, update: 0, delete: 0, begin:
 
 /** The kind of a statement from its text (leading comments and whitespace skipped). */
 export function statementKind(sql: unknown): StatementKind {
-  const text = typeof sql === 'string' ? sql : (sql as { sql?: unknown } | null)?.sql;
+  // mysql2 takes `{ sql }`, pg a query config `{ text }`
+  const config = sql as { sql?: unknown; text?: unknown } | null;
+  const text = typeof sql === 'string' ? sql : (config?.sql ?? config?.text);
   if (typeof text !== 'string') {
     return 'other';
   }
@@ -46,7 +48,7 @@ export function statementKind(sql: unknown): StatementKind {
 
 /**
  * Counts the SQL statements this process sends, at the drivers (mysql2's query/execute,
- * better-sqlite3's statement runs), so that nothing above them (TypeORM, the store's own
+ * better-sqlite3's statement runs, pg's Client#query), so that nothing above them (TypeORM, the store's own
  * read connection) can bypass it. Opt-in (SCIM_COUNT_STATEMENTS): installing it wraps driver
  * prototypes for the whole process. Statements issued while an HTTP request is served are
  * also counted as the request's (an async-local scope entered by the server's onRequest hook,
@@ -67,6 +69,7 @@ export class StatementCounter {
       const counter = new StatementCounter();
       counter.wrapMysql2();
       counter.wrapBetterSqlite3();
+      counter.wrapPg();
       StatementCounter.installed = counter;
     }
     return StatementCounter.installed;
@@ -131,6 +134,22 @@ export class StatementCounter {
         return original.call(this, sql, ...rest);
       };
     }
+  }
+
+  /** pg: every statement goes through Client#query (a pool's clients are Clients too). */
+  private wrapPg(): void {
+    let Client: { prototype: Record<string, (...a: unknown[]) => unknown> };
+    try {
+      Client = (require('pg') as { Client: typeof Client }).Client;
+    } catch {
+      return;
+    }
+    const original = Client.prototype.query;
+    const counter = this;
+    Client.prototype.query = function (this: unknown, sql: unknown, ...rest: unknown[]) {
+      counter.count(sql);
+      return original.call(this, sql, ...rest);
+    };
   }
 
   /**
