@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * scim-nest benchmark: starts the built server on a fresh SQLite file or MariaDB/MySQL
- * database, seeds users and a big group, measures every scenario at a fixed concurrency, and
+ * scim-nest benchmark: starts the built server on a fresh SQLite file or MariaDB/MySQL or
+ * PostgreSQL database, seeds users and a big group, measures every scenario at a fixed concurrency, and
  * compares the rates with the raw-database ceiling measured in the same run.
  * Loopback only; bounded in requests and time per scenario and by a hard overall timeout.
  *
  *   npm run bench -- --db mysql --users 10000 --json
+ *   npm run bench -- --db postgres --users 10000
  *
  * See docs/performance.md.
  */
@@ -18,7 +19,7 @@ const { performance } = require('node:perf_hooks');
 const { randomBytes } = require('node:crypto');
 
 const { parse, USAGE } = require('./lib/args');
-const { ROOT, MAIN, ServerProcess, runCli, freePort, procStats, findDatabasePid } = require('./lib/server');
+const { ROOT, MAIN, ServerProcess, runCli, freePort, procStats, findDatabaseProcess } = require('./lib/server');
 const { createDatabase, seedSql, rawCeiling, checkSeedDocument } = require('./lib/db');
 const { ScimClient, runLoad } = require('./lib/load');
 const { SCENARIOS } = require('./lib/scenarios');
@@ -184,7 +185,7 @@ async function main() {
 
   // --- database, schema, tenant, token ---------------------------------------------------
   log(`database: fresh ${opts.db}`);
-  const db = await createDatabase(opts.db, { mysqlUrl: opts['mysql-url'] });
+  const db = await createDatabase(opts.db, { mysqlUrl: opts['mysql-url'], pgUrl: opts['pg-url'] });
   cleanups.push(async () => {
     if (opts.keep) {
       log(`kept database ${db.url}`);
@@ -267,7 +268,7 @@ async function main() {
   const spc = await server.waitReady(baseUrl);
   log(`server pid ${server.pid} on ${baseUrl}${profileDir ? ` (profiling into ${profileDir})` : ''}`);
   seedT0 = performance.now(); // the raw ceiling and the floors are not seeding
-  const dbPid = opts.db === 'mysql' ? findDatabasePid() : undefined;
+  const dbPid = findDatabaseProcess(opts.db);
   const monitor = { serverPid: server.pid, dbPid };
   const client = new ScimClient({ port, basePath: BASE_PATH, token, concurrency: C, impl: opts.client });
   cleanups.push(async () => client.close());
@@ -437,7 +438,7 @@ async function main() {
       loadavgAtEnd: os.loadavg().map((v) => +v.toFixed(2)),
       git,
       distBuiltAt,
-      databaseVersion: opts.db === 'mysql' ? await mysqlVersion(opts['mysql-url']) : sqliteVersion(),
+      databaseVersion: await databaseVersion(opts),
     },
     raw,
     floors,
@@ -462,6 +463,32 @@ async function main() {
     log(`wrote ${opts.out}`);
   }
   return 0;
+}
+
+function databaseVersion(o) {
+  switch (o.db) {
+    case 'mysql':
+      return mysqlVersion(o['mysql-url']);
+    case 'postgres':
+      return postgresVersion(o['pg-url']);
+    default:
+      return sqliteVersion();
+  }
+}
+
+async function postgresVersion(url) {
+  try {
+    const { Client } = require('pg');
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    try {
+      return `PostgreSQL ${(await c.query('SHOW server_version')).rows[0].server_version}`;
+    } finally {
+      await c.end();
+    }
+  } catch {
+    return null;
+  }
 }
 
 async function mysqlVersion(url) {

@@ -16,6 +16,7 @@ const DEFAULTS = {
   port: 0,
   timeout: 40,
   'mysql-url': process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306/',
+  'pg-url': process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
   'cursor-walk': 60,
   out: '',
   'profile-dir': 'bench-results',
@@ -29,8 +30,10 @@ const FLOOR_SCENARIOS = 'http-floor,get,filter-username';
 
 const USAGE = `Usage: npm run bench -- [flags]      (or: node bench/run.js [flags] after npm run build)
 
-  --db sqlite|mysql        database of the server under test (default sqlite: a fresh temp file;
-                           mysql: a fresh database scim_bench_<random> on --mysql-url, dropped after)
+  --db sqlite|mysql|postgres
+                           database of the server under test (default sqlite: a fresh temp file;
+                           mysql, postgres: a fresh database scim_bench_<random> on --mysql-url or
+                           --pg-url, dropped after)
   --users N                users seeded before the scenarios (default 10000)
   --members M              members of the big group, taken from the seeded users (default 10000, <= N)
   --concurrency C          concurrent requests (keep-alive sockets) per scenario (default 16)
@@ -43,6 +46,8 @@ const USAGE = `Usage: npm run bench -- [flags]      (or: node bench/run.js [flag
   --port P                 loopback port of the server (default: a free one)
   --timeout MIN            hard limit on the whole run in minutes (default 40)
   --mysql-url URL          admin URL of the MySQL/MariaDB server (default mysql://root@127.0.0.1:3306/)
+  --pg-url URL             admin URL of the PostgreSQL server, any database of it (default
+                           postgres://postgres@127.0.0.1:5432/postgres; BENCH_PG_URL)
   --cursor-walk S          seconds at most spent walking cursors to a deep position (default 60)
   --json                   print the result as JSON on stdout (the table goes to stderr)
   --out FILE               also write the JSON result to FILE
@@ -108,8 +113,8 @@ function parse(argv) {
   int('timeout', 1, 24 * 60);
   int('cursor-walk', 1, 3600);
   int('noisy-rate', 1, 1000);
-  if (!['sqlite', 'mysql'].includes(o.db)) {
-    throw new Error('--db must be sqlite or mysql');
+  if (!['sqlite', 'mysql', 'postgres'].includes(o.db)) {
+    throw new Error('--db must be sqlite, mysql or postgres');
   }
   if (!['api', 'sql', 'auto'].includes(o.seed)) {
     throw new Error('--seed must be api, sql or auto');

@@ -1,8 +1,8 @@
 'use strict';
 /**
- * Databases for the bench: a fresh SQLite file or a fresh MariaDB/MySQL database, seeding
- * straight into the tables (--seed sql), and the raw-database ceiling measured with the same
- * drivers the server uses (better-sqlite3, mysql2).
+ * Databases for the bench: a fresh SQLite file or a fresh MariaDB/MySQL or PostgreSQL
+ * database, seeding straight into the tables (--seed sql), and the raw-database ceiling
+ * measured with the same drivers the server uses (better-sqlite3, mysql2, pg).
  */
 const { randomBytes, randomUUID } = require('node:crypto');
 const { mkdtempSync, rmSync } = require('node:fs');
@@ -15,7 +15,7 @@ const { GROUP_SCHEMA, userBody } = require('./data');
 const VALUE_KEY_LENGTH = 191;
 
 /** A fresh database; `drop()` removes it. */
-async function createDatabase(kind, { mysqlUrl }) {
+async function createDatabase(kind, { mysqlUrl, pgUrl }) {
   const suffix = randomBytes(5).toString('hex');
   if (kind === 'sqlite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'scim-bench-'));
@@ -28,8 +28,11 @@ async function createDatabase(kind, { mysqlUrl }) {
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const mysql = require('mysql2/promise');
   const name = `scim_bench_${suffix}`;
+  if (kind === 'postgres') {
+    return createPostgresDatabase(name, pgUrl);
+  }
+  const mysql = require('mysql2/promise');
   const admin = await mysql.createConnection({ uri: mysqlUrl });
   try {
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -51,6 +54,37 @@ async function createDatabase(kind, { mysqlUrl }) {
       } finally {
         await c.end();
       }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `sql` on the PostgreSQL server's maintenance database (the admin URL). */
+async function pgAdmin(adminUrl, sql) {
+  const { Client } = require('pg');
+  const c = new Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh PostgreSQL database on the server of `adminUrl` (any database of it, e.g. postgres). */
+async function createPostgresDatabase(name, adminUrl) {
+  await pgAdmin(adminUrl, `CREATE DATABASE ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'scim-bench-'));
+  return {
+    kind: 'postgres',
+    name,
+    dir,
+    url: u.toString(),
+    drop: async () => {
+      // FORCE: a run that failed may have left the server's connections open
+      await pgAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -189,6 +223,8 @@ async function seedSql(db, { tenantId, users, members, log }) {
     } finally {
       conn.close();
     }
+  } else if (db.kind === 'postgres') {
+    await seedPostgres(db, { tenantId, users, ids, created, groupId, groupName, groupDoc, now, members, progress });
   } else {
     const mysql = require('mysql2/promise');
     const pool = mysql.createPool({ uri: db.url, connectionLimit: 4, charset: 'utf8mb4_unicode_ci', timezone: 'Z' });
@@ -250,9 +286,78 @@ async function seedSql(db, { tenantId, users, members, log }) {
   return { ids, bigGroupId: groupId, bigGroupName: groupName };
 }
 
+/** `(?, ?), (?, ?)` as PostgreSQL's `($1, $2), ($3, $4)`: `rows` tuples of `width` values. */
+function pgTuples(rows, width) {
+  let n = 0;
+  return Array.from({ length: rows }, () => `(${Array.from({ length: width }, () => `$${++n}`).join(', ')})`).join(', ');
+}
+
+/**
+ * seedSql on PostgreSQL: multi-row INSERTs on four connections, explicit `seq` values, then the
+ * tables' sequences moved past them (the server's INSERTs take the next value).
+ */
+async function seedPostgres(db, { tenantId, users, ids, created, groupId, groupName, groupDoc, now, members, progress }) {
+  const { Pool } = require('pg');
+  const pool = new Pool({ connectionString: db.url, max: 4 });
+  try {
+    const { rows: [{ m }] } = await pool.query('SELECT COALESCE(MAX(seq), 0) AS m FROM scim_users');
+    const seq0 = Number(m);
+    const userWidth = USER_COLUMNS.split(',').length;
+    const valueWidth = VALUE_COLUMNS.split(',').length;
+    const BATCH = 1000; // 13,000 binds per INSERT, under PostgreSQL's 65,535
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      for (;;) {
+        const from = next;
+        if (from >= users) {
+          return;
+        }
+        next += BATCH;
+        const to = Math.min(users, from + BATCH);
+        const urows = [];
+        const vrows = [];
+        for (let i = from; i < to; i++) {
+          const r = userRow(i, seq0 + i + 1, ids[i], tenantId, created(i));
+          urows.push(r.user);
+          vrows.push(r.value);
+        }
+        await pool.query(`INSERT INTO scim_users (${USER_COLUMNS}) VALUES ${pgTuples(urows.length, userWidth)}`, urows.flat());
+        await pool.query(`INSERT INTO scim_user_values (${VALUE_COLUMNS}) VALUES ${pgTuples(vrows.length, valueWidth)}`, vrows.flat());
+        const before = done;
+        done += to - from;
+        if (Math.floor(done / 100000) !== Math.floor(before / 100000) || done === users) {
+          progress(done === users ? users : Math.floor(done / 100000) * 100000);
+        }
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    await pool.query(`SELECT setval(pg_get_serial_sequence('scim_users', 'seq'), (SELECT MAX(seq) FROM scim_users))`);
+    const {
+      rows: [g],
+    } = await pool.query(
+      `INSERT INTO scim_groups (${GROUP_COLUMNS}) VALUES ($1, $2, $3, $4, NULL, $5, 1, $6, $7) RETURNING seq`,
+      [groupId, tenantId, groupName, groupName.toLowerCase(), groupDoc, now, now],
+    );
+    for (let i = 0; i < members; i += 5000) {
+      const rows = [];
+      for (let j = i; j < Math.min(members, i + 5000); j++) {
+        rows.push([g.seq, ids[j], tenantId, 'User']);
+      }
+      await pool.query(
+        `INSERT INTO scim_group_members (group_seq, member_id, tenant_id, member_type) VALUES ${pgTuples(rows.length, 4)}`,
+        rows.flat(),
+      );
+    }
+    await pool.query('ANALYZE');
+  } finally {
+    await pool.end();
+  }
+}
+
 /**
  * The raw ceiling: single-row INSERT (autocommit) into a scratch table and primary-key SELECT.
- * MySQL: C concurrent connections of a mysql2 pool, like the server's pool. SQLite: one
+ * MySQL and PostgreSQL: C concurrent connections of a mysql2 / pg pool, like the server's pool. SQLite: one
  * connection in this process, sequential (better-sqlite3 is synchronous and the server also
  * has exactly one connection), WAL + synchronous=NORMAL like the server (prepareSqlite).
  */
@@ -295,13 +400,9 @@ async function rawCeiling(db, { concurrency, durationS, maxOps, log }) {
       conn.close();
     }
   }
-  const mysql = require('mysql2/promise');
-  const pool = mysql.createPool({ uri: db.url, connectionLimit: concurrency, charset: 'utf8mb4_unicode_ci' });
+  const server = db.kind === 'postgres' ? postgresRaw(db, concurrency) : mysqlRaw(db, concurrency);
   try {
-    await pool.query(
-      `CREATE TABLE bench_raw (seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, id VARCHAR(36) NOT NULL,
-         doc LONGTEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
-    );
+    await server.query(server.createTable);
     const loop = async (op) => {
       const lat = [];
       let issued = 0;
@@ -328,20 +429,49 @@ async function rawCeiling(db, { concurrency, durationS, maxOps, log }) {
       const elapsedS = (performance.now() - t0) / 1000;
       return { requests: lat.length, errors, elapsedS, rps: lat.length / elapsedS, ...summarize(lat) };
     };
-    const insert = await loop(() => pool.query('INSERT INTO bench_raw (id, doc) VALUES (?, ?)', [randomUUID(), doc]));
-    const [[{ m }]] = await pool.query('SELECT MAX(seq) AS m FROM bench_raw');
+    const insert = await loop(() => server.query(server.insert, [randomUUID(), doc]));
+    const [{ m }] = await server.query('SELECT MAX(seq) AS m FROM bench_raw');
     const rows = Number(m);
     const select = await loop(async () => {
-      const [r] = await pool.query('SELECT seq, id, doc FROM bench_raw WHERE seq = ?', [1 + Math.floor(Math.random() * rows)]);
+      const r = await server.query(server.select, [1 + Math.floor(Math.random() * rows)]);
       if (!r.length) {
         throw new Error('raw select found no row');
       }
     });
-    await pool.query('DROP TABLE bench_raw');
-    return { mode: `mysql2 pool of ${concurrency} connections, autocommit`, insert, select };
+    await server.query('DROP TABLE bench_raw');
+    return { mode: server.mode, insert, select };
   } finally {
-    await pool.end();
+    await server.end();
   }
+}
+
+/** The raw ceiling's statements on a mysql2 pool of `concurrency` connections. */
+function mysqlRaw(db, concurrency) {
+  const mysql = require('mysql2/promise');
+  const pool = mysql.createPool({ uri: db.url, connectionLimit: concurrency, charset: 'utf8mb4_unicode_ci' });
+  return {
+    mode: `mysql2 pool of ${concurrency} connections, autocommit`,
+    createTable: `CREATE TABLE bench_raw (seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, id VARCHAR(36) NOT NULL,
+         doc LONGTEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    insert: 'INSERT INTO bench_raw (id, doc) VALUES (?, ?)',
+    select: 'SELECT seq, id, doc FROM bench_raw WHERE seq = ?',
+    query: async (sql, params) => (await pool.query(sql, params))[0],
+    end: () => pool.end(),
+  };
+}
+
+/** The raw ceiling's statements on a pg pool of `concurrency` connections (the server's driver). */
+function postgresRaw(db, concurrency) {
+  const { Pool } = require('pg');
+  const pool = new Pool({ connectionString: db.url, max: concurrency });
+  return {
+    mode: `pg pool of ${concurrency} connections, autocommit`,
+    createTable: 'CREATE TABLE bench_raw (seq BIGSERIAL PRIMARY KEY, id VARCHAR(36) COLLATE "C" NOT NULL, doc TEXT NOT NULL)',
+    insert: 'INSERT INTO bench_raw (id, doc) VALUES ($1, $2)',
+    select: 'SELECT seq, id, doc FROM bench_raw WHERE seq = $1',
+    query: async (sql, params) => (await pool.query(sql, params)).rows,
+    end: () => pool.end(),
+  };
 }
 
 module.exports = { createDatabase, seedSql, rawCeiling, checkSeedDocument };

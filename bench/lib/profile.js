@@ -52,6 +52,7 @@ const CATEGORIES = [
   { name: 'socket write (writev/write syscalls)', fn: /^(writev|writeUtf8String|writeBuffer|writeLatin1String|writevGeneric|writeGeneric)$/ },
   { name: 'JSON serialisation (reply)', fn: /^(serialize|stringify|JSONStringify|asString|asJson)$/ },
   { name: 'SQLite/MySQL statement execution (native)', fn: /^(all|run|get|iterate|execute|prepare)$/, url: /^$|better-sqlite3|mysql2/ },
+  { name: 'PostgreSQL driver (pg: protocol, parsing rows)', url: /node_modules\/(pg|pg-protocol|pg-pool|pg-types)\// },
   { name: 'interceptor: AsyncResource.bind + deprecate() (Nest InterceptorsConsumer)', fn: /^(bind|deprecate|deprecated|bound|runInAsyncScope)$/, url: /async_hooks|internal\/util/ },
   // per-request features, by the app frame on the stack
   { name: 'start-up (module loading, Nest bootstrap)', fn: /^(wrapSafe|compileFunction|bootstrap|createApp)$/ },

@@ -159,10 +159,20 @@ class ServerProcess {
   }
 }
 
-/** CPU time (ms) and resident memory (MiB) of a process from /proc; null if unreadable. */
+/**
+ * CPU time (ms) and resident memory (MiB) of a process from /proc; null if unreadable. `pid`
+ * may also be `{ comm }`: the sum over every process of that name (PostgreSQL serves each
+ * connection in a process of its own; one that exits between two readings drops out).
+ */
 function procStats(pid) {
   if (!pid) {
     return null;
+  }
+  if (typeof pid === 'object') {
+    const all = pidsNamed(pid.comm).map(procStats).filter(Boolean);
+    return all.length
+      ? all.reduce((a, b) => ({ cpuMs: a.cpuMs + b.cpuMs, rssMiB: a.rssMiB + b.rssMiB, hwmMiB: a.hwmMiB + b.hwmMiB }))
+      : null;
   }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -185,17 +195,17 @@ function procStats(pid) {
   }
 }
 
-/** The pid of the local MariaDB/MySQL server (to report its CPU too), if it can be seen. */
-function findDatabasePid() {
+/** The pids of the processes whose name is one of `names` ([] without /proc). */
+function pidsNamed(...names) {
+  const out = [];
   try {
     for (const d of readdirSync('/proc')) {
       if (!/^\d+$/.test(d)) {
         continue;
       }
       try {
-        const comm = readFileSync(`/proc/${d}/comm`, 'utf8').trim();
-        if (comm === 'mariadbd' || comm === 'mysqld') {
-          return Number(d);
+        if (names.includes(readFileSync(`/proc/${d}/comm`, 'utf8').trim())) {
+          out.push(Number(d));
         }
       } catch {
         /* raced */
@@ -204,7 +214,23 @@ function findDatabasePid() {
   } catch {
     /* no /proc */
   }
-  return undefined;
+  return out;
 }
 
-module.exports = { ROOT, MAIN, CLI, ServerProcess, runCli, freePort, procStats, findDatabasePid };
+/**
+ * The local database server's process (to report its CPU too), if it can be seen: the
+ * MariaDB/MySQL pid, or every PostgreSQL process (procStats sums them); none for SQLite, which
+ * runs in the server's own process.
+ */
+function findDatabaseProcess(kind) {
+  switch (kind) {
+    case 'mysql':
+      return pidsNamed('mariadbd', 'mysqld')[0];
+    case 'postgres':
+      return pidsNamed('postgres').length ? { comm: 'postgres' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+module.exports = { ROOT, MAIN, CLI, ServerProcess, runCli, freePort, procStats, findDatabaseProcess };

@@ -2,7 +2,7 @@
 /**
  * SQL statements per request, from the server's own driver counters: the bench starts the
  * server with SCIM_COUNT_STATEMENTS=1 (src/server/observability/statement-counter.ts wraps the
- * mysql2 and better-sqlite3 query paths) and reads them from GET /metrics before and after each
+ * mysql2, better-sqlite3 and pg query paths) and reads them from GET /metrics before and after each
  * scenario's measured phase.
  *
  * Two counters per statement kind: `inRequests` counts what ran while an HTTP request was
