@@ -98,7 +98,7 @@ describe.each(EXAMPLE_HOST_VARIANTS)('Okta entitlements in the host app on %s (%
       meta: { resourceType: 'License' },
     });
     // the values live in the host: a new plan is in the next import
-    await ds.query("INSERT INTO host_plans (code, name, seats, is_public) VALUES ('scale', 'Scale', 200, 1)");
+    await ds.query("INSERT INTO host_plans (code, name, seats, is_public) VALUES ('scale', 'Scale', 200, TRUE)");
     expect((await okta.importCatalogue(catalogues[1])).values.map((l) => l.id)).toContain('scale');
   });
 

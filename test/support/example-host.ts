@@ -7,15 +7,9 @@ import { ListeningApp } from './listening-app';
 
 export type AdapterBinding = NonNullable<HostConfig['scimAdapterBinding']>;
 
-/**
- * Every test database with the adapters bound through useClass, and SQLite with useExisting too.
- * Not PostgreSQL yet: the example host's own migrations and tables (datetime columns, a NOCASE
- * email) are written for SQLite and MySQL only.
- */
+/** Every test database with the adapters bound through useClass, and SQLite with useExisting too. */
 export const EXAMPLE_HOST_VARIANTS: Array<[DatabaseKind, AdapterBinding]> = [
-  ...TEST_DATABASES.filter((kind) => kind !== 'postgres').map(
-    (kind) => [kind, 'useClass'] as [DatabaseKind, AdapterBinding],
-  ),
+  ...TEST_DATABASES.map((kind) => [kind, 'useClass'] as [DatabaseKind, AdapterBinding]),
   ['sqlite', 'useExisting'],
 ];
 

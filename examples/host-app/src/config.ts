@@ -3,7 +3,7 @@ import { ScimAdapter, ScimEventListener } from './scim-nest';
 
 /** The host application's own configuration (in a real app: @nestjs/config, a vault...). */
 export interface HostConfig {
-  /** `sqlite:<file>` or `mysql://user:pass@host:3306/db` */
+  /** `sqlite:<file>`, `mysql://user:pass@host:3306/db` or `postgres://user:pass@host:5432/db` */
   readonly databaseUrl: string;
   /** HMAC key for SCIM token hashes (at least 16 characters) */
   readonly scimTokenPepper: string;

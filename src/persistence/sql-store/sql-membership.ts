@@ -147,6 +147,6 @@ export class MembershipSql {
 
   /** A time as the group table stores it. */
   groupTime(iso: string): string {
-    return storedTime(this.groups, iso);
+    return storedTime(this.groups, iso, this.dialect);
   }
 }

@@ -155,7 +155,7 @@ export class SqlQueries {
 
   /** A time as the table stores it (storedTime). */
   time(iso: string): string {
-    return storedTime(this.d, iso);
+    return storedTime(this.d, iso, this.dialect);
   }
 
   /** A stored time as ISO-8601 (isoTime). */

@@ -88,4 +88,10 @@ describe('stored times', () => {
     expect(isoTime(HOST, new Date('2024-01-02T03:04:05.678Z'))).toBe('2024-01-02T03:04:05.678Z');
     expect(storedTime(USER_TABLE, '2024-01-02T03:04:05.678Z')).toBe('2024-01-02T03:04:05.678Z');
   });
+
+  it('says UTC to PostgreSQL, which reads a time without a zone in the session TimeZone', () => {
+    expect(storedTime(HOST, '2024-01-02T05:04:05.678+02:00', 'postgres')).toBe('2024-01-02 03:04:05.678Z');
+    expect(storedTime(HOST, '2024-01-02T03:04:05.678Z', 'mysql')).toBe('2024-01-02 03:04:05.678');
+    expect(storedTime(USER_TABLE, '2024-01-02T03:04:05.678Z', 'postgres')).toBe('2024-01-02T03:04:05.678Z');
+  });
 });

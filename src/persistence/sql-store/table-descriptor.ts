@@ -1,4 +1,5 @@
 import { ScimError } from '../../core/errors/scim-error';
+import { SqlDialect } from '../../core/filter/filter-sql.dialect';
 import { ScimJson } from '../../core/ports/resource.types';
 
 /**
@@ -210,9 +211,17 @@ export function keysOf(d: TableDescriptor): ResolvedKeys {
   };
 }
 
-/** A time as table `d` stores it: ISO-8601 text, or `YYYY-MM-DD HH:MM:SS.SSS` in UTC. */
-export function storedTime(d: TableDescriptor, iso: string): string {
-  return d.times === 'datetime' ? new Date(iso).toISOString().replace('T', ' ').replace('Z', '') : iso;
+/**
+ * A time as table `d` stores it: ISO-8601 text, or `YYYY-MM-DD HH:MM:SS.SSS` in UTC. PostgreSQL
+ * reads a time without a zone in the session's TimeZone when the column is a `timestamptz`, so
+ * there the UTC is said (`Z`); a `timestamp` column ignores it.
+ */
+export function storedTime(d: TableDescriptor, iso: string, dialect?: SqlDialect): string {
+  if (d.times !== 'datetime') {
+    return iso;
+  }
+  const utc = new Date(iso).toISOString().replace('T', ' ');
+  return dialect === 'postgres' ? utc : utc.replace('Z', '');
 }
 
 /** A time of table `d` as ISO-8601 (MySQL gives datetimes as Dates, SQLite as UTC text). */

@@ -32,6 +32,17 @@ export function hostDataSourceOptions(url: string): DataSourceOptions {
   if (db.kind === 'sqlite') {
     return { ...common, type: 'better-sqlite3', database: db.file!, prepareDatabase: prepareSqlite };
   }
+  if (db.kind === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      host: db.host,
+      port: db.port,
+      username: db.username,
+      password: db.password,
+      database: db.database,
+    };
+  }
   return {
     ...common,
     type: 'mysql',

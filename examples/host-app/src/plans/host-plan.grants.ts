@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ScimChangeEvent, ScimEventListener, USER_REPOSITORY, UserRepository, readCommitted } from '../scim-nest';
+import {
+  ScimChangeEvent,
+  ScimEventListener,
+  USER_REPOSITORY,
+  UserRepository,
+  inTransaction,
+  readCommitted,
+} from '../scim-nest';
 
 /**
  * Grants and revokes plans from SCIM change events (ScimModule `listeners`): when a user's
@@ -27,10 +34,13 @@ export class HostPlanGrants implements ScimEventListener {
       ((await readCommitted(this.ds, (m) => m.query('SELECT code FROM host_plans'))) as Array<{ code: string }>).map((r) => r.code),
     );
     const plan = held.find((v) => plans.has(v)) ?? null;
-    // a deleted user is unlinked (scim_tenant_id cleared) but keeps its scim_id
-    await this.ds.query(
-      'UPDATE host_users SET plan_code = ? WHERE scim_id = ? AND (scim_tenant_id = ? OR scim_tenant_id IS NULL)',
-      [plan, e.resourceId, e.tenantId],
+    // a deleted user is unlinked (scim_tenant_id cleared) but keeps its scim_id; the library's
+    // transaction takes `?` placeholders on every database (PostgreSQL's driver wants `$1`)
+    await inTransaction(this.ds, (qr) =>
+      qr.query(
+        'UPDATE host_users SET plan_code = ? WHERE scim_id = ? AND (scim_tenant_id = ? OR scim_tenant_id IS NULL)',
+        [plan, e.resourceId, e.tenantId],
+      ),
     );
   }
 }

@@ -50,7 +50,7 @@ export class HostRoleHolderDirectory implements RoleHolderDirectory {
     const users = ignoring.userIds ?? [];
     const group = ignoring.group;
     const params: unknown[] = [];
-    let sql = 'SELECT 1 AS found FROM host_users u WHERE u.is_active = 1';
+    let sql = 'SELECT 1 AS found FROM host_users u WHERE u.is_active = TRUE';
     if (users.length) {
       // a user SCIM does not manage has no scim_id: never excluded
       sql += ` AND (u.scim_id IS NULL OR u.scim_id NOT IN (${placeholders(users.length)}))`;
@@ -68,7 +68,7 @@ export class HostRoleHolderDirectory implements RoleHolderDirectory {
         params.push(group.id, ...group.memberIds);
       }
     }
-    sql += ` AND (${role === OWNER_ROLE ? 'u.is_owner = 1 OR ' : ''}EXISTS (${membership})) LIMIT 1`;
+    sql += ` AND (${role === OWNER_ROLE ? 'u.is_owner = TRUE OR ' : ''}EXISTS (${membership})) LIMIT 1`;
     const rows = (await readCommitted(this.ds, (m) => m.query(sql, params))) as unknown[];
     return rows.length > 0;
   }
@@ -93,7 +93,7 @@ function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
 }
 
-/** booleans as raw queries return them: 1/0 (both drivers), '1' or true */
+/** booleans as raw queries return them: 1/0 (SQLite, MySQL), '1', or true (PostgreSQL) */
 function isTrue(v: unknown): boolean {
   return v === true || Number(v) === 1;
 }

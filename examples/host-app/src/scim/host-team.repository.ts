@@ -25,7 +25,7 @@ import { HOST_USERS } from './host-user.repository';
  * | externalId                            | host_teams.scim_external_id                   |
  * | members.value                         | host_users.scim_id of a host_team_members row |
  * | members.display                       | host_users.full_name, else email              |
- * | meta.version / created / lastModified | version / created_at / updated_at (datetime(3)) |
+ * | meta.version / created / lastModified | version / created_at / updated_at (datetime(3), timestamptz(3)) |
  *
  * The library's group store reads it: **people only** (no type column, so a Group member is
  * 400: the host has no nested teams), and **what SCIM sees** is the tenant's teams

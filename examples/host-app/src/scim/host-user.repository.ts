@@ -34,7 +34,9 @@ const MAX_LENGTH = 255;
  * | displayName (else name.formatted)     | full_name                                     |
  * | active / externalId                   | is_active / scim_external_id                  |
  * | everything else, extensions           | scim_attributes (JSON document)               |
- * | meta.version / created / lastModified | version / created_at / updated_at (datetime(3)) |
+ * | meta.version / created / lastModified | version / created_at / updated_at (datetime(3), timestamptz(3)) |
+ *
+ * Booleans are written TRUE / FALSE in SQL, which SQLite (1 / 0), MySQL and PostgreSQL all take.
  */
 export const HOST_USERS: TableDescriptor = {
   resourceType: 'User',
@@ -108,13 +110,13 @@ export class HostUserRepository extends SqlResourceStore implements UserReposito
 
   /** `email = ?` is read before `email` is assigned (MySQL assigns left to right). */
   protected override assignments(resource: ScimJson): SqlFragment[] {
-    return [{ sql: 'email_verified = CASE WHEN email = ? THEN email_verified ELSE 0 END', params: [resource.userName] }];
+    return [{ sql: 'email_verified = CASE WHEN email = ? THEN email_verified ELSE FALSE END', params: [resource.userName] }];
   }
 
   /** Whatever the tenant's deprovisioning mode: `soft` is this policy already. */
   protected override async removeRow(qr: QueryRunner, row: ResourceRow, _soft: unknown, at: string): Promise<number> {
     const res = (await qr.query(
-      `UPDATE host_users SET is_active = 0, scim_tenant_id = NULL, scim_external_id = NULL, scim_attributes = NULL,
+      `UPDATE host_users SET is_active = FALSE, scim_tenant_id = NULL, scim_external_id = NULL, scim_attributes = NULL,
          version = version + 1, updated_at = ?
        WHERE id = ? AND version = ?`,
       [this.q.time(at), row.row_key, row.version],

@@ -18,6 +18,6 @@ export class HostTeamMember {
   @Column({ type: 'varchar', length: 64 })
   permission!: string;
 
-  @Column({ name: 'added_at', type: 'datetime', precision: 3 })
+  @Column({ name: 'added_at', precision: 3 })
   addedAt!: Date;
 }

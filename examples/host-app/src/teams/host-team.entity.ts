@@ -10,7 +10,7 @@ export class HostTeam {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
-  /** unique per tenant, case-insensitively (NOCASE on SQLite, the _ci collation on MySQL) */
+  /** unique per tenant, case-insensitively (NOCASE on SQLite, the _ci collation on MySQL, citext on PostgreSQL) */
   @Column({ type: 'varchar', length: 255 })
   name!: string;
 
@@ -25,9 +25,9 @@ export class HostTeam {
   @Column({ type: 'int', default: 1 })
   version!: number;
 
-  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  @Column({ name: 'created_at', precision: 3 })
   createdAt!: Date;
 
-  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  @Column({ name: 'updated_at', precision: 3 })
   updatedAt!: Date;
 }

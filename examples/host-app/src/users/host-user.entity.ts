@@ -11,7 +11,7 @@ export class HostUser {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
-  /** unique, case-insensitively (NOCASE on SQLite, the table's _ci collation on MySQL) */
+  /** unique, case-insensitively (NOCASE on SQLite, the table's _ci collation on MySQL, citext on PostgreSQL) */
   @Column({ type: 'varchar', length: 255 })
   email!: string;
 
@@ -56,9 +56,13 @@ export class HostUser {
   @Column({ type: 'int', default: 1 })
   version!: number;
 
-  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  /**
+   * No column type: TypeORM takes it from `Date`, datetime on SQLite and MySQL, timestamp on
+   * PostgreSQL (the migrations make it timestamptz there).
+   */
+  @Column({ name: 'created_at', precision: 3 })
   createdAt!: Date;
 
-  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  @Column({ name: 'updated_at', precision: 3 })
   updatedAt!: Date;
 }

@@ -1,26 +1,28 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { hostColumns } from '../host-columns';
 
-/** The host's own schema (one file for SQLite and MySQL/MariaDB, QueryRunner/Table API). */
+/** The host's own schema (one file for SQLite, MySQL/MariaDB and PostgreSQL: host-columns.ts). */
 export class HostUsers1764000000000 implements MigrationInterface {
   name = 'HostUsers1764000000000';
 
   async up(qr: QueryRunner): Promise<void> {
-    const mysql = ['mysql', 'mariadb'].includes(qr.connection.options.type);
+    const c = hostColumns(qr);
+    await c.prepare();
     await qr.createTable(
       new Table({
         name: 'host_users',
         columns: [
           { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          // case-insensitive uniqueness: NOCASE on SQLite; MySQL's utf8mb4_unicode_ci
-          { name: 'email', type: 'varchar', length: '255', ...(mysql ? { collation: 'utf8mb4_unicode_ci' } : { collation: 'NOCASE' }) },
+          // case-insensitive uniqueness: NOCASE on SQLite, utf8mb4_unicode_ci on MySQL, citext
+          c.caseInsensitive('email', 255),
           { name: 'full_name', type: 'varchar', length: '255', isNullable: true },
-          { name: 'is_active', type: 'boolean', default: 1 },
+          { name: 'is_active', type: 'boolean', default: true },
           { name: 'scim_tenant_id', type: 'varchar', length: '36', isNullable: true },
           { name: 'scim_external_id', type: 'varchar', length: '255', isNullable: true },
-          { name: 'scim_attributes', type: mysql ? 'mediumtext' : 'text', isNullable: true },
+          c.document('scim_attributes'),
           { name: 'version', type: 'int', default: 1 },
-          { name: 'created_at', type: 'datetime', precision: 3 },
-          { name: 'updated_at', type: 'datetime', precision: 3 },
+          c.time('created_at'),
+          c.time('updated_at'),
         ],
         indices: [
           { name: 'UQ_host_users_email', columnNames: ['email'], isUnique: true },

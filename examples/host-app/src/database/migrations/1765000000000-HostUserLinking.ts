@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn, TableIndex } from 'typeorm';
+import { hostDatabaseOf } from '../host-columns';
 
 /**
  * host_users gets what linking and break-glass need: the SCIM id of a linked account
@@ -18,8 +19,8 @@ export class HostUserLinking1765000000000 implements MigrationInterface {
     } else {
       await qr.addColumns('host_users', [
         new TableColumn({ name: 'scim_id', type: 'varchar', length: '36', isNullable: true }),
-        new TableColumn({ name: 'email_verified', type: 'boolean', default: 0 }),
-        new TableColumn({ name: 'is_owner', type: 'boolean', default: 0 }),
+        new TableColumn({ name: 'email_verified', type: 'boolean', default: false }),
+        new TableColumn({ name: 'is_owner', type: 'boolean', default: false }),
       ]);
     }
     // until now the adapter answered with the host id as SCIM id: provisioned rows keep it
@@ -49,5 +50,5 @@ const COLUMNS = [
 ];
 
 function isSqlite(qr: QueryRunner): boolean {
-  return !['mysql', 'mariadb'].includes(qr.connection.options.type);
+  return hostDatabaseOf(qr) === 'sqlite';
 }

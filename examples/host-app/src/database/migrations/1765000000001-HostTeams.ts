@@ -1,29 +1,25 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { hostColumns } from '../host-columns';
 
-/** The host's teams and their members (one file for SQLite and MySQL/MariaDB). */
+/** The host's teams and their members (one file for SQLite, MySQL/MariaDB and PostgreSQL). */
 export class HostTeams1765000000001 implements MigrationInterface {
   name = 'HostTeams1765000000001';
 
   async up(qr: QueryRunner): Promise<void> {
-    const mysql = ['mysql', 'mariadb'].includes(qr.connection.options.type);
-    const datetime = { type: 'datetime', precision: 3 } as const;
+    const c = hostColumns(qr);
+    await c.prepare();
     await qr.createTable(
       new Table({
         name: 'host_teams',
         columns: [
           { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          // unique per tenant case-insensitively: NOCASE on SQLite; MySQL's utf8mb4_unicode_ci
-          {
-            name: 'name',
-            type: 'varchar',
-            length: '255',
-            collation: mysql ? 'utf8mb4_unicode_ci' : 'NOCASE',
-          },
+          // unique per tenant case-insensitively: NOCASE, utf8mb4_unicode_ci, citext
+          c.caseInsensitive('name', 255),
           { name: 'scim_tenant_id', type: 'varchar', length: '36', isNullable: true },
           { name: 'scim_external_id', type: 'varchar', length: '255', isNullable: true },
           { name: 'version', type: 'int', default: 1 },
-          { name: 'created_at', ...datetime },
-          { name: 'updated_at', ...datetime },
+          c.time('created_at'),
+          c.time('updated_at'),
         ],
         indices: [
           {
@@ -45,7 +41,7 @@ export class HostTeams1765000000001 implements MigrationInterface {
           { name: 'team_id', type: 'varchar', length: '36', isPrimary: true },
           { name: 'user_id', type: 'varchar', length: '36', isPrimary: true },
           { name: 'permission', type: 'varchar', length: '64' },
-          { name: 'added_at', ...datetime },
+          c.time('added_at'),
         ],
         // the primary key (team_id, user_id) pages a team's members; this finds a user's teams
         indices: [{ name: 'IDX_host_team_members_user', columnNames: ['user_id', 'team_id'] }],

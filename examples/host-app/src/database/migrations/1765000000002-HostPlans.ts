@@ -24,7 +24,7 @@ export class HostPlans1765000000002 implements MigrationInterface {
     );
     await qr.query(
       'INSERT INTO host_plans (code, name, seats, is_public) VALUES ' +
-        "('free', 'Free', 1, 1), ('team', 'Team', 25, 1), ('enterprise', 'Enterprise', 1000, 1), ('legacy', 'Legacy', 5, 0)",
+        "('free', 'Free', 1, TRUE), ('team', 'Team', 25, TRUE), ('enterprise', 'Enterprise', 1000, TRUE), ('legacy', 'Legacy', 5, FALSE)",
     );
     // a plain ADD COLUMN: TypeORM's addColumn rebuilds a SQLite table and would drop the
     // indexes an earlier migration created in SQL (the case-insensitive unique email)
