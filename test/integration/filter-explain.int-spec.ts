@@ -199,6 +199,7 @@ interface PgPlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
+  'Index Cond'?: string;
   Plans?: PgPlanNode[];
 }
 
@@ -232,6 +233,11 @@ postgresDescribe('filter look-ups use an index on PostgreSQL (EXPLAIN)', () => {
       filter: (u) => `userName sw ${JSON.stringify(String(u.doc.userName).toUpperCase())}`,
       index: 'uq_scim_users_tenant_user_name',
     },
+    {
+      name: 'emails.value sw (the look-up key\'s prefix, "C" collation)',
+      filter: (u) => `emails.value sw ${firstEmail(u).toUpperCase().slice(0, -6)}"`,
+      index: 'ix_scim_user_values_lookup',
+    },
   ];
 
   it.each([...PROBES, ...SW_PROBES])('RFC 7644 §3.4.2.2 $name uses $index', async (probe) => {
@@ -251,6 +257,42 @@ postgresDescribe('filter look-ups use an index on PostgreSQL (EXPLAIN)', () => {
         expect({ shown, usesIndex }).toEqual({ shown, usesIndex: true });
         expect(nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'])).toEqual([]);
       }
+    } finally {
+      await qr.release();
+    }
+    const page = await store.repo.search(store.tenant, { filter, startIndex: 1, count: 100 });
+    expect(page.items.map((i) => i.id)).toContain(user.id);
+  });
+
+  /**
+   * RFC 7644 §3.4.2.2 `sw` on a multi-valued value: the (tenant_id, attribute, value_key) index
+   * is searched by the key's prefix (a range in its Index Cond), not only read for the tenant's
+   * emails with the LIKE applied to each; and with the planner free to scan, the tenant's
+   * values are still not read whole.
+   */
+  it.each([
+    ['sequential scans priced out', true],
+    ['the planner free to choose', false],
+  ])('emails.value sw ranges over the look-up key (%s)', async (_label, noSeqScan) => {
+    const user = users[123];
+    const prefix = String((user.doc.emails as { value: string }[])[0].value).slice(0, -6).toUpperCase();
+    const { filter, sql } = statements(store, `emails.value sw ${JSON.stringify(prefix)}`);
+    const qr = store.ds.createQueryRunner();
+    try {
+      if (noSeqScan) {
+        await qr.query('SET enable_seqscan = off');
+      }
+      const s = sql[1];
+      const [{ 'QUERY PLAN': plan }] = (await qr.query(`EXPLAIN (FORMAT JSON) ${positionalParameters(s.sql)}`, s.params)) as Array<{
+        'QUERY PLAN': Array<{ Plan: PgPlanNode }>;
+      }>;
+      const nodes = pgNodes(plan[0].Plan);
+      const values = nodes.filter((n) => n['Relation Name'] === 'scim_user_values');
+      const shown = JSON.stringify(values.map((n) => [n['Node Type'], n['Index Name'], n['Index Cond']]));
+      // `((value_key)::text >= 'user123@examp'::text) AND ((value_key)::text < 'user123@examq'::text)`
+      const bounds = (cond = '') => /\bvalue_key\b[^<>=]*>=/.test(cond) && /\bvalue_key\b[^<>=]*</.test(cond);
+      const ranged = values.some((n) => n['Index Name'] === 'ix_scim_user_values_lookup' && bounds(n['Index Cond']));
+      expect({ shown, ranged }).toEqual({ shown, ranged: true });
     } finally {
       await qr.release();
     }

@@ -761,6 +761,43 @@ export const SQL_CASES: readonly SqlCase[] = [
     },
   },
   {
+    name: 'multi-valued sw: PostgreSQL also states the look-up key\'s prefix, which its index serves',
+    filter: 'emails.value sw "BJensen@Exa"',
+    mysql: {
+      sql: `(${IN_VALS}(v.value_ci IS NOT NULL AND v.value_ci LIKE ? ESCAPE '!')))`,
+      params: ['emails', 'bjensen@exa%'],
+    },
+    sqlite: {
+      sql: `(${IN_VALS}(v.value_ci IS NOT NULL AND v.value_ci LIKE ? ESCAPE '!')))`,
+      params: ['emails', 'bjensen@exa%'],
+    },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        "(v.value_ci IS NOT NULL AND v.value_key LIKE ? ESCAPE '!' AND v.value_ci LIKE ? ESCAPE '!')))",
+      // the key is cut at FAKE_KEY_LENGTH code points; LIKE's characters are escaped in both
+      params: ['emails', 'bjensen@%', 'bjensen@exa%'],
+    },
+  },
+  {
+    name: 'multi-valued sw with LIKE characters in the key',
+    filter: 'emails.value sw "a_b%"',
+    mysql: {
+      sql: `(${IN_VALS}(v.value_ci IS NOT NULL AND v.value_ci LIKE ? ESCAPE '!')))`,
+      params: ['emails', 'a!_b!%%'],
+    },
+    sqlite: {
+      sql: `(${IN_VALS}(v.value_ci IS NOT NULL AND v.value_ci LIKE ? ESCAPE '!')))`,
+      params: ['emails', 'a!_b!%%'],
+    },
+    postgres: {
+      sql:
+        `(${IN_VALS}` +
+        "(v.value_ci IS NOT NULL AND v.value_key LIKE ? ESCAPE '!' AND v.value_ci LIKE ? ESCAPE '!')))",
+      params: ['emails', 'a!_b!%%', 'a!_b!%%'],
+    },
+  },
+  {
     name: 'multi-valued co',
     filter: 'emails co "@example"',
     mysql: {

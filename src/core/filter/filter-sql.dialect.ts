@@ -39,6 +39,12 @@ export interface FilterSqlDialect {
    * MySQL and SQLite read it as jsonValue and cast it where they compare it).
    */
   readonly jsonNumber: (json: string, keys: readonly string[]) => string;
+  /**
+   * true where the index of a look-up key column (the lower-cased prefix of a multi-valued
+   * value, `keyExpr`) serves `LIKE 'prefix%'`: PostgreSQL, whose key columns are in the "C"
+   * collation. `sw` then also states the key's prefix, which the index finds the rows by.
+   */
+  readonly keyServesPrefix: boolean;
 }
 
 const MYSQL: FilterSqlDialect = {
@@ -58,6 +64,7 @@ const MYSQL: FilterSqlDialect = {
   storesNul: true,
   numeric: (expr) => `CAST(${expr} AS DECIMAL(65,10))`,
   jsonNumber: (json, keys) => MYSQL.jsonValue(json, keys),
+  keyServesPrefix: false,
 };
 
 const SQLITE: FilterSqlDialect = {
@@ -72,6 +79,7 @@ const SQLITE: FilterSqlDialect = {
   storesNul: true,
   numeric: (expr) => `CAST(${expr} AS REAL)`,
   jsonNumber: (json, keys) => SQLITE.jsonValue(json, keys),
+  keyServesPrefix: false,
 };
 
 /**
@@ -96,6 +104,7 @@ const POSTGRES: FilterSqlDialect = {
     const at = `(${pgJson(json)} #> ${pgPathLiteral(keys)})`;
     return `(CASE jsonb_typeof(${at}) WHEN 'number' THEN (${at} #>> '{}')::numeric END)`;
   },
+  keyServesPrefix: true,
 };
 
 export const FILTER_SQL_DIALECTS: Readonly<Record<SqlDialect, FilterSqlDialect>> = {

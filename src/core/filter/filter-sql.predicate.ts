@@ -106,10 +106,17 @@ export function predicateSql(node: Leaf, o: Operand, d: FilterSqlDialect): SqlFr
       }
       const e = escapeLike(v);
       const pattern = op === 'co' ? `%${e}%` : op === 'sw' ? `${e}%` : `%${e}`;
-      return {
-        sql: `(${lhs} IS NOT NULL AND ${likeable(lhs, o, d)} LIKE ${ph} ESCAPE '${LIKE_ESCAPE}')`,
-        params: [pattern],
-      };
+      const like = `${likeable(lhs, o, d)} LIKE ${ph} ESCAPE '${LIKE_ESCAPE}'`;
+      if (op === 'sw' && ci && !o.json && o.keyExpr && o.keyLength && d.keyServesPrefix) {
+        // the key is the lower-cased value's first keyLength code points: a value that starts
+        // with the lower-cased literal has a key that starts with the literal's key
+        const key = `${escapeLike(lookupKey(value as string, o.keyLength))}%`;
+        return {
+          sql: `(${lhs} IS NOT NULL AND ${o.keyExpr} LIKE ? ESCAPE '${LIKE_ESCAPE}' AND ${like})`,
+          params: [key, pattern],
+        };
+      }
+      return { sql: `(${lhs} IS NOT NULL AND ${like})`, params: [pattern] };
     }
     case 'gt':
     case 'ge':
