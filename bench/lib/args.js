@@ -35,7 +35,8 @@ const USAGE = `Usage: npm run bench -- [flags]      (or: node bench/run.js [flag
                            mysql, postgres: a fresh database scim_bench_<random> on --mysql-url or
                            --pg-url, dropped after)
   --users N                users seeded before the scenarios (default 10000)
-  --members M              members of the big group, taken from the seeded users (default 10000, <= N)
+  --members M              members of the big group, taken from the seeded users (default 10000, or
+                           N when fewer users are seeded; <= N)
   --concurrency C          concurrent requests (keep-alive sockets) per scenario (default 16)
   --duration S             measured seconds per scenario (default 5)
   --max-requests R         measured requests per scenario at most (default 50000)
@@ -132,6 +133,9 @@ function parse(argv) {
   }
   if (o.seed === 'auto') {
     o.seed = o.users < 50000 ? 'api' : 'sql';
+  }
+  if (!argv.some((a) => a === '--members' || a.startsWith('--members='))) {
+    o.members = Math.min(o.members, o.users);
   }
   if (o.members > o.users) {
     throw new Error(`--members (${o.members}) cannot exceed --users (${o.users}): members are seeded users`);
