@@ -267,7 +267,8 @@ async function main() {
   const spc = await server.waitReady(baseUrl);
   log(`server pid ${server.pid} on ${baseUrl}${profileDir ? ` (profiling into ${profileDir})` : ''}`);
   seedT0 = performance.now(); // the raw ceiling and the floors are not seeding
-  const dbPid = opts.db === 'mysql' ? findDatabasePid() : undefined;
+  // BENCH_DB_PID: the database server's pid when several run (e.g. a private one for A/B runs)
+  const dbPid = opts.db === 'mysql' ? Number(process.env.BENCH_DB_PID) || findDatabasePid() : undefined;
   const monitor = { serverPid: server.pid, dbPid };
   const client = new ScimClient({ port, basePath: BASE_PATH, token, concurrency: C, impl: opts.client });
   cleanups.push(async () => client.close());
