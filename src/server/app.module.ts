@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
@@ -22,13 +22,24 @@ async function openDataSource(options: DataSourceOptions, migrate: boolean): Pro
   const ds = await new DataSource(options).initialize();
   if (migrate) {
     try {
-      await runMigrationsLocked(ds);
+      const t0 = performance.now();
+      const applied = await runMigrationsLocked(ds);
+      new Logger('scim-nest').log(migrationsLine(applied.map((m) => m.name), performance.now() - t0));
     } catch (e) {
       await ds.destroy();
       throw e;
     }
   }
   return ds;
+}
+
+/** What start-up says of the migrations: which were applied and how long it took, or none. */
+export function migrationsLine(applied: readonly string[], ms: number): string {
+  if (applied.length === 0) {
+    return 'Migrations: the database schema is up to date';
+  }
+  const names = applied.length <= 3 ? applied.join(', ') : `${applied[0]} … ${applied[applied.length - 1]}`;
+  return `Migrations: applied ${applied.length} (${names}) in ${Math.round(ms)} ms`;
 }
 
 /**
