@@ -20,9 +20,10 @@ export interface ScimModuleOptions {
    */
   tokenPepper: string;
   /**
-   * ms a process may answer a token look-up from memory (0-60000; default 0 = read
+   * ms a process may answer a token look-up from memory (0-60000; default 1000; 0 = read
    * on every request). A revocation or tenant setting change made elsewhere (CLI, admin API
-   * of another instance) then takes up to this long to reach this process.
+   * of another instance) takes up to this long to reach this process; made through this
+   * process, at once.
    */
   tokenCacheTtlMs?: number;
   /** largest page a list returns (ServiceProviderConfig filter.maxResults); default 1000 */
