@@ -154,5 +154,5 @@ describe.each(TEST_DATABASES)('two instances on one %s database', (kind: Databas
     } finally {
       await uncached.stop();
     }
-  });
+  }, 120_000);
 });
