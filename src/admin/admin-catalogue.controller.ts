@@ -16,7 +16,7 @@ export class AdminCatalogueController {
 
   @Get(':slug/catalogue/:type')
   @ApiOperation({ summary: "The tenant's catalogue entries of a type (Role, Entitlement...)" })
-  @ApiOkResponse({ type: listOf(CatalogueValueView) })
+  @ApiOkResponse({ type: listOf(CatalogueValueView), description: 'The entries, in value order' })
   @AdminRefusals(404, 409)
   list(@Param('slug') slug: string, @Param('type') type: string): Promise<ListView<CatalogueValueView>> {
     return this.catalogue.list(slug, type);
@@ -25,7 +25,7 @@ export class AdminCatalogueController {
   @Put(':slug/catalogue/:type/:value')
   @ApiOperation({ summary: 'Create or replace the entry of a value (every field optional)' })
   @ApiBody({ type: CatalogueEntryDto, required: false })
-  @ApiOkResponse({ type: CatalogueValueView })
+  @ApiOkResponse({ type: CatalogueValueView, description: 'The entry as stored' })
   @AdminRefusals(400, 404, 409)
   put(
     @Param('slug') slug: string,

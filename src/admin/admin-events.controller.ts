@@ -13,7 +13,7 @@ export class AdminEventsController {
 
   @Get('tenants/:slug/events')
   @ApiOperation({ summary: "A page of the tenant's change events, newest first" })
-  @ApiOkResponse({ type: EventPage })
+  @ApiOkResponse({ type: EventPage, description: 'The page' })
   @AdminRefusals(400, 404)
   list(@Param('slug') slug: string, @Query() q: EventListQueryDto): Promise<EventPage> {
     return this.events.list(slug, { status: q.status, limit: q.limit, before: q.before });
@@ -21,7 +21,7 @@ export class AdminEventsController {
 
   @Get('tenants/:slug/events/backlog')
   @ApiOperation({ summary: "The tenant's undelivered events: pending and failed counts, the oldest pending" })
-  @ApiOkResponse({ type: OutboxBacklogView })
+  @ApiOkResponse({ type: OutboxBacklogView, description: 'The backlog' })
   @AdminRefusals(404)
   backlog(@Param('slug') slug: string): Promise<OutboxBacklog> {
     return this.events.backlog(slug);
@@ -30,7 +30,7 @@ export class AdminEventsController {
   @Post('tenants/:slug/events/retry-failed')
   @HttpCode(200)
   @ApiOperation({ summary: 'Make every failed event of the tenant due now, with a fresh attempt count' })
-  @ApiOkResponse({ type: RetriedView })
+  @ApiOkResponse({ type: RetriedView, description: 'How many events are due again' })
   @AdminRefusals(404)
   retryFailed(@Param('slug') slug: string): Promise<RetriedView> {
     return this.events.retryFailed(slug);
@@ -39,7 +39,7 @@ export class AdminEventsController {
   @Post('events/:eventId/retry')
   @HttpCode(200)
   @ApiOperation({ summary: 'Make one failed or pending event due now (409 for a delivered or skipped one)' })
-  @ApiOkResponse({ type: EventView })
+  @ApiOkResponse({ type: EventView, description: 'The event, now pending' })
   @AdminRefusals(404, 409)
   retry(@Param('eventId') eventId: string): Promise<EventView> {
     return this.events.retry(eventId);

@@ -29,7 +29,7 @@ export class AdminOAuthClientsController {
 
   @Get('tenants/:slug/oauth-clients')
   @ApiOperation({ summary: "List the tenant's OAuth clients" })
-  @ApiOkResponse({ type: listOf(OAuthClientView) })
+  @ApiOkResponse({ type: listOf(OAuthClientView), description: 'The clients' })
   @AdminRefusals(404)
   list(@Param('slug') slug: string): Promise<ListView<OAuthClientView>> {
     return this.clients.list(slug);
@@ -37,7 +37,7 @@ export class AdminOAuthClientsController {
 
   @Post('tenants/:slug/oauth-clients')
   @ApiOperation({ summary: 'Create a client: the answer carries its first secret, this once' })
-  @ApiCreatedResponse({ type: CreatedOAuthClientView })
+  @ApiCreatedResponse({ type: CreatedOAuthClientView, description: 'The client, and its first secret' })
   @AdminRefusals(400, 404)
   create(@Param('slug') slug: string, @Body() body: NewOAuthClientDto): Promise<CreatedOAuthClientView> {
     return this.clients.create(slug, body.toCommand());
@@ -45,7 +45,7 @@ export class AdminOAuthClientsController {
 
   @Get('oauth-clients/:clientId')
   @ApiOperation({ summary: 'Read a client with its secrets (their prefixes and states)' })
-  @ApiOkResponse({ type: OAuthClientView })
+  @ApiOkResponse({ type: OAuthClientView, description: 'The client and its secrets' })
   @AdminRefusals(404)
   get(@Param('clientId') clientId: string): Promise<OAuthClientView> {
     return this.clients.get(clientId);
@@ -53,7 +53,7 @@ export class AdminOAuthClientsController {
 
   @Patch('oauth-clients/:clientId')
   @ApiOperation({ summary: 'Rename, rescope, disable or enable a client; set or remove its public keys' })
-  @ApiOkResponse({ type: OAuthClientView })
+  @ApiOkResponse({ type: OAuthClientView, description: 'The client as changed, and its secrets' })
   @AdminRefusals(400, 404)
   update(@Param('clientId') clientId: string, @Body() body: OAuthClientChangesDto): Promise<OAuthClientView> {
     return this.clients.update(clientId, body.toChanges());
@@ -62,7 +62,7 @@ export class AdminOAuthClientsController {
   @Post('oauth-clients/:clientId/secrets')
   @ApiOperation({ summary: 'Add a secret (rotation): the answer carries it, this once' })
   @ApiBody({ type: NewClientSecretDto, required: false })
-  @ApiCreatedResponse({ type: IssuedClientSecretView })
+  @ApiCreatedResponse({ type: IssuedClientSecretView, description: 'The secret, shown this once' })
   @AdminRefusals(400, 404, 409)
   addSecret(@Param('clientId') clientId: string, @Body() body: NewClientSecretDto): Promise<IssuedClientSecretView> {
     return this.clients.addSecret(clientId, body.expiresInDays ?? undefined);
@@ -71,7 +71,7 @@ export class AdminOAuthClientsController {
   /** the keys that sign access tokens, and those still verifying the tokens they signed */
   @Get('oauth/signing-keys')
   @ApiOperation({ summary: 'The keys that sign access tokens, and those still verifying the tokens they signed' })
-  @ApiOkResponse({ type: SigningKeyList })
+  @ApiOkResponse({ type: SigningKeyList, description: 'The signing key and the verifying ones' })
   async signingKeys(): Promise<ListView<SigningKeyView>> {
     return { items: await this.keys.list() };
   }
@@ -79,7 +79,7 @@ export class AdminOAuthClientsController {
   /** a new signing key now; the previous one verifies until its tokens have expired */
   @Post('oauth/signing-keys/rotate')
   @ApiOperation({ summary: 'A new signing key now; the previous one verifies until its tokens have expired' })
-  @ApiCreatedResponse({ type: SigningKeyList })
+  @ApiCreatedResponse({ type: SigningKeyList, description: 'The keys after the rotation' })
   async rotateSigningKey(): Promise<ListView<SigningKeyView>> {
     await this.keys.rotate();
     return { items: await this.keys.list() };

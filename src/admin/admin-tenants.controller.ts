@@ -13,14 +13,14 @@ export class AdminTenantsController {
 
   @Get()
   @ApiOperation({ summary: 'List the tenants, every setting with its default filled in' })
-  @ApiOkResponse({ type: listOf(TenantView) })
+  @ApiOkResponse({ type: listOf(TenantView), description: 'The tenants' })
   list(): Promise<ListView<TenantView>> {
     return this.tenants.listTenants();
   }
 
   @Post()
   @ApiOperation({ summary: 'Create a tenant with its settings (all checked before it is created)' })
-  @ApiCreatedResponse({ type: TenantView })
+  @ApiCreatedResponse({ type: TenantView, description: 'The new tenant' })
   @AdminRefusals(400, 409)
   create(@Body() body: NewTenantDto): Promise<TenantView> {
     return this.tenants.createTenant(body.toCommand());
@@ -28,7 +28,7 @@ export class AdminTenantsController {
 
   @Get(':slug')
   @ApiOperation({ summary: 'Read a tenant' })
-  @ApiOkResponse({ type: TenantView })
+  @ApiOkResponse({ type: TenantView, description: 'The tenant' })
   @AdminRefusals(404)
   get(@Param('slug') slug: string): Promise<TenantView> {
     return this.tenants.getTenant(slug);
@@ -36,7 +36,7 @@ export class AdminTenantsController {
 
   @Patch(':slug')
   @ApiOperation({ summary: 'Change the settings given (absent: unchanged; null: back to the default)' })
-  @ApiOkResponse({ type: TenantView })
+  @ApiOkResponse({ type: TenantView, description: 'The tenant as changed' })
   @AdminRefusals(400, 404)
   update(@Param('slug') slug: string, @Body() body: TenantSettingsDto): Promise<TenantView> {
     return this.tenants.updateTenant(slug, body.toSettings());
@@ -44,7 +44,7 @@ export class AdminTenantsController {
 
   @Get(':slug/role-mappings')
   @ApiOperation({ summary: "List the tenant's group-to-role mappings" })
-  @ApiOkResponse({ type: listOf(RoleMappingView) })
+  @ApiOkResponse({ type: listOf(RoleMappingView), description: 'The mappings' })
   @AdminRefusals(404)
   roleMappings(@Param('slug') slug: string): Promise<ListView<RoleMapping>> {
     return this.tenants.listRoleMappings(slug);
@@ -52,7 +52,7 @@ export class AdminTenantsController {
 
   @Put(':slug/role-mappings/:group')
   @ApiOperation({ summary: 'Map an IdP group (by displayName, case-insensitively) to a host role' })
-  @ApiOkResponse({ type: RoleMappingView })
+  @ApiOkResponse({ type: RoleMappingView, description: 'The mapping as stored' })
   @AdminRefusals(400, 404)
   setRoleMapping(
     @Param('slug') slug: string,
@@ -73,7 +73,7 @@ export class AdminTenantsController {
 
   @Get(':slug/unlinked-users')
   @ApiOperation({ summary: "Host users no IdP manages (from the user store's listUnlinked)" })
-  @ApiOkResponse({ type: UnlinkedUsersView })
+  @ApiOkResponse({ type: UnlinkedUsersView, description: 'A page of unlinked users' })
   @AdminRefusals(400, 404)
   unlinkedUsers(@Param('slug') slug: string, @Query() q: UnlinkedUsersQueryDto): Promise<UnlinkedUsersView> {
     return this.tenants.unlinkedUsers(slug, { offset: q.offset, limit: q.limit });

@@ -16,7 +16,7 @@ export class AdminTokensController {
 
   @Get('tenants/:slug/tokens')
   @ApiOperation({ summary: "List the tenant's service-account (SCIM) tokens, without their secrets" })
-  @ApiOkResponse({ type: listOf(TokenView) })
+  @ApiOkResponse({ type: listOf(TokenView), description: 'The tokens' })
   @AdminRefusals(404)
   list(@Param('slug') slug: string): Promise<ListView<TokenView>> {
     return this.tenants.listTokens(slug);
@@ -25,7 +25,7 @@ export class AdminTokensController {
   /** the answer carries the secret `token`, this once; only its hash is stored */
   @Post('tenants/:slug/tokens')
   @ApiOperation({ summary: 'Issue a SCIM token: the answer carries the secret, this once (only its hash is stored)' })
-  @ApiCreatedResponse({ type: IssuedTokenView })
+  @ApiCreatedResponse({ type: IssuedTokenView, description: 'The token, with its secret this once' })
   @AdminRefusals(400, 404)
   issue(@Param('slug') slug: string, @Body() body: NewTokenDto): Promise<IssuedTokenView> {
     return this.tenants.issueToken(slug, body.toCommand(this.scopes));
