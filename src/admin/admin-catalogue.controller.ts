@@ -18,7 +18,10 @@ export class AdminCatalogueController {
   @ApiOperation({ summary: "The tenant's catalogue entries of a type (Role, Entitlement...)" })
   @ApiOkResponse({ type: listOf(CatalogueValueView), description: 'The entries, in value order' })
   @AdminRefusals(404, 409)
-  list(@Param('slug') slug: string, @Param('type') type: string): Promise<ListView<CatalogueValueView>> {
+  list(
+    @Param('slug') slug: string,
+    @Param('type') type: string,
+  ): Promise<ListView<CatalogueValueView>> {
     return this.catalogue.list(slug, type);
   }
 
@@ -41,7 +44,11 @@ export class AdminCatalogueController {
   @ApiOperation({ summary: 'Remove the entry of a value (users who hold it keep it)' })
   @ApiNoContentResponse({ description: 'Removed' })
   @AdminRefusals(400, 404, 409)
-  remove(@Param('slug') slug: string, @Param('type') type: string, @Param('value') value: string): Promise<void> {
+  remove(
+    @Param('slug') slug: string,
+    @Param('type') type: string,
+    @Param('value') value: string,
+  ): Promise<void> {
     return this.catalogue.remove(slug, type, value);
   }
 }

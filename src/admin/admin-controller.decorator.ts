@@ -25,7 +25,10 @@ export class AdminErrorView {
   readonly status!: string;
   @ApiPropertyOptional({ type: 'string', example: 'invalidValue' })
   readonly scimType?: string;
-  @ApiPropertyOptional({ type: 'string', description: 'what is wrong; for bad input, which field and why' })
+  @ApiPropertyOptional({
+    type: 'string',
+    description: 'what is wrong; for bad input, which field and why',
+  })
   readonly detail?: string;
 }
 
@@ -37,7 +40,9 @@ const REFUSALS = {
 } as const;
 
 /** The refusals an admin API operation may answer with, each a SCIM error body. */
-export function AdminRefusals(...statuses: (keyof typeof REFUSALS)[]): MethodDecorator & ClassDecorator {
+export function AdminRefusals(
+  ...statuses: (keyof typeof REFUSALS)[]
+): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ...statuses.map((status) =>
       ApiResponse({
@@ -45,7 +50,14 @@ export function AdminRefusals(...statuses: (keyof typeof REFUSALS)[]): MethodDec
         description: REFUSALS[status],
         content: { 'application/scim+json': { schema: { $ref: getSchemaPath(AdminErrorView) } } },
         ...(status === 401
-          ? { headers: { 'WWW-Authenticate': { description: 'Bearer realm="scim-admin"', schema: { type: 'string' } } } }
+          ? {
+              headers: {
+                'WWW-Authenticate': {
+                  description: 'Bearer realm="scim-admin"',
+                  schema: { type: 'string' },
+                },
+              },
+            }
           : {}),
       }),
     ),

@@ -20,7 +20,9 @@ export class AdminEventsController {
   }
 
   @Get('tenants/:slug/events/backlog')
-  @ApiOperation({ summary: "The tenant's undelivered events: pending and failed counts, the oldest pending" })
+  @ApiOperation({
+    summary: "The tenant's undelivered events: pending and failed counts, the oldest pending",
+  })
   @ApiOkResponse({ type: OutboxBacklogView, description: 'The backlog' })
   @AdminRefusals(404)
   backlog(@Param('slug') slug: string): Promise<OutboxBacklog> {
@@ -29,7 +31,9 @@ export class AdminEventsController {
 
   @Post('tenants/:slug/events/retry-failed')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Make every failed event of the tenant due now, with a fresh attempt count' })
+  @ApiOperation({
+    summary: 'Make every failed event of the tenant due now, with a fresh attempt count',
+  })
   @ApiOkResponse({ type: RetriedView, description: 'How many events are due again' })
   @AdminRefusals(404)
   retryFailed(@Param('slug') slug: string): Promise<RetriedView> {
@@ -38,7 +42,9 @@ export class AdminEventsController {
 
   @Post('events/:eventId/retry')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Make one failed or pending event due now (409 for a delivered or skipped one)' })
+  @ApiOperation({
+    summary: 'Make one failed or pending event due now (409 for a delivered or skipped one)',
+  })
   @ApiOkResponse({ type: EventView, description: 'The event, now pending' })
   @AdminRefusals(404, 409)
   retry(@Param('eventId') eventId: string): Promise<EventView> {

@@ -117,24 +117,39 @@ function field(check: FieldCheck, o: FieldOptions): PropertyDecorator {
 }
 
 /** A JSON string (that `accepts` takes, when given). */
-export function StringField(o: FieldOptions & { accepts?: (v: string) => boolean }): PropertyDecorator {
+export function StringField(
+  o: FieldOptions & { accepts?: (v: string) => boolean },
+): PropertyDecorator {
   const accepts = o.accepts ?? (() => true);
   return field(
-    { accepts: (v) => typeof v === 'string' && accepts(v), what: 'a string', schema: { type: 'string' } },
+    {
+      accepts: (v) => typeof v === 'string' && accepts(v),
+      what: 'a string',
+      schema: { type: 'string' },
+    },
     o,
   );
 }
 
 /** true or false. */
 export function BooleanField(o: FieldOptions): PropertyDecorator {
-  return field({ accepts: (v) => typeof v === 'boolean', what: 'a boolean', schema: { type: 'boolean' } }, o);
+  return field(
+    { accepts: (v) => typeof v === 'boolean', what: 'a boolean', schema: { type: 'boolean' } },
+    o,
+  );
 }
 
 /** A JSON number (its range is the service's to check, unless `accepts` narrows it). */
-export function NumberField(o: FieldOptions & { accepts?: (v: number) => boolean }): PropertyDecorator {
+export function NumberField(
+  o: FieldOptions & { accepts?: (v: number) => boolean },
+): PropertyDecorator {
   const accepts = o.accepts ?? (() => true);
   return field(
-    { accepts: (v) => typeof v === 'number' && accepts(v), what: 'a number', schema: { type: 'number' } },
+    {
+      accepts: (v) => typeof v === 'number' && accepts(v),
+      what: 'a number',
+      schema: { type: 'number' },
+    },
     o,
   );
 }
@@ -143,7 +158,8 @@ export function NumberField(o: FieldOptions & { accepts?: (v: number) => boolean
 export function ScopesField(o: FieldOptions): PropertyDecorator {
   return field(
     {
-      accepts: (v) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string')),
+      accepts: (v) =>
+        typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string')),
       what: 'a list of scopes',
       schema: {
         oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }],
@@ -155,7 +171,9 @@ export function ScopesField(o: FieldOptions): PropertyDecorator {
 }
 
 /** A JSON object (not an array). */
-export function ObjectField(o: FieldOptions & { accepts?: (v: object) => boolean }): PropertyDecorator {
+export function ObjectField(
+  o: FieldOptions & { accepts?: (v: object) => boolean },
+): PropertyDecorator {
   const accepts = o.accepts ?? (() => true);
   return field(
     {
@@ -187,26 +205,41 @@ export function Also(accepts: (value: unknown) => boolean, message: string): Pro
  * An integer query parameter from `min` to `max`, `def` when absent or empty. The text must be
  * digits only (no sign, exponent or fraction), as a client would write the number.
  */
-export function IntQuery(min: number, max: number, def: number, description: string): PropertyDecorator {
+export function IntQuery(
+  min: number,
+  max: number,
+  def: number,
+  description: string,
+): PropertyDecorator {
   return (target, property) => {
     const key = String(property);
     register(target, key);
     Transform(({ value }: { value: unknown }) =>
-      value === '' ? undefined : typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value,
+      value === ''
+        ? undefined
+        : typeof value === 'string' && /^\d{1,9}$/.test(value)
+          ? Number(value)
+          : value,
     )(target, property);
     ValidateBy(
       {
         name: 'adminIntQuery',
         validator: {
-          validate: (v: unknown) => v === undefined || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max),
+          validate: (v: unknown) =>
+            v === undefined ||
+            (Number.isInteger(v) && (v as number) >= min && (v as number) <= max),
         },
       },
       { message: `${key} must be an integer from ${min} to ${max}` },
     )(target, property);
-    ApiProperty({ type: 'integer', minimum: min, maximum: max, default: def, required: false, description })(
-      target,
-      property,
-    );
+    ApiProperty({
+      type: 'integer',
+      minimum: min,
+      maximum: max,
+      default: def,
+      required: false,
+      description,
+    })(target, property);
   };
 }
 
@@ -227,11 +260,16 @@ export function TextQuery(
   return (target, property) => {
     const key = String(property);
     register(target, key);
-    Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))(target, property);
+    Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))(
+      target,
+      property,
+    );
     ValidateBy(
       {
         name: 'adminTextQuery',
-        validator: { validate: (v: unknown) => v === undefined || (typeof v === 'string' && accepts(v)) },
+        validator: {
+          validate: (v: unknown) => v === undefined || (typeof v === 'string' && accepts(v)),
+        },
       },
       { message: `${key} ${must}` },
     )(target, property);

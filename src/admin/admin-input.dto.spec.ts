@@ -16,7 +16,11 @@ import {
 } from './admin-input.dto';
 import { adminInputPipe } from './admin-input.pipe';
 import { CatalogueEntryDto, parseCatalogueEntry } from './catalogue-input.dto';
-import { NewClientSecretDto, NewOAuthClientDto, OAuthClientChangesDto } from './oauth-client-input.dto';
+import {
+  NewClientSecretDto,
+  NewOAuthClientDto,
+  OAuthClientChangesDto,
+} from './oauth-client-input.dto';
 
 const input = <T>(type: Type<T>, value: unknown, where: ArgumentMetadata['type'] = 'body'): T =>
   adminInputPipe.transform(value, { type: where, metatype: type }) as T;
@@ -111,7 +115,10 @@ describe('parseNewToken', () => {
     [{ name: 'x', scopes: [1] }, /"scopes" is required/],
     [{ name: 'x', scopes: ['users:admin'] }, /Unknown scope "users:admin"/],
     [{ name: 'x', scopes: [] }, /No scopes given/],
-    [{ name: 'x', scopes: ['users:read'], expiresInDays: 0 }, /"expiresInDays" must be a positive number/],
+    [
+      { name: 'x', scopes: ['users:read'], expiresInDays: 0 },
+      /"expiresInDays" must be a positive number/,
+    ],
     [{ name: 'x', scopes: ['users:read'], expiresInDays: '30' }, /"expiresInDays"/],
     [{ name: 'x', scopes: ['users:read'], tenant: 'other' }, /Unknown field "tenant"/],
   ])('refuses %j', (body, detail) => {
@@ -147,7 +154,9 @@ describe('query parameters', () => {
   });
 
   it.each(['0', '1001', '-1', '1.5', 'ten', ['1', '2']])('refuses limit %j', (value) => {
-    expect(refusal(() => events({ limit: value })).detail).toBe('limit must be an integer from 1 to 1000');
+    expect(refusal(() => events({ limit: value })).detail).toBe(
+      'limit must be an integer from 1 to 1000',
+    );
   });
 
   it('status: one of the outbox statuses', () => {
@@ -177,7 +186,10 @@ describe('query parameters', () => {
 
   it('unlinked users: offset from 0, limit 1 to 1000', () => {
     expect({ ...input(UnlinkedUsersQueryDto, {}, 'query') }).toEqual({ offset: 0, limit: 100 });
-    expect({ ...input(UnlinkedUsersQueryDto, { offset: '20', limit: '5' }, 'query') }).toEqual({ offset: 20, limit: 5 });
+    expect({ ...input(UnlinkedUsersQueryDto, { offset: '20', limit: '5' }, 'query') }).toEqual({
+      offset: 20,
+      limit: 5,
+    });
     expect(refusal(() => input(UnlinkedUsersQueryDto, { limit: '5000' }, 'query')).detail).toBe(
       'limit must be an integer from 1 to 1000',
     );
@@ -186,26 +198,48 @@ describe('query parameters', () => {
 
 describe('catalogue entries', () => {
   it('takes the fields given; null is none; no body is the value alone', () => {
-    expect(input(CatalogueEntryDto, { displayName: 'Pro', type: 'License', supported: false }).toEntry('pro')).toEqual({
+    expect(
+      input(CatalogueEntryDto, { displayName: 'Pro', type: 'License', supported: false }).toEntry(
+        'pro',
+      ),
+    ).toEqual({
       value: 'pro',
       displayName: 'Pro',
       type: 'License',
       supported: false,
     });
-    expect(input(CatalogueEntryDto, { description: null, attributes: null, supported: true }).toEntry('x')).toEqual({
+    expect(
+      input(CatalogueEntryDto, { description: null, attributes: null, supported: true }).toEntry(
+        'x',
+      ),
+    ).toEqual({
       value: 'x',
     });
     expect(input(CatalogueEntryDto, undefined).toEntry('x')).toEqual({ value: 'x' });
-    expect(parseCatalogueEntry('x', { displayName: undefined, value: 'x' })).toEqual({ value: 'x' });
+    expect(parseCatalogueEntry('x', { displayName: undefined, value: 'x' })).toEqual({
+      value: 'x',
+    });
   });
 
   it.each<[unknown, unknown, RegExp]>([
-    ['x', { colour: 'red' }, /Unknown field "colour": use displayName, type, description, supported, attributes, value/],
+    [
+      'x',
+      { colour: 'red' },
+      /Unknown field "colour": use displayName, type, description, supported, attributes, value/,
+    ],
     ['x', { supported: 'yes' }, /"supported" must be true or false/],
-    ['x', { displayName: ' ' }, /"displayName" must be a non-empty string of at most 255 characters/],
+    [
+      'x',
+      { displayName: ' ' },
+      /"displayName" must be a non-empty string of at most 255 characters/,
+    ],
     ['x', { type: 't'.repeat(65) }, /"type" must be a non-empty string of at most 64 characters/],
     ['x', { attributes: [] }, /"attributes" must be an object/],
-    ['x', { attributes: { contains: 'a'.repeat(17_000) } }, /"attributes" must be at most 16 KiB of JSON/],
+    [
+      'x',
+      { attributes: { contains: 'a'.repeat(17_000) } },
+      /"attributes" must be at most 16 KiB of JSON/,
+    ],
     ['x', { attributes: { a: { constructor: 1 } } }, /"constructor" member/],
     ['x', { value: 'y' }, /"value" must be the value in the path/],
     ['x', [], /must be a JSON object/],
@@ -219,7 +253,9 @@ describe('catalogue entries', () => {
 
 describe('OAuth clients', () => {
   it('a new client: scopes as a list or a comma/space-separated string', () => {
-    expect(input(NewOAuthClientDto, { name: 'entra', scopes: 'users:read, users:write' }).toCommand()).toEqual({
+    expect(
+      input(NewOAuthClientDto, { name: 'entra', scopes: 'users:read, users:write' }).toCommand(),
+    ).toEqual({
       name: 'entra',
       scopes: ['users:read', 'users:write'],
     });
@@ -232,11 +268,19 @@ describe('OAuth clients', () => {
         jwks: { keys: [] },
         jwksUri: null,
       }).toCommand(),
-    ).toEqual({ name: 'okta', scopes: ['users:read'], secretExpiresInDays: 730, withSecret: false, jwks: { keys: [] } });
+    ).toEqual({
+      name: 'okta',
+      scopes: ['users:read'],
+      secretExpiresInDays: 730,
+      withSecret: false,
+      jwks: { keys: [] },
+    });
   });
 
   it('changes: only those given; null removes a key source', () => {
-    expect(input(OAuthClientChangesDto, { enabled: false, jwks: null, jwksUri: null }).toChanges()).toEqual({
+    expect(
+      input(OAuthClientChangesDto, { enabled: false, jwks: null, jwksUri: null }).toChanges(),
+    ).toEqual({
       enabled: false,
       jwks: null,
       jwksUri: null,
@@ -255,10 +299,26 @@ describe('OAuth clients', () => {
     [NewOAuthClientDto, { scopes: ['users:read'] }, /"name" is required/],
     [NewOAuthClientDto, { name: 'x' }, /"scopes" is required/],
     [NewOAuthClientDto, { name: 'x', scopes: [1] }, /"scopes" is required/],
-    [NewOAuthClientDto, { name: 'x', scopes: 'users:read', secret: 'mine' }, /Unknown field "secret"/],
-    [NewOAuthClientDto, { name: 'x', scopes: 'users:read', withSecret: 'no' }, /"withSecret" must be true or false/],
-    [NewOAuthClientDto, { name: 'x', scopes: 'users:read', secretExpiresInDays: '30' }, /"secretExpiresInDays" must be a whole number of days/],
-    [NewOAuthClientDto, { name: 'x', scopes: 'users:read', jwksUri: 5 }, /"jwksUri" must be a string/],
+    [
+      NewOAuthClientDto,
+      { name: 'x', scopes: 'users:read', secret: 'mine' },
+      /Unknown field "secret"/,
+    ],
+    [
+      NewOAuthClientDto,
+      { name: 'x', scopes: 'users:read', withSecret: 'no' },
+      /"withSecret" must be true or false/,
+    ],
+    [
+      NewOAuthClientDto,
+      { name: 'x', scopes: 'users:read', secretExpiresInDays: '30' },
+      /"secretExpiresInDays" must be a whole number of days/,
+    ],
+    [
+      NewOAuthClientDto,
+      { name: 'x', scopes: 'users:read', jwksUri: 5 },
+      /"jwksUri" must be a string/,
+    ],
     [OAuthClientChangesDto, { name: null }, /"name" must be a string/],
     [OAuthClientChangesDto, { enabled: 'false' }, /"enabled" must be true or false/],
     [OAuthClientChangesDto, { scopes: null }, /"scopes" must be a list such as/],
@@ -275,13 +335,17 @@ describe('OAuth clients', () => {
 
 describe('the pipe', () => {
   it('passes what is no admin input through unchanged: path parameters, other DTOs', () => {
-    expect(adminInputPipe.transform('acme', { type: 'param', metatype: String, data: 'slug' })).toBe('acme');
+    expect(
+      adminInputPipe.transform('acme', { type: 'param', metatype: String, data: 'slug' }),
+    ).toBe('acme');
     const q = { count: 'x' };
     expect(adminInputPipe.transform(q, { type: 'query', metatype: ListQueryDto })).toBe(q);
   });
 
   it('refuses a string that is not Unicode, naming where it is', () => {
-    expect(refusal(() => parseNewToken({ name: 'a\ud800', scopes: 'users:read' })).detail).toMatch(/name/);
+    expect(refusal(() => parseNewToken({ name: 'a\ud800', scopes: 'users:read' })).detail).toMatch(
+      /name/,
+    );
   });
 
   it('names every refused field at once', () => {

@@ -34,22 +34,31 @@ const ROLE_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
 
 /** Only the keys given: absent means unchanged (the DTO's own properties may exist as undefined). */
 function given<T extends object>(dto: T, keys: readonly (keyof T)[]): Partial<T> {
-  return Object.fromEntries(keys.filter((k) => dto[k] !== undefined).map((k) => [k, dto[k]])) as Partial<T>;
+  return Object.fromEntries(
+    keys.filter((k) => dto[k] !== undefined).map((k) => [k, dto[k]]),
+  ) as Partial<T>;
 }
 
 /** The settings a tenant takes, each of its JSON type; absent = unchanged, null = the default. */
 abstract class TenantSettingsFields {
   @StringField({
     nullable: true,
-    description: 'IdP profile of the tenant\'s tokens; null: the server default; auto: picked per request',
+    description:
+      "IdP profile of the tenant's tokens; null: the server default; auto: picked per request",
     schema: { enum: PROFILES },
   })
   profile?: string | null;
 
-  @StringField({ description: 'what DELETE /Users does: delete, or keep a restorable tombstone', schema: { enum: [...DEPROVISIONING_MODES] } })
+  @StringField({
+    description: 'what DELETE /Users does: delete, or keep a restorable tombstone',
+    schema: { enum: [...DEPROVISIONING_MODES] },
+  })
   deprovisioning?: string;
 
-  @StringField({ description: 'whether nested-group memberships may form a cycle', schema: { enum: [...GROUP_CYCLE_POLICIES] } })
+  @StringField({
+    description: 'whether nested-group memberships may form a cycle',
+    schema: { enum: [...GROUP_CYCLE_POLICIES] },
+  })
   groupCycles?: string;
 
   @StringField({
@@ -60,15 +69,21 @@ abstract class TenantSettingsFields {
   webhookUrl?: string | null;
 
   @StringField({
-    description: 'write-only: signs the webhook (X-Scim-Signature); a URL needs a secret and a secret a URL',
+    description:
+      'write-only: signs the webhook (X-Scim-Signature); a URL needs a secret and a secret a URL',
     schema: { writeOnly: true, minLength: 16, maxLength: 255 },
   })
   webhookSecret?: string;
 
-  @BooleanField({ description: "false: every SCIM request of the tenant's tokens gets 403; true restores them" })
+  @BooleanField({
+    description: "false: every SCIM request of the tenant's tokens gets 403; true restores them",
+  })
   scimEnabled?: boolean;
 
-  @StringField({ description: "off: no webhook POSTs (events are recorded and marked skipped)", schema: { enum: [...NOTIFICATION_SETTINGS] } })
+  @StringField({
+    description: 'off: no webhook POSTs (events are recorded and marked skipped)',
+    schema: { enum: [...NOTIFICATION_SETTINGS] },
+  })
   notifications?: string;
 
   @StringField({
@@ -78,15 +93,22 @@ abstract class TenantSettingsFields {
   })
   defaultRole?: string | null;
 
-  @StringField({ description: 'whether POST /Users may link to a host user with that verified email', schema: { enum: [...LINK_POLICIES] } })
+  @StringField({
+    description: 'whether POST /Users may link to a host user with that verified email',
+    schema: { enum: [...LINK_POLICIES] },
+  })
   linkPolicy?: string;
 
-  @StringField({ description: "oauth-only: the tenant's static tokens are refused", schema: { enum: [...TOKEN_POLICIES] } })
+  @StringField({
+    description: "oauth-only: the tenant's static tokens are refused",
+    schema: { enum: [...TOKEN_POLICIES] },
+  })
   tokenPolicy?: string;
 
   @StringField({
     nullable: true,
-    description: 'IdP profile switches (name=value, comma-separated) merged into the stored ones; null drops them all',
+    description:
+      'IdP profile switches (name=value, comma-separated) merged into the stored ones; null drops them all',
     schema: { example: 'allowRemoveAll=true' },
   })
   switches?: string | null;
@@ -110,7 +132,10 @@ abstract class TenantSettingsFields {
 }
 
 /** PATCH /tenants/:slug: the settings to change. */
-@AdminInput({ unknownKey: 'setting', readOnly: ['id', 'slug', 'createdAt', 'webhookSecretSet', 'disabledAt'] })
+@AdminInput({
+  unknownKey: 'setting',
+  readOnly: ['id', 'slug', 'createdAt', 'webhookSecretSet', 'disabledAt'],
+})
 export class TenantSettingsDto extends TenantSettingsFields {}
 
 export interface NewTenantCommand {
@@ -124,7 +149,7 @@ export class NewTenantDto extends TenantSettingsFields {
   @StringField({
     required: true,
     message: '"slug" is required: lower-case letters, digits and dashes (max 63)',
-    description: 'the tenant\'s name in URLs and in the CLI',
+    description: "the tenant's name in URLs and in the CLI",
     schema: { pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
   })
   slug!: string;
@@ -220,8 +245,13 @@ export class EventListQueryDto {
   @IntQuery(1, 1000, 50, 'at most this many events, newest first')
   limit = 50;
 
-  @TextQuery((v) => /^[1-9]\d{0,18}$/.test(v), "must be a positive integer (an event's seq)", "only events older than this seq: the previous page's nextBefore", {
-    pattern: '^[1-9][0-9]{0,18}$',
-  })
+  @TextQuery(
+    (v) => /^[1-9]\d{0,18}$/.test(v),
+    "must be a positive integer (an event's seq)",
+    "only events older than this seq: the previous page's nextBefore",
+    {
+      pattern: '^[1-9][0-9]{0,18}$',
+    },
+  )
   before?: string;
 }

@@ -9,7 +9,10 @@ import { AdminInputSpec, adminInputSpec } from './admin-input.decorators';
 const invalid = (detail: string) => ScimError.invalidValue(detail);
 
 function messages(errors: readonly ValidationError[]): string[] {
-  return errors.flatMap((e) => [...Object.values(e.constraints ?? {}), ...messages(e.children ?? [])]);
+  return errors.flatMap((e) => [
+    ...Object.values(e.constraints ?? {}),
+    ...messages(e.children ?? []),
+  ]);
 }
 
 /** The keys of a JSON body that the DTO takes: unknown and read-only ones are a 400 naming them. */
@@ -33,7 +36,9 @@ function bodyFields(value: unknown, spec: AdminInputSpec): Record<string, unknow
       throw invalid(`"${key}" is read-only`);
     }
     if (!spec.fields.includes(key)) {
-      throw invalid(`Unknown ${spec.unknownKey} "${key.slice(0, 64)}": use ${spec.fields.join(', ')}`);
+      throw invalid(
+        `Unknown ${spec.unknownKey} "${key.slice(0, 64)}": use ${spec.fields.join(', ')}`,
+      );
     }
     out[key] = v;
   }
@@ -43,14 +48,20 @@ function bodyFields(value: unknown, spec: AdminInputSpec): Record<string, unknow
 /** The query parameters the DTO declares (others are ignored, as by any HTTP API). */
 function queryFields(value: unknown, spec: AdminInputSpec): Record<string, unknown> {
   const query = (value ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(spec.fields.filter((f) => Object.hasOwn(query, f)).map((f) => [f, query[f]]));
+  return Object.fromEntries(
+    spec.fields.filter((f) => Object.hasOwn(query, f)).map((f) => [f, query[f]]),
+  );
 }
 
 /**
  * `value` as the admin input `type` (a body or a query), or a 400 invalidValue whose detail
  * names each refused field and why. Synchronous, so the CLI checks its input with the same DTOs.
  */
-export function toAdminInput<T extends object>(type: Type<T>, value: unknown, where: 'body' | 'query'): T {
+export function toAdminInput<T extends object>(
+  type: Type<T>,
+  value: unknown,
+  where: 'body' | 'query',
+): T {
   const spec = adminInputSpec(type);
   if (!spec) {
     throw new Error(`${type.name} is not an admin API input (@AdminInput)`);

@@ -1,9 +1,19 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { SigningKeyService, SigningKeyView } from '../auth/oauth/signing-key.service';
 import { AdminController, AdminRefusals } from './admin-controller.decorator';
 import { ListView, listOf } from './admin.views';
-import { NewClientSecretDto, NewOAuthClientDto, OAuthClientChangesDto } from './oauth-client-input.dto';
+import {
+  NewClientSecretDto,
+  NewOAuthClientDto,
+  OAuthClientChangesDto,
+} from './oauth-client-input.dto';
 import {
   CreatedOAuthClientView,
   IssuedClientSecretView,
@@ -37,9 +47,15 @@ export class AdminOAuthClientsController {
 
   @Post('tenants/:slug/oauth-clients')
   @ApiOperation({ summary: 'Create a client: the answer carries its first secret, this once' })
-  @ApiCreatedResponse({ type: CreatedOAuthClientView, description: 'The client, and its first secret' })
+  @ApiCreatedResponse({
+    type: CreatedOAuthClientView,
+    description: 'The client, and its first secret',
+  })
   @AdminRefusals(400, 404)
-  create(@Param('slug') slug: string, @Body() body: NewOAuthClientDto): Promise<CreatedOAuthClientView> {
+  create(
+    @Param('slug') slug: string,
+    @Body() body: NewOAuthClientDto,
+  ): Promise<CreatedOAuthClientView> {
     return this.clients.create(slug, body.toCommand());
   }
 
@@ -52,10 +68,15 @@ export class AdminOAuthClientsController {
   }
 
   @Patch('oauth-clients/:clientId')
-  @ApiOperation({ summary: 'Rename, rescope, disable or enable a client; set or remove its public keys' })
+  @ApiOperation({
+    summary: 'Rename, rescope, disable or enable a client; set or remove its public keys',
+  })
   @ApiOkResponse({ type: OAuthClientView, description: 'The client as changed, and its secrets' })
   @AdminRefusals(400, 404)
-  update(@Param('clientId') clientId: string, @Body() body: OAuthClientChangesDto): Promise<OAuthClientView> {
+  update(
+    @Param('clientId') clientId: string,
+    @Body() body: OAuthClientChangesDto,
+  ): Promise<OAuthClientView> {
     return this.clients.update(clientId, body.toChanges());
   }
 
@@ -64,13 +85,18 @@ export class AdminOAuthClientsController {
   @ApiBody({ type: NewClientSecretDto, required: false })
   @ApiCreatedResponse({ type: IssuedClientSecretView, description: 'The secret, shown this once' })
   @AdminRefusals(400, 404, 409)
-  addSecret(@Param('clientId') clientId: string, @Body() body: NewClientSecretDto): Promise<IssuedClientSecretView> {
+  addSecret(
+    @Param('clientId') clientId: string,
+    @Body() body: NewClientSecretDto,
+  ): Promise<IssuedClientSecretView> {
     return this.clients.addSecret(clientId, body.expiresInDays ?? undefined);
   }
 
   /** the keys that sign access tokens, and those still verifying the tokens they signed */
   @Get('oauth/signing-keys')
-  @ApiOperation({ summary: 'The keys that sign access tokens, and those still verifying the tokens they signed' })
+  @ApiOperation({
+    summary: 'The keys that sign access tokens, and those still verifying the tokens they signed',
+  })
   @ApiOkResponse({ type: SigningKeyList, description: 'The signing key and the verifying ones' })
   async signingKeys(): Promise<ListView<SigningKeyView>> {
     return { items: await this.keys.list() };
@@ -78,7 +104,9 @@ export class AdminOAuthClientsController {
 
   /** a new signing key now; the previous one verifies until its tokens have expired */
   @Post('oauth/signing-keys/rotate')
-  @ApiOperation({ summary: 'A new signing key now; the previous one verifies until its tokens have expired' })
+  @ApiOperation({
+    summary: 'A new signing key now; the previous one verifies until its tokens have expired',
+  })
   @ApiCreatedResponse({ type: SigningKeyList, description: 'The keys after the rotation' })
   async rotateSigningKey(): Promise<ListView<SigningKeyView>> {
     await this.keys.rotate();
@@ -90,7 +118,10 @@ export class AdminOAuthClientsController {
   @ApiOperation({ summary: 'Revoke a secret' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @AdminRefusals(404)
-  revokeSecret(@Param('clientId') clientId: string, @Param('secretId') secretId: string): Promise<void> {
+  revokeSecret(
+    @Param('clientId') clientId: string,
+    @Param('secretId') secretId: string,
+  ): Promise<void> {
     return this.clients.revokeSecret(clientId, secretId);
   }
 }

@@ -1,6 +1,19 @@
-import { Controller, Get, Inject, INestApplication, Injectable, Type, UseFilters } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  INestApplication,
+  Injectable,
+  Type,
+  UseFilters,
+} from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import { ApiExcludeController, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import {
+  ApiExcludeController,
+  DocumentBuilder,
+  OpenAPIObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
 import { ScimError } from '../core/errors/scim-error';
 import { ScimExceptionFilter } from '../scim/http/scim-exception.filter';
 import { ADMIN_SECURITY_SCHEME } from './admin-controller.decorator';
@@ -24,7 +37,10 @@ const operationId = (controller: string, method: string) =>
  * controllers and their DTOs alone (the routes of the app's other modules are not in it), on any
  * HTTP adapter. `adminModule` is AdminModule (passed in: this file is part of it).
  */
-export function createAdminOpenApiDocument(app: INestApplication, adminModule: Type<unknown>): OpenAPIObject {
+export function createAdminOpenApiDocument(
+  app: INestApplication,
+  adminModule: Type<unknown>,
+): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('scim-nest admin API')
     .setDescription(DESCRIPTION)
@@ -33,17 +49,27 @@ export function createAdminOpenApiDocument(app: INestApplication, adminModule: T
       {
         type: 'http',
         scheme: 'bearer',
-        description: 'The admin token: ADMIN_TOKEN (standalone server) or AdminModule.forRoot({ adminToken })',
+        description:
+          'The admin token: ADMIN_TOKEN (standalone server) or AdminModule.forRoot({ adminToken })',
       },
       ADMIN_SECURITY_SCHEME,
     )
     .addTag('tenants', 'Tenants, their settings, role mappings and unlinked users')
     .addTag('tokens', 'Service-account (SCIM) tokens')
-    .addTag('catalogue', 'The tenant catalogue: values of Role, Entitlement and other catalogue types')
-    .addTag('oauth-clients', 'OAuth 2.0 clients (client credentials grant) and the token signing keys')
+    .addTag(
+      'catalogue',
+      'The tenant catalogue: values of Role, Entitlement and other catalogue types',
+    )
+    .addTag(
+      'oauth-clients',
+      'OAuth 2.0 clients (client credentials grant) and the token signing keys',
+    )
     .addTag('events', 'The change-event outbox')
     .build();
-  return SwaggerModule.createDocument(app, config, { include: [adminModule], operationIdFactory: operationId });
+  return SwaggerModule.createDocument(app, config, {
+    include: [adminModule],
+    operationIdFactory: operationId,
+  });
 }
 
 /**
@@ -70,7 +96,9 @@ export class AdminOpenApiDocument {
       throw ScimError.notFound('Resource endpoint not found');
     }
     if (!this.document) {
-      const container = (this.moduleRef as unknown as { container: { applicationConfig?: unknown } }).container;
+      const container = (
+        this.moduleRef as unknown as { container: { applicationConfig?: unknown } }
+      ).container;
       const app = {
         container,
         config: container.applicationConfig,

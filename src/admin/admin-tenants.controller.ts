@@ -1,8 +1,18 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { RoleMapping } from '../core/ports/tenant.repository';
 import { AdminController, AdminRefusals } from './admin-controller.decorator';
-import { NewTenantDto, RoleMappingDto, TenantSettingsDto, UnlinkedUsersQueryDto } from './admin-input.dto';
+import {
+  NewTenantDto,
+  RoleMappingDto,
+  TenantSettingsDto,
+  UnlinkedUsersQueryDto,
+} from './admin-input.dto';
 import { ListView, RoleMappingView, TenantView, UnlinkedUsersView, listOf } from './admin.views';
 import { TenantAdminService } from './tenant-admin.service';
 
@@ -35,7 +45,9 @@ export class AdminTenantsController {
   }
 
   @Patch(':slug')
-  @ApiOperation({ summary: 'Change the settings given (absent: unchanged; null: back to the default)' })
+  @ApiOperation({
+    summary: 'Change the settings given (absent: unchanged; null: back to the default)',
+  })
   @ApiOkResponse({ type: TenantView, description: 'The tenant as changed' })
   @AdminRefusals(400, 404)
   update(@Param('slug') slug: string, @Body() body: TenantSettingsDto): Promise<TenantView> {
@@ -75,7 +87,10 @@ export class AdminTenantsController {
   @ApiOperation({ summary: "Host users no IdP manages (from the user store's listUnlinked)" })
   @ApiOkResponse({ type: UnlinkedUsersView, description: 'A page of unlinked users' })
   @AdminRefusals(400, 404)
-  unlinkedUsers(@Param('slug') slug: string, @Query() q: UnlinkedUsersQueryDto): Promise<UnlinkedUsersView> {
+  unlinkedUsers(
+    @Param('slug') slug: string,
+    @Query() q: UnlinkedUsersQueryDto,
+  ): Promise<UnlinkedUsersView> {
     return this.tenants.unlinkedUsers(slug, { offset: q.offset, limit: q.limit });
   }
 }

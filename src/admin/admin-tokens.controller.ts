@@ -1,5 +1,10 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { SCIM_SCOPES } from '../core/ports/tokens';
 import { AdminController, AdminRefusals } from './admin-controller.decorator';
 import { NewTokenDto } from './admin-input.dto';
@@ -15,7 +20,9 @@ export class AdminTokensController {
   ) {}
 
   @Get('tenants/:slug/tokens')
-  @ApiOperation({ summary: "List the tenant's service-account (SCIM) tokens, without their secrets" })
+  @ApiOperation({
+    summary: "List the tenant's service-account (SCIM) tokens, without their secrets",
+  })
   @ApiOkResponse({ type: listOf(TokenView), description: 'The tokens' })
   @AdminRefusals(404)
   list(@Param('slug') slug: string): Promise<ListView<TokenView>> {
@@ -24,8 +31,14 @@ export class AdminTokensController {
 
   /** the answer carries the secret `token`, this once; only its hash is stored */
   @Post('tenants/:slug/tokens')
-  @ApiOperation({ summary: 'Issue a SCIM token: the answer carries the secret, this once (only its hash is stored)' })
-  @ApiCreatedResponse({ type: IssuedTokenView, description: 'The token, with its secret this once' })
+  @ApiOperation({
+    summary:
+      'Issue a SCIM token: the answer carries the secret, this once (only its hash is stored)',
+  })
+  @ApiCreatedResponse({
+    type: IssuedTokenView,
+    description: 'The token, with its secret this once',
+  })
   @AdminRefusals(400, 404)
   issue(@Param('slug') slug: string, @Body() body: NewTokenDto): Promise<IssuedTokenView> {
     return this.tenants.issueToken(slug, body.toCommand(this.scopes));

@@ -37,7 +37,11 @@ export class TenantView {
   @ApiProperty(TIME)
   readonly createdAt!: string;
   /** IdP profile; null = the server default */
-  @ApiProperty({ type: 'string', nullable: true, description: 'IdP profile; null: the server default' })
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'IdP profile; null: the server default',
+  })
   readonly profile!: string | null;
   @ApiProperty({ type: 'string', enum: [...DEPROVISIONING_MODES] })
   readonly deprovisioning!: DeprovisioningMode;
@@ -46,10 +50,16 @@ export class TenantView {
   @ApiProperty({ type: 'string', nullable: true })
   readonly webhookUrl!: string | null;
   /** the webhook's shared secret is stored (it is never shown) */
-  @ApiProperty({ type: 'boolean', description: "the webhook's shared secret is stored (it is never shown)" })
+  @ApiProperty({
+    type: 'boolean',
+    description: "the webhook's shared secret is stored (it is never shown)",
+  })
   readonly webhookSecretSet!: boolean;
   /** false: every SCIM request of the tenant's tokens is refused with 403 */
-  @ApiProperty({ type: 'boolean', description: "false: every SCIM request of the tenant's tokens gets 403" })
+  @ApiProperty({
+    type: 'boolean',
+    description: "false: every SCIM request of the tenant's tokens gets 403",
+  })
   readonly scimEnabled!: boolean;
   /** since when SCIM is off; null while it is on */
   @ApiProperty({ ...NULLABLE_TIME, description: 'since when SCIM is off; null while it is on' })
@@ -64,7 +74,11 @@ export class TenantView {
   @ApiProperty({ type: 'string', enum: [...TOKEN_POLICIES] })
   readonly tokenPolicy!: TokenPolicy;
   /** IdP profile switches on top of the tokens' profile (`allowRemoveAll=true`); null = none */
-  @ApiProperty({ type: 'string', nullable: true, description: "IdP profile switches on top of the tokens' profile" })
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: "IdP profile switches on top of the tokens' profile",
+  })
   readonly switches!: string | null;
 }
 
@@ -129,7 +143,10 @@ export function tokenView(t: ServiceToken): TokenView {
 
 /** A new token: its record and, this once, the secret itself. */
 export class IssuedTokenView extends TokenView {
-  @ApiProperty({ type: 'string', description: 'the secret token, shown this once: only its hash is stored' })
+  @ApiProperty({
+    type: 'string',
+    description: 'the secret token, shown this once: only its hash is stored',
+  })
   readonly token!: string;
 }
 
@@ -146,9 +163,17 @@ export class EventView {
   readonly resourceId!: string;
   @ApiProperty({ type: 'string', example: 'deactivated' })
   readonly operation!: string;
-  @ApiProperty({ type: 'string', isArray: true, description: 'top-level attribute names whose value changed' })
+  @ApiProperty({
+    type: 'string',
+    isArray: true,
+    description: 'top-level attribute names whose value changed',
+  })
   readonly changed!: readonly string[];
-  @ApiPropertyOptional({ type: 'string', isArray: true, description: 'members-added / members-removed: the member ids' })
+  @ApiPropertyOptional({
+    type: 'string',
+    isArray: true,
+    description: 'members-added / members-removed: the member ids',
+  })
   readonly members?: readonly string[];
   @ApiProperty({ type: 'integer' })
   readonly version!: number;
@@ -197,7 +222,10 @@ export interface ListView<T> {
 }
 
 /** The schema of a `{ items: [...] }` answer of `item`s, named `<Item>List`. */
-export function listOf<T>(item: Type<T>, name = `${item.name.replace(/View$/, '')}List`): Type<ListView<T>> {
+export function listOf<T>(
+  item: Type<T>,
+  name = `${item.name.replace(/View$/, '')}List`,
+): Type<ListView<T>> {
   class List {
     readonly items!: readonly T[];
   }
@@ -207,7 +235,10 @@ export function listOf<T>(item: Type<T>, name = `${item.name.replace(/View$/, ''
 }
 
 export class RoleMappingView implements RoleMapping {
-  @ApiProperty({ type: 'string', description: 'the IdP group (its displayName, matched case-insensitively)' })
+  @ApiProperty({
+    type: 'string',
+    description: 'the IdP group (its displayName, matched case-insensitively)',
+  })
   readonly group!: string;
   @ApiProperty({ type: 'string', description: 'the host role its members get' })
   readonly role!: string;
@@ -219,17 +250,27 @@ export class EventPage {
   @ApiProperty({ type: EventView, isArray: true, description: 'newest first' })
   readonly items!: readonly EventView[];
   /** `before` for the next (older) page; null on the last page */
-  @ApiProperty({ type: 'string', nullable: true, description: '`before` for the next (older) page; null on the last page' })
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: '`before` for the next (older) page; null on the last page',
+  })
   readonly nextBefore!: string | null;
 }
 
 /** The undelivered part of a tenant's outbox. */
 export class OutboxBacklogView implements OutboxBacklog {
-  @ApiProperty({ type: 'integer', description: 'events not delivered yet (including those waiting for a retry)' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'events not delivered yet (including those waiting for a retry)',
+  })
   readonly pending!: number;
   @ApiProperty({ type: 'integer', description: 'events given up' })
   readonly failed!: number;
-  @ApiProperty({ ...NULLABLE_TIME, description: 'when the oldest pending event was recorded; null when none is pending' })
+  @ApiProperty({
+    ...NULLABLE_TIME,
+    description: 'when the oldest pending event was recorded; null when none is pending',
+  })
   readonly oldestPendingAt!: string | null;
 }
 
@@ -256,7 +297,11 @@ export class UnlinkedUsersView {
   @ApiProperty({ type: UnlinkedUserView, isArray: true })
   readonly items!: readonly UnlinkedUser[];
   /** false: the user store keeps only SCIM users (the built-in one), so there are none */
-  @ApiProperty({ type: 'boolean', description: 'false: the user store keeps only SCIM users (the built-in one), so there are none' })
+  @ApiProperty({
+    type: 'boolean',
+    description:
+      'false: the user store keeps only SCIM users (the built-in one), so there are none',
+  })
   readonly supported!: boolean;
 }
 

@@ -3,9 +3,20 @@
  * boundary (400 invalidValue naming what is wrong).
  */
 import { ScimError } from '../core/errors/scim-error';
-import { CatalogueEntry, MAX_CATALOGUE_VALUE_LENGTH, catalogueValueProblem } from '../core/ports/catalogue';
+import {
+  CatalogueEntry,
+  MAX_CATALOGUE_VALUE_LENGTH,
+  catalogueValueProblem,
+} from '../core/ports/catalogue';
 import { ScimJson } from '../core/ports/resource.types';
-import { AdminInput, Also, AnyField, BooleanField, ObjectField, StringField } from './admin-input.decorators';
+import {
+  AdminInput,
+  Also,
+  AnyField,
+  BooleanField,
+  ObjectField,
+  StringField,
+} from './admin-input.decorators';
 import { toAdminInput } from './admin-input.pipe';
 
 const invalid = (detail: string) => ScimError.invalidValue(detail);
@@ -57,7 +68,8 @@ export class CatalogueEntryDto {
   @ObjectField({
     nullable: true,
     message: '"attributes" must be an object (extension attributes under their schema URN)',
-    description: "further attributes of the type's schemas (contains...; an extension's under its URN), at most 16 KiB of JSON",
+    description:
+      "further attributes of the type's schemas (contains...; an extension's under its URN), at most 16 KiB of JSON",
   })
   @Also(
     (v) => typeof v !== 'object' || JSON.stringify(v).length <= MAX_ATTRIBUTES_JSON,

@@ -26,7 +26,11 @@ export class ClientSecretView {
   @ApiProperty(NULLABLE_TIME)
   readonly lastUsedAt!: string | null;
   /** 'active', 'expired' or 'revoked' at the time of the answer */
-  @ApiProperty({ type: 'string', enum: ['active', 'expired', 'revoked'], description: 'at the time of the answer' })
+  @ApiProperty({
+    type: 'string',
+    enum: ['active', 'expired', 'revoked'],
+    description: 'at the time of the answer',
+  })
   readonly state!: 'active' | 'expired' | 'revoked';
 }
 
@@ -47,23 +51,37 @@ export class OAuthClientView {
   @ApiProperty(NULLABLE_TIME)
   readonly disabledAt!: string | null;
   /** the `kid`s of its private_key_jwt public keys (an inline JWKS) */
-  @ApiProperty({ type: 'string', isArray: true, description: 'the kids of its private_key_jwt public keys (an inline JWKS)' })
+  @ApiProperty({
+    type: 'string',
+    isArray: true,
+    description: 'the kids of its private_key_jwt public keys (an inline JWKS)',
+  })
   readonly jwksKeyIds!: readonly string[];
   @ApiProperty({ type: 'string', nullable: true })
   readonly jwksUri!: string | null;
-  @ApiPropertyOptional({ type: ClientSecretView, isArray: true, description: 'its secrets (one client read)' })
+  @ApiPropertyOptional({
+    type: ClientSecretView,
+    isArray: true,
+    description: 'its secrets (one client read)',
+  })
   readonly secrets?: readonly ClientSecretView[];
 }
 
 /** A new secret: its record and, this once, the secret itself. */
 export class IssuedClientSecretView extends ClientSecretView {
-  @ApiProperty({ type: 'string', description: 'the secret, shown this once: only its hash is stored' })
+  @ApiProperty({
+    type: 'string',
+    description: 'the secret, shown this once: only its hash is stored',
+  })
   readonly secret!: string;
 }
 
 /** A new client and, when one was made, its first secret (shown this once). */
 export class CreatedOAuthClientView extends OAuthClientView {
-  @ApiPropertyOptional({ type: IssuedClientSecretView, description: 'its first secret, shown this once' })
+  @ApiPropertyOptional({
+    type: IssuedClientSecretView,
+    description: 'its first secret, shown this once',
+  })
   readonly clientSecret?: IssuedClientSecretView;
 }
 
@@ -78,7 +96,11 @@ export class OAuthSigningKeyView implements SigningKeyView {
   @ApiProperty(NULLABLE_TIME)
   readonly retiredAt!: string | null;
   /** 'signing' (the current key), 'verifying' (retired, its tokens still valid) */
-  @ApiProperty({ type: 'string', enum: ['signing', 'verifying'], description: 'signing: the current key; verifying: retired, its tokens still valid' })
+  @ApiProperty({
+    type: 'string',
+    enum: ['signing', 'verifying'],
+    description: 'signing: the current key; verifying: retired, its tokens still valid',
+  })
   readonly state!: 'signing' | 'verifying';
 }
 
@@ -98,7 +120,10 @@ export function issuedSecretView(issued: IssuedClientSecret, now: string): Issue
   return { ...secretView(issued.record, now), secret: issued.secret };
 }
 
-export function oauthClientView(c: OAuthClient, secrets?: readonly ClientSecretView[]): OAuthClientView {
+export function oauthClientView(
+  c: OAuthClient,
+  secrets?: readonly ClientSecretView[],
+): OAuthClientView {
   return {
     clientId: c.id,
     tenantId: c.tenantId,

@@ -3,10 +3,18 @@
  * invalidValue naming what is wrong); the values are checked by OAuthClientService.
  */
 import { NewOAuthClient, OAuthClientChanges } from '../auth/oauth/oauth-client.service';
-import { AdminInput, AnyField, BooleanField, NumberField, ScopesField, StringField } from './admin-input.decorators';
+import {
+  AdminInput,
+  AnyField,
+  BooleanField,
+  NumberField,
+  ScopesField,
+  StringField,
+} from './admin-input.decorators';
 
 const SCOPES_EXAMPLE = 'a list such as ["users:read", "users:write"]';
-const JWKS = 'public keys for private_key_jwt (RFC 7523 §2.2): an inline JWKS ({"keys": [...]}) of public keys';
+const JWKS =
+  'public keys for private_key_jwt (RFC 7523 §2.2): an inline JWKS ({"keys": [...]}) of public keys';
 
 /** scopes as a list or a comma/space-separated string */
 function scopeList(v: string | string[]): string[] {
@@ -27,14 +35,16 @@ export class NewOAuthClientDto {
   @ScopesField({
     required: true,
     message: `"scopes" is required: ${SCOPES_EXAMPLE}`,
-    description: 'the most its access tokens may carry: a list, or one comma/space-separated string',
+    description:
+      'the most its access tokens may carry: a list, or one comma/space-separated string',
   })
   scopes!: string | string[];
 
   @NumberField({
     nullable: true,
     message: '"secretExpiresInDays" must be a whole number of days',
-    description: "the first secret's lifetime in days (by default 365 to 1095); absent: the configured default",
+    description:
+      "the first secret's lifetime in days (by default 365 to 1095); absent: the configured default",
     schema: { type: 'integer' },
   })
   secretExpiresInDays?: number | null;
@@ -45,7 +55,11 @@ export class NewOAuthClientDto {
   })
   withSecret?: boolean;
 
-  @AnyField({ nullable: true, description: JWKS, schema: { type: 'object', additionalProperties: true } })
+  @AnyField({
+    nullable: true,
+    description: JWKS,
+    schema: { type: 'object', additionalProperties: true },
+  })
   jwks?: unknown;
 
   @StringField({
@@ -60,7 +74,9 @@ export class NewOAuthClientDto {
     return {
       name: this.name,
       scopes: scopeList(this.scopes),
-      ...(typeof this.secretExpiresInDays === 'number' ? { secretExpiresInDays: this.secretExpiresInDays } : {}),
+      ...(typeof this.secretExpiresInDays === 'number'
+        ? { secretExpiresInDays: this.secretExpiresInDays }
+        : {}),
       ...(this.withSecret === false ? { withSecret: false } : {}),
       ...(this.jwks !== undefined && this.jwks !== null ? { jwks: this.jwks } : {}),
       ...(typeof this.jwksUri === 'string' ? { jwksUri: this.jwksUri } : {}),
@@ -71,7 +87,11 @@ export class NewOAuthClientDto {
 /** PATCH /oauth-clients/:clientId: `{ name?, scopes?, enabled?, jwks?, jwksUri? }` (null removes a key source) */
 @AdminInput()
 export class OAuthClientChangesDto {
-  @StringField({ message: '"name" must be a string', description: 'a new label', schema: { minLength: 1, maxLength: 200 } })
+  @StringField({
+    message: '"name" must be a string',
+    description: 'a new label',
+    schema: { minLength: 1, maxLength: 200 },
+  })
   name?: string;
 
   @ScopesField({
@@ -118,7 +138,8 @@ export class NewClientSecretDto {
   @NumberField({
     nullable: true,
     message: '"expiresInDays" must be a whole number of days',
-    description: "the secret's lifetime in days (by default 365 to 1095); absent: the configured default",
+    description:
+      "the secret's lifetime in days (by default 365 to 1095); absent: the configured default",
     schema: { type: 'integer' },
   })
   expiresInDays?: number | null;

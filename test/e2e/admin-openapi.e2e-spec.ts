@@ -19,7 +19,12 @@ import request from 'supertest';
 import { AdminModule, ScimModule, TenantService, buildDataSourceOptions } from '../../src/library';
 import { loadConfig } from '../../src/server/config/app.config';
 import { oktaUser } from '../fixtures/users.factory';
-import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
+import {
+  DatabaseKind,
+  TEST_DATABASES,
+  TestDatabase,
+  createTestDatabase,
+} from '../support/databases';
 import { startExpressAppModule } from '../support/express-host';
 import { ALL, TestApp } from '../support/test-app';
 
@@ -37,7 +42,9 @@ interface Operation {
   operationId?: string;
   requestBody?: unknown;
 }
-type Document = Json & { paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>> };
+type Document = Json & {
+  paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
+};
 
 function operations(doc: Document): Array<[string, string, Operation]> {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -53,7 +60,9 @@ function closed(schema: unknown): unknown {
   if (schema === null || typeof schema !== 'object') {
     return schema;
   }
-  const out: Json = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === 'example' ? v : closed(v)]));
+  const out: Json = Object.fromEntries(
+    Object.entries(schema).map(([k, v]) => [k, k === 'example' ? v : closed(v)]),
+  );
   if (out.properties && out.additionalProperties === undefined) {
     out.additionalProperties = false;
   }
@@ -108,7 +117,10 @@ describe.each(TEST_DATABASES)('the admin API OpenAPI document on %s', (kind: Dat
     for (const [path, method, op] of ops) {
       const where = `${method.toUpperCase()} ${path}`;
       expect([where, op.security]).toEqual([where, [{ adminToken: [] }]]);
-      expect([where, Object.keys(op.responses['401']?.content ?? {})]).toEqual([where, ['application/scim+json']]);
+      expect([where, Object.keys(op.responses['401']?.content ?? {})]).toEqual([
+        where,
+        ['application/scim+json'],
+      ]);
       ids.add(op.operationId!);
       for (const [status, answer] of Object.entries(op.responses)) {
         if (status === '204') {
@@ -116,7 +128,11 @@ describe.each(TEST_DATABASES)('the admin API OpenAPI document on %s', (kind: Dat
         } else {
           const media = Object.values(answer.content ?? {});
           expect([where, status, media.length]).toEqual([where, status, 1]);
-          expect([where, status, media[0].schema.$ref]).toEqual([where, status, expect.stringMatching(/^#\/components\/schemas\//)]);
+          expect([where, status, media[0].schema.$ref]).toEqual([
+            where,
+            status,
+            expect.stringMatching(/^#\/components\/schemas\//),
+          ]);
         }
       }
       if (method === 'post' || method === 'put' || method === 'patch') {
@@ -140,7 +156,9 @@ describe.each(TEST_DATABASES)('the admin API OpenAPI document on %s', (kind: Dat
       body?: unknown,
       headers: Record<string, string> = admin,
     ): Promise<request.Response> => {
-      const url = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]));
+      const url = template.replace(/\{(\w+)\}/g, (_, name: string) =>
+        encodeURIComponent(params[name]),
+      );
       const req = t.http[method](url).set(headers);
       const res = body === undefined ? await req : await req.send(body as object);
       const where = `${method.toUpperCase()} ${template} → ${res.status}`;
@@ -149,7 +167,10 @@ describe.each(TEST_DATABASES)('the admin API OpenAPI document on %s', (kind: Dat
       seen.add(`${method} ${template}`);
       if (res.status !== 204) {
         const [[media, { schema }]] = Object.entries(answer!.content!);
-        expect([where, res.headers['content-type']]).toEqual([where, expect.stringContaining(media)]);
+        expect([where, res.headers['content-type']]).toEqual([
+          where,
+          expect.stringContaining(media),
+        ]);
         const valid = ajv.validate({ $ref: `admin${schema.$ref}` }, res.body);
         expect([where, valid ? [] : ajv.errors]).toEqual([where, []]);
       }
@@ -160,33 +181,77 @@ describe.each(TEST_DATABASES)('the admin API OpenAPI document on %s', (kind: Dat
 
     // tenants and their settings
     await call('get', T, {}, undefined, {});
-    expect((await call('post', T, {}, { slug, notifications: 'off', webhookSecretSet: true })).status).toBe(400);
+    expect(
+      (await call('post', T, {}, { slug, notifications: 'off', webhookSecretSet: true })).status,
+    ).toBe(400);
     expect((await call('post', T, {}, { slug, defaultRole: 'member' })).status).toBe(201);
     expect((await call('post', T, {}, { slug })).status).toBe(409);
     await call('get', T);
     await call('get', `${T}/{slug}`, { slug });
     expect((await call('get', `${T}/{slug}`, { slug: 'nope' })).status).toBe(404);
     // no webhook: the tenant's events must not leave the machine
-    await call('patch', `${T}/{slug}`, { slug }, { deprovisioning: 'soft', switches: 'allowRemoveAll=true' });
+    await call(
+      'patch',
+      `${T}/{slug}`,
+      { slug },
+      { deprovisioning: 'soft', switches: 'allowRemoveAll=true' },
+    );
     expect((await call('patch', `${T}/{slug}`, { slug }, { color: 'blue' })).status).toBe(400);
     // role mappings
-    expect((await call('put', `${T}/{slug}/role-mappings/{group}`, { slug, group: 'Platform Admins' }, { role: 'org:admin' })).status).toBe(200);
-    expect((await call('put', `${T}/{slug}/role-mappings/{group}`, { slug, group: 'x' }, {})).status).toBe(400);
+    expect(
+      (
+        await call(
+          'put',
+          `${T}/{slug}/role-mappings/{group}`,
+          { slug, group: 'Platform Admins' },
+          { role: 'org:admin' },
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call('put', `${T}/{slug}/role-mappings/{group}`, { slug, group: 'x' }, {})).status,
+    ).toBe(400);
     expect((await call('get', `${T}/{slug}/role-mappings`, { slug })).body.items).toHaveLength(1);
-    expect((await call('delete', `${T}/{slug}/role-mappings/{group}`, { slug, group: 'platform admins' })).status).toBe(204);
-    expect((await call('delete', `${T}/{slug}/role-mappings/{group}`, { slug, group: 'platform admins' })).status).toBe(404);
+    expect(
+      (
+        await call('delete', `${T}/{slug}/role-mappings/{group}`, {
+          slug,
+          group: 'platform admins',
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await call('delete', `${T}/{slug}/role-mappings/{group}`, {
+          slug,
+          group: 'platform admins',
+        })
+      ).status,
+    ).toBe(404);
     await call('get', `${T}/{slug}/unlinked-users`, { slug });
     expect((await t.http.get(`${T}/${slug}/unlinked-users?limit=0`).set(admin)).status).toBe(400);
 
     // service-account tokens, and a change event from one
-    const issued = await call('post', `${T}/{slug}/tokens`, { slug }, { name: 'okta', scopes: ALL, expiresInDays: 30 });
+    const issued = await call(
+      'post',
+      `${T}/{slug}/tokens`,
+      { slug },
+      { name: 'okta', scopes: ALL, expiresInDays: 30 },
+    );
     expect((await call('post', `${T}/{slug}/tokens`, { slug }, { name: 'okta' })).status).toBe(400);
     expect((await call('get', `${T}/{slug}/tokens`, { slug })).body.items).toHaveLength(1);
     const { password: _p, groups: _g, ...user } = oktaUser();
-    const created = await t.http.post('/scim/v2/Users').set('Authorization', `Bearer ${issued.body.token as string}`).send(user);
+    const created = await t.http
+      .post('/scim/v2/Users')
+      .set('Authorization', `Bearer ${issued.body.token as string}`)
+      .send(user);
     expect(created.status).toBe(201);
-    expect((await call('delete', '/admin/v1/tokens/{id}', { id: issued.body.id as string })).status).toBe(204);
-    expect((await call('delete', '/admin/v1/tokens/{id}', { id: issued.body.id as string })).status).toBe(404);
+    expect(
+      (await call('delete', '/admin/v1/tokens/{id}', { id: issued.body.id as string })).status,
+    ).toBe(204);
+    expect(
+      (await call('delete', '/admin/v1/tokens/{id}', { id: issued.body.id as string })).status,
+    ).toBe(404);
 
     // the outbox
     const page = await call('get', `${T}/{slug}/events`, { slug });
@@ -195,36 +260,91 @@ describe.each(TEST_DATABASES)('the admin API OpenAPI document on %s', (kind: Dat
     await call('get', `${T}/{slug}/events/backlog`, { slug });
     await call('post', `${T}/{slug}/events/retry-failed`, { slug });
     // pending (200) or already delivered (409): both are documented
-    await call('post', '/admin/v1/events/{eventId}/retry', { eventId: page.body.items[0].id as string });
-    expect((await call('post', '/admin/v1/events/{eventId}/retry', { eventId: 'no-such-event' })).status).toBe(404);
+    await call('post', '/admin/v1/events/{eventId}/retry', {
+      eventId: page.body.items[0].id as string,
+    });
+    expect(
+      (await call('post', '/admin/v1/events/{eventId}/retry', { eventId: 'no-such-event' })).status,
+    ).toBe(404);
 
     // the catalogue
     const entry = `${T}/{slug}/catalogue/{type}/{value}`;
-    expect((await call('put', entry, { slug, type: 'Entitlement', value: 'license.pro' }, { displayName: 'Pro', attributes: { contains: 'x' } })).status).toBe(200);
-    expect((await call('put', entry, { slug, type: 'Entitlement', value: 'license.pro' }, { colour: 'red' })).status).toBe(400);
+    expect(
+      (
+        await call(
+          'put',
+          entry,
+          { slug, type: 'Entitlement', value: 'license.pro' },
+          { displayName: 'Pro', attributes: { contains: 'x' } },
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(
+          'put',
+          entry,
+          { slug, type: 'Entitlement', value: 'license.pro' },
+          { colour: 'red' },
+        )
+      ).status,
+    ).toBe(400);
     expect((await call('put', entry, { slug, type: 'Device', value: 'x' }, {})).status).toBe(404);
-    expect((await call('get', `${T}/{slug}/catalogue/{type}`, { slug, type: 'Entitlement' })).body.items).toHaveLength(1);
-    expect((await call('delete', entry, { slug, type: 'Entitlement', value: 'license.pro' })).status).toBe(204);
-    expect((await call('delete', entry, { slug, type: 'Entitlement', value: 'license.pro' })).status).toBe(404);
+    expect(
+      (await call('get', `${T}/{slug}/catalogue/{type}`, { slug, type: 'Entitlement' })).body.items,
+    ).toHaveLength(1);
+    expect(
+      (await call('delete', entry, { slug, type: 'Entitlement', value: 'license.pro' })).status,
+    ).toBe(204);
+    expect(
+      (await call('delete', entry, { slug, type: 'Entitlement', value: 'license.pro' })).status,
+    ).toBe(404);
 
     // OAuth clients and the signing keys
-    const client = await call('post', `${T}/{slug}/oauth-clients`, { slug }, { name: 'entra', scopes: ['users:read'] });
+    const client = await call(
+      'post',
+      `${T}/{slug}/oauth-clients`,
+      { slug },
+      { name: 'entra', scopes: ['users:read'] },
+    );
     expect(client.status).toBe(201);
-    expect((await call('post', `${T}/{slug}/oauth-clients`, { slug }, { name: 'x', scopes: 'users:read', secret: 'mine' })).status).toBe(400);
+    expect(
+      (
+        await call(
+          'post',
+          `${T}/{slug}/oauth-clients`,
+          { slug },
+          { name: 'x', scopes: 'users:read', secret: 'mine' },
+        )
+      ).status,
+    ).toBe(400);
     const clientId = client.body.clientId as string;
     await call('get', `${T}/{slug}/oauth-clients`, { slug });
     await call('patch', '/admin/v1/oauth-clients/{clientId}', { clientId }, { enabled: false });
-    expect((await call('patch', '/admin/v1/oauth-clients/{clientId}', { clientId }, { enabled: 'no' })).status).toBe(400);
+    expect(
+      (await call('patch', '/admin/v1/oauth-clients/{clientId}', { clientId }, { enabled: 'no' }))
+        .status,
+    ).toBe(400);
     const secret = await call('post', '/admin/v1/oauth-clients/{clientId}/secrets', { clientId });
     expect(secret.status).toBe(201);
-    expect((await call('get', '/admin/v1/oauth-clients/{clientId}', { clientId })).body.secrets).toHaveLength(2);
+    expect(
+      (await call('get', '/admin/v1/oauth-clients/{clientId}', { clientId })).body.secrets,
+    ).toHaveLength(2);
     const revoke = '/admin/v1/oauth-clients/{clientId}/secrets/{secretId}';
-    expect((await call('delete', revoke, { clientId, secretId: secret.body.id as string })).status).toBe(204);
-    expect((await call('delete', revoke, { clientId, secretId: secret.body.id as string })).status).toBe(404);
+    expect(
+      (await call('delete', revoke, { clientId, secretId: secret.body.id as string })).status,
+    ).toBe(204);
+    expect(
+      (await call('delete', revoke, { clientId, secretId: secret.body.id as string })).status,
+    ).toBe(404);
     await call('get', '/admin/v1/oauth/signing-keys');
     await call('post', '/admin/v1/oauth/signing-keys/rotate');
 
-    expect(operations(doc).map(([path, method]) => `${method} ${path}`).filter((op) => !seen.has(op))).toEqual([]);
+    expect(
+      operations(doc)
+        .map(([path, method]) => `${method} ${path}`)
+        .filter((op) => !seen.has(op)),
+    ).toEqual([]);
   });
 });
 
@@ -249,7 +369,10 @@ describe('the admin API OpenAPI document on other hosts', () => {
       const res = await off.http.get('/admin/v1/openapi.json');
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
-      expect(res.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' });
+      expect(res.body).toMatchObject({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+        status: '404',
+      });
     } finally {
       await off.close();
     }
@@ -278,7 +401,10 @@ describe('the admin API OpenAPI document on other hosts', () => {
         imports: [
           TypeOrmModule.forRoot(buildDataSourceOptions({ url, migrationsRun: true })),
           ScimModule.forRoot({ tokenPepper: 'admin-openapi-pepper-0123456789' }),
-          AdminModule.forRootAsync({ useFactory: () => ({ adminToken: ADMIN_TOKEN }), path: 'internal/scim-admin' }),
+          AdminModule.forRootAsync({
+            useFactory: () => ({ adminToken: ADMIN_TOKEN }),
+            path: 'internal/scim-admin',
+          }),
         ],
       };
     }
@@ -288,9 +414,13 @@ describe('the admin API OpenAPI document on other hosts', () => {
     const host = await createTestDatabase('sqlite');
     let app: INestApplication | undefined;
     try {
-      app = await NestFactory.create<NestFastifyApplication>(PrefixedAdminHost.forRoot(host.url), new FastifyAdapter(), {
-        logger: false,
-      });
+      app = await NestFactory.create<NestFastifyApplication>(
+        PrefixedAdminHost.forRoot(host.url),
+        new FastifyAdapter(),
+        {
+          logger: false,
+        },
+      );
       app.useGlobalPipes(new ValidationPipe({ transform: true }));
       await app.listen(0, '127.0.0.1');
       await app.get(TenantService).createTenant('acme');
@@ -298,7 +428,11 @@ describe('the admin API OpenAPI document on other hosts', () => {
       const res = await http().get('/internal/scim-admin/openapi.json');
       expect(res.status).toBe(200);
       const paths = Object.keys(res.body.paths as Json);
-      expect(paths).toEqual(Object.keys(served.paths as Json).map((p) => p.replace('/admin/v1/', '/internal/scim-admin/')));
+      expect(paths).toEqual(
+        Object.keys(served.paths as Json).map((p) =>
+          p.replace('/admin/v1/', '/internal/scim-admin/'),
+        ),
+      );
       expect((await http().get('/admin/v1/openapi.json')).status).toBe(404);
 
       const tokens = '/internal/scim-admin/tenants/acme/tokens';
@@ -306,7 +440,10 @@ describe('the admin API OpenAPI document on other hosts', () => {
       expect(ok.status).toBe(201);
       for (const [body, detail] of [
         [{ name: 'okta' }, /"scopes" is required/],
-        [{ name: 'okta', scopes: ['users:read'], expiresInDays: 0 }, /"expiresInDays" must be a positive number/],
+        [
+          { name: 'okta', scopes: ['users:read'], expiresInDays: 0 },
+          /"expiresInDays" must be a positive number/,
+        ],
       ] as const) {
         const bad = await http().post(tokens).set(admin).send(body);
         expect(bad.status).toBe(400);
