@@ -196,10 +196,17 @@ export { AdminModule } from '../admin/admin.module';
 export type { AdminForRootOptions, AdminForRootAsyncOptions } from '../admin/admin.module-definition';
 export type { AdminModuleOptions, AdminStaticOptions } from '../admin/admin.options';
 export { TenantAdminService } from '../admin/tenant-admin.service';
-export type { UnlinkedUsersView } from '../admin/tenant-admin.service';
 export { EventAdminService } from '../admin/event-admin.service';
-export type { EventPage, EventQuery } from '../admin/event-admin.service';
-export type { TenantView, TokenView, IssuedTokenView, EventView } from '../admin/admin.views';
+export type { EventQuery } from '../admin/event-admin.service';
+export type {
+  TenantView,
+  TokenView,
+  IssuedTokenView,
+  EventView,
+  EventPage,
+  UnlinkedUsersView,
+  CatalogueValueView,
+} from '../admin/admin.views';
 
 // --- Catalogue types: roles and entitlements as SCIM resources (Okta Identity Governance,
 // draft-ietf-scim-roles-entitlements) ---------------------------------------------------------
@@ -213,8 +220,7 @@ export type {
 } from '../core/ports/catalogue';
 export { CATALOGUE_REPOSITORY } from '../core/ports/tokens';
 export { CatalogueAdminService } from '../admin/catalogue-admin.service';
-export type { CatalogueValueView } from '../admin/catalogue-admin.service';
-export { parseCatalogueEntry } from '../admin/catalogue-input';
+export { parseCatalogueEntry } from '../admin/catalogue-input.dto';
 export { OAuthClientAdminService } from '../admin/oauth-client-admin.service';
 export type {
   ClientSecretView,

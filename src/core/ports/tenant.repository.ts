@@ -34,6 +34,11 @@ export type LinkPolicy = 'off' | 'verified-email';
 /** 'oauth-only': only OAuth access tokens, no static service-account tokens (app gallery rules) */
 export type TokenPolicy = 'any' | 'oauth-only';
 
+/** Each setting's values, the default first: what the checks accept and the admin API documents. */
+export const NOTIFICATION_SETTINGS: readonly NotificationSetting[] = ['on', 'off'];
+export const LINK_POLICIES: readonly LinkPolicy[] = ['off', 'verified-email'];
+export const TOKEN_POLICIES: readonly TokenPolicy[] = ['any', 'oauth-only'];
+
 /** An IdP group, by displayName (matched case-insensitively), mapped to a host role. */
 export interface RoleMapping {
   readonly group: string;
@@ -48,6 +53,8 @@ export interface TenantWebhook {
 
 export type DeprovisioningMode = 'hard' | 'soft';
 export type GroupCyclePolicy = 'refuse' | 'allow';
+export const DEPROVISIONING_MODES: readonly DeprovisioningMode[] = ['hard', 'soft'];
+export const GROUP_CYCLE_POLICIES: readonly GroupCyclePolicy[] = ['refuse', 'allow'];
 
 export interface TenantRepository {
   findBySlug(slug: string): Promise<Tenant | null>;
