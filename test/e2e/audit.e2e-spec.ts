@@ -287,6 +287,7 @@ describe.each(TEST_DATABASES)('Audit log on %s', (kind) => {
       userAgent: null,
       body: null,
       profile: null,
+      error: null,
     });
     // more old entries than one DELETE removes (1000): the pruning loops
     const old = Array.from({ length: 1005 }, (_, i) => entry(91, `old-${i}`));

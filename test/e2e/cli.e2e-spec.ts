@@ -119,6 +119,7 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
       userAgent: 'cli-pipe-test',
       body: JSON.stringify({ userName: `u${i}`, note: 'x'.repeat(2000) }),
       profile: null,
+      error: null,
     }));
     let expected: number;
     try {
