@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
-import { ServerProcess, cli } from '../support/server-process';
+import { ServerProcess, cli, parseJsonLines } from '../support/server-process';
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -122,7 +122,7 @@ describe.each(TEST_DATABASES)('two instances on one %s database', (kind: Databas
     for (let i = 0; i < 2; i++) {
       expect((await on(i).http.get(`${on(i).base}/Users`).set('Authorization', `Bearer ${extra}`)).status).toBe(200);
     }
-    const list = JSON.parse(cli(db.url, 'token', 'list', '--json')) as Array<{ id: string; name: string }>;
+    const list = parseJsonLines<{ id: string; name: string }>(cli(db.url, 'token', 'list', '--json'));
     cli(db.url, 'token', 'revoke', list.find((t) => t.name === 'tmp')!.id);
     for (let i = 0; i < 2; i++) {
       expect((await on(i).http.get(`${on(i).base}/Users`).set('Authorization', `Bearer ${extra}`)).status).toBe(401);
