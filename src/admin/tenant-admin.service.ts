@@ -48,6 +48,12 @@ export class TenantAdminService {
     return this.view(await this.tenants.updateTenant(slug, settings));
   }
 
+  /** Deletes the tenant with everything that is its own; the audit log keeps its entries. */
+  async deleteTenant(slug: string): Promise<TenantView> {
+    const deleted = await this.tenants.deleteTenant(slug);
+    return tenantView(deleted, false);
+  }
+
   async listRoleMappings(slug: string): Promise<ListView<RoleMapping>> {
     return { items: await this.tenants.listRoleMappings(slug) };
   }

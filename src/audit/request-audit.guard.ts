@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { AuditEntry } from '../core/ports/audit.repository';
+import { refusalOf } from './audit-error.util';
 import { auditBody, clip, redactUrl } from './audit-redaction.util';
 import { AUDIT_OPTIONS, AuditOptions } from './audit.options';
 import { AuditService } from './audit.service';
@@ -106,6 +107,7 @@ export class RequestAuditGuard implements CanActivate {
       userAgent: clip(header(req, 'user-agent'), 512),
       body: WITH_BODY.has(req.method) ? auditBody(req.body) : null,
       profile: clip(req.scimProfile, 32),
+      error: refusalOf(req),
     };
   }
 

@@ -120,6 +120,18 @@ export class TenantService {
     return (await this.tenants.findById(tenant.id))!;
   }
 
+  /**
+   * Deletes the tenant and everything that is its own (TenantRepository.delete); its audit
+   * entries stay. 404 when there is none.
+   */
+  async deleteTenant(slug: string): Promise<Tenant> {
+    const tenant = await this.getTenant(slug);
+    if (!(await this.tenants.delete(tenant.id))) {
+      throw unknownTenant(slug);
+    }
+    return tenant;
+  }
+
   /** The tenant with that slug; 404 when there is none. */
   async getTenant(slug: string): Promise<Tenant> {
     const tenant = await this.tenants.findBySlug(slug);

@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
-import { ServerProcess, cli } from '../support/server-process';
+import { ServerProcess, cli, parseJsonLines } from '../support/server-process';
 import { DEFAULT_TOKEN_CACHE_TTL_MS } from '../../src/auth/auth.options';
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -126,7 +126,7 @@ describe.each(TEST_DATABASES)('two instances on one %s database', (kind: Databas
     for (let i = 0; i < 2; i++) {
       expect(await status(i)).toBe(200);
     }
-    const list = JSON.parse(cli(db.url, 'token', 'list', '--json')) as Array<{ id: string; name: string }>;
+    const list = parseJsonLines<{ id: string; name: string }>(cli(db.url, 'token', 'list', '--json'));
     cli(db.url, 'token', 'revoke', list.find((t) => t.name === 'tmp')!.id);
     const revokedAt = Date.now();
     for (let i = 0; i < 2; i++) {
@@ -148,7 +148,7 @@ describe.each(TEST_DATABASES)('two instances on one %s database', (kind: Databas
         (await request(url.origin).get(`${url.pathname}/Users`).set('Authorization', `Bearer ${t}`)).status;
       const extra = cli(db.url, 'token', 'create', '--tenant', 'acme', '--name', 'tmp0', '--scopes', 'users:read').trim();
       expect(await get(extra)).toBe(200);
-      const list = JSON.parse(cli(db.url, 'token', 'list', '--json')) as Array<{ id: string; name: string }>;
+      const list = parseJsonLines<{ id: string; name: string }>(cli(db.url, 'token', 'list', '--json'));
       cli(db.url, 'token', 'revoke', list.find((t) => t.name === 'tmp0')!.id);
       expect(await get(extra)).toBe(401);
     } finally {

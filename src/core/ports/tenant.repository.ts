@@ -73,6 +73,12 @@ export interface TenantRepository {
   roleMappings(tenantId: string): Promise<RoleMapping[]>;
   /** maps the group (case-insensitively) to `role`, or removes its mapping when role is null */
   setRoleMapping(tenantId: string, group: string, role: string | null, at: string): Promise<boolean>;
+  /**
+   * deletes the tenant and everything that is its own (users, groups and their memberships,
+   * other resources, tokens, OAuth clients, role mappings, catalogue values, change events) in
+   * one transaction; the audit log keeps its entries. False when no tenant has that id.
+   */
+  delete(id: string): Promise<boolean>;
 }
 
 export interface TenantSettings {
