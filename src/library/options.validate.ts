@@ -134,6 +134,9 @@ export function validateScimOptions(o: ScimModuleOptions): ScimModuleOptions {
   if (o.statementTimeoutMs !== undefined && (!Number.isInteger(o.statementTimeoutMs) || o.statementTimeoutMs < 0)) {
     throw new Error('ScimModule: statementTimeoutMs must be a non-negative integer (ms; 0: no limit)');
   }
+  if (o.requireMigrations !== undefined && typeof o.requireMigrations !== 'boolean') {
+    throw new Error('ScimModule: requireMigrations must be true or false');
+  }
   return o;
 }
 

@@ -71,6 +71,12 @@ export interface ScimModuleOptions {
   roles?: ScimRolesOptions;
   /** the OAuth 2.0 client credentials grant: token lifetime, client secret lifetimes (docs/oauth.md) */
   oauth?: ScimOAuthOptions;
+  /**
+   * Refuse to start while the module's migrations are missing or pending on the DataSource
+   * (looked up in its migrations table and in scim_migrations); default true. false: for a
+   * process that boots the module in order to run the migrations itself.
+   */
+  requireMigrations?: boolean;
 }
 
 export interface ScimRolesOptions {

@@ -38,6 +38,8 @@ async function openDataSource(options: DataSourceOptions, migrate: boolean): Pro
  */
 export interface AppOverrides {
   readonly clock?: Clock;
+  /** false: start on a database whose migrations are pending (the CLI's `migration` commands) */
+  readonly requireMigrations?: boolean;
 }
 
 @Module({})
@@ -86,6 +88,7 @@ export class AppModule {
           oauthEndpoints: config.oauth.enabled,
           oauth: config.oauth.options,
           ...(overrides.clock ? { clock: overrides.clock } : {}),
+          ...(overrides.requireMigrations === false ? { requireMigrations: false } : {}),
         }),
         // /health/live, /health/ready, /metrics at the server root (app only)
         // SCIM_COUNT_STATEMENTS: statement counters in /metrics (the drivers wrapped at once)

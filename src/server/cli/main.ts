@@ -352,12 +352,12 @@ async function main(): Promise<number> {
   ensureDatabaseDirectory(config.databaseUrl);
   const isMigration = args.positionals[0] === 'migration';
   const app = await NestFactory.createApplicationContext(
-    // the CLI never delivers change events: the server instances do
-    AppModule.forRoot({
-      ...config,
-      migrationsRun: isMigration ? false : config.migrationsRun,
-      eventsDispatch: false,
-    }),
+    // the CLI never delivers change events: the server instances do; `migration run` starts on
+    // a database whose migrations are pending (it applies them)
+    AppModule.forRoot(
+      { ...config, migrationsRun: isMigration ? false : config.migrationsRun, eventsDispatch: false },
+      isMigration ? { requireMigrations: false } : {},
+    ),
     { logger: new StderrLogger('cli', { logLevels: ['fatal', 'error', 'warn'] }), abortOnError: false },
   );
   try {
