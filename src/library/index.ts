@@ -200,6 +200,12 @@ export { dialectOf, inTransaction } from '../persistence/repositories/sql.util';
 // an adapter on the module's database records its events in its own transaction
 export { appendEvents } from '../persistence/repositories/typeorm-outbox.repository';
 
+// --- Operations: Prometheus metrics (prom-client) and @nestjs/terminus health indicators ---
+export { ScimMetrics, LATENCY_BUCKETS, UNMATCHED_ROUTE } from '../observability/scim-metrics';
+export type { ScimMetricsOptions } from '../observability/metrics.options';
+export { ScimHealthIndicator, DEFAULT_MAX_OLDEST_PENDING_SECONDS } from '../observability/scim-health.indicator';
+export type { OutboxThresholds } from '../observability/scim-health.indicator';
+
 // --- The admin HTTP API: tenant settings, tokens, the outbox ---------------------------------
 export { AdminModule } from '../admin/admin.module';
 export type { AdminForRootOptions, AdminForRootAsyncOptions } from '../admin/admin.module-definition';

@@ -11,6 +11,7 @@ import { ResourceStore } from '../core/ports/resource.store';
 import { CatalogueProvider } from '../core/ports/catalogue';
 import { ResourceTypeDefinition, SchemaDefinition } from '../core/schema/schema.types';
 import { TableDescriptor } from '../persistence/sql-store/table-descriptor';
+import { ScimMetricsOptions } from '../observability/metrics.options';
 
 /** Runtime options of ScimModule (forRoot / forRootAsync useFactory result). */
 export interface ScimModuleOptions {
@@ -77,6 +78,11 @@ export interface ScimModuleOptions {
    * process that boots the module in order to run the migrations itself.
    */
   requireMigrations?: boolean;
+  /**
+   * Prometheus metrics in a prom-client registry (default prom-client's global one): SCIM
+   * requests by route, the outbox backlog. false: none are registered.
+   */
+  metrics?: ScimMetricsOptions | false;
 }
 
 export interface ScimRolesOptions {

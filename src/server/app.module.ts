@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from './config/app.config';
 import { ObservabilityModule } from './observability/observability.module';
@@ -46,6 +47,9 @@ export interface AppOverrides {
 export class AppModule {
   /** `overrides.clock`: the time source instead of the system clock (tests) */
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    // /metrics: this app's own registry, with prom-client's process metrics (memory, CPU, heap)
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
     return {
       module: AppModule,
       imports: [
@@ -88,11 +92,14 @@ export class AppModule {
           oauthEndpoints: config.oauth.enabled,
           oauth: config.oauth.options,
           ...(overrides.clock ? { clock: overrides.clock } : {}),
+          // the HTTP hooks count every route (bootstrap.ts), SCIM's included
+          metrics: { registry, countRequests: false },
           ...(overrides.requireMigrations === false ? { requireMigrations: false } : {}),
         }),
         // /health/live, /health/ready, /metrics at the server root (app only)
         // SCIM_COUNT_STATEMENTS: statement counters in /metrics (the drivers wrapped at once)
         ObservabilityModule.forRoot({
+          registry,
           metricsToken: config.metricsToken,
           ...(config.countStatements ? { statements: StatementCounter.install() } : {}),
         }),
