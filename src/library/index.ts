@@ -178,18 +178,33 @@ export type {
 // --- Persistence: entities, migrations, data sources, an adapter's transactions -------------
 export { SCIM_ENTITIES } from '../persistence/entities';
 export { SCIM_MIGRATIONS } from '../persistence/migrations';
+// what a host adds to its DataSource: spread scimTypeOrmOptions({ type }) with migrationsRun: true
 export {
   buildDataSourceOptions,
   parseDatabaseUrl,
   prepareSqlite,
   redact,
+  scimTypeOrmOptions,
 } from '../persistence/data-source.options';
+export type {
+  ScimDatabaseType,
+  ScimTypeOrmOptions,
+  ScimTypeOrmOptionsInput,
+} from '../persistence/data-source.options';
+// the module refuses to start while one of its migrations is pending (ScimModule requireMigrations)
+export { pendingScimMigrations, SCIM_MIGRATIONS_TABLE } from '../persistence/schema.check';
 // several instances starting together on one database migrate it once
 export { runMigrationsLocked, MigrationLockError } from '../persistence/migration-lock';
 // on SQLite an adapter's writes join the module's queue of transactions (one connection)
 export { dialectOf, inTransaction } from '../persistence/repositories/sql.util';
 // an adapter on the module's database records its events in its own transaction
 export { appendEvents } from '../persistence/repositories/typeorm-outbox.repository';
+
+// --- Operations: Prometheus metrics (prom-client) and @nestjs/terminus health indicators ---
+export { ScimMetrics, LATENCY_BUCKETS, UNMATCHED_ROUTE } from '../observability/scim-metrics';
+export type { ScimMetricsOptions } from '../observability/metrics.options';
+export { ScimHealthIndicator, DEFAULT_MAX_OLDEST_PENDING_SECONDS } from '../observability/scim-health.indicator';
+export type { OutboxThresholds } from '../observability/scim-health.indicator';
 
 // --- The admin HTTP API: tenant settings, tokens, the outbox ---------------------------------
 export { AdminModule } from '../admin/admin.module';

@@ -11,6 +11,7 @@ import { ResourceStore } from '../core/ports/resource.store';
 import { CatalogueProvider } from '../core/ports/catalogue';
 import { ResourceTypeDefinition, SchemaDefinition } from '../core/schema/schema.types';
 import { TableDescriptor } from '../persistence/sql-store/table-descriptor';
+import { ScimMetricsOptions } from '../observability/metrics.options';
 
 /** Runtime options of ScimModule (forRoot / forRootAsync useFactory result). */
 export interface ScimModuleOptions {
@@ -72,6 +73,17 @@ export interface ScimModuleOptions {
   roles?: ScimRolesOptions;
   /** the OAuth 2.0 client credentials grant: token lifetime, client secret lifetimes (docs/oauth.md) */
   oauth?: ScimOAuthOptions;
+  /**
+   * Refuse to start while the module's migrations are missing or pending on the DataSource
+   * (looked up in its migrations table and in scim_migrations); default true. false: for a
+   * process that boots the module in order to run the migrations itself.
+   */
+  requireMigrations?: boolean;
+  /**
+   * Prometheus metrics in a prom-client registry (default prom-client's global one): SCIM
+   * requests by route, the outbox backlog. false: none are registered.
+   */
+  metrics?: ScimMetricsOptions | false;
 }
 
 export interface ScimRolesOptions {

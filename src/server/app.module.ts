@@ -1,6 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from './config/app.config';
 import { ObservabilityModule } from './observability/observability.module';
@@ -49,12 +50,17 @@ export function migrationsLine(applied: readonly string[], ms: number): string {
  */
 export interface AppOverrides {
   readonly clock?: Clock;
+  /** false: start on a database whose migrations are pending (the CLI's `migration` commands) */
+  readonly requireMigrations?: boolean;
 }
 
 @Module({})
 export class AppModule {
   /** `overrides.clock`: the time source instead of the system clock (tests) */
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    // /metrics: this app's own registry, with prom-client's process metrics (memory, CPU, heap)
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
     return {
       module: AppModule,
       imports: [
@@ -97,10 +103,14 @@ export class AppModule {
           oauthEndpoints: config.oauth.enabled,
           oauth: config.oauth.options,
           ...(overrides.clock ? { clock: overrides.clock } : {}),
+          // the HTTP hooks count every route (bootstrap.ts), SCIM's included
+          metrics: { registry, countRequests: false },
+          ...(overrides.requireMigrations === false ? { requireMigrations: false } : {}),
         }),
         // /health/live, /health/ready, /metrics at the server root (app only)
         // SCIM_COUNT_STATEMENTS: statement counters in /metrics (the drivers wrapped at once)
         ObservabilityModule.forRoot({
+          registry,
           metricsToken: config.metricsToken,
           ...(config.countStatements ? { statements: StatementCounter.install() } : {}),
         }),

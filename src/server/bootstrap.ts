@@ -6,13 +6,12 @@ import { dirname } from 'node:path';
 import { AppModule, AppOverrides } from './app.module';
 import { AppConfig } from './config/app.config';
 import { installHttpHooks } from './observability/fastify-hooks.util';
-import { HttpMetrics } from './observability/http-metrics.service';
 import { StatementCounter } from './observability/statement-counter';
 import { ConsoleAccessLog, JsonLogger, QuietConsoleLogger } from './observability/json.logger';
 import { httpServerOptions } from './transport/http-server.options';
 import { installLingeringClose } from './transport/lingering-close.util';
 import { parseFormBody } from './transport/form-body';
-import { ScimError, parseDatabaseUrl } from '../library';
+import { ScimError, ScimMetrics, parseDatabaseUrl } from '../library';
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
 /** the token endpoint, `{prefix}/oauth/token` */
@@ -105,7 +104,7 @@ export async function createApp(
   // listen: Fastify assembles route hooks when it gets ready)
   installHttpHooks(
     fastify,
-    app.get(HttpMetrics),
+    app.get(ScimMetrics),
     accessLog,
     config.countStatements ? StatementCounter.install() : undefined,
   );

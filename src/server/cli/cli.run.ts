@@ -37,12 +37,12 @@ export async function runCommand(args: ParsedArgs): Promise<void> {
   checkDatabaseFile(config.databaseUrl, fromEnv, args.command.createsDatabase === true || booleanFlag(args, 'create'));
   const isMigration = args.command.name === 'migration run';
   const app = await NestFactory.createApplicationContext(
-    // the CLI never delivers change events: the server instances do
-    AppModule.forRoot({
-      ...config,
-      migrationsRun: isMigration ? false : config.migrationsRun,
-      eventsDispatch: false,
-    }),
+    // the CLI never delivers change events: the server instances do; `migration run` starts on
+    // a database whose migrations are pending (it applies them)
+    AppModule.forRoot(
+      { ...config, migrationsRun: isMigration ? false : config.migrationsRun, eventsDispatch: false },
+      isMigration ? { requireMigrations: false } : {},
+    ),
     { logger: new StderrLogger('cli', { logLevels: ['fatal', 'error', 'warn'] }), abortOnError: false },
   );
   try {
