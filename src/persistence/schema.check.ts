@@ -63,7 +63,7 @@ export async function pendingScimMigrations(ds: DataSource): Promise<string[]> {
  * Refuses a database the module's migrations were not (all) applied to: without this a host
  * starts, logs that it did, then fails every SCIM request with "no such table". A migration
  * the database has and this version does not know (a newer instance migrated it) is fine. A
- * DataSource with `synchronize: true` builds its tables from the entities (tests only) and
+ * DataSource that synchronizes its tables from the entities (tests only) and
  * has no history to look at.
  */
 export async function assertScimMigrationsApplied(ds: DataSource): Promise<void> {
