@@ -15,7 +15,7 @@ const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'express', 'fastify', 'mysql2', 'bet
  */
 const LAYERS = [
   ['core'],
-  ['auth', 'audit', 'events', 'persistence'],
+  ['auth', 'audit', 'events', 'persistence', 'observability'],
   ['scim'],
   ['admin'],
   ['library'],

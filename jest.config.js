@@ -2,12 +2,14 @@
  * One runner, three projects: pure/unit specs next to the code, integration specs on real
  * SQLite + MariaDB, and e2e specs (supertest, full app) on both databases.
  */
-// jose ships ES modules only: Node 20.19+ requires them as they are, Jest needs them compiled
-const transform = { '^.+\\.ts$': ['@swc/jest'], '/node_modules/jose/.+\\.js$': ['@swc/jest'] };
+// jose (and @apidevtools/json-schema-ref-parser, under the OpenAPI validator) ship ES modules
+// only: Node 20.19+ requires them as they are, Jest needs them compiled
+const ESM_ONLY = '(jose|@apidevtools/json-schema-ref-parser)';
+const transform = { '^.+\\.ts$': ['@swc/jest'], [`/node_modules/${ESM_ONLY}/.+\\.js$`]: ['@swc/jest'] };
 const common = {
   testEnvironment: 'node',
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY}/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 

@@ -11,6 +11,8 @@
  *   node bench/pipeline.js --env SCIM_TOKEN_CACHE_TTL_MS=5000
  *   node bench/pipeline.js --root .::SCIM_TOKEN_CACHE_TTL_MS=0 --root .::SCIM_TOKEN_CACHE_TTL_MS=5000
  *                                     (root::K=V,K=V: that build with extra environment)
+ *   node bench/pipeline.js --cpu-prof DIR                    # V8 profile per child in DIR/<scenario>/<root>
+ *                                     (read one with node bench/lib/profile.js FILE requests)
  *
  * One temp SQLite database (migrated and seeded once with --users users), then for every round
  * and every --root a child process per scenario measures --requests requests at --concurrency
@@ -26,6 +28,8 @@ const { userName } = require('./lib/data');
 
 const SCENARIOS = {
   spc: () => ({ method: 'GET', url: '/scim/v2/ServiceProviderConfig' }),
+  // without a token: the RFC's view (with one, the caller's tenant may change what it shows)
+  'spc-anon': () => ({ method: 'GET', url: '/scim/v2/ServiceProviderConfig', anonymous: true }),
   get: (ctx, i) => ({ method: 'GET', url: `/scim/v2/Users/${ctx.ids[(i * 7919) % ctx.ids.length]}` }),
   filter: (ctx, i) => ({
     method: 'GET',
@@ -46,6 +50,8 @@ function parse(argv) {
       o.roots.push(path.resolve(dir) + (extra ? `::${extra}` : ''));
     } else if (k === 'env') {
       o.env.push(v);
+    } else if (k === 'cpu-prof') {
+      o.cpuProf = v;
     } else if (k in o) {
       o[k] = k === 'scenarios' ? v : Number(v);
     } else {
@@ -89,7 +95,9 @@ async function child() {
     const worker = async () => {
       while (next < n) {
         const i = next++;
-        const res = await fastify.inject({ ...SCENARIOS[scenario](ctx, i), headers });
+        const { anonymous, ...req } = SCENARIOS[scenario](ctx, i);
+        const { authorization: _a, ...anonHeaders } = headers;
+        const res = await fastify.inject({ ...req, headers: anonymous ? anonHeaders : headers });
         if (res.statusCode !== 200) {
           errors++;
           sample ??= `${res.statusCode} ${res.body.slice(0, 200)}`;
@@ -134,7 +142,8 @@ async function main() {
     for (let round = 1; round <= o.rounds; round++) {
       for (const root of o.roots) {
         for (const scenario of o.scenarios.split(',')) {
-          const r = spawnSync(process.execPath, ['--expose-gc', __filename], {
+          const prof = o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.cpuProf, scenario, path.basename(root.split('::')[0]))}`] : [];
+          const r = spawnSync(process.execPath, ['--expose-gc', ...prof, __filename], {
             env: {
               ...env,
               BENCH_PIPELINE_CHILD: JSON.stringify({ root, scenario, requests: o.requests, concurrency: o.concurrency, idsFile, token }),

@@ -268,7 +268,8 @@ async function main() {
   const spc = await server.waitReady(baseUrl);
   log(`server pid ${server.pid} on ${baseUrl}${profileDir ? ` (profiling into ${profileDir})` : ''}`);
   seedT0 = performance.now(); // the raw ceiling and the floors are not seeding
-  const dbPid = findDatabaseProcess(opts.db);
+  // BENCH_DB_PID: the database server's pid when several run (e.g. a private one for A/B runs)
+  const dbPid = Number(process.env.BENCH_DB_PID) || findDatabaseProcess(opts.db);
   const monitor = { serverPid: server.pid, dbPid };
   const client = new ScimClient({ port, basePath: BASE_PATH, token, concurrency: C, impl: opts.client });
   cleanups.push(async () => client.close());

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { performance } from 'node:perf_hooks';
+import { refusalOf } from '../audit/audit-error.util';
 import { REDACTED, auditBody, clip, redactUrl } from '../audit/audit-redaction.util';
 import { AuditService } from '../audit/audit.service';
 import { RequestStamp, onResponseClosed } from '../audit/request-id.util';
@@ -106,6 +107,7 @@ export class AdminAuditGuard implements CanActivate {
         body: WRITES.has(req.method) ? adminAuditBody(req.body) : null,
         // no IdP profile: the admin API is not SCIM
         profile: null,
+        error: refusalOf(req),
       };
       this.audit.record(entry);
     } catch (e) {

@@ -9,6 +9,7 @@ import {
 import { HttpAdapterHost, RouterModule } from '@nestjs/core';
 import { AdminAuditGuard } from './admin-audit.guard';
 import { AdminEventsController } from './admin-events.controller';
+import { ADMIN_MODULE_CLASS, AdminOpenApiController, AdminOpenApiDocument } from './admin-openapi.controller';
 import { AdminOAuthClientsController } from './admin-oauth-clients.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
 import { AdminTokenGuard } from './admin-token.guard';
@@ -63,8 +64,9 @@ class AdminStatusLogger implements OnApplicationBootstrap {
 /**
  * The admin HTTP API, at `/admin/v1` of the server root (never under the
  * SCIM base path): tenants and their settings, role mappings, service-account tokens, the
- * change-event outbox, the unlinked-users report, OAuth clients. Protected by one admin bearer token (not a
- * SCIM token); without one its routes answer 404. Needs ScimModule in the same application
+ * change-event outbox, the unlinked-users report, OAuth clients, described by its OpenAPI document
+ * at `openapi.json`. Protected by one admin bearer token (not a SCIM token); without one its
+ * routes answer 404. Needs ScimModule in the same application
  * (it uses the SCIM core's global providers). Registers nothing global.
  *
  * ```ts
@@ -91,9 +93,12 @@ export class AdminModule extends AdminModuleBase {
         AdminEventsController,
         AdminCatalogueController,
         AdminOAuthClientsController,
+        AdminOpenApiController,
       ],
       providers: [
         ...(base.providers ?? []),
+        { provide: ADMIN_MODULE_CLASS, useValue: AdminModule },
+        AdminOpenApiDocument,
         {
           provide: ADMIN_OPTIONS,
           useFactory: (o: AdminModuleOptions) => resolveAdminOptions(o),

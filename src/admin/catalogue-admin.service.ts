@@ -1,17 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantService } from '../auth/tenant.service';
 import { ScimError } from '../core/errors/scim-error';
-import { CatalogueEntry, CatalogueRepository, StoredCatalogueEntry } from '../core/ports/catalogue';
+import { CatalogueEntry, CatalogueRepository } from '../core/ports/catalogue';
 import { Clock } from '../core/ports/clock';
 import { CATALOGUE_REPOSITORY, CLOCK } from '../core/ports/tokens';
 import { CatalogueBinding, catalogueBindings } from '../scim/catalogue/catalogue-types';
 import { SCIM_STATIC_OPTIONS } from '../scim/di.tokens';
 import { ScimStaticOptions, servedResourceTypes } from '../scim/scim.options';
-import { checkCatalogueValue } from './catalogue-input';
-import { ListView } from './admin.views';
-
-/** A tenant catalogue entry as operators see it. */
-export type CatalogueValueView = StoredCatalogueEntry & { readonly resourceType: string };
+import { checkCatalogueValue } from './catalogue-input.dto';
+import { CatalogueValueView, ListView } from './admin.views';
 
 /**
  * The tenant catalogue table as operators manage it, for the admin API and the CLI alike: the

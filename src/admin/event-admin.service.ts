@@ -5,14 +5,7 @@ import { ScimError } from '../core/errors/scim-error';
 import { OutboxBacklog, OutboxRepository, OutboxStatus } from '../core/ports/change-event';
 import { CLOCK, OUTBOX_REPOSITORY } from '../core/ports/tokens';
 import { Clock } from '../core/ports/clock';
-import { EventView, eventView } from './admin.views';
-
-export interface EventPage {
-  /** newest first */
-  readonly items: readonly EventView[];
-  /** `before` for the next (older) page; null on the last page */
-  readonly nextBefore: string | null;
-}
+import { EventPage, EventView, eventView } from './admin.views';
 
 export interface EventQuery {
   readonly status?: OutboxStatus;

@@ -4,24 +4,17 @@ import { TokenService } from '../auth/token.service';
 import { ScimError } from '../core/errors/scim-error';
 import { RoleMapping, Tenant } from '../core/ports/tenant.repository';
 import { USER_REPOSITORY } from '../core/ports/tokens';
-import { UnlinkedUser, UserRepository } from '../core/ports/user.repository';
-import { NewTenantCommand, NewTokenCommand } from './admin-input';
+import { UserRepository } from '../core/ports/user.repository';
+import { NewTenantCommand, NewTokenCommand } from './admin-input.dto';
 import {
   IssuedTokenView,
   ListView,
   TenantView,
   TokenView,
+  UnlinkedUsersView,
   tenantView,
   tokenView,
 } from './admin.views';
-
-/** Host users no IdP manages, or `supported: false` for a store without any. */
-export interface UnlinkedUsersView {
-  readonly total: number;
-  readonly items: readonly UnlinkedUser[];
-  /** false: the user store keeps only SCIM users (the built-in one), so there are none */
-  readonly supported: boolean;
-}
 
 /**
  * Tenant settings, role mappings and service-account tokens as operators manage them, for
@@ -53,6 +46,12 @@ export class TenantAdminService {
 
   async updateTenant(slug: string, settings: TenantSettingsUpdate): Promise<TenantView> {
     return this.view(await this.tenants.updateTenant(slug, settings));
+  }
+
+  /** Deletes the tenant with everything that is its own; the audit log keeps its entries. */
+  async deleteTenant(slug: string): Promise<TenantView> {
+    const deleted = await this.tenants.deleteTenant(slug);
+    return tenantView(deleted, false);
   }
 
   async listRoleMappings(slug: string): Promise<ListView<RoleMapping>> {

@@ -1,8 +1,11 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { AuditEntry } from '../core/ports/audit.repository';
+import { refusalOf } from './audit-error.util';
+import { RequestMetrics } from '../core/ports/request-metrics';
+import { REQUEST_METRICS } from '../core/ports/tokens';
 import { auditBody, clip, redactUrl } from './audit-redaction.util';
 import { AUDIT_OPTIONS, AuditOptions } from './audit.options';
 import { AuditService } from './audit.service';
@@ -22,6 +25,16 @@ interface AuditedRequest {
   user?: { tenantId?: string; tokenId?: string };
   /** how the SCIM layer chose the request's IdP profile (scim/http request-context.ts) */
   scimProfile?: string;
+  /** the matched route's template: Fastify */
+  routeOptions?: { url?: string };
+  /** the matched route's template: Express */
+  route?: { path?: unknown };
+}
+
+/** The matched route's template (`/scim/v2/Users/:id`), never the raw path. */
+function routeOf(req: AuditedRequest): string {
+  const route = req.routeOptions?.url ?? req.route?.path;
+  return typeof route === 'string' ? route : 'unmatched';
 }
 
 const RESOURCE_TYPES: Record<string, string> = { users: 'User', groups: 'Group' };
@@ -36,7 +49,8 @@ const header = (req: AuditedRequest, name: string): string | undefined => {
  * First guard of every SCIM controller. It runs before the token guard
  * so that 401s are seen too: it stamps the request id and sends it as X-Request-Id (the
  * exception filter's responses keep the header), then, once the response is complete, hands
- * an audit entry to AuditService. It never refuses a request and adds no I/O to it.
+ * an audit entry to AuditService and counts the request in the metrics (when bound). It never
+ * refuses a request and adds no I/O to it.
  */
 @Injectable()
 export class RequestAuditGuard implements CanActivate {
@@ -46,6 +60,7 @@ export class RequestAuditGuard implements CanActivate {
     private readonly audit: AuditService,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
+    @Optional() @Inject(REQUEST_METRICS) private readonly metrics?: RequestMetrics | null,
   ) {}
 
   private readonly setHeader = (res: object, name: string, value: string) =>
@@ -71,6 +86,12 @@ export class RequestAuditGuard implements CanActivate {
     try {
       const entry = this.entryOf(req, res, raw, stamp);
       this.audit.record(entry);
+      this.metrics?.observe(
+        entry.method,
+        routeOf(req),
+        entry.status,
+        Math.max(0, performance.now() - stamp.start) / 1000,
+      );
       if (entry.status >= 500) {
         this.logger.error(
           `${entry.method} ${entry.path} answered ${entry.status} (request ${entry.requestId})`,
@@ -106,6 +127,7 @@ export class RequestAuditGuard implements CanActivate {
       userAgent: clip(header(req, 'user-agent'), 512),
       body: WITH_BODY.has(req.method) ? auditBody(req.body) : null,
       profile: clip(req.scimProfile, 32),
+      error: refusalOf(req),
     };
   }
 

@@ -58,6 +58,22 @@ describe('TenantService', () => {
       const { service } = setup();
       await expect(service.createTenant('acme', 'azure')).rejects.toThrow(/profile/);
     });
+
+    it('deletes a tenant with its role mappings; the others stay; an unknown one is 404', async () => {
+      const { service } = setup();
+      const acme = await service.createTenant('acme');
+      await service.createTenant('other');
+      await service.setRoleMapping('acme', 'Admins', 'admin');
+      await service.setRoleMapping('other', 'Admins', 'admin');
+      await expect(service.deleteTenant('acme')).resolves.toMatchObject({ id: acme.id, slug: 'acme' });
+      expect((await service.listTenants()).map((t) => t.slug)).toEqual(['other']);
+      await expect(service.getTenant('acme')).rejects.toMatchObject({ status: 404 });
+      expect(await service.listRoleMappings('other')).toEqual([{ group: 'Admins', role: 'admin' }]);
+      // a new tenant with the slug starts empty
+      await service.createTenant('acme');
+      expect(await service.listRoleMappings('acme')).toEqual([]);
+      await expect(service.deleteTenant('nope')).rejects.toMatchObject({ status: 404, detail: 'Unknown tenant "nope"' });
+    });
   });
 });
 

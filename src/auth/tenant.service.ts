@@ -2,11 +2,11 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ScimError } from '../core/errors/scim-error';
 import {
-  DeprovisioningMode,
-  GroupCyclePolicy,
-  LinkPolicy,
-  NotificationSetting,
-  TokenPolicy,
+  DEPROVISIONING_MODES,
+  GROUP_CYCLE_POLICIES,
+  LINK_POLICIES,
+  NOTIFICATION_SETTINGS,
+  TOKEN_POLICIES,
   RoleMapping,
   Tenant,
   TenantRepository,
@@ -120,6 +120,18 @@ export class TenantService {
     return (await this.tenants.findById(tenant.id))!;
   }
 
+  /**
+   * Deletes the tenant and everything that is its own (TenantRepository.delete); its audit
+   * entries stay. 404 when there is none.
+   */
+  async deleteTenant(slug: string): Promise<Tenant> {
+    const tenant = await this.getTenant(slug);
+    if (!(await this.tenants.delete(tenant.id))) {
+      throw unknownTenant(slug);
+    }
+    return tenant;
+  }
+
   /** The tenant with that slug; 404 when there is none. */
   async getTenant(slug: string): Promise<Tenant> {
     const tenant = await this.tenants.findBySlug(slug);
@@ -179,14 +191,11 @@ export class TenantService {
     if (settings.profile !== undefined && settings.profile !== null) {
       checkProfile(settings.profile);
     }
-    const mode = oneOf<DeprovisioningMode>('deprovisioning mode', settings.deprovisioning, ['hard', 'soft']);
-    const cycles = oneOf<GroupCyclePolicy>('group cycle policy', settings.groupCycles, ['refuse', 'allow']);
-    const notifications = oneOf<NotificationSetting>('notifications setting', settings.notifications, [
-      'on',
-      'off',
-    ]);
-    const linkPolicy = oneOf<LinkPolicy>('link policy', settings.linkPolicy, ['off', 'verified-email']);
-    const tokenPolicy = oneOf<TokenPolicy>('token policy', settings.tokenPolicy, ['any', 'oauth-only']);
+    const mode = oneOf('deprovisioning mode', settings.deprovisioning, DEPROVISIONING_MODES);
+    const cycles = oneOf('group cycle policy', settings.groupCycles, GROUP_CYCLE_POLICIES);
+    const notifications = oneOf('notifications setting', settings.notifications, NOTIFICATION_SETTINGS);
+    const linkPolicy = oneOf('link policy', settings.linkPolicy, LINK_POLICIES);
+    const tokenPolicy = oneOf('token policy', settings.tokenPolicy, TOKEN_POLICIES);
     if (settings.scimEnabled !== undefined && typeof settings.scimEnabled !== 'boolean') {
       throw invalid('scimEnabled must be true or false');
     }

@@ -178,12 +178,21 @@ export type {
 // --- Persistence: entities, migrations, data sources, an adapter's transactions -------------
 export { SCIM_ENTITIES } from '../persistence/entities';
 export { SCIM_MIGRATIONS } from '../persistence/migrations';
+// what a host adds to its DataSource: spread scimTypeOrmOptions({ type }) with migrationsRun: true
 export {
   buildDataSourceOptions,
   parseDatabaseUrl,
   prepareSqlite,
   redact,
+  scimTypeOrmOptions,
 } from '../persistence/data-source.options';
+export type {
+  ScimDatabaseType,
+  ScimTypeOrmOptions,
+  ScimTypeOrmOptionsInput,
+} from '../persistence/data-source.options';
+// the module refuses to start while one of its migrations is pending (ScimModule requireMigrations)
+export { pendingScimMigrations, SCIM_MIGRATIONS_TABLE } from '../persistence/schema.check';
 // several instances starting together on one database migrate it once
 export { runMigrationsLocked, MigrationLockError } from '../persistence/migration-lock';
 // on SQLite an adapter's writes join the module's queue of transactions (one connection)
@@ -191,15 +200,28 @@ export { dialectOf, inTransaction } from '../persistence/repositories/sql.util';
 // an adapter on the module's database records its events in its own transaction
 export { appendEvents } from '../persistence/repositories/typeorm-outbox.repository';
 
+// --- Operations: Prometheus metrics (prom-client) and @nestjs/terminus health indicators ---
+export { ScimMetrics, LATENCY_BUCKETS, UNMATCHED_ROUTE } from '../observability/scim-metrics';
+export type { ScimMetricsOptions } from '../observability/metrics.options';
+export { ScimHealthIndicator, DEFAULT_MAX_OLDEST_PENDING_SECONDS } from '../observability/scim-health.indicator';
+export type { OutboxThresholds } from '../observability/scim-health.indicator';
+
 // --- The admin HTTP API: tenant settings, tokens, the outbox ---------------------------------
 export { AdminModule } from '../admin/admin.module';
 export type { AdminForRootOptions, AdminForRootAsyncOptions } from '../admin/admin.module-definition';
 export type { AdminModuleOptions, AdminStaticOptions } from '../admin/admin.options';
 export { TenantAdminService } from '../admin/tenant-admin.service';
-export type { UnlinkedUsersView } from '../admin/tenant-admin.service';
 export { EventAdminService } from '../admin/event-admin.service';
-export type { EventPage, EventQuery } from '../admin/event-admin.service';
-export type { TenantView, TokenView, IssuedTokenView, EventView } from '../admin/admin.views';
+export type { EventQuery } from '../admin/event-admin.service';
+export type {
+  TenantView,
+  TokenView,
+  IssuedTokenView,
+  EventView,
+  EventPage,
+  UnlinkedUsersView,
+  CatalogueValueView,
+} from '../admin/admin.views';
 
 // --- Catalogue types: roles and entitlements as SCIM resources (Okta Identity Governance,
 // draft-ietf-scim-roles-entitlements) ---------------------------------------------------------
@@ -213,8 +235,7 @@ export type {
 } from '../core/ports/catalogue';
 export { CATALOGUE_REPOSITORY } from '../core/ports/tokens';
 export { CatalogueAdminService } from '../admin/catalogue-admin.service';
-export type { CatalogueValueView } from '../admin/catalogue-admin.service';
-export { parseCatalogueEntry } from '../admin/catalogue-input';
+export { parseCatalogueEntry } from '../admin/catalogue-input.dto';
 export { OAuthClientAdminService } from '../admin/oauth-client-admin.service';
 export type {
   ClientSecretView,

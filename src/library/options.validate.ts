@@ -134,7 +134,26 @@ export function validateScimOptions(o: ScimModuleOptions): ScimModuleOptions {
   if (o.statementTimeoutMs !== undefined && (!Number.isInteger(o.statementTimeoutMs) || o.statementTimeoutMs < 0)) {
     throw new Error('ScimModule: statementTimeoutMs must be a non-negative integer (ms; 0: no limit)');
   }
+  if (o.requireMigrations !== undefined && typeof o.requireMigrations !== 'boolean') {
+    throw new Error('ScimModule: requireMigrations must be true or false');
+  }
+  validateMetricsOptions(o.metrics);
   return o;
+}
+
+function validateMetricsOptions(m: ScimModuleOptions['metrics']): void {
+  if (m === undefined || m === false) {
+    return;
+  }
+  if (typeof m !== 'object' || m === null) {
+    throw new Error('ScimModule: metrics must be false or { registry?, countRequests? }');
+  }
+  if (m.registry !== undefined && typeof (m.registry as { registerMetric?: unknown })?.registerMetric !== 'function') {
+    throw new Error("ScimModule: metrics.registry must be a prom-client Registry (new Registry() or prom-client's register)");
+  }
+  if (m.countRequests !== undefined && typeof m.countRequests !== 'boolean') {
+    throw new Error('ScimModule: metrics.countRequests must be true or false');
+  }
 }
 
 /** userExtensions with the RFC 7643 §2.2 defaults; a bad definition fails the boot, naming it. */

@@ -1,6 +1,7 @@
-import { DataSourceOptions } from 'typeorm';
+import { DataSourceOptions, EntitySchema } from 'typeorm';
 import { SCIM_ENTITIES } from './entities';
 import { SCIM_MIGRATIONS } from './migrations';
+import { SCIM_MIGRATIONS_TABLE } from './schema.check';
 
 export type DatabaseKind = 'sqlite' | 'mysql' | 'postgres';
 
@@ -88,6 +89,67 @@ export function prepareSqlite(db: {
   db.pragma('busy_timeout = 5000');
 }
 
+/** The database drivers the module runs on. */
+export type ScimDatabaseType = 'better-sqlite3' | 'mysql' | 'mariadb';
+
+type EntityItem = Function | string | EntitySchema;
+type MigrationItem = Function | string;
+type Prepare = (db: never) => void | Promise<void>;
+
+export interface ScimTypeOrmOptionsInput {
+  /** the DataSource's `type` */
+  readonly type: ScimDatabaseType;
+  /** the host's own entities, listed before the module's */
+  readonly entities?: DataSourceOptions['entities'];
+  /** the host's own migrations, run with the module's in timestamp order */
+  readonly migrations?: DataSourceOptions['migrations'];
+  /** better-sqlite3: the host's own preparation of each connection, run before prepareSqlite */
+  readonly prepareDatabase?: Prepare;
+}
+
+/** What scimTypeOrmOptions returns, to spread into the host's DataSource options. */
+export interface ScimTypeOrmOptions {
+  readonly entities: EntityItem[];
+  readonly migrations: MigrationItem[];
+  /** better-sqlite3 only */
+  readonly prepareDatabase?: (db: Parameters<typeof prepareSqlite>[0]) => void | Promise<void>;
+}
+
+const listOf = <T>(l: T[] | Record<string, T> | undefined): T[] =>
+  l === undefined ? [] : Array.isArray(l) ? l : Object.values(l);
+
+/**
+ * The TypeORM options the module needs on a host's DataSource: its entities and migrations
+ * beside the host's own, and on SQLite the connection preparation (prepareSqlite). Spread into
+ * `TypeOrmModule.forRoot(Async)` with `migrationsRun: true`, the module's tables are there (and
+ * up to date) before it starts; without them the module refuses to start.
+ */
+export function scimTypeOrmOptions(o: ScimTypeOrmOptionsInput): ScimTypeOrmOptions {
+  const types: readonly string[] = ['better-sqlite3', 'mysql', 'mariadb'] satisfies ScimDatabaseType[];
+  if (!types.includes(o?.type)) {
+    throw new Error(
+      `scimTypeOrmOptions: type must be one of ${types.map((t) => `'${t}'`).join(', ')} (got ${JSON.stringify(o?.type)})`,
+    );
+  }
+  const common = {
+    entities: [...listOf<EntityItem>(o.entities), ...SCIM_ENTITIES],
+    migrations: [...listOf<MigrationItem>(o.migrations), ...SCIM_MIGRATIONS],
+  };
+  if (o.type !== 'better-sqlite3') {
+    return common;
+  }
+  const own = o.prepareDatabase as ((db: unknown) => void | Promise<void>) | undefined;
+  return {
+    ...common,
+    prepareDatabase: own
+      ? async (db) => {
+          await own(db);
+          prepareSqlite(db);
+        }
+      : prepareSqlite,
+  };
+}
+
 export interface DataSourceBuildOptions {
   url: string;
   migrationsRun?: boolean;
@@ -109,7 +171,7 @@ export function buildDataSourceOptions(o: DataSourceBuildOptions): DataSourceOpt
   const common = {
     entities: [...SCIM_ENTITIES, ...((o.entities as []) ?? [])],
     migrations: SCIM_MIGRATIONS,
-    migrationsTableName: 'scim_migrations',
+    migrationsTableName: SCIM_MIGRATIONS_TABLE,
     migrationsRun: o.migrationsRun ?? false,
     synchronize: false,
     logging: o.logging ?? false,

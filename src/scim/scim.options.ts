@@ -11,6 +11,7 @@ import { ResourceStore } from '../core/ports/resource.store';
 import { CatalogueProvider } from '../core/ports/catalogue';
 import { ResourceTypeDefinition, SchemaDefinition } from '../core/schema/schema.types';
 import { TableDescriptor } from '../persistence/sql-store/table-descriptor';
+import { ScimMetricsOptions } from '../observability/metrics.options';
 
 /** Runtime options of ScimModule (forRoot / forRootAsync useFactory result). */
 export interface ScimModuleOptions {
@@ -20,9 +21,10 @@ export interface ScimModuleOptions {
    */
   tokenPepper: string;
   /**
-   * ms a process may answer a token look-up from memory (0-60000; default 0 = read
+   * ms a process may answer a token look-up from memory (0-60000; default 1000; 0 = read
    * on every request). A revocation or tenant setting change made elsewhere (CLI, admin API
-   * of another instance) then takes up to this long to reach this process.
+   * of another instance) takes up to this long to reach this process; made through this
+   * process, at once.
    */
   tokenCacheTtlMs?: number;
   /** largest page a list returns (ServiceProviderConfig filter.maxResults); default 1000 */
@@ -72,6 +74,17 @@ export interface ScimModuleOptions {
   roles?: ScimRolesOptions;
   /** the OAuth 2.0 client credentials grant: token lifetime, client secret lifetimes (docs/oauth.md) */
   oauth?: ScimOAuthOptions;
+  /**
+   * Refuse to start while the module's migrations are missing or pending on the DataSource
+   * (looked up in its migrations table and in scim_migrations); default true. false: for a
+   * process that boots the module in order to run the migrations itself.
+   */
+  requireMigrations?: boolean;
+  /**
+   * Prometheus metrics in a prom-client registry (default prom-client's global one): SCIM
+   * requests by route, the outbox backlog. false: none are registered.
+   */
+  metrics?: ScimMetricsOptions | false;
 }
 
 export interface ScimRolesOptions {

@@ -1,6 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from './config/app.config';
 import { ObservabilityModule } from './observability/observability.module';
@@ -22,13 +23,24 @@ async function openDataSource(options: DataSourceOptions, migrate: boolean): Pro
   const ds = await new DataSource(options).initialize();
   if (migrate) {
     try {
-      await runMigrationsLocked(ds);
+      const t0 = performance.now();
+      const applied = await runMigrationsLocked(ds);
+      new Logger('scim-nest').log(migrationsLine(applied.map((m) => m.name), performance.now() - t0));
     } catch (e) {
       await ds.destroy();
       throw e;
     }
   }
   return ds;
+}
+
+/** What start-up says of the migrations: which were applied and how long it took, or none. */
+export function migrationsLine(applied: readonly string[], ms: number): string {
+  if (applied.length === 0) {
+    return 'Migrations: the database schema is up to date';
+  }
+  const names = applied.length <= 3 ? applied.join(', ') : `${applied[0]} … ${applied[applied.length - 1]}`;
+  return `Migrations: applied ${applied.length} (${names}) in ${Math.round(ms)} ms`;
 }
 
 /**
@@ -38,12 +50,17 @@ async function openDataSource(options: DataSourceOptions, migrate: boolean): Pro
  */
 export interface AppOverrides {
   readonly clock?: Clock;
+  /** false: start on a database whose migrations are pending (the CLI's `migration` commands) */
+  readonly requireMigrations?: boolean;
 }
 
 @Module({})
 export class AppModule {
   /** `overrides.clock`: the time source instead of the system clock (tests) */
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    // /metrics: this app's own registry, with prom-client's process metrics (memory, CPU, heap)
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
     return {
       module: AppModule,
       imports: [
@@ -86,10 +103,14 @@ export class AppModule {
           oauthEndpoints: config.oauth.enabled,
           oauth: config.oauth.options,
           ...(overrides.clock ? { clock: overrides.clock } : {}),
+          // the HTTP hooks count every route (bootstrap.ts), SCIM's included
+          metrics: { registry, countRequests: false },
+          ...(overrides.requireMigrations === false ? { requireMigrations: false } : {}),
         }),
         // /health/live, /health/ready, /metrics at the server root (app only)
         // SCIM_COUNT_STATEMENTS: statement counters in /metrics (the drivers wrapped at once)
         ObservabilityModule.forRoot({
+          registry,
           metricsToken: config.metricsToken,
           ...(config.countStatements ? { statements: StatementCounter.install() } : {}),
         }),

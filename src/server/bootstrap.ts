@@ -6,13 +6,12 @@ import { dirname } from 'node:path';
 import { AppModule, AppOverrides } from './app.module';
 import { AppConfig } from './config/app.config';
 import { installHttpHooks } from './observability/fastify-hooks.util';
-import { HttpMetrics } from './observability/http-metrics.service';
 import { StatementCounter } from './observability/statement-counter';
-import { ConsoleAccessLog, JsonLogger } from './observability/json.logger';
+import { ConsoleAccessLog, JsonLogger, QuietConsoleLogger } from './observability/json.logger';
 import { httpServerOptions } from './transport/http-server.options';
 import { installLingeringClose } from './transport/lingering-close.util';
 import { parseFormBody } from './transport/form-body';
-import { ScimError, parseDatabaseUrl } from '../library';
+import { ScimError, ScimMetrics, parseDatabaseUrl } from '../library';
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
 /** the token endpoint, `{prefix}/oauth/token` */
@@ -35,8 +34,10 @@ export function ensureDatabaseDirectory(url: string): void {
  * The standalone server's logger: pino JSON lines on stdout when
  * LOG_FORMAT=json (the default), Nest's console format for `pretty`; LOG_LEVEL either way.
  */
-export function createLogger(config: AppConfig): JsonLogger | LogLevel[] {
-  return config.logFormat === 'json' ? new JsonLogger(config.logLevels) : config.logLevels;
+export function createLogger(config: AppConfig): JsonLogger | QuietConsoleLogger {
+  return config.logFormat === 'json'
+    ? new JsonLogger(config.logLevels)
+    : new QuietConsoleLogger({ logLevels: config.logLevels });
 }
 
 /**
@@ -103,7 +104,7 @@ export async function createApp(
   // listen: Fastify assembles route hooks when it gets ready)
   installHttpHooks(
     fastify,
-    app.get(HttpMetrics),
+    app.get(ScimMetrics),
     accessLog,
     config.countStatements ? StatementCounter.install() : undefined,
   );

@@ -332,6 +332,10 @@ describe.each(TEST_DATABASES)('admin API of the standalone server on %s', (kind:
     ]);
     expect(String(written.body)).toContain('[REDACTED]');
     expect(String(written.body)).toContain('https://hooks.example.com/acme');
+    // the refused one keeps why: its SCIM error (RFC 7644 §3.12); the one that succeeded has none
+    expect([Number(denied.error_status), denied.error_scim_type]).toEqual([401, null]);
+    expect(denied.error_detail).toEqual(expect.stringMatching(/\S/));
+    expect([written.error_status, written.error_scim_type, written.error_detail]).toEqual([null, null, null]);
     const everything = JSON.stringify(await ds.query('SELECT * FROM scim_audit'));
     expect(everything).not.toContain(SECRET);
     expect(everything).not.toContain(ADMIN_TOKEN);

@@ -16,7 +16,7 @@ import {
 import { AUDIT_REPOSITORY, RATE_LIMIT_REPOSITORY } from '../../src/core/ports/tokens';
 import { oktaUser } from '../fixtures/users.factory';
 import { TEST_DATABASES } from '../support/databases';
-import { cli } from '../support/server-process';
+import { cli, parseJsonLines } from '../support/server-process';
 import { ALL, SCIM_JSON, TestApp } from '../support/test-app';
 import { query as dbQuery } from '../../src/persistence/repositories/sql.util';
 
@@ -24,6 +24,8 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 type Row = Record<string, unknown>;
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe.each(TEST_DATABASES)('Audit log on %s', (kind) => {
   let t: TestApp;
@@ -192,10 +194,50 @@ describe.each(TEST_DATABASES)('Audit log on %s', (kind) => {
       'token',
       'profile',
       'ip',
+      'error',
     ]);
     expect(printed).toMatch(
       new RegExp(`PATCH\\s+/scim/v2/Users/${id}\\s+200\\s+\\d+ ms\\s+${tokenId}\\s+default`),
     );
+  });
+
+  it('keeps why a refused request was refused (status, scimType, detail); the CLI shows it', async () => {
+    const user = oktaUser();
+    const first = await t.http.post('/scim/v2/Users').set(auth()).set('X-Request-Id', `why-ok-${kind}`).send(user);
+    expect(first.status).toBe(201);
+    const taken = await t.http.post('/scim/v2/Users').set(auth()).set('X-Request-Id', `why-409-${kind}`).send(user);
+    const badFilter = await t.http
+      .get(`/scim/v2/Users?filter=${encodeURIComponent('userName eq')}`)
+      .set(auth())
+      .set('X-Request-Id', `why-400-${kind}`);
+    const unauthenticated = await t.http.get('/scim/v2/Groups').set('X-Request-Id', `why-401-${kind}`);
+    const refused = [taken, badFilter, unauthenticated];
+    expect(refused.map((r) => [r.status, r.body.scimType])).toEqual([
+      [409, 'uniqueness'],
+      [400, 'invalidFilter'],
+      [401, undefined],
+    ]);
+
+    const ids = ['ok', '409', '400', '401'].map((s) => `why-${s}-${kind}`);
+    const rows = await rowsOf(ids);
+    // exactly what the client was told, next to the redacted request
+    expect(rows.map((r) => [r.request_id, r.error_status === null ? null : Number(r.error_status), r.error_scim_type, r.error_detail])).toEqual([
+      [ids[0], null, null, null],
+      ...refused.map((r, i) => [ids[i + 1], r.status, r.body.scimType ?? null, r.body.detail]),
+    ]);
+    expect(JSON.parse(String(rows[1].body))).toMatchObject({ userName: user.userName, password: '[REDACTED]' });
+
+    const lines = parseJsonLines(cli(t.db.url, 'audit', '--since', '1h', '--limit', '100000', '--json')).filter((e) =>
+      ids.includes(String(e.requestId)),
+    );
+    expect(lines.map((e) => e.error)).toEqual([
+      null,
+      ...refused.map((r) => ({ status: r.status, scimType: r.body.scimType ?? null, detail: r.body.detail })),
+    ]);
+    const printed = cli(t.db.url, 'audit', '--tenant', 'acme', '--since', '1h', '--limit', '100000');
+    expect(printed.split('\n')[0]).toMatch(/\bip +error$/);
+    expect(printed).toMatch(new RegExp(`POST +/scim/v2/Users +409 .* 409 uniqueness: ${escape(String(taken.body.detail).slice(0, 60))}`));
+    expect(printed).toMatch(/GET +\/scim\/v2\/Users\?filter=userName%20eq +400 .* 400 invalidFilter: \S/);
   });
 
   it('records 401s with no tenant and no token, and never the token a client sent', async () => {
@@ -289,6 +331,7 @@ describe.each(TEST_DATABASES)('Audit log on %s', (kind) => {
       userAgent: null,
       body: null,
       profile: null,
+      error: null,
     });
     // more old entries than one DELETE removes (1000): the pruning loops
     const old = Array.from({ length: 1005 }, (_, i) => entry(91, `old-${i}`));

@@ -27,7 +27,7 @@ import {
 } from '../../src/library';
 import { ENTERPRISE, USER_SCHEMA } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
-import { ServerProcess, cli } from '../support/server-process';
+import { ServerProcess, cli, parseJsonLines } from '../support/server-process';
 import { ALL, SCIM_JSON } from '../support/test-app';
 
 const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
@@ -237,9 +237,7 @@ describe.each(TEST_DATABASES)('Bulk circular sets are all-or-nothing on %s', (ki
         expect((await after.users(`kill-${n}-b@`)).totalResults).toBe(0);
         // no change event of a resource that does not exist
         const existing = new Set(((await after.users('kill-')).Resources ?? []).map((u) => u.id));
-        const events = JSON.parse(cli(db.url, 'events', 'list', '--tenant', 'acme', '--json')) as {
-          resourceId: string;
-        }[];
+        const events = parseJsonLines<{ resourceId: string }>(cli(db.url, 'events', 'list', '--tenant', 'acme', '--json'));
         expect(events.filter((e) => !existing.has(e.resourceId))).toEqual([]);
 
         // the same set sent again (its first user now taken) commits whole

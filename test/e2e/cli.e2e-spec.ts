@@ -13,6 +13,7 @@ import { AuditEntry, AuditRepository } from '../../src/core/ports/audit.reposito
 import { AUDIT_REPOSITORY } from '../../src/core/ports/tokens';
 import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
+import { parseJsonLines } from '../support/server-process';
 import { TestApp } from '../support/test-app';
 import { query as dbQuery } from '../../src/persistence/repositories/sql.util';
 
@@ -87,7 +88,7 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
 
     const list = cli('token', 'list', '--tenant', 'acme', '--json');
     expect(list.status).toBe(0);
-    const rows = JSON.parse(list.stdout) as Array<Record<string, string>>;
+    const rows = parseJsonLines<Record<string, string>>(list.stdout);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ tenant: 'acme', name: 'okta', scopes: 'users:read,users:write' });
     expect(list.stdout).not.toContain(token);
@@ -120,6 +121,7 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
       userAgent: 'cli-pipe-test',
       body: JSON.stringify({ userName: `u${i}`, note: 'x'.repeat(2000) }),
       profile: null,
+      error: null,
     }));
     let expected: number;
     try {
@@ -152,8 +154,9 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
     const noTenant = cli('token', 'create', '--tenant', 'nope', '--name', 'x', '--scopes', 'users:read');
     expect(noTenant.stderr).toMatch(/Unknown tenant "nope"/);
     const usage = cli('frobnicate');
-    expect(usage.status).toBe(64);
-    expect(usage.stderr).toMatch(/Usage:/);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/^Unknown command "frobnicate"\n\nUsage:/);
+    expect(usage.stdout).toBe('');
   });
 
   it('tenant set / show: SCIM on and off, notifications, default role, link policy', async () => {
@@ -200,8 +203,10 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
     expect(text.stdout).toMatch(/^scim +enabled$/m);
     expect(text.stdout).toMatch(/^notifications +off$/m);
 
+    const maybe = cli('tenant', 'set', 'acme', '--scim', 'maybe');
+    expect(maybe.status).toBe(2);
+    expect(maybe.stderr).toMatch(/^--scim must be one of enabled, disabled \("maybe" is not\)$/m);
     for (const [args, message] of [
-      [['--scim', 'maybe'], /--scim must be enabled or disabled/],
       [['--notifications', 'loud'], /Unknown notifications setting "loud": use on or off/],
       [['--default-role', 'team admin'], /default role must be 1 to 64 characters/],
       [['--link-policy', 'email'], /Unknown link policy "email"/],
@@ -268,7 +273,7 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
 
     const listed = cli('events', 'list', '--tenant', 'acme', '--status', 'pending', '--json');
     expect(listed.status).toBe(0);
-    const events = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
+    const events = parseJsonLines(listed.stdout);
     const event = events.find((e) => e.resourceId === userId)!;
     expect(event).toMatchObject({ operation: 'created', status: 'pending', attempts: 1 });
     // a failure class only: no errno, address or port
@@ -280,7 +285,7 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
     // every failed event of the tenant (here: the one waiting for its retry) due now
     expect(cli('events', 'retry', '--tenant', 'acme', '--all-failed', '--json').stdout).toBe('{"retried":1}\n');
     const listAgain = () =>
-      (JSON.parse(cli('events', 'list', '--tenant', 'acme', '--json').stdout) as Array<Record<string, unknown>>).find(
+      parseJsonLines(cli('events', 'list', '--tenant', 'acme', '--json').stdout).find(
         (e) => e.id === event.id,
       );
     expect(listAgain()).toMatchObject({ status: 'pending', attempts: 0 });
@@ -298,7 +303,8 @@ describe.each(TEST_DATABASES)('CLI on %s', (kind: DatabaseKind) => {
 
     const unlinked = cli('users', 'unlinked', '--tenant', 'acme', '--json');
     expect(unlinked.status).toBe(0);
-    expect(JSON.parse(unlinked.stdout)).toEqual({ total: 0, items: [], supported: false });
+    // JSON lines: one per unlinked user, and this store has none
+    expect(unlinked.stdout).toBe('');
     expect(unlinked.stderr).toMatch(/only SCIM-provisioned users/);
   }, 120_000);
 });

@@ -12,7 +12,7 @@ import { verifyWebhookSignature } from '../../src/library';
 import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
 import { EventsApp } from '../support/events-app';
-import { ServerProcess, cliWith } from '../support/server-process';
+import { ServerProcess, cliWith, parseJsonLines } from '../support/server-process';
 import { RECEIVER_ALLOW, ReceivedRequest, WebhookReceiver } from '../support/webhook-receiver';
 import { query as dbQuery } from '../../src/persistence/repositories/sql.util';
 
@@ -290,7 +290,8 @@ describe.each(TEST_DATABASES)('change events across server processes on %s', (ki
   beforeAll(async () => {
     receiver = await WebhookReceiver.start();
     db = await createTestDatabase(kind);
-    cli(db.url, 'tenant', 'create', 'acme'); // the CLI applies the migrations first
+    // a new SQLite file only when asked (--create); the CLI applies the migrations first
+    cli(db.url, 'tenant', 'create', 'acme', '--create');
     // without the operator's allowlist the CLI refuses a loopback webhook
     expect(() =>
       cliWith({ SCIM_WEBHOOK_ALLOW: '' }, db.url, 'tenant', 'set', 'acme', '--webhook-url', receiver.url, '--webhook-secret', SECRET),
@@ -299,7 +300,7 @@ describe.each(TEST_DATABASES)('change events across server processes on %s', (ki
     expect(set).toContain(`webhook ${receiver.url}`);
     expect(set).not.toContain(SECRET);
     const listed = cli(db.url, 'tenant', 'list', '--json');
-    expect(JSON.parse(listed)).toEqual([expect.objectContaining({ slug: 'acme', webhookUrl: receiver.url })]);
+    expect(parseJsonLines(listed)).toEqual([expect.objectContaining({ slug: 'acme', webhookUrl: receiver.url })]);
     expect(listed).not.toContain(SECRET);
     token = cli(db.url, 'token', 'create', '--tenant', 'acme', '--name', 'idp', '--scopes', 'users:write').trim();
   }, 60_000);

@@ -6,7 +6,8 @@
 import request from 'supertest';
 import { oktaUser } from '../fixtures/users.factory';
 import { DatabaseKind, TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
-import { ServerProcess, cli } from '../support/server-process';
+import { ServerProcess, cli, parseJsonLines } from '../support/server-process';
+import { DEFAULT_TOKEN_CACHE_TTL_MS } from '../../src/auth/auth.options';
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -117,15 +118,41 @@ describe.each(TEST_DATABASES)('two instances on one %s database', (kind: Databas
     expect((await on(1).http.get(`${on(1).base}/Users/${created.id}`).set(auth())).body.displayName).toBe(winner);
   });
 
-  it('a token revoked through one instance is refused by both at once', async () => {
+  it('a token revoked through the CLI is refused by both within the token cache bound (1 s by default)', async () => {
     const extra = cli(db.url, 'token', 'create', '--tenant', 'acme', '--name', 'tmp', '--scopes', 'users:read').trim();
+    const status = async (i: number) =>
+      (await on(i).http.get(`${on(i).base}/Users`).set('Authorization', `Bearer ${extra}`)).status;
+    // both instances now hold the token in memory
     for (let i = 0; i < 2; i++) {
-      expect((await on(i).http.get(`${on(i).base}/Users`).set('Authorization', `Bearer ${extra}`)).status).toBe(200);
+      expect(await status(i)).toBe(200);
     }
-    const list = JSON.parse(cli(db.url, 'token', 'list', '--json')) as Array<{ id: string; name: string }>;
+    const list = parseJsonLines<{ id: string; name: string }>(cli(db.url, 'token', 'list', '--json'));
     cli(db.url, 'token', 'revoke', list.find((t) => t.name === 'tmp')!.id);
+    const revokedAt = Date.now();
     for (let i = 0; i < 2; i++) {
-      expect((await on(i).http.get(`${on(i).base}/Users`).set('Authorization', `Bearer ${extra}`)).status).toBe(401);
+      // polled until refused: the bound is DEFAULT_TOKEN_CACHE_TTL_MS from the revocation (plus
+      // this shared machine's scheduling slack); it must never be accepted after that
+      while ((await status(i)) === 200 && Date.now() - revokedAt < 5_000) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await status(i)).toBe(401);
+      expect(Date.now() - revokedAt).toBeLessThan(DEFAULT_TOKEN_CACHE_TTL_MS + 2_000);
     }
   });
+
+  it('with SCIM_TOKEN_CACHE_TTL_MS=0 a token revoked through the CLI is refused at once', async () => {
+    const uncached = await ServerProcess.start(db.url, { MIGRATIONS_RUN: 'false', SCIM_TOKEN_CACHE_TTL_MS: '0' });
+    try {
+      const url = new URL(uncached.baseUrl);
+      const get = async (t: string) =>
+        (await request(url.origin).get(`${url.pathname}/Users`).set('Authorization', `Bearer ${t}`)).status;
+      const extra = cli(db.url, 'token', 'create', '--tenant', 'acme', '--name', 'tmp0', '--scopes', 'users:read').trim();
+      expect(await get(extra)).toBe(200);
+      const list = parseJsonLines<{ id: string; name: string }>(cli(db.url, 'token', 'list', '--json'));
+      cli(db.url, 'token', 'revoke', list.find((t) => t.name === 'tmp0')!.id);
+      expect(await get(extra)).toBe(401);
+    } finally {
+      await uncached.stop();
+    }
+  }, 120_000);
 });

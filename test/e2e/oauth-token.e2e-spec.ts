@@ -182,6 +182,11 @@ describe.each(TEST_DATABASES)('OAuth token endpoint on %s', (kind: DatabaseKind)
     const entries = (await audit.search({ tenant: 'acme', limit: 1000 })).filter((e) => e.resourceType === 'oauth' && e.resourceId === c.id);
     expect(entries.map((e) => [e.status, JSON.parse(e.body!).outcome])).toEqual([[200, 'issued'], [401, 'bad_secret']]);
     expect(entries[0].tokenId).toBe(c.id);
+    // the refusal as the client got it (RFC 6749 §5.2), beside the exact reason above
+    expect(entries.map((e) => e.error)).toEqual([
+      null,
+      { status: 401, scimType: null, detail: 'invalid_client: Client authentication failed' },
+    ]);
     const ds = t.app.get<DataSource>(getDataSourceToken());
     const all = JSON.stringify(await ds.query('SELECT * FROM scim_audit'));
     expect(all).not.toContain(c.secret);

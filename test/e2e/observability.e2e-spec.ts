@@ -179,10 +179,11 @@ describe.each(TEST_DATABASES)('Request ids, rate limits, health and metrics on %
         sample('scim_http_requests_total', 'method="GET",route="unmatched",status="404"'),
       ).toBeGreaterThanOrEqual(2);
       expect(
-        sample('scim_http_request_duration_seconds_bucket', `method="GET",${users},le="+Inf"`),
+        // prom-client writes a bucket's `le` first
+        sample('scim_http_request_duration_seconds_bucket', `le="+Inf",method="GET",${users}`),
       ).toBe(sample('scim_http_request_duration_seconds_count', `method="GET",${users}`));
       expect(res.text).toMatch(
-        /^scim_http_request_duration_seconds_bucket\{method="GET",route="\/scim\/v2\/Users\/:id",le="0\.005"\} \d+$/m,
+        /^scim_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/scim\/v2\/Users\/:id"\} \d+$/m,
       );
       expect(res.text).toMatch(/^process_resident_memory_bytes \d+$/m);
       expect(res.text).toMatch(/^nodejs_heap_size_used_bytes \d+$/m);

@@ -24,6 +24,12 @@ export function cliWith(env: NodeJS.ProcessEnv, databaseUrl: string, ...args: st
   return res.stdout;
 }
 
+/** The CLI's `--json` output: JSON lines, one object per line (none for an empty list). */
+export function parseJsonLines<T = Record<string, unknown>>(stdout: string): T[] {
+  const text = stdout.trim();
+  return text === '' ? [] : text.split('\n').map((line) => JSON.parse(line) as T);
+}
+
 /** One standalone server process on a free loopback port; `baseUrl` once it is listening. */
 export class ServerProcess {
   private constructor(

@@ -30,9 +30,14 @@ export class TestApp extends ListeningApp {
     return new TestApp(app, db, config);
   }
 
-  /** The app on an existing database (not dropped on close: the caller owns it). */
+  /**
+   * The app on an existing database (not dropped on close: the caller owns it). Another process
+   * (the CLI) changes that database while the app runs, and the tests read the effect on the
+   * next request: so tokens are read on every request here unless `env` says otherwise (the
+   * default one-second bound is pinned by test/e2e/multi-instance.e2e-spec.ts).
+   */
   static async attach(url: string, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
-    const config = loadConfig({ DATABASE_URL: url, SCIM_BOOTSTRAP: 'false', ...env });
+    const config = loadConfig({ DATABASE_URL: url, SCIM_BOOTSTRAP: 'false', SCIM_TOKEN_CACHE_TTL_MS: '0', ...env });
     const app = await createApp(config, false);
     await app.listen(0, '127.0.0.1');
     return new TestApp(app, { kind: 'sqlite', url, drop: async () => undefined }, config);

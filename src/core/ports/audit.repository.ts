@@ -30,7 +30,25 @@ export interface AuditEntry {
    * `auto:okta`, `auto:default`); null without a principal (401, discovery, admin API)
    */
   readonly profile: string | null;
+  /**
+   * the SCIM error the request was answered with (RFC 7644 §3.12), so that the log says why a
+   * request was refused; null when it succeeded (or was answered without an error body)
+   */
+  readonly error: AuditError | null;
 }
+
+/** A refused request's SCIM error as the audit log keeps it. */
+export interface AuditError {
+  /** the error's status (the entry's own `status` is 499 when the client left first) */
+  readonly status: number;
+  /** RFC 7644 §3.12 `scimType` (`uniqueness`, `invalidFilter`, ...); null when it has none */
+  readonly scimType: string | null;
+  /** the `detail` sent to the client, cut at MAX_AUDIT_ERROR_DETAIL characters */
+  readonly detail: string;
+}
+
+/** longest error detail kept, in characters (the column's length) */
+export const MAX_AUDIT_ERROR_DETAIL = 1000;
 
 export interface AuditRecord extends AuditEntry {
   /** insertion order */

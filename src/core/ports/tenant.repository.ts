@@ -34,6 +34,11 @@ export type LinkPolicy = 'off' | 'verified-email';
 /** 'oauth-only': only OAuth access tokens, no static service-account tokens (app gallery rules) */
 export type TokenPolicy = 'any' | 'oauth-only';
 
+/** Each setting's values, the default first: what the checks accept and the admin API documents. */
+export const NOTIFICATION_SETTINGS: readonly NotificationSetting[] = ['on', 'off'];
+export const LINK_POLICIES: readonly LinkPolicy[] = ['off', 'verified-email'];
+export const TOKEN_POLICIES: readonly TokenPolicy[] = ['any', 'oauth-only'];
+
 /** An IdP group, by displayName (matched case-insensitively), mapped to a host role. */
 export interface RoleMapping {
   readonly group: string;
@@ -48,6 +53,8 @@ export interface TenantWebhook {
 
 export type DeprovisioningMode = 'hard' | 'soft';
 export type GroupCyclePolicy = 'refuse' | 'allow';
+export const DEPROVISIONING_MODES: readonly DeprovisioningMode[] = ['hard', 'soft'];
+export const GROUP_CYCLE_POLICIES: readonly GroupCyclePolicy[] = ['refuse', 'allow'];
 
 export interface TenantRepository {
   findBySlug(slug: string): Promise<Tenant | null>;
@@ -66,6 +73,12 @@ export interface TenantRepository {
   roleMappings(tenantId: string): Promise<RoleMapping[]>;
   /** maps the group (case-insensitively) to `role`, or removes its mapping when role is null */
   setRoleMapping(tenantId: string, group: string, role: string | null, at: string): Promise<boolean>;
+  /**
+   * deletes the tenant and everything that is its own (users, groups and their memberships,
+   * other resources, tokens, OAuth clients, role mappings, catalogue values, change events) in
+   * one transaction; the audit log keeps its entries. False when no tenant has that id.
+   */
+  delete(id: string): Promise<boolean>;
 }
 
 export interface TenantSettings {

@@ -33,6 +33,10 @@ export const ID_GENERATOR = Symbol('scim:IdGenerator');
 export const AUDIT_REPOSITORY = Symbol('scim:AuditRepository');
 export const RATE_LIMIT_REPOSITORY = Symbol('scim:RateLimitRepository');
 
+// Metrics (./request-metrics)
+/** RequestMetrics | null: where the SCIM controllers count their requests (null: nowhere) */
+export const REQUEST_METRICS = Symbol('scim:RequestMetrics');
+
 // Change events (./change-event)
 export const OUTBOX_REPOSITORY = Symbol('scim:OutboxRepository');
 export const OUTBOX_SIGNAL = Symbol('scim:OutboxSignal');

@@ -6,6 +6,7 @@ import { CORE_EXPORTS, coreProviders } from './core.providers';
 import { EVENTS_EXPORTS, eventsProviders } from './events.providers';
 import { LIFECYCLE_EXPORTS, lifecycleProviders } from './lifecycle.providers';
 import { OAUTH_EXPORTS, oauthProviders } from './oauth.providers';
+import { OBSERVABILITY_EXPORTS, observabilityProviders } from './observability.providers';
 import { PERSISTENCE_EXPORTS, persistenceProviders } from './persistence.providers';
 
 export { persistenceImports } from './persistence.providers';
@@ -20,6 +21,7 @@ export function scimCoreProviders(statics: ScimStaticOptions): Provider[] {
     ...eventsProviders(statics),
     ...lifecycleProviders(statics),
     ...oauthProviders(statics),
+    ...observabilityProviders(statics),
   ];
 }
 
@@ -32,4 +34,5 @@ export const SCIM_CORE_EXPORTS: InjectionToken[] = [
   ...EVENTS_EXPORTS,
   ...LIFECYCLE_EXPORTS,
   ...OAUTH_EXPORTS,
+  ...OBSERVABILITY_EXPORTS,
 ];

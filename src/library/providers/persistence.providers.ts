@@ -14,6 +14,7 @@ import {
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { SCIM_ENTITIES } from '../../persistence/entities';
 import { assertSafeSqlMode } from '../../persistence/mysql-mode.check';
+import { assertScimMigrationsApplied, assertSqlitePrepared } from '../../persistence/schema.check';
 import { NoGroupRepository } from '../../persistence/repositories/no-group.repository';
 import { TypeOrmGroupRepository } from '../../persistence/repositories/typeorm-group.repository';
 import {
@@ -38,8 +39,8 @@ function builtInUsers(u: unknown): TypeOrmUserRepository | undefined {
   return u instanceof TypeOrmUserRepository && Object.getPrototypeOf(u) === TypeOrmUserRepository.prototype ? u : undefined;
 }
 
-/** resolved once the database's SQL mode was found safe (see assertSafeSqlMode) */
-const SQL_MODE_CHECKED = Symbol('scim:SqlModeChecked');
+/** resolved once the database was found fit for the module (its checks are listed below) */
+const DATABASE_CHECKED = Symbol('scim:DatabaseChecked');
 /** the DataSource's searches, configured with the module's statement time limit */
 const SEARCH_READS = Symbol('scim:SearchReads');
 
@@ -96,14 +97,21 @@ export function persistenceProviders(statics: ScimStaticOptions): Provider[] {
         searchReads(d, { statementTimeoutMs: o.statementTimeoutMs }),
       inject: [ds, SCIM_OPTIONS],
     },
-    // refuses a MySQL server whose sql_mode makes client-side escaping unsafe
+    // refuses to start, before anything uses the database, on a MySQL server whose sql_mode
+    // makes client-side escaping unsafe, on a SQLite connection without prepareSqlite, and on a
+    // database the module's migrations are missing or pending on (unless requireMigrations is
+    // false: a process that boots the module to migrate)
     {
-      provide: SQL_MODE_CHECKED,
-      useFactory: async (d: DataSource) => {
+      provide: DATABASE_CHECKED,
+      useFactory: async (d: DataSource, o: ScimModuleOptions) => {
         await assertSafeSqlMode(d);
+        await assertSqlitePrepared(d);
+        if (o.requireMigrations !== false) {
+          await assertScimMigrationsApplied(d);
+        }
         return true;
       },
-      inject: [ds],
+      inject: [ds, SCIM_OPTIONS],
     },
   ];
 }

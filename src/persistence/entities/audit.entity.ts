@@ -52,6 +52,16 @@ export class AuditEntity {
   /** the IdP profile the request ran under and how it was chosen (`auto:entra`); null = none */
   @Column({ type: 'varchar', length: 32, nullable: true })
   profile!: string | null;
+
+  /** a refused request's SCIM error (RFC 7644 §3.12): its status, scimType and detail; null = none */
+  @Column({ name: 'error_status', type: 'integer', nullable: true })
+  errorStatus!: number | null;
+
+  @Column({ name: 'error_scim_type', type: 'varchar', length: 32, nullable: true })
+  errorScimType!: string | null;
+
+  @Column({ name: 'error_detail', type: 'varchar', length: 1000, nullable: true })
+  errorDetail!: string | null;
 }
 
 /** Requests of one token in one fixed window, shared by all instances. */

@@ -112,4 +112,11 @@ export class InMemoryTenantRepository implements TenantRepository {
     forTenant.set(key, { group, role });
     return true;
   }
+
+  /** the tenant, its secret and its role mappings (the other in-memory stores keep their own) */
+  async delete(id: string): Promise<boolean> {
+    this.secrets.delete(id);
+    this.mappings.delete(id);
+    return this.tenants.delete(id);
+  }
 }

@@ -18,6 +18,7 @@ import { TenantTokenPolicy1764000000000 } from './1764000000000-TenantTokenPolic
 import { OAuthAssertionJtis1764010000000 } from './1764010000000-OAuthAssertionJtis';
 import { TenantSwitches1764020000000 } from './1764020000000-TenantSwitches';
 import { AuditProfile1764021000000 } from './1764021000000-AuditProfile';
+import { AuditError1764030000000 } from './1764030000000-AuditError';
 
 /** Every migration of the module, in order; hosts pass these to their own DataSource. */
 export const SCIM_MIGRATIONS = [
@@ -40,4 +41,5 @@ export const SCIM_MIGRATIONS = [
   OAuthAssertionJtis1764010000000,
   TenantSwitches1764020000000,
   AuditProfile1764021000000,
+  AuditError1764030000000,
 ];

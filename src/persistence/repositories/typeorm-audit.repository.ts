@@ -23,6 +23,9 @@ const COLUMNS = [
   'user_agent',
   'body',
   'profile',
+  'error_status',
+  'error_scim_type',
+  'error_detail',
 ] as const;
 
 interface AuditRow {
@@ -41,6 +44,9 @@ interface AuditRow {
   user_agent: string | null;
   body: string | null;
   profile: string | null;
+  error_status: number | string | null;
+  error_scim_type: string | null;
+  error_detail: string | null;
 }
 
 /** scim_audit with plain SQL: batched multi-row INSERTs, an indexed read, bounded DELETEs. */
@@ -66,6 +72,9 @@ export class TypeOrmAuditRepository implements AuditRepository {
       e.userAgent,
       e.body,
       e.profile,
+      e.error?.status ?? null,
+      e.error?.scimType ?? null,
+      e.error?.detail ?? null,
     ]);
     // one transaction per batch: on SQLite it is queued behind the requests' own writes
     await inTransaction(this.ds, (qr) => insertRows(qr, 'scim_audit', COLUMNS, rows));
@@ -115,5 +124,9 @@ function toRecord(r: AuditRow): AuditRecord {
     userAgent: r.user_agent,
     body: r.body,
     profile: r.profile,
+    error:
+      r.error_status === null || r.error_status === undefined
+        ? null
+        : { status: Number(r.error_status), scimType: r.error_scim_type, detail: r.error_detail ?? '' },
   };
 }

@@ -6,6 +6,7 @@ import {
   TenantSettings,
   TenantWebhook,
 } from '../../core/ports/tenant.repository';
+import { OutboxEntity } from '../entities/outbox.entity';
 import { RoleMappingEntity, TenantEntity } from '../entities/tenant.entity';
 import { LookupCache, TokenLookupCache } from './token-lookup.cache';
 
@@ -115,6 +116,22 @@ export class TypeOrmTenantRepository implements TenantRepository {
       }
     });
     return true;
+  }
+
+  /**
+   * The change events go by tenant id (the outbox has no foreign key: it is written with the
+   * change, whose rows may be gone by delivery); every other table of the tenant follows its
+   * row through ON DELETE CASCADE. The audit log has no foreign key and keeps its entries.
+   */
+  async delete(id: string): Promise<boolean> {
+    const deleted = await this.repo.manager.transaction(async (m) => {
+      await m.getRepository(OutboxEntity).delete({ tenantId: id });
+      return ((await m.getRepository(TenantEntity).delete({ id })).affected ?? 0) > 0;
+    });
+    // its tokens and clients stop working on this instance's next request
+    this.tokenCache?.forgetTenant(id);
+    this.clientCache?.forgetTenant(id);
+    return deleted;
   }
 }
 

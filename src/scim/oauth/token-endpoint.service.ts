@@ -11,6 +11,7 @@ import { effectiveScopes } from '../../auth/token.service';
 import { OAuthError } from '../../core/oauth/oauth-error';
 import { ClientAuthentication, grantScopes, parseTokenRequest, singleParams } from '../../core/oauth/token-request';
 import { OAuthClient } from '../../core/ports/oauth-client.repository';
+import { AuditError, MAX_AUDIT_ERROR_DETAIL } from '../../core/ports/audit.repository';
 import { TenantRepository } from '../../core/ports/tenant.repository';
 import { TENANT_REPOSITORY } from '../../core/ports/tokens';
 import { SCIM_STATIC_OPTIONS } from '../di.tokens';
@@ -96,7 +97,7 @@ export class TokenEndpointService {
         body: err ? err.toBody() : { error: 'server_error', error_description: 'Internal server error' },
       };
     }
-    this.record(req, stamp, reply.status, outcome);
+    this.record(req, stamp, reply, outcome);
     return reply;
   }
 
@@ -175,7 +176,8 @@ export class TokenEndpointService {
     }
   }
 
-  private record(req: TokenHttpRequest, stamp: { id: string; at: string; start: number }, status: number, o: Outcome): void {
+  private record(req: TokenHttpRequest, stamp: { id: string; at: string; start: number }, reply: OAuthReply, o: Outcome): void {
+    const { status } = reply;
     try {
       const ua = header(req, 'user-agent');
       this.audit.record({
@@ -202,9 +204,18 @@ export class TokenEndpointService {
         }),
         // no IdP profile: the token endpoint is not SCIM
         profile: null,
+        // what the client was told (RFC 6749 §5.2 error, no scimType); the exact reason is the outcome above
+        error: status === 200 ? null : oauthRefusal(status, reply.body),
       });
     } catch (e) {
       this.logger.error(`Could not audit token request ${stamp.id}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+}
+
+/** an RFC 6749 §5.2 error body as the audit log keeps a refusal: `invalid_client: Client authentication failed` */
+function oauthRefusal(status: number, body: object): AuditError {
+  const { error, error_description: description } = body as { error?: string; error_description?: string };
+  const detail = [error, description].filter(Boolean).join(': ');
+  return { status, scimType: null, detail: clip(detail, MAX_AUDIT_ERROR_DETAIL)! };
 }

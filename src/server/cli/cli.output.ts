@@ -4,6 +4,22 @@ import type { RoleMapping, TenantView } from '../../library';
 export const out = (s: string) => process.stdout.write(s + '\n');
 export const err = (s: string) => process.stderr.write(s + '\n');
 
+/** `--json`: one JSON object on one line (JSON lines, the one format of every --json) */
+export const jsonLine = (value: unknown) => out(JSON.stringify(value));
+
+/** `--json` of a list: one line per item, nothing for none */
+export function jsonLines(values: readonly unknown[]): void {
+  for (const v of values) {
+    jsonLine(v);
+  }
+}
+
+/** `text` on one line of at most `max` characters, for a table cell */
+export function cell(text: string | null | undefined, max = 80): string {
+  const flat = (text ?? '').replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
 /** rows as a plain-text table, one column per key of the first row */
 export function table(rows: Record<string, unknown>[]): string {
   if (!rows.length) {

@@ -73,7 +73,8 @@ describe('loadConfig', () => {
     expect(loadConfig({}).logFormat).toBe('json');
     expect(loadConfig({ LOG_FORMAT: 'Pretty' }).logFormat).toBe('pretty');
     expect(loadConfig({ ADMIN_TOKEN: 'a'.repeat(32) }).adminToken).toBe('a'.repeat(32));
-    expect(loadConfig({}).tokenCacheTtlMs).toBe(0);
+    expect(loadConfig({}).tokenCacheTtlMs).toBe(1000);
+    expect(loadConfig({ SCIM_TOKEN_CACHE_TTL_MS: '0' }).tokenCacheTtlMs).toBe(0);
     expect(loadConfig({ SCIM_TOKEN_CACHE_TTL_MS: '5000' }).tokenCacheTtlMs).toBe(5000);
     expect(() => loadConfig({ SCIM_TOKEN_CACHE_TTL_MS: '120000' })).toThrow(/SCIM_TOKEN_CACHE_TTL_MS/);
   });

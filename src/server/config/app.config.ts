@@ -1,6 +1,7 @@
 import { ResolvedResourceType } from '../../scim/scim.options';
 import { LogLevel } from '@nestjs/common';
 import { ConfigError } from './config-error';
+import { DEFAULT_TOKEN_CACHE_TTL_MS, MAX_TOKEN_CACHE_TTL_MS } from '../../auth/auth.options';
 import { loadResourceTypes, readJsonConfigFile } from './json-file.config';
 import { OAuthConfig, loadOAuthConfig } from './oauth.config';
 import {
@@ -61,7 +62,7 @@ export interface AppConfig {
    * SCIM_PROTECTED_ROLE (break-glass: the role whose last active holder SCIM cannot remove)
    */
   roles?: { names: string[]; protect?: string };
-  /** SCIM_TOKEN_CACHE_TTL_MS, ms a token look-up may be answered from memory (0 = off) */
+  /** SCIM_TOKEN_CACHE_TTL_MS, ms a token look-up may be answered from memory (default 1000; 0 = off) */
   tokenCacheTtlMs: number;
   /** SCIM_COUNT_STATEMENTS: count SQL statements at the drivers, shown in /metrics (off) */
   countStatements: boolean;
@@ -330,7 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(adminToken !== undefined ? { adminToken } : {}),
     logFormat,
     ...(roles ? { roles } : {}),
-    tokenCacheTtlMs: int(env, 'SCIM_TOKEN_CACHE_TTL_MS', 0, 0, 60_000),
+    tokenCacheTtlMs: int(env, 'SCIM_TOKEN_CACHE_TTL_MS', DEFAULT_TOKEN_CACHE_TTL_MS, 0, MAX_TOKEN_CACHE_TTL_MS),
     countStatements: bool(env, 'SCIM_COUNT_STATEMENTS', false),
     http: httpTimeouts(env),
     oauth: loadOAuthConfig(env),

@@ -1,7 +1,7 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { redactUrl } from '../../audit/audit-redaction.util';
 import { REQUEST_ID_HEADER, stampOf, stampRequest } from '../../audit/request-id.util';
-import { HttpMetrics, UNMATCHED_ROUTE } from './http-metrics.service';
+import { ScimMetrics, UNMATCHED_ROUTE } from '../../library';
 import { AccessLog } from './json.logger';
 import { StatementCounter } from './statement-counter';
 
@@ -23,7 +23,7 @@ interface Authenticated {
  * - onRequest stamps the request id (the incoming X-Request-Id when sane, else a UUID) and
  *   sends it back; SCIM controllers reuse the same stamp for their audit entry;
  * - onResponse counts the request under its route template with Fastify's own elapsed time
- *   and, when `accessLog` is given (info level enabled), writes one access line: method,
+ *   (ScimMetrics: the same series a host gets from the SCIM controllers) and, when `accessLog` is given (info level enabled), writes one access line: method,
  *   route, URL (credential-like query parameters redacted), status, duration, request id, tenant and token id
  *   (never the token), User-Agent and client IP, from fields Fastify already holds.
  * With `statements` (SCIM_COUNT_STATEMENTS), the SQL statements run between the two hooks are
@@ -32,7 +32,7 @@ interface Authenticated {
  */
 export function installHttpHooks(
   fastify: Fastify,
-  metrics: HttpMetrics,
+  metrics: ScimMetrics,
   accessLog?: AccessLog,
   statements?: StatementCounter,
 ): void {

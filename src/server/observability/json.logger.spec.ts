@@ -97,6 +97,20 @@ describe('JsonLogger (structured JSON logs)', () => {
     expect(out.lines()).toHaveLength(3);
   });
 
+  it("logs Nest's start-up narration (modules, routes) at debug, the rest of its lines at info", () => {
+    const out = capture();
+    const logger = new JsonLogger(['fatal', 'error', 'warn', 'log'], out.stream);
+    logger.log('AppModule dependencies initialized', 'InstanceLoader');
+    logger.log('Mapped {/health/live, GET} route', 'RouterExplorer');
+    logger.log('HealthController {/health}:', 'RoutesResolver');
+    logger.log('Starting Nest application...', 'NestFactory');
+    logger.log('Nest application successfully started', 'NestApplication');
+    expect(out.lines().map((l) => [l.level, l.context])).toEqual([['info', 'NestApplication']]);
+    logger.setLogLevels(['log', 'debug']);
+    logger.log('Mapped {/metrics, GET} route', 'RouterExplorer');
+    expect(out.lines()[1]).toMatchObject({ level: 'debug', context: 'RouterExplorer' });
+  });
+
   it('keeps an object message as data', () => {
     const out = capture();
     new JsonLogger(['log'], out.stream).log({ a: 1 }, 'Ctx');

@@ -1,4 +1,4 @@
-import { Logger, LogLevel, LoggerService } from '@nestjs/common';
+import { ConsoleLogger, Logger, LogLevel, LoggerService } from '@nestjs/common';
 import pino, { DestinationStream, Level, Logger as Pino } from 'pino';
 
 /** One finished HTTP request: never a token, only the ids behind it. */
@@ -41,6 +41,16 @@ function threshold(levels: readonly LogLevel[]): Level | 'silent' {
   return PINO_LEVELS.find(([nest]) => levels.includes(nest))?.[1] ?? 'silent';
 }
 
+/**
+ * Nest's start-up narration (modules initialised, every route mapped): debug, not info, so
+ * that the first lines a user sees at start are the base URL and the bootstrap token.
+ */
+const BOOT_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+/** `log(message, ..., context)` of Nest's start-up narration */
+const isBootNarration = (params: readonly unknown[]): boolean =>
+  params.length > 0 && BOOT_CONTEXTS.has(params[params.length - 1] as string);
+
 /** What ConsoleLogger.error takes for a stack trace rather than a context name. */
 const STACK = /^(.)+\n\s+at .+:\d+:\d+/;
 
@@ -73,7 +83,7 @@ export class JsonLogger implements LoggerService, AccessLog {
   }
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    this.write(isBootNarration(params) ? 'debug' : 'info', message, params);
   }
 
   warn(message: unknown, ...params: unknown[]): void {
@@ -167,5 +177,16 @@ export class ConsoleAccessLog implements AccessLog {
 
   access(e: AccessLogEntry): void {
     this.logger.log(`${e.method} ${e.url} ${e.status} ${e.durationMs} ms (request ${e.requestId})`);
+  }
+}
+
+/** LOG_FORMAT=pretty: Nest's console format, with its start-up narration at debug level. */
+export class QuietConsoleLogger extends ConsoleLogger {
+  override log(message: unknown, ...params: unknown[]): void {
+    if (isBootNarration(params)) {
+      this.debug(message, ...params);
+      return;
+    }
+    super.log(message, ...params);
   }
 }

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { Registry } from 'prom-client';
 import { StatementCounter, statementKind } from './statement-counter';
 
 describe('statementKind', () => {
@@ -60,7 +61,17 @@ describe('StatementCounter', () => {
         });
       });
       expect(counter.total.insert - before.insert).toBe(3);
-      expect(counter.render()).toEqual(expect.arrayContaining(['# TYPE scim_db_statements_total counter']));
+      const registry = new Registry();
+      counter.register(registry);
+      const lines = (await registry.metrics()).split('\n');
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          '# TYPE scim_db_statements_total counter',
+          `scim_db_statements_total{kind="insert"} ${counter.total.insert}`,
+          '# TYPE scim_db_request_statements_total counter',
+          `scim_db_request_statements_total{kind="select"} ${counter.inRequests.select}`,
+        ]),
+      );
     } finally {
       db.close();
     }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Counter, Registry } from 'prom-client';
 
 /** What a statement is, by its first keyword. */
 export const STATEMENT_KINDS = ['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'other'] as const;
@@ -100,21 +101,31 @@ export class StatementCounter {
     }
   }
 
-  /** Prometheus text lines (format 0.0.4). */
-  render(): string[] {
-    const lines = (name: string, help: string, counts: Counts) => [
-      `# HELP ${name} ${help}`,
-      `# TYPE ${name} counter`,
-      ...STATEMENT_KINDS.map((k) => `${name}{kind="${k}"} ${counts[k]}`),
-    ];
-    return [
-      ...lines('scim_db_statements_total', 'SQL statements sent to the database, by first keyword.', this.total),
-      ...lines(
-        'scim_db_request_statements_total',
-        'SQL statements sent while an HTTP request was being served, by first keyword.',
-        this.inRequests,
-      ),
-    ];
+  /**
+   * The counters as prom-client metrics in `registry` (scim_db_statements_total,
+   * scim_db_request_statements_total by kind), read from this counter at each scrape: the
+   * drivers' hot path only adds to a plain object.
+   */
+  register(registry: Registry): void {
+    const counter = (name: string, help: string, counts: Counts) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['kind'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const k of STATEMENT_KINDS) {
+            this.inc({ kind: k }, counts[k]);
+          }
+        },
+      });
+    counter('scim_db_statements_total', 'SQL statements sent to the database, by first keyword.', this.total);
+    counter(
+      'scim_db_request_statements_total',
+      'SQL statements sent while an HTTP request was being served, by first keyword.',
+      this.inRequests,
+    );
   }
 
   /** mysql2: every statement goes through Connection#query or #execute (pools use them too). */

@@ -1,5 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { SCIM_ENTITIES, SCIM_MIGRATIONS, parseDatabaseUrl, prepareSqlite } from '../scim-nest';
+import { SCIM_MIGRATIONS, parseDatabaseUrl, scimTypeOrmOptions } from '../scim-nest';
 import { HostTeamMember } from '../teams/host-team-member.entity';
 import { HostTeam } from '../teams/host-team.entity';
 import { HostUser } from '../users/host-user.entity';
@@ -17,20 +17,24 @@ export const HOST_MIGRATIONS = [
 export const HOST_ENTITIES = [HostUser, HostTeam, HostTeamMember];
 
 /**
- * The host's one DataSource: its own entities plus SCIM's (tenants, tokens, audit...). On
- * SQLite, prepareSqlite registers what the SCIM filter compiler needs (scim_lower(),
- * case-sensitive LIKE): the host's filter target relies on it too.
+ * The host's one DataSource: its own entities plus SCIM's (tenants, tokens, audit...), from
+ * scimTypeOrmOptions, which on SQLite also prepares each connection (prepareSqlite: scim_lower(),
+ * case-sensitive LIKE), which the host's filter target relies on too. Its migrations are the
+ * host's own: migrate() runs SCIM's into their own history table, where ScimModule finds them
+ * when it starts.
  */
 export function hostDataSourceOptions(url: string): DataSourceOptions {
   const db = parseDatabaseUrl(url);
+  const type = db.kind === 'sqlite' ? 'better-sqlite3' : 'mysql';
+  const { entities, prepareDatabase } = scimTypeOrmOptions({ type, entities: HOST_ENTITIES });
   const common = {
-    entities: [...HOST_ENTITIES, ...SCIM_ENTITIES],
+    entities,
     migrations: HOST_MIGRATIONS,
     migrationsTableName: 'host_migrations',
     synchronize: false,
   };
-  if (db.kind === 'sqlite') {
-    return { ...common, type: 'better-sqlite3', database: db.file!, prepareDatabase: prepareSqlite };
+  if (type === 'better-sqlite3') {
+    return { ...common, type, database: db.file!, prepareDatabase };
   }
   if (db.kind === 'postgres') {
     return {
@@ -45,7 +49,7 @@ export function hostDataSourceOptions(url: string): DataSourceOptions {
   }
   return {
     ...common,
-    type: 'mysql',
+    type,
     host: db.host,
     port: db.port,
     username: db.username,
