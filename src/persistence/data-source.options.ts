@@ -90,7 +90,7 @@ export function prepareSqlite(db: {
 }
 
 /** The database drivers the module runs on. */
-export type ScimDatabaseType = 'better-sqlite3' | 'mysql' | 'mariadb';
+export type ScimDatabaseType = 'better-sqlite3' | 'mysql' | 'mariadb' | 'postgres';
 
 type EntityItem = Function | string | EntitySchema;
 type MigrationItem = Function | string;
@@ -125,7 +125,7 @@ const listOf = <T>(l: T[] | Record<string, T> | undefined): T[] =>
  * up to date) before it starts; without them the module refuses to start.
  */
 export function scimTypeOrmOptions(o: ScimTypeOrmOptionsInput): ScimTypeOrmOptions {
-  const types: readonly string[] = ['better-sqlite3', 'mysql', 'mariadb'] satisfies ScimDatabaseType[];
+  const types: readonly string[] = ['better-sqlite3', 'mysql', 'mariadb', 'postgres'] satisfies ScimDatabaseType[];
   if (!types.includes(o?.type)) {
     throw new Error(
       `scimTypeOrmOptions: type must be one of ${types.map((t) => `'${t}'`).join(', ')} (got ${JSON.stringify(o?.type)})`,

@@ -156,14 +156,14 @@ describe.each(TEST_DATABASES)('CLI resources on %s', (kind: DatabaseKind) => {
 
     const ds = app.app.get(DataSource);
     for (const table of ['scim_users', 'scim_groups', 'scim_group_members', 'scim_tokens', 'scim_role_mappings', 'scim_outbox']) {
-      const [{ n }] = (await ds.query(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant_id = ?`, [tenantId])) as Array<{ n: unknown }>;
+      const [{ n }] = (await ds.query(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant_id = ${kind === 'postgres' ? '$1' : '?'}`, [tenantId])) as Array<{ n: unknown }>;
       expect([table, Number(n)]).toEqual([table, 0]);
     }
     const [{ n: values }] = (await ds.query('SELECT COUNT(*) AS n FROM scim_user_values v WHERE NOT EXISTS (SELECT 1 FROM scim_users u WHERE u.seq = v.owner_seq)')) as Array<{ n: unknown }>;
     expect(Number(values)).toBe(0);
     // its requests stay in the audit log; the other tenant is untouched
     await app.app.get(AuditService).flush();
-    const [{ n: audited }] = (await ds.query('SELECT COUNT(*) AS n FROM scim_audit WHERE tenant_id = ?', [tenantId])) as Array<{ n: unknown }>;
+    const [{ n: audited }] = (await ds.query('SELECT COUNT(*) AS n FROM scim_audit WHERE tenant_id = ' + (kind === 'postgres' ? '$1' : '?'), [tenantId])) as Array<{ n: unknown }>;
     expect(Number(audited)).toBeGreaterThan(0);
     expect(cli('users', 'list', '--tenant', 'acme').stderr).toMatch(/^3 of 3 users/m);
 

@@ -45,6 +45,10 @@ class HostWidgets1700000000000 implements MigrationInterface {
 /** The host's own connection settings, nothing of SCIM's. */
 function connection(url: string) {
   const db = parseDatabaseUrl(url);
+  if (db.kind === 'postgres') {
+    const { host, port, username, password, database } = db;
+    return { type: 'postgres', host, port, username, password, database } as const;
+  }
   return db.kind === 'sqlite'
     ? ({ type: 'better-sqlite3', database: db.file! } as const)
     : ({
@@ -177,7 +181,7 @@ describe.each(TEST_DATABASES)('ScimModule checks the host DataSource at boot on 
     await migrate(db.url, SCIM_MIGRATIONS, 'migrations');
     const ds = new DataSource({ ...connection(db.url) } as DataSourceOptions);
     await ds.initialize();
-    await ds.query('DELETE FROM migrations WHERE name = ?', [LAST_MIGRATION]);
+    await ds.query(`DELETE FROM migrations WHERE name = ${kind === 'postgres' ? '$1' : '?'}`, [LAST_MIGRATION]);
     await ds.destroy();
     const c = connection(db.url);
     await expect(boot({ ...c, ...scimTypeOrmOptions({ type: c.type }) } as TypeOrmModuleOptions)).rejects.toThrow(

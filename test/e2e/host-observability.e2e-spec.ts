@@ -56,7 +56,14 @@ class ObservedHostModule {
     const connection =
       db.kind === 'sqlite'
         ? ({ type: 'better-sqlite3', database: db.file! } as const)
-        : ({ type: 'mysql', host: db.host, port: db.port, username: db.username, password: db.password, database: db.database } as const);
+        : ({
+            type: db.kind === 'postgres' ? 'postgres' : 'mysql',
+            host: db.host,
+            port: db.port,
+            username: db.username,
+            password: db.password,
+            database: db.database,
+          } as const);
     return {
       module: ObservedHostModule,
       imports: [

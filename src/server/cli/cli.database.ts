@@ -9,7 +9,8 @@ export function describeDatabase(url: string, fromEnv: boolean): string {
   if (db.kind === 'sqlite') {
     return `SQLite ${db.file === ':memory:' ? 'in memory' : resolve(db.file!)}${source}`;
   }
-  return `MySQL/MariaDB ${db.username}@${db.host}:${db.port}/${db.database}${source}`;
+  const server = db.kind === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB';
+  return `${server} ${db.username}@${db.host}:${db.port}/${db.database}${source}`;
 }
 
 /**
