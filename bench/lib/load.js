@@ -7,7 +7,7 @@
  */
 const http = require('node:http');
 const { performance } = require('node:perf_hooks');
-const { procStats } = require('./server');
+const { procStats, cpuDelta } = require('./server');
 const { FastHttpClient } = require('./http-client');
 
 const REQUEST_TIMEOUT_MS = 120000;
@@ -239,7 +239,7 @@ async function runLoad({ client, concurrency, durationS, maxRequests, next, moni
         : null,
     database:
       dbBefore && dbAfter
-        ? { cpuMs: dbAfter.cpuMs - dbBefore.cpuMs, cpuMsPerRequest: total ? (dbAfter.cpuMs - dbBefore.cpuMs) / total : null }
+        ? { cpuMs: cpuDelta(dbBefore, dbAfter), cpuMsPerRequest: total ? cpuDelta(dbBefore, dbAfter) / total : null }
         : null,
     client: { cpuMs: (clientCpu.user + clientCpu.system) / 1000 },
   };

@@ -161,18 +161,29 @@ class ServerProcess {
 
 /**
  * CPU time (ms) and resident memory (MiB) of a process from /proc; null if unreadable. `pid`
- * may also be `{ comm }`: the sum over every process of that name (PostgreSQL serves each
- * connection in a process of its own; one that exits between two readings drops out).
+ * may also be `{ comm, database }`: the sum over the processes of that name serving that
+ * database (PostgreSQL serves each connection in a process of its own, named after its
+ * database in its command line), with each one's CPU in `perPid` (cpuDelta).
  */
 function procStats(pid) {
   if (!pid) {
     return null;
   }
   if (typeof pid === 'object') {
-    const all = pidsNamed(pid.comm).map(procStats).filter(Boolean);
-    return all.length
-      ? all.reduce((a, b) => ({ cpuMs: a.cpuMs + b.cpuMs, rssMiB: a.rssMiB + b.rssMiB, hwmMiB: a.hwmMiB + b.hwmMiB }))
-      : null;
+    const perPid = new Map();
+    let rssMiB = 0;
+    let hwmMiB = 0;
+    for (const p of pidsNamed(pid.comm)) {
+      const s = servesDatabase(p, pid.database) ? procStats(p) : null;
+      if (s) {
+        perPid.set(p, s.cpuMs);
+        rssMiB += s.rssMiB;
+        hwmMiB += s.hwmMiB;
+      }
+    }
+    const cpuMs = [...perPid.values()].reduce((a, b) => a + b, 0);
+    // none yet (the pool opens its connections on demand): zero, and the next reading counts them
+    return { cpuMs, rssMiB, hwmMiB, perPid };
   }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -192,6 +203,47 @@ function procStats(pid) {
     };
   } catch {
     return null;
+  }
+}
+
+/**
+ * A PostgreSQL backend's title: `postgres: [<cluster>: ]<user> <database> <client> <state>`
+ * (the cluster name when one is set, as Debian's `15/main`), NUL-padded.
+ */
+function servesDatabase(pid, database) {
+  try {
+    const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+/g, ' ');
+    const m = /^postgres: (?:\S+: )?(\S+) (\S+) /.exec(title);
+    return m !== null && m[2] === database;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The CPU ms spent between two procStats readings. For a set of processes (perPid): only
+ * what the processes alive at the second reading spent since the first (a process started in
+ * between counts whole; one that exited in between is not seen), so an exited backend never
+ * makes it negative.
+ */
+function cpuDelta(before, after) {
+  if (!before.perPid || !after.perPid) {
+    return after.cpuMs - before.cpuMs;
+  }
+  let ms = 0;
+  for (const [pid, cpu] of after.perPid) {
+    ms += cpu - (before.perPid.get(pid) ?? 0);
+  }
+  return ms;
+}
+
+/** The port a MariaDB/MySQL server was started with (`--port=N`, else the default 3306). */
+function mysqlPort(pid) {
+  try {
+    const m = /\0--port=(\d+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    return m ? Number(m[1]) : 3306;
+  } catch {
+    return undefined;
   }
 }
 
@@ -219,18 +271,20 @@ function pidsNamed(...names) {
 
 /**
  * The local database server's process (to report its CPU too), if it can be seen: the
- * MariaDB/MySQL pid, or every PostgreSQL process (procStats sums them); none for SQLite, which
- * runs in the server's own process.
+ * MariaDB/MySQL pid listening on `port` (the whole server's), or PostgreSQL's backends of the bench's own database
+ * `database` (procStats sums them; other databases' work on a shared server is left out);
+ * none for SQLite, which runs in the server's own process.
  */
-function findDatabaseProcess(kind) {
+function findDatabaseProcess(kind, database, port = 3306) {
   switch (kind) {
     case 'mysql':
-      return pidsNamed('mariadbd', 'mysqld')[0];
+      // the server on the bench's port: another one may run beside it (its own --port)
+      return pidsNamed('mariadbd', 'mysqld').find((p) => mysqlPort(p) === port);
     case 'postgres':
-      return pidsNamed('postgres').length ? { comm: 'postgres' } : undefined;
+      return pidsNamed('postgres').length ? { comm: 'postgres', database } : undefined;
     default:
       return undefined;
   }
 }
 
-module.exports = { ROOT, MAIN, CLI, ServerProcess, runCli, freePort, procStats, findDatabaseProcess };
+module.exports = { ROOT, MAIN, CLI, ServerProcess, runCli, freePort, procStats, cpuDelta, findDatabaseProcess };

@@ -1,5 +1,6 @@
 import { lookupKey } from '../../core/filter/filter-sql.target';
 import { ScimJson } from '../../core/ports/resource.types';
+import { deepEqual } from '../../core/resource/json.util';
 import { AttributeDefinition } from '../../core/schema/schema.types';
 import { insertRows } from '../repositories/sql.util';
 import { Sql } from '../repositories/sql-transaction';
@@ -99,7 +100,9 @@ export async function writeValues(
   const changed: string[] = [];
   for (const def of attributes) {
     const next = resource[def.name];
-    if (previous && JSON.stringify(previous[def.name]) === JSON.stringify(next)) {
+    // equal JSON whatever the members' order: PostgreSQL's jsonb gives the stored document
+    // back in its own order, and a client may send another one
+    if (previous && deepEqual(previous[def.name], next)) {
       continue;
     }
     changed.push(def.name);

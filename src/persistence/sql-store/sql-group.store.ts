@@ -14,6 +14,7 @@ import {
 } from '../../core/ports/group.repository';
 import { ResourcePage, ResourceQuery, ScimJson, StoredResource } from '../../core/ports/resource.types';
 import { CheckedDelta, checkDelta, checkMembersFilter, uniqueMembers } from '../../core/resource/members';
+import { deepEqual } from '../../core/resource/json.util';
 import { SchemaRegistry } from '../../core/schema/schema.registry';
 import { appendEvents } from '../repositories/typeorm-outbox.repository';
 import { dialectOf } from '../repositories/sql.util';
@@ -181,7 +182,7 @@ export class SqlGroupStore implements GroupRepository {
       : {};
     return this.docs.write(u.resource, events, async (qr) => {
       const w = await this.docs.rows.updateIn(qr, tenantId, id, u);
-      if (basis && JSON.stringify(basis) !== JSON.stringify(w.previous)) {
+      if (basis && !deepEqual(basis, w.previous)) {
         // the member columns came from a document that changed since: the service retries
         throw ScimError.preconditionFailed(`Group ${id} was modified concurrently`);
       }
