@@ -36,7 +36,7 @@ describe.each(TEST_DATABASES)('catalogue CLI on %s', (kind: DatabaseKind) => {
     const set = cli('catalogue', 'set', '--tenant', 'acme', '--type', 'entitlement', '--value', 'seat.pro',
       '--display-name', 'Pro seat', '--entry-type', 'License', '--json');
     // the database it worked on, and nothing else
-    expect(set.stderr).toMatch(/^Database: (SQLite \/\S+\.sqlite|MySQL\/MariaDB \S+@\S+:\d+\/scim_test_\w+)\n$/);
+    expect(set.stderr).toMatch(/^Database: (SQLite \/\S+\.sqlite|(?:MySQL\/MariaDB|PostgreSQL) \S+@\S+:\d+\/scim_test_\w+)\n$/);
     expect(set.status).toBe(0);
     expect(JSON.parse(set.stdout)).toMatchObject({ resourceType: 'Entitlement', value: 'seat.pro', displayName: 'Pro seat', version: 1 });
     expect(cli('catalogue', 'set', '--tenant', 'acme', '--type', 'Entitlement', '--value', 'seat.basic', '--supported', 'false').status).toBe(0);
