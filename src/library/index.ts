@@ -181,6 +181,7 @@ export { SCIM_MIGRATIONS } from '../persistence/migrations';
 // what a host adds to its DataSource: spread scimTypeOrmOptions({ type }) with migrationsRun: true
 export {
   buildDataSourceOptions,
+  connectionOptionsOf,
   parseDatabaseUrl,
   prepareSqlite,
   redact,

@@ -166,8 +166,33 @@ export interface DataSourceBuildOptions {
 /** PostgreSQL's statement_timeout unless the options say otherwise */
 export const DEFAULT_PG_STATEMENT_TIMEOUT_MS = 30_000;
 
+/**
+ * The driver settings of a DATABASE_URL, as the module needs its connection: the database and
+ * credentials, and on MySQL/MariaDB UTC times, utf8mb4 and BIGINTs as strings. Nothing of the
+ * module's own (entities, migrations, pool, SQLite preparation): a host adds those, through
+ * scimTypeOrmOptions, to a connection it describes itself or takes from here.
+ */
+export function connectionOptionsOf(url: string) {
+  const db = parseDatabaseUrl(url);
+  if (db.kind === 'sqlite') {
+    return { type: 'better-sqlite3', database: db.file! } as const;
+  }
+  const server = { host: db.host, port: db.port, username: db.username, password: db.password, database: db.database };
+  if (db.kind === 'postgres') {
+    return { type: 'postgres', ...server } as const;
+  }
+  return {
+    type: 'mysql',
+    ...server,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  } as const;
+}
+
 export function buildDataSourceOptions(o: DataSourceBuildOptions): DataSourceOptions {
-  const db = parseDatabaseUrl(o.url);
+  const connection = connectionOptionsOf(o.url);
   const common = {
     entities: [...SCIM_ENTITIES, ...((o.entities as []) ?? [])],
     migrations: SCIM_MIGRATIONS,
@@ -176,41 +201,19 @@ export function buildDataSourceOptions(o: DataSourceBuildOptions): DataSourceOpt
     synchronize: false,
     logging: o.logging ?? false,
   };
-  if (db.kind === 'sqlite') {
-    return {
-      ...common,
-      type: 'better-sqlite3',
-      database: db.file!,
-      prepareDatabase: prepareSqlite,
-    } as DataSourceOptions;
+  switch (connection.type) {
+    case 'better-sqlite3':
+      return { ...common, ...connection, prepareDatabase: prepareSqlite } as DataSourceOptions;
+    case 'postgres':
+      return {
+        ...common,
+        ...connection,
+        extra: {
+          max: 20,
+          statement_timeout: o.statementTimeoutMs ?? DEFAULT_PG_STATEMENT_TIMEOUT_MS,
+        },
+      } as DataSourceOptions;
+    default:
+      return { ...common, ...connection, extra: { connectionLimit: 20 } } as DataSourceOptions;
   }
-  if (db.kind === 'postgres') {
-    return {
-      ...common,
-      type: 'postgres',
-      host: db.host,
-      port: db.port,
-      username: db.username,
-      password: db.password,
-      database: db.database,
-      extra: {
-        max: 20,
-        statement_timeout: o.statementTimeoutMs ?? DEFAULT_PG_STATEMENT_TIMEOUT_MS,
-      },
-    } as DataSourceOptions;
-  }
-  return {
-    ...common,
-    type: 'mysql',
-    host: db.host,
-    port: db.port,
-    username: db.username,
-    password: db.password,
-    database: db.database,
-    charset: 'utf8mb4_unicode_ci',
-    timezone: 'Z',
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    extra: { connectionLimit: 20 },
-  } as DataSourceOptions;
 }

@@ -19,7 +19,7 @@ import {
   ScimModuleOptions,
   TenantService,
   TokenService,
-  parseDatabaseUrl,
+  connectionOptionsOf,
   pendingScimMigrations,
   scimTypeOrmOptions,
 } from '../../src/library';
@@ -44,22 +44,7 @@ class HostWidgets1700000000000 implements MigrationInterface {
 
 /** The host's own connection settings, nothing of SCIM's. */
 function connection(url: string) {
-  const db = parseDatabaseUrl(url);
-  if (db.kind === 'postgres') {
-    const { host, port, username, password, database } = db;
-    return { type: 'postgres', host, port, username, password, database } as const;
-  }
-  return db.kind === 'sqlite'
-    ? ({ type: 'better-sqlite3', database: db.file! } as const)
-    : ({
-        type: 'mysql',
-        host: db.host,
-        port: db.port,
-        username: db.username,
-        password: db.password,
-        database: db.database,
-        timezone: 'Z',
-      } as const);
+  return connectionOptionsOf(url);
 }
 
 /** the DataSources the hosts opened: a host that fails to start leaves its own open */

@@ -20,7 +20,7 @@ import {
   ScimModuleOptions,
   TenantService,
   TokenService,
-  parseDatabaseUrl,
+  connectionOptionsOf,
   scimTypeOrmOptions,
 } from '../../src/library';
 import { TEST_DATABASES, TestDatabase, createTestDatabase } from '../support/databases';
@@ -52,18 +52,7 @@ class HostHealthController {
 @Module({})
 class ObservedHostModule {
   static forRoot(url: string, scim: Partial<ScimModuleOptions>): DynamicModule {
-    const db = parseDatabaseUrl(url);
-    const connection =
-      db.kind === 'sqlite'
-        ? ({ type: 'better-sqlite3', database: db.file! } as const)
-        : ({
-            type: db.kind === 'postgres' ? 'postgres' : 'mysql',
-            host: db.host,
-            port: db.port,
-            username: db.username,
-            password: db.password,
-            database: db.database,
-          } as const);
+    const connection = connectionOptionsOf(url);
     return {
       module: ObservedHostModule,
       imports: [
